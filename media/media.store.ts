@@ -1,0 +1,41 @@
+// Content-addressed file store: a file is named by the SHA-256 of its bytes, so the same upload
+// is stored once and a URL never changes meaning (safe to cache forever).
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+export type MediaStore = ReturnType<typeof createMediaStore>;
+
+export function createMediaStore(dir: string) {
+  return {
+    dir,
+    pathOf: (fileName: string) => path.join(dir, path.basename(fileName)),
+    /** Copies `source` in under `<hash>.<ext>` unless already present; returns the hash and size. */
+    async putCopy(source: string, ext: string): Promise<{ hash: string; bytes: number; fileName: string }> {
+      await mkdir(dir, { recursive: true });
+      const hash = await sha256OfFile(source);
+      const fileName = `${hash}.${ext}`;
+      const target = path.join(dir, fileName);
+      const existing = await stat(target).catch(() => null);
+      if (!existing) {
+        // Copy then rename, so a crash never leaves a half-written file under a valid name.
+        const temp = path.join(dir, `.tmp-${randomUUID()}`);
+        try {
+          await copyFile(source, temp);
+          await rename(temp, target);
+        } finally {
+          await rm(temp, { force: true });
+        }
+      }
+      return { hash, bytes: (await stat(target)).size, fileName };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// Player protocol v1: every WebSocket message between a player and the server, in one typed map.
+// Both sides validate every frame with these schemas (docs/protocol.md explains the exchange).
+import { z } from 'zod';
+import { IdSchema, IsoTimeSchema } from '../playlists/catalogue.schema.js';
+import { ManifestSchema } from '../playlists/manifest.schema.js';
+
+export const PROTOCOL_VERSION = 1;
+/** WebSocket close code for repeated protocol violations (4000–4999 is the application range). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+export const CLOSE_PROTOCOL_VERSION = 4001;
+
+const ScreenSizeSchema = z.object({
+  width: z.number().int().positive().max(32_768),
+  height: z.number().int().positive().max(32_768),
+  pixelRatio: z.number().positive().max(8).default(1),
+});
+
+export const AiringSchema = z.object({
+  itemId: IdSchema,
+  mediaId: IdSchema,
+  startedAt: IsoTimeSchema,
+});
+
+export const PlayRecordSchema = z
+  .object({
+    /** Made by the player (a UUID); the server deduplicates by it, so resending is harmless. */
+    id: z.string().uuid(),
+    itemId: IdSchema,
+    mediaId: IdSchema,
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    manifestVersion: z.string().min(1).max(64),
+    startedAt: IsoTimeSchema,
+    endedAt: IsoTimeSchema,
+    /** False when the item was cut short (new manifest, error, reload). */
+    completed: z.boolean(),
+  })
+  .refine((r) => Date.parse(r.endedAt) >= Date.parse(r.startedAt), { message: 'endedAt before startedAt', path: ['endedAt'] });
+export type PlayRecord = z.infer<typeof PlayRecordSchema>;
+
+export const MAX_PLAYS_PER_BATCH = 500;
+
+// ── player → server ─────────────────────────────────────────────
+export const HelloSchema = z.object({
+  type: z.literal('hello'),
+  protocol: z.literal(PROTOCOL_VERSION),
+  /** The identity the server gave earlier, if any; absent on a player's very first start. */
+  screenId: IdSchema.optional(),
+  /** A device token from pairing (later issue); without one the screen is provisional. */
+  token: z.string().min(1).max(200).optional(),
+  playerVersion: z.string().min(1).max(40),
+  mode: z.enum(['screen', 'audio']).default('screen'),
+  capabilities: z.array(z.string().min(1).max(40)).max(50),
+  screen: ScreenSizeSchema,
+  /** The manifest the player airs now, so an unchanged one is not resent. */
+  manifestVersion: z.string().min(1).max(64).nullable(),
+});
+
+export const HeartbeatSchema = z.object({
+  type: z.literal('heartbeat'),
+  sentAt: IsoTimeSchema,
+  airing: AiringSchema.nullable(),
+  manifestVersion: z.string().min(1).max(64).nullable(),
+  uptimeMs: z.number().int().nonnegative(),
+});
+
+export const PlaysSchema = z.object({
+  type: z.literal('plays'),
+  records: z.array(PlayRecordSchema).min(1).max(MAX_PLAYS_PER_BATCH),
+});
+
+export const ManifestAppliedSchema = z.object({
+  type: z.literal('manifest-applied'),
+  version: z.string().min(1).max(64),
+});
+
+export const CommandAckSchema = z.object({
+  type: z.literal('command-ack'),
+  commandId: z.string().min(1).max(64),
+});
+
+export const PlayerMessageSchema = z.discriminatedUnion('type', [
+  HelloSchema,
+  HeartbeatSchema,
+  PlaysSchema,
+  ManifestAppliedSchema,
+  CommandAckSchema,
+]);
+export type PlayerMessage = z.infer<typeof PlayerMessageSchema>;
+export type Hello = z.infer<typeof HelloSchema>;
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;
+
+// ── server → player ─────────────────────────────────────────────
+export const WelcomeSchema = z.object({
+  type: z.literal('welcome'),
+  screenId: IdSchema,
+  screenName: z.string(),
+  isProvisional: z.boolean(),
+  serverTime: IsoTimeSchema,
+  heartbeatIntervalMs: z.number().int().positive(),
+  timeZone: z.string(),
+});
+
+export const ManifestMessageSchema = z.object({
+  type: z.literal('manifest'),
+  manifest: ManifestSchema,
+});
+
+export const PlaysAckSchema = z.object({
+  type: z.literal('plays-ack'),
+  /** Every id now durably stored, including ones the server already had. */
+  ids: z.array(z.string().uuid()),
+});
+
+export const CommandSchema = z.object({
+  type: z.literal('command'),
+  id: z.string().min(1).max(64),
+  command: z.enum(['reload', 'identify']),
+});
+
+export const ErrorFrameSchema = z.object({
+  type: z.literal('error'),
+  /** Stable machine-readable code, e.g. invalid-json, invalid-message, hello-required. */
+  reason: z.string(),
+  message: z.string(),
+});
+
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  WelcomeSchema,
+  ManifestMessageSchema,
+  PlaysAckSchema,
+  CommandSchema,
+  ErrorFrameSchema,
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+export type Command = z.infer<typeof CommandSchema>;

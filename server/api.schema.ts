@@ -1,0 +1,49 @@
+// Response shapes of the HTTP API that are not catalogue records themselves.
+import { z } from 'zod';
+import { IdSchema, IsoTimeSchema, ScreenSchema } from '../playlists/catalogue.schema.js';
+
+export const ScreenStatusSchema = z.object({
+  isOnline: z.boolean(),
+  /** Number of open player connections for this screen (a second tab counts). */
+  connections: z.number().int().nonnegative(),
+  lastHeartbeatAt: IsoTimeSchema.nullable(),
+  connectedAt: IsoTimeSchema.nullable(),
+  playerVersion: z.string().nullable(),
+  mode: z.enum(['screen', 'audio']).nullable(),
+  screenSize: z.object({ width: z.number(), height: z.number() }).nullable(),
+  airing: z
+    .object({ itemId: IdSchema, mediaId: IdSchema, title: z.string().nullable(), startedAt: IsoTimeSchema })
+    .nullable(),
+  sentManifestVersion: z.string().nullable(),
+  appliedManifestVersion: z.string().nullable(),
+});
+
+export const ScreenWithStatusSchema = ScreenSchema.extend({ status: ScreenStatusSchema });
+export type ScreenWithStatus = z.infer<typeof ScreenWithStatusSchema>;
+
+export const PlaySchema = z.object({
+  id: z.string(),
+  screenId: z.string(),
+  itemId: z.string(),
+  mediaId: z.string(),
+  hash: z.string(),
+  manifestVersion: z.string(),
+  startedAt: IsoTimeSchema,
+  endedAt: IsoTimeSchema,
+  completed: z.boolean(),
+  receivedAt: IsoTimeSchema,
+  isProvisional: z.boolean(),
+});
+
+export const PlayListSchema = z.object({
+  total: z.number().int().nonnegative(),
+  records: z.array(PlaySchema),
+});
+
+export const HealthSchema = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  screensOnline: z.number().int(),
+  timeZone: z.string(),
+});

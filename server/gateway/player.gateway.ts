@@ -1,0 +1,169 @@
+// The player WebSocket (/ws/player): validates every frame, identifies the screen on hello,
+// pushes manifests, stores heartbeats and play records (acknowledged only once durable).
+import type { FastifyInstance } from 'fastify';
+import type {} from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import {
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_PROTOCOL_VERSION,
+  PlayerMessageSchema,
+  PROTOCOL_VERSION,
+  type PlayerMessage,
+  type ServerMessage,
+} from '../../player/protocol.js';
+import type { Clock } from '../clock.js';
+import type { ManifestPublisher } from '../services/manifest.publisher.js';
+import type { ScreensService } from '../services/screens.service.js';
+import type { AiringLog } from '../storage/airing.store.js';
+import type { Presence, PlayerSession } from './presence.js';
+
+/** Violations tolerated per connection before it is closed with a policy code. */
+export const MAX_VIOLATIONS = 5;
+export const HELLO_TIMEOUT_MS = 10_000;
+/** Largest frame accepted: a full batch of play records fits with room to spare. */
+export const PLAYER_WS_MAX_PAYLOAD = 1 << 20;
+const PING_INTERVAL_MS = 30_000;
+
+export interface PlayerGatewayDeps {
+  presence: Presence;
+  screens: ScreensService;
+  publisher: ManifestPublisher;
+  airingLog: AiringLog;
+  clock: Clock;
+  heartbeatIntervalMs: number;
+  timeZone: string;
+}
+
+let nextSessionId = 1;
+
+export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayDeps): void {
+  const { presence, screens, publisher, airingLog, clock } = deps;
+
+  app.get('/ws/player', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
+    const log = request.log.child({ ws: 'player' });
+    const send = (message: ServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    };
+    let session: PlayerSession | null = null;
+    let isHelloPending = false;
+    let violations = 0;
+    let isAlive = true;
+
+    const violation = (reason: string, message: string) => {
+      violations++;
+      send({ type: 'error', reason, message });
+      if (violations >= MAX_VIOLATIONS) {
+        log.warn({ reason, violations }, 'closing player connection after repeated protocol violations');
+        socket.close(CLOSE_POLICY_VIOLATION, 'too many protocol violations');
+      }
+    };
+
+    const helloTimer = setTimeout(() => {
+      if (!session) socket.close(CLOSE_POLICY_VIOLATION, 'hello expected');
+    }, HELLO_TIMEOUT_MS);
+    const pingTimer = setInterval(() => {
+      if (!isAlive) return socket.terminate();
+      isAlive = false;
+      socket.ping();
+    }, PING_INTERVAL_MS);
+    socket.on('pong', () => (isAlive = true));
+
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      clearInterval(pingTimer);
+      if (session) {
+        presence.remove(session);
+        log.info({ screenId: session.screenId }, 'player disconnected');
+      }
+    });
+
+    // Attached synchronously, before any await, so no early frame is missed.
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return violation('binary-frame', 'frames must be JSON text');
+      let json: unknown;
+      try {
+        json = JSON.parse(data.toString());
+      } catch {
+        return violation('invalid-json', 'frame is not valid JSON');
+      }
+      if ((json as { type?: unknown })?.type === 'hello' && (json as { protocol?: unknown }).protocol !== PROTOCOL_VERSION) {
+        send({ type: 'error', reason: 'unsupported-protocol', message: `this server speaks protocol ${PROTOCOL_VERSION}` });
+        return socket.close(CLOSE_PROTOCOL_VERSION, 'unsupported protocol version');
+      }
+      const parsed = PlayerMessageSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return violation('invalid-message', `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
+      }
+      handle(parsed.data).catch((error: unknown) => {
+        log.error({ err: error }, 'player message failed');
+        send({ type: 'error', reason: 'internal', message: 'the server could not process this message; it will be accepted when resent' });
+      });
+    });
+
+    async function handle(message: PlayerMessage): Promise<void> {
+      if (message.type === 'hello') {
+        if (session || isHelloPending) return violation('duplicate-hello', 'hello was already received on this connection');
+        isHelloPending = true;
+        const screen = await screens.identify(message);
+        if (socket.readyState !== socket.OPEN) return;
+        session = {
+          sessionId: nextSessionId++,
+          screenId: screen.id,
+          connectedAt: clock.now(),
+          playerVersion: message.playerVersion,
+          mode: message.mode,
+          screenSize: { width: message.screen.width, height: message.screen.height },
+          lastHeartbeatAt: null,
+          airing: null,
+          sentManifestVersion: message.manifestVersion,
+          appliedManifestVersion: message.manifestVersion,
+          send,
+        };
+        presence.add(session);
+        clearTimeout(helloTimer);
+        log.info({ screenId: screen.id, playerVersion: message.playerVersion, mode: message.mode }, 'player connected');
+        send({
+          type: 'welcome',
+          screenId: screen.id,
+          screenName: screen.name,
+          isProvisional: screen.isProvisional,
+          serverTime: clock.now().toISOString(),
+          heartbeatIntervalMs: deps.heartbeatIntervalMs,
+          timeZone: screen.timeZone ?? deps.timeZone,
+        });
+        publisher.offer(session, publisher.manifestFor(screen.id));
+        return;
+      }
+      if (!session) return violation('hello-required', 'send hello first');
+      switch (message.type) {
+        case 'heartbeat': {
+          const now = clock.now();
+          session.lastHeartbeatAt = now;
+          session.airing = message.airing;
+          if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
+          screens.noteHeartbeat(session.screenId, now);
+          airingLog.recordHeartbeat(session.screenId, message, now);
+          return;
+        }
+        case 'plays': {
+          const screen = screens.get(session.screenId);
+          await airingLog.recordPlays(session.screenId, screen.isProvisional, message.records);
+          send({ type: 'plays-ack', ids: message.records.map((r) => r.id) });
+          return;
+        }
+        case 'manifest-applied':
+          session.appliedManifestVersion = message.version;
+          log.info({ screenId: session.screenId, version: message.version }, 'manifest applied');
+          return;
+        case 'command-ack':
+          log.info({ screenId: session.screenId, commandId: message.commandId }, 'command acknowledged');
+          return;
+      }
+    }
+  });
+
+  app.addHook('onClose', async () => {
+    for (const s of presence.allSessions()) s.send({ type: 'error', reason: 'server-shutdown', message: 'server is restarting' });
+  });
+}

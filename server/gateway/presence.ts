@@ -1,0 +1,72 @@
+// Who is connected right now and what each player last told us. In memory: it is rebuilt by
+// reconnecting players after a restart. Also the local fan-out: a broker can stand behind the same
+// `PlayerFanout` interface when several server processes share the players.
+import type { Heartbeat, ServerMessage } from '../../player/protocol.js';
+
+export interface PlayerSession {
+  readonly sessionId: number;
+  readonly screenId: string;
+  readonly connectedAt: Date;
+  readonly playerVersion: string;
+  readonly mode: 'screen' | 'audio';
+  readonly screenSize: { width: number; height: number };
+  lastHeartbeatAt: Date | null;
+  airing: Heartbeat['airing'];
+  /** The version last sent to this player, and the one it says it applied. */
+  sentManifestVersion: string | null;
+  appliedManifestVersion: string | null;
+  send(message: ServerMessage): void;
+}
+
+export interface PlayerFanout {
+  /** Sends to every session of the screen; returns how many received it. */
+  sendToScreen(screenId: string, message: ServerMessage): number;
+}
+
+export type Presence = ReturnType<typeof createPresence>;
+
+export function createPresence() {
+  const sessionsByScreen = new Map<string, Set<PlayerSession>>();
+
+  return {
+    add(session: PlayerSession): void {
+      let set = sessionsByScreen.get(session.screenId);
+      if (!set) sessionsByScreen.set(session.screenId, (set = new Set()));
+      set.add(session);
+    },
+    remove(session: PlayerSession): void {
+      const set = sessionsByScreen.get(session.screenId);
+      if (!set) return;
+      set.delete(session);
+      if (set.size === 0) sessionsByScreen.delete(session.screenId);
+    },
+    sessionsOf(screenId: string): PlayerSession[] {
+      return [...(sessionsByScreen.get(screenId) ?? [])];
+    },
+    /** The most recently heard-from session of each connected screen. */
+    latestByScreen(): Map<string, PlayerSession> {
+      const latest = new Map<string, PlayerSession>();
+      for (const [screenId, set] of sessionsByScreen) {
+        let best: PlayerSession | undefined;
+        for (const s of set) {
+          const heard = (s.lastHeartbeatAt ?? s.connectedAt).getTime();
+          if (!best || heard > (best.lastHeartbeatAt ?? best.connectedAt).getTime()) best = s;
+        }
+        if (best) latest.set(screenId, best);
+      }
+      return latest;
+    },
+    *allSessions(): Iterable<PlayerSession> {
+      for (const set of sessionsByScreen.values()) yield* set;
+    },
+    get connectedScreens(): number {
+      return sessionsByScreen.size;
+    },
+    sendToScreen(screenId: string, message: ServerMessage): number {
+      const set = sessionsByScreen.get(screenId);
+      if (!set) return 0;
+      for (const s of set) s.send(message);
+      return set.size;
+    },
+  } satisfies PlayerFanout & Record<string, unknown>;
+}

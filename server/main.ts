@@ -1,0 +1,26 @@
+// The only file that listens: load configuration, build the app, start, and stop cleanly on signals.
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const app = await buildApp(config);
+const shutdown = async (signal: string) => {
+  app.log.info({ signal }, '正在停止 / shutting down');
+  await app.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+const base = `http://${shown}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}`;
+app.log.info(`Crier 已启动 / started — 管理后台 console: ${base}/console  播放器 player: ${base}/player  API 文档 docs: ${base}/docs  数据 data: ${config.dataDir}`);

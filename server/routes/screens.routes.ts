@@ -1,0 +1,80 @@
+// Screens and their proof of airing: status, manifest preview, commands, play records.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdSchema } from '../../playlists/catalogue.schema.js';
+import { ManifestSchema } from '../../playlists/manifest.schema.js';
+import { CommandSchema } from '../../player/protocol.js';
+import { PlayListSchema, ScreenWithStatusSchema } from '../api.schema.js';
+import { AppError, ErrorBodySchema } from '../errors.js';
+import type { ManifestPublisher } from '../services/manifest.publisher.js';
+import type { ScreensService } from '../services/screens.service.js';
+import type { AiringLog } from '../storage/airing.store.js';
+
+const Params = z.object({ id: IdSchema });
+const TimeParam = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+export const PlayQuerySchema = z
+  .object({
+    screenId: IdSchema.optional(),
+    from: TimeParam.optional().describe('inclusive, ISO 8601 with offset, on the play start'),
+    to: TimeParam.optional().describe('exclusive, ISO 8601 with offset'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+
+export function registerScreenRoutes(
+  app: FastifyInstance,
+  deps: { screens: ScreensService; publisher: ManifestPublisher; airingLog: AiringLog },
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['screens'];
+  r.get(
+    '/api/v1/screens',
+    { schema: { tags, summary: 'List screens with live status', response: { 200: z.array(ScreenWithStatusSchema) } } },
+    () => deps.screens.list(),
+  );
+  r.get(
+    '/api/v1/screens/:id',
+    { schema: { tags, summary: 'Get a screen with live status', params: Params, response: { 200: ScreenWithStatusSchema, 404: ErrorBodySchema } } },
+    (req) => deps.screens.get(req.params.id),
+  );
+  r.get(
+    '/api/v1/screens/:id/manifest',
+    { schema: { tags, summary: 'The manifest this screen should air now', params: Params, response: { 200: ManifestSchema, 404: ErrorBodySchema } } },
+    (req) => {
+      deps.screens.get(req.params.id);
+      const manifest = deps.publisher.manifestFor(req.params.id);
+      if (!manifest) throw new AppError(404, 'nothing-to-air', `没有可播放的内容 / nothing to air for ${req.params.id}`);
+      return manifest;
+    },
+  );
+  r.post(
+    '/api/v1/screens/:id/commands',
+    {
+      schema: {
+        tags,
+        summary: 'Send a command (reload, identify) to every open connection of the screen',
+        params: Params,
+        body: CommandSchema.pick({ command: true }),
+        response: { 202: z.object({ commandId: z.string(), delivered: z.number().int() }), 400: ErrorBodySchema, 404: ErrorBodySchema },
+      },
+    },
+    async (req, reply) => reply.code(202).send(deps.screens.sendCommand(req.params.id, req.body.command)),
+  );
+  r.get(
+    '/api/v1/plays',
+    {
+      schema: {
+        tags: ['proof of airing'],
+        summary: 'Play records, newest first, filtered by screen and start time',
+        querystring: PlayQuerySchema,
+        response: { 200: PlayListSchema, 400: ErrorBodySchema },
+      },
+    },
+    (req) => {
+      const { limit, ...filter } = req.query;
+      return { total: deps.airingLog.countPlays(filter), records: deps.airingLog.listPlays({ ...filter, limit }) };
+    },
+  );
+}

@@ -1,0 +1,90 @@
+// Screens: provisional identities for players that introduce themselves, their live status, commands.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Screen } from '../../playlists/catalogue.schema.js';
+import type { Command, Hello } from '../../player/protocol.js';
+import type { ScreenWithStatus } from '../api.schema.js';
+import type { Clock } from '../clock.js';
+import { notFound } from '../errors.js';
+import type { Presence } from '../gateway/presence.js';
+import type { AiringLog } from '../storage/airing.store.js';
+import type { CatalogueStore } from '../storage/catalogue.store.js';
+
+// No 0/O/1/I: the code may be read aloud over the phone by a village operator.
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const randomCode = (length: number) =>
+  [...randomBytes(length)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+
+export type ScreensService = ReturnType<typeof createScreensService>;
+
+export function createScreensService(deps: {
+  catalogue: CatalogueStore;
+  presence: Presence;
+  airingLog: AiringLog;
+  clock: Clock;
+  offlineAfterMs: number;
+}) {
+  const { catalogue, presence, airingLog, clock, offlineAfterMs } = deps;
+  // Heartbeat times survive a restart through the airing log; after that, memory is enough.
+  const lastHeartbeatAt = airingLog.lastHeartbeats();
+
+  const find = (id: string) => catalogue.read().screens.find((s) => s.id === id);
+
+  function statusOf(screen: Screen): ScreenWithStatus['status'] {
+    const session = presence.latestByScreen().get(screen.id);
+    const heard = session?.lastHeartbeatAt ?? session?.connectedAt ?? null;
+    const isOnline = !!heard && clock.now().getTime() - heard.getTime() <= offlineAfterMs;
+    const media = session?.airing ? catalogue.read().media.find((m) => m.id === session.airing!.mediaId) : undefined;
+    return {
+      isOnline,
+      connections: presence.sessionsOf(screen.id).length,
+      lastHeartbeatAt: lastHeartbeatAt.get(screen.id) ?? null,
+      connectedAt: session?.connectedAt.toISOString() ?? null,
+      playerVersion: session?.playerVersion ?? null,
+      mode: session?.mode ?? null,
+      screenSize: session?.screenSize ?? null,
+      airing: session?.airing ? { ...session.airing, title: media?.title ?? null } : null,
+      sentManifestVersion: session?.sentManifestVersion ?? null,
+      appliedManifestVersion: session?.appliedManifestVersion ?? null,
+    };
+  }
+
+  return {
+    /**
+     * The screen a hello speaks for. Without a token the screen is provisional: an unknown or
+     * absent id gets a provisional record (pairing, a later issue, turns it into a claimed one).
+     */
+    async identify(hello: Hello): Promise<Screen> {
+      const known = hello.screenId ? find(hello.screenId) : undefined;
+      if (known) return known;
+      const code = randomCode(6);
+      const screen: Screen = {
+        id: hello.screenId ?? `scr-${randomCode(10).toLowerCase()}`,
+        name: `未认领屏幕 ${code}`,
+        isProvisional: true,
+        groups: [],
+        createdAt: clock.now().toISOString(),
+      };
+      await catalogue.update((draft) => {
+        if (!draft.screens.some((s) => s.id === screen.id)) draft.screens.push(screen);
+      });
+      return find(screen.id)!;
+    },
+    noteHeartbeat(screenId: string, at: Date): void {
+      lastHeartbeatAt.set(screenId, at.toISOString());
+    },
+    list(): ScreenWithStatus[] {
+      return catalogue.read().screens.map((s) => ({ ...s, status: statusOf(s) }));
+    },
+    get(id: string): ScreenWithStatus {
+      const screen = find(id);
+      if (!screen) throw notFound('屏幕 screen', id);
+      return { ...screen, status: statusOf(screen) };
+    },
+    /** Returns how many open connections of the screen received the command. */
+    sendCommand(id: string, command: Command['command']): { commandId: string; delivered: number } {
+      if (!find(id)) throw notFound('屏幕 screen', id);
+      const commandId = randomUUID();
+      return { commandId, delivered: presence.sendToScreen(id, { type: 'command', id: commandId, command }) };
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// npm run bench: figures for the foundation, measured in one run on this machine. Medians and
+// percentiles, never single timings; rerun it rather than trusting a number in a README.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { buildManifest } from '../../playlists/build-manifest.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
+import { createAiringLog } from '../../server/storage/airing.store.js';
+import { helloMessage } from '../helper.js';
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(1)} ms`);
+
+async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchManifest(): Promise<void> {
+  await withTempDir(async (dataDir) => {
+    const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent' }, { logger: false });
+    const catalogue = app.crier.catalogue.read();
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const start = performance.now();
+      buildManifest(catalogue, { id: `scr-${i}` }, new Date());
+      times.push(performance.now() - start);
+    }
+    console.log(`manifest build (default campaign, ${catalogue.media.length} items): median ${fmt(quantile(times, 0.5))}, p99 ${fmt(quantile(times, 0.99))}`);
+    await app.close();
+  });
+}
+
+async function benchPlayIngest(): Promise<void> {
+  await withTempDir(async (dir) => {
+    const log = createAiringLog(dir);
+    const record = (): PlayRecord => ({
+      id: randomUUID(), itemId: 'i', mediaId: 'm', hash: 'a'.repeat(64), manifestVersion: 'v',
+      startedAt: new Date(Date.now() - 5000).toISOString(), endedAt: new Date().toISOString(), completed: true,
+    });
+    for (const [batches, size] of [[200, 1], [200, 10], [50, 500]] as const) {
+      const start = performance.now();
+      // One batch per player message, many players at once: the group commit shares fsyncs.
+      await Promise.all(Array.from({ length: batches }, (_, i) => log.recordPlays(`scr-${i}`, false, Array.from({ length: size }, record))));
+      const seconds = (performance.now() - start) / 1000;
+      console.log(`play records, ${batches} concurrent batches of ${size}, fsync'd: ${Math.round((batches * size) / seconds).toLocaleString('en')} records/s`);
+    }
+    const sequential: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const start = performance.now();
+      await log.recordPlays('scr-seq', false, [record()]);
+      sequential.push(performance.now() - start);
+    }
+    console.log(`one batch alone, time to durable: median ${fmt(quantile(sequential, 0.5))}`);
+    await log.close();
+  });
+}
+
+async function benchPush(players: number): Promise<void> {
+  await withTempDir(async (dataDir) => {
+    const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent' }, { logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/ws/player`;
+    const sockets: WebSocket[] = [];
+    let onManifest: ((at: number) => void) | null = null;
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: players }, () => new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        sockets.push(ws);
+        ws.on('message', (data) => {
+          const m = JSON.parse(data.toString()) as ServerMessage;
+          if (m.type !== 'manifest') return;
+          if (onManifest) onManifest(performance.now());
+          else resolve();
+        });
+        ws.on('open', () => ws.send(JSON.stringify(helloMessage())));
+        ws.on('error', reject);
+      })),
+    );
+    console.log(`${players} players connected and got their first manifest in ${fmt(performance.now() - start)}`);
+    const rounds: number[][] = [];
+    const catalogue = app.crier.catalogue;
+    for (let round = 0; round < 5; round++) {
+      const arrivals: number[] = [];
+      const done = new Promise<void>((resolve) => {
+        onManifest = (at) => arrivals.push(at) === players && resolve();
+      });
+      const playlist = catalogue.read().playlists[0]!;
+      const changedAt = performance.now();
+      await app.crier.playlists.update(playlist.id, { name: playlist.name, items: playlist.items.map((i, k) => ({ ...i, durationMs: 5000 + round * 100 + k })) });
+      await done;
+      rounds.push(arrivals.map((a) => a - changedAt));
+    }
+    const all = rounds.flat();
+    console.log(`playlist change → manifest at ${players} players (5 rounds): p50 ${fmt(quantile(all, 0.5))}, p99 ${fmt(quantile(all, 0.99))}, max ${fmt(Math.max(...all))}`);
+    for (const ws of sockets) ws.terminate();
+    await app.close();
+  });
+}
+
+console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
+await benchManifest();
+await benchPlayIngest();
+await benchPush(1000);

@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import t from 'tap';
+import { loadConfig } from '../../server/config.js';
+
+t.test('defaults', async (t) => {
+  const c = loadConfig({});
+  t.equal(c.port, 8080);
+  t.equal(c.host, '0.0.0.0');
+  t.equal(c.timeZone, 'Asia/Shanghai');
+  t.equal(c.heartbeatIntervalMs, 30_000);
+  t.match(c.dataDir, /\/data$/);
+});
+
+t.test('values from the environment', async (t) => {
+  const c = loadConfig({ PORT: '9000', HOST: '127.0.0.1', CRIER_DATA_DIR: '/tmp/x', CRIER_TIME_ZONE: 'Europe/Berlin' });
+  t.same([c.port, c.host, c.dataDir, c.timeZone], [9000, '127.0.0.1', '/tmp/x', 'Europe/Berlin']);
+});
+
+t.test('an invalid value names the variable', async (t) => {
+  t.throws(() => loadConfig({ PORT: 'eighty' }), { name: 'ConfigError', message: /PORT="eighty"/ });
+  t.throws(() => loadConfig({ PORT: '70000' }), /PORT="70000"/);
+  t.throws(() => loadConfig({ CRIER_TIME_ZONE: 'Mars/Olympus' }), /CRIER_TIME_ZONE="Mars\/Olympus": not an IANA time zone/);
+  t.throws(() => loadConfig({ CRIER_HEARTBEAT_SECONDS: '0' }), /CRIER_HEARTBEAT_SECONDS/);
+});
+
+t.test('the server exits non-zero with one clear line on bad configuration', async (t) => {
+  const run = spawnSync('npx', ['tsx', 'server/main.ts'], { env: { ...process.env, PORT: 'not-a-port' }, encoding: 'utf8', timeout: 30_000 });
+  t.equal(run.status, 1);
+  const lines = run.stderr.trim().split('\n');
+  t.equal(lines.length, 1, `one line: ${run.stderr}`);
+  t.match(lines[0], /PORT="not-a-port"/);
+});

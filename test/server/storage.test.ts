@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import type { PlayRecord } from '../../player/protocol.js';
+import { createAiringLog } from '../../server/storage/airing.store.js';
+import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
+
+const screen = (id: string) => ({ id, name: id, isProvisional: true, groups: [], createdAt: '2026-01-10T00:00:00.000Z' });
+
+t.test('catalogue: a change is written to disk and survives a reopen', async (t) => {
+  const dir = t.testdir();
+  const store = await createCatalogueStore(dir);
+  t.equal(store.isNew, true);
+  await store.update((c) => void c.screens.push(screen('a')));
+  const reopened = await createCatalogueStore(dir);
+  t.equal(reopened.isNew, false);
+  t.same(reopened.read().screens.map((s) => s.id), ['a']);
+});
+
+t.test('catalogue: a throwing or invalid change leaves memory and disk as they were', async (t) => {
+  const dir = t.testdir();
+  const store = await createCatalogueStore(dir);
+  await store.update((c) => void c.screens.push(screen('a')));
+  const before = await readFile(path.join(dir, 'catalogue.json'), 'utf8');
+  await t.rejects(store.update((c) => { c.screens.push(screen('b')); throw new Error('nope'); }), /nope/);
+  await t.rejects(store.update((c) => void c.screens.push({ ...screen('bad id!') })));
+  t.same(store.read().screens.map((s) => s.id), ['a']);
+  t.equal(await readFile(path.join(dir, 'catalogue.json'), 'utf8'), before);
+  await store.update((c) => void c.screens.push(screen('c')));
+  t.same(store.read().screens.map((s) => s.id), ['a', 'c'], 'the store keeps working after a refused change');
+});
+
+t.test('catalogue: concurrent updates apply in order without losing any', async (t) => {
+  const store = await createCatalogueStore(t.testdir());
+  await Promise.all(Array.from({ length: 20 }, (_, i) => store.update((c) => void c.screens.push(screen(`s${i}`)))));
+  t.equal(store.read().screens.length, 20);
+  t.same(store.read().screens.map((s) => s.id), Array.from({ length: 20 }, (_, i) => `s${i}`));
+});
+
+t.test('catalogue: a corrupt file is refused with a clear error', async (t) => {
+  const dir = t.testdir({ 'catalogue.json': JSON.stringify({ schemaVersion: 99 }) });
+  await t.rejects(createCatalogueStore(dir), /catalogue\.json is not a valid catalogue/);
+  await writeFile(path.join(dir, 'catalogue.json'), '{ not json');
+  await t.rejects(createCatalogueStore(dir));
+});
+
+const play = (over: Partial<PlayRecord> = {}): PlayRecord => ({
+  id: randomUUID(),
+  itemId: 'i1',
+  mediaId: 'm1',
+  hash: 'a'.repeat(64),
+  manifestVersion: 'v1',
+  startedAt: '2026-01-10T08:00:00.000Z',
+  endedAt: '2026-01-10T08:00:10.000Z',
+  completed: true,
+  ...over,
+});
+
+t.test('airing log: plays are deduplicated by id and durable across a reopen', async (t) => {
+  const dir = t.testdir();
+  const log = createAiringLog(dir);
+  const records = [play(), play({ startedAt: '2026-01-10T09:00:00.000Z', endedAt: '2026-01-10T09:00:05.000Z', completed: false })];
+  t.same(await log.recordPlays('scr-1', true, records), { inserted: 2 });
+  t.same(await log.recordPlays('scr-1', true, records), { inserted: 0 }, 'a resend inserts nothing');
+  await log.close();
+  const again = createAiringLog(dir);
+  t.teardown(() => again.close());
+  const stored = again.listPlays({ limit: 10 });
+  t.equal(stored.length, 2);
+  t.equal(stored[0]!.startedAt, '2026-01-10T09:00:00.000Z', 'newest first');
+  t.equal(stored[0]!.completed, false);
+  t.equal(stored[0]!.isProvisional, true);
+});
+
+t.test('airing log: filters by screen and half-open time range', async (t) => {
+  const log = createAiringLog(t.testdir());
+  t.teardown(() => log.close());
+  await Promise.all([
+    log.recordPlays('a', false, [play({ startedAt: '2026-01-10T08:00:00.000Z' }), play({ startedAt: '2026-01-10T10:00:00.000Z', endedAt: '2026-01-10T10:00:01.000Z' })]),
+    log.recordPlays('b', false, [play({ startedAt: '2026-01-10T08:30:00.000Z', endedAt: '2026-01-10T08:30:01.000Z' })]),
+  ]);
+  t.equal(log.countPlays({}), 3);
+  t.equal(log.countPlays({ screenId: 'a' }), 2);
+  const from = new Date('2026-01-10T08:00:00.000Z');
+  const to = new Date('2026-01-10T10:00:00.000Z');
+  t.same(log.listPlays({ from, to, limit: 10 }).map((p) => p.screenId).sort(), ['a', 'b'], 'from inclusive, to exclusive');
+  t.equal(log.listPlays({ screenId: 'a', limit: 1 }).length, 1, 'limit applies');
+});
+
+t.test('airing log: heartbeats are counted and give each screen its last time', async (t) => {
+  const log = createAiringLog(t.testdir());
+  t.teardown(() => log.close());
+  const hb = { type: 'heartbeat' as const, sentAt: '2026-01-10T08:00:00.000Z', airing: null, manifestVersion: null, uptimeMs: 5 };
+  log.recordHeartbeat('a', hb, new Date('2026-01-10T08:00:00.000Z'));
+  log.recordHeartbeat('a', hb, new Date('2026-01-10T08:00:30.000Z'));
+  t.equal(log.countHeartbeats('a'), 2);
+  t.equal(log.lastHeartbeats().get('a'), '2026-01-10T08:00:30.000Z');
+});
