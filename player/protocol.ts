@@ -1,6 +1,6 @@
 // Player protocol v1: every WebSocket message between a player and the server, in one typed map.
 // Both sides validate every frame with these schemas (docs/protocol.md explains the exchange).
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema, IsoTimeSchema } from '../playlists/catalogue.schema.js';
 import { ManifestSchema } from '../playlists/manifest.schema.js';
 
@@ -111,6 +111,12 @@ export const PlaysAckSchema = z.object({
   ids: z.array(z.string().uuid()),
 });
 
+/** Answers each heartbeat, so a player notices a silently dead connection and reconnects. */
+export const HeartbeatAckSchema = z.object({
+  type: z.literal('heartbeat-ack'),
+  serverTime: IsoTimeSchema,
+});
+
 export const CommandSchema = z.object({
   type: z.literal('command'),
   id: z.string().min(1).max(64),
@@ -128,6 +134,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   ManifestMessageSchema,
   PlaysAckSchema,
+  HeartbeatAckSchema,
   CommandSchema,
   ErrorFrameSchema,
 ]);

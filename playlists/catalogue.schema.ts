@@ -1,6 +1,6 @@
 // The catalogue: what staff manage (media, playlists, schedules, screens).
 // Pure zod schemas shared by the server, the player and the console; types are inferred, never written twice.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const IdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'id: letters, digits, "-" and "_" only');
 export const IsoTimeSchema = z.iso.datetime({ offset: true });

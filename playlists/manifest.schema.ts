@@ -1,5 +1,5 @@
 // What a player needs to air: the resolved loop, self-contained (no catalogue lookups on the player).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ContentHashSchema, IdSchema, IsoTimeSchema, MediaKindSchema, SloganSchema } from './catalogue.schema.js';
 
 export const ManifestItemSchema = z.object({

@@ -2,7 +2,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
 import { createMediaStore } from '../media/media.store.js';
@@ -36,7 +36,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel },
-    disableRequestLogging: true,
+    // Reads (console polling, media, pages) would drown the log; changes are worth a line each.
+    logController: new LogController({ disableRequestLogging: (request) => request.method === 'GET' || request.method === 'HEAD' }),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -144,6 +144,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
           screens.noteHeartbeat(session.screenId, now);
           airingLog.recordHeartbeat(session.screenId, message, now);
+          send({ type: 'heartbeat-ack', serverTime: now.toISOString() });
           return;
         }
         case 'plays': {

@@ -46,7 +46,8 @@ t.test('heartbeats update live status and reach the airing log', async (t) => {
   const item = manifest.items[0]!;
   player.send({ type: 'manifest-applied', version: manifest.version });
   player.send({ type: 'heartbeat', sentAt: new Date().toISOString(), airing: { itemId: item.id, mediaId: item.mediaId, startedAt: new Date().toISOString() }, manifestVersion: manifest.version, uptimeMs: 1234 });
-  await sleep(200);
+  t.match(await player.next('heartbeat-ack'), { serverTime: /^\d{4}-/ }, 'each heartbeat is answered');
+  await sleep(100);
   const screen = app.crier.screens.get(welcome.screenId);
   t.match(screen.status, { isOnline: true, connections: 1, appliedManifestVersion: manifest.version, playerVersion: 'test-1', airing: { itemId: item.id, title: item.title } });
   t.equal(app.crier.airingLog.countHeartbeats(welcome.screenId), 1);

@@ -1,0 +1,180 @@
+// Entry of the browser player (`/player?mode=screen|audio&lang=zh|en`): wires storage, the airing
+// loop, the play-record queue and the server connection together. Each piece lives in its own module.
+import type { ManifestItem } from '../playlists/manifest.schema.js';
+import { createClock } from './clock.js';
+import { createConnection, playerSocketUrl } from './connection.js';
+import { loadSavedManifest, loadScreenId, saveManifest, saveScreenId } from './identity.js';
+import { createLoop } from './loop.js';
+import { createOverlay } from './overlay.js';
+import { createPlayQueue, newRecordId } from './play-records.js';
+import { CLOSE_PROTOCOL_VERSION, PROTOCOL_VERSION, type PlayerMessage, type ServerMessage } from './protocol.js';
+import { audioSlide } from './render-audio.js';
+import { imageSlide } from './render-image.js';
+import { textSlide } from './render-text.js';
+import { videoSlide } from './render-video.js';
+import { createLayer, type Slide } from './slide.js';
+import { createStatusPanel } from './status-panel.js';
+import { browserStorage } from './storage.js';
+import { FALLBACK_SLOGAN, STRINGS } from './strings.js';
+
+export const PLAYER_VERSION = '0.1.0';
+
+const params = new URLSearchParams(location.search);
+const mode = params.get('mode') === 'audio' ? 'audio' : 'screen';
+const strings = STRINGS[params.get('lang') === 'en' ? 'en' : 'zh'];
+const root = document.documentElement;
+const stage = document.getElementById('stage') ?? document.body.appendChild(Object.assign(document.createElement('div'), { id: 'stage' }));
+root.dataset.mode = mode;
+root.dataset.connection = 'offline';
+
+const storage = browserStorage();
+const clock = createClock(storage);
+let screenId = loadScreenId(storage);
+let screenName = '';
+let timeZone: string | undefined;
+let isOnline = false;
+let lastSync: Date | null = null;
+let airingNow: ManifestItem | null = null;
+let airingNext: ManifestItem | null = null;
+if (screenId) root.dataset.screenId = screenId;
+
+const overlay = createOverlay(document.body);
+const panel = mode === 'audio' ? createStatusPanel(document.body, strings, () => timeZone) : null;
+const renderPanel = () => panel?.render({ now: airingNow?.title ?? null, next: airingNext?.title ?? null, isOnline, lastSync });
+
+function prepare(item: ManifestItem): Slide {
+  switch (item.type) {
+    case 'text':
+      return textSlide(stage, item.slogan ?? { headline: item.title, theme: 'alert' }, item.durationMs);
+    case 'image':
+      return imageSlide(stage, item);
+    case 'video':
+      return videoSlide(stage, item);
+    case 'audio':
+      return audioSlide(stage, item, { showCard: mode === 'screen', label: strings.broadcasting });
+  }
+}
+
+/** An audio station has its status panel on screen, so its fallback is silence, not a slogan. */
+function idleSlide(): Slide {
+  const layer = createLayer(stage, 'slide-idle');
+  return { ready: Promise.resolve(), play: () => new Promise(() => {}), dispose: () => layer.remove() };
+}
+
+const loop = createLoop({
+  canAir: (item) => mode === 'screen' || item.type === 'audio',
+  prepare,
+  fallback: () => (mode === 'audio' ? idleSlide() : textSlide(stage, FALLBACK_SLOGAN, null)),
+  now: clock.now,
+  newId: newRecordId,
+  onAiring(item, next) {
+    airingNow = item;
+    airingNext = next;
+    // Stable hooks for end-to-end tests and for a technician with devtools.
+    if (item) {
+      stage.dataset.itemId = item.id;
+      stage.dataset.mediaId = item.mediaId;
+      stage.dataset.type = item.type;
+    } else {
+      delete stage.dataset.itemId;
+      delete stage.dataset.mediaId;
+      stage.dataset.type = 'fallback';
+    }
+    renderPanel();
+  },
+  onApplied(manifest) {
+    root.dataset.manifestVersion = manifest.version;
+    connection.send({ type: 'manifest-applied', version: manifest.version });
+  },
+  onRecord: (record) => queue.add(record),
+});
+
+const queue = createPlayQueue({ storage, send: (records) => connection.send({ type: 'plays', records }) });
+
+const connection = createConnection({
+  url: playerSocketUrl(location),
+  hello: (): PlayerMessage => ({
+    type: 'hello',
+    protocol: PROTOCOL_VERSION,
+    ...(screenId ? { screenId } : {}),
+    playerVersion: PLAYER_VERSION,
+    mode,
+    capabilities: mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio'],
+    screen: {
+      width: Math.max(1, Math.round(innerWidth || screen.width)),
+      height: Math.max(1, Math.round(innerHeight || screen.height)),
+      pixelRatio: Math.min(8, devicePixelRatio || 1),
+    },
+    manifestVersion: loop.appliedVersion,
+  }),
+  heartbeat: (): PlayerMessage => ({
+    type: 'heartbeat',
+    sentAt: clock.now().toISOString(),
+    airing: loop.airing,
+    manifestVersion: loop.appliedVersion,
+    uptimeMs: Math.round(performance.now()),
+  }),
+  onMessage: handle,
+  onOnline(online) {
+    isOnline = online;
+    root.dataset.connection = online ? 'online' : 'offline';
+    renderPanel();
+  },
+  onClose(code) {
+    // The server speaks another protocol version: a fresh page load fetches the matching player.
+    if (code === CLOSE_PROTOCOL_VERSION) setTimeout(() => location.reload(), 30_000 + Math.random() * 60_000);
+  },
+});
+
+function handle(message: ServerMessage): void {
+  lastSync = clock.now();
+  switch (message.type) {
+    case 'welcome':
+      clock.sync(message.serverTime);
+      lastSync = clock.now();
+      screenId = message.screenId;
+      screenName = message.screenName;
+      timeZone = message.timeZone;
+      saveScreenId(storage, screenId);
+      root.dataset.screenId = screenId;
+      // A new socket: resend everything unacknowledged (the server deduplicates by id).
+      queue.connectionReset();
+      queue.flush();
+      break;
+    case 'manifest':
+      saveManifest(storage, message.manifest);
+      loop.setManifest(message.manifest);
+      break;
+    case 'plays-ack':
+      queue.ack(message.ids);
+      break;
+    case 'command':
+      void runCommand(message.id, message.command);
+      break;
+    case 'error':
+      console.warn(`crier: server error ${message.reason}: ${message.message}`);
+      break;
+  }
+  renderPanel();
+}
+
+async function runCommand(commandId: string, command: 'reload' | 'identify'): Promise<void> {
+  if (command === 'identify') {
+    await overlay.identify(screenName, screenId ?? '');
+    connection.send({ type: 'command-ack', commandId });
+    return;
+  }
+  connection.send({ type: 'command-ack', commandId });
+  // Let the ack leave before the page (and its socket) goes away; pagehide records the cut item.
+  for (let i = 0; i < 20 && connection.bufferedAmount > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  location.reload();
+}
+
+// The item on screen when the page goes away is recorded as cut, persisted synchronously.
+addEventListener('pagehide', () => loop.stop());
+
+const saved = loadSavedManifest(storage);
+if (saved) loop.setManifest(saved);
+loop.start();
+renderPanel();
+connection.start();

@@ -1,0 +1,40 @@
+// The few status words the player shows itself (`?lang=en` switches them). Campaign content,
+// including the built-in fallback slogan, stays in Chinese.
+import type { Slogan } from '../playlists/catalogue.schema.js';
+
+export const STRINGS = {
+  zh: {
+    online: '在线',
+    offline: '离线',
+    connection: '连接',
+    nowPlaying: '正在播放',
+    next: '下一条',
+    lastSync: '最后同步',
+    never: '尚未同步',
+    idle: '暂无音频节目',
+    broadcasting: '正在广播',
+    stationTitle: 'Crier 广播站',
+    screenId: '编号',
+  },
+  en: {
+    online: 'Online',
+    offline: 'Offline',
+    connection: 'Connection',
+    nowPlaying: 'Now playing',
+    next: 'Next',
+    lastSync: 'Last sync',
+    never: 'Not yet',
+    idle: 'No audio scheduled',
+    broadcasting: 'On air',
+    stationTitle: 'Crier broadcast station',
+    screenId: 'ID',
+  },
+} as const;
+export type Strings = (typeof STRINGS)['zh' | 'en'];
+
+/** Aired when there is nothing else that works: the screen is never black. */
+export const FALLBACK_SLOGAN = {
+  headline: '警惕电信网络诈骗 · 全民反诈 人人有责',
+  subline: '反诈预警劝阻专线 96110',
+  theme: 'alert',
+} satisfies Pick<Slogan, 'headline' | 'subline' | 'theme'>;
