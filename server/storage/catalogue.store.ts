@@ -10,7 +10,8 @@ export interface CatalogueStore {
   read(): Readonly<Catalogue>;
   /**
    * Applies `change` to a copy, validates the result and only then makes it current and writes it.
-   * A throwing change or an invalid result leaves the catalogue as it was.
+   * A throwing change or an invalid result leaves the catalogue as it was. A change may run more
+   * than once (it is retried alone when its batch fails), so it must touch nothing but the draft.
    */
   update<T>(change: (draft: Catalogue) => T): Promise<T>;
   readonly isNew: boolean;
@@ -30,25 +31,68 @@ export async function createCatalogueStore(dataDir: string): Promise<CatalogueSt
   const stored = await adapter.read();
   const isNew = stored === null;
   let current: Catalogue = stored ?? emptyCatalogue();
-  // Writes run one at a time, in call order, so no change is built on a stale copy.
-  let queue: Promise<unknown> = Promise.resolve();
+  // Group commit: changes queued while a write is in flight are applied in call order to one draft
+  // and reach the disk together, so a storm of new screens after an outage costs a few writes, not one each.
+  type Pending = { change: (draft: Catalogue) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  type Applied = { p: Pending; result: unknown };
+  let pending: Pending[] = [];
+  let isWriting = false;
+
+  /** Fast path: the whole batch on one draft, validated once. Null if any change throws or the result is invalid. */
+  function applyTogether(batch: Pending[]): { next: Catalogue; applied: Applied[] } | null {
+    const draft = structuredClone(current);
+    try {
+      const applied = batch.map((p) => ({ p, result: p.change(draft) }));
+      return { next: CatalogueSchema.parse(draft), applied };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Slow path: each change validated on its own, so a refused one fails alone and leaves no trace. */
+  function applyOneByOne(batch: Pending[]): { next: Catalogue; applied: Applied[] } {
+    let next = current;
+    const applied: Applied[] = [];
+    for (const p of batch) {
+      try {
+        const draft = structuredClone(next);
+        const result = p.change(draft);
+        next = CatalogueSchema.parse(draft);
+        applied.push({ p, result });
+      } catch (error) {
+        p.reject(error);
+      }
+    }
+    return { next, applied };
+  }
+
+  async function drain(): Promise<void> {
+    isWriting = true;
+    while (pending.length) {
+      const batch = pending;
+      pending = [];
+      const { next, applied } = applyTogether(batch) ?? applyOneByOne(batch);
+      if (applied.length === 0) continue;
+      try {
+        // Only a catalogue that reached the disk becomes current.
+        await adapter.write(next);
+        current = next;
+        for (const { p, result } of applied) p.resolve(result);
+      } catch (error) {
+        for (const { p } of applied) p.reject(error);
+      }
+    }
+    isWriting = false;
+  }
 
   return {
     isNew,
     read: () => current,
     update<T>(change: (draft: Catalogue) => T): Promise<T> {
-      const run = async () => {
-        const draft = structuredClone(current);
-        const result = change(draft);
-        const next = CatalogueSchema.parse(draft);
-        // Only a catalogue that reached the disk becomes current.
-        await adapter.write(next);
-        current = next;
-        return result;
-      };
-      const next = queue.then(run, run);
-      queue = next.catch(() => undefined);
-      return next;
+      return new Promise<T>((resolve, reject) => {
+        pending.push({ change, resolve: resolve as (value: unknown) => void, reject });
+        if (!isWriting) void drain();
+      });
     },
   };
 }

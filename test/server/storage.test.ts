@@ -38,6 +38,22 @@ t.test('catalogue: concurrent updates apply in order without losing any', async 
   t.same(store.read().screens.map((s) => s.id), Array.from({ length: 20 }, (_, i) => `s${i}`));
 });
 
+t.test('catalogue: a refused change among concurrent ones fails alone', async (t) => {
+  const dir = t.testdir();
+  const store = await createCatalogueStore(dir);
+  const results = await Promise.allSettled([
+    store.update((c) => void c.screens.push(screen('a'))),
+    store.update((c) => void c.screens.push(screen('b'))),
+    store.update((c) => { c.screens.push(screen('half')); throw new Error('refused'); }),
+    store.update((c) => void c.screens.push(screen('bad id!'))),
+    store.update((c) => void c.screens.push(screen('c'))),
+  ]);
+  t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+  t.same(store.read().screens.map((s) => s.id), ['a', 'b', 'c'], 'no trace of the refused changes');
+  const reopened = await createCatalogueStore(dir);
+  t.same(reopened.read().screens.map((s) => s.id), ['a', 'b', 'c'], 'and the same on disk');
+});
+
 t.test('catalogue: a corrupt file is refused with a clear error', async (t) => {
   const dir = t.testdir({ 'catalogue.json': JSON.stringify({ schemaVersion: 99 }) });
   await t.rejects(createCatalogueStore(dir), /catalogue\.json is not a valid catalogue/);
