@@ -37,5 +37,24 @@ export function createMediaStore(dir: string) {
       }
       return { hash, bytes: (await stat(target)).size, fileName };
     },
+    /**
+     * Moves `source` (a temp file on the same disk) in under `<hash>.<ext>`; when that name exists
+     * already the bytes are the same, so the source is just dropped. Hashes the file unless told.
+     */
+    async putMove(source: string, ext: string, knownHash?: string): Promise<{ hash: string; bytes: number; fileName: string }> {
+      await mkdir(dir, { recursive: true });
+      const hash = knownHash ?? (await sha256OfFile(source));
+      const fileName = `${hash}.${ext}`;
+      const target = path.join(dir, fileName);
+      if (await stat(target).catch(() => null)) await rm(source, { force: true });
+      else await rename(source, target);
+      return { hash, bytes: (await stat(target)).size, fileName };
+    },
+    async has(fileName: string): Promise<boolean> {
+      return (await stat(path.join(dir, path.basename(fileName))).catch(() => null)) !== null;
+    },
+    async remove(fileName: string): Promise<void> {
+      await rm(path.join(dir, path.basename(fileName)), { force: true });
+    },
   };
 }

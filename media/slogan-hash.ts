@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import type { Slogan } from '../playlists/catalogue.schema.js';
 
 export function sloganHash(slogan: Slogan): string {
-  const canonical = JSON.stringify([slogan.headline, slogan.subline ?? '', slogan.theme]);
+  // A ticker is other content than the same words as a slide; slides keep their original hash.
+  const parts = [slogan.headline, slogan.subline ?? '', slogan.theme, ...(slogan.variant === 'ticker' ? ['ticker'] : [])];
+  const canonical = JSON.stringify(parts);
   return createHash('sha256').update(canonical).digest('hex');
 }

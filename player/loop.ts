@@ -1,6 +1,11 @@
 // The airing loop: one item after another, the next one prepared while the current one airs, a new
 // manifest taken at the next item boundary, a play record for every item, and never a black screen.
+// It follows the manifest's timeline by itself (playlists/airing-plan.ts): at a segment boundary —
+// a daypart, a fixed-time broadcast, an alert, quiet hours — the item on air is cut at that second,
+// unless the next segment continues the same airing with that item still in it. A manifest that
+// changes what airs right now (an alert, a cleared alert, a new schedule) cuts in at once.
 // DOM-free (slides come from env.prepare), so its rules are unit-tested in Node.
+import { onceIndexAt, planSegmentAt, type PlanSegment } from '../playlists/airing-plan.js';
 import type { Manifest, ManifestItem } from '../playlists/manifest.schema.js';
 import type { PlayRecord } from './protocol.js';
 import type { Outcome, Slide } from './slide.js';
@@ -13,7 +18,7 @@ export interface LoopEnv {
   fallback(): Slide;
   now(): Date;
   newId(): string;
-  onAiring(item: ManifestItem | null, next: ManifestItem | null): void;
+  onAiring(item: ManifestItem | null, next: ManifestItem | null, segment: PlanSegment | null): void;
   onApplied(manifest: Manifest): void;
   onRecord(record: PlayRecord): void;
 }
@@ -27,34 +32,50 @@ export interface LoopOptions {
 
 interface Target {
   manifest: Manifest;
+  segment: PlanSegment;
   index: number;
   item: ManifestItem;
 }
 
 const noop = () => {};
+/** setTimeout's ceiling; a boundary further away is looked at again later. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRetryMs = 15_000 }: LoopOptions = {}) {
   let applied: Manifest | null = null;
   let pending: Manifest | null = null;
-  let position = -1;
+  /** Where each airing (segment key) is in its loop, so a loop resumes after a broadcast. */
+  let positions = new Map<string, number>();
   let failuresInARow = 0;
   let onScreen: Slide | null = null;
   let isFallbackOnScreen = false;
   let prepared: { key: string; slide: Slide } | null = null;
   let current: (Target & { startedAt: Date }) | null = null;
   let wake: () => void = noop;
+  let cut: (() => void) | null = null;
+  let boundaryTimer: ReturnType<typeof setTimeout> | undefined;
   let isStopped = false;
 
-  const airable = (m: Manifest) => m.items.filter((item) => env.canAir(item));
-  const keyOf = (t: Target) => `${t.manifest.version}#${t.index}`;
+  const now = () => env.now().getTime();
+  const airable = (segment: PlanSegment) => segment.items.filter((item) => env.canAir(item));
+  const keyOf = (t: Target) => `${t.manifest.version}#${t.segment.key}#${t.index}`;
 
-  function peek(): Target | null {
+  /** What airs at instant `at` after the current item: the next of its loop, or where a new segment starts. */
+  function peek(at = now()): Target | null {
     const manifest = pending ?? applied;
     if (!manifest) return null;
-    const items = airable(manifest);
+    const segment = planSegmentAt(manifest, at);
+    const items = airable(segment);
     if (items.length === 0) return null;
-    const index = pending ? 0 : (position + 1) % items.length;
-    return { manifest, index, item: items[index]! };
+    const last = pending ? undefined : positions.get(segment.key);
+    let index: number;
+    if (segment.mode === 'once') {
+      index = last !== undefined ? last + 1 : onceIndexAt(items, at - (segment.anchor ?? segment.start));
+      if (index < 0 || index >= items.length) return null;
+    } else {
+      index = last === undefined ? 0 : (last + 1) % items.length;
+    }
+    return { manifest, segment, index, item: items[index]! };
   }
 
   /** Moves to the next target; this is the item boundary where a pending manifest takes over. */
@@ -62,12 +83,12 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
     if (pending) {
       applied = pending;
       pending = null;
-      position = -1;
+      positions = new Map();
       failuresInARow = 0;
       env.onApplied(applied);
     }
     const target = peek();
-    if (target) position = target.index;
+    if (target) positions.set(target.segment.key, target.index);
     return target;
   }
 
@@ -79,7 +100,8 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
   }
 
   function prepareNext(): void {
-    const next = peek();
+    const at = current ? Math.min(current.startedAt.getTime() + current.item.durationMs, current.segment.end) : now();
+    const next = peek(at);
     if (prepared && (!next || prepared.key !== keyOf(next))) {
       prepared.slide.dispose();
       prepared = null;
@@ -103,7 +125,7 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
 
   function record(target: Target, startedAt: Date, completed: boolean): void {
     // The clock may be corrected mid-item (a welcome arrives); a record must never end before it starts.
-    const endedAt = new Date(Math.max(env.now().getTime(), startedAt.getTime()));
+    const endedAt = new Date(Math.max(now(), startedAt.getTime()));
     env.onRecord({
       id: env.newId(),
       itemId: target.item.id,
@@ -116,7 +138,59 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
     });
   }
 
-  /** Shows the built-in slogan and waits for a new manifest or the retry time. */
+  /** True when what airs at `at` is no longer the item on air: another airing, or one without this item. */
+  function mustCut(at: number): boolean {
+    if (!current) return false;
+    const manifest = pending ?? applied;
+    if (!manifest) return false;
+    const segment = planSegmentAt(manifest, at);
+    return segment.key !== current.segment.key || !airable(segment).some((i) => i.id === current!.item.id && i.hash === current!.item.hash);
+  }
+
+  function cutNow(): void {
+    cut?.();
+  }
+
+  /** Arms a timer for the end of the current segment, where the item on air may have to be cut. */
+  function armBoundary(): void {
+    clearTimeout(boundaryTimer);
+    if (!current || isStopped) return;
+    // A manifest still waiting for the item boundary already decides where this airing ends.
+    const manifest = pending ?? applied;
+    const end = manifest ? planSegmentAt(manifest, now()).end : current.segment.end;
+    if (!Number.isFinite(end)) return;
+    const wait = end - now();
+    boundaryTimer = setTimeout(() => {
+      if (!current) return;
+      if (now() < end - 1) return armBoundary(); // the clock was corrected meanwhile
+      if (mustCut(end)) return cutNow();
+      // The same airing goes on with this item in it: carry on, watching the next boundary.
+      const manifest = (pending ?? applied)!;
+      current.segment = planSegmentAt(manifest, end);
+      armBoundary();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, wait)));
+  }
+
+  /** Milliseconds until the segment airing now ends (Infinity for an endless one). */
+  function untilBoundary(): number {
+    const manifest = pending ?? applied;
+    if (!manifest) return Infinity;
+    return Math.max(0, planSegmentAt(manifest, now()).end - now());
+  }
+
+  function sleep(ms: number | null): Promise<void> {
+    return new Promise<void>((resolve) => {
+      // A manifest may have arrived while the fallback was getting ready, before `wake` was set.
+      if (pending || isStopped) return resolve();
+      const timer = ms === null || !Number.isFinite(ms) ? undefined : setTimeout(resolve, Math.min(MAX_TIMER_MS, ms + 5));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (wake = noop));
+  }
+
+  /** Shows the built-in slogan and waits for a new manifest, the next boundary or the retry time. */
   async function airFallback(retryMs: number | null): Promise<void> {
     if (!isFallbackOnScreen) {
       const slide = env.fallback();
@@ -124,18 +198,9 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       if (isStopped) return slide.dispose();
       void slide.play();
       putOnScreen(slide, true);
-      env.onAiring(null, null);
+      env.onAiring(null, null, applied ? planSegmentAt(applied, now()) : null);
     }
-    await new Promise<void>((resolve) => {
-      // A manifest may have arrived while the fallback was getting ready, before `wake` was set.
-      if (pending || isStopped) return resolve();
-      const timer = retryMs === null ? undefined : setTimeout(resolve, retryMs);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    wake = noop;
+    await sleep(retryMs === null ? null : Math.min(retryMs, untilBoundary()));
   }
 
   function waitReady(slide: Slide): Promise<void> {
@@ -150,8 +215,15 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
     while (!isStopped) {
       const target = advance();
       if (!target) {
-        // Nothing airable: wait for a manifest, but look again now and then in case one was missed.
-        await airFallback(applied ? fallbackRetryMs : null);
+        const manifest = applied;
+        const segment = manifest ? planSegmentAt(manifest, now()) : null;
+        // A broadcast that finished a moment early: hold its last frame until its segment ends.
+        if (segment?.mode === 'once' && airable(segment).length > 0 && untilBoundary() < 10_000) {
+          await sleep(untilBoundary());
+          continue;
+        }
+        // Nothing airable: wait for a manifest or the next segment, looking again now and then.
+        await airFallback(manifest ? fallbackRetryMs : null);
         continue;
       }
       const slide = takePrepared(target);
@@ -166,24 +238,45 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
         continue;
       }
       if (isStopped) return slide.dispose();
+      // The slide may have become ready after its segment ended (a slow file at a broadcast's second).
+      if (mustCutTarget(target)) {
+        slide.dispose();
+        continue;
+      }
       const startedAt = env.now();
-      const outcome: Promise<Outcome> = slide.play();
+      const cutSignal = new Promise<Outcome>((resolve) => (cut = () => resolve('cut')));
+      const outcome: Promise<Outcome> = Promise.race([slide.play(), cutSignal]);
       putOnScreen(slide, false);
       current = { ...target, startedAt };
+      armBoundary();
       prepareNext();
-      env.onAiring(target.item, peek()?.item ?? null);
+      env.onAiring(target.item, peek(Math.min(startedAt.getTime() + target.item.durationMs, target.segment.end))?.item ?? null, target.segment);
       const result = await outcome;
+      cut = null;
+      clearTimeout(boundaryTimer);
       if (isStopped) return;
       current = null;
       record(target, startedAt, result === 'completed');
+      // Sound must stop at the boundary (quiet hours, a broadcast cutting in), not when the next slide is ready.
+      if (result === 'cut' && target.item.type === 'audio') putOnScreen(blank(), false);
       if (result === 'failed') await afterFailure(target);
       else failuresInARow = 0;
     }
   }
 
+  function mustCutTarget(target: Target): boolean {
+    const manifest = pending ?? applied;
+    if (!manifest) return false;
+    return planSegmentAt(manifest, now()).key !== target.segment.key;
+  }
+
+  function blank(): Slide {
+    return { ready: Promise.resolve(), play: () => new Promise<Outcome>(noop), dispose: noop };
+  }
+
   async function afterFailure(target: Target): Promise<void> {
     failuresInARow++;
-    if (failuresInARow >= airable(target.manifest).length) {
+    if (failuresInARow >= airable(target.segment).length) {
       failuresInARow = 0;
       await airFallback(fallbackRetryMs);
     }
@@ -193,20 +286,28 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
     start(): void {
       void run().catch((error: unknown) => console.error('crier: the airing loop stopped', error));
     },
-    /** Takes effect at the next item boundary, or at once while only the fallback is on screen. */
+    /**
+     * Takes effect at the next item boundary, or at once while only the fallback is on screen, or
+     * when it changes what should air right now (an alert, a cleared alert, a new daypart).
+     */
     setManifest(manifest: Manifest): void {
       if (manifest.version === (pending ?? applied)?.version) return;
       pending = manifest.version === applied?.version ? null : manifest;
       prepareNext();
       if (isFallbackOnScreen || !current) wake();
+      // Another airing now (not an edit of the one on air, which waits for the item boundary): cut in.
+      else if (pending && current && planSegmentAt(pending, now()).key !== current.segment.key) cutNow();
+      else armBoundary();
     },
     /** The page is going away (reload, shutdown): the item on screen is recorded as cut. */
     stop(): void {
       if (isStopped) return;
       isStopped = true;
+      clearTimeout(boundaryTimer);
       if (current) record(current, current.startedAt, false);
       current = null;
       wake();
+      cut?.();
     },
     get airing(): { itemId: string; mediaId: string; startedAt: string } | null {
       return current ? { itemId: current.item.id, mediaId: current.item.mediaId, startedAt: current.startedAt.toISOString() } : null;

@@ -67,10 +67,13 @@ const loop = createLoop({
   fallback: () => (mode === 'audio' ? idleSlide() : textSlide(stage, FALLBACK_SLOGAN, null)),
   now: clock.now,
   newId: newRecordId,
-  onAiring(item, next) {
+  onAiring(item, next, segment) {
     airingNow = item;
     airingNext = next;
     // Stable hooks for end-to-end tests and for a technician with devtools.
+    stage.dataset.segment = segment?.key ?? '';
+    stage.dataset.source = segment?.sourceKind ?? '';
+    stage.dataset.startedAt = clock.now().toISOString();
     if (item) {
       stage.dataset.itemId = item.id;
       stage.dataset.mediaId = item.mediaId;

@@ -1,8 +1,8 @@
 // Turns the catalogue into one screen's manifest: pure, so previews, pushes and tests agree.
-import type { Catalogue, MediaItem, Screen } from './catalogue.schema.js';
-import { contentVersion } from './content-version.js';
+import type { Catalogue, MediaItem, PlaylistItem, Rendition } from './catalogue.schema.js';
 import type { Manifest, ManifestItem } from './manifest.schema.js';
-import { resolveLoop } from './resolve-loop.js';
+import type { ScreenAttributes } from './targets.js';
+import { buildTimelineManifest, type TimelineManifestOptions } from './timeline-manifest.js';
 
 /** How long a still or slogan airs when the playlist item does not say. */
 export const DEFAULT_STILL_MS = 10_000;
@@ -27,37 +27,75 @@ export function mediaUrl(item: Pick<MediaItem, 'hash' | 'file'>): string {
 
 export class ManifestError extends Error {}
 
-/** Returns null when nothing at all can air (no schedule and no default campaign). */
-export function buildManifest(catalogue: Catalogue, screen: Pick<Screen, 'id'>, now: Date): Manifest | null {
-  const choice = resolveLoop(catalogue, screen);
-  if (!choice) return null;
-  const mediaById = new Map(catalogue.media.map((m) => [m.id, m]));
-  const items: ManifestItem[] = [];
-  for (const entry of choice.playlist.items) {
-    const media = mediaById.get(entry.mediaId);
-    // A playlist never references missing media (the API refuses it); skip defensively rather than air nothing.
-    if (!media) continue;
-    const durationMs = entry.durationMs ?? media.file?.durationMs ?? DEFAULT_STILL_MS;
-    items.push({
-      id: entry.id,
-      mediaId: media.id,
-      type: media.kind,
-      title: media.title,
-      hash: media.hash,
-      ...(media.file ? { url: mediaUrl(media), mime: media.file.mime } : {}),
-      ...(media.slogan ? { slogan: media.slogan } : {}),
-      durationMs,
-    });
-  }
-  if (items.length === 0) return null;
-  const version = contentVersion(JSON.stringify([choice.playlist.id, choice.playlist.name, items]));
+/** The screen's pixel size, when known; stills pick the rendition made for the closest profile. */
+export interface Display {
+  width: number;
+  height: number;
+}
+const DEFAULT_DISPLAY: Display = { width: 1920, height: 1080 };
+
+/** Only ready media inside its validity window airs (a missing status is the seeded, ready kind). */
+export function isAirable(media: MediaItem, now: Date): boolean {
+  if ((media.status ?? 'ready') !== 'ready') return false;
+  const t = now.getTime();
+  if (media.validFrom && t < Date.parse(media.validFrom)) return false;
+  if (media.validTo && t >= Date.parse(media.validTo)) return false;
+  return true;
+}
+
+const profileSize = (r: Rendition) => {
+  const [w, h] = (r.profile ?? '0x0').split('x').map(Number) as [number, number];
+  return { w, h };
+};
+
+/** The smallest profile box that covers the screen, else the largest one: sharp where it matters, light otherwise. */
+function bestStill(renditions: Rendition[], display: Display): Rendition | undefined {
+  const stills = renditions.filter((r) => r.role === 'display' && r.profile);
+  const area = (r: Rendition) => profileSize(r).w * profileSize(r).h;
+  const covering = stills.filter((r) => profileSize(r).w >= display.width && profileSize(r).h >= display.height);
+  if (covering.length) return covering.reduce((a, b) => (area(b) < area(a) ? b : a));
+  // Nothing covers it: the one whose box overlaps the screen most (so portrait screens get portrait renditions).
+  const overlap = (r: Rendition) => Math.min(profileSize(r).w, display.width) * Math.min(profileSize(r).h, display.height);
+  return stills.reduce<Rendition | undefined>((a, b) => (!a || overlap(b) > overlap(a) || (overlap(b) === overlap(a) && area(b) < area(a)) ? b : a), undefined);
+}
+
+/** What a player fetches for this item: a rendition made for players, never an original SVG; null if nothing can air. */
+export function playbackFile(media: MediaItem, display: Display = DEFAULT_DISPLAY): { url: string; mime: string } | null {
+  if (media.kind === 'text' || !media.file) return null;
+  const renditions = media.renditions ?? [];
+  const chosen = media.kind === 'image' ? bestStill(renditions, display) : renditions.find((r) => r.role === 'playback');
+  if (chosen) return { url: `/media/${chosen.fileName}`, mime: chosen.mime };
+  // Files from before ingest (the seeded campaign) sit in /media/ as they are, in a player-safe format.
+  if (media.file.storedAs || !(media.file.mime in EXTENSION_BY_MIME)) return null;
+  return { url: mediaUrl(media), mime: media.file.mime };
+}
+
+/** One playlist entry as a player receives it; null when nothing of it can air on this display. */
+export function manifestItem(entry: Pick<PlaylistItem, 'id' | 'durationMs'>, media: MediaItem, display?: Display): ManifestItem | null {
+  const file = playbackFile(media, display);
+  if (media.kind !== 'text' && !file) return null;
   return {
-    version,
-    screenId: screen.id,
-    playlistId: choice.playlist.id,
-    playlistName: choice.playlist.name,
-    reason: choice.reason,
-    generatedAt: now.toISOString(),
-    items,
+    id: entry.id,
+    mediaId: media.id,
+    type: media.kind,
+    title: media.title,
+    hash: media.hash,
+    ...(file ? { url: file.url, mime: file.mime } : {}),
+    ...(media.slogan ? { slogan: media.slogan } : {}),
+    durationMs: entry.durationMs ?? media.file?.durationMs ?? DEFAULT_STILL_MS,
   };
+}
+
+/**
+ * Returns null when nothing at all can air (no schedule and no default campaign). The manifest carries
+ * the screen's timeline (timeline-manifest.ts); unready, expired or not-yet-valid media never airs, and a
+ * rule whose every item is unairable falls through to the next one down, ending at the default campaign.
+ */
+export function buildManifest(
+  catalogue: Catalogue,
+  screen: ScreenAttributes & { display?: Display },
+  now: Date,
+  options: TimelineManifestOptions = {},
+): Manifest | null {
+  return buildTimelineManifest(catalogue, screen, now, options);
 }

@@ -2,8 +2,12 @@
 // Pure zod schemas shared by the server, the player and the console; types are inferred, never written twice.
 import * as z from 'zod';
 
-export const IdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'id: letters, digits, "-" and "_" only');
-export const IsoTimeSchema = z.iso.datetime({ offset: true });
+import { IdSchema, IsoTimeSchema } from './primitives.schema.js';
+import { AlertSchema, BroadcastSchema, QuietHoursSchema, ScheduleEntrySchema } from './schedule.schema.js';
+
+export { IdSchema, IsoTimeSchema };
+// Scheduling rules (targets, schedule entries, broadcasts, alerts, quiet hours) live in schedule.schema.ts.
+export { TargetSchema, ScheduleEntrySchema, type Target, type ScheduleEntry } from './schedule.schema.js';
 /** A SHA-256 in lowercase hex: names every file and text item by content. */
 export const ContentHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'content hash: 64 lowercase hex digits');
 
@@ -21,6 +25,8 @@ export const SloganSchema = z.object({
   headline: z.string().trim().min(1).max(80),
   subline: z.string().trim().max(160).optional(),
   theme: TextThemeSchema.default('alert'),
+  /** `ticker` scrolls along a strip LED screen; absent means a full-screen slide. */
+  variant: z.enum(['slide', 'ticker']).optional(),
 });
 export type Slogan = z.infer<typeof SloganSchema>;
 
@@ -31,8 +37,37 @@ export const MediaFileSchema = z.object({
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
   durationMs: z.number().int().positive().optional(),
+  /** Uploaded originals live outside the served media folder, under this content-addressed name. */
+  storedAs: z.string().regex(/^[0-9a-f]{64}\.[a-z0-9]{2,5}$/).optional(),
+  videoCodec: z.string().max(40).optional(),
+  audioCodec: z.string().max(40).optional(),
+  /** Display rotation of a phone video in degrees, as probed; renditions are already upright. */
+  rotation: z.number().int().optional(),
 });
 export type MediaFile = z.infer<typeof MediaFileSchema>;
+
+/** Only `ready` media airs; uploads of video and audio are `processing` until their renditions exist. */
+export const MediaStatusSchema = z.enum(['processing', 'ready', 'failed']);
+export type MediaStatus = z.infer<typeof MediaStatusSchema>;
+
+export const RenditionRoleSchema = z.enum(['display', 'fallback', 'playback', 'thumbnail', 'poster', 'waveform', 'preview']);
+export type RenditionRole = z.infer<typeof RenditionRoleSchema>;
+
+/** A file made from the original, named by its own SHA-256 and served from /media/. */
+export const RenditionSchema = z.object({
+  role: RenditionRoleSchema,
+  /** The screen profile it was made for, e.g. `1920x1080`; absent for roles that have one size. */
+  profile: z.string().regex(/^\d+x\d+$/).optional(),
+  fileName: z.string().regex(/^[0-9a-f]{64}\.(webp|jpg|png|mp4|mp3|m4a)$/),
+  mime: z.string().min(3).max(100),
+  bytes: z.number().int().nonnegative(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  durationMs: z.number().int().positive().optional(),
+});
+export type Rendition = z.infer<typeof RenditionSchema>;
+
+export const MediaErrorSchema = z.object({ reason: z.string().min(1).max(60), message: z.string().max(500) });
 
 export const MediaItemSchema = z.object({
   id: IdSchema,
@@ -44,15 +79,26 @@ export const MediaItemSchema = z.object({
   /** Text slogans carry their words; every other kind carries a file. */
   slogan: SloganSchema.optional(),
   file: MediaFileSchema.optional(),
+  /** Absent means ready: items made before ingest existed (the seeded campaign) air their file as it is. */
+  status: MediaStatusSchema.optional(),
+  /** Why processing failed, kept for staff until the item is deleted or uploaded again. */
+  error: MediaErrorSchema.optional(),
+  /** Outside [validFrom, validTo) the item never airs. */
+  validFrom: IsoTimeSchema.optional(),
+  validTo: IsoTimeSchema.optional(),
+  renditions: z.array(RenditionSchema).optional(),
   createdAt: IsoTimeSchema,
 });
 export type MediaItem = z.infer<typeof MediaItemSchema>;
+
 
 export const PlaylistItemSchema = z.object({
   id: IdSchema,
   mediaId: IdSchema,
   /** Required for stills and text; video and audio default to their own length. */
   durationMs: z.number().int().min(1000).max(3_600_000).optional(),
+  /** Share of voice: woven into the loop often enough to air at least this many times an hour. */
+  minPerHour: z.number().int().min(1).max(120).optional(),
 });
 export type PlaylistItem = z.infer<typeof PlaylistItemSchema>;
 
@@ -65,23 +111,6 @@ export const PlaylistSchema = z.object({
   updatedAt: IsoTimeSchema,
 });
 export type Playlist = z.infer<typeof PlaylistSchema>;
-
-/** Who a schedule entry reaches. The scheduling issue adds groups, townships and site types. */
-export const TargetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('all') }),
-  z.object({ kind: z.literal('screens'), screenIds: z.array(IdSchema).min(1).max(10_000) }),
-]);
-export type Target = z.infer<typeof TargetSchema>;
-
-export const ScheduleEntrySchema = z.object({
-  id: IdSchema,
-  playlistId: IdSchema,
-  target: TargetSchema,
-  /** Higher wins; the default campaign sits at the bottom. */
-  priority: z.number().int().min(0).max(1000).default(0),
-  createdAt: IsoTimeSchema,
-});
-export type ScheduleEntry = z.infer<typeof ScheduleEntrySchema>;
 
 export const ScreenSchema = z.object({
   id: IdSchema,
@@ -104,6 +133,9 @@ export const CatalogueSchema = z.object({
   playlists: z.array(PlaylistSchema),
   schedules: z.array(ScheduleEntrySchema),
   screens: z.array(ScreenSchema),
+  broadcasts: z.array(BroadcastSchema).default([]),
+  alerts: z.array(AlertSchema).default([]),
+  quietHours: z.array(QuietHoursSchema).default([]),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
@@ -114,4 +146,7 @@ export const emptyCatalogue = (): Catalogue => ({
   playlists: [],
   schedules: [],
   screens: [],
+  broadcasts: [],
+  alerts: [],
+  quietHours: [],
 });

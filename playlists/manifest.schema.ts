@@ -18,6 +18,44 @@ export const ManifestItemSchema = z.object({
 });
 export type ManifestItem = z.infer<typeof ManifestItemSchema>;
 
+export const SourceKindSchema = z.enum(['alert', 'broadcast', 'schedule', 'default', 'none']);
+
+export const SourceRefSchema = z.object({
+  kind: SourceKindSchema,
+  /** Alert, broadcast or schedule entry id; the playlist id for the default campaign; null for none. */
+  id: z.string().nullable(),
+  priority: z.number().int(),
+});
+
+export const ManifestSegmentSchema = z.object({
+  start: IsoTimeSchema,
+  end: IsoTimeSchema,
+  source: SourceRefSchema,
+  /** Equal keys are the same airing: a loop that comes back after a broadcast resumes where it was. */
+  key: z.string(),
+  playlistId: IdSchema.nullable(),
+  playlistName: z.string().nullable(),
+  /** loop: repeats until the segment ends; once: airs one time through, from `anchor` (a broadcast). */
+  mode: z.enum(['loop', 'once']),
+  anchor: IsoTimeSchema.nullable(),
+  /** Key into `timeline.loops`; an empty loop means nothing can air (the player's built-in slogan shows). */
+  loop: z.string(),
+  isQuiet: z.boolean(),
+  reason: z.string(),
+});
+export type ManifestSegment = z.infer<typeof ManifestSegmentSchema>;
+
+export const ManifestTimelineSchema = z.object({
+  timeZone: z.string(),
+  from: IsoTimeSchema,
+  to: IsoTimeSchema,
+  /** Contiguous, in order, covering [from, to). */
+  segments: z.array(ManifestSegmentSchema).min(1),
+  /** Item lists shared by segments (the same loop airs on many days). */
+  loops: z.record(z.string(), z.array(ManifestItemSchema)),
+});
+export type ManifestTimeline = z.infer<typeof ManifestTimelineSchema>;
+
 export const ManifestSchema = z.object({
   /** Content-derived: equal versions mean equal manifests, across restarts too. */
   version: z.string().min(1).max(64),
@@ -27,6 +65,9 @@ export const ManifestSchema = z.object({
   /** Why this loop: which schedule entry won, or the default campaign. */
   reason: z.string(),
   generatedAt: IsoTimeSchema,
-  items: z.array(ManifestItemSchema).min(1),
+  /** The loop airing when the manifest was built (empty if nothing airs then); the timeline says what airs when. */
+  items: z.array(ManifestItemSchema),
+  /** What airs from the start of today (screen's zone) for 8 days: enough to air a week without the server. */
+  timeline: ManifestTimelineSchema.optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -1,6 +1,8 @@
-// Which looping playlist a screen airs: the highest-priority schedule entry that targets it,
-// else the default campaign. The scheduling issue grows this into a timeline over dayparts.
-import type { Catalogue, Playlist, ScheduleEntry, Screen, Target } from './catalogue.schema.js';
+// Which looping playlist a screen airs, ignoring dates, dayparts, broadcasts and alerts: the
+// highest-priority schedule entry that targets it, else the default campaign. Kept for callers that
+// want the standing loop; what airs when is resolveTimeline's (timeline.ts) answer.
+import type { Catalogue, Playlist, ScheduleEntry, Screen } from './catalogue.schema.js';
+import { targetsScreen } from './targets.js';
 
 export interface LoopChoice {
   playlist: Playlist;
@@ -9,14 +11,7 @@ export interface LoopChoice {
   reason: string;
 }
 
-export function targetsScreen(target: Target, screen: Pick<Screen, 'id'>): boolean {
-  switch (target.kind) {
-    case 'all':
-      return true;
-    case 'screens':
-      return target.screenIds.includes(screen.id);
-  }
-}
+export { targetsScreen };
 
 /** Ties on priority go to the newer entry, then the larger id, so the choice never depends on storage order. */
 function outranks(a: ScheduleEntry, b: ScheduleEntry): boolean {

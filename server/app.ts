@@ -1,10 +1,12 @@
 // Builds the Crier server: plugins, then our services, then routes. Only server/main.ts listens.
+import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
+import { SCREEN_PROFILES } from '../media/image.renditions.js';
 import { createMediaStore } from '../media/media.store.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
@@ -12,14 +14,20 @@ import type { Config } from './config.js';
 import { installErrorHandler } from './errors.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
-import { registerCatalogueRoutes } from './routes/catalogue.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
+import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
+import { registerTimelineRoutes } from './routes/timeline.routes.js';
+import { createBoundaryScheduler } from './scheduling/boundaries.js';
+import { createAlertsService } from './services/alerts.service.js';
 import { createManifestPublisher } from './services/manifest.publisher.js';
+import { createJobQueue, type JobEventSink } from './services/media.jobs.js';
+import { createMediaService } from './services/media.service.js';
 import { createPlaylistsService } from './services/playlists.service.js';
-import { createSchedulesService } from './services/schedules.service.js';
+import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
 import { createAiringLog } from './storage/airing.store.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
@@ -30,6 +38,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Pass false in tests to keep output quiet. */
   logger?: boolean;
+  /** Receives every media job change (progress, done, failed); the console socket will forward these. */
+  onJobEvent?: JobEventSink;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
@@ -52,19 +62,64 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // Byte limits per kind are enforced while streaming (media/receive.ts); this is only the backstop.
+  await app.register(fastifyMultipart, {
+    throwFileSizeLimit: false,
+    limits: { fileSize: Math.max(config.maxImageBytes, config.maxAudioBytes, config.maxVideoBytes) + 1, files: 1, fields: 20, fieldSize: 4096, parts: 25 },
+  });
 
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir);
   const airingLog = createAiringLog(config.dataDir);
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
-  const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log });
-  const onChange = () => publisher.catalogueChanged();
-  const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs });
+  const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
+  // Day rollovers and alert expiries: the only moments the server republishes without an edit.
+  const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.publishNow() });
+  const onChange = () => {
+    publisher.catalogueChanged();
+    boundaries.plan();
+  };
+  const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
   const playlists = createPlaylistsService({ catalogue, clock, onChange });
   const schedules = createSchedulesService({ catalogue, clock, onChange });
+  const broadcasts = createBroadcastsService({ catalogue, clock, onChange });
+  const quietHours = createQuietHoursService({ catalogue, clock, onChange });
+  const alerts = createAlertsService({ catalogue, clock, onChange });
+  boundaries.plan();
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
-  app.addHook('onClose', async () => airingLog.close());
+  const jobs = createJobQueue({
+    concurrency: config.ffmpegConcurrency,
+    clock,
+    notify: (event) => {
+      if (event.job.state === 'failed') app.log.warn({ job: event.job }, 'media job failed');
+      options.onJobEvent?.(event);
+    },
+  });
+  const media = await createMediaService({
+    catalogue,
+    mediaStore,
+    originals: createMediaStore(path.join(config.dataDir, 'originals')),
+    tmpDir: path.join(config.dataDir, 'tmp'),
+    jobs,
+    clock,
+    onChange,
+    settings: {
+      limits: { image: config.maxImageBytes, audio: config.maxAudioBytes, video: config.maxVideoBytes },
+      maxImagePixels: config.maxImagePixels,
+      maxVideoMs: config.maxVideoMs,
+      maxAudioMs: config.maxAudioMs,
+      profiles: [...SCREEN_PROFILES, ...config.ledSizes],
+      videoMaxHeight: config.videoMaxHeight,
+      videoPreset: config.videoPreset,
+      loudness: { I: config.loudness.integratedLufs, TP: config.loudness.truePeakDbtp, LRA: 11 },
+    },
+  });
+  app.addHook('onClose', async () => {
+    boundaries.close();
+    await media.close();
+    await airingLog.close();
+  });
 
   // Routes: the whole URL map of the server.
   registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone });
@@ -79,10 +134,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     timeZone: config.timeZone,
   }); //   /ws/player
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
-  registerCatalogueRoutes(app, { catalogue, schedules }); //   /api/v1/media, /api/v1/schedules
+  registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
+  registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
+  registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
 
-  const services = { catalogue, airingLog, presence, publisher, screens, playlists, schedules, mediaStore, clock };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, clock };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

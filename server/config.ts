@@ -1,5 +1,6 @@
 // Configuration from the environment, validated at start-up: a bad value fails fast with one clear line.
 import { z } from 'zod';
+import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 
 const isValidTimeZone = (tz: string) => {
@@ -19,7 +20,33 @@ const EnvSchema = z.object({
   CRIER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CRIER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).max(86_400).default(90),
   CRIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CRIER_MAX_IMAGE_MB: z.coerce.number().positive().max(10_000).default(50),
+  CRIER_MAX_AUDIO_MB: z.coerce.number().positive().max(100_000).default(200),
+  CRIER_MAX_VIDEO_MB: z.coerce.number().positive().max(100_000).default(2048),
+  CRIER_MAX_VIDEO_SECONDS: z.coerce.number().positive().max(86_400).default(1800),
+  CRIER_MAX_AUDIO_SECONDS: z.coerce.number().positive().max(86_400).default(3600),
+  CRIER_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(1000).default(100),
+  CRIER_VIDEO_MAX_HEIGHT: z.coerce.number().int().min(144).max(2160).default(1080),
+  CRIER_VIDEO_PRESET: z.enum(X264_PRESETS).default('veryfast'),
+  CRIER_LED_SIZES: z
+    .string()
+    .regex(/^(\s*\d{2,5}x\d{2,5}\s*(,\s*\d{2,5}x\d{2,5}\s*)*)?$/, 'a comma-separated list of WIDTHxHEIGHT, e.g. 960x480,512x128')
+    .default('960x480,512x128'),
+  CRIER_LOUDNESS_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
+  CRIER_TRUE_PEAK_DBTP: z.coerce.number().min(-9).max(0).default(-1.5),
+  CRIER_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
 });
+
+const MB = 1024 * 1024;
+const parseSizes = (list: string) =>
+  list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [width, height] = s.split('x').map(Number) as [number, number];
+      return { width, height };
+    });
 
 export interface Config {
   port: number;
@@ -31,6 +58,23 @@ export interface Config {
   /** A screen without a heartbeat for this long counts as offline even if its socket looks open. */
   offlineAfterMs: number;
   logLevel: z.infer<typeof EnvSchema>['CRIER_LOG_LEVEL'];
+  /** Upload limits in bytes, per kind (the kind is known from the first bytes). */
+  maxImageBytes: number;
+  maxAudioBytes: number;
+  maxVideoBytes: number;
+  maxVideoMs: number;
+  maxAudioMs: number;
+  /** Decompression-bomb guard: images whose header claims more pixels are refused before decoding. */
+  maxImagePixels: number;
+  /** Video renditions are at most this tall (landscape) or wide (portrait). */
+  videoMaxHeight: number;
+  /** x264 speed/size trade-off for video renditions; faster presets make larger files. */
+  videoPreset: X264Preset;
+  /** Extra image renditions for LED modules, beside the 1080p, portrait and 4K profiles. */
+  ledSizes: { width: number; height: number }[];
+  loudness: { integratedLufs: number; truePeakDbtp: number };
+  /** How many ffmpeg jobs run at once. */
+  ffmpegConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -53,5 +97,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatIntervalMs: e.CRIER_HEARTBEAT_SECONDS * 1000,
     offlineAfterMs: e.CRIER_OFFLINE_AFTER_SECONDS * 1000,
     logLevel: e.CRIER_LOG_LEVEL,
+    maxImageBytes: Math.round(e.CRIER_MAX_IMAGE_MB * MB),
+    maxAudioBytes: Math.round(e.CRIER_MAX_AUDIO_MB * MB),
+    maxVideoBytes: Math.round(e.CRIER_MAX_VIDEO_MB * MB),
+    maxVideoMs: Math.round(e.CRIER_MAX_VIDEO_SECONDS * 1000),
+    maxAudioMs: Math.round(e.CRIER_MAX_AUDIO_SECONDS * 1000),
+    maxImagePixels: Math.round(e.CRIER_MAX_IMAGE_MEGAPIXELS * 1_000_000),
+    videoMaxHeight: e.CRIER_VIDEO_MAX_HEIGHT,
+    videoPreset: e.CRIER_VIDEO_PRESET,
+    ledSizes: parseSizes(e.CRIER_LED_SIZES),
+    loudness: { integratedLufs: e.CRIER_LOUDNESS_LUFS, truePeakDbtp: e.CRIER_TRUE_PEAK_DBTP },
+    ffmpegConcurrency: e.CRIER_FFMPEG_CONCURRENCY,
   };
 }

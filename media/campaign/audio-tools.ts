@@ -29,7 +29,11 @@ export function chimeExpr(chimes: Chime[]): string {
 }
 
 export const LOUDNESS = { I: -16, TP: -1.5, LRA: 11 } as const;
-const target = `I=${LOUDNESS.I}:TP=${LOUDNESS.TP}:LRA=${LOUDNESS.LRA}`;
+export interface LoudnessTarget {
+  I: number;
+  TP: number;
+  LRA: number;
+}
 
 interface LoudnormStats {
   input_i: string;
@@ -45,7 +49,14 @@ interface LoudnormStats {
  * loudnorm rides the gain dynamically and pumps on speech). loudnorm upsamples to 192 kHz, so
  * the second pass resamples to 48 kHz before `encodeArgs`.
  */
-export async function loudnormTwoPass(ffmpeg: FfmpegRunner, input: string, output: string, encodeArgs: string[]): Promise<string> {
+export async function loudnormTwoPass(
+  ffmpeg: FfmpegRunner,
+  input: string,
+  output: string,
+  encodeArgs: string[],
+  loudness: LoudnessTarget = LOUDNESS,
+): Promise<string> {
+  const target = `I=${loudness.I}:TP=${loudness.TP}:LRA=${loudness.LRA}`;
   const report = await ffmpeg(['-i', input, '-af', `loudnorm=${target}:print_format=json`, '-f', 'null', '-']);
   const json = report.slice(report.lastIndexOf('{'), report.lastIndexOf('}') + 1);
   const m = JSON.parse(json) as LoudnormStats;

@@ -8,7 +8,7 @@ import { CommandSchema } from '../../player/protocol.js';
 import { PlayListSchema, ScreenWithStatusSchema } from '../api.schema.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import type { ManifestPublisher } from '../services/manifest.publisher.js';
-import type { ScreensService } from '../services/screens.service.js';
+import { ScreenPatchSchema, type ScreensService } from '../services/screens.service.js';
 import type { AiringLog } from '../storage/airing.store.js';
 
 const Params = z.object({ id: IdSchema });
@@ -38,6 +38,19 @@ export function registerScreenRoutes(
     '/api/v1/screens/:id',
     { schema: { tags, summary: 'Get a screen with live status', params: Params, response: { 200: ScreenWithStatusSchema, 404: ErrorBodySchema } } },
     (req) => deps.screens.get(req.params.id),
+  );
+  r.patch(
+    '/api/v1/screens/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Set a screen\'s name, township, site, site type, groups or time zone (what scheduling targets match)',
+        params: Params,
+        body: ScreenPatchSchema,
+        response: { 200: ScreenWithStatusSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, 422: ErrorBodySchema },
+      },
+    },
+    (req) => deps.screens.update(req.params.id, req.body),
   );
   r.get(
     '/api/v1/screens/:id/manifest',

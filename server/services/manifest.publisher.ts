@@ -8,11 +8,18 @@ import type { CatalogueStore } from '../storage/catalogue.store.js';
 
 export type ManifestPublisher = ReturnType<typeof createManifestPublisher>;
 
-export function createManifestPublisher(deps: { catalogue: CatalogueStore; presence: Presence; clock: Clock; log: FastifyBaseLogger }) {
-  const { catalogue, presence, clock, log } = deps;
+export function createManifestPublisher(deps: {
+  catalogue: CatalogueStore;
+  presence: Presence;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** The zone of screens that have none of their own. */
+  timeZone: string;
+}) {
+  const { catalogue, presence, clock, log, timeZone } = deps;
   let isScheduled = false;
 
-  const manifestFor = (screenId: string): Manifest | null => buildManifest(catalogue.read(), { id: screenId }, clock.now());
+  const manifestFor = (screenId: string): Manifest | null => buildManifest(catalogue.read(), { id: screenId }, clock.now(), { timeZone });
 
   /** Sends the manifest if the session does not have it yet; returns whether it sent. */
   function offer(session: PlayerSession, manifest: Manifest | null): boolean {

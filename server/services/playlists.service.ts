@@ -30,7 +30,12 @@ function checkItems(catalogue: Catalogue, input: PlaylistInput): Playlist['items
     }
     const id = item.id && !seen.has(item.id) ? item.id : newId('item');
     seen.add(id);
-    return { id, mediaId: item.mediaId, ...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {}) };
+    return {
+      id,
+      mediaId: item.mediaId,
+      ...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {}),
+      ...(item.minPerHour !== undefined ? { minPerHour: item.minPerHour } : {}),
+    };
   });
 }
 
@@ -89,11 +94,14 @@ export function createPlaylistsService(deps: { catalogue: CatalogueStore; clock:
         if (draft.defaultPlaylistId === id) {
           throw new AppError(409, 'default-playlist', '默认宣传播放列表不能删除 / the default campaign playlist cannot be deleted');
         }
-        const scheduled = draft.schedules.filter((s) => s.playlistId === id);
-        if (scheduled.length && !force) {
-          throw new AppError(409, 'playlist-scheduled', `该播放列表已被 ${scheduled.length} 条排期使用 / playlist is used by ${scheduled.length} schedule entries (use ?force=true)`);
+        // Schedule entries, broadcasts and alerts all name playlists; force drops them together.
+        const users = [...draft.schedules, ...draft.broadcasts, ...draft.alerts].filter((s) => s.playlistId === id).length;
+        if (users && !force) {
+          throw new AppError(409, 'playlist-scheduled', `该播放列表已被 ${users} 条排期、广播或插播使用 / playlist is used by ${users} schedule entries, broadcasts or alerts (use ?force=true)`);
         }
         draft.schedules = draft.schedules.filter((s) => s.playlistId !== id);
+        draft.broadcasts = draft.broadcasts.filter((s) => s.playlistId !== id);
+        draft.alerts = draft.alerts.filter((s) => s.playlistId !== id);
         draft.playlists = draft.playlists.filter((p) => p.id !== id);
       });
       onChange();

@@ -1,44 +1,80 @@
-// Schedule entries place a playlist on a target with a priority. The scheduling issue adds dates,
-// weekdays, dayparts, fixed-time broadcasts and alerts on top of this.
-import { randomUUID } from 'node:crypto';
+// Schedule entries: a playlist on a target for a date range, weekdays and daily windows (dayparts),
+// with a priority. Fixed-time broadcasts and quiet hours are kept the same way; alerts have their own service.
 import { z } from 'zod';
-import { ScheduleEntrySchema, type ScheduleEntry } from '../../playlists/catalogue.schema.js';
-import { AppError, notFound } from '../errors.js';
+import {
+  BroadcastShape,
+  QuietHoursShape,
+  QuietWindowSchema,
+  ScheduleEntryShape,
+  TimeWindowObjectSchema,
+} from '../../playlists/schedule.schema.js';
 import type { Clock } from '../clock.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
+import { checkBroadcastConflicts, checkCalendar, checkPlaylist, checkScheduleConflicts, checkTarget } from './rule.checks.js';
+import { createRuleService } from './rules.service.js';
 
-export const ScheduleInputSchema = ScheduleEntrySchema.pick({ playlistId: true, target: true, priority: true });
+const { id: _s, createdAt: _sc, updatedAt: _su, ...scheduleFields } = ScheduleEntryShape;
+/** Window order is checked by the service (422 end-before-start), not by the body schema. */
+export const ScheduleInputSchema = z.object({ ...scheduleFields, windows: z.array(TimeWindowObjectSchema).min(1).max(24).optional() });
 export type ScheduleInput = z.infer<typeof ScheduleInputSchema>;
 
-export type SchedulesService = ReturnType<typeof createSchedulesService>;
+const { id: _b, createdAt: _bc, updatedAt: _bu, ...broadcastFields } = BroadcastShape;
+export const BroadcastInputSchema = z.object(broadcastFields);
+export type BroadcastInput = z.infer<typeof BroadcastInputSchema>;
 
-export function createSchedulesService(deps: { catalogue: CatalogueStore; clock: Clock; onChange: () => void }) {
-  const { catalogue, clock, onChange } = deps;
-  return {
-    list: (): ScheduleEntry[] => catalogue.read().schedules,
-    async create(input: ScheduleInput): Promise<ScheduleEntry> {
-      const entry = await catalogue.update((draft) => {
-        if (!draft.playlists.some((p) => p.id === input.playlistId)) {
-          throw new AppError(422, 'unknown-playlist', `播放列表不存在 / unknown playlist: ${input.playlistId}`);
-        }
-        if (input.target.kind === 'screens') {
-          const known = new Set(draft.screens.map((s) => s.id));
-          const missing = input.target.screenIds.filter((id) => !known.has(id));
-          if (missing.length) throw new AppError(422, 'unknown-target', `屏幕不存在 / unknown screens: ${missing.join(', ')}`);
-        }
-        const created: ScheduleEntry = { id: `sch-${randomUUID().slice(0, 8)}`, ...input, createdAt: clock.now().toISOString() };
-        draft.schedules.push(created);
-        return created;
-      });
-      onChange();
-      return entry;
+const { id: _q, createdAt: _qc, updatedAt: _qu, ...quietFields } = QuietHoursShape;
+export const QuietHoursInputSchema = z.object({ ...quietFields, windows: z.array(QuietWindowSchema).min(1).max(12) });
+export type QuietHoursInput = z.infer<typeof QuietHoursInputSchema>;
+
+interface Deps {
+  catalogue: CatalogueStore;
+  clock: Clock;
+  onChange: () => void;
+}
+
+export type SchedulesService = ReturnType<typeof createSchedulesService>;
+export function createSchedulesService(deps: Deps) {
+  return createRuleService<'schedules', ScheduleInput>({
+    ...deps,
+    collection: 'schedules',
+    idPrefix: 'sch',
+    label: '排期 schedule',
+    check(draft, entry) {
+      checkPlaylist(draft, entry.playlistId);
+      checkTarget(draft, entry.target);
+      checkCalendar(entry);
+      checkScheduleConflicts(draft, entry);
     },
-    async remove(id: string): Promise<void> {
-      await catalogue.update((draft) => {
-        if (!draft.schedules.some((s) => s.id === id)) throw notFound('排期 schedule', id);
-        draft.schedules = draft.schedules.filter((s) => s.id !== id);
-      });
-      onChange();
+  });
+}
+
+export type BroadcastsService = ReturnType<typeof createBroadcastsService>;
+export function createBroadcastsService(deps: Deps) {
+  return createRuleService<'broadcasts', BroadcastInput>({
+    ...deps,
+    collection: 'broadcasts',
+    idPrefix: 'bc',
+    label: '定时广播 broadcast',
+    check(draft, broadcast, now) {
+      checkPlaylist(draft, broadcast.playlistId);
+      checkTarget(draft, broadcast.target);
+      checkCalendar(broadcast);
+      checkBroadcastConflicts(draft, broadcast, now);
     },
-  };
+  });
+}
+
+export type QuietHoursService = ReturnType<typeof createQuietHoursService>;
+export function createQuietHoursService(deps: Deps) {
+  return createRuleService<'quietHours', QuietHoursInput>({
+    ...deps,
+    collection: 'quietHours',
+    idPrefix: 'qh',
+    label: '静音时段 quiet hours',
+    check(draft, rule) {
+      checkTarget(draft, rule.target);
+      // Quiet windows may wrap past midnight (22:00–06:00), so only the dates are checked.
+      checkCalendar({ startDate: rule.startDate, endDate: rule.endDate });
+    },
+  });
 }

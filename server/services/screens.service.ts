@@ -1,10 +1,12 @@
 // Screens: provisional identities for players that introduce themselves, their live status, commands.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Screen } from '../../playlists/catalogue.schema.js';
+import { z } from 'zod';
+import { ScreenSchema, type Screen } from '../../playlists/catalogue.schema.js';
+import { isValidTimeZone } from '../../playlists/wall-clock.js';
 import type { Command, Hello } from '../../player/protocol.js';
 import type { ScreenWithStatus } from '../api.schema.js';
 import type { Clock } from '../clock.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { Presence } from '../gateway/presence.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
@@ -14,6 +16,10 @@ const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const randomCode = (length: number) =>
   [...randomBytes(length)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 
+/** What staff may set on a screen: what targets match (groups, township, site type) and its time zone. */
+export const ScreenPatchSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true, timeZone: true }).partial();
+export type ScreenPatch = z.infer<typeof ScreenPatchSchema>;
+
 export type ScreensService = ReturnType<typeof createScreensService>;
 
 export function createScreensService(deps: {
@@ -22,6 +28,8 @@ export function createScreensService(deps: {
   airingLog: AiringLog;
   clock: Clock;
   offlineAfterMs: number;
+  /** Called after staff change a screen (its rules and manifest may change). */
+  onChange?: () => void;
 }) {
   const { catalogue, presence, airingLog, clock, offlineAfterMs } = deps;
   // Heartbeat times survive a restart through the airing log; after that, memory is enough.
@@ -68,6 +76,19 @@ export function createScreensService(deps: {
         if (!draft.screens.some((s) => s.id === screen.id)) draft.screens.push(screen);
       });
       return find(screen.id)!;
+    },
+    /** Sets groups, township, site type, zone or name; the screen's manifest follows within a second. */
+    async update(id: string, patch: ScreenPatch): Promise<ScreenWithStatus> {
+      if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
+        throw new AppError(422, 'unknown-time-zone', `未知时区 / unknown IANA time zone: ${patch.timeZone}`);
+      }
+      await catalogue.update((draft) => {
+        const screen = draft.screens.find((s) => s.id === id);
+        if (!screen) throw notFound('屏幕 screen', id);
+        Object.assign(screen, patch);
+      });
+      deps.onChange?.();
+      return this.get(id);
     },
     noteHeartbeat(screenId: string, at: Date): void {
       lastHeartbeatAt.set(screenId, at.toISOString());

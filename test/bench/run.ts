@@ -11,6 +11,8 @@ import { loadConfig } from '../../server/config.js';
 import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
+import { benchMedia } from './media.bench.js';
+import { benchScheduling } from './scheduling.bench.js';
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -112,5 +114,7 @@ async function benchPush(players: number): Promise<void> {
 
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
 await benchManifest();
+benchScheduling();
 await benchPlayIngest();
 await benchPush(1000);
+await benchMedia();

@@ -68,8 +68,10 @@ t.test('a schedule naming a missing playlist is ignored', async (t) => {
 
 t.test('versions depend on content only', async (t) => {
   const a = buildManifest(catalogue(), { id: 'scr-1' }, now)!;
-  const b = buildManifest(catalogue(), { id: 'scr-1' }, new Date('2027-01-01T00:00:00Z'))!;
-  t.equal(a.version, b.version, 'time of generation does not change the version');
+  const b = buildManifest(catalogue(), { id: 'scr-1' }, new Date('2026-01-10T23:59:00+08:00'))!;
+  t.equal(a.version, b.version, 'time of generation within the day does not change the version');
+  const tomorrow = buildManifest(catalogue(), { id: 'scr-1' }, new Date('2026-01-11T00:00:00+08:00'))!;
+  t.not(tomorrow.version, a.version, 'the 8-day window moves on at local midnight');
   const changed = catalogue();
   changed.playlists[0]!.items[0]!.durationMs = 9000;
   t.not(buildManifest(changed, { id: 'scr-1' }, now)!.version, a.version, 'a duration change does');

@@ -1,0 +1,124 @@
+// A screen's manifest: its resolved timeline from the start of today (in its zone) for 8 days, so a
+// player can air the next 7 days without the server. The window is anchored to the day, so the version
+// changes when content or rules change, and once a day at local midnight — not as time passes.
+import { manifestItem, type Display } from './build-manifest.js';
+import type { Catalogue, Screen } from './catalogue.schema.js';
+import { contentVersion } from './content-version.js';
+import type { Manifest, ManifestItem, ManifestSegment, ManifestTimeline } from './manifest.schema.js';
+import type { ScreenAttributes } from './targets.js';
+import { describeSegment, resolveTimeline, screenSignature, segmentAt, type ResolvedItem, type Segment } from './timeline.js';
+import { localDayAt, wallToInstant } from './wall-clock.js';
+
+/** Days of timeline in a manifest: today, plus 7 whole days ahead at any time of day. */
+export const MANIFEST_DAYS = 8;
+
+export interface TimelineManifestOptions {
+  /** The zone for screens without their own (the server's CRIER_TIME_ZONE). */
+  timeZone?: string;
+  /** False builds afresh (benchmarks); by default screens with equal rules share one build. */
+  useCache?: boolean;
+}
+
+const screensByCatalogue = new WeakMap<object, Map<string, Screen>>();
+
+interface BuiltTimeline {
+  timeline: ManifestTimeline;
+  version: string;
+  /** Segment instants, for finding the one airing at `now`. */
+  spans: { start: number; end: number }[];
+}
+/** Timelines per catalogue object, shared by screens with the same rules, zone, display and day. */
+const builtByCatalogue = new WeakMap<object, Map<string, BuiltTimeline>>();
+const MAX_BUILT = 5000;
+
+/** A bare `{ id }` is completed from the catalogue, so callers need not look the screen up. */
+function completeScreen(catalogue: Readonly<Catalogue>, screen: ScreenAttributes): ScreenAttributes {
+  let byId = screensByCatalogue.get(catalogue);
+  if (!byId) screensByCatalogue.set(catalogue, (byId = new Map(catalogue.screens.map((s) => [s.id, s]))));
+  const known = byId.get(screen.id);
+  return known ? { ...known, ...screen } : screen;
+}
+
+/** The manifest's window: local midnight today to local midnight MANIFEST_DAYS later. */
+export function manifestWindow(now: Date, timeZone: string): { from: number; to: number } {
+  const { day } = localDayAt(now.getTime(), timeZone);
+  return { from: wallToInstant(day, 0, timeZone), to: wallToInstant(day + MANIFEST_DAYS, 0, timeZone) };
+}
+
+export const segmentKey = (s: Pick<Segment, 'source' | 'mode' | 'anchor'>) =>
+  `${s.source.kind}:${s.source.id ?? '-'}${s.mode === 'once' && s.anchor !== null ? `@${s.anchor}` : ''}`;
+
+export function buildTimelineManifest(
+  catalogue: Readonly<Catalogue>,
+  screen: ScreenAttributes & { display?: Display },
+  now: Date,
+  options: TimelineManifestOptions = {},
+): Manifest | null {
+  const full = completeScreen(catalogue, screen);
+  const signature = screenSignature(catalogue, full, options);
+  const timeZone = signature.slice(0, signature.indexOf('|'));
+  const { from, to } = manifestWindow(now, timeZone);
+  const cacheKey = `${from}|${screen.display ? `${screen.display.width}x${screen.display.height}` : '-'}|${signature}`;
+  let cache = builtByCatalogue.get(catalogue);
+  if (!cache) builtByCatalogue.set(catalogue, (cache = new Map()));
+  let built = options.useCache === false ? undefined : cache.get(cacheKey);
+  if (!built) {
+    built = buildTimeline(catalogue, full, from, to, screen.display, options);
+    if (cache.size >= MAX_BUILT) cache.clear();
+    cache.set(cacheKey, built);
+  }
+  const { timeline, version, spans } = built;
+  const airing = timeline.segments.filter((s) => timeline.loops[s.loop]!.length > 0);
+  if (airing.length === 0) return null;
+  const nowSpan = segmentAt(spans, now.getTime());
+  const current = (nowSpan && timeline.segments[spans.indexOf(nowSpan)]) || airing[0]!;
+  return {
+    version,
+    screenId: screen.id,
+    playlistId: current.playlistId ?? airing[0]!.playlistId!,
+    playlistName: current.playlistName ?? airing[0]!.playlistName!,
+    reason: current.reason,
+    generatedAt: now.toISOString(),
+    items: timeline.loops[current.loop]!,
+    timeline,
+  };
+}
+
+function buildTimeline(
+  catalogue: Readonly<Catalogue>,
+  screen: ScreenAttributes,
+  from: number,
+  to: number,
+  display: Display | undefined,
+  options: TimelineManifestOptions,
+): BuiltTimeline {
+  const resolved = resolveTimeline(catalogue, screen, from, to, options);
+  const loops: Record<string, ManifestItem[]> = {};
+  const loopKeys = new Map<ResolvedItem[], string>();
+  const loopOf = (items: ResolvedItem[]): string => {
+    let key = loopKeys.get(items);
+    if (key === undefined) {
+      key = `L${loopKeys.size}`;
+      loopKeys.set(items, key);
+      loops[key] = items.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
+    }
+    return key;
+  };
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const segments: ManifestSegment[] = resolved.segments.map((s) => ({
+    start: iso(s.start),
+    end: iso(s.end),
+    source: s.source,
+    key: segmentKey(s),
+    playlistId: s.playlistId,
+    playlistName: s.playlistName,
+    mode: s.mode,
+    anchor: s.anchor === null ? null : iso(s.anchor),
+    loop: loopOf(s.items),
+    isQuiet: s.isQuiet,
+    reason: describeSegment(s),
+  }));
+  const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops };
+  // Only the timeline is hashed: `items` and `reason` follow from it and the moment of building.
+  return { timeline, version: contentVersion(JSON.stringify(timeline)), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
+}

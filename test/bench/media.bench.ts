@@ -1,0 +1,125 @@
+// Media ingest figures: a 24-megapixel photo through upload and every rendition, our video
+// pipeline against the bare ffmpeg command with the same settings, and loudness after
+// normalization. The transcode uses a 20 s clip by default; CRIER_BENCH_FULL=1 runs the issue's
+// 60 s clip twice in each order (about four minutes on two cores).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { transcodeArgs, type X264Preset } from '../../media/av.renditions.js';
+import { measureLoudness } from '../../media/campaign/audio-tools.js';
+import { probe, runFfmpeg } from '../../media/ffmpeg.run.js';
+import { buildApp, type CrierApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { form, waitSettled } from '../media/fixtures/files.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ffmpeg = (args: string[]) => runFfmpeg(['-loglevel', 'error', ...args], { stallMs: 600_000 });
+
+async function post(app: CrierApp, name: string, data: Buffer) {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/media', ...form({ name, data }) });
+  if (res.statusCode !== 201) throw new Error(`upload ${name}: ${res.statusCode} ${res.body}`);
+  return JSON.parse(res.body) as { id: string; renditions: { role: string; fileName: string }[] };
+}
+
+/** A photo-like 6000×4000 JPEG: the campaign poster enlarged with film grain, so it neither compresses to nothing nor is pure noise. */
+async function photo24mp(work: string, variant: number): Promise<Buffer> {
+  const grain = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 12 } } }).png().toBuffer();
+  const file = path.join(work, `photo-${variant}.jpg`);
+  await sharp('media/campaign/assets/poster-four-types.png')
+    .resize(6000, 4000, { fit: 'fill' })
+    .composite([{ input: grain, blend: 'soft-light' }])
+    .withExif({ IFD0: { ImageDescription: `variant ${variant}` } })
+    .jpeg({ quality: 92 })
+    .toFile(file);
+  return readFile(file);
+}
+
+async function benchPhoto(app: CrierApp, work: string): Promise<void> {
+  const runs = 5;
+  const photos = await Promise.all(Array.from({ length: runs }, (_, i) => photo24mp(work, i)));
+  const times: number[] = [];
+  let renditions = 0;
+  for (const [i, data] of photos.entries()) {
+    const start = performance.now();
+    const item = await post(app, `photo-${i}.jpg`, data);
+    times.push(performance.now() - start);
+    renditions = new Set(item.renditions.map((r) => r.fileName)).size;
+  }
+  console.log(
+    `ingest of a 24 MP JPEG (${(photos[0]!.length / 1e6).toFixed(1)} MB) with all renditions (${renditions} files), upload to ready: ` +
+      `median ${(median(times) / 1000).toFixed(2)} s of ${runs} (${times.map((t) => (t / 1000).toFixed(2)).join(', ')})`,
+  );
+}
+
+async function benchTranscode(app: CrierApp, work: string, seconds: number, rounds: number, preset: X264Preset): Promise<void> {
+  const source = path.join(work, 'clip-1080p.mp4');
+  // A phone-like source: 1080p30 H.264 at a high bitrate, with stereo sound.
+  await ffmpeg(['-y', '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30`, '-f', 'lavfi', '-i', 'sine=frequency=300:sample_rate=48000', '-t', String(seconds),
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '12M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '2', source]);
+  const p = await probe(source);
+  const data = await readFile(source);
+  const [bare, ours]: [number[], number[]] = [[], []];
+  const runBare = async () => {
+    const start = performance.now();
+    await ffmpeg(['-y', ...transcodeArgs(source, path.join(work, 'bare.mp4'), p, 1080, preset)]);
+    bare.push(performance.now() - start);
+  };
+  const runOurs = async (round: number) => {
+    // A distinct trailing byte per round: the same bytes again would be recognised and not transcoded.
+    const bytes = Buffer.concat([data, Buffer.from([round])]);
+    const start = performance.now();
+    const item = await post(app, `clip-${round}.mp4`, bytes);
+    const ready = await waitSettled(app, item.id, 900_000);
+    ours.push(performance.now() - start);
+    if (ready.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(ready.error)}`);
+  };
+  // Alternate the order so warm caches favour neither side.
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) (await runBare(), await runOurs(round));
+    else (await runOurs(round), await runBare());
+  }
+  const [b, o] = [bare.reduce((x, y) => x + y) / rounds, ours.reduce((x, y) => x + y) / rounds];
+  console.log(
+    `transcode of a ${seconds} s 1080p30 clip (${(data.length / 1e6).toFixed(0)} MB, preset ${preset}, ${rounds} round(s)): bare ffmpeg ${(b / 1000).toFixed(1)} s, ` +
+      `our pipeline (upload, hash, probe, transcode with progress, poster, thumbnail, store) ${(o / 1000).toFixed(1)} s, ratio ${(o / b).toFixed(3)}`,
+  );
+}
+
+async function benchLoudness(app: CrierApp, work: string, target: number): Promise<void> {
+  // Very different levels: a whispered announcement, a normal one, and a clipped, shouting one.
+  const clips: Array<[string, string]> = [
+    ['quiet', 'anoisesrc=color=pink:amplitude=0.01:sample_rate=44100,tremolo=f=3:d=0.7'],
+    ['medium', 'sine=frequency=500:sample_rate=44100,volume=0.2,tremolo=f=2:d=0.5'],
+    ['loud', 'anoisesrc=color=pink:amplitude=0.9:sample_rate=44100,volume=4,alimiter=limit=0.99'],
+  ];
+  const lines: string[] = [];
+  for (const [name, source] of clips) {
+    const file = path.join(work, `${name}.wav`);
+    await ffmpeg(['-y', '-f', 'lavfi', '-i', source, '-t', '20', file]);
+    const before = await measureLoudness((a) => runFfmpeg(a), file);
+    const item = await post(app, `${name}.wav`, await readFile(file));
+    const ready = await waitSettled(app, item.id, 120_000);
+    const mp3 = (ready.renditions as { role: string; fileName: string }[]).find((r) => r.role === 'playback')!;
+    const after = await measureLoudness((a) => runFfmpeg(a), path.join(app.crier.mediaStore.dir, mp3.fileName));
+    lines.push(`${name} ${before.integrated.toFixed(1)} → ${after.integrated.toFixed(1)} LUFS (Δ ${(after.integrated - target).toFixed(1)} LU, peak ${after.truePeak.toFixed(1)} dBTP)`);
+  }
+  console.log(`loudness after normalization, target ${target} LUFS: ${lines.join('; ')}`);
+}
+
+export async function benchMedia(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-media-'));
+  const work = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-work-'));
+  const config = { ...loadConfig({}), dataDir, logLevel: 'silent' as const };
+  const app = await buildApp(config, { logger: false });
+  try {
+    await benchPhoto(app, work);
+    const isFull = process.env.CRIER_BENCH_FULL === '1';
+    await benchTranscode(app, work, isFull ? 60 : 20, isFull ? 2 : 1, config.videoPreset);
+    await benchLoudness(app, work, config.loudness.integratedLufs);
+  } finally {
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  }
+}

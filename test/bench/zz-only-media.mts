@@ -1,0 +1,2 @@
+import { benchMedia } from './media.bench.js';
+await benchMedia();

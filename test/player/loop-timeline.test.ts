@@ -1,0 +1,140 @@
+// The airing loop following a manifest's timeline on a real (shifted) clock: a broadcast cuts in at its
+// second, an alert cuts in the moment its manifest arrives and hands back when cleared, quiet hours
+// silence audio at their boundary, and a loop resumes where it was after an interruption.
+import t, { type Test } from 'tap';
+import type { Manifest, ManifestItem, ManifestSegment } from '../../playlists/manifest.schema.js';
+import { createLoop } from '../../player/loop.js';
+import type { PlayRecord } from '../../player/protocol.js';
+import type { Outcome, Slide } from '../../player/slide.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const item = (id: string, type: ManifestItem['type'] = 'text', durationMs = 60_000): ManifestItem => ({
+  id, mediaId: `m-${id}`, type, title: id, hash: 'c'.repeat(64), durationMs, ...(type === 'text' ? { slogan: { headline: id, theme: 'alert' as const } } : { url: `/media/${id}` }),
+});
+
+type Seg = { from: number; to: number; key: string; items: ManifestItem[]; mode?: 'loop' | 'once'; anchor?: number; isQuiet?: boolean };
+function manifest(version: string, segs: Seg[]): Manifest {
+  const loops: Record<string, ManifestItem[]> = {};
+  const segments: ManifestSegment[] = segs.map((s, i) => {
+    loops[`L${i}`] = s.items;
+    const [kind, id] = s.key.split(':') as [ManifestSegment['source']['kind'], string];
+    return {
+      start: new Date(s.from).toISOString(), end: new Date(s.to).toISOString(), source: { kind, id, priority: 0 }, key: s.key, playlistId: null, playlistName: null,
+      mode: s.mode ?? 'loop', anchor: s.anchor === undefined ? null : new Date(s.anchor).toISOString(), loop: `L${i}`, isQuiet: !!s.isQuiet, reason: s.key,
+    };
+  });
+  return {
+    version, screenId: 'scr-1', playlistId: 'pl', playlistName: 'pl', reason: 'test', generatedAt: new Date().toISOString(), items: segs[0]!.items,
+    timeline: { timeZone: 'Asia/Shanghai', from: segments[0]!.start, to: segments.at(-1)!.end, segments, loops },
+  };
+}
+
+class FakeSlide implements Slide {
+  ready = Promise.resolve();
+  isPlaying = false;
+  isDisposed = false;
+  finish!: (o: Outcome) => void;
+  private readonly outcome = new Promise<Outcome>((resolve) => (this.finish = resolve));
+  constructor(readonly id: string) {}
+  play() {
+    this.isPlaying = true;
+    return this.outcome;
+  }
+  dispose() {
+    this.isDisposed = true;
+  }
+}
+
+function harness(t: Test, offsetMs: number, canAir: (i: ManifestItem) => boolean = () => true) {
+  const slides: FakeSlide[] = [];
+  const records: PlayRecord[] = [];
+  const switches: { id: string | null; at: number; segment: string | null }[] = [];
+  // The player's clock runs like the server's: real time shifted (as after welcome.serverTime).
+  const now = () => new Date(Date.now() + offsetMs);
+  const loop = createLoop({
+    canAir,
+    prepare: (i) => {
+      const s = new FakeSlide(i.id);
+      slides.push(s);
+      return s;
+    },
+    fallback: () => {
+      const s = new FakeSlide('fallback');
+      slides.push(s);
+      return s;
+    },
+    now,
+    newId: () => crypto.randomUUID(),
+    onAiring: (i, _next, segment) => switches.push({ id: i?.id ?? null, at: now().getTime(), segment: segment?.key ?? null }),
+    onApplied: () => {},
+    onRecord: (r) => records.push(r),
+  });
+  t.teardown(() => loop.stop());
+  const onScreen = () => slides.filter((s) => s.isPlaying && !s.isDisposed).at(-1)?.id;
+  return { loop, slides, records, switches, onScreen, now };
+}
+
+const T0 = Date.parse('2026-01-12T06:59:59.500+08:00');
+
+t.test('a fixed-time broadcast cuts the loop at its second; the loop resumes after it', async (t) => {
+  const h = harness(t, T0 - Date.now());
+  const seven = Date.parse('2026-01-12T07:00:00+08:00');
+  h.loop.setManifest(manifest('v1', [
+    { from: seven - 3600_000, to: seven, key: 'schedule:sch-1', items: [item('a'), item('b')] },
+    { from: seven, to: seven + 400, key: 'broadcast:bc-1@1', items: [item('bell', 'audio', 400)], mode: 'once', anchor: seven },
+    { from: seven + 400, to: seven + 3600_000, key: 'schedule:sch-1', items: [item('a'), item('b')] },
+  ]));
+  h.loop.start();
+  await sleep(50);
+  t.equal(h.onScreen(), 'a');
+  await sleep(600);
+  const bell = h.switches.find((s) => s.id === 'bell')!;
+  t.ok(bell, 'the broadcast aired');
+  t.ok(Math.abs(bell.at - seven) < 150, `within 150 ms of 07:00:00 (${bell.at - seven} ms)`);
+  t.same(h.records[0] && [h.records[0].itemId, h.records[0].completed], ['a', false], 'the loop item was cut');
+  h.slides.find((s) => s.id === 'bell')!.finish('completed');
+  await sleep(50);
+  t.equal(h.onScreen(), 'bell', 'finished a moment early: its last frame holds until the segment ends');
+  await sleep(300);
+  t.equal(h.onScreen(), 'b', 'the loop resumes with the item after the one cut');
+});
+
+t.test('an alert cuts in when its manifest arrives and hands back when cleared', async (t) => {
+  const h = harness(t, 0);
+  const base = Date.now();
+  const plain = [{ from: base - 3600_000, to: base + 3600_000, key: 'default:pl', items: [item('a'), item('b')] }];
+  h.loop.setManifest(manifest('v1', plain));
+  h.loop.start();
+  await sleep(30);
+  t.equal(h.onScreen(), 'a');
+  const arrived = Date.now();
+  h.loop.setManifest(manifest('v2', [
+    { from: base - 3600_000, to: arrived, key: 'default:pl', items: [item('a'), item('b')] },
+    { from: arrived, to: base + 3600_000, key: 'alert:al-1', items: [item('warn')] },
+  ]));
+  await sleep(30);
+  t.equal(h.onScreen(), 'warn', 'at once, not at the next item boundary');
+  t.ok(h.switches.at(-1)!.at - arrived < 100);
+  h.loop.setManifest(manifest('v3', plain));
+  await sleep(30);
+  t.equal(h.onScreen(), 'a', 'cleared: back to the loop (a new manifest starts it afresh)');
+  t.same(h.records.map((r) => [r.itemId, r.completed]), [['a', false], ['warn', false]]);
+});
+
+t.test('quiet hours: audio is cut at the boundary; an audio station idles until they end', async (t) => {
+  const h = harness(t, 0, (i) => i.type === 'audio');
+  const base = Date.now();
+  h.loop.setManifest(manifest('v1', [
+    { from: base - 1000, to: base + 300, key: 'schedule:s', items: [item('song', 'audio')] },
+    { from: base + 300, to: base + 700, key: 'schedule:s', items: [], isQuiet: true },
+    { from: base + 700, to: base + 3600_000, key: 'schedule:s', items: [item('song', 'audio')] },
+  ]));
+  h.loop.start();
+  await sleep(50);
+  t.equal(h.onScreen(), 'song');
+  await sleep(400);
+  t.equal(h.onScreen(), 'fallback', 'silent in quiet hours');
+  t.same(h.records.map((r) => [r.itemId, r.completed]), [['song', false]]);
+  await sleep(450);
+  t.equal(h.onScreen(), 'song', 'back on air when they end');
+});
