@@ -6,7 +6,8 @@ import { loadConfig, type Config } from '../server/config.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../player/protocol.js';
 
 export async function buildTestApp(t: Test, overrides: Partial<Config> = {}, options: BuildOptions = {}): Promise<CrierApp> {
-  const config: Config = { ...loadConfig({}), dataDir: t.testdir(), logLevel: 'silent', ...overrides };
+  // t.testdir() empties its folder, so only make one when the caller did not bring a data dir (restart tests).
+  const config: Config = { ...loadConfig({}), logLevel: 'silent', ...overrides, dataDir: overrides.dataDir ?? t.testdir() };
   const app = await buildApp(config, { logger: false, ...options });
   t.teardown(() => app.close());
   return app;

@@ -89,9 +89,9 @@ async function benchTranscode(app: CrierApp, work: string, seconds: number, roun
 async function benchLoudness(app: CrierApp, work: string, target: number): Promise<void> {
   // Very different levels: a whispered announcement, a normal one, and a clipped, shouting one.
   const clips: Array<[string, string]> = [
-    ['quiet', 'anoisesrc=color=pink:amplitude=0.01:sample_rate=44100,tremolo=f=3:d=0.7'],
+    ['quiet', 'anoisesrc=color=pink:amplitude=0.01:sample_rate=44100:seed=7,tremolo=f=3:d=0.7'],
     ['medium', 'sine=frequency=500:sample_rate=44100,volume=0.2,tremolo=f=2:d=0.5'],
-    ['loud', 'anoisesrc=color=pink:amplitude=0.9:sample_rate=44100,volume=4,alimiter=limit=0.99'],
+    ['loud', 'anoisesrc=color=pink:amplitude=0.9:sample_rate=44100:seed=11,volume=4,alimiter=limit=0.99'],
   ];
   const lines: string[] = [];
   for (const [name, source] of clips) {

@@ -55,11 +55,15 @@ t.test('campaign media is served immutable with Range support', async (t) => {
 t.test('restart keeps the catalogue and does not seed twice', async (t) => {
   const dir = t.testdir();
   const first = await buildTestApp(t, { dataDir: dir });
+  const mediaId = first.crier.catalogue.read().media[0]!.id;
+  const made = await first.inject({ method: 'POST', url: '/api/v1/playlists', payload: { name: '重启之前', items: [{ mediaId, durationMs: 5000 }] } });
+  t.equal(made.statusCode, 201);
   const before = first.crier.catalogue.read();
   await first.close();
   const second = await buildTestApp(t, { dataDir: dir });
-  t.equal(second.crier.catalogue.read().media.length, before.media.length);
-  t.equal(second.crier.catalogue.read().playlists.length, 1);
+  t.equal(second.crier.catalogue.read().media.length, before.media.length, 'no second seeding');
+  t.same(second.crier.catalogue.read().playlists.map((p) => p.name).sort(), before.playlists.map((p) => p.name).sort());
+  t.ok(second.crier.catalogue.read().playlists.some((p) => p.name === '重启之前'), 'the playlist made before the restart is there');
 });
 
 t.test('playlists: create, get, update, delete', async (t) => {

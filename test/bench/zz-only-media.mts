@@ -1,2 +1,0 @@
-import { benchMedia } from './media.bench.js';
-await benchMedia();
