@@ -29,7 +29,7 @@ interface BuiltTimeline {
 }
 /** Timelines per catalogue object, shared by screens with the same rules, zone, display and day. */
 const builtByCatalogue = new WeakMap<object, Map<string, BuiltTimeline>>();
-const MAX_BUILT = 5000;
+const MAX_BUILT = 1000;
 
 /** A bare `{ id }` is completed from the catalogue, so callers need not look the screen up. */
 function completeScreen(catalogue: Readonly<Catalogue>, screen: ScreenAttributes): ScreenAttributes {

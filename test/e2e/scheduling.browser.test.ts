@@ -1,4 +1,4 @@
-// A real Chromium player on a server whose clock is set to 06:59:54 Shanghai: the 07:00 broadcast cuts
+// A real Chromium player on a server whose clock is set to 06:59:52 Shanghai: the 07:00 broadcast cuts
 // into the loop at its second (the player takes the server's time from welcome), the morning daypart
 // follows it by itself, then an alert cuts in within a second of its creation and hands back when cleared.
 import t from 'tap';
@@ -24,13 +24,13 @@ t.test('a browser player airs the 07:00 broadcast at its second, then the daypar
   t.equal(daypart.statusCode, 201);
 
   const page = await browser.newPage({ viewport: { width: 960, height: 540 } });
-  // Browser and server are up: now set the clock 4 s before seven.
-  offset = SEVEN - 4000 - Date.now();
+  // Browser and server are up: now set the clock 8 s before seven (a loaded CI machine needs a few to open the page).
+  offset = SEVEN - 8000 - Date.now();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${baseUrl}/player`);
   const stage = page.locator('#stage');
-  await page.waitForFunction(() => document.querySelector('#stage')?.getAttribute('data-source') === 'default', null, { timeout: 6000 });
+  await page.waitForFunction(() => document.querySelector('#stage')?.getAttribute('data-source') === 'default', null, { timeout: 8000 });
   t.ok(clock.now().getTime() < SEVEN, 'airing the default loop before 07:00');
 
   await page.waitForFunction(() => document.querySelector('#stage')?.getAttribute('data-source') === 'broadcast', null, { timeout: 12_000 });
