@@ -12,6 +12,7 @@ import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { installErrorHandler } from './errors.js';
+import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
@@ -73,11 +74,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const airingLog = createAiringLog(config.dataDir);
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
+  const consoleHub = createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
   const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.publishNow() });
   const onChange = () => {
     publisher.catalogueChanged();
+    consoleHub.refresh('catalogue');
     boundaries.plan();
   };
   const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
@@ -93,6 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     clock,
     notify: (event) => {
       if (event.job.state === 'failed') app.log.warn({ job: event.job }, 'media job failed');
+      consoleHub.broadcast(event);
       options.onJobEvent?.(event);
     },
   });
@@ -116,6 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
   });
   app.addHook('onClose', async () => {
+    consoleHub.close();
     boundaries.close();
     await media.close();
     await airingLog.close();
@@ -132,14 +137,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     clock,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
+    onActivity: (topic) => consoleHub.refresh(topic),
   }); //   /ws/player
+  registerConsoleGateway(app, consoleHub); //   /ws/console
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, clock };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

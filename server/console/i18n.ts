@@ -29,6 +29,12 @@ const zh = {
   total: '共',
   records: '条',
   summary: (online: number, total: number) => `${online} / ${total} 块屏幕在线`,
+  jobs: '媒体处理任务',
+  jobKind: '类型',
+  progress: '进度',
+  video: '视频转码',
+  audio: '音频响度统一',
+  jobStates: { queued: '排队中', running: '处理中', done: '完成', failed: '失败', cancelled: '已取消' },
 };
 type Strings = typeof zh;
 const en: Strings = {
@@ -61,6 +67,12 @@ const en: Strings = {
   total: 'total',
   records: 'records',
   summary: (online, total) => `${online} of ${total} screens online`,
+  jobs: 'Media jobs',
+  jobKind: 'Kind',
+  progress: 'Progress',
+  video: 'video transcode',
+  audio: 'audio loudness',
+  jobStates: { queued: 'queued', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled' },
 };
 
 export const lang: 'zh' | 'en' = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh';

@@ -4,16 +4,20 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ScreenWithStatus } from '../api.schema.js';
 import type { StoredPlay } from '../storage/airing.store.js';
+import type { Job } from '../services/media-job.schema.js';
 import { lang, t } from './i18n.js';
+import { subscribeConsoleEvents } from './live.js';
 import './console.css';
 
-const REFRESH_MS = 3000;
+/** Polling is the fallback; the live socket triggers a reload as soon as something changes. */
+const REFRESH_MS = 5000;
 
 interface Snapshot {
   screens: ScreenWithStatus[];
   plays: { total: number; records: StoredPlay[] };
   timeZone: string;
   titles: Map<string, string>;
+  jobs: Job[];
   at: Date;
 }
 
@@ -24,13 +28,14 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 async function load(): Promise<Snapshot> {
-  const [screens, plays, health, media] = await Promise.all([
+  const [screens, plays, health, media, jobs] = await Promise.all([
     getJson<ScreenWithStatus[]>('/api/v1/screens'),
     getJson<Snapshot['plays']>('/api/v1/plays?limit=50'),
     getJson<{ timeZone: string }>('/healthz'),
     getJson<{ id: string; title: string }[]>('/api/v1/media'),
+    getJson<Job[]>('/api/v1/jobs'),
   ]);
-  return { screens, plays, timeZone: health.timeZone, titles: new Map(media.map((m) => [m.id, m.title])), at: new Date() };
+  return { screens, plays, jobs, timeZone: health.timeZone, titles: new Map(media.map((m) => [m.id, m.title])), at: new Date() };
 }
 
 const formatTime = (iso: string | null, timeZone: string) =>
@@ -107,19 +112,50 @@ function PlaysTable({ s }: { s: Snapshot }) {
   );
 }
 
+function JobsTable({ jobs, titles }: { jobs: Job[]; titles: Map<string, string> }) {
+  // Finished jobs stay listed while the page is open, so staff see what just became ready or failed.
+  const shown = [...jobs].reverse().slice(0, 20);
+  return (
+    <table data-testid="jobs">
+      <thead>
+        <tr><th>{t.item}</th><th>{t.jobKind}</th><th>{t.state}</th><th>{t.progress}</th></tr>
+      </thead>
+      <tbody>
+        {shown.map((job) => (
+          <tr key={job.id} data-job-id={job.id} data-job-state={job.state}>
+            <td>{titles.get(job.mediaId) ?? job.mediaId}</td>
+            <td>{job.kind === 'video' ? t.video : t.audio}</td>
+            <td>{t.jobStates[job.state]}{job.error ? ` — ${job.error.message}` : ''}</td>
+            <td><progress max={100} value={job.progress} /> {Math.round(job.progress)}%</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function App() {
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
   const [error, setError] = useState(false);
+  const [liveJobs, setLiveJobs] = useState<Map<string, Job>>(new Map());
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout>;
-    const tick = () =>
+    const tick = () => {
+      clearTimeout(timer);
       load()
         .then((s) => (setSnapshot(s), setError(false)))
         .catch(() => setError(true))
         .finally(() => (timer = setTimeout(tick, REFRESH_MS)));
-    void tick();
-    return () => clearTimeout(timer);
+    };
+    tick();
+    const unsubscribe = subscribeConsoleEvents((event) => {
+      if (event.type === 'refresh') tick();
+      else setLiveJobs((jobs) => new Map(jobs).set(event.job.id, event.job));
+    });
+    return () => (clearTimeout(timer), unsubscribe());
   }, []);
+  // Live job events win over the last poll: they are newer.
+  const jobs = snapshot ? [...new Map([...snapshot.jobs.map((j) => [j.id, j] as const), ...liveJobs]).values()] : [];
   const online = snapshot?.screens.filter((s) => s.status.isOnline).length ?? 0;
   return (
     <main>
@@ -138,6 +174,12 @@ function App() {
             <h2>{t.screens} <small data-testid="summary">{t.summary(online, snapshot.screens.length)}</small></h2>
             <ScreensTable s={snapshot} />
           </section>
+          {jobs.length > 0 && (
+            <section>
+              <h2>{t.jobs}</h2>
+              <JobsTable jobs={jobs} titles={snapshot.titles} />
+            </section>
+          )}
           <section>
             <h2>{t.plays} <small>{t.total} {snapshot.plays.total} {t.records}</small></h2>
             <PlaysTable s={snapshot} />

@@ -32,6 +32,8 @@ export interface PlayerGatewayDeps {
   clock: Clock;
   heartbeatIntervalMs: number;
   timeZone: string;
+  /** Told when what the console shows changed: a screen came or went, or plays were stored. */
+  onActivity?: (topic: 'screens' | 'plays') => void;
 }
 
 let nextSessionId = 1;
@@ -73,6 +75,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       clearInterval(pingTimer);
       if (session) {
         presence.remove(session);
+        deps.onActivity?.('screens');
         log.info({ screenId: session.screenId }, 'player disconnected');
       }
     });
@@ -121,6 +124,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           send,
         };
         presence.add(session);
+        deps.onActivity?.('screens');
         clearTimeout(helloTimer);
         log.info({ screenId: screen.id, playerVersion: message.playerVersion, mode: message.mode }, 'player connected');
         send({
@@ -151,6 +155,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           const screen = screens.get(session.screenId);
           await airingLog.recordPlays(session.screenId, screen.isProvisional, message.records);
           send({ type: 'plays-ack', ids: message.records.map((r) => r.id) });
+          deps.onActivity?.('plays');
           return;
         }
         case 'manifest-applied':

@@ -3,26 +3,10 @@
 // queues those items again at start-up. Every change of a job goes out through `notify`, one
 // explicit callback that app.ts wires (a console WebSocket can forward it).
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { IdSchema, IsoTimeSchema, MediaErrorSchema } from '../../playlists/catalogue.schema.js';
+import type { Job, JobEvent } from './media-job.schema.js';
 import type { Clock } from '../clock.js';
 
-export const JobSchema = z.object({
-  id: z.string(),
-  mediaId: IdSchema,
-  kind: z.enum(['video', 'audio']),
-  state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
-  /** 0–100, from ffmpeg's -progress output. */
-  progress: z.number().min(0).max(100),
-  error: MediaErrorSchema.optional(),
-  createdAt: IsoTimeSchema,
-  startedAt: IsoTimeSchema.optional(),
-  finishedAt: IsoTimeSchema.optional(),
-});
-export type Job = z.infer<typeof JobSchema>;
-
-/** What the jobs module tells the outside world; one event type today, a union tomorrow. */
-export type JobEvent = { type: 'job-updated'; job: Job };
+export { JobSchema, type Job, type JobEvent } from './media-job.schema.js';
 export type JobEventSink = (event: JobEvent) => void;
 
 export interface JobContext {

@@ -1,0 +1,49 @@
+// /ws/console pushes job progress and change hints to open consoles, through a real socket.
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import t, { type Test } from 'tap';
+import WebSocket from 'ws';
+import type { ConsoleEvent } from '../../server/console/console.protocol.js';
+import { ffmpeg, form } from '../media/fixtures/files.js';
+import { helloPlayer, startTestServer } from '../helper.js';
+
+async function openConsole(t: Test, url: string) {
+  const socket = new WebSocket(url);
+  const events: ConsoleEvent[] = [];
+  socket.on('message', (data) => events.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
+  t.teardown(() => socket.close());
+  const waitFor = async (test: (e: ConsoleEvent) => boolean, timeoutMs = 20_000) => {
+    const start = Date.now();
+    while (Date.now() - start < timeoutMs) {
+      const found = events.find(test);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('console event did not arrive');
+  };
+  return { socket, events, waitFor };
+}
+
+t.test('a console hears about screens, catalogue changes and job progress', async (t) => {
+  const { app, wsUrl } = await startTestServer(t);
+  const consoleUrl = wsUrl.replace('/ws/player', '/ws/console');
+  const live = await openConsole(t, consoleUrl);
+
+  await helloPlayer(t, wsUrl);
+  await live.waitFor((e) => e.type === 'refresh' && e.topic === 'screens');
+
+  const wav = path.join(t.testdir(), 'tone.wav');
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=550:sample_rate=44100', '-t', '2', wav]);
+  const res = await app.inject({ method: 'POST', url: '/api/v1/media', ...form({ name: 'tone.wav', data: await readFile(wav) }, { title: '提示音' }) });
+  t.equal(res.statusCode, 201, res.body);
+  const mediaId = JSON.parse(res.body).id as string;
+  const done = await live.waitFor((e) => e.type === 'job-updated' && e.job.mediaId === mediaId && e.job.state === 'done');
+  t.equal(done.type === 'job-updated' && done.job.progress, 100);
+  t.ok(live.events.some((e) => e.type === 'job-updated' && e.job.mediaId === mediaId && e.job.state !== 'done'), 'earlier states were pushed too');
+  t.ok(live.events.some((e) => e.type === 'refresh' && e.topic === 'catalogue'), 'the new media caused a catalogue refresh hint');
+
+  live.socket.send('anything a console sends is ignored');
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(live.socket.readyState, WebSocket.OPEN);
+});
