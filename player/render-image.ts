@@ -11,9 +11,20 @@ export function imageSlide(stage: HTMLElement, item: ManifestItem): Slide {
   img.src = item.url ?? '';
   layer.append(img);
   const timed = timedPlay(layer, item.durationMs);
+  // decode() rejects on a 404 or a corrupt file, and resolves only once pixels are ready. A browser
+  // that cannot decode WebP gets the JPEG of the same still.
+  const decode = async () => {
+    if (!item.url) throw new Error('image without url');
+    try {
+      await img.decode();
+    } catch (error) {
+      if (!item.fallbackUrl) throw error;
+      img.src = item.fallbackUrl;
+      await img.decode();
+    }
+  };
   return {
-    // decode() rejects on a 404 or a corrupt file, and resolves only once pixels are ready.
-    ready: item.url ? img.decode() : Promise.reject(new Error('image without url')),
+    ready: decode(),
     play: timed.play,
     dispose() {
       timed.cancel();

@@ -12,6 +12,8 @@ export const ManifestItemSchema = z.object({
   hash: ContentHashSchema,
   /** Where the player fetches the file; absent for text. Immutable: a new file gets a new URL. */
   url: z.string().min(1).optional(),
+  /** A JPEG of the same still, for a browser that cannot decode the WebP in `url`. */
+  fallbackUrl: z.string().min(1).optional(),
   mime: z.string().optional(),
   slogan: SloganSchema.optional(),
   durationMs: z.number().int().positive(),

@@ -117,6 +117,10 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           playerVersion: message.playerVersion,
           mode: message.mode,
           screenSize: { width: message.screen.width, height: message.screen.height },
+          display: {
+            width: Math.round(message.screen.width * message.screen.pixelRatio),
+            height: Math.round(message.screen.height * message.screen.pixelRatio),
+          },
           lastHeartbeatAt: null,
           airing: null,
           sentManifestVersion: message.manifestVersion,
@@ -136,7 +140,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           heartbeatIntervalMs: deps.heartbeatIntervalMs,
           timeZone: screen.timeZone ?? deps.timeZone,
         });
-        publisher.offer(session, publisher.manifestFor(screen.id));
+        publisher.offer(session, publisher.manifestFor(screen.id, session.display));
         return;
       }
       if (!session) return violation('hello-required', 'send hello first');

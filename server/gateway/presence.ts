@@ -10,6 +10,8 @@ export interface PlayerSession {
   readonly playerVersion: string;
   readonly mode: 'screen' | 'audio';
   readonly screenSize: { width: number; height: number };
+  /** Device pixels (CSS size × pixel ratio): what still renditions are chosen for. */
+  readonly display: { width: number; height: number };
   lastHeartbeatAt: Date | null;
   airing: Heartbeat['airing'];
   /** The version last sent to this player, and the one it says it applied. */

@@ -1,6 +1,7 @@
 // Pushes each connected player the manifest it should air, and only when its version changed.
 import type { FastifyBaseLogger } from 'fastify';
 import { buildManifest } from '../../playlists/build-manifest.js';
+import type { Display } from '../../playlists/build-manifest.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
 import type { Clock } from '../clock.js';
 import type { Presence, PlayerSession } from '../gateway/presence.js';
@@ -19,7 +20,9 @@ export function createManifestPublisher(deps: {
   const { catalogue, presence, clock, log, timeZone } = deps;
   let isScheduled = false;
 
-  const manifestFor = (screenId: string): Manifest | null => buildManifest(catalogue.read(), { id: screenId }, clock.now(), { timeZone });
+  /** Without a display (preview of an offline screen) stills are chosen for 1920×1080. */
+  const manifestFor = (screenId: string, display?: Display): Manifest | null =>
+    buildManifest(catalogue.read(), { id: screenId, ...(display ? { display } : {}) }, clock.now(), { timeZone });
 
   /** Sends the manifest if the session does not have it yet; returns whether it sent. */
   function offer(session: PlayerSession, manifest: Manifest | null): boolean {
@@ -31,11 +34,12 @@ export function createManifestPublisher(deps: {
 
   function publishNow(): number {
     isScheduled = false;
-    const perScreen = new Map<string, Manifest | null>();
+    const built = new Map<string, Manifest | null>();
     let sent = 0;
     for (const session of presence.allSessions()) {
-      if (!perScreen.has(session.screenId)) perScreen.set(session.screenId, manifestFor(session.screenId));
-      if (offer(session, perScreen.get(session.screenId)!)) sent++;
+      const key = `${session.screenId}|${session.display.width}x${session.display.height}`;
+      if (!built.has(key)) built.set(key, manifestFor(session.screenId, session.display));
+      if (offer(session, built.get(key)!)) sent++;
     }
     if (sent) log.info({ sent }, 'manifests pushed');
     return sent;

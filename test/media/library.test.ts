@@ -2,7 +2,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import t from 'tap';
 import { buildManifest } from '../../playlists/build-manifest.js';
-import { buildTestApp, startTestServer } from '../helper.js';
+import { buildTestApp, helloPlayer, startTestServer } from '../helper.js';
 import { form, jpeg, listTree, png, upload } from './fixtures/files.js';
 
 const json = (res: { body: string }) => JSON.parse(res.body);
@@ -55,6 +55,9 @@ t.test('manifests point at the rendition that fits the screen, and honour the va
   t.equal(pick({ width: 384, height: 96 }), '512x128', 'a small LED module gets the small rendition');
   const item = buildManifest(catalogue, { id: 's' }, during)!.items[0]!;
   t.equal(item.mime, 'image/webp');
+  const fallback = byName.get(item.fallbackUrl!)!;
+  t.match(fallback, { role: 'fallback', mime: 'image/jpeg', profile: '1920x1080' }, 'a JPEG of the same still for browsers without WebP');
+  t.equal((await app.inject(item.fallbackUrl!)).headers['content-type'], 'image/jpeg');
   t.notOk(item.url!.includes(poster.hash), 'never the original');
   const before = buildManifest(catalogue, { id: 's' }, new Date('2026-01-09T12:00:00+08:00'))!;
   const after = buildManifest(catalogue, { id: 's' }, new Date('2026-04-01T00:00:00+08:00'))!;
@@ -112,4 +115,17 @@ t.test('over a real socket, an upload over the limit is cut short with 413 and l
   const after = await listTree(path.join(app.crier.mediaStore.dir, '..'));
   t.same(after.filter((f) => !f.startsWith('catalogue.json') && !f.startsWith('airing')), before.filter((f) => !f.startsWith('catalogue.json') && !f.startsWith('airing')));
   t.equal((await fetch(`${baseUrl}/healthz`)).status, 200, 'the server carries on');
+});
+
+t.test('a connected player gets the still made for its own device pixels', async (t) => {
+  const { app, wsUrl } = await startTestServer(t);
+  const { body: poster } = await upload(app, { name: 'p.jpg', data: await jpeg(2400, 1350) });
+  const pl = json(await app.inject({ method: 'POST', url: '/api/v1/playlists', payload: { name: 'p', items: [{ mediaId: poster.id, durationMs: 5000 }] } }));
+  await app.inject({ method: 'POST', url: '/api/v1/schedules', payload: { playlistId: pl.id, target: { kind: 'all' }, priority: 3 } });
+  const profileOf = (url: string) => (poster.renditions as Rendition[]).find((r) => `/media/${r.fileName}` === url)?.profile;
+  // A portrait kiosk reporting 540×960 CSS pixels at ratio 2 is a 1080×1920 panel.
+  const portrait = await helloPlayer(t, wsUrl, { screen: { width: 540, height: 960, pixelRatio: 2 } });
+  const landscape = await helloPlayer(t, wsUrl, { screen: { width: 1920, height: 1080, pixelRatio: 1 } });
+  t.equal(profileOf((await portrait.player.next('manifest')).manifest.items[0]!.url!), '1080x1920');
+  t.equal(profileOf((await landscape.player.next('manifest')).manifest.items[0]!.url!), '1920x1080');
 });
