@@ -1,6 +1,6 @@
 // Things drawn over the loop: the identify card staff ask for from the console ("which screen is
 // this?"), and a small dot in a corner while the server is unreachable.
-import { fitText, setPhrases } from './render-text.js';
+import { fitText, setPhrases } from './text-fit.js';
 import { delay } from './slide.js';
 
 export const IDENTIFY_MS = 10_000;
