@@ -1,7 +1,6 @@
 import t from 'tap';
 import { buildManifest, DEFAULT_STILL_MS, mediaUrl } from '../../playlists/build-manifest.js';
 import { emptyCatalogue, type Catalogue, type MediaItem } from '../../playlists/catalogue.schema.js';
-import { resolveLoop } from '../../playlists/resolve-loop.js';
 
 const at = '2026-01-10T08:00:00+08:00';
 const hex = (c: string) => c.repeat(64);
@@ -46,9 +45,10 @@ t.test('the highest-priority entry targeting the screen wins; others are untouch
     { id: 's-all', playlistId: 'pl-mall', target: { kind: 'all' }, priority: 1, createdAt: at },
     { id: 's-one', playlistId: 'pl-urgent', target: { kind: 'screens', screenIds: ['scr-1'] }, priority: 5, createdAt: at },
   );
-  t.equal(resolveLoop(c, { id: 'scr-1' })!.entry!.id, 's-one');
-  t.equal(resolveLoop(c, { id: 'scr-2' })!.entry!.id, 's-all');
+  t.equal(buildManifest(c, { id: 'scr-1' }, now)!.playlistId, 'pl-urgent');
+  t.equal(buildManifest(c, { id: 'scr-2' }, now)!.playlistId, 'pl-mall');
   t.match(buildManifest(c, { id: 'scr-1' }, now)!.reason, /^schedule:s-one/);
+  t.match(buildManifest(c, { id: 'scr-2' }, now)!.reason, /^schedule:s-all/);
 });
 
 t.test('ties on priority go to the newer entry regardless of storage order', async (t) => {
@@ -56,14 +56,14 @@ t.test('ties on priority go to the newer entry regardless of storage order', asy
   const newer = { id: 's-b', playlistId: 'pl-urgent', target: { kind: 'all' as const }, priority: 3, createdAt: '2026-01-02T00:00:00.000Z' };
   const c1 = { ...catalogue(), schedules: [older, newer] };
   const c2 = { ...catalogue(), schedules: [newer, older] };
-  t.equal(resolveLoop(c1, { id: 'x' })!.entry!.id, 's-b');
-  t.equal(resolveLoop(c2, { id: 'x' })!.entry!.id, 's-b');
+  t.match(buildManifest(c1, { id: 'x' }, now)!.reason, /^schedule:s-b/);
+  t.match(buildManifest(c2, { id: 'x' }, now)!.reason, /^schedule:s-b/);
 });
 
 t.test('a schedule naming a missing playlist is ignored', async (t) => {
   const c = catalogue();
   c.schedules.push({ id: 's-x', playlistId: 'gone', target: { kind: 'all' }, priority: 9, createdAt: at });
-  t.equal(resolveLoop(c, { id: 'x' })!.playlist.id, 'pl-default');
+  t.equal(buildManifest(c, { id: 'x' }, now)!.playlistId, 'pl-default');
 });
 
 t.test('versions depend on content only', async (t) => {
