@@ -19,7 +19,6 @@ import { AppError, notFound } from '../errors.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 import { createMediaProcessing, storeRenditions } from './media.processing.js';
 import type { JobQueue } from './media.jobs.js';
-import { createValidityTimer } from './validity.timer.js';
 
 const ValidityShape = { validFrom: IsoTimeSchema.optional(), validTo: IsoTimeSchema.optional() };
 const validWindow = (v: { validFrom?: string | undefined; validTo?: string | undefined }) =>
@@ -75,15 +74,12 @@ export async function createMediaService(deps: MediaServiceDeps) {
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
   const processing = createMediaProcessing(deps);
-  const validity = createValidityTimer({ catalogue, clock, onChange });
-  const changed = () => (validity.reschedule(), onChange());
 
   const store = (files: MadeFile[]) => storeRenditions(mediaStore, files);
 
   const find = (id: string) => catalogue.read().media.find((m) => m.id === id);
 
   for (const item of catalogue.read().media) if (item.status === 'processing') processing.enqueue(item);
-  validity.reschedule();
 
   return {
     list: (): MediaItem[] => catalogue.read().media,
@@ -148,7 +144,7 @@ export async function createMediaService(deps: MediaServiceDeps) {
           throw err;
         }
         if (!isReady) processing.enqueue(item);
-        changed();
+        onChange();
         return { item, isNew: true };
       } catch (err) {
         throw asAppError(err);
@@ -181,7 +177,7 @@ export async function createMediaService(deps: MediaServiceDeps) {
         createdAt: clock.now().toISOString(),
       };
       await catalogue.update((draft) => void draft.media.push(item));
-      changed();
+      onChange();
       return { item, isNew: true };
     },
     async update(id: string, patch: MediaPatch): Promise<MediaItem> {
@@ -197,7 +193,7 @@ export async function createMediaService(deps: MediaServiceDeps) {
         if (!validWindow(current)) throw new AppError(422, 'invalid-window', windowMessage.message);
         return current;
       });
-      changed();
+      onChange();
       return item;
     },
     /** 409 while a playlist uses it, unless forced (then it leaves those playlists too). */
@@ -220,10 +216,9 @@ export async function createMediaService(deps: MediaServiceDeps) {
       });
       await deps.jobs.cancelFor(id);
       await processing.collect([removed]);
-      changed();
+      onChange();
     },
     async close(): Promise<void> {
-      validity.stop();
       await deps.jobs.close();
     },
     /** Leftover files in the stores that nothing references (for diagnostics). */
