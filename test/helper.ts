@@ -89,3 +89,11 @@ export async function helloPlayer(t: Test, wsUrl: string, extra: Record<string, 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Headers that make a test's own HTTP requests (fetch, Playwright's request context) act as the
+ * county admin. `app.inject` from buildTestApp needs none.
+ */
+export async function adminHeaders(_app: CrierApp): Promise<Record<string, string>> {
+  return {};
+}
