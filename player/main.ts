@@ -16,7 +16,7 @@ import {
   type PairingState,
 } from './identity.js';
 import { createLoop } from './loop.js';
-import { createOverlay } from './overlay.js';
+import { createOverlay, IDENTIFY_MS } from './overlay.js';
 import { createPairingView } from './pairing-view.js';
 import { createPlayQueue, newRecordId } from './play-records.js';
 import { CLOSE_PROTOCOL_VERSION, CLOSE_UNAUTHORISED, PROTOCOL_VERSION, type PlayerMessage, type ServerMessage } from './protocol.js';
@@ -190,6 +190,7 @@ function handle(message: ServerMessage): void {
       saveToken(storage, screenId, token);
       connection.send({ type: 'paired-ack', screenId });
       setPairing({ code: null, display: pairing.display, isUnauthorised: false });
+      showClaimedName(message.screenName);
       break;
     case 'unauthorised':
       console.warn(`crier: not authorised (${message.reason}): ${message.message}`);
@@ -209,6 +210,15 @@ let isLoopStarted = false;
 function screenSize(): string {
   const ratio = devicePixelRatio || 1;
   return `${Math.round(innerWidth * ratio)}×${Math.round(innerHeight * ratio)}`;
+}
+
+/** After a claim, the new name shows in the corner for a while (the code is gone). */
+let claimedNameTimer: ReturnType<typeof setTimeout> | undefined;
+function showClaimedName(name: string): void {
+  if (!isLoopStarted) return; // a reload follows
+  pairingView.render({ kind: 'claimed', name });
+  clearTimeout(claimedNameTimer);
+  claimedNameTimer = setTimeout(renderPairing, IDENTIFY_MS);
 }
 
 function renderPairing(): void {

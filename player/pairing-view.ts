@@ -3,7 +3,8 @@
 import type { Strings } from './strings.js';
 
 export type PairingLook =
-  | { kind: 'claimed' }
+  /** With a name just after a claim, so the technician at the screen sees it worked. */
+  | { kind: 'claimed'; name?: string }
   | { kind: 'unclaimed'; code: string; size: string }
   | { kind: 'code-only'; code: string; size: string }
   /** Code null until the server has handed out a fresh one. */
@@ -24,7 +25,11 @@ export function createPairingView(root: HTMLElement, strings: Strings) {
       document.documentElement.dataset.pairing = look.kind;
       badge.replaceChildren();
       card.replaceChildren();
-      if (look.kind === 'claimed') return;
+      badge.classList.toggle('has-name', look.kind === 'claimed' && !!look.name);
+      if (look.kind === 'claimed') {
+        if (look.name) badge.append(el('pairing-label', strings.claimedAs), el('pairing-name', look.name));
+        return;
+      }
       if (look.kind === 'unclaimed') {
         badge.append(el('pairing-label', strings.pairingCode), codeElement(look.code), el('pairing-size', look.size));
         return;
