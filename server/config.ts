@@ -41,6 +41,9 @@ const EnvSchema = z.object({
   CRIER_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
   CRIER_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(168),
   CRIER_SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
+  CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
+  CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
 });
 
 const MB = 1024 * 1024;
@@ -92,6 +95,12 @@ export interface Config {
   secureCookies: 'auto' | 'always';
   /** scrypt cost (log2 N) for new password hashes; tests lower it. */
   scryptLogN: number;
+  /** What unclaimed players show: the default campaign with the code in a corner, or only the code. */
+  unclaimedDisplay: 'campaign' | 'code-only';
+  /** New unclaimed screens one IP address may create per minute (abuse guard). */
+  newScreensPerIpPerMinute: number;
+  /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
+  maxUnclaimedScreens: number;
 }
 
 export class ConfigError extends Error {
@@ -133,5 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.CRIER_SESSION_MAX_HOURS * 3_600_000,
     secureCookies: e.CRIER_SECURE_COOKIES,
     scryptLogN: DEFAULT_SCRYPT_LOG_N,
+    unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
+    newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
+    maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
   };
 }
