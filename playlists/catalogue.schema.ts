@@ -69,6 +69,17 @@ export type Rendition = z.infer<typeof RenditionSchema>;
 
 export const MediaErrorSchema = z.object({ reason: z.string().min(1).max(60), message: z.string().max(500) });
 
+/** Release of uploaded media (issue 6). Absent means approved: the seeded campaign, catalogues from before approval. */
+export const ApprovalSchema = z.object({
+  state: z.enum(['pending', 'approved', 'rejected']),
+  /** Username of who decided (or uploaded, when approved at once). */
+  by: z.string().max(100).optional(),
+  at: IsoTimeSchema.optional(),
+  /** Why it was rejected, for the editor. */
+  note: z.string().max(500).optional(),
+});
+export type Approval = z.infer<typeof ApprovalSchema>;
+
 export const MediaItemSchema = z.object({
   id: IdSchema,
   kind: MediaKindSchema,
@@ -87,6 +98,8 @@ export const MediaItemSchema = z.object({
   validFrom: IsoTimeSchema.optional(),
   validTo: IsoTimeSchema.optional(),
   renditions: z.array(RenditionSchema).optional(),
+  /** Pending or rejected media never airs (isAirable). */
+  approval: ApprovalSchema.optional(),
   createdAt: IsoTimeSchema,
 });
 export type MediaItem = z.infer<typeof MediaItemSchema>;
