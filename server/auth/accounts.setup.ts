@@ -78,6 +78,7 @@ export async function installAccounts(app: FastifyInstance, config: Config, deps
     context: currentContext,
     prepare: approvalOfNewMedia(config.approval, deps.clock),
     committed: (before, after, context) => audit.catalogueCommitted(before, after, context),
+    batchKey: (context) => context?.actor?.id ?? null,
   };
 
   return {

@@ -26,6 +26,8 @@ export interface CatalogueHooks<C = unknown> {
   context(): C;
   prepare?(draft: Catalogue, before: Readonly<Catalogue>, context: C): void;
   committed?(before: Readonly<Catalogue>, after: Readonly<Catalogue>, context: C): void;
+  /** Changes with equal keys may share a commit (default: the same context object). */
+  batchKey?(context: C): unknown;
 }
 
 export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHooks): Promise<CatalogueStore> {
@@ -82,8 +84,10 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
   async function drain(): Promise<void> {
     isWriting = true;
     while (pending.length) {
-      // A batch shares one request context, so each commit is attributable to one actor.
-      const split = pending.findIndex((p) => p.context !== pending[0]!.context);
+      // A batch shares one actor, so each commit is attributable to one; a storm of players (no actor) still shares commits.
+      const keyOf = (p: Pending) => (hooks?.batchKey ? hooks.batchKey(p.context) : p.context);
+      const first = keyOf(pending[0]!);
+      const split = pending.findIndex((p) => keyOf(p) !== first);
       const batch = split < 0 ? pending : pending.slice(0, split);
       pending = split < 0 ? [] : pending.slice(split);
       const { next, applied } = applyTogether(batch) ?? applyOneByOne(batch);

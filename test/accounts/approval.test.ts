@@ -55,6 +55,13 @@ t.test('an editor\'s upload is pending, stays off a connected screen, and airs o
   t.match(json(rejected).approval, { state: 'rejected', note: '电话号码有误' });
   t.notOk(mediaIdsIn(json(await app.inject(`/api/v1/screens/${screenId}/manifest`))).has(media.id));
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/media/nope/approve' })).statusCode, 404);
+
+  // The audit trail tells who uploaded, who approved and who rejected.
+  await app.crier.audit.settled();
+  const log = JSON.parse((await app.inject(`/api/v1/audit?entity=media&entityId=${media.id}`)).body).entries as { action: string; actor: { username: string } | null; before: any; after: any }[];
+  t.same(log.map((e) => `${e.action} ${e.actor?.username}`), [`reject ${approver.user.username}`, `approve ${approver.user.username}`, `create ${editor.user.username}`]);
+  t.equal(log[1]!.before.approval.state, 'pending');
+  t.equal(log[1]!.after.approval.state, 'approved');
 });
 
 t.test('admin and approver uploads are approved at once; editors\' slogans wait too', async (t) => {

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { diffCatalogues } from '../../server/audit/catalogue-diff.js';
 import { auditCsv } from '../../server/routes/audit.routes.js';
+import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
 import { baseCatalogue } from '../fixtures/scheduling.js';
 import { buildTestApp, helloPlayer, injectRaw, signInAs, startTestServer } from '../helper.js';
 
@@ -128,4 +129,28 @@ t.test('diffCatalogues: by id per collection; approval changes read as approve/r
     `update media ${before.media[1]!.id}`,
   ].sort());
   t.same(diffCatalogues(before, structuredClone(before)), [], 'no change, no entry');
+});
+
+t.test('catalogue hooks: changes of one actor share commits; different actors never do', async (t) => {
+  const store = await createCatalogueStore(t.testdir(), {
+    context: () => current,
+    batchKey: (c) => (c as { actor: string | null } | undefined)?.actor ?? null,
+    committed: (_before, after, c) => commits.push({ actor: (c as { actor: string | null } | undefined)?.actor ?? null, screens: after.screens.length }),
+  });
+  const commits: { actor: string | null; screens: number }[] = [];
+  let current: { actor: string | null } | undefined;
+  const add = (id: string) => store.update((d) => void d.screens.push({ id, name: id, isProvisional: true, groups: [], createdAt: '2026-01-01T00:00:00.000Z' }));
+  // 20 players (no actor, each its own context object) at once: a few commits, not 20.
+  const players = Array.from({ length: 20 }, (_, i) => ((current = { actor: null } as never), add(`scr-p${i}`)));
+  await Promise.all(players);
+  t.ok(commits.length < 20, `${commits.length} commits for 20 registrations`);
+  commits.length = 0;
+  current = { actor: 'li' };
+  const a = add('scr-li');
+  current = { actor: 'wang' };
+  const b = add('scr-wang');
+  current = { actor: 'li' };
+  const c = add('scr-li-2');
+  await Promise.all([a, b, c]);
+  t.same(commits.map((x) => x.actor), ['li', 'wang', 'li'], 'each commit has one actor, in call order');
 });
