@@ -45,6 +45,8 @@ const overlay = createOverlay(document.body);
 // Audio station: the status page, redrawn on every change and once a second (its clock).
 let latestManifest: Manifest | null = null;
 let airingSource = '';
+let airingProgramme: string | null = null;
+let airingEndsAt: Date | null = null;
 let connectionSince = clock.now();
 const canAir = (item: ManifestItem) => mode === 'screen' || item.type === 'audio';
 const panel = mode === 'audio' ? createStatusPanel(document.body, STATION_STRINGS[params.get('lang') === 'en' ? 'en' : 'zh'], () => timeZone) : null;
@@ -54,8 +56,8 @@ const renderPanel = () => {
   panel.render({
     clock: now,
     screenName,
-    now: airingNow ? { title: airingNow.title, isBroadcast: airingSource === 'broadcast' } : null,
-    next: airingNext?.title ?? null,
+    now: airingNow ? { title: airingNow.title, isBroadcast: airingSource === 'broadcast', programme: airingProgramme, endsAt: airingEndsAt } : null,
+    next: airingNext ? { title: airingNext.title, at: airingEndsAt } : null,
     nextBroadcast: nextBroadcast(latestManifest, now, canAir),
     volume: volume.state,
     quiet: quietState(latestManifest, now),
@@ -112,6 +114,10 @@ const loop = createLoop({
     airingNow = item;
     airingNext = next;
     airingSource = segment?.sourceKind ?? '';
+    // The programme's name and when this item ends (its length, or sooner at its segment's end).
+    const startedAt = clock.now().getTime();
+    airingEndsAt = item && segment ? new Date(Math.min(startedAt + item.durationMs, segment.end)) : null;
+    airingProgramme = latestManifest?.timeline?.segments.find((s) => s.key === segment?.key)?.playlistName ?? null;
     // Stable hooks for end-to-end tests and for a technician with devtools.
     stage.dataset.segment = segment?.key ?? '';
     stage.dataset.source = segment?.sourceKind ?? '';
@@ -180,6 +186,7 @@ function handle(message: ServerMessage): void {
       clock.sync(message.serverTime);
       lastSync = clock.now();
       volume.start(); // the corrected clock may sit across a volume boundary
+      connectionSince = clock.now();
       screenId = message.screenId;
       screenName = message.screenName;
       timeZone = message.timeZone;

@@ -7,8 +7,8 @@ import type { StationStrings } from './station-strings.js';
 export interface StationStatus {
   clock: Date;
   screenName: string;
-  now: { title: string; isBroadcast: boolean } | null;
-  next: string | null;
+  now: { title: string; isBroadcast: boolean; programme: string | null; endsAt: Date | null } | null;
+  next: { title: string; at: Date | null } | null;
   nextBroadcast: { at: Date; name: string } | null;
   volume: VolumeState | null;
   quiet: { isQuiet: boolean; change: Date | null };
@@ -25,12 +25,13 @@ const CSS = `
 #status-panel .sp-now { background: #15293a; border-left: 1.2vh solid #ffcf3f; border-radius: 1vh; padding: 2.4vh 3vw; display: flex; flex-direction: column; justify-content: center; min-height: 0; }
 #status-panel .sp-label { font-size: 3vh; color: #9fb3c8; }
 #status-panel .sp-now-title { font-size: 8.4vh; font-weight: 700; line-height: 1.2; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+#status-panel .sp-now-detail { margin-top: 1vh; font-size: 3.4vh; color: #c4d3e2; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; font-variant-numeric: tabular-nums; }
 #status-panel .sp-badge { display: inline-block; margin-left: 1vw; padding: 0.2vh 1vw; border-radius: 0.8vh; background: #ffcf3f; color: #1b1300; font-size: 2.8vh; font-weight: 700; vertical-align: middle; }
 #status-panel.is-idle .sp-now { border-left-color: #4a6178; }
 #status-panel.is-idle .sp-now-title { color: #9fb3c8; }
-#status-panel .sp-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 2vw; }
+#status-panel .sp-pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2vw; }
 #status-panel .sp-value { font-size: 5vh; font-weight: 700; line-height: 1.25; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-#status-panel .sp-tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1.4vw; }
+#status-panel .sp-tiles { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1.4vw; }
 #status-panel .sp-tile { background: #15293a; border-radius: 1vh; padding: 1.6vh 1.4vw; min-width: 0; }
 #status-panel .sp-tile .sp-value { font-size: 5.4vh; }
 #status-panel .sp-note { font-size: 2.8vh; color: #c4d3e2; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -61,6 +62,7 @@ export function createStatusPanel(root: HTMLElement, s: StationStrings, timeZone
   nowBox.dataset.field = 'now';
   el('div', 'sp-label', nowBox, s.nowPlaying);
   const nowTitle = el('div', 'sp-now-title', nowBox);
+  const nowDetail = el('div', 'sp-now-detail', nowBox);
 
   const pair = el('div', 'sp-pair', panel);
   const cell = (parent: HTMLElement, label: string, field: string) => {
@@ -92,9 +94,11 @@ export function createStatusPanel(root: HTMLElement, s: StationStrings, timeZone
       name.textContent = status.screenName ? `${s.title} · ${status.screenName}` : s.title;
       clock.textContent = formatTime(status.clock, timeZone(), true);
       panel.classList.toggle('is-idle', !status.now);
-      nowTitle.textContent = status.now?.title ?? s.idle;
+      nowTitle.textContent = status.now?.title ?? (status.quiet.isQuiet ? s.quietIdle : s.idle);
       if (status.now?.isBroadcast) el('span', 'sp-badge', nowTitle, s.broadcastBadge);
-      next.value.textContent = status.next ?? '—';
+      const left = status.now?.endsAt ? Math.max(0, Math.round((status.now.endsAt.getTime() - status.clock.getTime()) / 1000)) : null;
+      nowDetail.textContent = status.now ? [status.now.programme, left === null ? '' : s.remaining(`${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`)].filter(Boolean).join(' · ') : '';
+      next.value.textContent = status.next ? `${status.next.at ? `${formatTime(status.next.at, timeZone(), true)}  ` : ''}${status.next.title}` : '—';
       broadcast.value.textContent = status.nextBroadcast ? `${dayTime(status.nextBroadcast.at)}  ${status.nextBroadcast.name}` : s.noBroadcast;
 
       const v = status.volume;
