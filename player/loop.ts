@@ -305,6 +305,16 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       else if (pending && current && planSegmentAt(pending, now()).key !== current.segment.key) cutNow();
       else armBoundary();
     },
+    /**
+     * The clock was corrected (a welcome with the server's time): timers armed on the old clock would
+     * switch at the wrong moment, by as much as the correction (a PC that booted with a wrong date).
+     */
+    clockChanged(): void {
+      if (isStopped) return;
+      if (isFallbackOnScreen || !current) return wake();
+      if (mustCut(now())) return cutNow();
+      armBoundary();
+    },
     /** The page is going away (reload, shutdown): the item on screen is recorded as cut. */
     stop(): void {
       if (isStopped) return;

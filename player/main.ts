@@ -206,7 +206,9 @@ function handle(message: ServerMessage): void {
     case 'welcome':
       clock.sync(message.serverTime);
       lastSync = clock.now();
-      volume.start(); // the corrected clock may sit across a volume boundary
+      // The corrected clock may sit across a boundary: re-arm the loop's and the volume's timers.
+      loop.clockChanged();
+      volume.start();
       connectionSince = clock.now();
       screenId = message.screenId;
       screenName = message.screenName;
