@@ -4,7 +4,7 @@
 import t from 'tap';
 import type { Manifest } from '../../playlists/manifest.schema.js';
 import type { Clock } from '../../server/clock.js';
-import { buildTestApp, helloPlayer, sleep, startTestServer } from '../helper.js';
+import { buildTestApp, helloPlayer, injectRaw, signInAs, sleep, startTestServer } from '../helper.js';
 
 const json = (res: { body: string }) => JSON.parse(res.body);
 const clockAt = (iso: string): Clock => {
@@ -124,4 +124,24 @@ t.test('the volume command: validated, delivered with its level; the volume a pl
   // A heartbeat from an older player (no volume) is still accepted.
   player.send({ type: 'heartbeat', sentAt: new Date().toISOString(), airing: null, manifestVersion: null, uptimeMs: 2000 });
   await player.next('heartbeat-ack');
+});
+
+t.test('who may: an editor writes volume schedules and sends the volume command; a viewer reads only, and nothing changes', async (t) => {
+  const { app, wsUrl } = await startTestServer(t);
+  await withScreens(app);
+  const { welcome } = await helloPlayer(t, wsUrl);
+  const editor = (await signInAs(app, 'editor')).headers;
+  const viewer = (await signInAs(app, 'viewer')).headers;
+  const as = (headers: Record<string, string>, method: 'GET' | 'POST', url: string, payload?: object) => injectRaw(app)({ method, url, headers, ...(payload ? { payload } : {}) });
+  const created = await as(editor, 'POST', '/api/v1/volume-schedules', night);
+  t.equal(created.statusCode, 201, 'editor creates');
+  const before = JSON.stringify(app.crier.catalogue.read());
+  const refused = await as(viewer, 'POST', '/api/v1/volume-schedules', night);
+  t.equal(refused.statusCode, 403);
+  t.equal(json(refused).reason, 'forbidden');
+  t.equal((await as(viewer, 'GET', '/api/v1/volume-schedules')).statusCode, 200, 'viewer reads');
+  t.equal((await as(viewer, 'POST', `/api/v1/screens/${welcome.screenId}/commands`, { command: 'volume', volume: 10 })).statusCode, 403, 'viewer may not set the volume');
+  t.equal((await as(editor, 'POST', `/api/v1/screens/${welcome.screenId}/commands`, { command: 'volume', volume: 10 })).statusCode, 202, 'editor may');
+  t.equal((await injectRaw(app)({ method: 'POST', url: '/api/v1/volume-schedules', payload: night })).statusCode, 401, 'no session');
+  t.equal(JSON.stringify(app.crier.catalogue.read()), before, 'refusals changed nothing');
 });
