@@ -1,19 +1,34 @@
 // Entry of the browser player (`/player?mode=screen|audio&lang=zh|en`): wires storage, the airing
 // loop, the play-record queue and the server connection together. Each piece lives in its own module.
-import type { ManifestItem } from '../playlists/manifest.schema.js';
+import type { Manifest, ManifestItem } from '../playlists/manifest.schema.js';
 import { createClock } from './clock.js';
 import { createConnection, playerSocketUrl } from './connection.js';
-import { loadSavedManifest, loadScreenId, saveManifest, saveScreenId } from './identity.js';
+import {
+  forgetIdentity,
+  loadPairingState,
+  loadSavedManifest,
+  loadScreenId,
+  loadToken,
+  saveManifest,
+  savePairingState,
+  saveScreenId,
+  saveToken,
+  type PairingState,
+} from './identity.js';
 import { createLoop } from './loop.js';
-import { createOverlay } from './overlay.js';
+import { createOverlay, IDENTIFY_MS } from './overlay.js';
+import { createPairingView } from './pairing-view.js';
 import { createPlayQueue, newRecordId } from './play-records.js';
-import { CLOSE_PROTOCOL_VERSION, PROTOCOL_VERSION, type PlayerMessage, type ServerMessage } from './protocol.js';
+import { CLOSE_PROTOCOL_VERSION, CLOSE_UNAUTHORISED, PROTOCOL_VERSION, type PlayerMessage, type ServerMessage } from './protocol.js';
 import { audioSlide } from './render-audio.js';
 import { imageSlide } from './render-image.js';
 import { textSlide } from './render-text.js';
 import { videoSlide } from './render-video.js';
 import { createLayer, type Slide } from './slide.js';
 import { createStatusPanel } from './status-panel.js';
+import { STATION_STRINGS } from './station-strings.js';
+import { nextBroadcast, quietState } from './station-status.js';
+import { createVolumeControl } from './volume.js';
 import { browserStorage } from './storage.js';
 import { FALLBACK_SLOGAN, STRINGS } from './strings.js';
 
@@ -30,6 +45,10 @@ root.dataset.connection = 'offline';
 const storage = browserStorage();
 const clock = createClock(storage);
 let screenId = loadScreenId(storage);
+let token = loadToken(storage, screenId);
+let pairing = loadPairingState(storage);
+/** Set once the server refused us: nothing more is recorded or sent before the page reloads. */
+let isRefused = false;
 let screenName = '';
 let timeZone: string | undefined;
 let isOnline = false;
@@ -39,8 +58,49 @@ let airingNext: ManifestItem | null = null;
 if (screenId) root.dataset.screenId = screenId;
 
 const overlay = createOverlay(document.body);
-const panel = mode === 'audio' ? createStatusPanel(document.body, strings, () => timeZone) : null;
-const renderPanel = () => panel?.render({ now: airingNow?.title ?? null, next: airingNext?.title ?? null, isOnline, lastSync });
+const pairingView = createPairingView(document.body, strings);
+// Audio station: the status page, redrawn on every change and once a second (its clock).
+let latestManifest: Manifest | null = null;
+let airingSource = '';
+let airingProgramme: string | null = null;
+let airingEndsAt: Date | null = null;
+let connectionSince = clock.now();
+const canAir = (item: ManifestItem) => mode === 'screen' || item.type === 'audio';
+const panel = mode === 'audio' ? createStatusPanel(document.body, STATION_STRINGS[params.get('lang') === 'en' ? 'en' : 'zh'], () => timeZone) : null;
+const renderPanel = () => {
+  if (!panel) return;
+  const now = clock.now();
+  panel.render({
+    clock: now,
+    screenName,
+    now: airingNow ? { title: airingNow.title, isBroadcast: airingSource === 'broadcast', programme: airingProgramme, endsAt: airingEndsAt } : null,
+    next: airingNext ? { title: airingNext.title, at: airingEndsAt } : null,
+    nextBroadcast: nextBroadcast(latestManifest, now, canAir),
+    volume: volume.state,
+    quiet: quietState(latestManifest, now),
+    isOnline,
+    connectionSince,
+    lastSync,
+  });
+};
+if (panel) setInterval(renderPanel, 1000);
+
+// Every audio and video element follows the volume in force; new ones take it as they load.
+let volumeLevel = 1;
+const setElementVolume = (element: EventTarget | null) => {
+  if (element instanceof HTMLMediaElement) element.volume = volumeLevel;
+};
+for (const type of ['loadstart', 'play']) document.addEventListener(type, (event) => setElementVolume(event.target), true);
+const volume = createVolumeControl({
+  now: clock.now,
+  apply(level, state) {
+    volumeLevel = level / 100;
+    document.querySelectorAll('audio, video').forEach(setElementVolume);
+    root.dataset.volume = String(level);
+    root.dataset.volumeSource = state.source;
+    renderPanel();
+  },
+});
 
 function prepare(item: ManifestItem): Slide {
   switch (item.type) {
@@ -62,7 +122,7 @@ function idleSlide(): Slide {
 }
 
 const loop = createLoop({
-  canAir: (item) => mode === 'screen' || item.type === 'audio',
+  canAir,
   prepare,
   fallback: () => (mode === 'audio' ? idleSlide() : textSlide(stage, FALLBACK_SLOGAN, null)),
   now: clock.now,
@@ -70,6 +130,11 @@ const loop = createLoop({
   onAiring(item, next, segment) {
     airingNow = item;
     airingNext = next;
+    airingSource = segment?.sourceKind ?? '';
+    // The programme's name and when this item ends (its length, or sooner at its segment's end).
+    const startedAt = clock.now().getTime();
+    airingEndsAt = item && segment ? new Date(Math.min(startedAt + item.durationMs, segment.end)) : null;
+    airingProgramme = latestManifest?.timeline?.segments.find((s) => s.key === segment?.key)?.playlistName ?? null;
     // Stable hooks for end-to-end tests and for a technician with devtools.
     stage.dataset.segment = segment?.key ?? '';
     stage.dataset.source = segment?.sourceKind ?? '';
@@ -89,10 +154,12 @@ const loop = createLoop({
     root.dataset.manifestVersion = manifest.version;
     connection.send({ type: 'manifest-applied', version: manifest.version });
   },
-  onRecord: (record) => queue.add(record),
+  onRecord: (record) => {
+    if (!isRefused) queue.add(record);
+  },
 });
 
-const queue = createPlayQueue({ storage, send: (records) => connection.send({ type: 'plays', records }) });
+const queue = createPlayQueue({ storage, send: (records) => !isRefused && connection.send({ type: 'plays', records }) });
 
 const connection = createConnection({
   url: playerSocketUrl(location),
@@ -100,6 +167,7 @@ const connection = createConnection({
     type: 'hello',
     protocol: PROTOCOL_VERSION,
     ...(screenId ? { screenId } : {}),
+    ...(token ? { token } : {}),
     playerVersion: PLAYER_VERSION,
     mode,
     capabilities: mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio'],
@@ -116,9 +184,11 @@ const connection = createConnection({
     airing: loop.airing,
     manifestVersion: loop.appliedVersion,
     uptimeMs: Math.round(performance.now()),
+    volume: volume.state,
   }),
   onMessage: handle,
   onOnline(online) {
+    if (online !== isOnline) connectionSince = clock.now();
     isOnline = online;
     root.dataset.connection = online ? 'online' : 'offline';
     renderPanel();
@@ -126,6 +196,7 @@ const connection = createConnection({
   onClose(code) {
     // The server speaks another protocol version: a fresh page load fetches the matching player.
     if (code === CLOSE_PROTOCOL_VERSION) setTimeout(() => location.reload(), 30_000 + Math.random() * 60_000);
+    if (code === CLOSE_UNAUTHORISED) refused();
   },
 });
 
@@ -135,24 +206,54 @@ function handle(message: ServerMessage): void {
     case 'welcome':
       clock.sync(message.serverTime);
       lastSync = clock.now();
+      // The corrected clock may sit across a boundary: re-arm the loop's and the volume's timers.
+      loop.clockChanged();
+      volume.start();
+      connectionSince = clock.now();
       screenId = message.screenId;
       screenName = message.screenName;
       timeZone = message.timeZone;
       saveScreenId(storage, screenId);
       root.dataset.screenId = screenId;
+      setPairing(
+        message.pairingCode
+          ? { code: message.pairingCode, display: message.unclaimedDisplay ?? 'campaign', isUnauthorised: pairing.isUnauthorised }
+          : { code: null, display: pairing.display, isUnauthorised: false },
+      );
       // A new socket: resend everything unacknowledged (the server deduplicates by id).
       queue.connectionReset();
       queue.flush();
       break;
     case 'manifest':
       saveManifest(storage, message.manifest);
-      loop.setManifest(message.manifest);
+      // Not airing (code only, not authorised): nothing is prepared, so no media is even fetched.
+      if (isLoopStarted) loop.setManifest(message.manifest);
+      latestManifest = message.manifest;
+      volume.setManifest(message.manifest);
       break;
     case 'plays-ack':
       queue.ack(message.ids);
       break;
     case 'command':
-      void runCommand(message.id, message.command);
+      if (message.command === 'volume') {
+        if (message.volume !== undefined) volume.command(message.volume);
+        connection.send({ type: 'command-ack', commandId: message.id });
+      } else void runCommand(message.id, message.command);
+      break;
+    case 'paired':
+      // Claimed by staff: keep the token with the id, confirm, and air as the claimed screen.
+      screenId = message.screenId;
+      token = message.token;
+      screenName = message.screenName;
+      saveScreenId(storage, screenId);
+      saveToken(storage, screenId, token);
+      connection.send({ type: 'paired-ack', screenId });
+      setPairing({ code: null, display: pairing.display, isUnauthorised: false });
+      showClaimedName(message.screenName);
+      break;
+    case 'unauthorised':
+      console.warn(`crier: not authorised (${message.reason}): ${message.message}`);
+      refused();
       break;
     case 'error':
       console.warn(`crier: server error ${message.reason}: ${message.message}`);
@@ -161,9 +262,73 @@ function handle(message: ServerMessage): void {
   renderPanel();
 }
 
+/** Whether this player may air now: not when refused, nor while unclaimed under the code-only setting. */
+const mayAir = (state: PairingState) => !state.isUnauthorised && !(state.code && state.display === 'code-only');
+let isLoopStarted = false;
+
+function screenSize(): string {
+  const ratio = devicePixelRatio || 1;
+  return `${Math.round(innerWidth * ratio)}×${Math.round(innerHeight * ratio)}`;
+}
+
+/** After a claim, the new name shows in the corner for a while (the code is gone). */
+let claimedNameTimer: ReturnType<typeof setTimeout> | undefined;
+function showClaimedName(name: string): void {
+  if (!isLoopStarted) return; // a reload follows
+  pairingView.render({ kind: 'claimed', name });
+  clearTimeout(claimedNameTimer);
+  claimedNameTimer = setTimeout(renderPairing, IDENTIFY_MS);
+}
+
+function renderPairing(): void {
+  const size = screenSize();
+  if (pairing.isUnauthorised) pairingView.render({ kind: 'unauthorised', code: pairing.code, size });
+  else if (!pairing.code) pairingView.render({ kind: 'claimed' });
+  else pairingView.render({ kind: pairing.display === 'code-only' ? 'code-only' : 'unclaimed', code: pairing.code, size });
+}
+
+/** Stores the new pairing state; stops airing at once, or (allowed again) starts afresh with a reload. */
+function setPairing(next: PairingState): void {
+  pairing = next;
+  savePairingState(storage, next);
+  renderPairing();
+  if (!mayAir(next) && isLoopStarted) stopAiring();
+  else if (mayAir(next) && !isLoopStarted) void reloadSoon();
+}
+
+/** In place, not by reloading: a kiosk without localStorage would otherwise reload in a loop. */
+function stopAiring(): void {
+  loop.stop();
+  isLoopStarted = false;
+  // A media element taken out of the document is paused by the browser: no sound keeps going.
+  for (const media of stage.querySelectorAll('video, audio')) (media as HTMLMediaElement).pause();
+  stage.replaceChildren();
+  airingNow = airingNext = null;
+  delete stage.dataset.itemId;
+  delete stage.dataset.mediaId;
+  stage.dataset.type = 'none';
+}
+
+/** The server refused this player (revoked or unknown token): stop airing, forget who we were, get a fresh code. */
+function refused(): void {
+  if (isRefused) return;
+  isRefused = true;
+  screenId = undefined;
+  token = undefined;
+  forgetIdentity(storage);
+  delete root.dataset.screenId;
+  setPairing({ code: null, display: pairing.display, isUnauthorised: true });
+}
+
+async function reloadSoon(): Promise<void> {
+  // Let a last frame (paired-ack) leave before the page and its socket go away.
+  for (let i = 0; i < 20 && connection.bufferedAmount > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  location.reload();
+}
+
 async function runCommand(commandId: string, command: 'reload' | 'identify'): Promise<void> {
   if (command === 'identify') {
-    await overlay.identify(screenName, screenId ?? '');
+    await overlay.identify(screenName, pairing.code ?? screenId ?? '');
     connection.send({ type: 'command-ack', commandId });
     return;
   }
@@ -176,8 +341,17 @@ async function runCommand(commandId: string, command: 'reload' | 'identify'): Pr
 // The item on screen when the page goes away is recorded as cut, persisted synchronously.
 addEventListener('pagehide', () => loop.stop());
 
-const saved = loadSavedManifest(storage);
-if (saved) loop.setManifest(saved);
-loop.start();
+renderPairing();
+if (mayAir(pairing)) {
+  const saved = loadSavedManifest(storage);
+  if (saved) {
+    loop.setManifest(saved);
+    latestManifest = saved;
+    volume.setManifest(saved);
+  }
+  volume.start();
+  loop.start();
+  isLoopStarted = true;
+}
 renderPanel();
 connection.start();

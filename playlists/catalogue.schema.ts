@@ -4,6 +4,7 @@ import * as z from 'zod';
 
 import { IdSchema, IsoTimeSchema } from './primitives.schema.js';
 import { AlertSchema, BroadcastSchema, QuietHoursSchema, ScheduleEntrySchema } from './schedule.schema.js';
+import { VolumeScheduleSchema } from './volume.schema.js';
 
 export { IdSchema, IsoTimeSchema };
 // Scheduling rules (targets, schedule entries, broadcasts, alerts, quiet hours) live in schedule.schema.ts.
@@ -123,6 +124,14 @@ export const ScreenSchema = z.object({
   groups: z.array(z.string().trim().min(1).max(60)).default([]),
   timeZone: z.string().optional(),
   createdAt: IsoTimeSchema,
+  /** While unclaimed: the code the player shows (6 characters, no 0/O/1/I/L), unique among unclaimed screens. */
+  pairingCode: z.string().regex(/^[A-Z2-9]{6}$/).optional(),
+  claimedAt: IsoTimeSchema.optional(),
+  revokedAt: IsoTimeSchema.optional(),
+  /** SHA-256 (hex) of the device token; the token itself is never stored once delivered. Never served. */
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** The token of a claim, kept only until the player confirms it (paired-ack). Never served. */
+  pendingToken: z.string().min(32).max(200).optional(),
 });
 export type Screen = z.infer<typeof ScreenSchema>;
 
@@ -136,6 +145,7 @@ export const CatalogueSchema = z.object({
   broadcasts: z.array(BroadcastSchema).default([]),
   alerts: z.array(AlertSchema).default([]),
   quietHours: z.array(QuietHoursSchema).default([]),
+  volumeSchedules: z.array(VolumeScheduleSchema).default([]),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
@@ -149,4 +159,5 @@ export const emptyCatalogue = (): Catalogue => ({
   broadcasts: [],
   alerts: [],
   quietHours: [],
+  volumeSchedules: [],
 });

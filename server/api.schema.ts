@@ -1,6 +1,7 @@
 // Response shapes of the HTTP API that are not catalogue records themselves.
 import { z } from 'zod';
 import { IdSchema, IsoTimeSchema, ScreenSchema } from '../playlists/catalogue.schema.js';
+import { VolumeStateSchema } from '../player/protocol.js';
 
 export const ScreenStatusSchema = z.object({
   isOnline: z.boolean(),
@@ -16,9 +17,13 @@ export const ScreenStatusSchema = z.object({
     .nullable(),
   sentManifestVersion: z.string().nullable(),
   appliedManifestVersion: z.string().nullable(),
+  /** The volume the player last reported (heartbeat): level, why, and until when. */
+  volume: VolumeStateSchema.nullable().optional(),
 });
 
-export const ScreenWithStatusSchema = ScreenSchema.extend({ status: ScreenStatusSchema });
+/** A screen as the API shows it: the device token's hash and a pending token never leave the server. */
+export const PublicScreenSchema = ScreenSchema.omit({ tokenHash: true, pendingToken: true });
+export const ScreenWithStatusSchema = PublicScreenSchema.extend({ status: ScreenStatusSchema });
 export type ScreenWithStatus = z.infer<typeof ScreenWithStatusSchema>;
 
 export const PlaySchema = z.object({
@@ -36,7 +41,10 @@ export const PlaySchema = z.object({
 });
 
 export const PlayListSchema = z.object({
+  /** Plays matching the filter (both kinds unless `unclaimed` says otherwise). */
   total: z.number().int().nonnegative(),
+  /** The same, apart: plays of claimed screens, and plays made while a screen was unclaimed. */
+  totals: z.object({ claimed: z.number().int().nonnegative(), unclaimed: z.number().int().nonnegative() }),
   records: z.array(PlaySchema),
 });
 

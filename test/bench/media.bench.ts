@@ -13,6 +13,7 @@ import { buildApp, type CrierApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { JobEvent } from '../../server/services/media.jobs.js';
 import { form, waitSettled } from '../media/fixtures/files.js';
+import { actAsAdmin, TEST_ADMIN } from '../helper.js';
 
 /**
  * CPU seconds used so far by this process and by the children it has reaped (ffmpeg, ffprobe):
@@ -146,8 +147,9 @@ async function benchLoudness(app: CrierApp, work: string, target: number): Promi
 export async function benchMedia(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-media-'));
   const work = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-work-'));
-  const config = { ...loadConfig({}), dataDir, logLevel: 'silent' as const };
+  const config = { ...loadConfig({}), dataDir, logLevel: 'silent' as const, adminPassword: TEST_ADMIN.password };
   const app = await buildApp(config, { logger: false, onJobEvent: jobs.onJobEvent });
+  await actAsAdmin(app);
   try {
     await benchPhoto(app, work);
     const isFull = process.env.CRIER_BENCH_FULL === '1';
