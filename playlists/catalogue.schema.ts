@@ -141,10 +141,7 @@ export const ScreenSchema = z.object({
   pairingCode: z.string().regex(/^[A-Z2-9]{6}$/).optional(),
   claimedAt: IsoTimeSchema.optional(),
   revokedAt: IsoTimeSchema.optional(),
-  /** SHA-256 (hex) of the device token; the token itself is never stored once delivered. Never served. */
-  tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-  /** The token of a claim, kept only until the player confirms it (paired-ack). Never served. */
-  pendingToken: z.string().min(32).max(200).optional(),
+  // Device tokens live apart (server/pairing/token.store.ts), never in the catalogue.
 });
 export type Screen = z.infer<typeof ScreenSchema>;
 

@@ -20,6 +20,7 @@ import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
 import { createNewScreenLimiter } from './pairing/new-screen-limiter.js';
 import { createPairingService } from './pairing/pairing.service.js';
+import { createTokenStore } from './pairing/token.store.js';
 import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
@@ -99,8 +100,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.plan();
   };
   const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const tokens = createTokenStore(config.dataDir);
   const pairing = createPairingService({
     catalogue,
+    tokens,
     presence,
     screens,
     clock,
@@ -149,6 +152,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.close();
     await media.close();
     await airingLog.close();
+    tokens.close();
   });
 
   // Routes: the whole URL map of the server.
@@ -176,7 +180,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 
