@@ -95,6 +95,14 @@ t.test('a township editor aims rules only inside the township, and cannot change
   t.equal(ownAlert.statusCode, 201, ownAlert.body);
   t.equal((await as('POST', `/api/v1/alerts/${json(ownAlert).id}/clear`)).statusCode, 200);
 
+  // Volume schedules (audio stations) follow the same rule.
+  const volume = (target: object) => ({ name: '夜间音量', target, levels: [{ from: '22:00', to: '24:00', volume: 30 }] });
+  const countyVolume = await as('POST', '/api/v1/volume-schedules', volume({ kind: 'all' }));
+  t.equal(countyVolume.statusCode, 403, 'a county-wide volume schedule');
+  t.equal(json(countyVolume).reason, 'out-of-scope');
+  const ownVolume = await as('POST', '/api/v1/volume-schedules', volume({ kind: 'townships', townships: ['城关镇'] }));
+  t.equal(ownVolume.statusCode, 201, ownVolume.body);
+
   // The county's own rule stays the county's.
   const county = json(await app.inject({ method: 'POST', url: '/api/v1/schedules', payload: schedule({ kind: 'all' }, 6) }));
   t.equal((await as('PUT', `/api/v1/schedules/${county.id}`, schedule({ kind: 'townships', townships: ['城关镇'] }, 6))).statusCode, 403, 'cannot narrow a county rule');
