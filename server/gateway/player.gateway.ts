@@ -152,7 +152,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
           screens.noteHeartbeat(session.screenId, now);
           airingLog.recordHeartbeat(session.screenId, message, now);
-          send({ type: 'heartbeat-ack', serverTime: now.toISOString() });
+          send({ type: 'heartbeat-ack', serverTime: now.toISOString(), echo: message.sentAt });
           return;
         }
         case 'plays': {
