@@ -150,7 +150,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           session.lastHeartbeatAt = now;
           session.airing = message.airing;
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
-          screens.noteHeartbeat(session.screenId, now);
+          screens.noteHeartbeat(session.screenId, now, message);
           airingLog.recordHeartbeat(session.screenId, message, now);
           send({ type: 'heartbeat-ack', serverTime: now.toISOString(), echo: message.sentAt });
           return;
