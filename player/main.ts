@@ -4,6 +4,7 @@ import type { ManifestItem } from '../playlists/manifest.schema.js';
 import { createClock } from './clock.js';
 import { createConnection, playerSocketUrl } from './connection.js';
 import { loadSavedManifest, loadScreenId, saveManifest, saveScreenId } from './identity.js';
+import { followLayoutOf } from './layout.js';
 import { createLoop } from './loop.js';
 import { createOverlay } from './overlay.js';
 import { createOfflineCache } from './offline.js';
@@ -35,6 +36,7 @@ const strings = STRINGS[params.get('lang') === 'en' ? 'en' : 'zh'];
 const root = document.documentElement;
 const stage = document.getElementById('stage') ?? document.body.appendChild(Object.assign(document.createElement('div'), { id: 'stage' }));
 root.dataset.mode = mode;
+followLayoutOf(root, stage);
 root.dataset.connection = 'offline';
 
 const storage = browserStorage();
@@ -280,8 +282,12 @@ async function runCommand(commandId: string, command: 'reload' | 'identify'): Pr
   location.reload();
 }
 
-// The item on screen when the page goes away is recorded as cut, persisted synchronously.
-addEventListener('pagehide', () => loop.stop());
+// The item on screen when the page goes away is recorded as cut; localStorage takes it synchronously
+// in case IndexedDB cannot finish before the page is gone (a power cut leaves the open record instead).
+addEventListener('pagehide', () => {
+  loop.stop();
+  queue.persistUrgently();
+});
 
 const saved = loadSavedManifest(storage);
 if (saved) loop.setManifest(saved);

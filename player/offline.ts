@@ -20,6 +20,16 @@ export function manifestFiles(manifests: readonly (Manifest | null)[]): Omit<Syn
   return { paths: Object.keys(sizes), sizes };
 }
 
+/** Font subsets (and bundles) this page fetched, some before the worker controlled it. */
+function loadedShellFiles(): string[] {
+  const paths = new Set<string>();
+  for (const entry of performance.getEntriesByType('resource')) {
+    const url = new URL(entry.name, location.href);
+    if (url.origin === location.origin && /^\/(fonts|assets)\//.test(url.pathname) && !url.pathname.endsWith('.map')) paths.add(url.pathname);
+  }
+  return [...paths];
+}
+
 export function createOfflineCache(options: { root: HTMLElement; onErrors(messages: string[]): void }) {
   const { root } = options;
   const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
@@ -68,7 +78,7 @@ export function createOfflineCache(options: { root: HTMLElement; onErrors(messag
     },
     /** The manifests airing now and next: the worker fetches what is missing and evicts the rest. */
     sync(manifests: readonly (Manifest | null)[]): void {
-      wish = { type: 'sync', ...manifestFiles(manifests) };
+      wish = { type: 'sync', ...manifestFiles(manifests), shell: loadedShellFiles() };
       void post().catch(() => {});
     },
     get state(): CacheState | null {

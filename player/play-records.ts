@@ -5,7 +5,7 @@
 // Ids make resends harmless: the server deduplicates by id, so every record lands exactly once.
 import { MAX_PLAYS_PER_BATCH, PlayRecordSchema, type PlayRecord } from './protocol.js';
 import { LEGACY_PLAYS_KEY, readLegacyRecords, type RecordStore, type StoredRecord } from './record-store.js';
-import type { KeyValueStorage } from './storage.js';
+import { writeJson, type KeyValueStorage } from './storage.js';
 
 export { LEGACY_PLAYS_KEY as PENDING_PLAYS_KEY } from './record-store.js';
 
@@ -48,6 +48,8 @@ export function createPlayQueue(options: PlayQueueOptions) {
   const inFlight = new Map<string, number>();
   /** Acknowledged ids, so a late write of an acked record (or a second ack) cannot bring it back. */
   const acked = new Set<string>();
+  /** Closed records whose store write has not completed yet (what a page going away could lose). */
+  const unsettled = new Map<string, PlayRecord>();
   let isFlushScheduled = false;
   let isResendArmed = false;
 
@@ -104,7 +106,8 @@ export function createPlayQueue(options: PlayQueueOptions) {
     if (pending.has(record.id) || acked.has(record.id)) return false;
     open.delete(record.id);
     pending.set(record.id, parsed.data);
-    void write({ ...parsed.data, state: 'closed' }, true);
+    unsettled.set(record.id, parsed.data);
+    void write({ ...parsed.data, state: 'closed' }, true).finally(() => unsettled.delete(record.id));
     scheduleFlush();
     return true;
   }
@@ -112,6 +115,11 @@ export function createPlayQueue(options: PlayQueueOptions) {
   /** What the last run left behind: open records are airings it did not survive; older localStorage records move here. */
   async function recover(): Promise<number> {
     let recovered = 0;
+    // Older players' queue, and the last words of a page that went away mid-write: these records are
+    // final, so they win over an open copy of the same id in the store.
+    if (options.legacy) {
+      for (const record of readLegacyRecords(options.legacy)) if (close(record)) recovered++;
+    }
     const stored = await store.load().catch((error: unknown) => (onStoreError(error), [] as StoredRecord[]));
     for (const record of stored.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))) {
       if (pending.has(record.id) || open.has(record.id) || acked.has(record.id)) continue;
@@ -126,10 +134,7 @@ export function createPlayQueue(options: PlayQueueOptions) {
       recovered++;
     }
     if (options.legacy) {
-      const legacy = readLegacyRecords(options.legacy);
-      for (const record of legacy) if (close(record)) recovered++;
-      // Written to the store above (in order, before this removal matters): the old queue is done with.
-      if (legacy.length > 0) await Promise.resolve();
+      // Their store writes were queued above, before the load: ordered, so the key can go.
       try {
         options.legacy.removeItem(LEGACY_PLAYS_KEY);
       } catch {
@@ -161,6 +166,16 @@ export function createPlayQueue(options: PlayQueueOptions) {
     },
     /** The item is over: the record is final and due to the server. */
     close,
+    /**
+     * The page is going away (pagehide): IndexedDB writes still in progress may not finish, so the
+     * records they carry are also written synchronously to localStorage, read back on the next start.
+     */
+    persistUrgently(): void {
+      if (!options.legacy || unsettled.size === 0) return;
+      const already = readLegacyRecords(options.legacy);
+      const ids = new Set(already.map((r) => r.id));
+      writeJson(options.legacy, LEGACY_PLAYS_KEY, [...already, ...[...unsettled.values()].filter((r) => !ids.has(r.id))]);
+    },
     /** A record that never opened (an item that failed before going on air). */
     add: close,
     flush,

@@ -45,6 +45,8 @@ export interface SyncRequest {
   paths: string[];
   /** Sizes the manifests give (path → bytes), for the share of bytes cached. */
   sizes?: Record<string, number>;
+  /** Shell files the page loaded before the worker controlled it (font subsets): kept for offline reloads. */
+  shell?: string[];
 }
 /** What the page is told after each sync: the heartbeat's cache state, and what went wrong. */
 export interface CacheReport {
@@ -90,7 +92,8 @@ scope.addEventListener('fetch', (event) => {
 scope.addEventListener('message', (event) => {
   const data = event.data as Partial<SyncRequest> | null;
   if (data?.type === 'sync' && Array.isArray(data.paths)) {
-    event.waitUntil(queueSync(data.paths.filter((p): p is string => typeof p === 'string'), data.sizes ?? {}));
+    const shell = (data.shell ?? []).filter((p): p is string => typeof p === 'string' && /^\/(fonts|assets)\//.test(p));
+    event.waitUntil(Promise.all([queueSync(data.paths.filter((p): p is string => typeof p === 'string'), data.sizes ?? {}), keepShell(shell)]));
   }
 });
 
@@ -221,6 +224,19 @@ async function sync(paths: string[], sizes: Record<string, number>): Promise<voi
   }
   const report: CacheReport = { type: 'cache-state', items, itemsTotal: wanted.size, bytes, bytesTotal, errors };
   for (const client of await scope.clients.matchAll({ type: 'window' })) client.postMessage(report);
+}
+
+async function keepShell(paths: string[]): Promise<void> {
+  const cache = await caches.open(SHELL_CACHE);
+  for (const path of paths) {
+    if (await cache.match(path)) continue;
+    try {
+      const response = await fetch(path);
+      if (response.ok) await cache.put(path, response);
+    } catch {
+      // Offline now: the next sync tries again.
+    }
+  }
 }
 
 async function sha256Hex(data: ArrayBuffer): Promise<string> {

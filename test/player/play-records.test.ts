@@ -312,3 +312,22 @@ t.test('property: any mix of airings, reloads, power cuts, outages and acks deli
   );
   t.pass('delivered exactly once');
 });
+
+t.test('a page going away mid-write leaves its final record in localStorage; it wins over the open copy', async (t) => {
+  const legacy = createMemoryStorage();
+  const store = createMemoryRecordStore();
+  const record = makeRecord(1);
+  const first = harness(store, { legacy, isOpen: false });
+  await first.queue.ready;
+  first.queue.open({ ...record, completed: false, endedAt: record.startedAt });
+  await settle();
+  // From here the store hangs, as IndexedDB does while the page unloads.
+  store.put = () => new Promise(() => {});
+  first.queue.close({ ...record, completed: false, outcome: 'cut' });
+  first.queue.persistUrgently();
+  t.equal(JSON.parse(legacy.getItem(PENDING_PLAYS_KEY)!).length, 1, 'written synchronously');
+
+  const next = harness(createMemoryRecordStore([...store.records.values()] as never), { legacy });
+  t.equal(await next.queue.ready, 1, 'one record, not two');
+  t.match(next.queue.list(), [{ id: record.id, outcome: 'cut' }], 'the final record, not a lost one');
+});
