@@ -197,6 +197,18 @@ export function createPlayQueue(options: PlayQueueOptions) {
     connectionReset(): void {
       inFlight.clear();
     },
+    /** The screen was revoked: every record it holds, waiting or open, is dropped here and in the store. */
+    async forgetAll(): Promise<void> {
+      const ids = [...pending.keys(), ...open.keys()];
+      for (const id of ids) acked.add(id);
+      pending.clear();
+      open.clear();
+      inFlight.clear();
+      unsettled.clear();
+      await ready;
+      const stored = await store.load().catch(() => [] as StoredRecord[]);
+      await store.remove([...new Set([...ids, ...stored.map((r) => r.id)])]).catch(onStoreError);
+    },
     list: (): PlayRecord[] => [...pending.values()],
     openRecords: (): PlayRecord[] => [...open.values()].map(strip),
     get size() {

@@ -18,6 +18,9 @@ import { createPresence } from './gateway/presence.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
+import { createNewScreenLimiter } from './pairing/new-screen-limiter.js';
+import { createPairingService } from './pairing/pairing.service.js';
+import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
@@ -31,6 +34,12 @@ import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
 import { createAiringLog } from './storage/airing.store.js';
+import { createAccountsStore } from './storage/accounts.store.js';
+import { createAccountsService } from './services/accounts.service.js';
+import { installAuth } from './auth/auth.hooks.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
+import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerUserRoutes } from './routes/users.routes.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
 
 export const CRIER_VERSION = '0.1.0';
@@ -41,12 +50,16 @@ export interface BuildOptions {
   logger?: boolean;
   /** Receives every media job change (progress, done, failed); the console socket will forward these. */
   onJobEvent?: JobEventSink;
+  /** Time for session expiry; defaults to the system clock, not `clock` (a test's jump of days must not sign it out). */
+  authClock?: Clock;
+  /** Where log lines go (default stdout); tests read the first-admin line from here. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger: options.logger === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Reads (console polling, media, pages) would drown the log; changes are worth a line each.
     logController: new LogController({ disableRequestLogging: (request) => request.method === 'GET' || request.method === 'HEAD' }),
   });
@@ -69,6 +82,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxAudioBytes, config.maxVideoBytes) + 1, files: 1, fields: 20, fieldSize: 4096, parts: 25 },
   });
 
+  // Accounts first: the auth hook must see every route registered after it.
+  const accountsStore = createAccountsStore(config.dataDir);
+  const authClock = options.authClock ?? systemClock;
+  const accounts = await createAccountsService({
+    store: accountsStore,
+    now: () => authClock.now().getTime(),
+    settings: { sessionIdleMs: config.sessionIdleMs, sessionMaxMs: config.sessionMaxMs, scryptLogN: config.scryptLogN },
+  });
+  const authSettings = { secureCookies: config.secureCookies, sessionMaxMs: config.sessionMaxMs };
+  const routes = await installAuth(app, accounts);
+  await ensureFirstAdmin({ accounts, adminPassword: config.adminPassword, log: app.log });
+  const sessionPruner = setInterval(() => void accounts.pruneSessions().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed')), 3_600_000);
+  sessionPruner.unref();
+
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir);
   const airingLog = createAiringLog(config.dataDir);
@@ -84,6 +111,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.plan();
   };
   const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const pairing = createPairingService({
+    catalogue,
+    presence,
+    screens,
+    clock,
+    limiter: createNewScreenLimiter({ perWindow: config.newScreensPerIpPerMinute, windowMs: 60_000 }),
+    maxUnclaimedScreens: config.maxUnclaimedScreens,
+    onChange: () => onChange(),
+  });
   const playlists = createPlaylistsService({ catalogue, clock, onChange });
   const schedules = createSchedulesService({ catalogue, clock, onChange });
   const broadcasts = createBroadcastsService({ catalogue, clock, onChange });
@@ -124,17 +160,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.close();
     await media.close();
     await airingLog.close();
+    clearInterval(sessionPruner);
+    accountsStore.close();
   });
 
   // Routes: the whole URL map of the server.
+  registerAuthRoutes(app, { accounts, settings: authSettings }); //   /api/v1/auth/*
+  registerUserRoutes(app, accounts); //   /api/v1/users
   registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,
     screens,
+    pairing,
     publisher,
     airingLog,
     clock,
+    unclaimedDisplay: config.unclaimedDisplay,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
@@ -144,9 +186,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
+  registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock, accounts, routes };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

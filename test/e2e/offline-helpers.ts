@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { buildApp, type CrierApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { manifestFiles } from '../../player/offline.js';
+import { actAsAdmin, TEST_ADMIN } from '../helper.js';
 
 export interface StoredPlayView {
   id: string;
@@ -16,7 +17,10 @@ export interface StoredPlayView {
 
 /** A real server on 127.0.0.1; port 0 picks a free one, a number restarts on the same origin. */
 export async function serve(dataDir: string, port = 0): Promise<{ app: CrierApp; port: number; baseUrl: string }> {
-  const app = await buildApp({ ...loadConfig({}), logLevel: 'silent', heartbeatIntervalMs: 1000, dataDir }, { logger: false });
+  const config = { ...loadConfig({}), logLevel: 'silent' as const, heartbeatIntervalMs: 1000, dataDir, adminPassword: TEST_ADMIN.password, scryptLogN: 10 };
+  const app = await buildApp(config, { logger: false });
+  // app.inject acts as the county admin, as in buildTestApp.
+  await actAsAdmin(app);
   await app.listen({ port, host: '127.0.0.1' });
   const actual = (app.server.address() as { port: number }).port;
   return { app, port: actual, baseUrl: `http://127.0.0.1:${actual}` };

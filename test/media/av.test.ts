@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import t, { type Test } from 'tap';
 import { buildApp, type BuildOptions } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -10,7 +11,7 @@ import { measureLoudness } from '../../media/campaign/audio-tools.js';
 import { ffprobePath } from '../../media/ffmpeg.paths.js';
 import { runFfmpeg } from '../../media/ffmpeg.run.js';
 import type { JobEvent } from '../../server/services/media.jobs.js';
-import { buildTestApp } from '../helper.js';
+import { actAsAdmin, buildTestApp, TEST_ADMIN } from '../helper.js';
 import { ffmpeg, upload, waitSettled } from './fixtures/files.js';
 
 type Rendition = { role: string; fileName: string; mime: string; width?: number; height?: number; durationMs?: number };
@@ -22,8 +23,9 @@ const work = await mkdtemp(path.join(os.tmpdir(), 'crier-av-'));
 t.teardown(() => rm(work, { recursive: true, force: true }));
 /** buildTestApp calls t.testdir(), which empties the directory: a restart test needs its own. */
 async function appOn(t: Test, dataDir: string, options: BuildOptions = {}) {
-  const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent' }, { logger: false, ...options });
+  const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent', adminPassword: TEST_ADMIN.password, scryptLogN: 10 }, { logger: false, ...options });
   t.teardown(() => app.close());
+  await actAsAdmin(app);
   return app;
 }
 const clip = path.join(work, 'phone.mp4');
@@ -56,7 +58,11 @@ t.test('a video is probed, transcoded to upright H.264/AAC faststart MP4 with a 
   const streams = await streamsOf(file);
   t.match(streams.find((s) => s.codec_type === 'video'), { codec_name: 'h264', width: 240, height: 320 });
   t.match(streams.find((s) => s.codec_type === 'audio'), { codec_name: 'aac' });
-  t.ok((item.renditions as Rendition[]).some((r) => r.role === 'poster' && r.mime === 'image/jpeg'));
+  // The poster comes out of the same ffmpeg run: a real upright frame of the playback's size, about 1 s in (testsrc is not black).
+  const poster = (item.renditions as Rendition[]).find((r) => r.role === 'poster' && r.mime === 'image/jpeg')!;
+  const posterImage = sharp(path.join(app.crier.mediaStore.dir, poster.fileName));
+  t.match(await posterImage.metadata(), { format: 'jpeg', width: 240, height: 320 });
+  t.ok((await posterImage.stats()).channels.some((c) => c.stdev > 20), 'the poster shows a picture, not a flat frame');
   t.ok((item.renditions as Rendition[]).some((r) => r.role === 'thumbnail'));
   const states = events.filter((e) => e.job.mediaId === item.id).map((e) => e.job.state);
   t.same([states[0], states[1], states.at(-1)], ['queued', 'running', 'done']);
