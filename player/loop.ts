@@ -357,13 +357,19 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       cut?.();
     },
     /**
-     * The clock was corrected (a better server-time estimate): boundary timers were armed on the old
-     * time, so they are armed again; if what should air now is another segment, it cuts in at once.
+     * The clock was corrected by deltaMs (a better server-time estimate): boundary timers were armed on
+     * the old time, so they are armed again; if what should air now is another segment, it cuts in at once.
      */
-    clockChanged(): void {
+    clockChanged(deltaMs = 0): void {
       if (isStopped) return;
+      // What was stamped with the old clock is moved to the new one: the item on air still ends when
+      // its timer says, so its start (and the record's) is that much later or earlier in server time.
+      if (current) current.startedAt = new Date(current.startedAt.getTime() + deltaMs);
+      if (previous) previous.plannedEnd += deltaMs;
       if (current && mustCut(now())) cutNow();
       else armBoundary();
+      // Preload what airs after this item by the corrected clock (a new segment may now come first).
+      if (current) prepareNext();
       if (!current) wake();
     },
     get phase(): LoopPhase {

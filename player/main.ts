@@ -196,7 +196,7 @@ let helloSentLocal = 0;
 const beatsSent = new Map<string, number>();
 clock.onChange((offsetMs, previous) => {
   root.dataset.clockOffsetMs = String(offsetMs);
-  if (Math.abs(offsetMs - previous) >= 20 && isLoopStarted) loop.clockChanged();
+  if (Math.abs(offsetMs - previous) >= 20 && isLoopStarted) loop.clockChanged(offsetMs - previous);
 });
 
 const connection = createConnection({
