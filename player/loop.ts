@@ -47,6 +47,11 @@ interface Target {
 }
 
 const noop = () => {};
+/**
+ * An item cut this close to its planned end counts as aired in full: a broadcast's segment is exactly its
+ * airtime, so a clip that started a few ms late meets the boundary just before its last (padding) frames.
+ */
+export const END_GRACE_MS = 1000;
 /** setTimeout's ceiling; a boundary further away is looked at again later. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -300,8 +305,11 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       clearTimeout(boundaryTimer);
       if (isStopped) return;
       current = null;
-      record(target, startedAt, result, recordId, plannedAt);
-      env.onEnded?.(target.item, result);
+      // A cut within the last moment of the item (a broadcast's boundary falling on its end) aired it in full.
+      const isNearEnd = now() >= startedAt.getTime() + target.item.durationMs - END_GRACE_MS;
+      const final: Outcome = result === 'cut' && isNearEnd ? 'completed' : result;
+      record(target, startedAt, final, recordId, plannedAt);
+      env.onEnded?.(target.item, final);
       if (result === 'failed') env.onError?.(target.item, `${target.item.type} failed while airing`);
       // Sound must stop at the boundary (quiet hours, a broadcast cutting in), not when the next slide is ready.
       if (result === 'cut' && target.item.type === 'audio') putOnScreen(blank(), false);
@@ -370,7 +378,7 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       else armBoundary();
       // Preload what airs after this item by the corrected clock (a new segment may now come first).
       if (current) prepareNext();
-      if (!current) wake();
+      if (isFallbackOnScreen || !current) wake();
     },
     get phase(): LoopPhase {
       return phase;

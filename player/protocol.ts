@@ -91,6 +91,15 @@ export const PlayerErrorSchema = z.object({
 });
 export const MAX_ERRORS_PER_HEARTBEAT = 20;
 
+/** The volume a player airs at, and why: its schedule (levels, default, none), quiet hours, or a volume command. */
+export const VolumeStateSchema = z.object({
+  volume: z.number().int().min(0).max(100),
+  source: z.enum(['schedule', 'quiet', 'command']),
+  /** When it next changes by itself (the next volume boundary); null when nothing is scheduled. */
+  until: IsoTimeSchema.nullable(),
+});
+export type VolumeState = z.infer<typeof VolumeStateSchema>;
+
 export const HeartbeatSchema = z.object({
   type: z.literal('heartbeat'),
   sentAt: IsoTimeSchema,
@@ -111,6 +120,7 @@ export const HeartbeatSchema = z.object({
   pendingPlays: z.number().int().nonnegative().optional(),
   /** What went wrong since the previous heartbeat (at most MAX_ERRORS_PER_HEARTBEAT, the latest). */
   errors: z.array(PlayerErrorSchema).max(MAX_ERRORS_PER_HEARTBEAT).optional(),
+  volume: VolumeStateSchema.optional(),
 });
 export type CacheState = z.infer<typeof CacheStateSchema>;
 export type PlayerError = z.infer<typeof PlayerErrorSchema>;
@@ -202,8 +212,18 @@ export const HeartbeatAckSchema = z.object({
 export const CommandSchema = z.object({
   type: z.literal('command'),
   id: z.string().min(1).max(64),
-  command: z.enum(['reload', 'identify']),
+  command: z.enum(['reload', 'identify', 'volume']),
+  /** For `volume`: 0–100, in force until the next boundary of the volume schedule (quiet hours still win). */
+  volume: z.number().int().min(0).max(100).optional(),
 });
+
+/** What staff send to POST /api/v1/screens/:id/commands. */
+export const CommandRequestSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('reload') }),
+  z.object({ command: z.literal('identify') }),
+  z.object({ command: z.literal('volume'), volume: z.number().int().min(0).max(100) }),
+]);
+export type CommandRequest = z.infer<typeof CommandRequestSchema>;
 
 export const ErrorFrameSchema = z.object({
   type: z.literal('error'),

@@ -1,7 +1,7 @@
 // Response shapes of the HTTP API that are not catalogue records themselves.
 import { z } from 'zod';
 import { IdSchema, IsoTimeSchema, ScreenSchema } from '../playlists/catalogue.schema.js';
-import { CacheStateSchema, PlayerErrorSchema } from '../player/protocol.js';
+import { CacheStateSchema, PlayerErrorSchema, VolumeStateSchema } from '../player/protocol.js';
 
 /** What the player's latest heartbeat reported about its health (null fields: an older player). */
 export const PlayerHealthSchema = z.object({
@@ -37,6 +37,8 @@ export const ScreenStatusSchema = z.object({
   appliedManifestVersion: z.string().nullable(),
   /** The latest heartbeat's report: cache, storage, uptime, errors; kept while the screen is offline. */
   health: PlayerHealthSchema.nullable().optional(),
+  /** The volume the player last reported (heartbeat): level, why, and until when. */
+  volume: VolumeStateSchema.nullable().optional(),
 });
 
 /** A screen as the API shows it: the device token's hash and a pending token never leave the server. */
