@@ -19,6 +19,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
+import { registerReportRoutes } from './routes/reports.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
 import { registerTimelineRoutes } from './routes/timeline.routes.js';
@@ -30,6 +31,7 @@ import { createMediaService } from './services/media.service.js';
 import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
+import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
 
@@ -72,6 +74,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir);
   const airingLog = createAiringLog(config.dataDir);
+  const airingReports = createAiringReports(config.dataDir);
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
   const consoleHub = createConsoleHub();
@@ -123,6 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    airingReports.close();
     await airingLog.close();
   });
 
@@ -145,6 +149,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
+  registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, visibleScreens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
   const services = { catalogue, airingLog, presence, publisher, boundaries, screens, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock };
   return Object.assign(app as FastifyInstance, { crier: services });
