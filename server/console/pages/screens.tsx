@@ -35,6 +35,7 @@ const s = pick(
     noClaim: '此服务器尚不支持配对认领；新屏幕连接后会以“未认领”出现在列表中，可直接编辑。',
     player: '播放器',
     audio: '广播站',
+    sources: { default: '默认宣传', schedule: '排期', broadcast: '定时广播', alert: '紧急插播', none: '无' } as Record<string, string>,
   },
   {
     heading: 'Screens',
@@ -61,6 +62,7 @@ const s = pick(
     noClaim: 'This server has no pairing yet: new screens appear here as “unclaimed” when they connect, and can be edited directly.',
     player: 'Player',
     audio: 'audio station',
+    sources: { default: 'default campaign', schedule: 'schedule', broadcast: 'broadcast', alert: 'alert', none: 'nothing' },
   },
 );
 
@@ -157,7 +159,7 @@ function TimelinePreview({ screen }: { screen: ScreenWithStatus }) {
             <tr class={`source-${seg.source.kind}`}>
               <td>{formatTime(seg.start)} – {formatTime(seg.end)}{seg.isQuiet && <span class="pill">{s.quiet}</span>}</td>
               <td>{seg.playlistName ?? '—'}</td>
-              <td class="muted">{seg.reason}</td>
+              <td><strong>{s.sources[seg.source.kind] ?? seg.source.kind}</strong> <span class="muted">{seg.reason}</span></td>
               <td class="muted">{seg.items.slice(0, 4).map((i) => i.title).join('、')}{seg.items.length > 4 ? ` …(${seg.items.length})` : ''}</td>
             </tr>
           ))}
