@@ -40,25 +40,40 @@ export function transcodeArgs(input: string, output: string, p: Probe, maxShort:
   ];
 }
 
+/**
+ * The pipeline's one ffmpeg run: the playback file with exactly the benchmark's settings, plus the
+ * poster frame as a second output of the same decode (a separate run re-read the whole output).
+ */
+export function videoRenditionArgs(input: string, output: string, poster: string, p: Probe, maxShort: number, preset: X264Preset): string[] {
+  const size = videoTargetSize(p, maxShort);
+  // A frame a little in, past fade-ins from black; short clips use their middle. Only the first
+  // frame at or after that time passes, so the scaler runs once rather than for every later frame.
+  const at = Math.min(1, (p.durationMs ?? 0) / 2000);
+  return [
+    ...transcodeArgs(input, output, p, maxShort, preset),
+    '-map', '0:v:0', '-vf', `select=isnan(prev_selected_t)*gte(t\\,${at.toFixed(2)}),scale=${size.width}:${size.height}`,
+    '-frames:v', '1', '-q:v', '3', poster,
+  ];
+}
+
 export async function makeVideoRenditions(input: string, p: Probe, maxShort: number, preset: X264Preset, o: AvOptions): Promise<MadeFile[]> {
   const out = path.join(o.workDir, 'playback.mp4');
-  const runOpts = { ...(o.signal ? { signal: o.signal } : {}) };
-  await runFfmpeg(transcodeArgs(input, out, p, maxShort, preset), {
-    ...runOpts,
-    ...(p.durationMs ? { durationMs: p.durationMs } : {}),
-    onProgress: (f) => o.onProgress?.(f * 0.95),
-  });
-  const made = await probe(out, o.signal);
-  const size = videoTargetSize(p, maxShort);
   const poster = path.join(o.workDir, 'poster.jpg');
-  // A frame a little in, past fade-ins from black; short clips use their middle.
-  const at = Math.min(1, (made.durationMs ?? 0) / 2000);
-  await runFfmpeg(['-ss', at.toFixed(2), '-i', out, '-frames:v', '1', '-q:v', '3', poster], runOpts);
+  let writtenMs = 0;
+  await runFfmpeg(videoRenditionArgs(input, out, poster, p, maxShort, preset), {
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(p.durationMs ? { durationMs: p.durationMs } : {}),
+    onProgress: (f) => o.onProgress?.(f * 0.98),
+    onOutTime: (ms) => (writtenMs = Math.max(writtenMs, ms)),
+  });
+  const size = videoTargetSize(p, maxShort);
   const thumb = path.join(o.workDir, 'thumbnail.jpg');
   const info = await sharp(poster).resize({ ...THUMBNAIL, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toFile(thumb);
   o.onProgress?.(1);
+  // ffmpeg's last progress line is the length it wrote: no second probe of the output.
+  const durationMs = Math.round(writtenMs) || p.durationMs;
   return [
-    { role: 'playback', file: out, ext: 'mp4', mime: 'video/mp4', ...size, ...(made.durationMs ? { durationMs: made.durationMs } : {}) },
+    { role: 'playback', file: out, ext: 'mp4', mime: 'video/mp4', ...size, ...(durationMs ? { durationMs } : {}) },
     { role: 'poster', file: poster, ext: 'jpg', mime: 'image/jpeg', ...size },
     { role: 'thumbnail', file: thumb, ext: 'jpg', mime: 'image/jpeg', width: info.width, height: info.height },
   ];

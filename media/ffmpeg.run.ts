@@ -8,6 +8,8 @@ export interface FfmpegOptions {
   /** Length of the input, to turn ffmpeg's out_time into a fraction. */
   durationMs?: number;
   onProgress?: (fraction: number) => void;
+  /** Every out_time ffmpeg reports, in ms: the last one is the length of what it wrote. */
+  onOutTime?: (ms: number) => void;
   signal?: AbortSignal;
   /** Kill the process when it prints nothing for this long. */
   stallMs?: number;
@@ -27,7 +29,7 @@ const STDERR_KEEP = 256 * 1024;
 
 /** Resolves to ffmpeg's stderr (where filters such as loudnorm report), or rejects with its tail. */
 export function runFfmpeg(args: string[], options: FfmpegOptions = {}): Promise<string> {
-  const { durationMs, onProgress, signal, stallMs = 120_000 } = options;
+  const { durationMs, onProgress, onOutTime, signal, stallMs = 120_000 } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-nostats', '-y', '-progress', 'pipe:1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,7 +58,10 @@ export function runFfmpeg(args: string[], options: FfmpegOptions = {}): Promise<
       for (const line of lines) {
         // This 2018 build names microseconds out_time_ms; newer builds add out_time_us.
         const m = /^out_time_(?:us|ms)=(\d+)/.exec(line);
-        if (m && durationMs && onProgress) onProgress(Math.min(1, Number(m[1]) / 1000 / durationMs));
+        if (!m) continue;
+        const ms = Number(m[1]) / 1000;
+        onOutTime?.(ms);
+        if (durationMs && onProgress) onProgress(Math.min(1, ms / durationMs));
       }
     });
     child.on('error', (err) => {

@@ -3,11 +3,23 @@
 import type { ManifestItem } from '../playlists/manifest.schema.js';
 import { createClock } from './clock.js';
 import { createConnection, playerSocketUrl } from './connection.js';
-import { loadSavedManifest, loadScreenId, saveManifest, saveScreenId } from './identity.js';
+import {
+  forgetIdentity,
+  loadPairingState,
+  loadSavedManifest,
+  loadScreenId,
+  loadToken,
+  saveManifest,
+  savePairingState,
+  saveScreenId,
+  saveToken,
+  type PairingState,
+} from './identity.js';
 import { createLoop } from './loop.js';
-import { createOverlay } from './overlay.js';
+import { createOverlay, IDENTIFY_MS } from './overlay.js';
+import { createPairingView } from './pairing-view.js';
 import { createPlayQueue, newRecordId } from './play-records.js';
-import { CLOSE_PROTOCOL_VERSION, PROTOCOL_VERSION, type PlayerMessage, type ServerMessage } from './protocol.js';
+import { CLOSE_PROTOCOL_VERSION, CLOSE_UNAUTHORISED, PROTOCOL_VERSION, type PlayerMessage, type ServerMessage } from './protocol.js';
 import { audioSlide } from './render-audio.js';
 import { imageSlide } from './render-image.js';
 import { textSlide } from './render-text.js';
@@ -30,6 +42,10 @@ root.dataset.connection = 'offline';
 const storage = browserStorage();
 const clock = createClock(storage);
 let screenId = loadScreenId(storage);
+let token = loadToken(storage, screenId);
+let pairing = loadPairingState(storage);
+/** Set once the server refused us: nothing more is recorded or sent before the page reloads. */
+let isRefused = false;
 let screenName = '';
 let timeZone: string | undefined;
 let isOnline = false;
@@ -39,6 +55,7 @@ let airingNext: ManifestItem | null = null;
 if (screenId) root.dataset.screenId = screenId;
 
 const overlay = createOverlay(document.body);
+const pairingView = createPairingView(document.body, strings);
 const panel = mode === 'audio' ? createStatusPanel(document.body, strings, () => timeZone) : null;
 const renderPanel = () => panel?.render({ now: airingNow?.title ?? null, next: airingNext?.title ?? null, isOnline, lastSync });
 
@@ -89,10 +106,12 @@ const loop = createLoop({
     root.dataset.manifestVersion = manifest.version;
     connection.send({ type: 'manifest-applied', version: manifest.version });
   },
-  onRecord: (record) => queue.add(record),
+  onRecord: (record) => {
+    if (!isRefused) queue.add(record);
+  },
 });
 
-const queue = createPlayQueue({ storage, send: (records) => connection.send({ type: 'plays', records }) });
+const queue = createPlayQueue({ storage, send: (records) => !isRefused && connection.send({ type: 'plays', records }) });
 
 const connection = createConnection({
   url: playerSocketUrl(location),
@@ -100,6 +119,7 @@ const connection = createConnection({
     type: 'hello',
     protocol: PROTOCOL_VERSION,
     ...(screenId ? { screenId } : {}),
+    ...(token ? { token } : {}),
     playerVersion: PLAYER_VERSION,
     mode,
     capabilities: mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio'],
@@ -126,6 +146,7 @@ const connection = createConnection({
   onClose(code) {
     // The server speaks another protocol version: a fresh page load fetches the matching player.
     if (code === CLOSE_PROTOCOL_VERSION) setTimeout(() => location.reload(), 30_000 + Math.random() * 60_000);
+    if (code === CLOSE_UNAUTHORISED) refused();
   },
 });
 
@@ -140,19 +161,40 @@ function handle(message: ServerMessage): void {
       timeZone = message.timeZone;
       saveScreenId(storage, screenId);
       root.dataset.screenId = screenId;
+      setPairing(
+        message.pairingCode
+          ? { code: message.pairingCode, display: message.unclaimedDisplay ?? 'campaign', isUnauthorised: pairing.isUnauthorised }
+          : { code: null, display: pairing.display, isUnauthorised: false },
+      );
       // A new socket: resend everything unacknowledged (the server deduplicates by id).
       queue.connectionReset();
       queue.flush();
       break;
     case 'manifest':
       saveManifest(storage, message.manifest);
-      loop.setManifest(message.manifest);
+      // Not airing (code only, not authorised): nothing is prepared, so no media is even fetched.
+      if (isLoopStarted) loop.setManifest(message.manifest);
       break;
     case 'plays-ack':
       queue.ack(message.ids);
       break;
     case 'command':
       void runCommand(message.id, message.command);
+      break;
+    case 'paired':
+      // Claimed by staff: keep the token with the id, confirm, and air as the claimed screen.
+      screenId = message.screenId;
+      token = message.token;
+      screenName = message.screenName;
+      saveScreenId(storage, screenId);
+      saveToken(storage, screenId, token);
+      connection.send({ type: 'paired-ack', screenId });
+      setPairing({ code: null, display: pairing.display, isUnauthorised: false });
+      showClaimedName(message.screenName);
+      break;
+    case 'unauthorised':
+      console.warn(`crier: not authorised (${message.reason}): ${message.message}`);
+      refused();
       break;
     case 'error':
       console.warn(`crier: server error ${message.reason}: ${message.message}`);
@@ -161,9 +203,73 @@ function handle(message: ServerMessage): void {
   renderPanel();
 }
 
+/** Whether this player may air now: not when refused, nor while unclaimed under the code-only setting. */
+const mayAir = (state: PairingState) => !state.isUnauthorised && !(state.code && state.display === 'code-only');
+let isLoopStarted = false;
+
+function screenSize(): string {
+  const ratio = devicePixelRatio || 1;
+  return `${Math.round(innerWidth * ratio)}×${Math.round(innerHeight * ratio)}`;
+}
+
+/** After a claim, the new name shows in the corner for a while (the code is gone). */
+let claimedNameTimer: ReturnType<typeof setTimeout> | undefined;
+function showClaimedName(name: string): void {
+  if (!isLoopStarted) return; // a reload follows
+  pairingView.render({ kind: 'claimed', name });
+  clearTimeout(claimedNameTimer);
+  claimedNameTimer = setTimeout(renderPairing, IDENTIFY_MS);
+}
+
+function renderPairing(): void {
+  const size = screenSize();
+  if (pairing.isUnauthorised) pairingView.render({ kind: 'unauthorised', code: pairing.code, size });
+  else if (!pairing.code) pairingView.render({ kind: 'claimed' });
+  else pairingView.render({ kind: pairing.display === 'code-only' ? 'code-only' : 'unclaimed', code: pairing.code, size });
+}
+
+/** Stores the new pairing state; stops airing at once, or (allowed again) starts afresh with a reload. */
+function setPairing(next: PairingState): void {
+  pairing = next;
+  savePairingState(storage, next);
+  renderPairing();
+  if (!mayAir(next) && isLoopStarted) stopAiring();
+  else if (mayAir(next) && !isLoopStarted) void reloadSoon();
+}
+
+/** In place, not by reloading: a kiosk without localStorage would otherwise reload in a loop. */
+function stopAiring(): void {
+  loop.stop();
+  isLoopStarted = false;
+  // A media element taken out of the document is paused by the browser: no sound keeps going.
+  for (const media of stage.querySelectorAll('video, audio')) (media as HTMLMediaElement).pause();
+  stage.replaceChildren();
+  airingNow = airingNext = null;
+  delete stage.dataset.itemId;
+  delete stage.dataset.mediaId;
+  stage.dataset.type = 'none';
+}
+
+/** The server refused this player (revoked or unknown token): stop airing, forget who we were, get a fresh code. */
+function refused(): void {
+  if (isRefused) return;
+  isRefused = true;
+  screenId = undefined;
+  token = undefined;
+  forgetIdentity(storage);
+  delete root.dataset.screenId;
+  setPairing({ code: null, display: pairing.display, isUnauthorised: true });
+}
+
+async function reloadSoon(): Promise<void> {
+  // Let a last frame (paired-ack) leave before the page and its socket go away.
+  for (let i = 0; i < 20 && connection.bufferedAmount > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  location.reload();
+}
+
 async function runCommand(commandId: string, command: 'reload' | 'identify'): Promise<void> {
   if (command === 'identify') {
-    await overlay.identify(screenName, screenId ?? '');
+    await overlay.identify(screenName, pairing.code ?? screenId ?? '');
     connection.send({ type: 'command-ack', commandId });
     return;
   }
@@ -176,8 +282,12 @@ async function runCommand(commandId: string, command: 'reload' | 'identify'): Pr
 // The item on screen when the page goes away is recorded as cut, persisted synchronously.
 addEventListener('pagehide', () => loop.stop());
 
-const saved = loadSavedManifest(storage);
-if (saved) loop.setManifest(saved);
-loop.start();
+renderPairing();
+if (mayAir(pairing)) {
+  const saved = loadSavedManifest(storage);
+  if (saved) loop.setManifest(saved);
+  loop.start();
+  isLoopStarted = true;
+}
 renderPanel();
 connection.start();

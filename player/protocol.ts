@@ -8,6 +8,18 @@ export const PROTOCOL_VERSION = 1;
 /** WebSocket close code for repeated protocol violations (4000–4999 is the application range). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_PROTOCOL_VERSION = 4001;
+/** The screen is not (or no longer) authorised: revoked or unknown device token, or a claimed id without its token. */
+export const CLOSE_UNAUTHORISED = 4003;
+/** Standard "try again later": too many new screens from one address, or too many unclaimed screens. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Pairing codes avoid 0/O, 1/I/L: they are read off a screen and typed in, or read aloud on the phone. */
+export const PAIRING_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const PAIRING_CODE_LENGTH = 6;
+export const PairingCodeSchema = z.string().regex(new RegExp(`^[${PAIRING_CODE_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`), 'pairing code: 6 characters, no 0/O/1/I/L');
+/** What an unclaimed player shows: the default campaign with its code in a corner, or only the code. */
+export const UnclaimedDisplaySchema = z.enum(['campaign', 'code-only']);
+export type UnclaimedDisplay = z.infer<typeof UnclaimedDisplaySchema>;
 
 const ScreenSizeSchema = z.object({
   width: z.number().int().positive().max(32_768),
@@ -45,7 +57,7 @@ export const HelloSchema = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   /** The identity the server gave earlier, if any; absent on a player's very first start. */
   screenId: IdSchema.optional(),
-  /** A device token from pairing (later issue); without one the screen is provisional. */
+  /** The device token from pairing (`paired`); without one the screen is unclaimed (or a legacy one). */
   token: z.string().min(1).max(200).optional(),
   playerVersion: z.string().min(1).max(40),
   mode: z.enum(['screen', 'audio']).default('screen'),
@@ -78,12 +90,19 @@ export const CommandAckSchema = z.object({
   commandId: z.string().min(1).max(64),
 });
 
+/** The player stored the token of a `paired` message: the server may forget its copy. */
+export const PairedAckSchema = z.object({
+  type: z.literal('paired-ack'),
+  screenId: IdSchema,
+});
+
 export const PlayerMessageSchema = z.discriminatedUnion('type', [
   HelloSchema,
   HeartbeatSchema,
   PlaysSchema,
   ManifestAppliedSchema,
   CommandAckSchema,
+  PairedAckSchema,
 ]);
 export type PlayerMessage = z.infer<typeof PlayerMessageSchema>;
 export type Hello = z.infer<typeof HelloSchema>;
@@ -98,6 +117,27 @@ export const WelcomeSchema = z.object({
   serverTime: IsoTimeSchema,
   heartbeatIntervalMs: z.number().int().positive(),
   timeZone: z.string(),
+  /** Present while the screen is unclaimed: staff type it into the console to claim the screen. */
+  pairingCode: PairingCodeSchema.optional(),
+  /** How an unclaimed screen airs (server setting CRIER_UNCLAIMED_DISPLAY); sent with pairingCode. */
+  unclaimedDisplay: UnclaimedDisplaySchema.optional(),
+});
+
+/** Staff claimed this screen: keep the token (with the screen id) and send it in every hello. */
+export const PairedSchema = z.object({
+  type: z.literal('paired'),
+  screenId: IdSchema,
+  screenName: z.string(),
+  /** Random, base64url; the server keeps only its SHA-256. */
+  token: z.string().min(32).max(200),
+});
+
+/** Sent before closing with CLOSE_UNAUTHORISED: forget the token and stop airing until claimed again. */
+export const UnauthorisedSchema = z.object({
+  type: z.literal('unauthorised'),
+  /** revoked | unknown-token | token-required */
+  reason: z.string(),
+  message: z.string(),
 });
 
 export const ManifestMessageSchema = z.object({
@@ -137,6 +177,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   HeartbeatAckSchema,
   CommandSchema,
   ErrorFrameSchema,
+  PairedSchema,
+  UnauthorisedSchema,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type Command = z.infer<typeof CommandSchema>;

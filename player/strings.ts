@@ -15,6 +15,11 @@ export const STRINGS = {
     broadcasting: '正在广播',
     stationTitle: 'Crier 广播站',
     screenId: '编号',
+    pairingCode: '配对码',
+    claimedAs: '已认领为',
+    claimHint: '请在管理后台输入此配对码认领本屏幕',
+    notAuthorised: '未授权',
+    notAuthorisedHint: '本屏幕未获授权，已停止播放。请在管理后台用下面的配对码重新认领。',
   },
   en: {
     online: 'Online',
@@ -28,6 +33,11 @@ export const STRINGS = {
     broadcasting: 'On air',
     stationTitle: 'Crier broadcast station',
     screenId: 'ID',
+    pairingCode: 'Pairing code',
+    claimedAs: 'Claimed as',
+    claimHint: 'Enter this code in the console to claim this screen',
+    notAuthorised: 'Not authorised',
+    notAuthorisedHint: 'This screen is not authorised and has stopped airing. Claim it again in the console with the code below.',
   },
 } as const;
 export type Strings = (typeof STRINGS)['zh' | 'en'];

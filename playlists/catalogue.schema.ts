@@ -123,6 +123,14 @@ export const ScreenSchema = z.object({
   groups: z.array(z.string().trim().min(1).max(60)).default([]),
   timeZone: z.string().optional(),
   createdAt: IsoTimeSchema,
+  /** While unclaimed: the code the player shows (6 characters, no 0/O/1/I/L), unique among unclaimed screens. */
+  pairingCode: z.string().regex(/^[A-Z2-9]{6}$/).optional(),
+  claimedAt: IsoTimeSchema.optional(),
+  revokedAt: IsoTimeSchema.optional(),
+  /** SHA-256 (hex) of the device token; the token itself is never stored once delivered. Never served. */
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** The token of a claim, kept only until the player confirms it (paired-ack). Never served. */
+  pendingToken: z.string().min(32).max(200).optional(),
 });
 export type Screen = z.infer<typeof ScreenSchema>;
 

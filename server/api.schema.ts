@@ -18,7 +18,9 @@ export const ScreenStatusSchema = z.object({
   appliedManifestVersion: z.string().nullable(),
 });
 
-export const ScreenWithStatusSchema = ScreenSchema.extend({ status: ScreenStatusSchema });
+/** A screen as the API shows it: the device token's hash and a pending token never leave the server. */
+export const PublicScreenSchema = ScreenSchema.omit({ tokenHash: true, pendingToken: true });
+export const ScreenWithStatusSchema = PublicScreenSchema.extend({ status: ScreenStatusSchema });
 export type ScreenWithStatus = z.infer<typeof ScreenWithStatusSchema>;
 
 export const PlaySchema = z.object({
@@ -36,7 +38,10 @@ export const PlaySchema = z.object({
 });
 
 export const PlayListSchema = z.object({
+  /** Plays matching the filter (both kinds unless `unclaimed` says otherwise). */
   total: z.number().int().nonnegative(),
+  /** The same, apart: plays of claimed screens, and plays made while a screen was unclaimed. */
+  totals: z.object({ claimed: z.number().int().nonnegative(), unclaimed: z.number().int().nonnegative() }),
   records: z.array(PlaySchema),
 });
 

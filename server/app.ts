@@ -18,6 +18,9 @@ import { createPresence } from './gateway/presence.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
+import { createNewScreenLimiter } from './pairing/new-screen-limiter.js';
+import { createPairingService } from './pairing/pairing.service.js';
+import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
 import { registerReportRoutes } from './routes/reports.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
@@ -87,6 +90,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.plan();
   };
   const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const pairing = createPairingService({
+    catalogue,
+    presence,
+    screens,
+    clock,
+    limiter: createNewScreenLimiter({ perWindow: config.newScreensPerIpPerMinute, windowMs: 60_000 }),
+    maxUnclaimedScreens: config.maxUnclaimedScreens,
+    onChange: () => onChange(),
+  });
   const playlists = createPlaylistsService({ catalogue, clock, onChange });
   const schedules = createSchedulesService({ catalogue, clock, onChange });
   const broadcasts = createBroadcastsService({ catalogue, clock, onChange });
@@ -136,9 +148,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPlayerGateway(app, {
     presence,
     screens,
+    pairing,
     publisher,
     airingLog,
     clock,
+    unclaimedDisplay: config.unclaimedDisplay,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
@@ -148,10 +162,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
+  registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, visibleScreens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

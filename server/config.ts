@@ -35,6 +35,9 @@ const EnvSchema = z.object({
   CRIER_LOUDNESS_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
   CRIER_TRUE_PEAK_DBTP: z.coerce.number().min(-9).max(0).default(-1.5),
   CRIER_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
+  CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
 });
 
 const MB = 1024 * 1024;
@@ -75,6 +78,12 @@ export interface Config {
   loudness: { integratedLufs: number; truePeakDbtp: number };
   /** How many ffmpeg jobs run at once. */
   ffmpegConcurrency: number;
+  /** What unclaimed players show: the default campaign with the code in a corner, or only the code. */
+  unclaimedDisplay: 'campaign' | 'code-only';
+  /** New unclaimed screens one IP address may create per minute (abuse guard). */
+  newScreensPerIpPerMinute: number;
+  /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
+  maxUnclaimedScreens: number;
 }
 
 export class ConfigError extends Error {
@@ -108,5 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledSizes: parseSizes(e.CRIER_LED_SIZES),
     loudness: { integratedLufs: e.CRIER_LOUDNESS_LUFS, truePeakDbtp: e.CRIER_TRUE_PEAK_DBTP },
     ffmpegConcurrency: e.CRIER_FFMPEG_CONCURRENCY,
+    unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
+    newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
+    maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
   };
 }

@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import {
   CLOSE_POLICY_VIOLATION,
   CLOSE_PROTOCOL_VERSION,
+  CLOSE_UNAUTHORISED,
   PlayerMessageSchema,
   PROTOCOL_VERSION,
   type PlayerMessage,
@@ -14,6 +15,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { ManifestPublisher } from '../services/manifest.publisher.js';
 import type { ScreensService } from '../services/screens.service.js';
+import { isRevoked, type PairingService } from '../pairing/pairing.service.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { Presence, PlayerSession } from './presence.js';
 
@@ -27,11 +29,14 @@ const PING_INTERVAL_MS = 30_000;
 export interface PlayerGatewayDeps {
   presence: Presence;
   screens: ScreensService;
+  pairing: PairingService;
   publisher: ManifestPublisher;
   airingLog: AiringLog;
   clock: Clock;
   heartbeatIntervalMs: number;
   timeZone: string;
+  /** What unclaimed players show (CRIER_UNCLAIMED_DISPLAY), told in their welcome. */
+  unclaimedDisplay: 'campaign' | 'code-only';
   /** Told when what the console shows changed: a screen came or went, or plays were stored. */
   onActivity?: (topic: 'screens' | 'plays') => void;
 }
@@ -39,7 +44,7 @@ export interface PlayerGatewayDeps {
 let nextSessionId = 1;
 
 export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayDeps): void {
-  const { presence, screens, publisher, airingLog, clock } = deps;
+  const { presence, screens, pairing, publisher, airingLog, clock } = deps;
 
   app.get('/ws/player', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
     const log = request.log.child({ ws: 'player' });
@@ -108,8 +113,14 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       if (message.type === 'hello') {
         if (session || isHelloPending) return violation('duplicate-hello', 'hello was already received on this connection');
         isHelloPending = true;
-        const screen = await screens.identify(message);
+        const admission = await pairing.admit(message, request.ip);
         if (socket.readyState !== socket.OPEN) return;
+        if (!admission.admitted) {
+          log.info({ screenId: message.screenId, reason: admission.frame.reason }, 'player refused');
+          send(admission.frame);
+          return socket.close(admission.closeCode, admission.frame.reason);
+        }
+        const { screen } = admission;
         session = {
           sessionId: nextSessionId++,
           screenId: screen.id,
@@ -126,6 +137,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           sentManifestVersion: message.manifestVersion,
           appliedManifestVersion: message.manifestVersion,
           send,
+          close: (code, reason) => socket.close(code, reason),
         };
         presence.add(session);
         deps.onActivity?.('screens');
@@ -139,7 +151,10 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           serverTime: clock.now().toISOString(),
           heartbeatIntervalMs: deps.heartbeatIntervalMs,
           timeZone: screen.timeZone ?? deps.timeZone,
+          ...(screen.isProvisional && screen.pairingCode ? { pairingCode: screen.pairingCode, unclaimedDisplay: deps.unclaimedDisplay } : {}),
         });
+        // Claimed while the player was away: the token travels now, and is kept until paired-ack.
+        if (admission.pendingToken) send({ type: 'paired', screenId: screen.id, screenName: screen.name, token: admission.pendingToken });
         publisher.offer(session, publisher.manifestFor(screen.id, session.display));
         return;
       }
@@ -157,7 +172,19 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         }
         case 'plays': {
           const screen = screens.get(session.screenId);
-          await airingLog.recordPlays(session.screenId, screen.isProvisional, message.records);
+          if (isRevoked(screen)) {
+            // Revoked between this player's hello and now: nothing more is taken from it.
+            send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
+            return socket.close(CLOSE_UNAUTHORISED, 'revoked');
+          }
+          // A play that started before the claim was made by an unclaimed screen: it stays apart.
+          const claimedAt = screen.isProvisional ? Infinity : screen.claimedAt ? Date.parse(screen.claimedAt) : -Infinity;
+          const unclaimed = message.records.filter((r) => Date.parse(r.startedAt) < claimedAt);
+          const claimed = message.records.filter((r) => Date.parse(r.startedAt) >= claimedAt);
+          await Promise.all([
+            unclaimed.length ? airingLog.recordPlays(session.screenId, true, unclaimed) : null,
+            claimed.length ? airingLog.recordPlays(session.screenId, false, claimed) : null,
+          ]);
           send({ type: 'plays-ack', ids: message.records.map((r) => r.id) });
           deps.onActivity?.('plays');
           return;
@@ -165,6 +192,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         case 'manifest-applied':
           session.appliedManifestVersion = message.version;
           log.info({ screenId: session.screenId, version: message.version }, 'manifest applied');
+          return;
+        case 'paired-ack':
+          if (message.screenId === session.screenId) await pairing.confirmPaired(session.screenId);
           return;
         case 'command-ack':
           log.info({ screenId: session.screenId, commandId: message.commandId }, 'command acknowledged');

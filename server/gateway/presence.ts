@@ -18,6 +18,8 @@ export interface PlayerSession {
   sentManifestVersion: string | null;
   appliedManifestVersion: string | null;
   send(message: ServerMessage): void;
+  /** Closes the socket (e.g. 4003 after a revocation). */
+  close(code: number, reason: string): void;
 }
 
 export interface PlayerFanout {

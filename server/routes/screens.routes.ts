@@ -20,6 +20,10 @@ export const PlayQuerySchema = z
     from: TimeParam.optional().describe('inclusive, ISO 8601 with offset, on the play start'),
     to: TimeParam.optional().describe('exclusive, ISO 8601 with offset'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
+    unclaimed: z
+      .enum(['include', 'exclude', 'only'])
+      .default('include')
+      .describe('plays made while a screen was unclaimed: listed beside claimed ones (flagged isProvisional), left out, or alone'),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['to'] });
 
@@ -80,14 +84,20 @@ export function registerScreenRoutes(
     {
       schema: {
         tags: ['proof of airing'],
-        summary: 'Play records, newest first, filtered by screen and start time',
+        summary: 'Play records, newest first, filtered by screen and start time; counts of claimed and unclaimed screens apart',
         querystring: PlayQuerySchema,
         response: { 200: PlayListSchema, 400: ErrorBodySchema },
       },
     },
     (req) => {
-      const { limit, ...filter } = req.query;
-      return { total: deps.airingLog.countPlays(filter), records: deps.airingLog.listPlays({ ...filter, limit }) };
+      const { limit, unclaimed, ...range } = req.query;
+      const filter = { ...range, ...(unclaimed === 'include' ? {} : { isProvisional: unclaimed === 'only' }) };
+      // Plays of unclaimed screens never swell a claimed count: the totals are always given apart.
+      const totals = {
+        claimed: unclaimed === 'only' ? 0 : deps.airingLog.countPlays({ ...range, isProvisional: false }),
+        unclaimed: unclaimed === 'exclude' ? 0 : deps.airingLog.countPlays({ ...range, isProvisional: true }),
+      };
+      return { total: totals.claimed + totals.unclaimed, totals, records: deps.airingLog.listPlays({ ...filter, limit }) };
     },
   );
 }

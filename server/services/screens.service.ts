@@ -1,9 +1,9 @@
-// Screens: provisional identities for players that introduce themselves, their live status, commands.
-import { randomBytes, randomUUID } from 'node:crypto';
+// Screens: their live status, staff edits, commands. Who may speak for a screen is pairing's job (server/pairing/).
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ScreenSchema, type Screen } from '../../playlists/catalogue.schema.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
-import type { Command, Hello } from '../../player/protocol.js';
+import type { Command } from '../../player/protocol.js';
 import type { ScreenWithStatus } from '../api.schema.js';
 import type { Clock } from '../clock.js';
 import { AppError, notFound } from '../errors.js';
@@ -11,10 +11,8 @@ import type { Presence } from '../gateway/presence.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
-// No 0/O/1/I: the code may be read aloud over the phone by a village operator.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const randomCode = (length: number) =>
-  [...randomBytes(length)].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+/** The device token's hash and a pending token stay on the server. */
+const publicFields = ({ tokenHash: _hash, pendingToken: _pending, ...screen }: Screen) => screen;
 
 /** What staff may set on a screen: what targets match (groups, township, site type) and its time zone. */
 export const ScreenPatchSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true, timeZone: true }).partial();
@@ -57,26 +55,6 @@ export function createScreensService(deps: {
   }
 
   return {
-    /**
-     * The screen a hello speaks for. Without a token the screen is provisional: an unknown or
-     * absent id gets a provisional record (pairing, a later issue, turns it into a claimed one).
-     */
-    async identify(hello: Hello): Promise<Screen> {
-      const known = hello.screenId ? find(hello.screenId) : undefined;
-      if (known) return known;
-      const code = randomCode(6);
-      const screen: Screen = {
-        id: hello.screenId ?? `scr-${randomCode(10).toLowerCase()}`,
-        name: `未认领屏幕 ${code}`,
-        isProvisional: true,
-        groups: [],
-        createdAt: clock.now().toISOString(),
-      };
-      await catalogue.update((draft) => {
-        if (!draft.screens.some((s) => s.id === screen.id)) draft.screens.push(screen);
-      });
-      return find(screen.id)!;
-    },
     /** Sets groups, township, site type, zone or name; the screen's manifest follows within a second. */
     async update(id: string, patch: ScreenPatch): Promise<ScreenWithStatus> {
       if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
@@ -94,12 +72,12 @@ export function createScreensService(deps: {
       lastHeartbeatAt.set(screenId, at.toISOString());
     },
     list(): ScreenWithStatus[] {
-      return catalogue.read().screens.map((s) => ({ ...s, status: statusOf(s) }));
+      return catalogue.read().screens.map((s) => ({ ...publicFields(s), status: statusOf(s) }));
     },
     get(id: string): ScreenWithStatus {
       const screen = find(id);
       if (!screen) throw notFound('屏幕 screen', id);
-      return { ...screen, status: statusOf(screen) };
+      return { ...publicFields(screen), status: statusOf(screen) };
     },
     /** Returns how many open connections of the screen received the command. */
     sendCommand(id: string, command: Command['command']): { commandId: string; delivered: number } {

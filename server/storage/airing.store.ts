@@ -27,6 +27,8 @@ export interface PlayQuery {
   from?: Date | undefined;
   /** Exclusive upper bound on the play's start. */
   to?: Date | undefined;
+  /** true: only plays of unclaimed screens; false: only claimed ones; absent: both. */
+  isProvisional?: boolean | undefined;
   limit: number;
 }
 
@@ -106,6 +108,7 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record
   if (q.screenId !== undefined) (parts.push('screen_id = @screenId'), (params.screenId = q.screenId));
   if (q.from !== undefined) (parts.push('started_at >= @from'), (params.from = q.from.getTime()));
   if (q.to !== undefined) (parts.push('started_at < @to'), (params.to = q.to.getTime()));
+  if (q.isProvisional !== undefined) (parts.push('is_provisional = @isProvisional'), (params.isProvisional = q.isProvisional ? 1 : 0));
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import t, { type Test } from 'tap';
 import { buildApp, type BuildOptions } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -56,7 +57,11 @@ t.test('a video is probed, transcoded to upright H.264/AAC faststart MP4 with a 
   const streams = await streamsOf(file);
   t.match(streams.find((s) => s.codec_type === 'video'), { codec_name: 'h264', width: 240, height: 320 });
   t.match(streams.find((s) => s.codec_type === 'audio'), { codec_name: 'aac' });
-  t.ok((item.renditions as Rendition[]).some((r) => r.role === 'poster' && r.mime === 'image/jpeg'));
+  // The poster comes out of the same ffmpeg run: a real upright frame of the playback's size, about 1 s in (testsrc is not black).
+  const poster = (item.renditions as Rendition[]).find((r) => r.role === 'poster' && r.mime === 'image/jpeg')!;
+  const posterImage = sharp(path.join(app.crier.mediaStore.dir, poster.fileName));
+  t.match(await posterImage.metadata(), { format: 'jpeg', width: 240, height: 320 });
+  t.ok((await posterImage.stats()).channels.some((c) => c.stdev > 20), 'the poster shows a picture, not a flat frame');
   t.ok((item.renditions as Rendition[]).some((r) => r.role === 'thumbnail'));
   const states = events.filter((e) => e.job.mediaId === item.id).map((e) => e.job.state);
   t.same([states[0], states[1], states.at(-1)], ['queued', 'running', 'done']);

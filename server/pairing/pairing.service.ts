@@ -1,0 +1,208 @@
+// Pairing: who may speak for a screen. An unknown player becomes an unclaimed screen with a code;
+// staff claim the code and the player gets a device token; a revoked token closes the door again.
+import { z } from 'zod';
+import { ScreenSchema, type Catalogue, type Screen } from '../../playlists/catalogue.schema.js';
+import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORISED, PairingCodeSchema, type Hello, type ServerMessage } from '../../player/protocol.js';
+import type { ScreenWithStatus } from '../api.schema.js';
+import type { Clock } from '../clock.js';
+import { AppError, notFound } from '../errors.js';
+import type { Presence } from '../gateway/presence.js';
+import type { ScreensService } from '../services/screens.service.js';
+import type { CatalogueStore } from '../storage/catalogue.store.js';
+import { hashToken, newDeviceToken, newPairingCode, newScreenId, normalisePairingCode } from './credentials.js';
+import type { NewScreenLimiter } from './new-screen-limiter.js';
+
+/** What staff fill in when they claim a code read off a screen. */
+export const ClaimSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true })
+  .partial({ groups: true })
+  .extend({
+    code: z
+      .string()
+      .max(20)
+      .transform(normalisePairingCode)
+      .pipe(PairingCodeSchema)
+      .describe('the six characters the screen shows; case, spaces and dashes are ignored'),
+  });
+export type Claim = z.infer<typeof ClaimSchema>;
+
+/** A screen that was claimed and then revoked: no token, and it must be claimed again (a new code). */
+export const isRevoked = (s: Screen) => !s.isProvisional && !!s.revokedAt && !s.tokenHash;
+
+export type Admission =
+  | { admitted: true; screen: Screen; /** a token claimed while the player was away, to deliver now */ pendingToken?: string }
+  | { admitted: false; frame: Extract<ServerMessage, { type: 'unauthorised' | 'error' }>; closeCode: number };
+
+const unauthorised = (reason: 'revoked' | 'unknown-token' | 'token-required'): Admission => ({
+  admitted: false,
+  closeCode: CLOSE_UNAUTHORISED,
+  frame: {
+    type: 'unauthorised',
+    reason,
+    message: {
+      revoked: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked',
+      'unknown-token': '设备令牌无效 / unknown device token',
+      'token-required': '此屏幕已被认领，需要设备令牌 / this screen is claimed: its device token is required',
+    }[reason],
+  },
+});
+
+const tryLater = (reason: 'too-many-new-screens' | 'too-many-unclaimed', message: string): Admission => ({
+  admitted: false,
+  closeCode: CLOSE_TRY_AGAIN_LATER,
+  frame: { type: 'error', reason, message },
+});
+
+class UnclaimedCapReached extends Error {}
+
+export type PairingService = ReturnType<typeof createPairingService>;
+
+export function createPairingService(deps: {
+  catalogue: CatalogueStore;
+  presence: Presence;
+  screens: ScreensService;
+  clock: Clock;
+  limiter: NewScreenLimiter;
+  maxUnclaimedScreens: number;
+  /** After a claim or a revocation: targets and manifests may change. */
+  onChange?: () => void;
+}) {
+  const { catalogue, presence, screens, clock, limiter } = deps;
+  const find = (id: string) => catalogue.read().screens.find((s) => s.id === id);
+  const takenCodes = (draft: Catalogue) => new Set(draft.screens.flatMap((s) => (s.pairingCode ? [s.pairingCode] : [])));
+
+  /** Drops the oldest offline unclaimed screens until one more fits; throws when every one is online. */
+  function makeRoom(draft: Catalogue): void {
+    const unclaimed = draft.screens.filter((s) => s.isProvisional);
+    const excess = unclaimed.length - deps.maxUnclaimedScreens + 1;
+    if (excess <= 0) return;
+    const offline = unclaimed
+      .filter((s) => presence.sessionsOf(s.id).length === 0)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    if (offline.length < excess) throw new UnclaimedCapReached();
+    const drop = new Set(offline.slice(0, excess).map((s) => s.id));
+    draft.screens = draft.screens.filter((s) => !drop.has(s.id));
+  }
+
+  async function createUnclaimed(hello: Hello, ip: string): Promise<Admission> {
+    if (!limiter.tryTake(ip)) {
+      return tryLater('too-many-new-screens', '此地址新建屏幕过于频繁，请稍后再试 / too many new screens from this address, try again later');
+    }
+    try {
+      const id = await catalogue.update((draft) => {
+        const existing = hello.screenId ? draft.screens.find((s) => s.id === hello.screenId) : undefined;
+        if (existing) return existing.id; // two first hellos with the same id raced: one record
+        makeRoom(draft);
+        const code = newPairingCode(takenCodes(draft));
+        const screen: Screen = {
+          id: hello.screenId ?? newScreenId(),
+          name: `未认领屏幕 ${code}`,
+          isProvisional: true,
+          groups: [],
+          createdAt: clock.now().toISOString(),
+          pairingCode: code,
+        };
+        draft.screens.push(screen);
+        return screen.id;
+      });
+      return { admitted: true, screen: find(id)! };
+    } catch (error) {
+      if (!(error instanceof UnclaimedCapReached)) throw error;
+      return tryLater('too-many-unclaimed', '未认领屏幕过多，请先认领或清理 / too many unclaimed screens: claim or remove some first');
+    }
+  }
+
+  /** An unclaimed screen from before pairing existed has no code yet: give it one. */
+  async function ensureCode(screen: Screen): Promise<Screen> {
+    if (screen.pairingCode) return screen;
+    await catalogue.update((draft) => {
+      const s = draft.screens.find((x) => x.id === screen.id);
+      if (s?.isProvisional && !s.pairingCode) s.pairingCode = newPairingCode(takenCodes(draft));
+    });
+    return find(screen.id)!;
+  }
+
+  /** The player stored its token (paired-ack, or a hello carrying it): forget the plain copy. */
+  async function confirmPaired(screenId: string): Promise<void> {
+    if (!find(screenId)?.pendingToken) return;
+    await catalogue.update((draft) => {
+      const s = draft.screens.find((x) => x.id === screenId);
+      if (s) delete s.pendingToken;
+    });
+  }
+
+  return {
+    confirmPaired,
+    /**
+     * Who a hello speaks for. A token names its screen; without one, an unclaimed screen is found by
+     * id or created. A claimed screen never answers to its id alone (legacy screens, claimed before
+     * pairing existed and so without a token, still do until they are paired or revoked).
+     */
+    async admit(hello: Hello, ip: string): Promise<Admission> {
+      if (hello.token !== undefined) {
+        const hash = hashToken(hello.token);
+        const screen = catalogue.read().screens.find((s) => s.tokenHash === hash);
+        if (!screen) {
+          const named = hello.screenId ? find(hello.screenId) : undefined;
+          return unauthorised(named && isRevoked(named) ? 'revoked' : 'unknown-token');
+        }
+        // Presenting the token proves it arrived: the plain copy of a claim is forgotten.
+        if (screen.pendingToken) await confirmPaired(screen.id);
+        return { admitted: true, screen: find(screen.id)! };
+      }
+      const known = hello.screenId ? find(hello.screenId) : undefined;
+      if (!known) return createUnclaimed(hello, ip);
+      if (known.isProvisional) return { admitted: true, screen: await ensureCode(known) };
+      if (known.pendingToken) return { admitted: true, screen: known, pendingToken: known.pendingToken };
+      if (known.tokenHash) return unauthorised('token-required');
+      if (isRevoked(known)) return unauthorised('revoked');
+      return { admitted: true, screen: known };
+    },
+
+    /** Staff claim a code: the screen gets its name and place, the player its token (now or at its next hello). */
+    async claim(input: Claim): Promise<ScreenWithStatus> {
+      const token = newDeviceToken();
+      const now = clock.now().toISOString();
+      const id = await catalogue.update((draft) => {
+        const screen = draft.screens.find((s) => s.isProvisional && s.pairingCode === input.code);
+        if (!screen) throw new AppError(404, 'unknown-pairing-code', `没有未认领屏幕使用配对码 ${input.code} / no unclaimed screen shows pairing code ${input.code}`);
+        screen.isProvisional = false;
+        delete screen.pairingCode;
+        delete screen.revokedAt;
+        screen.name = input.name;
+        screen.groups = input.groups ?? [];
+        for (const key of ['township', 'site', 'siteType'] as const) {
+          if (input[key] !== undefined) screen[key] = input[key];
+        }
+        screen.claimedAt = now;
+        screen.tokenHash = hashToken(token);
+        // Kept (in the catalogue, so a restart does not lose it) only until the player confirms it.
+        screen.pendingToken = token;
+        return screen.id;
+      });
+      presence.sendToScreen(id, { type: 'paired', screenId: id, screenName: input.name, token });
+      deps.onChange?.();
+      return screens.get(id);
+    },
+
+    /** Drops the token: connected players are told and disconnected, and the token is refused from now on. */
+    async revoke(id: string): Promise<ScreenWithStatus> {
+      const now = clock.now().toISOString();
+      await catalogue.update((draft) => {
+        const screen = draft.screens.find((s) => s.id === id);
+        if (!screen) throw notFound('屏幕 screen', id);
+        if (screen.isProvisional) throw new AppError(409, 'not-claimed', `屏幕尚未认领，无可吊销的授权 / screen ${id} is not claimed: nothing to revoke`);
+        if (isRevoked(screen)) return;
+        screen.revokedAt = now;
+        delete screen.tokenHash;
+        delete screen.pendingToken;
+      });
+      const frame = unauthorised('revoked');
+      for (const session of presence.sessionsOf(id)) {
+        if (!frame.admitted) session.send(frame.frame);
+        session.close(CLOSE_UNAUTHORISED, 'revoked');
+      }
+      deps.onChange?.();
+      return screens.get(id);
+    },
+  };
+}
