@@ -22,6 +22,7 @@ const s = pick(
     revoke: '吊销',
     revokeConfirm: (name: string) => `吊销「${name}」？该播放器将停止播出，需重新配对。`,
     revoked: '已吊销',
+    codeShort: '配对码',
     timeline: '节目预览',
     groupsHint: '用逗号分隔',
     lastSeen: '最近联系',
@@ -49,6 +50,7 @@ const s = pick(
     revoke: 'Revoke',
     revokeConfirm: (name: string) => `Revoke “${name}”? The player stops airing until paired again.`,
     revoked: 'revoked',
+    codeShort: 'code',
     timeline: 'Timeline',
     groupsHint: 'comma-separated',
     lastSeen: 'Last seen',
@@ -98,7 +100,7 @@ function ScreenFields({ value, onChange, townships, disabled }: { value: Editabl
   );
 }
 
-function ClaimForm({ townships, onClaimed }: { townships: string[]; onClaimed: () => void }) {
+function ClaimForm({ townships, onClaimed, onClose }: { townships: string[]; onClaimed: () => void; onClose: () => void }) {
   const [code, setCode] = useState('');
   const [fields, setFields] = useState<Editable>(editableOf());
   const [done, setDone] = useState<string | null>(null);
@@ -115,14 +117,19 @@ function ClaimForm({ townships, onClaimed }: { townships: string[]; onClaimed: (
   };
   const unknown = action.error instanceof ApiError && action.error.reason === 'unknown-pairing-code';
   return (
-    <form class="card claim" onSubmit={submit} data-testid="claim-form">
-      <h3>{s.claim}</h3>
+    <Modal title={s.claim} onClose={onClose}>
+    <form class="claim" onSubmit={submit} data-testid="claim-form">
       <Field label={s.code}><input name="code" class="code-input" required minLength={6} maxLength={6} value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())} /></Field>
       <ScreenFields value={fields} onChange={setFields} townships={townships} />
       {unknown ? <p class="error" role="alert">{s.unknownCode}</p> : <ErrorNote error={action.error} />}
       {done && <p class="ok">{done}</p>}
-      <button class="primary" type="submit" disabled={action.busy}>{s.claimButton}</button>
+      <div class="buttons">
+        <span class="spacer" />
+        <button type="button" onClick={onClose}>{t.close}</button>
+        <button class="primary" type="submit" disabled={action.busy}>{s.claimButton}</button>
+      </div>
     </form>
+    </Modal>
   );
 }
 
@@ -211,7 +218,7 @@ function ScreenDetail({ screen, townships, commands, canRevoke, onClose, onChang
                 <Guarded allowed={mayCommand} name="volume" disabled={!screen.status.isOnline || action.busy} onClick={() => void send('volume')}>{s.commands.volume}</Guarded>
               </span>
             )}
-            {canRevoke && !screen.isProvisional && <Guarded allowed={mayEdit} class="danger" name="revoke" onClick={() => void revoke()}>{s.revoke}</Guarded>}
+            {canRevoke && !screen.isProvisional && !screen.revokedAt && <Guarded allowed={mayEdit} class="danger" name="revoke" onClick={() => void revoke()}>{s.revoke}</Guarded>}
             <span class="spacer" />
             <Guarded allowed={mayEdit} type="submit" class="primary" name="save" disabled={action.busy} onClick={() => undefined}>{t.save}</Guarded>
           </div>
@@ -231,6 +238,7 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
   const [query, setQuery] = useState('');
   const [routes, setRoutes] = useState<Set<string>>(new Set());
   const [commands, setCommands] = useState<string[]>(['reload', 'identify']);
+  const [claiming, setClaiming] = useState(false);
   useEffect(() => {
     void serverRoutes().then(setRoutes);
     void screenCommands().then(setCommands);
@@ -246,8 +254,13 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
   const now = Date.now();
   return (
     <section>
-      <h2>{s.heading} <small>{screens.data.length}</small></h2>
-      {can('screens:write') && (canClaim ? <ClaimForm townships={townships} onClaimed={screens.reload} /> : <p class="muted note">{s.noClaim}</p>)}
+      <h2>
+        {s.heading} <small>{screens.data.length}</small>
+        <span class="spacer" />
+        {can('screens:write') && canClaim && <button class="primary" name="claim" onClick={() => setClaiming(true)}>+ {s.claim}</button>}
+      </h2>
+      {can('screens:write') && !canClaim && <p class="muted note">{s.noClaim}</p>}
+      {claiming && <ClaimForm townships={townships} onClaimed={screens.reload} onClose={() => setClaiming(false)} />}
       <div class="filters">
         <input type="search" placeholder={t.search} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
         <select name="township" value={township} onChange={(e) => setTownship((e.target as HTMLSelectElement).value)}>
@@ -268,7 +281,8 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
                 <td>
                   <strong>{x.name}</strong>
                   {x.isProvisional && <span class="badge">{t.provisional}</span>}
-                  <div class="muted mono">{x.id}</div>
+                  {x.revokedAt && <span class="pill danger">{s.revoked}</span>}
+                  <div class="muted mono">{x.pairingCode ? `${s.codeShort} ${x.pairingCode}` : x.id}</div>
                 </td>
                 <td>{x.township ?? '—'}</td>
                 <td>{[x.site, x.siteType].filter(Boolean).join(' · ') || '—'}</td>
