@@ -36,6 +36,12 @@ import { createBroadcastsService, createQuietHoursService, createSchedulesServic
 import { createScreensService } from './services/screens.service.js';
 import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
+import { createAccountsStore } from './storage/accounts.store.js';
+import { createAccountsService } from './services/accounts.service.js';
+import { installAuth } from './auth/auth.hooks.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
+import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerUserRoutes } from './routes/users.routes.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
 
 export const CRIER_VERSION = '0.1.0';
@@ -46,12 +52,16 @@ export interface BuildOptions {
   logger?: boolean;
   /** Receives every media job change (progress, done, failed); the console socket will forward these. */
   onJobEvent?: JobEventSink;
+  /** Time for session expiry; defaults to the system clock, not `clock` (a test's jump of days must not sign it out). */
+  authClock?: Clock;
+  /** Where log lines go (default stdout); tests read the first-admin line from here. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel },
+    logger: options.logger === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Reads (console polling, media, pages) would drown the log; changes are worth a line each.
     logController: new LogController({ disableRequestLogging: (request) => request.method === 'GET' || request.method === 'HEAD' }),
   });
@@ -73,6 +83,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     throwFileSizeLimit: false,
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxAudioBytes, config.maxVideoBytes) + 1, files: 1, fields: 20, fieldSize: 4096, parts: 25 },
   });
+
+  // Accounts first: the auth hook must see every route registered after it.
+  const accountsStore = createAccountsStore(config.dataDir);
+  const authClock = options.authClock ?? systemClock;
+  const accounts = await createAccountsService({
+    store: accountsStore,
+    now: () => authClock.now().getTime(),
+    settings: { sessionIdleMs: config.sessionIdleMs, sessionMaxMs: config.sessionMaxMs, scryptLogN: config.scryptLogN },
+  });
+  const authSettings = { secureCookies: config.secureCookies, sessionMaxMs: config.sessionMaxMs };
+  const routes = await installAuth(app, accounts);
+  await ensureFirstAdmin({ accounts, adminPassword: config.adminPassword, log: app.log });
+  const sessionPruner = setInterval(() => void accounts.pruneSessions().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed')), 3_600_000);
+  sessionPruner.unref();
 
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir);
@@ -140,9 +164,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await media.close();
     airingReports.close();
     await airingLog.close();
+    clearInterval(sessionPruner);
+    accountsStore.close();
   });
 
   // Routes: the whole URL map of the server.
+  registerAuthRoutes(app, { accounts, settings: authSettings }); //   /api/v1/auth/*
+  registerUserRoutes(app, accounts); //   /api/v1/users
   registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
@@ -166,7 +194,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, visibleScreens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock, accounts, routes };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
+import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -35,6 +36,11 @@ const EnvSchema = z.object({
   CRIER_LOUDNESS_LUFS: z.coerce.number().min(-40).max(-5).default(-16),
   CRIER_TRUE_PEAK_DBTP: z.coerce.number().min(-9).max(0).default(-1.5),
   CRIER_FFMPEG_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  CRIER_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').max(200).optional(),
+  CRIER_APPROVAL: z.enum(['required', 'off']).default('required'),
+  CRIER_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(240),
+  CRIER_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(168),
+  CRIER_SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
@@ -78,6 +84,17 @@ export interface Config {
   loudness: { integratedLufs: number; truePeakDbtp: number };
   /** How many ffmpeg jobs run at once. */
   ffmpegConcurrency: number;
+  /** The first admin's password, used only when no account exists yet; else a one-time one is generated and logged. */
+  adminPassword: string | undefined;
+  /** `required`: media an editor uploads airs only once an approver approves it. */
+  approval: 'required' | 'off';
+  /** A session unused for this long, or older than sessionMaxMs, is over. */
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  /** `always`: session cookies are Secure even when the request looks like plain HTTP (TLS ended by a proxy). */
+  secureCookies: 'auto' | 'always';
+  /** scrypt cost (log2 N) for new password hashes; tests lower it. */
+  scryptLogN: number;
   /** What unclaimed players show: the default campaign with the code in a corner, or only the code. */
   unclaimedDisplay: 'campaign' | 'code-only';
   /** New unclaimed screens one IP address may create per minute (abuse guard). */
@@ -95,7 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`配置错误 / invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+    // A secret is never echoed, not even a wrong one.
+    const shown = name.includes('PASSWORD') ? '(hidden)' : JSON.stringify(env[name] ?? '');
+    throw new ConfigError(`配置错误 / invalid configuration: ${name}=${shown}: ${issue.message}`);
   }
   const e = parsed.data;
   return {
@@ -117,6 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledSizes: parseSizes(e.CRIER_LED_SIZES),
     loudness: { integratedLufs: e.CRIER_LOUDNESS_LUFS, truePeakDbtp: e.CRIER_TRUE_PEAK_DBTP },
     ffmpegConcurrency: e.CRIER_FFMPEG_CONCURRENCY,
+    adminPassword: e.CRIER_ADMIN_PASSWORD,
+    approval: e.CRIER_APPROVAL,
+    sessionIdleMs: e.CRIER_SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.CRIER_SESSION_MAX_HOURS * 3_600_000,
+    secureCookies: e.CRIER_SECURE_COOKIES,
+    scryptLogN: DEFAULT_SCRYPT_LOG_N,
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,

@@ -5,16 +5,56 @@ import { buildApp, type BuildOptions, type CrierApp } from '../server/app.js';
 import { loadConfig, type Config } from '../server/config.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../player/protocol.js';
 
-export async function buildTestApp(t: Test, overrides: Partial<Config> = {}, options: BuildOptions = {}): Promise<CrierApp> {
+/** The county admin every test app starts with (its password comes from config, as CRIER_ADMIN_PASSWORD would). */
+export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' } as const;
+
+export interface TestAppOptions extends BuildOptions {
+  /** false: `app.inject` carries no session (login tests, refusal tests). Default: signed in as admin. */
+  signedIn?: boolean;
+}
+
+const adminHeaderCache = new WeakMap<object, Record<string, string>>();
+
+/** Signs in through the real login route and returns the headers a client of that session sends. */
+export async function signIn(app: CrierApp, username: string, password: string): Promise<Record<string, string>> {
+  const res = await injectRaw(app)({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in as ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'crier_session');
+  if (!cookie) throw new Error('no session cookie in the login answer');
+  return { cookie: `crier_session=${cookie.value}`, 'x-csrf-token': (JSON.parse(res.body) as { csrfToken: string }).csrfToken };
+}
+
+/** The app's own inject, without the admin session buildTestApp adds. */
+const rawInjects = new WeakMap<object, CrierApp['inject']>();
+export const injectRaw = (app: CrierApp): CrierApp['inject'] => rawInjects.get(app) ?? app.inject.bind(app);
+
+/** Makes every `app.inject` carry the admin's cookie and CSRF token unless the request brings its own. */
+export async function actAsAdmin(app: CrierApp): Promise<void> {
+  const raw = app.inject.bind(app);
+  rawInjects.set(app, raw);
+  const headers = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
+  adminHeaderCache.set(app, headers);
+  const signedInject = (opts?: unknown, callback?: unknown) => {
+    if (opts === undefined || typeof opts === 'function') return (raw as (...a: unknown[]) => unknown)(opts, callback);
+    const o = (typeof opts === 'string' ? { url: opts } : opts) as { headers?: Record<string, string> };
+    return (raw as (...a: unknown[]) => unknown)({ ...o, headers: { ...headers, ...o.headers } }, callback);
+  };
+  Object.assign(app, { inject: signedInject });
+}
+
+export async function buildTestApp(t: Test, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<CrierApp> {
   // t.testdir() empties its folder, so only make one when the caller did not bring a data dir (restart tests).
-  const config: Config = { ...loadConfig({}), logLevel: 'silent', ...overrides, dataDir: overrides.dataDir ?? t.testdir() };
-  const app = await buildApp(config, { logger: false, ...options });
+  // A cheaper scrypt cost keeps the suite fast; the hashing itself is the real one.
+  const config: Config = { ...loadConfig({}), logLevel: 'silent', adminPassword: TEST_ADMIN.password, scryptLogN: 10, ...overrides, dataDir: overrides.dataDir ?? t.testdir() };
+  const { signedIn = true, ...buildOptions } = options;
+  const app = await buildApp(config, { logger: false, ...buildOptions });
   t.teardown(() => app.close());
+  if (signedIn) await actAsAdmin(app);
   return app;
 }
 
 /** Builds and listens on a free loopback port; returns the app and its base URL. */
-export async function startTestServer(t: Test, overrides: Partial<Config> = {}, options: BuildOptions = {}) {
+export async function startTestServer(t: Test, overrides: Partial<Config> = {}, options: TestAppOptions = {}) {
   const app = await buildTestApp(t, overrides, options);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
@@ -91,9 +131,41 @@ export async function helloPlayer(t: Test, wsUrl: string, extra: Record<string, 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Headers that make a test's own HTTP requests (fetch, Playwright's request context) act as the
- * county admin. `app.inject` from buildTestApp needs none.
+ * Headers that make a test's own HTTP requests (fetch, Playwright's request context, a ws client) act as
+ * the county admin: the session cookie and the CSRF token.
  */
-export async function adminHeaders(_app: CrierApp): Promise<Record<string, string>> {
-  return {};
+export async function adminHeaders(app: CrierApp): Promise<Record<string, string>> {
+  const cached = adminHeaderCache.get(app);
+  if (cached) return cached;
+  const headers = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
+  adminHeaderCache.set(app, headers);
+  return headers;
+}
+
+/** Puts the admin's session cookie into a Playwright browser context, so pages there are signed in. */
+export async function signInBrowser(context: { addCookies(cookies: { name: string; value: string; url: string }[]): Promise<void> }, app: CrierApp, baseUrl: string): Promise<void> {
+  const { cookie } = await adminHeaders(app);
+  const value = cookie!.slice('crier_session='.length);
+  await context.addCookies([{ name: 'crier_session', value, url: baseUrl }]);
+}
+
+let staffCount = 0;
+/**
+ * Creates a staff account through the API (as the admin), signs it in and replaces its first password,
+ * as its owner would. Returns the headers its requests carry and the user.
+ */
+export async function signInAs(app: CrierApp, role: 'admin' | 'editor' | 'approver' | 'viewer', township: string | null = null) {
+  const username = `${role}-${++staffCount}`;
+  const inject = injectRaw(app);
+  const created = await inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: await adminHeaders(app),
+    payload: { username, displayName: `${role} ${staffCount}`, role, township, password: 'first-password-1' },
+  });
+  if (created.statusCode !== 201) throw new Error(`creating ${username} failed: ${created.statusCode} ${created.body}`);
+  const headers = await signIn(app, username, 'first-password-1');
+  const changed = await inject({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: 'first-password-1', newPassword: 'staff-password-1' } });
+  if (changed.statusCode !== 204) throw new Error(`password change for ${username} failed: ${changed.statusCode} ${changed.body}`);
+  return { headers, user: JSON.parse(created.body) as { id: string; username: string; role: string; township: string | null } };
 }

@@ -12,6 +12,7 @@ import { probe, runFfmpeg } from '../../media/ffmpeg.run.js';
 import { buildApp, type CrierApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { form, waitSettled } from '../media/fixtures/files.js';
+import { actAsAdmin, TEST_ADMIN } from '../helper.js';
 
 /**
  * CPU seconds used so far by this process and by the children it has reaped (ffmpeg, ffprobe):
@@ -126,8 +127,9 @@ async function benchLoudness(app: CrierApp, work: string, target: number): Promi
 export async function benchMedia(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-media-'));
   const work = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-work-'));
-  const config = { ...loadConfig({}), dataDir, logLevel: 'silent' as const };
+  const config = { ...loadConfig({}), dataDir, logLevel: 'silent' as const, adminPassword: TEST_ADMIN.password };
   const app = await buildApp(config, { logger: false });
+  await actAsAdmin(app);
   try {
     await benchPhoto(app, work);
     const isFull = process.env.CRIER_BENCH_FULL === '1';

@@ -2,7 +2,7 @@
 // proof of airing on the server, and a playlist change reaching the open page without a reload.
 import t from 'tap';
 import { browserTestOptions, launchBrowser } from '../browser.js';
-import { startTestServer } from '../helper.js';
+import { signInBrowser, startTestServer } from '../helper.js';
 
 t.test('a browser player airs the default campaign and proves it', browserTestOptions(), async (t) => {
   const browser = await launchBrowser(t);
@@ -56,7 +56,10 @@ t.test('a browser player airs the default campaign and proves it', browserTestOp
   t.equal(app.crier.screens.get(screenId).status.isOnline, true, 'the screen is online');
 
   // The console shows the screen online with its play records.
-  const consolePage = await browser.newPage();
+  // The console is for signed-in staff: this page carries the admin's session cookie.
+  const consoleContext = await browser.newContext();
+  await signInBrowser(consoleContext, app, baseUrl);
+  const consolePage = await consoleContext.newPage();
   await consolePage.goto(`${baseUrl}/console`);
   const row = consolePage.locator(`tr[data-screen-id="${screenId}"]`);
   await row.waitFor({ timeout: 10_000 });

@@ -11,7 +11,7 @@ import { measureLoudness } from '../../media/campaign/audio-tools.js';
 import { ffprobePath } from '../../media/ffmpeg.paths.js';
 import { runFfmpeg } from '../../media/ffmpeg.run.js';
 import type { JobEvent } from '../../server/services/media.jobs.js';
-import { buildTestApp } from '../helper.js';
+import { actAsAdmin, buildTestApp, TEST_ADMIN } from '../helper.js';
 import { ffmpeg, upload, waitSettled } from './fixtures/files.js';
 
 type Rendition = { role: string; fileName: string; mime: string; width?: number; height?: number; durationMs?: number };
@@ -23,8 +23,9 @@ const work = await mkdtemp(path.join(os.tmpdir(), 'crier-av-'));
 t.teardown(() => rm(work, { recursive: true, force: true }));
 /** buildTestApp calls t.testdir(), which empties the directory: a restart test needs its own. */
 async function appOn(t: Test, dataDir: string, options: BuildOptions = {}) {
-  const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent' }, { logger: false, ...options });
+  const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent', adminPassword: TEST_ADMIN.password, scryptLogN: 10 }, { logger: false, ...options });
   t.teardown(() => app.close());
+  await actAsAdmin(app);
   return app;
 }
 const clip = path.join(work, 'phone.mp4');

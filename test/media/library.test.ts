@@ -2,7 +2,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import t from 'tap';
 import { buildManifest } from '../../playlists/build-manifest.js';
-import { buildTestApp, helloPlayer, startTestServer } from '../helper.js';
+import { adminHeaders, buildTestApp, helloPlayer, startTestServer } from '../helper.js';
 import { form, jpeg, listTree, png, upload } from './fixtures/files.js';
 
 const json = (res: { body: string }) => JSON.parse(res.body);
@@ -109,7 +109,7 @@ t.test('over a real socket, an upload over the limit is cut short with 413 and l
   t.ok(big.length > 200_000);
   const before = await listTree(path.join(app.crier.mediaStore.dir, '..'));
   const { payload, headers } = form({ name: 'big.jpg', data: big }, { title: '大图' });
-  const res = await fetch(`${baseUrl}/api/v1/media`, { method: 'POST', body: payload, headers });
+  const res = await fetch(`${baseUrl}/api/v1/media`, { method: 'POST', body: payload, headers: { ...headers, ...(await adminHeaders(app)) } });
   t.equal(res.status, 413);
   t.match(await res.json(), { reason: 'too-large', message: /图片最大 0 MB|最大/ });
   const after = await listTree(path.join(app.crier.mediaStore.dir, '..'));

@@ -5,10 +5,10 @@ import t, { type Test } from 'tap';
 import WebSocket from 'ws';
 import type { ConsoleEvent } from '../../server/console/console.protocol.js';
 import { ffmpeg, form } from '../media/fixtures/files.js';
-import { helloPlayer, startTestServer } from '../helper.js';
+import { adminHeaders, helloPlayer, startTestServer } from '../helper.js';
 
-async function openConsole(t: Test, url: string) {
-  const socket = new WebSocket(url);
+async function openConsole(t: Test, url: string, headers: Record<string, string>) {
+  const socket = new WebSocket(url, { headers });
   const events: ConsoleEvent[] = [];
   socket.on('message', (data) => events.push(JSON.parse(data.toString())));
   await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
@@ -28,7 +28,7 @@ async function openConsole(t: Test, url: string) {
 t.test('a console hears about screens, catalogue changes and job progress', async (t) => {
   const { app, wsUrl } = await startTestServer(t);
   const consoleUrl = wsUrl.replace('/ws/player', '/ws/console');
-  const live = await openConsole(t, consoleUrl);
+  const live = await openConsole(t, consoleUrl, await adminHeaders(app));
 
   await helloPlayer(t, wsUrl);
   await live.waitFor((e) => e.type === 'refresh' && e.topic === 'screens');

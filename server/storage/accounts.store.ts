@@ -1,0 +1,209 @@
+// Staff accounts and their sessions. SQLite rather than the catalogue's JSON file: every signed-in
+// request touches its session (idle expiry), and a JSON store would rewrite the whole file for that,
+// without fsync; SQLite writes one small row durably, and enforces unique usernames for us. The
+// interface is async and row-shaped so a larger deployment can put PostgreSQL behind it.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Role } from '../auth/permissions.js';
+
+export interface StoredUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** Non-null: township-scoped staff. */
+  township: string | null;
+  mustChangePassword: boolean;
+  disabled: boolean;
+  /** `scrypt$logN$salt$key`; never the password. */
+  passwordHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredSession {
+  /** SHA-256 of the cookie value: a copy of this database signs nobody in. */
+  idHash: string;
+  userId: string;
+  /** The per-session CSRF secret (tokens are derived from it by @fastify/csrf). */
+  csrfSecret: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export type UserChanges = Partial<Pick<StoredUser, 'displayName' | 'role' | 'township' | 'mustChangePassword' | 'disabled' | 'passwordHash' | 'updatedAt'>>;
+
+export interface AccountsStore {
+  countUsers(): Promise<number>;
+  listUsers(): Promise<StoredUser[]>;
+  getUser(id: string): Promise<StoredUser | undefined>;
+  /** Usernames compare case-insensitively. */
+  findUser(username: string): Promise<StoredUser | undefined>;
+  /** Rejects with `UsernameTakenError` when the name is in use. */
+  insertUser(user: StoredUser): Promise<void>;
+  updateUser(id: string, changes: UserChanges): Promise<void>;
+  deleteUser(id: string): Promise<void>;
+  insertSession(session: StoredSession): Promise<void>;
+  getSession(idHash: string): Promise<StoredSession | undefined>;
+  touchSession(idHash: string, at: number): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Ends every session of a user but `keepIdHash` (password change, disabling, deletion). */
+  deleteSessionsOf(userId: string, keepIdHash?: string): Promise<void>;
+  /** Drops sessions idle since `idleBefore` or begun before `createdBefore`. */
+  deleteExpiredSessions(idleBefore: number, createdBefore: number): Promise<number>;
+  close(): void;
+}
+
+export class UsernameTakenError extends Error {}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  township TEXT,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
+`;
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  township: string | null;
+  password_hash: string;
+  must_change_password: number;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  csrf_secret: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+const toUser = (r: UserRow): StoredUser => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  township: r.township,
+  passwordHash: r.password_hash,
+  mustChangePassword: r.must_change_password === 1,
+  disabled: r.disabled === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+const toSession = (r: SessionRow): StoredSession => ({
+  idHash: r.id_hash,
+  userId: r.user_id,
+  csrfSecret: r.csrf_secret,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+});
+
+const COLUMNS: Record<keyof UserChanges, string> = {
+  displayName: 'display_name',
+  role: 'role',
+  township: 'township',
+  mustChangePassword: 'must_change_password',
+  disabled: 'disabled',
+  passwordHash: 'password_hash',
+  updatedAt: 'updated_at',
+};
+
+export function createAccountsStore(dataDir: string): AccountsStore {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'accounts.sqlite3'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const s = {
+    count: db.prepare('SELECT COUNT(*) AS n FROM users'),
+    list: db.prepare('SELECT * FROM users ORDER BY created_at, username'),
+    get: db.prepare('SELECT * FROM users WHERE id = ?'),
+    find: db.prepare('SELECT * FROM users WHERE username = ?'),
+    insert: db.prepare(`INSERT INTO users (id, username, display_name, role, township, password_hash, must_change_password, disabled, created_at, updated_at)
+      VALUES (@id, @username, @display_name, @role, @township, @password_hash, @must_change_password, @disabled, @created_at, @updated_at)`),
+    remove: db.prepare('DELETE FROM users WHERE id = ?'),
+    insertSession: db.prepare(`INSERT INTO sessions (id_hash, user_id, csrf_secret, created_at, last_seen_at)
+      VALUES (@id_hash, @user_id, @csrf_secret, @created_at, @last_seen_at)`),
+    getSession: db.prepare('SELECT * FROM sessions WHERE id_hash = ?'),
+    touch: db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?'),
+    removeSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
+    removeSessionsOf: db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?'),
+    expire: db.prepare('DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?'),
+  };
+
+  return {
+    countUsers: async () => (s.count.get() as { n: number }).n,
+    listUsers: async () => (s.list.all() as UserRow[]).map(toUser),
+    getUser: async (id) => {
+      const row = s.get.get(id) as UserRow | undefined;
+      return row && toUser(row);
+    },
+    findUser: async (username) => {
+      const row = s.find.get(username) as UserRow | undefined;
+      return row && toUser(row);
+    },
+    insertUser: async (u) => {
+      try {
+        s.insert.run({
+          id: u.id,
+          username: u.username,
+          display_name: u.displayName,
+          role: u.role,
+          township: u.township,
+          password_hash: u.passwordHash,
+          must_change_password: u.mustChangePassword ? 1 : 0,
+          disabled: u.disabled ? 1 : 0,
+          created_at: u.createdAt,
+          updated_at: u.updatedAt,
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new UsernameTakenError(u.username);
+        throw error;
+      }
+    },
+    updateUser: async (id, changes) => {
+      const entries = Object.entries(changes).filter(([, v]) => v !== undefined) as [keyof UserChanges, unknown][];
+      if (entries.length === 0) return;
+      const sets = entries.map(([k]) => `${COLUMNS[k]} = @${k}`).join(', ');
+      const params = Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 1 : 0) : v]));
+      db.prepare(`UPDATE users SET ${sets} WHERE id = @id`).run({ ...params, id });
+    },
+    deleteUser: async (id) => void s.remove.run(id),
+    insertSession: async (x) =>
+      void s.insertSession.run({ id_hash: x.idHash, user_id: x.userId, csrf_secret: x.csrfSecret, created_at: x.createdAt, last_seen_at: x.lastSeenAt }),
+    getSession: async (idHash) => {
+      const row = s.getSession.get(idHash) as SessionRow | undefined;
+      return row && toSession(row);
+    },
+    touchSession: async (idHash, at) => void s.touch.run(at, idHash),
+    deleteSession: async (idHash) => void s.removeSession.run(idHash),
+    deleteSessionsOf: async (userId, keepIdHash = '') => void s.removeSessionsOf.run(userId, keepIdHash),
+    deleteExpiredSessions: async (idleBefore, createdBefore) => s.expire.run(idleBefore, createdBefore).changes,
+    close: () => db.close(),
+  };
+}
