@@ -192,7 +192,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
-  registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, visibleScreens: () => catalogue.read().screens }); //   /api/v1/reports/*
+  registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
   const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock, accounts, routes };
   return Object.assign(app as FastifyInstance, { crier: services });

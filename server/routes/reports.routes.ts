@@ -50,6 +50,12 @@ export const OnlineHistorySchema = z.object({
   ),
 });
 
+/** Township staff see their township's screens only; county staff and admins see all. */
+const scopedTownship = (request: FastifyRequest): string | null => {
+  const user = request.signedIn?.user;
+  return user && user.role !== 'admin' && user.township ? user.township : null;
+};
+
 const toReportScreen = (s: Screen) => ({ id: s.id, name: s.name, township: s.township ?? null, site: s.site ?? null, siteType: s.siteType ?? null });
 
 export function registerReportRoutes(
@@ -60,14 +66,14 @@ export function registerReportRoutes(
     clock: Clock;
     timeZone: string;
     offlineAfterMs: number;
-    /** The screens this caller may see: township-scoped staff see their township's only. */
-    visibleScreens: (request: FastifyRequest) => Screen[];
+    screens: () => readonly Screen[];
   },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['proof of airing'];
   const claimedScreens = (req: FastifyRequest, screenId: string | undefined) => {
-    const screens = deps.visibleScreens(req).filter((s) => !s.isProvisional);
+    const township = scopedTownship(req);
+    const screens = deps.screens().filter((s) => !s.isProvisional && (!township || s.township === township));
     if (screenId === undefined) return screens;
     const screen = screens.find((s) => s.id === screenId);
     if (!screen) throw new AppError(404, 'not-found', `未找到已认领的屏幕 / no claimed screen ${screenId}`);

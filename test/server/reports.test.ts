@@ -2,7 +2,7 @@
 // claimed screens only, online intervals from heartbeats, clear refusals of bad ranges.
 import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
-import { buildTestApp } from '../helper.js';
+import { buildTestApp, injectRaw, signInAs } from '../helper.js';
 
 const at = '2026-01-01T00:00:00Z';
 const play = (id: string, startedAt: string, seconds: number, completed = true): PlayRecord =>
@@ -100,4 +100,27 @@ t.test('online history: heartbeats closer than the offline threshold form one in
       onlineSeconds: 120,
     },
   ]);
+});
+
+t.test('township staff get reports of their township only', async (t) => {
+  const app = await buildTestApp(t);
+  await app.crier.catalogue.update((draft) => {
+    draft.screens.push(
+      { id: 'scr-mall', name: '万达广场', isProvisional: false, township: '城关镇', groups: [], createdAt: at },
+      { id: 'scr-village', name: '河口村', isProvisional: false, township: '河口乡', groups: [], createdAt: at },
+    );
+  });
+  const { headers } = await signInAs(app, 'viewer', '城关镇');
+  const inject = injectRaw(app);
+  const report = JSON.parse((await inject({ url: '/api/v1/reports/plays-per-day', headers })).body);
+  t.same(report.screens.map((s: { id: string }) => s.id), ['scr-mall']);
+  const history = JSON.parse((await inject({ url: '/api/v1/reports/online-history', headers })).body);
+  t.same(history.screens.map((s: { screenId: string }) => s.screenId), ['scr-mall']);
+  const other = await inject({ url: '/api/v1/reports/plays-per-day?screenId=scr-village', headers });
+  t.not(other.statusCode, 200, 'another township’s screen is refused');
+  t.ok(['out-of-scope', 'not-found'].includes(JSON.parse(other.body).reason), other.body);
+  const county = JSON.parse((await app.inject({ url: '/api/v1/reports/plays-per-day' })).body);
+  t.same(county.screens.map((s: { id: string }) => s.id).sort(), ['scr-mall', 'scr-village'], 'the county admin sees both');
+  const anonymous = await inject({ url: '/api/v1/reports/plays-per-day' });
+  t.equal(anonymous.statusCode, 401, 'and nobody signed out');
 });
