@@ -51,7 +51,8 @@ const isStale = (screen: ScreenWithStatus, now: number) => {
 };
 
 export function DashboardPage() {
-  const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens', 'catalogue']);
+  // What a screen airs changes as plays arrive ('plays'); heartbeats alone send no event.
+  const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens', 'catalogue', 'plays']);
   const alerts = useResource(() => get<Alert[]>('/alerts?active=true'), ['catalogue']);
   const plays = useResource(() => get<{ total: number; records: StoredPlay[] }>('/plays?limit=15'), ['plays']);
   const media = useResource(() => get<MediaItem[]>('/media'), ['catalogue']);
