@@ -54,6 +54,14 @@ const tryLater = (reason: 'too-many-new-screens' | 'too-many-unclaimed', message
 
 class UnclaimedCapReached extends Error {}
 
+/** Whose request it is: township-scoped staff (township non-null) act only within their township. */
+export interface StaffScope {
+  township: string | null;
+}
+const COUNTY_WIDE: StaffScope = { township: null };
+const outOfScope = (township: string | undefined) =>
+  new AppError(403, 'out-of-scope', `超出您的乡镇范围：${township ?? '未指定乡镇'} / outside your township: ${township ?? 'no township'}`);
+
 export type PairingService = ReturnType<typeof createPairingService>;
 
 export function createPairingService(deps: {
@@ -159,7 +167,10 @@ export function createPairingService(deps: {
     },
 
     /** Staff claim a code: the screen gets its name and place, the player its token (now or at its next hello). */
-    async claim(input: Claim): Promise<ScreenWithStatus> {
+    async claim(claim: Claim, scope: StaffScope = COUNTY_WIDE): Promise<ScreenWithStatus> {
+      // Township staff claim into their own township (it is filled in when left out).
+      const input = scope.township && claim.township === undefined ? { ...claim, township: scope.township } : claim;
+      if (scope.township && input.township !== scope.township) throw outOfScope(input.township);
       const token = newDeviceToken();
       const now = clock.now().toISOString();
       const id = await catalogue.update((draft) => {
@@ -185,11 +196,12 @@ export function createPairingService(deps: {
     },
 
     /** Drops the token: connected players are told and disconnected, and the token is refused from now on. */
-    async revoke(id: string): Promise<ScreenWithStatus> {
+    async revoke(id: string, scope: StaffScope = COUNTY_WIDE): Promise<ScreenWithStatus> {
       const now = clock.now().toISOString();
       await catalogue.update((draft) => {
         const screen = draft.screens.find((s) => s.id === id);
         if (!screen) throw notFound('屏幕 screen', id);
+        if (scope.township && screen.township !== scope.township) throw outOfScope(screen.township);
         if (screen.isProvisional) throw new AppError(409, 'not-claimed', `屏幕尚未认领，无可吊销的授权 / screen ${id} is not claimed: nothing to revoke`);
         if (isRevoked(screen)) return;
         screen.revokedAt = now;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORISED, PAIRING_CODE_ALPHABET } from '../../player/protocol.js';
 import { loadConfig } from '../../server/config.js';
-import { connectPlayer, helloMessage, helloPlayer, sleep, startTestServer, type TestPlayer } from '../helper.js';
+import { connectPlayer, helloMessage, helloPlayer, injectRaw, signInAs, sleep, startTestServer, type TestPlayer } from '../helper.js';
 
 const CODE = new RegExp(`^[${PAIRING_CODE_ALPHABET}]{6}$`);
 const json = (res: { body: string }) => JSON.parse(res.body);
@@ -311,4 +311,41 @@ t.test('the OpenAPI document describes claim and revoke', async (t) => {
   const schema = JSON.stringify(spec.paths['/api/v1/screens/claim'].post);
   t.match(schema, /code/);
   t.notMatch(JSON.stringify(spec), /tokenHash|pendingToken/, 'no token fields in the API');
+});
+
+t.test('claim and revoke need screens:write; township staff stay in their township; refusals change nothing', async (t) => {
+  const { app, wsUrl } = await startTestServer(t);
+  const a = await helloPlayer(t, wsUrl);
+  const b = await helloPlayer(t, wsUrl);
+  const viewer = await signInAs(app, 'viewer');
+  const chengguan = await signInAs(app, 'editor', '城关镇');
+  const before = JSON.stringify(app.crier.catalogue.read());
+  const raw = injectRaw(app);
+
+  const anonymous = await raw({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: a.welcome.pairingCode, name: '匿名' } });
+  t.equal(anonymous.statusCode, 401);
+  t.equal(json(anonymous).reason, 'not-signed-in');
+  const byViewer = await raw({ method: 'POST', url: '/api/v1/screens/claim', headers: viewer.headers, payload: { code: a.welcome.pairingCode, name: '只读' } });
+  t.equal(byViewer.statusCode, 403);
+  t.equal(json(byViewer).reason, 'forbidden');
+  const elsewhere = await raw({ method: 'POST', url: '/api/v1/screens/claim', headers: chengguan.headers, payload: { code: a.welcome.pairingCode, name: '河口村', township: '河口乡' } });
+  t.equal(elsewhere.statusCode, 403);
+  t.equal(json(elsewhere).reason, 'out-of-scope');
+  t.equal(JSON.stringify(app.crier.catalogue.read()), before, 'no refusal changed anything');
+  t.notOk(a.player.received.some((m) => m.type === 'paired'), 'and no token went out');
+
+  const own = await raw({ method: 'POST', url: '/api/v1/screens/claim', headers: chengguan.headers, payload: { code: a.welcome.pairingCode, name: '城关镇文化站' } });
+  t.equal(own.statusCode, 200);
+  t.equal(json(own).township, '城关镇', 'the township is filled in from the staff member\'s scope');
+  await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: b.welcome.pairingCode, name: '河口村', township: '河口乡' } });
+
+  const revokeElsewhere = await raw({ method: 'POST', url: `/api/v1/screens/${b.welcome.screenId}/revoke`, headers: chengguan.headers });
+  t.equal(revokeElsewhere.statusCode, 403);
+  t.equal(json(revokeElsewhere).reason, 'out-of-scope');
+  t.ok(app.crier.catalogue.read().screens.find((s) => s.id === b.welcome.screenId)!.tokenHash, 'still paired');
+  const revokeByViewer = await raw({ method: 'POST', url: `/api/v1/screens/${a.welcome.screenId}/revoke`, headers: viewer.headers });
+  t.equal(revokeByViewer.statusCode, 403);
+  const revokeOwn = await raw({ method: 'POST', url: `/api/v1/screens/${a.welcome.screenId}/revoke`, headers: chengguan.headers });
+  t.equal(revokeOwn.statusCode, 200);
+  t.equal((await a.player.closed).code, CLOSE_UNAUTHORISED);
 });
