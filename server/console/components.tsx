@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
-import { pick, t } from './i18n.js';
+import { lang, pick, t } from './i18n.js';
 import type { MediaItem, ScreenWithStatus, Target, TimeWindow } from './types.js';
 
 const s = pick(
@@ -48,11 +48,18 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
   );
 }
 
-/** The server's own message (Chinese / English) for a refusal, in the reader's language where it has both. */
+/** Server messages say "中文 / English": the reader gets their own half. */
+export function inReadersLanguage(message: string): string {
+  const at = message.indexOf(' / ');
+  if (at < 0) return message;
+  return lang === 'en' ? message.slice(at + 3) : message.slice(0, at);
+}
+
+/** The server's own message for a refusal, in the reader's language. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.reason === 'forbidden' || error.reason === 'out-of-scope') return `${s.forbidden} (${error.message})`;
-    return error.message;
+    if (error.reason === 'forbidden' || error.reason === 'out-of-scope') return `${s.forbidden}：${inReadersLanguage(error.message)}`;
+    return inReadersLanguage(error.message);
   }
   return error instanceof Error ? error.message : String(error);
 }
@@ -61,7 +68,7 @@ export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null;
   const reason = error instanceof ApiError ? error.reason : undefined;
   return (
-    <p class="error" role="alert" data-reason={reason}>
+    <p class="error" role="alert" data-reason={reason} title={error instanceof Error ? error.message : undefined}>
       {messageOf(error)}
     </p>
   );

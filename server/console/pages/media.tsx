@@ -2,7 +2,7 @@
 // live processing progress, approval, and deletion that explains what still uses an item.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, get, upload } from '../api.js';
-import { ErrorNote, Field, Guarded, kindLabel, Loading, MediaThumb, Modal, playableUrl, previewUrl, useAction } from '../components.js';
+import { ErrorNote, Field, Guarded, inReadersLanguage, kindLabel, Loading, MediaThumb, Modal, playableUrl, previewUrl, useAction } from '../components.js';
 import { formatBytes, formatDuration, formatTime, fromLocalInput, toLocalInput } from '../format.js';
 import { useResource } from '../hooks.js';
 import { pick, t } from '../i18n.js';
@@ -289,7 +289,7 @@ function MediaDetail({ item, playlists, onClose, onChanged }: { item: MediaItem;
             <dd>{formatTime(item.createdAt)}</dd>
             <dt>{s.filterApproval}</dt>
             <dd><span class={`pill approval-${state}`}>{s.approval[state]}</span>{item.approval?.note ? ` — ${item.approval.note}` : ''}</dd>
-            {item.error && (<><dt>{t.state}</dt><dd class="error">{item.error.message}</dd></>)}
+            {item.error && (<><dt>{t.state}</dt><dd class="error">{inReadersLanguage(item.error.message)}</dd></>)}
           </dl>
         </div>
         <form class="media-edit" onSubmit={(e) => (e.preventDefault(), void save())}>
@@ -400,7 +400,7 @@ export function MediaPage() {
               {item.job && (item.job.state === 'running' || item.job.state === 'queued') && (
                 <span class="job" data-testid="job-progress"><progress max={100} value={item.job.progress} /> {Math.round(item.job.progress)}%</span>
               )}
-              {status === 'failed' && item.error && <span class="error small">{item.error.message}</span>}
+              {status === 'failed' && item.error && <span class="error small">{inReadersLanguage(item.error.message)}</span>}
             </button>
           );
         })}
