@@ -38,6 +38,11 @@ interface Target {
 }
 
 const noop = () => {};
+/**
+ * An item cut this close to its planned end counts as aired in full: a broadcast's segment is exactly its
+ * airtime, so a clip that started a few ms late meets the boundary just before its last (padding) frames.
+ */
+export const END_GRACE_MS = 1000;
 /** setTimeout's ceiling; a boundary further away is looked at again later. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -256,7 +261,8 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       clearTimeout(boundaryTimer);
       if (isStopped) return;
       current = null;
-      record(target, startedAt, result === 'completed');
+      const isNearEnd = now() >= startedAt.getTime() + target.item.durationMs - END_GRACE_MS;
+      record(target, startedAt, result === 'completed' || (result === 'cut' && isNearEnd));
       // Sound must stop at the boundary (quiet hours, a broadcast cutting in), not when the next slide is ready.
       if (result === 'cut' && target.item.type === 'audio') putOnScreen(blank(), false);
       if (result === 'failed') await afterFailure(target);
@@ -298,6 +304,16 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       // Another airing now (not an edit of the one on air, which waits for the item boundary): cut in.
       else if (pending && current && planSegmentAt(pending, now()).key !== current.segment.key) cutNow();
       else armBoundary();
+    },
+    /**
+     * The clock was corrected (a welcome with the server's time): timers armed on the old clock would
+     * switch at the wrong moment, by as much as the correction (a PC that booted with a wrong date).
+     */
+    clockChanged(): void {
+      if (isStopped) return;
+      if (isFallbackOnScreen || !current) return wake();
+      if (mustCut(now())) return cutNow();
+      armBoundary();
     },
     /** The page is going away (reload, shutdown): the item on screen is recorded as cut. */
     stop(): void {

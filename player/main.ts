@@ -1,6 +1,6 @@
 // Entry of the browser player (`/player?mode=screen|audio&lang=zh|en`): wires storage, the airing
 // loop, the play-record queue and the server connection together. Each piece lives in its own module.
-import type { ManifestItem } from '../playlists/manifest.schema.js';
+import type { Manifest, ManifestItem } from '../playlists/manifest.schema.js';
 import { createClock } from './clock.js';
 import { createConnection, playerSocketUrl } from './connection.js';
 import {
@@ -26,6 +26,9 @@ import { textSlide } from './render-text.js';
 import { videoSlide } from './render-video.js';
 import { createLayer, type Slide } from './slide.js';
 import { createStatusPanel } from './status-panel.js';
+import { STATION_STRINGS } from './station-strings.js';
+import { nextBroadcast, quietState } from './station-status.js';
+import { createVolumeControl } from './volume.js';
 import { browserStorage } from './storage.js';
 import { FALLBACK_SLOGAN, STRINGS } from './strings.js';
 
@@ -56,8 +59,48 @@ if (screenId) root.dataset.screenId = screenId;
 
 const overlay = createOverlay(document.body);
 const pairingView = createPairingView(document.body, strings);
-const panel = mode === 'audio' ? createStatusPanel(document.body, strings, () => timeZone) : null;
-const renderPanel = () => panel?.render({ now: airingNow?.title ?? null, next: airingNext?.title ?? null, isOnline, lastSync });
+// Audio station: the status page, redrawn on every change and once a second (its clock).
+let latestManifest: Manifest | null = null;
+let airingSource = '';
+let airingProgramme: string | null = null;
+let airingEndsAt: Date | null = null;
+let connectionSince = clock.now();
+const canAir = (item: ManifestItem) => mode === 'screen' || item.type === 'audio';
+const panel = mode === 'audio' ? createStatusPanel(document.body, STATION_STRINGS[params.get('lang') === 'en' ? 'en' : 'zh'], () => timeZone) : null;
+const renderPanel = () => {
+  if (!panel) return;
+  const now = clock.now();
+  panel.render({
+    clock: now,
+    screenName,
+    now: airingNow ? { title: airingNow.title, isBroadcast: airingSource === 'broadcast', programme: airingProgramme, endsAt: airingEndsAt } : null,
+    next: airingNext ? { title: airingNext.title, at: airingEndsAt } : null,
+    nextBroadcast: nextBroadcast(latestManifest, now, canAir),
+    volume: volume.state,
+    quiet: quietState(latestManifest, now),
+    isOnline,
+    connectionSince,
+    lastSync,
+  });
+};
+if (panel) setInterval(renderPanel, 1000);
+
+// Every audio and video element follows the volume in force; new ones take it as they load.
+let volumeLevel = 1;
+const setElementVolume = (element: EventTarget | null) => {
+  if (element instanceof HTMLMediaElement) element.volume = volumeLevel;
+};
+for (const type of ['loadstart', 'play']) document.addEventListener(type, (event) => setElementVolume(event.target), true);
+const volume = createVolumeControl({
+  now: clock.now,
+  apply(level, state) {
+    volumeLevel = level / 100;
+    document.querySelectorAll('audio, video').forEach(setElementVolume);
+    root.dataset.volume = String(level);
+    root.dataset.volumeSource = state.source;
+    renderPanel();
+  },
+});
 
 function prepare(item: ManifestItem): Slide {
   switch (item.type) {
@@ -79,7 +122,7 @@ function idleSlide(): Slide {
 }
 
 const loop = createLoop({
-  canAir: (item) => mode === 'screen' || item.type === 'audio',
+  canAir,
   prepare,
   fallback: () => (mode === 'audio' ? idleSlide() : textSlide(stage, FALLBACK_SLOGAN, null)),
   now: clock.now,
@@ -87,6 +130,11 @@ const loop = createLoop({
   onAiring(item, next, segment) {
     airingNow = item;
     airingNext = next;
+    airingSource = segment?.sourceKind ?? '';
+    // The programme's name and when this item ends (its length, or sooner at its segment's end).
+    const startedAt = clock.now().getTime();
+    airingEndsAt = item && segment ? new Date(Math.min(startedAt + item.durationMs, segment.end)) : null;
+    airingProgramme = latestManifest?.timeline?.segments.find((s) => s.key === segment?.key)?.playlistName ?? null;
     // Stable hooks for end-to-end tests and for a technician with devtools.
     stage.dataset.segment = segment?.key ?? '';
     stage.dataset.source = segment?.sourceKind ?? '';
@@ -136,9 +184,11 @@ const connection = createConnection({
     airing: loop.airing,
     manifestVersion: loop.appliedVersion,
     uptimeMs: Math.round(performance.now()),
+    volume: volume.state,
   }),
   onMessage: handle,
   onOnline(online) {
+    if (online !== isOnline) connectionSince = clock.now();
     isOnline = online;
     root.dataset.connection = online ? 'online' : 'offline';
     renderPanel();
@@ -156,6 +206,10 @@ function handle(message: ServerMessage): void {
     case 'welcome':
       clock.sync(message.serverTime);
       lastSync = clock.now();
+      // The corrected clock may sit across a boundary: re-arm the loop's and the volume's timers.
+      loop.clockChanged();
+      volume.start();
+      connectionSince = clock.now();
       screenId = message.screenId;
       screenName = message.screenName;
       timeZone = message.timeZone;
@@ -174,12 +228,17 @@ function handle(message: ServerMessage): void {
       saveManifest(storage, message.manifest);
       // Not airing (code only, not authorised): nothing is prepared, so no media is even fetched.
       if (isLoopStarted) loop.setManifest(message.manifest);
+      latestManifest = message.manifest;
+      volume.setManifest(message.manifest);
       break;
     case 'plays-ack':
       queue.ack(message.ids);
       break;
     case 'command':
-      void runCommand(message.id, message.command);
+      if (message.command === 'volume') {
+        if (message.volume !== undefined) volume.command(message.volume);
+        connection.send({ type: 'command-ack', commandId: message.id });
+      } else void runCommand(message.id, message.command);
       break;
     case 'paired':
       // Claimed by staff: keep the token with the id, confirm, and air as the claimed screen.
@@ -285,7 +344,12 @@ addEventListener('pagehide', () => loop.stop());
 renderPairing();
 if (mayAir(pairing)) {
   const saved = loadSavedManifest(storage);
-  if (saved) loop.setManifest(saved);
+  if (saved) {
+    loop.setManifest(saved);
+    latestManifest = saved;
+    volume.setManifest(saved);
+  }
+  volume.start();
   loop.start();
   isLoopStarted = true;
 }

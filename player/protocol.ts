@@ -67,12 +67,22 @@ export const HelloSchema = z.object({
   manifestVersion: z.string().min(1).max(64).nullable(),
 });
 
+/** The volume a player airs at, and why: its schedule (levels, default, none), quiet hours, or a volume command. */
+export const VolumeStateSchema = z.object({
+  volume: z.number().int().min(0).max(100),
+  source: z.enum(['schedule', 'quiet', 'command']),
+  /** When it next changes by itself (the next volume boundary); null when nothing is scheduled. */
+  until: IsoTimeSchema.nullable(),
+});
+export type VolumeState = z.infer<typeof VolumeStateSchema>;
+
 export const HeartbeatSchema = z.object({
   type: z.literal('heartbeat'),
   sentAt: IsoTimeSchema,
   airing: AiringSchema.nullable(),
   manifestVersion: z.string().min(1).max(64).nullable(),
   uptimeMs: z.number().int().nonnegative(),
+  volume: VolumeStateSchema.optional(),
 });
 
 export const PlaysSchema = z.object({
@@ -160,8 +170,18 @@ export const HeartbeatAckSchema = z.object({
 export const CommandSchema = z.object({
   type: z.literal('command'),
   id: z.string().min(1).max(64),
-  command: z.enum(['reload', 'identify']),
+  command: z.enum(['reload', 'identify', 'volume']),
+  /** For `volume`: 0–100, in force until the next boundary of the volume schedule (quiet hours still win). */
+  volume: z.number().int().min(0).max(100).optional(),
 });
+
+/** What staff send to POST /api/v1/screens/:id/commands. */
+export const CommandRequestSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('reload') }),
+  z.object({ command: z.literal('identify') }),
+  z.object({ command: z.literal('volume'), volume: z.number().int().min(0).max(100) }),
+]);
+export type CommandRequest = z.infer<typeof CommandRequestSchema>;
 
 export const ErrorFrameSchema = z.object({
   type: z.literal('error'),

@@ -4,6 +4,7 @@ import * as z from 'zod';
 
 import { IdSchema, IsoTimeSchema } from './primitives.schema.js';
 import { AlertSchema, BroadcastSchema, QuietHoursSchema, ScheduleEntrySchema } from './schedule.schema.js';
+import { VolumeScheduleSchema } from './volume.schema.js';
 
 export { IdSchema, IsoTimeSchema };
 // Scheduling rules (targets, schedule entries, broadcasts, alerts, quiet hours) live in schedule.schema.ts.
@@ -144,6 +145,7 @@ export const CatalogueSchema = z.object({
   broadcasts: z.array(BroadcastSchema).default([]),
   alerts: z.array(AlertSchema).default([]),
   quietHours: z.array(QuietHoursSchema).default([]),
+  volumeSchedules: z.array(VolumeScheduleSchema).default([]),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
@@ -157,4 +159,5 @@ export const emptyCatalogue = (): Catalogue => ({
   broadcasts: [],
   alerts: [],
   quietHours: [],
+  volumeSchedules: [],
 });

@@ -47,6 +47,17 @@ export const ManifestSegmentSchema = z.object({
 });
 export type ManifestSegment = z.infer<typeof ManifestSegmentSchema>;
 
+/** How loud the player airs, from volume schedules and quiet hours (playlists/volume.ts). */
+export const VolumeSegmentSchema = z.object({
+  start: IsoTimeSchema,
+  end: IsoTimeSchema,
+  /** 0–100: the share of the OS volume given to audio and video elements. */
+  volume: z.number().int().min(0).max(100),
+  source: z.object({ kind: z.enum(['level', 'default', 'quiet', 'none']), id: z.string().nullable() }),
+  reason: z.string(),
+});
+export type VolumeSegmentWire = z.infer<typeof VolumeSegmentSchema>;
+
 export const ManifestTimelineSchema = z.object({
   timeZone: z.string(),
   from: IsoTimeSchema,
@@ -55,6 +66,8 @@ export const ManifestTimelineSchema = z.object({
   segments: z.array(ManifestSegmentSchema).min(1),
   /** Item lists shared by segments (the same loop airs on many days). */
   loops: z.record(z.string(), z.array(ManifestItemSchema)),
+  /** Contiguous volume segments over [from, to); optional, so players from before volume schedules still validate. */
+  volumes: z.array(VolumeSegmentSchema).optional(),
 });
 export type ManifestTimeline = z.infer<typeof ManifestTimelineSchema>;
 

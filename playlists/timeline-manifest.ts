@@ -7,6 +7,7 @@ import { contentVersion } from './content-version.js';
 import type { Manifest, ManifestItem, ManifestSegment, ManifestTimeline } from './manifest.schema.js';
 import type { ScreenAttributes } from './targets.js';
 import { describeSegment, resolveTimeline, screenSignature, segmentAt, type ResolvedItem, type Segment } from './timeline.js';
+import { resolveVolume, volumeSignature } from './volume.js';
 import { localDayAt, wallToInstant } from './wall-clock.js';
 
 /** Days of timeline in a manifest: today, plus 7 whole days ahead at any time of day. */
@@ -58,7 +59,7 @@ export function buildTimelineManifest(
   const signature = screenSignature(catalogue, full, options);
   const timeZone = signature.slice(0, signature.indexOf('|'));
   const { from, to } = manifestWindow(now, timeZone);
-  const cacheKey = `${from}|${screen.display ? `${screen.display.width}x${screen.display.height}` : '-'}|${signature}`;
+  const cacheKey = `${from}|${screen.display ? `${screen.display.width}x${screen.display.height}` : '-'}|${signature}|${volumeSignature(catalogue, full)}`;
   let cache = builtByCatalogue.get(catalogue);
   if (!cache) builtByCatalogue.set(catalogue, (cache = new Map()));
   let built = options.useCache === false ? undefined : cache.get(cacheKey);
@@ -118,7 +119,8 @@ function buildTimeline(
     isQuiet: s.isQuiet,
     reason: describeSegment(s),
   }));
-  const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops };
+  const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
+  const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes };
   // Only the timeline is hashed: `items` and `reason` follow from it and the moment of building.
   return { timeline, version: contentVersion(JSON.stringify(timeline)), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }

@@ -1,6 +1,7 @@
 // Response shapes of the HTTP API that are not catalogue records themselves.
 import { z } from 'zod';
 import { IdSchema, IsoTimeSchema, ScreenSchema } from '../playlists/catalogue.schema.js';
+import { VolumeStateSchema } from '../player/protocol.js';
 
 export const ScreenStatusSchema = z.object({
   isOnline: z.boolean(),
@@ -16,6 +17,8 @@ export const ScreenStatusSchema = z.object({
     .nullable(),
   sentManifestVersion: z.string().nullable(),
   appliedManifestVersion: z.string().nullable(),
+  /** The volume the player last reported (heartbeat): level, why, and until when. */
+  volume: VolumeStateSchema.nullable().optional(),
 });
 
 /** A screen as the API shows it: the device token's hash and a pending token never leave the server. */

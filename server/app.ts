@@ -26,6 +26,7 @@ import { registerReportRoutes } from './routes/reports.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
 import { registerTimelineRoutes } from './routes/timeline.routes.js';
+import { registerVolumeRoutes } from './routes/volume.routes.js';
 import { createBoundaryScheduler } from './scheduling/boundaries.js';
 import { createAlertsService } from './services/alerts.service.js';
 import { createManifestPublisher } from './services/manifest.publisher.js';
@@ -34,6 +35,7 @@ import { createMediaService } from './services/media.service.js';
 import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
+import { createVolumeSchedulesService } from './services/volume.service.js';
 import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
 import { createAccountsStore } from './storage/accounts.store.js';
@@ -128,6 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const broadcasts = createBroadcastsService({ catalogue, clock, onChange });
   const quietHours = createQuietHoursService({ catalogue, clock, onChange });
   const alerts = createAlertsService({ catalogue, clock, onChange });
+  const volumeSchedules = createVolumeSchedulesService({ catalogue, clock, onChange });
   boundaries.plan();
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
   const jobs = createJobQueue({
@@ -189,12 +192,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
+  registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, mediaStore, media, jobs, consoleHub, clock, accounts, routes };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts, routes };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

@@ -164,6 +164,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           const now = clock.now();
           session.lastHeartbeatAt = now;
           session.airing = message.airing;
+          if (message.volume) session.volume = message.volume;
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
           screens.noteHeartbeat(session.screenId, now);
           airingLog.recordHeartbeat(session.screenId, message, now);

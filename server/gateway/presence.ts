@@ -14,6 +14,8 @@ export interface PlayerSession {
   readonly display: { width: number; height: number };
   lastHeartbeatAt: Date | null;
   airing: Heartbeat['airing'];
+  /** The volume the player last reported. */
+  volume?: Heartbeat['volume'];
   /** The version last sent to this player, and the one it says it applied. */
   sentManifestVersion: string | null;
   appliedManifestVersion: string | null;

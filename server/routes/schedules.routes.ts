@@ -27,7 +27,7 @@ interface CrudService<Input, Rule> {
 }
 
 // The route types are checked where each service meets its schemas (the spec object); inside, one shape serves all.
-function registerCrud<Input, Rule>(
+export function registerCrud<Input, Rule>(
   app: FastifyInstance,
   spec: { path: string; tag: string; what: string; body: z.ZodType<Input>; rule: z.ZodType<Rule>; service: CrudService<Input, Rule> },
 ): void {

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdSchema } from '../../playlists/catalogue.schema.js';
 import { ManifestSchema } from '../../playlists/manifest.schema.js';
-import { CommandSchema } from '../../player/protocol.js';
+import { CommandRequestSchema } from '../../player/protocol.js';
 import { PlayListSchema, ScreenWithStatusSchema } from '../api.schema.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import type { ManifestPublisher } from '../services/manifest.publisher.js';
@@ -71,13 +71,13 @@ export function registerScreenRoutes(
     {
       schema: {
         tags,
-        summary: 'Send a command (reload, identify) to every open connection of the screen',
+        summary: 'Send a command to every open connection of the screen: reload, identify, or volume {volume: 0–100} until the next volume boundary',
         params: Params,
-        body: CommandSchema.pick({ command: true }),
+        body: CommandRequestSchema,
         response: { 202: z.object({ commandId: z.string(), delivered: z.number().int() }), 400: ErrorBodySchema, 404: ErrorBodySchema },
       },
     },
-    async (req, reply) => reply.code(202).send(deps.screens.sendCommand(req.params.id, req.body.command)),
+    async (req, reply) => reply.code(202).send(deps.screens.sendCommand(req.params.id, req.body)),
   );
   r.get(
     '/api/v1/plays',

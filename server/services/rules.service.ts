@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { notFound } from '../errors.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
-type Collection = 'schedules' | 'broadcasts' | 'quietHours';
+type Collection = 'schedules' | 'broadcasts' | 'quietHours' | 'volumeSchedules';
 type RuleOf<K extends Collection> = Catalogue[K][number];
 type Stamped = { id: string; createdAt: string; updatedAt?: string | undefined };
 

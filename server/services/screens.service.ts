@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ScreenSchema, type Screen } from '../../playlists/catalogue.schema.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
-import type { Command } from '../../player/protocol.js';
+import type { CommandRequest } from '../../player/protocol.js';
 import type { ScreenWithStatus } from '../api.schema.js';
 import type { Clock } from '../clock.js';
 import { AppError, notFound } from '../errors.js';
@@ -49,6 +49,7 @@ export function createScreensService(deps: {
       mode: session?.mode ?? null,
       screenSize: session?.screenSize ?? null,
       airing: session?.airing ? { ...session.airing, title: media?.title ?? null } : null,
+      volume: session?.volume ?? null,
       sentManifestVersion: session?.sentManifestVersion ?? null,
       appliedManifestVersion: session?.appliedManifestVersion ?? null,
     };
@@ -80,10 +81,10 @@ export function createScreensService(deps: {
       return { ...publicFields(screen), status: statusOf(screen) };
     },
     /** Returns how many open connections of the screen received the command. */
-    sendCommand(id: string, command: Command['command']): { commandId: string; delivered: number } {
+    sendCommand(id: string, request: CommandRequest): { commandId: string; delivered: number } {
       if (!find(id)) throw notFound('屏幕 screen', id);
       const commandId = randomUUID();
-      return { commandId, delivered: presence.sendToScreen(id, { type: 'command', id: commandId, command }) };
+      return { commandId, delivered: presence.sendToScreen(id, { type: 'command', id: commandId, ...request }) };
     },
   };
 }
