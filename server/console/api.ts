@@ -81,7 +81,8 @@ export function upload<T>(path: string, form: FormData, onProgress: (fraction: n
   return { done, abort: () => xhr.abort() };
 }
 
-type OpenApi = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, { enum?: string[] }> } }> } }>> };
+type BodySchema = { properties?: Record<string, { enum?: string[]; const?: string }>; oneOf?: BodySchema[]; anyOf?: BodySchema[] };
+type OpenApi = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: BodySchema }> } }>> };
 let openApi: Promise<OpenApi> | null = null;
 const loadOpenApi = () =>
   (openApi ??= fetch('/docs/json')
@@ -98,5 +99,9 @@ export async function serverRoutes(): Promise<Set<string>> {
 export async function screenCommands(): Promise<string[]> {
   const doc = await loadOpenApi();
   const body = doc.paths['/api/v1/screens/{id}/commands']?.post?.requestBody?.content?.['application/json']?.schema;
-  return body?.properties?.command?.enum ?? ['reload', 'identify'];
+  if (!body) return ['reload', 'identify'];
+  // One schema per command (a discriminated union) or one with an enum.
+  const variants = body.oneOf ?? body.anyOf ?? [body];
+  const names = variants.flatMap((v) => v.properties?.command?.enum ?? (v.properties?.command?.const ? [v.properties.command.const] : []));
+  return names.length ? names : ['reload', 'identify'];
 }
