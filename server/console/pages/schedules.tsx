@@ -1,13 +1,14 @@
 // Schedules in a week view: 7 days × 24 hours, each schedule entry a block in its dayparts, fixed-time
 // broadcasts as marks, quiet hours shaded. Click a block to edit it, an empty hour to schedule there.
 import { useState } from 'preact/hooks';
-import { api, get } from '../api.js';
+import { api, ApiError, get } from '../api.js';
 import { describeTarget, ErrorNote, Field, Guarded, Loading, Modal, TargetEditor, useAction, WeekdaysEditor, WindowsEditor } from '../components.js';
 import { formatTime, localDate } from '../format.js';
 import { useResource } from '../hooks.js';
 import { pick, t } from '../i18n.js';
 import { can } from '../session.js';
 import type { Alert, Broadcast, Playlist, QuietHours, ScheduleEntry, ScreenWithStatus, Target, TimeWindow } from '../types.js';
+import type { VolumeLevel, VolumeSchedule } from '../../../playlists/volume.schema.js';
 
 const s = pick(
   {
@@ -37,6 +38,13 @@ const s = pick(
     priorityHint: '数字越大越优先',
     nothing: '暂无',
     legend: '点击空白处在该时段新建排期；点击色块修改。',
+    newVolume: '新建音量计划',
+    volume: '音量计划',
+    volumes: '音量计划（广播站、屏幕）',
+    levels: '时段音量',
+    level: '音量 0–100',
+    addLevel: '添加时段',
+    defaultVolume: '其余时间音量（可空）',
   },
   {
     heading: 'Schedules',
@@ -65,6 +73,13 @@ const s = pick(
     priorityHint: 'higher wins',
     nothing: 'none',
     legend: 'Click an empty hour to schedule there; click a block to change it.',
+    newVolume: 'New volume schedule',
+    volume: 'Volume schedule',
+    volumes: 'Volume schedules (stations, screens)',
+    levels: 'Volume by time',
+    level: 'volume 0–100',
+    addLevel: 'Add a period',
+    defaultVolume: 'Volume at other times (optional)',
   },
 );
 
@@ -78,7 +93,13 @@ const inForce = (rule: { startDate?: string | undefined; endDate?: string | unde
   (!rule.startDate || rule.startDate <= date) && (!rule.endDate || date <= rule.endDate) && (!rule.weekdays || rule.weekdays.includes(isoWeekday(date)));
 const hue = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
 
-type Editing = { kind: 'entry'; rule: ScheduleEntry | null; preset?: Partial<ScheduleEntry> } | { kind: 'broadcast'; rule: Broadcast | null } | { kind: 'quiet'; rule: QuietHours | null };
+type Editing =
+  | { kind: 'entry'; rule: ScheduleEntry | null; preset?: Partial<ScheduleEntry> }
+  | { kind: 'broadcast'; rule: Broadcast | null }
+  | { kind: 'quiet'; rule: QuietHours | null }
+  | { kind: 'volume'; rule: VolumeSchedule | null };
+
+const PATHS = { entry: '/schedules', broadcast: '/broadcasts', quiet: '/quiet-hours', volume: '/volume-schedules' } as const;
 
 interface Block {
   entry: ScheduleEntry;
@@ -205,16 +226,44 @@ function CalendarFields({ value, onChange }: { value: { startDate?: string | und
   );
 }
 
+/** Volume by time of day: from–to (may wrap past midnight) at a level 0–100. */
+function LevelsEditor({ value, onChange }: { value: VolumeLevel[]; onChange: (levels: VolumeLevel[]) => void }) {
+  const set = (i: number, p: Partial<VolumeLevel>) => onChange(value.map((l, j) => (j === i ? { ...l, ...p } : l)));
+  return (
+    <fieldset>
+      <legend>{s.levels}</legend>
+      {value.map((l, i) => (
+        <div class="window-row">
+          <input type="time" name={`level-from-${i}`} value={l.from} onChange={(e) => set(i, { from: (e.target as HTMLInputElement).value })} />
+          <span>–</span>
+          <input type="time" name={`level-to-${i}`} value={l.to === '24:00' ? '23:59' : l.to} onChange={(e) => set(i, { to: (e.target as HTMLInputElement).value })} />
+          <input type="range" min={0} max={100} name={`level-volume-${i}`} value={l.volume} onInput={(e) => set(i, { volume: Number((e.target as HTMLInputElement).value) })} />
+          <span class="mono">{l.volume}</span>
+          <button type="button" class="link" onClick={() => onChange(value.filter((_, j) => j !== i))}>{t.remove}</button>
+        </div>
+      ))}
+      <button type="button" onClick={() => onChange([...value, { from: '12:00', to: '14:00', volume: 50 }])}>{s.addLevel}</button>
+    </fieldset>
+  );
+}
+
 function RuleForm({ editing, playlists, screens, onClose, onSaved }: { editing: Editing; playlists: Playlist[]; screens: ScreenWithStatus[]; onClose: () => void; onSaved: () => void }) {
   const initial: Record<string, unknown> =
-    editing.rule ?? (editing.kind === 'entry' ? { target: { kind: 'all' }, priority: 10, ...editing.preset } : editing.kind === 'broadcast' ? { target: { kind: 'all' }, priority: 0, times: ['07:00', '12:00', '18:00'] } : { target: { kind: 'all' }, name: '夜间静音', windows: [{ start: '22:00', end: '06:00' }] });
+    editing.rule ??
+    (editing.kind === 'entry'
+      ? { target: { kind: 'all' }, priority: 10, ...editing.preset }
+      : editing.kind === 'broadcast'
+        ? { target: { kind: 'all' }, priority: 0, times: ['07:00', '12:00', '18:00'] }
+        : editing.kind === 'volume'
+          ? { target: { kind: 'all' }, levels: [{ from: '07:00', to: '21:00', volume: 80 }], defaultVolume: 30 }
+          : { target: { kind: 'all' }, name: '夜间静音', windows: [{ start: '22:00', end: '06:00' }] });
   const [draft, setDraft] = useState<Record<string, unknown>>(initial);
   const [timesText, setTimesText] = useState(((initial.times as string[] | undefined) ?? []).join(', '));
   const action = useAction();
   const allowed = can('schedules:write');
   const patch = (p: Record<string, unknown>) => setDraft({ ...draft, ...p });
-  const path = editing.kind === 'entry' ? '/schedules' : editing.kind === 'broadcast' ? '/broadcasts' : '/quiet-hours';
-  const title = editing.kind === 'entry' ? s.entry : editing.kind === 'broadcast' ? s.broadcast : s.quiet;
+  const path = PATHS[editing.kind];
+  const title = { entry: s.entry, broadcast: s.broadcast, quiet: s.quiet, volume: s.volume }[editing.kind];
 
   const body = () => {
     const { id: _i, createdAt: _c, updatedAt: _u, ...rest } = draft;
@@ -248,7 +297,7 @@ function RuleForm({ editing, playlists, screens, onClose, onSaved }: { editing: 
           <Field label={editing.kind === 'entry' ? s.entryName : t.name}>
             <input name="name" required={editing.kind !== 'entry'} maxLength={120} value={(draft.name as string) ?? ''} onInput={(e) => patch({ name: (e.target as HTMLInputElement).value })} />
           </Field>
-          {editing.kind !== 'quiet' && (
+          {(editing.kind === 'entry' || editing.kind === 'broadcast') && (
             <div class="row">
               <Field label={t.playlist}>
                 <select name="playlistId" required value={(draft.playlistId as string) ?? ''} onChange={(e) => patch({ playlistId: (e.target as HTMLSelectElement).value })}>
@@ -264,10 +313,24 @@ function RuleForm({ editing, playlists, screens, onClose, onSaved }: { editing: 
           <TargetEditor value={draft.target as Target} onChange={(target) => patch({ target })} screens={screens} />
           {editing.kind === 'broadcast' ? (
             <Field label={s.times}><input name="times" required value={timesText} onInput={(e) => setTimesText((e.target as HTMLInputElement).value)} /></Field>
+          ) : editing.kind === 'volume' ? (
+            <LevelsEditor value={(draft.levels as VolumeLevel[] | undefined) ?? []} onChange={(levels) => patch({ levels })} />
           ) : (
             <WindowsEditor value={(draft.windows as TimeWindow[] | undefined) ?? []} allowEmpty={editing.kind === 'entry'} onChange={(windows) => patch({ windows })} />
           )}
-          <CalendarFields value={draft} onChange={patch} />
+          {editing.kind === 'volume' ? (
+            <>
+              <Field label={s.defaultVolume}>
+                <input name="defaultVolume" type="number" min={0} max={100} value={draft.defaultVolume === undefined ? '' : String(draft.defaultVolume)} onInput={(e) => {
+                  const v = (e.target as HTMLInputElement).value;
+                  patch({ defaultVolume: v === '' ? undefined : Number(v) });
+                }} />
+              </Field>
+              <Field label={s.weekdays}><WeekdaysEditor value={draft.weekdays as number[] | undefined} onChange={(weekdays) => patch({ weekdays })} /></Field>
+            </>
+          ) : (
+            <CalendarFields value={draft} onChange={patch} />
+          )}
         </fieldset>
         <ErrorNote error={action.error} />
         <div class="buttons">
@@ -302,6 +365,8 @@ export function SchedulesPage() {
   const broadcasts = useResource(() => get<Broadcast[]>('/broadcasts'), ['catalogue']);
   const quiet = useResource(() => get<QuietHours[]>('/quiet-hours'), ['catalogue']);
   const alerts = useResource(() => get<Alert[]>('/alerts'), ['catalogue']);
+  // Volume schedules come with audio stations: a server without them answers 404 and the list hides.
+  const volumes = useResource(() => get<VolumeSchedule[]>('/volume-schedules').catch((e: unknown) => (e instanceof ApiError && e.isMissingRoute ? null : Promise.reject(e))), ['catalogue']);
   const playlists = useResource(() => get<Playlist[]>('/playlists'), ['catalogue']);
   const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens']);
   const [monday, setMonday] = useState(() => mondayOf(localDate(Date.now())));
@@ -310,7 +375,7 @@ export function SchedulesPage() {
   if (!entries.data || !playlists.data || !broadcasts.data || !quiet.data) return <Loading error={error} />;
   const names = new Map(playlists.data.map((p) => [p.id, p.name]));
   const allowed = can('schedules:write');
-  const reload = () => (entries.reload(), broadcasts.reload(), quiet.reload());
+  const reload = () => (entries.reload(), broadcasts.reload(), quiet.reload(), volumes.reload());
   const now = Date.now();
   return (
     <section>
@@ -325,6 +390,7 @@ export function SchedulesPage() {
         <Guarded allowed={allowed} class="primary" name="new-entry" onClick={() => setEditing({ kind: 'entry', rule: null })}>+ {s.newEntry}</Guarded>
         <Guarded allowed={allowed} name="new-broadcast" onClick={() => setEditing({ kind: 'broadcast', rule: null })}>+ {s.newBroadcast}</Guarded>
         <Guarded allowed={allowed} name="new-quiet" onClick={() => setEditing({ kind: 'quiet', rule: null })}>+ {s.newQuiet}</Guarded>
+        {volumes.data && <Guarded allowed={allowed} name="new-volume" onClick={() => setEditing({ kind: 'volume', rule: null })}>+ {s.newVolume}</Guarded>}
         <span class="muted">{s.legend}</span>
       </div>
       <WeekView
@@ -342,6 +408,9 @@ export function SchedulesPage() {
       <div class="rule-lists">
         <RuleList title={s.broadcasts} rules={broadcasts.data} screens={screens.data ?? []} describe={(b) => `${b.times.join(' ')} · ${names.get(b.playlistId) ?? ''}`} onEdit={(rule) => setEditing({ kind: 'broadcast', rule })} />
         <RuleList title={s.quietHours} rules={quiet.data} screens={screens.data ?? []} describe={(q) => q.windows.map((w) => `${w.start}–${w.end}`).join(' ')} onEdit={(rule) => setEditing({ kind: 'quiet', rule })} />
+        {volumes.data && (
+          <RuleList title={s.volumes} rules={volumes.data} screens={screens.data ?? []} describe={(v) => v.levels.map((l) => `${l.from}–${l.to} ${l.volume}`).join(' ')} onEdit={(rule) => setEditing({ kind: 'volume', rule })} />
+        )}
         <RuleList
           title={s.alerts}
           rules={(alerts.data ?? []).map((a) => ({ ...a, name: a.title })).slice(-10).reverse()}
