@@ -34,9 +34,13 @@ export interface Display {
 }
 const DEFAULT_DISPLAY: Display = { width: 1920, height: 1080 };
 
-/** Only ready media inside its validity window airs (a missing status is the seeded, ready kind). */
+/**
+ * Only ready, approved media inside its validity window airs (a missing status is the seeded, ready
+ * kind; a missing approval is approved). Server and player both decide here.
+ */
 export function isAirable(media: MediaItem, now: Date): boolean {
   if ((media.status ?? 'ready') !== 'ready') return false;
+  if (media.approval && media.approval.state !== 'approved') return false;
   const t = now.getTime();
   if (media.validFrom && t < Date.parse(media.validFrom)) return false;
   if (media.validTo && t >= Date.parse(media.validTo)) return false;

@@ -70,6 +70,17 @@ export type Rendition = z.infer<typeof RenditionSchema>;
 
 export const MediaErrorSchema = z.object({ reason: z.string().min(1).max(60), message: z.string().max(500) });
 
+/** Release of uploaded media (issue 6). Absent means approved: the seeded campaign, catalogues from before approval. */
+export const ApprovalSchema = z.object({
+  state: z.enum(['pending', 'approved', 'rejected']),
+  /** Username of who decided (or uploaded, when approved at once). */
+  by: z.string().max(100).optional(),
+  at: IsoTimeSchema.optional(),
+  /** Why it was rejected, for the editor. */
+  note: z.string().max(500).optional(),
+});
+export type Approval = z.infer<typeof ApprovalSchema>;
+
 export const MediaItemSchema = z.object({
   id: IdSchema,
   kind: MediaKindSchema,
@@ -88,6 +99,8 @@ export const MediaItemSchema = z.object({
   validFrom: IsoTimeSchema.optional(),
   validTo: IsoTimeSchema.optional(),
   renditions: z.array(RenditionSchema).optional(),
+  /** Pending or rejected media never airs (isAirable). */
+  approval: ApprovalSchema.optional(),
   createdAt: IsoTimeSchema,
 });
 export type MediaItem = z.infer<typeof MediaItemSchema>;
@@ -128,10 +141,7 @@ export const ScreenSchema = z.object({
   pairingCode: z.string().regex(/^[A-Z2-9]{6}$/).optional(),
   claimedAt: IsoTimeSchema.optional(),
   revokedAt: IsoTimeSchema.optional(),
-  /** SHA-256 (hex) of the device token; the token itself is never stored once delivered. Never served. */
-  tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-  /** The token of a claim, kept only until the player confirms it (paired-ack). Never served. */
-  pendingToken: z.string().min(32).max(200).optional(),
+  // Device tokens live apart (server/pairing/token.store.ts), never in the catalogue.
 });
 export type Screen = z.infer<typeof ScreenSchema>;
 

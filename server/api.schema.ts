@@ -41,9 +41,7 @@ export const ScreenStatusSchema = z.object({
   volume: VolumeStateSchema.nullable().optional(),
 });
 
-/** A screen as the API shows it: the device token's hash and a pending token never leave the server. */
-export const PublicScreenSchema = ScreenSchema.omit({ tokenHash: true, pendingToken: true });
-export const ScreenWithStatusSchema = PublicScreenSchema.extend({ status: ScreenStatusSchema });
+export const ScreenWithStatusSchema = ScreenSchema.extend({ status: ScreenStatusSchema });
 export type ScreenWithStatus = z.infer<typeof ScreenWithStatusSchema>;
 
 export const PlaySchema = z.object({

@@ -20,8 +20,10 @@ import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
 import { createNewScreenLimiter } from './pairing/new-screen-limiter.js';
 import { createPairingService } from './pairing/pairing.service.js';
+import { createTokenStore } from './pairing/token.store.js';
 import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
+import { registerReportRoutes } from './routes/reports.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
 import { registerTimelineRoutes } from './routes/timeline.routes.js';
@@ -35,13 +37,10 @@ import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
+import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
-import { createAccountsStore } from './storage/accounts.store.js';
-import { createAccountsService } from './services/accounts.service.js';
-import { installAuth } from './auth/auth.hooks.js';
-import { ensureFirstAdmin } from './auth/first-admin.js';
-import { registerAuthRoutes } from './routes/auth.routes.js';
-import { registerUserRoutes } from './routes/users.routes.js';
+import { installAccounts } from './auth/accounts.setup.js';
+import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
 
 export const CRIER_VERSION = '0.1.0';
@@ -84,23 +83,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxAudioBytes, config.maxVideoBytes) + 1, files: 1, fields: 20, fieldSize: 4096, parts: 25 },
   });
 
-  // Accounts first: the auth hook must see every route registered after it.
-  const accountsStore = createAccountsStore(config.dataDir);
-  const authClock = options.authClock ?? systemClock;
-  const accounts = await createAccountsService({
-    store: accountsStore,
-    now: () => authClock.now().getTime(),
-    settings: { sessionIdleMs: config.sessionIdleMs, sessionMaxMs: config.sessionMaxMs, scryptLogN: config.scryptLogN },
-  });
-  const authSettings = { secureCookies: config.secureCookies, sessionMaxMs: config.sessionMaxMs };
-  const routes = await installAuth(app, accounts);
-  await ensureFirstAdmin({ accounts, adminPassword: config.adminPassword, log: app.log });
-  const sessionPruner = setInterval(() => void accounts.pruneSessions().catch((err: unknown) => app.log.warn({ err }, 'session pruning failed')), 3_600_000);
-  sessionPruner.unref();
+  // Accounts first: the auth hooks must see every route registered after them (docs/accounts.md).
+  const accounts = await installAccounts(app, config, { authClock: options.authClock ?? systemClock, clock });
 
   // Our services.
-  const catalogue = await createCatalogueStore(config.dataDir);
+  const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
   const airingLog = createAiringLog(config.dataDir);
+  const airingReports = createAiringReports(config.dataDir);
+  installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
   const consoleHub = createConsoleHub();
@@ -113,8 +103,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.plan();
   };
   const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const tokens = createTokenStore(config.dataDir);
   const pairing = createPairingService({
     catalogue,
+    tokens,
     presence,
     screens,
     clock,
@@ -162,14 +154,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    airingReports.close();
     await airingLog.close();
-    clearInterval(sessionPruner);
-    accountsStore.close();
+    tokens.close();
   });
 
   // Routes: the whole URL map of the server.
-  registerAuthRoutes(app, { accounts, settings: authSettings }); //   /api/v1/auth/*
-  registerUserRoutes(app, accounts); //   /api/v1/users
+  accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
   registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
@@ -188,12 +179,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
-  registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
+  registerVolumeRoutes(app, { volumeSchedules, catalogue }); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
+  registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts, routes };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

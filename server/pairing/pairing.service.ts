@@ -11,6 +11,7 @@ import type { ScreensService } from '../services/screens.service.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 import { hashToken, newDeviceToken, newPairingCode, newScreenId, normalisePairingCode } from './credentials.js';
 import type { NewScreenLimiter } from './new-screen-limiter.js';
+import type { TokenStore } from './token.store.js';
 
 /** What staff fill in when they claim a code read off a screen. */
 export const ClaimSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true })
@@ -25,8 +26,8 @@ export const ClaimSchema = ScreenSchema.pick({ name: true, township: true, site:
   });
 export type Claim = z.infer<typeof ClaimSchema>;
 
-/** A screen that was claimed and then revoked: no token, and it must be claimed again (a new code). */
-export const isRevoked = (s: Screen) => !s.isProvisional && !!s.revokedAt && !s.tokenHash;
+/** A screen that was claimed and then revoked: its player must be claimed again (under a new code). */
+export const isRevoked = (s: Screen) => !s.isProvisional && !!s.revokedAt;
 
 export type Admission =
   | { admitted: true; screen: Screen; /** a token claimed while the player was away, to deliver now */ pendingToken?: string }
@@ -66,6 +67,7 @@ export type PairingService = ReturnType<typeof createPairingService>;
 
 export function createPairingService(deps: {
   catalogue: CatalogueStore;
+  tokens: TokenStore;
   presence: Presence;
   screens: ScreensService;
   clock: Clock;
@@ -74,7 +76,7 @@ export function createPairingService(deps: {
   /** After a claim or a revocation: targets and manifests may change. */
   onChange?: () => void;
 }) {
-  const { catalogue, presence, screens, clock, limiter } = deps;
+  const { catalogue, tokens, presence, screens, clock, limiter } = deps;
   const find = (id: string) => catalogue.read().screens.find((s) => s.id === id);
   const takenCodes = (draft: Catalogue) => new Set(draft.screens.flatMap((s) => (s.pairingCode ? [s.pairingCode] : [])));
 
@@ -130,12 +132,43 @@ export function createPairingService(deps: {
   }
 
   /** The player stored its token (paired-ack, or a hello carrying it): forget the plain copy. */
-  async function confirmPaired(screenId: string): Promise<void> {
-    if (!find(screenId)?.pendingToken) return;
-    await catalogue.update((draft) => {
-      const s = draft.screens.find((x) => x.id === screenId);
-      if (s) delete s.pendingToken;
-    });
+  const confirmPaired = (screenId: string): void => tokens.delivered(screenId);
+  let claimQueue: Promise<unknown> = Promise.resolve();
+
+  /** Staff claim a code: the screen gets its name and place, the player its token (now or at its next hello). */
+  async function claimNow(claim: Claim, scope: StaffScope): Promise<ScreenWithStatus> {
+    // Township staff claim into their own township (it is filled in when left out).
+    const input = scope.township && claim.township === undefined ? { ...claim, township: scope.township } : claim;
+    if (scope.township && input.township !== scope.township) throw outOfScope(input.township);
+    const unknownCode = () => new AppError(404, 'unknown-pairing-code', `没有未认领屏幕使用配对码 ${input.code} / no unclaimed screen shows pairing code ${input.code}`);
+    const target = catalogue.read().screens.find((s) => s.isProvisional && s.pairingCode === input.code);
+    if (!target) throw unknownCode();
+    const token = newDeviceToken();
+    const at = clock.now();
+    // The token is stored first: a claimed screen is never without one (a failed claim drops it again).
+    tokens.issue(target.id, hashToken(token), token, at);
+    const id = await catalogue
+      .update((draft) => {
+        const screen = draft.screens.find((s) => s.id === target.id && s.isProvisional && s.pairingCode === input.code);
+        if (!screen) throw unknownCode(); // claimed by someone else meanwhile
+        screen.isProvisional = false;
+        delete screen.pairingCode;
+        delete screen.revokedAt;
+        screen.name = input.name;
+        screen.groups = input.groups ?? [];
+        for (const key of ['township', 'site', 'siteType'] as const) {
+          if (input[key] !== undefined) screen[key] = input[key];
+        }
+        screen.claimedAt = at.toISOString();
+        return screen.id;
+      })
+      .catch((error: unknown) => {
+        if (!catalogue.read().screens.some((s) => s.id === target.id && !s.isProvisional)) tokens.drop(target.id);
+        throw error;
+      });
+    presence.sendToScreen(id, { type: 'paired', screenId: id, screenName: input.name, token });
+    deps.onChange?.();
+    return screens.get(id);
   }
 
   return {
@@ -147,66 +180,48 @@ export function createPairingService(deps: {
      */
     async admit(hello: Hello, ip: string): Promise<Admission> {
       if (hello.token !== undefined) {
-        const hash = hashToken(hello.token);
-        const screen = catalogue.read().screens.find((s) => s.tokenHash === hash);
-        if (!screen) {
+        const tokenScreenId = tokens.screenOf(hashToken(hello.token));
+        const screen = tokenScreenId ? find(tokenScreenId) : undefined;
+        if (!screen || screen.isProvisional) {
           const named = hello.screenId ? find(hello.screenId) : undefined;
           return unauthorised(named && isRevoked(named) ? 'revoked' : 'unknown-token');
         }
         // Presenting the token proves it arrived: the plain copy of a claim is forgotten.
-        if (screen.pendingToken) await confirmPaired(screen.id);
-        return { admitted: true, screen: find(screen.id)! };
+        confirmPaired(screen.id);
+        return { admitted: true, screen };
       }
       const known = hello.screenId ? find(hello.screenId) : undefined;
       if (!known) return createUnclaimed(hello, ip);
       if (known.isProvisional) return { admitted: true, screen: await ensureCode(known) };
-      if (known.pendingToken) return { admitted: true, screen: known, pendingToken: known.pendingToken };
-      if (known.tokenHash) return unauthorised('token-required');
       if (isRevoked(known)) return unauthorised('revoked');
+      const pendingToken = tokens.pendingOf(known.id);
+      if (pendingToken) return { admitted: true, screen: known, pendingToken };
+      // Claimed through pairing: only the token opens the door (even if the token store were lost).
+      if (known.claimedAt || tokens.hasToken(known.id)) return unauthorised('token-required');
+      // Legacy: claimed before pairing existed, never paired: still answers to its id.
       return { admitted: true, screen: known };
     },
 
     /** Staff claim a code: the screen gets its name and place, the player its token (now or at its next hello). */
-    async claim(claim: Claim, scope: StaffScope = COUNTY_WIDE): Promise<ScreenWithStatus> {
-      // Township staff claim into their own township (it is filled in when left out).
-      const input = scope.township && claim.township === undefined ? { ...claim, township: scope.township } : claim;
-      if (scope.township && input.township !== scope.township) throw outOfScope(input.township);
-      const token = newDeviceToken();
-      const now = clock.now().toISOString();
-      const id = await catalogue.update((draft) => {
-        const screen = draft.screens.find((s) => s.isProvisional && s.pairingCode === input.code);
-        if (!screen) throw new AppError(404, 'unknown-pairing-code', `没有未认领屏幕使用配对码 ${input.code} / no unclaimed screen shows pairing code ${input.code}`);
-        screen.isProvisional = false;
-        delete screen.pairingCode;
-        delete screen.revokedAt;
-        screen.name = input.name;
-        screen.groups = input.groups ?? [];
-        for (const key of ['township', 'site', 'siteType'] as const) {
-          if (input[key] !== undefined) screen[key] = input[key];
-        }
-        screen.claimedAt = now;
-        screen.tokenHash = hashToken(token);
-        // Kept (in the catalogue, so a restart does not lose it) only until the player confirms it.
-        screen.pendingToken = token;
-        return screen.id;
-      });
-      presence.sendToScreen(id, { type: 'paired', screenId: id, screenName: input.name, token });
-      deps.onChange?.();
-      return screens.get(id);
+    claim(claim: Claim, scope: StaffScope = COUNTY_WIDE): Promise<ScreenWithStatus> {
+      // One claim at a time: two staff typing the same code must not leave a token nobody holds.
+      const run = claimQueue.then(() => claimNow(claim, scope));
+      claimQueue = run.catch(() => undefined);
+      return run;
     },
 
     /** Drops the token: connected players are told and disconnected, and the token is refused from now on. */
     async revoke(id: string, scope: StaffScope = COUNTY_WIDE): Promise<ScreenWithStatus> {
       const now = clock.now().toISOString();
+      const screen = find(id);
+      if (!screen) throw notFound('屏幕 screen', id);
+      if (scope.township && screen.township !== scope.township) throw outOfScope(screen.township);
+      if (screen.isProvisional) throw new AppError(409, 'not-claimed', `屏幕尚未认领，无可吊销的授权 / screen ${id} is not claimed: nothing to revoke`);
+      // The token goes first: from this instant it opens nothing, whatever happens next.
+      tokens.drop(id);
       await catalogue.update((draft) => {
-        const screen = draft.screens.find((s) => s.id === id);
-        if (!screen) throw notFound('屏幕 screen', id);
-        if (scope.township && screen.township !== scope.township) throw outOfScope(screen.township);
-        if (screen.isProvisional) throw new AppError(409, 'not-claimed', `屏幕尚未认领，无可吊销的授权 / screen ${id} is not claimed: nothing to revoke`);
-        if (isRevoked(screen)) return;
-        screen.revokedAt = now;
-        delete screen.tokenHash;
-        delete screen.pendingToken;
+        const s = draft.screens.find((x) => x.id === id);
+        if (s && !s.revokedAt) s.revokedAt = now;
       });
       const frame = unauthorised('revoked');
       for (const session of presence.sessionsOf(id)) {

@@ -7,18 +7,29 @@ import { PERMISSIONS } from '../auth/permissions.js';
 import { notSignedIn, SESSION_COOKIE, sessionCookieOptions, type AuthSettings } from '../auth/auth.hooks.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import { PasswordChangeSchema, permissionsOf, publicUser, UserSchema, type AccountsService } from '../services/accounts.service.js';
+import type { AuditService } from '../services/audit.service.js';
 
 const tags = ['accounts'];
 export const SignedInSchema = z.object({ user: UserSchema, csrfToken: z.string(), permissions: z.array(z.enum(PERMISSIONS)) });
 
 export const LOGIN_LIMITS = { perUsername: 5, perAddress: 20, windowMs: 15 * 60_000 };
 
-export interface AuthEvents {
-  onLogin?(request: FastifyRequest, outcome: { username: string; userId: string | null; ok: boolean; limited?: boolean }): void;
-}
-
-export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: AccountsService; settings: AuthSettings; events?: AuthEvents }): void {
-  const { accounts } = deps;
+export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: AccountsService; settings: AuthSettings; audit: AuditService }): void {
+  const { accounts, audit } = deps;
+  /** Sign-ins and failures go to the audit trail; a failure names the account tried, if it exists. */
+  const recordLogin = (req: FastifyRequest, user: { id: string; username: string } | undefined, outcome: 'login' | 'login-failed', extra: object = {}) =>
+    audit.record({
+      actor: user ? { id: user.id, username: user.username } : null,
+      action: outcome,
+      entity: 'session',
+      entityId: user?.id ?? null,
+      summary:
+        outcome === 'login'
+          ? `登录 / signed in`
+          : `登录失败：${(req.body as { username: string }).username.slice(0, 60)} / failed sign-in as ${(req.body as { username: string }).username.slice(0, 60)}`,
+      before: null,
+      after: { ip: req.ip, ...extra },
+    });
   const r = app.withTypeProvider<ZodTypeProvider>();
   const nameOf = (req: FastifyRequest) => String((req.body as { username?: unknown } | undefined)?.username ?? '').trim().toLowerCase();
   const limiters = [
@@ -46,7 +57,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: Accou
       for (const limiter of limiters) {
         const state = await limiter(req, { increment: false });
         if (!state.isAllowed && state.remaining === 0) {
-          deps.events?.onLogin?.(req, { username: req.body.username, userId: null, ok: false, limited: true });
+          recordLogin(req, await accounts.findByUsername(req.body.username), 'login-failed', { limited: true });
           const seconds = Math.max(1, state.ttlInSeconds);
           reply.header('retry-after', String(seconds));
           throw new AppError(429, 'too-many-attempts', `尝试次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试 / too many attempts, try again in ${seconds} s`);
@@ -55,13 +66,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: Accou
       const result = await accounts.login(req.body.username, req.body.password);
       if (!result) {
         for (const limiter of limiters) await limiter(req);
-        const known = await accounts.findByUsername(req.body.username);
-        deps.events?.onLogin?.(req, { username: req.body.username, userId: known?.id ?? null, ok: false });
+        recordLogin(req, await accounts.findByUsername(req.body.username), 'login-failed');
         throw new AppError(401, 'bad-credentials', '用户名或密码错误 / wrong username or password');
       }
       req.session = { _csrf: result.session.csrfSecret };
       reply.setCookie(SESSION_COOKIE, result.sessionId, sessionCookieOptions(req, deps.settings));
-      deps.events?.onLogin?.(req, { username: result.user.username, userId: result.user.id, ok: true });
+      recordLogin(req, result.user, 'login');
       return signedInBody(reply, result.user);
     },
   );
@@ -71,6 +81,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: Accou
     { schema: { tags, summary: 'Sign out: the session ends on the server and the cookie is cleared', response: { 204: z.null() } } },
     async (req, reply) => {
       await accounts.logout(req.cookies[SESSION_COOKIE]);
+      const user = req.signedIn?.user;
+      if (user) audit.record({ actor: { id: user.id, username: user.username }, action: 'logout', entity: 'session', entityId: user.id, summary: '退出登录 / signed out', before: null, after: null });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },
@@ -98,6 +110,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: Accou
     async (req, reply) => {
       if (!req.signedIn) throw notSignedIn();
       await accounts.changePassword(req.signedIn, req.body.currentPassword, req.body.newPassword);
+      const { user } = req.signedIn;
+      audit.record({ actor: { id: user.id, username: user.username }, action: 'password-change', entity: 'user', entityId: user.id, summary: '修改了自己的密码 / changed own password', before: null, after: null });
       return reply.code(204).send(null);
     },
   );

@@ -11,9 +11,6 @@ import type { Presence } from '../gateway/presence.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
-/** The device token's hash and a pending token stay on the server. */
-const publicFields = ({ tokenHash: _hash, pendingToken: _pending, ...screen }: Screen) => screen;
-
 /** What staff may set on a screen: what targets match (groups, township, site type) and its time zone. */
 export const ScreenPatchSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true, timeZone: true }).partial();
 export type ScreenPatch = z.infer<typeof ScreenPatchSchema>;
@@ -78,12 +75,12 @@ export function createScreensService(deps: {
       if (heartbeat) health.set(screenId, healthOf(heartbeat, at.toISOString(), health.get(screenId)?.recentErrors ?? []));
     },
     list(): ScreenWithStatus[] {
-      return catalogue.read().screens.map((s) => ({ ...publicFields(s), status: statusOf(s) }));
+      return catalogue.read().screens.map((s) => ({ ...s, status: statusOf(s) }));
     },
     get(id: string): ScreenWithStatus {
       const screen = find(id);
       if (!screen) throw notFound('屏幕 screen', id);
-      return { ...publicFields(screen), status: statusOf(screen) };
+      return { ...screen, status: statusOf(screen) };
     },
     /** Returns how many open connections of the screen received the command. */
     sendCommand(id: string, request: CommandRequest): { commandId: string; delivered: number } {

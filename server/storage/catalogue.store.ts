@@ -17,7 +17,20 @@ export interface CatalogueStore {
   readonly isNew: boolean;
 }
 
-export async function createCatalogueStore(dataDir: string): Promise<CatalogueStore> {
+/**
+ * Optional observers, so accounts can attribute changes without any service knowing: `context` is read
+ * when a change is queued (whose request it is), `prepare` may adjust the draft before validation
+ * (approval state of new media), and `committed` sees each change that reached the disk (the audit).
+ */
+export interface CatalogueHooks<C = unknown> {
+  context(): C;
+  prepare?(draft: Catalogue, before: Readonly<Catalogue>, context: C): void;
+  committed?(before: Readonly<Catalogue>, after: Readonly<Catalogue>, context: C): void;
+  /** Changes with equal keys may share a commit (default: the same context object). */
+  batchKey?(context: C): unknown;
+}
+
+export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHooks): Promise<CatalogueStore> {
   await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, 'catalogue.json');
   const adapter = new DataFile<Catalogue>(file, {
@@ -33,7 +46,7 @@ export async function createCatalogueStore(dataDir: string): Promise<CatalogueSt
   let current: Catalogue = stored ?? emptyCatalogue();
   // Group commit: changes queued while a write is in flight are applied in call order to one draft
   // and reach the disk together, so a storm of new screens after an outage costs a few writes, not one each.
-  type Pending = { change: (draft: Catalogue) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  type Pending = { change: (draft: Catalogue) => unknown; context: unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
   type Applied = { p: Pending; result: unknown };
   let pending: Pending[] = [];
   let isWriting = false;
@@ -43,6 +56,7 @@ export async function createCatalogueStore(dataDir: string): Promise<CatalogueSt
     const draft = structuredClone(current);
     try {
       const applied = batch.map((p) => ({ p, result: p.change(draft) }));
+      hooks?.prepare?.(draft, current, batch[0]?.context);
       return { next: CatalogueSchema.parse(draft), applied };
     } catch {
       return null;
@@ -57,6 +71,7 @@ export async function createCatalogueStore(dataDir: string): Promise<CatalogueSt
       try {
         const draft = structuredClone(next);
         const result = p.change(draft);
+        hooks?.prepare?.(draft, next, p.context);
         next = CatalogueSchema.parse(draft);
         applied.push({ p, result });
       } catch (error) {
@@ -69,14 +84,20 @@ export async function createCatalogueStore(dataDir: string): Promise<CatalogueSt
   async function drain(): Promise<void> {
     isWriting = true;
     while (pending.length) {
-      const batch = pending;
-      pending = [];
+      // A batch shares one actor, so each commit is attributable to one; a storm of players (no actor) still shares commits.
+      const keyOf = (p: Pending) => (hooks?.batchKey ? hooks.batchKey(p.context) : p.context);
+      const first = keyOf(pending[0]!);
+      const split = pending.findIndex((p) => keyOf(p) !== first);
+      const batch = split < 0 ? pending : pending.slice(0, split);
+      pending = split < 0 ? [] : pending.slice(split);
       const { next, applied } = applyTogether(batch) ?? applyOneByOne(batch);
       if (applied.length === 0) continue;
       try {
         // Only a catalogue that reached the disk becomes current.
         await adapter.write(next);
+        const before = current;
         current = next;
+        hooks?.committed?.(before, next, batch[0]!.context);
         for (const { p, result } of applied) p.resolve(result);
       } catch (error) {
         for (const { p } of applied) p.reject(error);
@@ -90,7 +111,7 @@ export async function createCatalogueStore(dataDir: string): Promise<CatalogueSt
     read: () => current,
     update<T>(change: (draft: Catalogue) => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        pending.push({ change, resolve: resolve as (value: unknown) => void, reject });
+        pending.push({ change, context: hooks?.context(), resolve: resolve as (value: unknown) => void, reject });
         if (!isWriting) void drain();
       });
     },

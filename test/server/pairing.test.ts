@@ -1,7 +1,7 @@
 // Pairing over real WebSockets: codes for unknown players, claim → token, reconnect with the token,
 // revocation, refusals, abuse limits, and plays of unclaimed screens kept apart.
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORISED, PAIRING_CODE_ALPHABET } from '../../player/protocol.js';
@@ -82,14 +82,22 @@ t.test('claim → paired → reconnect with the token → claimed welcome', asyn
   t.equal(paired.screenName, '城关镇政府大厅');
   t.ok(Buffer.from(paired.token, 'base64url').length >= 32, 'token: at least 32 random bytes, base64url');
   t.match(paired.token, /^[A-Za-z0-9_-]+$/);
-  const stored = () => app.crier.catalogue.read().screens.find((s) => s.id === welcome.screenId)!;
-  t.equal(stored().tokenHash, sha256(paired.token), 'only the SHA-256 is kept for checking');
-  t.equal(stored().pendingToken, paired.token, 'the plain token waits for the ack');
+  const { tokens } = app.crier;
+  t.equal(tokens.screenOf(sha256(paired.token)), welcome.screenId, 'the SHA-256 is kept for checking');
+  t.equal(tokens.pendingOf(welcome.screenId), paired.token, 'the plain token waits for the ack');
   player.send({ type: 'paired-ack', screenId: welcome.screenId });
   await sleep(200);
-  t.equal(stored().pendingToken, undefined, 'forgotten once the player confirmed it');
-  const file = await readFile(path.join(dataDir, 'catalogue.json'), 'utf8');
-  t.notOk(file.includes(paired.token), 'the token is not on disk');
+  t.equal(tokens.pendingOf(welcome.screenId), undefined, 'forgotten once the player confirmed it');
+  const catalogueFile = await readFile(path.join(dataDir, 'catalogue.json'), 'utf8');
+  t.notOk(catalogueFile.includes(paired.token) || catalogueFile.includes(sha256(paired.token)), 'no token material in the catalogue');
+  const tokenFiles = (await readdir(dataDir)).filter((f) => f.startsWith('pairing.sqlite3'));
+  const tokenBytes = Buffer.concat(await Promise.all(tokenFiles.map((f) => readFile(path.join(dataDir, f)))));
+  t.notOk(tokenBytes.includes(paired.token), 'nor, once delivered, the plain token in the token store');
+  t.ok(tokenBytes.includes(sha256(paired.token)) || tokenFiles.length > 1, 'only its hash');
+  const audit = await app.inject('/api/v1/audit?entity=screen');
+  t.equal(audit.statusCode, 200);
+  t.match(audit.body, welcome.screenId, 'the claim is in the audit trail');
+  t.notOk(audit.body.includes(paired.token) || audit.body.includes(sha256(paired.token)), 'without token material');
 
   player.socket.close();
   await player.closed;
@@ -115,7 +123,7 @@ t.test('a player offline at claim time gets its token at its next hello, kept on
   await back.player.closed;
   // The ack was never sent, but a hello with the token proves it arrived.
   await helloPlayer(t, wsUrl, { screenId: first.welcome.screenId, token: paired.token });
-  t.equal(app.crier.catalogue.read().screens.find((s) => s.id === first.welcome.screenId)!.pendingToken, undefined);
+  t.equal(app.crier.tokens.pendingOf(first.welcome.screenId), undefined);
   const idOnly = await refusedHello(t, wsUrl, { screenId: first.welcome.screenId });
   t.equal(idOnly.closed.code, CLOSE_UNAUTHORISED, 'after delivery, the id alone no longer opens the door');
 });
@@ -165,7 +173,7 @@ t.test('revoke: the connected player gets unauthorised and 4003; its token is re
   const unauthorised = await player.next('unauthorised');
   t.equal(unauthorised.reason, 'revoked');
   t.equal((await player.closed).code, CLOSE_UNAUTHORISED);
-  t.equal(app.crier.catalogue.read().screens.find((s) => s.id === welcome.screenId)!.tokenHash, undefined, 'token dropped');
+  t.notOk(app.crier.tokens.hasToken(welcome.screenId), 'token dropped');
 
   const withToken = await refusedHello(t, wsUrl, { screenId: welcome.screenId, token });
   t.equal(withToken.closed.code, CLOSE_UNAUTHORISED, 'the revoked token is refused with 4003');
@@ -212,6 +220,10 @@ t.test('a claimed screen cannot be taken over by its id alone, nor by a made-up 
   t.equal(forged.closed.code, CLOSE_UNAUTHORISED);
   t.match(forged.frames, [{ type: 'unauthorised', reason: 'unknown-token' }]);
   t.equal(app.crier.screens.get(welcome.screenId).status.connections, 1, 'the real player is still the only connection');
+  // Even if the token store lost the screen's row, a screen claimed through pairing never reverts to id-only.
+  app.crier.tokens.drop(welcome.screenId);
+  const afterLoss = await refusedHello(t, wsUrl, { screenId: welcome.screenId });
+  t.match(afterLoss.frames, [{ type: 'unauthorised', reason: 'token-required' }]);
 
   // A screen made before pairing existed (claimed, no token hash) still answers to its id until paired.
   await app.crier.catalogue.update((draft) => {
@@ -342,7 +354,7 @@ t.test('claim and revoke need screens:write; township staff stay in their townsh
   const revokeElsewhere = await raw({ method: 'POST', url: `/api/v1/screens/${b.welcome.screenId}/revoke`, headers: chengguan.headers });
   t.equal(revokeElsewhere.statusCode, 403);
   t.equal(json(revokeElsewhere).reason, 'out-of-scope');
-  t.ok(app.crier.catalogue.read().screens.find((s) => s.id === b.welcome.screenId)!.tokenHash, 'still paired');
+  t.ok(app.crier.tokens.hasToken(b.welcome.screenId), 'still paired');
   const revokeByViewer = await raw({ method: 'POST', url: `/api/v1/screens/${a.welcome.screenId}/revoke`, headers: viewer.headers });
   t.equal(revokeByViewer.statusCode, 403);
   const revokeOwn = await raw({ method: 'POST', url: `/api/v1/screens/${a.welcome.screenId}/revoke`, headers: chengguan.headers });

@@ -1,0 +1,78 @@
+// What a catalogue change changed, item by item: compared by id per collection, so one diff covers every
+// service (and every collection added later) without any of them reporting its own edits.
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+
+export interface ItemChange {
+  action: 'create' | 'update' | 'delete' | 'approve' | 'reject';
+  entity: string;
+  entityId: string;
+  summary: string;
+  before: unknown;
+  after: unknown;
+}
+
+const ENTITY: Record<string, [en: string, zh: string]> = {
+  media: ['media', '媒体'],
+  playlists: ['playlist', '播放列表'],
+  schedules: ['schedule', '排播'],
+  screens: ['screen', '屏幕'],
+  broadcasts: ['broadcast', '定时广播'],
+  alerts: ['alert', '紧急插播'],
+  quietHours: ['quiet-hours', '静音时段'],
+  volumeSchedules: ['volume-schedule', '音量计划'],
+};
+const VERB: Record<ItemChange['action'], [en: string, zh: string]> = {
+  create: ['created', '新建'],
+  update: ['changed', '修改'],
+  delete: ['deleted', '删除'],
+  approve: ['approved', '审核通过'],
+  reject: ['rejected', '驳回'],
+};
+
+type Item = { id: string; title?: unknown; name?: unknown; approval?: { state?: string } };
+const isItemList = (value: unknown): value is Item[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && typeof (v as Item).id === 'string');
+const labelOf = (item: Item) => String(item.title ?? item.name ?? item.id);
+
+export function describeChange(action: ItemChange['action'], entityKey: string, label: string): string {
+  const [en, zh] = ENTITY[entityKey] ?? [entityKey, entityKey];
+  return `${VERB[action][1]}${zh}「${label}」 / ${VERB[action][0]} ${en} "${label}"`;
+}
+
+/** Serialised items of the previous catalogue, kept so each commit serialises only what is new. */
+const serialised = new WeakMap<object, string>();
+const json = (item: object) => {
+  let text = serialised.get(item);
+  if (text === undefined) serialised.set(item, (text = JSON.stringify(item)));
+  return text;
+};
+
+export function diffCatalogues(before: Readonly<Catalogue>, after: Readonly<Catalogue>): ItemChange[] {
+  const changes: ItemChange[] = [];
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const key of keys) {
+    const was = (before as Record<string, unknown>)[key];
+    const now = (after as Record<string, unknown>)[key];
+    if (isItemList(was) || isItemList(now)) {
+      const old = new Map((isItemList(was) ? was : []).map((i) => [i.id, i]));
+      const entity = ENTITY[key]?.[0] ?? key;
+      for (const item of isItemList(now) ? now : []) {
+        const prior = old.get(item.id);
+        old.delete(item.id);
+        if (!prior) {
+          changes.push({ action: 'create', entity, entityId: item.id, summary: describeChange('create', key, labelOf(item)), before: null, after: item });
+        } else if (json(prior) !== json(item)) {
+          const state = item.approval?.state;
+          const action = state !== prior.approval?.state && (state === 'approved' || state === 'rejected') ? (state === 'approved' ? 'approve' : 'reject') : 'update';
+          changes.push({ action, entity, entityId: item.id, summary: describeChange(action, key, labelOf(item)), before: prior, after: item });
+        }
+      }
+      for (const [id, item] of old) {
+        changes.push({ action: 'delete', entity, entityId: id, summary: describeChange('delete', key, labelOf(item)), before: item, after: null });
+      }
+    } else if (JSON.stringify(was) !== JSON.stringify(now)) {
+      changes.push({ action: 'update', entity: 'catalogue', entityId: key, summary: `修改设置 ${key} / changed setting ${key}`, before: was ?? null, after: now ?? null });
+    }
+  }
+  return changes;
+}
