@@ -1,8 +1,6 @@
 // Volume schedules over the rules-service pattern: checked (target reaches a screen, levels non-empty and
 // not overlapping, wrapped ones included), stored, and republished to the players they reach.
 import { z } from 'zod';
-import type { Catalogue } from '../../playlists/catalogue.schema.js';
-import type { Target } from '../../playlists/schedule.schema.js';
 import { levelLabel, levelsOverlap } from '../../playlists/volume.js';
 import { VolumeScheduleShape, type VolumeSchedule } from '../../playlists/volume.schema.js';
 import type { Clock } from '../clock.js';
@@ -46,16 +44,3 @@ export function createVolumeSchedulesService(deps: { catalogue: CatalogueStore; 
   });
 }
 
-/**
- * Township-scoped staff set the volume of their own township only: a target naming their township, or
- * screens that all belong to it. Anything wider (all, other townships, groups and site types, which may
- * span townships) is 403 `out-of-scope`, and so is changing or deleting a rule that reaches wider.
- */
-export function checkTownshipScope(draft: Readonly<Catalogue>, target: Target, township: string): void {
-  const inScope =
-    (target.kind === 'townships' && target.townships.every((t) => t === township)) ||
-    (target.kind === 'screens' && target.screenIds.every((id) => draft.screens.find((s) => s.id === id)?.township === township));
-  if (!inScope) {
-    throw new AppError(403, 'out-of-scope', `超出您的乡镇范围：只能设置${township}的音量 / outside your township: you may set the volume of ${township} only`);
-  }
-}
