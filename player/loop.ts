@@ -21,7 +21,16 @@ export interface LoopEnv {
   onAiring(item: ManifestItem | null, next: ManifestItem | null, segment: PlanSegment | null): void;
   onApplied(manifest: Manifest): void;
   onRecord(record: PlayRecord): void;
+  /** An item went on air: its record so far (same id as the final one), to persist at once. */
+  onStart?(record: PlayRecord): void;
+  /** An item's airing is over (for performance marks and the watchdog). */
+  onEnded?(item: ManifestItem, outcome: Outcome): void;
+  /** An item could not air and was skipped (reported with the next heartbeat). */
+  onError?(item: ManifestItem, message: string): void;
 }
+
+/** What the loop is doing: `waiting` is deliberate (fallback, nothing to air), the others must make progress. */
+export type LoopPhase = 'starting' | 'preparing' | 'airing' | 'waiting' | 'stopped';
 
 export interface LoopOptions {
   /** A slide not ready by then (a huge file on a slow link) is skipped. */
@@ -55,7 +64,10 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
   let onScreen: Slide | null = null;
   let isFallbackOnScreen = false;
   let prepared: { key: string; slide: Slide } | null = null;
-  let current: (Target & { startedAt: Date }) | null = null;
+  let current: (Target & { startedAt: Date; recordId: string; plannedAt: number }) | null = null;
+  /** The previous airing, for the next item's planned start. */
+  let previous: { segmentKey: string; plannedEnd: number } | null = null;
+  let phase: LoopPhase = 'starting';
   let wake: () => void = noop;
   let cut: (() => void) | null = null;
   let boundaryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -128,19 +140,41 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
     if (previous && previous !== slide) previous.dispose();
   }
 
-  function record(target: Target, startedAt: Date, completed: boolean): void {
-    // The clock may be corrected mid-item (a welcome arrives); a record must never end before it starts.
-    const endedAt = new Date(Math.max(now(), startedAt.getTime()));
-    env.onRecord({
-      id: env.newId(),
+  function baseRecord(id: string, target: Target, startedAt: Date, plannedAt: number): PlayRecord {
+    return {
+      id,
       itemId: target.item.id,
       mediaId: target.item.mediaId,
       hash: target.item.hash,
       manifestVersion: target.manifest.version,
       startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      completed,
-    });
+      endedAt: startedAt.toISOString(),
+      completed: false,
+      plannedStartedAt: new Date(plannedAt).toISOString(),
+    };
+  }
+
+  function record(target: Target, startedAt: Date, outcome: Outcome, id = env.newId(), plannedAt = startedAt.getTime()): void {
+    // The clock may be corrected mid-item (a welcome arrives); a record must never end before it starts.
+    const endedAt = new Date(Math.max(now(), startedAt.getTime()));
+    env.onRecord({ ...baseRecord(id, target, startedAt, plannedAt), endedAt: endedAt.toISOString(), completed: outcome === 'completed', outcome });
+  }
+
+  /**
+   * When the timeline meant this item to start: a broadcast's items from its anchor on; the next item of
+   * a loop when the previous one was due to end; a new segment at its start; otherwise now (a fresh start).
+   */
+  function plannedStart(target: Target, attemptedAt: number): number {
+    const segment = target.segment;
+    if (segment.mode === 'once' && segment.anchor !== null) {
+      const items = airable(segment);
+      let offset = 0;
+      for (let i = 0; i < target.index && i < items.length; i++) offset += items[i]!.durationMs;
+      return segment.anchor + offset;
+    }
+    if (previous?.segmentKey === segment.key) return previous.plannedEnd;
+    if (previous && Number.isFinite(segment.start) && segment.start <= attemptedAt) return segment.start;
+    return attemptedAt;
   }
 
   /** True when what airs at `at` is no longer the item on air: another airing, or one without this item. */
@@ -197,6 +231,7 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
 
   /** Shows the built-in slogan and waits for a new manifest, the next boundary or the retry time. */
   async function airFallback(retryMs: number | null): Promise<void> {
+    phase = 'waiting';
     if (!isFallbackOnScreen) {
       const slide = env.fallback();
       await slide.ready.catch(noop);
@@ -224,6 +259,7 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
         const segment = manifest ? planSegmentAt(manifest, now()) : null;
         // A broadcast that finished a moment early: hold its last frame until its segment ends.
         if (segment?.mode === 'once' && airable(segment).length > 0 && untilBoundary() < 10_000) {
+          phase = 'waiting';
           await sleep(untilBoundary());
           continue;
         }
@@ -233,12 +269,16 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       }
       const slide = takePrepared(target);
       const attemptedAt = env.now();
+      const plannedAt = plannedStart(target, attemptedAt.getTime());
+      phase = 'preparing';
       try {
         await waitReady(slide);
       } catch (error) {
         console.warn(`crier: skipping ${target.item.type} ${target.item.id}`, error);
+        env.onError?.(target.item, error instanceof Error ? error.message : String(error));
         slide.dispose();
-        record(target, attemptedAt, false);
+        record(target, attemptedAt, 'failed', env.newId(), plannedAt);
+        previous = { segmentKey: target.segment.key, plannedEnd: plannedAt };
         await afterFailure(target);
         continue;
       }
@@ -252,7 +292,11 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       const cutSignal = new Promise<Outcome>((resolve) => (cut = () => resolve('cut')));
       const outcome: Promise<Outcome> = Promise.race([slide.play(), cutSignal]);
       putOnScreen(slide, false);
-      current = { ...target, startedAt };
+      const recordId = env.newId();
+      current = { ...target, startedAt, recordId, plannedAt };
+      phase = 'airing';
+      previous = { segmentKey: target.segment.key, plannedEnd: Math.min(startedAt.getTime() + target.item.durationMs, target.segment.end) };
+      env.onStart?.(baseRecord(recordId, target, startedAt, plannedAt));
       armBoundary();
       prepareNext();
       env.onAiring(target.item, peek(Math.min(startedAt.getTime() + target.item.durationMs, target.segment.end))?.item ?? null, target.segment);
@@ -261,8 +305,12 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       clearTimeout(boundaryTimer);
       if (isStopped) return;
       current = null;
+      // A cut within the last moment of the item (a broadcast's boundary falling on its end) aired it in full.
       const isNearEnd = now() >= startedAt.getTime() + target.item.durationMs - END_GRACE_MS;
-      record(target, startedAt, result === 'completed' || (result === 'cut' && isNearEnd));
+      const final: Outcome = result === 'cut' && isNearEnd ? 'completed' : result;
+      record(target, startedAt, final, recordId, plannedAt);
+      env.onEnded?.(target.item, final);
+      if (result === 'failed') env.onError?.(target.item, `${target.item.type} failed while airing`);
       // Sound must stop at the boundary (quiet hours, a broadcast cutting in), not when the next slide is ready.
       if (result === 'cut' && target.item.type === 'audio') putOnScreen(blank(), false);
       if (result === 'failed') await afterFailure(target);
@@ -305,31 +353,49 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
       else if (pending && current && planSegmentAt(pending, now()).key !== current.segment.key) cutNow();
       else armBoundary();
     },
-    /**
-     * The clock was corrected (a welcome with the server's time): timers armed on the old clock would
-     * switch at the wrong moment, by as much as the correction (a PC that booted with a wrong date).
-     */
-    clockChanged(): void {
-      if (isStopped) return;
-      if (isFallbackOnScreen || !current) return wake();
-      if (mustCut(now())) return cutNow();
-      armBoundary();
-    },
     /** The page is going away (reload, shutdown): the item on screen is recorded as cut. */
     stop(): void {
       if (isStopped) return;
       isStopped = true;
+      phase = 'stopped';
       clearTimeout(boundaryTimer);
-      if (current) record(current, current.startedAt, false);
+      if (current) record(current, current.startedAt, 'cut', current.recordId, current.plannedAt);
       current = null;
       wake();
       cut?.();
+    },
+    /**
+     * The clock was corrected by deltaMs (a better server-time estimate): boundary timers were armed on
+     * the old time, so they are armed again; if what should air now is another segment, it cuts in at once.
+     */
+    clockChanged(deltaMs = 0): void {
+      if (isStopped) return;
+      // What was stamped with the old clock is moved to the new one: the item on air still ends when
+      // its timer says, so its start (and the record's) is that much later or earlier in server time.
+      if (current) current.startedAt = new Date(current.startedAt.getTime() + deltaMs);
+      if (previous) previous.plannedEnd += deltaMs;
+      if (current && mustCut(now())) cutNow();
+      else armBoundary();
+      // Preload what airs after this item by the corrected clock (a new segment may now come first).
+      if (current) prepareNext();
+      if (isFallbackOnScreen || !current) wake();
+    },
+    get phase(): LoopPhase {
+      return phase;
+    },
+    /** The item on air (for the watchdog's bound). */
+    get currentItem(): ManifestItem | null {
+      return current?.item ?? null;
     },
     get airing(): { itemId: string; mediaId: string; startedAt: string } | null {
       return current ? { itemId: current.item.id, mediaId: current.item.mediaId, startedAt: current.startedAt.toISOString() } : null;
     },
     get appliedVersion(): string | null {
       return applied?.version ?? null;
+    },
+    /** The manifest airing and the one waiting for the next item boundary: what the offline cache must hold. */
+    get manifests(): Manifest[] {
+      return [applied, pending].filter((m): m is Manifest => m !== null);
     },
     /** The manifest most recently received, whether or not it airs yet. */
     get latestVersion(): string | null {

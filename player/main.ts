@@ -15,11 +15,22 @@ import {
   saveToken,
   type PairingState,
 } from './identity.js';
+import { followLayoutOf } from './layout.js';
 import { createLoop } from './loop.js';
+import { createOfflineCache } from './offline.js';
 import { createOverlay, IDENTIFY_MS } from './overlay.js';
 import { createPairingView } from './pairing-view.js';
 import { createPlayQueue, newRecordId } from './play-records.js';
-import { CLOSE_PROTOCOL_VERSION, CLOSE_UNAUTHORISED, PROTOCOL_VERSION, type PlayerMessage, type ServerMessage } from './protocol.js';
+import {
+  CLOSE_PROTOCOL_VERSION,
+  CLOSE_UNAUTHORISED,
+  MAX_ERRORS_PER_HEARTBEAT,
+  PROTOCOL_VERSION,
+  type PlayerError,
+  type PlayerMessage,
+  type ServerMessage,
+} from './protocol.js';
+import { browserRecordStore } from './record-store.js';
 import { audioSlide } from './render-audio.js';
 import { imageSlide } from './render-image.js';
 import { textSlide } from './render-text.js';
@@ -31,6 +42,7 @@ import { nextBroadcast, quietState } from './station-status.js';
 import { createVolumeControl } from './volume.js';
 import { browserStorage } from './storage.js';
 import { FALLBACK_SLOGAN, STRINGS } from './strings.js';
+import { createWatchdog } from './watchdog.js';
 
 export const PLAYER_VERSION = '0.1.0';
 
@@ -40,10 +52,31 @@ const strings = STRINGS[params.get('lang') === 'en' ? 'en' : 'zh'];
 const root = document.documentElement;
 const stage = document.getElementById('stage') ?? document.body.appendChild(Object.assign(document.createElement('div'), { id: 'stage' }));
 root.dataset.mode = mode;
+followLayoutOf(root, stage);
 root.dataset.connection = 'offline';
 
 const storage = browserStorage();
 const clock = createClock(storage);
+
+// What went wrong since the last heartbeat (skipped items, cache failures, a watchdog reload).
+const errors: PlayerError[] = [];
+function report(kind: PlayerError['kind'], message: string, itemId?: string): void {
+  errors.push({ at: clock.now().toISOString(), kind, message: message.slice(0, 500), ...(itemId ? { itemId } : {}) });
+  if (errors.length > MAX_ERRORS_PER_HEARTBEAT) errors.splice(0, errors.length - MAX_ERRORS_PER_HEARTBEAT);
+}
+const WATCHDOG_NOTE_KEY = 'crier.watchdogReload';
+const watchdogNote = storage.getItem(WATCHDOG_NOTE_KEY);
+if (watchdogNote) {
+  report('stall', watchdogNote);
+  storage.removeItem(WATCHDOG_NOTE_KEY);
+}
+const offline = createOfflineCache({ root, onErrors: (messages) => messages.forEach((m) => report('cache', m)) });
+let storageEstimate: { usage: number; quota: number } | null = null;
+const estimateStorage = () =>
+  void navigator.storage
+    ?.estimate()
+    .then((e) => (storageEstimate = { usage: e.usage ?? 0, quota: e.quota ?? 0 }))
+    .catch(() => {});
 let screenId = loadScreenId(storage);
 let token = loadToken(storage, screenId);
 let pairing = loadPairingState(storage);
@@ -128,6 +161,12 @@ const loop = createLoop({
   now: clock.now,
   newId: newRecordId,
   onAiring(item, next, segment) {
+    watchdog.progress();
+    // Performance marks for benchmarks and a technician: the frame an item first shows in.
+    requestAnimationFrame(() => {
+      if (!performance.getEntriesByName('crier:first-frame').length) performance.mark('crier:first-frame');
+      performance.mark('crier:frame', { detail: { itemId: item?.id ?? null, type: item?.type ?? 'fallback' } });
+    });
     airingNow = item;
     airingNext = next;
     airingSource = segment?.sourceKind ?? '';
@@ -153,39 +192,106 @@ const loop = createLoop({
   onApplied(manifest) {
     root.dataset.manifestVersion = manifest.version;
     connection.send({ type: 'manifest-applied', version: manifest.version });
+    offline.sync(loop.manifests);
+  },
+  onStart: (record) => {
+    if (!isRefused) queue.open({ ...record, clockOffsetMs: clock.offsetMs });
   },
   onRecord: (record) => {
-    if (!isRefused) queue.add(record);
+    if (!isRefused) queue.close({ ...record, clockOffsetMs: clock.offsetMs });
   },
+  onEnded(item) {
+    watchdog.progress();
+    performance.mark('crier:ended', { detail: { itemId: item.id, type: item.type } });
+  },
+  onError: (item, message) => report('item-failed', message, item.id),
 });
 
-const queue = createPlayQueue({ storage, send: (records) => !isRefused && connection.send({ type: 'plays', records }) });
+const queue = createPlayQueue({
+  store: browserRecordStore((error) => report('storage', `IndexedDB unavailable, records kept in memory: ${String(error)}`)),
+  legacy: storage,
+  send: (records) => !isRefused && connection.send({ type: 'plays', records }),
+  onStoreError: (error) => report('storage', `play record not persisted: ${String(error)}`),
+});
+// While an item airs its record's end moves forward, so a power cut leaves a record ending near the cut.
+setInterval(() => queue.touch(clock.now()), 5000);
+
+const watchdog = createWatchdog({ now: () => performance.now(), phase: () => loop.phase, currentDurationMs: () => loop.currentItem?.durationMs ?? null });
+// A video that advances is progress; media events do not bubble, but a capturing listener sees them.
+stage.addEventListener('timeupdate', () => watchdog.progress(), true);
+/** Reloads at most this often, so a page that stalls at once after loading does not reload in a tight loop. */
+const WATCHDOG_MIN_RELOAD_GAP_MS = 120_000;
+const WATCHDOG_RELOADED_AT_KEY = 'crier.watchdogReloadedAt';
+setInterval(() => {
+  if (!isLoopStarted) return;
+  const overdue = watchdog.overdueMs();
+  if (overdue <= 0) return;
+  const last = Number(storage.getItem(WATCHDOG_RELOADED_AT_KEY)) || 0;
+  if (Date.now() - last < WATCHDOG_MIN_RELOAD_GAP_MS && Date.now() >= last) return;
+  const message = `no progress while ${loop.phase} (${loop.currentItem?.id ?? 'no item'}), ${Math.round(overdue / 1000)} s overdue: reloaded`;
+  console.warn(`crier: watchdog: ${message}`);
+  try {
+    storage.setItem(WATCHDOG_NOTE_KEY, message);
+    storage.setItem(WATCHDOG_RELOADED_AT_KEY, String(Date.now()));
+  } catch {
+    // Reload anyway.
+  }
+  location.reload();
+}, 5000);
+
+// Round trips for the clock offset: local send times of the hello and of recent heartbeats.
+let helloSentLocal = 0;
+const beatsSent = new Map<string, number>();
+clock.onChange((offsetMs, previous) => {
+  root.dataset.clockOffsetMs = String(offsetMs);
+  if (Math.abs(offsetMs - previous) < 20) return;
+  if (isLoopStarted) loop.clockChanged(offsetMs - previous);
+  volume.start();
+});
 
 const connection = createConnection({
   url: playerSocketUrl(location),
-  hello: (): PlayerMessage => ({
-    type: 'hello',
-    protocol: PROTOCOL_VERSION,
-    ...(screenId ? { screenId } : {}),
-    ...(token ? { token } : {}),
-    playerVersion: PLAYER_VERSION,
-    mode,
-    capabilities: mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio'],
-    screen: {
-      width: Math.max(1, Math.round(innerWidth || screen.width)),
-      height: Math.max(1, Math.round(innerHeight || screen.height)),
-      pixelRatio: Math.min(8, devicePixelRatio || 1),
-    },
-    manifestVersion: loop.appliedVersion,
-  }),
-  heartbeat: (): PlayerMessage => ({
-    type: 'heartbeat',
-    sentAt: clock.now().toISOString(),
-    airing: loop.airing,
-    manifestVersion: loop.appliedVersion,
-    uptimeMs: Math.round(performance.now()),
-    volume: volume.state,
-  }),
+  hello: (): PlayerMessage => {
+    helloSentLocal = clock.localNow();
+    return {
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      ...(screenId ? { screenId } : {}),
+      ...(token ? { token } : {}),
+      playerVersion: PLAYER_VERSION,
+      mode,
+      capabilities: mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio'],
+      screen: {
+        width: Math.max(1, Math.round(innerWidth || screen.width)),
+        height: Math.max(1, Math.round(innerHeight || screen.height)),
+        pixelRatio: Math.min(8, devicePixelRatio || 1),
+      },
+      manifestVersion: loop.appliedVersion,
+    };
+  },
+  heartbeat: (): PlayerMessage => {
+    const sentAt = clock.now().toISOString();
+    beatsSent.set(sentAt, clock.localNow());
+    while (beatsSent.size > 8) beatsSent.delete(beatsSent.keys().next().value!);
+    estimateStorage();
+    const segment = stage.dataset.segment ? { key: stage.dataset.segment, source: stage.dataset.source ?? '' } : null;
+    return {
+      type: 'heartbeat',
+      sentAt,
+      airing: loop.airing,
+      manifestVersion: loop.appliedVersion,
+      uptimeMs: Math.round(performance.now()),
+      playerVersion: PLAYER_VERSION,
+      segment,
+      cache: offline.state,
+      storage: storageEstimate,
+      clockOffsetMs: clock.offsetMs,
+      ...(clock.roundTripMs !== null ? { roundTripMs: Math.round(clock.roundTripMs) } : {}),
+      pendingPlays: queue.size,
+      errors: errors.splice(0),
+      volume: volume.state,
+    };
+  },
   onMessage: handle,
   onOnline(online) {
     if (online !== isOnline) connectionSince = clock.now();
@@ -204,7 +310,7 @@ function handle(message: ServerMessage): void {
   lastSync = clock.now();
   switch (message.type) {
     case 'welcome':
-      clock.sync(message.serverTime);
+      if (helloSentLocal) clock.sample(helloSentLocal, clock.localNow(), message.serverTime);
       lastSync = clock.now();
       // The corrected clock may sit across a boundary: re-arm the loop's and the volume's timers.
       loop.clockChanged();
@@ -227,10 +333,21 @@ function handle(message: ServerMessage): void {
     case 'manifest':
       saveManifest(storage, message.manifest);
       // Not airing (code only, not authorised): nothing is prepared, so no media is even fetched.
-      if (isLoopStarted) loop.setManifest(message.manifest);
       latestManifest = message.manifest;
       volume.setManifest(message.manifest);
+      if (isLoopStarted) {
+        loop.setManifest(message.manifest);
+        offline.sync(loop.manifests);
+      }
       break;
+    case 'heartbeat-ack': {
+      const sent = message.echo ? beatsSent.get(message.echo) : undefined;
+      if (sent !== undefined) {
+        beatsSent.delete(message.echo!);
+        clock.sample(sent, clock.localNow(), message.serverTime);
+      }
+      break;
+    }
     case 'plays-ack':
       queue.ack(message.ids);
       break;
@@ -316,6 +433,8 @@ function refused(): void {
   screenId = undefined;
   token = undefined;
   forgetIdentity(storage);
+  // Records of a revoked screen can no longer be attributed to an authorised one.
+  void queue.forgetAll();
   delete root.dataset.screenId;
   setPairing({ code: null, display: pairing.display, isUnauthorised: true });
 }
@@ -338,8 +457,12 @@ async function runCommand(commandId: string, command: 'reload' | 'identify'): Pr
   location.reload();
 }
 
-// The item on screen when the page goes away is recorded as cut, persisted synchronously.
-addEventListener('pagehide', () => loop.stop());
+// The item on screen when the page goes away is recorded as cut; localStorage takes it synchronously
+// in case IndexedDB cannot finish before the page is gone (a power cut leaves the open record instead).
+addEventListener('pagehide', () => {
+  loop.stop();
+  if (!isRefused) queue.persistUrgently();
+});
 
 renderPairing();
 if (mayAir(pairing)) {
@@ -355,3 +478,4 @@ if (mayAir(pairing)) {
 }
 renderPanel();
 connection.start();
+void offline.register().then(() => offline.sync(loop.manifests));

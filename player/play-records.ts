@@ -1,15 +1,20 @@
-// Play records wait here until the server acknowledges them as durably written. They are
-// persisted on every change so a reload, crash or power cut loses none; ids make resends harmless.
+// Play records wait here until the server acknowledges them as durably written. Each is persisted
+// (RecordStore: IndexedDB in the browser) the moment its item starts, updated while it airs and
+// closed when it ends, so a reload, crash or power cut loses none: a record still open at the next
+// start belongs to an airing the player did not survive, and is closed then as not completed.
+// Ids make resends harmless: the server deduplicates by id, so every record lands exactly once.
 import { MAX_PLAYS_PER_BATCH, PlayRecordSchema, type PlayRecord } from './protocol.js';
-import { readJson, writeJson, type KeyValueStorage } from './storage.js';
+import { LEGACY_PLAYS_KEY, readLegacyRecords, type RecordStore, type StoredRecord } from './record-store.js';
+import { writeJson, type KeyValueStorage } from './storage.js';
 
-export const PENDING_PLAYS_KEY = 'crier.pendingPlays';
+export { LEGACY_PLAYS_KEY as PENDING_PLAYS_KEY } from './record-store.js';
 
 export interface PlayQueueOptions {
-  storage: KeyValueStorage;
+  store: RecordStore;
   /** Hands one batch to the socket; false when there is no open socket (the batch stays queued). */
   send: (records: PlayRecord[]) => boolean;
-  key?: string;
+  /** localStorage of an older player whose queued records move over once. */
+  legacy?: KeyValueStorage;
   /** Records made close together travel in one frame. */
   flushDelayMs?: number;
   /** A sent batch not acknowledged by then is sent again (a lost frame, a server restart). */
@@ -18,27 +23,37 @@ export interface PlayQueueOptions {
   maxInFlight?: number;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
+  /** A store write failed (quota, a broken profile): the record stays in memory and is still sent. */
+  onStoreError?: (error: unknown) => void;
 }
+
+const strip = ({ state: _state, ...record }: StoredRecord): PlayRecord => record;
 
 export function createPlayQueue(options: PlayQueueOptions) {
   const {
-    storage,
+    store,
     send,
-    key = PENDING_PLAYS_KEY,
     flushDelayMs = 1000,
     resendAfterMs = 30_000,
     maxInFlight = 4 * MAX_PLAYS_PER_BATCH,
     now = () => Date.now(),
     setTimer = (fn, ms) => setTimeout(fn, ms),
+    onStoreError = (error) => console.warn('crier: could not persist a play record', error),
   } = options;
+  /** Closed records not yet acknowledged, in the order they were made. */
   const pending = new Map<string, PlayRecord>();
+  /** Records of items on air now. */
+  const open = new Map<string, StoredRecord>();
   /** id → when it was last sent. */
   const inFlight = new Map<string, number>();
+  /** Acknowledged ids, so a late write of an acked record (or a second ack) cannot bring it back. */
+  const acked = new Set<string>();
+  /** Closed records whose store write has not completed yet (what a page going away could lose). */
+  const unsettled = new Map<string, PlayRecord>();
   let isFlushScheduled = false;
+  let isResendArmed = false;
 
-  for (const record of loadRecords(storage, key)) pending.set(record.id, record);
-
-  const persist = () => writeJson(storage, key, [...pending.values()]);
+  const write = (record: StoredRecord, durable: boolean) => store.put(record, durable).catch(onStoreError);
 
   function scheduleFlush(): void {
     if (isFlushScheduled) return;
@@ -70,40 +85,132 @@ export function createPlayQueue(options: PlayQueueOptions) {
       for (const record of batch) inFlight.set(record.id, t);
       sent += batch.length;
     }
+    // Resend what stays unacknowledged (a lost frame): look again when the oldest send times out.
+    if (inFlight.size > 0 && !isResendArmed) {
+      isResendArmed = true;
+      setTimer(() => {
+        isResendArmed = false;
+        if (pending.size > 0) flush();
+      }, resendAfterMs + 1);
+    }
     return sent;
   }
 
-  return {
-    /** Queues a record (an invalid one would make the whole batch bounce forever, so it is refused). */
-    add(record: PlayRecord): boolean {
-      const parsed = PlayRecordSchema.safeParse(record);
-      if (!parsed.success) {
-        console.warn('crier: dropping an invalid play record', parsed.error.issues);
-        return false;
+  /** A closed record: persisted, then due to the server. An invalid one would bounce forever, so it is refused. */
+  function close(record: PlayRecord): boolean {
+    const parsed = PlayRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      console.warn('crier: dropping an invalid play record', parsed.error.issues);
+      return false;
+    }
+    if (pending.has(record.id) || acked.has(record.id)) return false;
+    open.delete(record.id);
+    pending.set(record.id, parsed.data);
+    unsettled.set(record.id, parsed.data);
+    void write({ ...parsed.data, state: 'closed' }, true).finally(() => unsettled.delete(record.id));
+    scheduleFlush();
+    return true;
+  }
+
+  /** What the last run left behind: open records are airings it did not survive; older localStorage records move here. */
+  async function recover(): Promise<number> {
+    let recovered = 0;
+    // Older players' queue, and the last words of a page that went away mid-write: these records are
+    // final, so they win over an open copy of the same id in the store.
+    if (options.legacy) {
+      for (const record of readLegacyRecords(options.legacy)) if (close(record)) recovered++;
+    }
+    const stored = await store.load().catch((error: unknown) => (onStoreError(error), [] as StoredRecord[]));
+    for (const record of stored.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))) {
+      if (pending.has(record.id) || open.has(record.id) || acked.has(record.id)) continue;
+      if (record.state === 'open') {
+        // endedAt is the last moment it was seen airing (the progress tick before the cut).
+        close({ ...strip(record), completed: false, outcome: 'lost' });
+      } else {
+        const parsed = PlayRecordSchema.safeParse(strip(record));
+        if (parsed.success) pending.set(record.id, parsed.data);
+        else void store.remove([record.id]);
       }
-      if (pending.has(record.id)) return false;
-      pending.set(record.id, parsed.data);
-      persist();
-      scheduleFlush();
-      return true;
+      recovered++;
+    }
+    if (options.legacy) {
+      // Their store writes were queued above, before the load: ordered, so the key can go.
+      try {
+        options.legacy.removeItem(LEGACY_PLAYS_KEY);
+      } catch {
+        // A read-only localStorage keeps them; ids make a second migration harmless.
+      }
+    }
+    if (pending.size > 0) scheduleFlush();
+    return recovered;
+  }
+
+  const ready = recover();
+
+  return {
+    /** Resolves once the previous run's records are loaded (and lost airings closed); resolves to how many. */
+    ready,
+    /** An item went on air: persist its record now, so even a power cut leaves a trace of it. */
+    open(record: PlayRecord): void {
+      if (open.has(record.id) || pending.has(record.id)) return;
+      const stored: StoredRecord = { ...record, state: 'open' };
+      open.set(record.id, stored);
+      void write(stored, true);
     },
+    /** Still on air at `at`: moves the open records' end forward (what a power cut would leave). */
+    touch(at: Date): void {
+      for (const record of open.values()) {
+        record.endedAt = new Date(Math.max(at.getTime(), Date.parse(record.startedAt))).toISOString();
+        void write(record, false);
+      }
+    },
+    /** The item is over: the record is final and due to the server. */
+    close,
+    /**
+     * The page is going away (pagehide): IndexedDB writes still in progress may not finish, so the
+     * records they carry are also written synchronously to localStorage, read back on the next start.
+     */
+    persistUrgently(): void {
+      if (!options.legacy || unsettled.size === 0) return;
+      const already = readLegacyRecords(options.legacy);
+      const ids = new Set(already.map((r) => r.id));
+      writeJson(options.legacy, LEGACY_PLAYS_KEY, [...already, ...[...unsettled.values()].filter((r) => !ids.has(r.id))]);
+    },
+    /** A record that never opened (an item that failed before going on air). */
+    add: close,
     flush,
     /** Removes acknowledged records; ids we do not hold (already acked, another tab) are ignored. */
     ack(ids: readonly string[]): number {
-      let removed = 0;
+      const removed: string[] = [];
       for (const id of ids) {
         inFlight.delete(id);
-        if (pending.delete(id)) removed++;
+        if (pending.delete(id)) {
+          removed.push(id);
+          acked.add(id);
+        }
       }
-      if (removed > 0) persist();
+      if (removed.length > 0) void store.remove(removed).catch(onStoreError);
       if (pending.size > inFlight.size) scheduleFlush();
-      return removed;
+      return removed.length;
     },
     /** A new socket: nothing sent on the old one can still be acknowledged, so everything is due again. */
     connectionReset(): void {
       inFlight.clear();
     },
+    /** The screen was revoked: every record it holds, waiting or open, is dropped here and in the store. */
+    async forgetAll(): Promise<void> {
+      const ids = [...pending.keys(), ...open.keys()];
+      for (const id of ids) acked.add(id);
+      pending.clear();
+      open.clear();
+      inFlight.clear();
+      unsettled.clear();
+      await ready;
+      const stored = await store.load().catch(() => [] as StoredRecord[]);
+      await store.remove([...new Set([...ids, ...stored.map((r) => r.id)])]).catch(onStoreError);
+    },
     list: (): PlayRecord[] => [...pending.values()],
+    openRecords: (): PlayRecord[] => [...open.values()].map(strip),
     get size() {
       return pending.size;
     },
@@ -113,18 +220,6 @@ export function createPlayQueue(options: PlayQueueOptions) {
   };
 }
 export type PlayQueue = ReturnType<typeof createPlayQueue>;
-
-function loadRecords(storage: KeyValueStorage, key: string): PlayRecord[] {
-  const stored = readJson(storage, key);
-  if (!Array.isArray(stored)) return [];
-  const records: PlayRecord[] = [];
-  for (const item of stored) {
-    const parsed = PlayRecordSchema.safeParse(item);
-    if (parsed.success) records.push(parsed.data);
-    else console.warn('crier: discarding a corrupt stored play record');
-  }
-  return records;
-}
 
 /** crypto.randomUUID exists only in secure contexts; intranet players load over plain http://10.x. */
 export function newRecordId(): string {

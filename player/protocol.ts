@@ -45,6 +45,13 @@ export const PlayRecordSchema = z
     endedAt: IsoTimeSchema,
     /** False when the item was cut short (new manifest, error, reload). */
     completed: z.boolean(),
+    // Optional since protocol v1.1 (players before it do not send them; the server stores null).
+    /** When the timeline meant the item to start (a broadcast's second, the previous item's planned end). */
+    plannedStartedAt: IsoTimeSchema.optional(),
+    /** How the airing ended; `lost` = the player died mid-item (power cut) and closed it on its next start. */
+    outcome: z.enum(['completed', 'cut', 'failed', 'lost']).optional(),
+    /** The player's correction of its own clock (server − local, ms) when it made the record. */
+    clockOffsetMs: z.number().int().min(-1e11).max(1e11).optional(),
   })
   .refine((r) => Date.parse(r.endedAt) >= Date.parse(r.startedAt), { message: 'endedAt before startedAt', path: ['endedAt'] });
 export type PlayRecord = z.infer<typeof PlayRecordSchema>;
@@ -67,6 +74,23 @@ export const HelloSchema = z.object({
   manifestVersion: z.string().min(1).max(64).nullable(),
 });
 
+/** Media files of the current and next manifest in the player's offline cache (service worker). */
+export const CacheStateSchema = z.object({
+  items: z.number().int().nonnegative(),
+  itemsTotal: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  bytesTotal: z.number().int().nonnegative(),
+});
+
+export const PlayerErrorSchema = z.object({
+  at: IsoTimeSchema,
+  /** item-failed: skipped (decode error, missing file); cache: a download or hash check failed; stall: watchdog. */
+  kind: z.enum(['item-failed', 'cache', 'stall', 'storage', 'other']),
+  itemId: IdSchema.optional(),
+  message: z.string().max(500),
+});
+export const MAX_ERRORS_PER_HEARTBEAT = 20;
+
 /** The volume a player airs at, and why: its schedule (levels, default, none), quiet hours, or a volume command. */
 export const VolumeStateSchema = z.object({
   volume: z.number().int().min(0).max(100),
@@ -82,8 +106,24 @@ export const HeartbeatSchema = z.object({
   airing: AiringSchema.nullable(),
   manifestVersion: z.string().min(1).max(64).nullable(),
   uptimeMs: z.number().int().nonnegative(),
+  // Optional since protocol v1.1: what the console shows of a player's health.
+  playerVersion: z.string().min(1).max(40).optional(),
+  /** Timeline segment on air (its key) and its source kind. */
+  segment: z.object({ key: z.string().max(200), source: z.string().max(40) }).nullable().optional(),
+  cache: CacheStateSchema.nullable().optional(),
+  /** navigator.storage.estimate(): bytes used and the origin's quota. */
+  storage: z.object({ usage: z.number().nonnegative(), quota: z.number().nonnegative() }).nullable().optional(),
+  /** The player's smoothed clock correction (server − local, ms) and the last round trip it was measured over. */
+  clockOffsetMs: z.number().int().optional(),
+  roundTripMs: z.number().int().nonnegative().optional(),
+  /** Play records waiting for the server's acknowledgement. */
+  pendingPlays: z.number().int().nonnegative().optional(),
+  /** What went wrong since the previous heartbeat (at most MAX_ERRORS_PER_HEARTBEAT, the latest). */
+  errors: z.array(PlayerErrorSchema).max(MAX_ERRORS_PER_HEARTBEAT).optional(),
   volume: VolumeStateSchema.optional(),
 });
+export type CacheState = z.infer<typeof CacheStateSchema>;
+export type PlayerError = z.infer<typeof PlayerErrorSchema>;
 
 export const PlaysSchema = z.object({
   type: z.literal('plays'),
@@ -165,6 +205,8 @@ export const PlaysAckSchema = z.object({
 export const HeartbeatAckSchema = z.object({
   type: z.literal('heartbeat-ack'),
   serverTime: IsoTimeSchema,
+  /** The heartbeat's sentAt, echoed so the player pairs the answer with its send time (clock offset). */
+  echo: IsoTimeSchema.optional(),
 });
 
 export const CommandSchema = z.object({

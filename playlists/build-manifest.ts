@@ -64,17 +64,17 @@ function bestStill(renditions: Rendition[], display: Display): Rendition | undef
 }
 
 /** What a player fetches for this item: a rendition made for players, never an original SVG; null if nothing can air. */
-export function playbackFile(media: MediaItem, display: Display = DEFAULT_DISPLAY): { url: string; mime: string; fallbackUrl?: string } | null {
+export function playbackFile(media: MediaItem, display: Display = DEFAULT_DISPLAY): { url: string; mime: string; bytes?: number; fallbackUrl?: string } | null {
   if (media.kind === 'text' || !media.file) return null;
   const renditions = media.renditions ?? [];
   const chosen = media.kind === 'image' ? bestStill(renditions, display) : renditions.find((r) => r.role === 'playback');
   if (chosen) {
     const fallback = renditions.find((r) => r.role === 'fallback' && r.profile === chosen.profile);
-    return { url: `/media/${chosen.fileName}`, mime: chosen.mime, ...(fallback && chosen.profile ? { fallbackUrl: `/media/${fallback.fileName}` } : {}) };
+    return { url: `/media/${chosen.fileName}`, mime: chosen.mime, bytes: chosen.bytes, ...(fallback && chosen.profile ? { fallbackUrl: `/media/${fallback.fileName}` } : {}) };
   }
   // Files from before ingest (the seeded campaign) sit in /media/ as they are, in a player-safe format.
   if (media.file.storedAs || !(media.file.mime in EXTENSION_BY_MIME)) return null;
-  return { url: mediaUrl(media), mime: media.file.mime };
+  return { url: mediaUrl(media), mime: media.file.mime, bytes: media.file.bytes };
 }
 
 /** One playlist entry as a player receives it; null when nothing of it can air on this display. */
@@ -88,6 +88,7 @@ export function manifestItem(entry: Pick<PlaylistItem, 'id' | 'durationMs'>, med
     title: media.title,
     hash: media.hash,
     ...(file ? { url: file.url, mime: file.mime } : {}),
+    ...(file?.bytes ? { bytes: file.bytes } : {}),
     ...(file?.fallbackUrl ? { fallbackUrl: file.fallbackUrl } : {}),
     ...(media.slogan ? { slogan: media.slogan } : {}),
     durationMs: entry.durationMs ?? media.file?.durationMs ?? DEFAULT_STILL_MS,

@@ -15,6 +15,8 @@ export const ManifestItemSchema = z.object({
   /** A JPEG of the same still, for a browser that cannot decode the WebP in `url`. */
   fallbackUrl: z.string().min(1).optional(),
   mime: z.string().optional(),
+  /** Size of the file at `url`, so a player can tell how much of its offline cache is filled. */
+  bytes: z.number().int().nonnegative().optional(),
   slogan: SloganSchema.optional(),
   durationMs: z.number().int().positive(),
 });

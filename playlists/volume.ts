@@ -40,7 +40,10 @@ interface Candidate extends Interval {
 interface Indexed {
   volumeByKey: Map<string, VolumeSchedule[]>;
   quietByKey: Map<string, QuietHours[]>;
+  /** Answers by zone, range and the rules reaching the screen: thousands of screens share a few. */
+  resolved: Map<string, VolumeSegment[]>;
 }
+const MAX_RESOLVED = 2000;
 const indexes = new WeakMap<object, Indexed>();
 
 function byTarget<T extends { target: Target }>(rules: readonly T[]): Map<string, T[]> {
@@ -58,7 +61,7 @@ function byTarget<T extends { target: Target }>(rules: readonly T[]): Map<string
 function indexOf(catalogue: Readonly<Catalogue>): Indexed {
   let found = indexes.get(catalogue);
   if (!found) {
-    found = { volumeByKey: byTarget(catalogue.volumeSchedules ?? []), quietByKey: byTarget(catalogue.quietHours ?? []) };
+    found = { volumeByKey: byTarget(catalogue.volumeSchedules ?? []), quietByKey: byTarget(catalogue.quietHours ?? []), resolved: new Map() };
     indexes.set(catalogue, found);
   }
   return found;
@@ -142,11 +145,15 @@ export function resolveVolume(
   if (!(toMs > fromMs)) return [];
   const timeZone = usableTimeZone(screen.timeZone, options.timeZone);
   const index = indexOf(catalogue);
-  const candidates = reaching(index.volumeByKey, screen).flatMap((rule) => candidatesOf(rule, fromMs, toMs, timeZone));
+  const rules = reaching(index.volumeByKey, screen);
+  const quietRules = reaching(index.quietByKey, screen);
+  const memoKey = `${timeZone}|${fromMs}|${toMs}|${rules.map((r) => r.id).join(',')}|${quietRules.map((r) => r.id).join(',')}`;
+  const memo = index.resolved.get(memoKey);
+  // Callers may change what they get (merging, clipping): each gets its own copy.
+  if (memo) return memo.map((v) => ({ ...v }));
+  const candidates = rules.flatMap((rule) => candidatesOf(rule, fromMs, toMs, timeZone));
   candidates.sort(byRank);
-  const quiet: (Interval & { id: string })[] = reaching(index.quietByKey, screen).flatMap((rule) =>
-    quietIntervals(rule, fromMs, toMs, timeZone).map((i) => ({ ...i, id: rule.id })),
-  );
+  const quiet: (Interval & { id: string })[] = quietRules.flatMap((rule) => quietIntervals(rule, fromMs, toMs, timeZone).map((i) => ({ ...i, id: rule.id })));
 
   const edges = new Set<number>([fromMs, toMs]);
   for (const i of [...candidates, ...quiet]) {
@@ -169,6 +176,8 @@ export function resolveVolume(
     if (last && last.volume === next.volume && last.reason === next.reason) last.end = end;
     else segments.push(next);
   }
+  if (index.resolved.size >= MAX_RESOLVED) index.resolved.clear();
+  index.resolved.set(memoKey, segments.map((v) => ({ ...v })));
   return segments;
 }
 

@@ -1,7 +1,25 @@
 // Response shapes of the HTTP API that are not catalogue records themselves.
 import { z } from 'zod';
 import { IdSchema, IsoTimeSchema, ScreenSchema } from '../playlists/catalogue.schema.js';
-import { VolumeStateSchema } from '../player/protocol.js';
+import { CacheStateSchema, PlayerErrorSchema, VolumeStateSchema } from '../player/protocol.js';
+
+/** What the player's latest heartbeat reported about its health (null fields: an older player). */
+export const PlayerHealthSchema = z.object({
+  reportedAt: IsoTimeSchema,
+  playerVersion: z.string().nullable(),
+  manifestVersion: z.string().nullable(),
+  segment: z.object({ key: z.string(), source: z.string() }).nullable(),
+  uptimeMs: z.number().int().nonnegative(),
+  cache: CacheStateSchema.nullable(),
+  storage: z.object({ usage: z.number(), quota: z.number() }).nullable(),
+  clockOffsetMs: z.number().int().nullable(),
+  roundTripMs: z.number().int().nullable(),
+  pendingPlays: z.number().int().nullable(),
+  /** Reported with the latest heartbeat; `recentErrors` keeps the last 20 over time (since the server started). */
+  errors: z.array(PlayerErrorSchema),
+  recentErrors: z.array(PlayerErrorSchema),
+});
+export type PlayerHealth = z.infer<typeof PlayerHealthSchema>;
 
 export const ScreenStatusSchema = z.object({
   isOnline: z.boolean(),
@@ -17,6 +35,8 @@ export const ScreenStatusSchema = z.object({
     .nullable(),
   sentManifestVersion: z.string().nullable(),
   appliedManifestVersion: z.string().nullable(),
+  /** The latest heartbeat's report: cache, storage, uptime, errors; kept while the screen is offline. */
+  health: PlayerHealthSchema.nullable().optional(),
   /** The volume the player last reported (heartbeat): level, why, and until when. */
   volume: VolumeStateSchema.nullable().optional(),
 });
@@ -36,6 +56,9 @@ export const PlaySchema = z.object({
   completed: z.boolean(),
   receivedAt: IsoTimeSchema,
   isProvisional: z.boolean(),
+  plannedStartedAt: IsoTimeSchema.nullable().optional(),
+  outcome: z.string().nullable().optional(),
+  clockOffsetMs: z.number().int().nullable().optional(),
 });
 
 export const PlayListSchema = z.object({

@@ -23,6 +23,7 @@ import { createPairingService } from './pairing/pairing.service.js';
 import { createTokenStore } from './pairing/token.store.js';
 import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
+import { registerReportRoutes } from './routes/reports.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
 import { registerTimelineRoutes } from './routes/timeline.routes.js';
@@ -36,6 +37,7 @@ import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
+import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
@@ -87,6 +89,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
   const airingLog = createAiringLog(config.dataDir);
+  const airingReports = createAiringReports(config.dataDir);
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
@@ -151,6 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    airingReports.close();
     await airingLog.close();
     tokens.close();
   });
@@ -179,6 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
+  registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
   const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
   return Object.assign(app as FastifyInstance, { crier: services });

@@ -166,9 +166,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           session.airing = message.airing;
           if (message.volume) session.volume = message.volume;
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
-          screens.noteHeartbeat(session.screenId, now);
+          screens.noteHeartbeat(session.screenId, now, message);
           airingLog.recordHeartbeat(session.screenId, message, now);
-          send({ type: 'heartbeat-ack', serverTime: now.toISOString() });
+          send({ type: 'heartbeat-ack', serverTime: now.toISOString(), echo: message.sentAt });
           return;
         }
         case 'plays': {

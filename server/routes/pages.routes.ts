@@ -22,5 +22,14 @@ export async function registerPages(app: FastifyInstance, opts: { mediaDir: stri
   const page = (dir: string) => (_req: unknown, reply: import('fastify').FastifyReply) =>
     reply.header('cache-control', 'no-cache').sendFile('index.html', path.join(root, dir), { cacheControl: false });
   app.get('/player', hide, page('player'));
+  // The player's service worker: always revalidated (a new one must reach screens on their next
+  // check), controlling /player pages only, though it answers their /media, /assets and /fonts requests.
+  app.get('/player-sw.js', hide, (_req, reply) =>
+    reply
+      .header('cache-control', 'no-cache')
+      .header('service-worker-allowed', '/player')
+      .type('text/javascript; charset=utf-8')
+      .sendFile('player-sw.js', webDistDir, { cacheControl: false }),
+  );
   app.get('/console', hide, page('server/console'));
 }

@@ -1,4 +1,6 @@
-// Volume schedules over HTTP, in the same CRUD shape as the other scheduling rules.
+// Volume schedules over HTTP, in the same CRUD shape as the other scheduling rules. Changes need
+// `schedules:write` (server/auth/permissions.ts); township-scoped staff stay within their township
+// (server/auth/township-scope.ts, as for every rule).
 import type { FastifyInstance } from 'fastify';
 import { VolumeScheduleSchema } from '../../playlists/volume.schema.js';
 import { VolumeScheduleInputSchema, type VolumeSchedulesService } from '../services/volume.service.js';

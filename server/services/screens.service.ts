@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ScreenSchema, type Screen } from '../../playlists/catalogue.schema.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
-import type { CommandRequest } from '../../player/protocol.js';
-import type { ScreenWithStatus } from '../api.schema.js';
+import type { CommandRequest, Heartbeat, PlayerError } from '../../player/protocol.js';
+import type { PlayerHealth, ScreenWithStatus } from '../api.schema.js';
 import type { Clock } from '../clock.js';
 import { AppError, notFound } from '../errors.js';
 import type { Presence } from '../gateway/presence.js';
@@ -29,6 +29,9 @@ export function createScreensService(deps: {
   const { catalogue, presence, airingLog, clock, offlineAfterMs } = deps;
   // Heartbeat times survive a restart through the airing log; after that, memory is enough.
   const lastHeartbeatAt = airingLog.lastHeartbeats();
+  // The latest health report per screen (live status), seeded from the airing log after a restart.
+  const health = new Map<string, PlayerHealth>();
+  for (const [screenId, stored] of airingLog.latestHeartbeats()) health.set(screenId, healthOf(stored.heartbeat, stored.receivedAt, []));
 
   const find = (id: string) => catalogue.read().screens.find((s) => s.id === id);
 
@@ -49,6 +52,7 @@ export function createScreensService(deps: {
       volume: session?.volume ?? null,
       sentManifestVersion: session?.sentManifestVersion ?? null,
       appliedManifestVersion: session?.appliedManifestVersion ?? null,
+      health: health.get(screen.id) ?? null,
     };
   }
 
@@ -66,8 +70,9 @@ export function createScreensService(deps: {
       deps.onChange?.();
       return this.get(id);
     },
-    noteHeartbeat(screenId: string, at: Date): void {
+    noteHeartbeat(screenId: string, at: Date, heartbeat?: Heartbeat): void {
       lastHeartbeatAt.set(screenId, at.toISOString());
+      if (heartbeat) health.set(screenId, healthOf(heartbeat, at.toISOString(), health.get(screenId)?.recentErrors ?? []));
     },
     list(): ScreenWithStatus[] {
       return catalogue.read().screens.map((s) => ({ ...s, status: statusOf(s) }));
@@ -83,5 +88,26 @@ export function createScreensService(deps: {
       const commandId = randomUUID();
       return { commandId, delivered: presence.sendToScreen(id, { type: 'command', id: commandId, ...request }) };
     },
+  };
+}
+
+/** Keeps the last 20 errors across heartbeats, so a console opened later still sees what went wrong. */
+const RECENT_ERRORS = 20;
+
+function healthOf(h: Heartbeat, reportedAt: string, recent: PlayerError[]): PlayerHealth {
+  const errors = h.errors ?? [];
+  return {
+    reportedAt,
+    playerVersion: h.playerVersion ?? null,
+    manifestVersion: h.manifestVersion,
+    segment: h.segment ?? null,
+    uptimeMs: h.uptimeMs,
+    cache: h.cache ?? null,
+    storage: h.storage ?? null,
+    clockOffsetMs: h.clockOffsetMs ?? null,
+    roundTripMs: h.roundTripMs ?? null,
+    pendingPlays: h.pendingPlays ?? null,
+    errors,
+    recentErrors: [...recent, ...errors].slice(-RECENT_ERRORS),
   };
 }

@@ -43,3 +43,4 @@ export function createVolumeSchedulesService(deps: { catalogue: CatalogueStore; 
     },
   });
 }
+

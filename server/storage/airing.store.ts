@@ -19,6 +19,16 @@ export interface StoredPlay {
   receivedAt: string;
   /** Plays of unclaimed screens are kept apart from claimed ones in every count. */
   isProvisional: boolean;
+  /** From players ≥ 0.2 (null for older ones): when the timeline meant it to start, how it ended, the player's clock correction. */
+  plannedStartedAt: string | null;
+  outcome: string | null;
+  clockOffsetMs: number | null;
+}
+
+/** The last heartbeat of a screen as the console shows it (live status). */
+export interface StoredHeartbeat {
+  receivedAt: string;
+  heartbeat: Heartbeat;
 }
 
 export interface PlayQuery {
@@ -42,6 +52,8 @@ export interface AiringLog {
   countHeartbeats(screenId?: string): number;
   /** Latest heartbeat time per screen (ISO), for screens that are offline now. */
   lastHeartbeats(): Map<string, string>;
+  /** Latest heartbeat per screen with what it reported (cache, storage, errors …), to show after a restart. */
+  latestHeartbeats(): Map<string, StoredHeartbeat>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,6 +70,9 @@ interface PlayRow {
   completed: number;
   received_at: number;
   is_provisional: number;
+  planned_started_at: number | null;
+  outcome: string | null;
+  clock_offset_ms: number | null;
 }
 
 const SCHEMA = `
@@ -88,6 +103,24 @@ CREATE TABLE IF NOT EXISTS heartbeats (
 CREATE INDEX IF NOT EXISTS heartbeats_by_screen_time ON heartbeats (screen_id, received_at);
 `;
 
+/** Columns added after the first release: added to an existing database on open (SQLite's ADD COLUMN is instant). */
+const ADDED_COLUMNS: Record<string, [name: string, type: string][]> = {
+  plays: [
+    ['planned_started_at', 'INTEGER'],
+    ['outcome', 'TEXT'],
+    ['clock_offset_ms', 'INTEGER'],
+  ],
+  // The heartbeat's health report (cache, storage, errors …) as JSON; null for older players.
+  heartbeats: [['details', 'TEXT']],
+};
+
+function migrate(db: Database.Database): void {
+  for (const [table, columns] of Object.entries(ADDED_COLUMNS)) {
+    const existing = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of columns) if (!existing.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }
+}
+
 const toStoredPlay = (r: PlayRow): StoredPlay => ({
   id: r.id,
   screenId: r.screen_id,
@@ -100,6 +133,9 @@ const toStoredPlay = (r: PlayRow): StoredPlay => ({
   completed: r.completed === 1,
   receivedAt: new Date(r.received_at).toISOString(),
   isProvisional: r.is_provisional === 1,
+  plannedStartedAt: r.planned_started_at === null ? null : new Date(r.planned_started_at).toISOString(),
+  outcome: r.outcome,
+  clockOffsetMs: r.clock_offset_ms,
 });
 
 function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record<string, unknown> } {
@@ -120,13 +156,16 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  migrate(db);
 
   const insertPlay = db.prepare(`INSERT OR IGNORE INTO plays
-    (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional)
-    VALUES (@id, @screen_id, @item_id, @media_id, @hash, @manifest_version, @started_at, @ended_at, @completed, @received_at, @is_provisional)`);
+    (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional,
+     planned_started_at, outcome, clock_offset_ms)
+    VALUES (@id, @screen_id, @item_id, @media_id, @hash, @manifest_version, @started_at, @ended_at, @completed, @received_at, @is_provisional,
+     @planned_started_at, @outcome, @clock_offset_ms)`);
   const insertHeartbeat = db.prepare(`INSERT INTO heartbeats
-    (screen_id, received_at, sent_at, manifest_version, item_id, media_id, uptime_ms)
-    VALUES (@screen_id, @received_at, @sent_at, @manifest_version, @item_id, @media_id, @uptime_ms)`);
+    (screen_id, received_at, sent_at, manifest_version, item_id, media_id, uptime_ms, details)
+    VALUES (@screen_id, @received_at, @sent_at, @manifest_version, @item_id, @media_id, @uptime_ms, @details)`);
 
   // Group commit: play batches arriving in the same tick share one transaction and one fsync.
   type PendingBatch = { rows: PlayRow[]; resolve: (n: { inserted: number }) => void; reject: (e: unknown) => void };
@@ -149,6 +188,17 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
   };
 
   let pendingHeartbeats: Record<string, unknown>[] = [];
+  // Millions of heartbeats a day: the health report is stored only when it says something new
+  // (ignoring what drifts every beat: clock offset, round trip, a record or two in flight).
+  const lastHealthKey = new Map<string, string>();
+  const healthDetails = (screenId: string, h: Heartbeat): string | null => {
+    if (h.playerVersion === undefined) return null;
+    const { type: _t, sentAt: _s, uptimeMs: _u, airing: _a, ...health } = h;
+    const key = JSON.stringify({ ...health, clockOffsetMs: undefined, roundTripMs: undefined, pendingPlays: undefined, storage: health.storage && Math.round(health.storage.usage / 2 ** 20) });
+    if (lastHealthKey.get(screenId) === key) return null;
+    lastHealthKey.set(screenId, key);
+    return JSON.stringify(health);
+  };
   const writeHeartbeats = db.transaction((rows: Record<string, unknown>[]) => {
     for (const row of rows) insertHeartbeat.run(row);
   });
@@ -175,6 +225,9 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
         completed: r.completed ? 1 : 0,
         received_at: receivedAt,
         is_provisional: isProvisional ? 1 : 0,
+        planned_started_at: r.plannedStartedAt ? Date.parse(r.plannedStartedAt) : null,
+        outcome: r.outcome ?? null,
+        clock_offset_ms: r.clockOffsetMs ?? null,
       }));
       return new Promise((resolve, reject) => {
         pendingPlays.push({ rows, resolve, reject });
@@ -193,6 +246,7 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
         item_id: heartbeat.airing?.itemId ?? null,
         media_id: heartbeat.airing?.mediaId ?? null,
         uptime_ms: heartbeat.uptimeMs,
+        details: healthDetails(screenId, heartbeat),
       });
     },
     listPlays(query) {
@@ -219,6 +273,27 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
         .prepare('SELECT screen_id, max(received_at) AS at FROM heartbeats GROUP BY screen_id')
         .all() as { screen_id: string; at: number }[];
       return new Map(rows.map((r) => [r.screen_id, new Date(r.at).toISOString()]));
+    },
+    latestHeartbeats() {
+      flushHeartbeats();
+      // One row per screen: its latest report (SQLite returns the bare columns of the max() row).
+      const rows = db
+        .prepare(
+          `SELECT screen_id, max(received_at) AS at, sent_at, manifest_version, uptime_ms, details FROM heartbeats
+           WHERE details IS NOT NULL GROUP BY screen_id`,
+        )
+        .all() as { screen_id: string; at: number; sent_at: number; manifest_version: string | null; uptime_ms: number; details: string }[];
+      const latest = new Map<string, StoredHeartbeat>();
+      for (const r of rows) {
+        try {
+          const health = JSON.parse(r.details) as Omit<Heartbeat, 'type' | 'sentAt' | 'uptimeMs' | 'airing'>;
+          const heartbeat: Heartbeat = { ...health, type: 'heartbeat', sentAt: new Date(r.sent_at).toISOString(), airing: null, manifestVersion: r.manifest_version, uptimeMs: r.uptime_ms };
+          latest.set(r.screen_id, { receivedAt: new Date(r.at).toISOString(), heartbeat });
+        } catch {
+          // A damaged row only costs the console one screen's last report.
+        }
+      }
+      return latest;
     },
     async flush() {
       flushPlays();

@@ -6,6 +6,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export const webDistDir = `${root}dist/web`;
 
 export async function bundleWebApps(): Promise<void> {
+  await Promise.all([bundleApps(), bundleServiceWorker()]);
+}
+
+async function bundleApps(): Promise<void> {
   await build({
     absWorkingDir: root,
     entryPoints: { player: 'player/main.ts', console: 'server/console/main.tsx' },
@@ -17,6 +21,22 @@ export async function bundleWebApps(): Promise<void> {
     sourcemap: true,
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+/** The player's service worker: a classic script (widest support), served from /player-sw.js. */
+async function bundleServiceWorker(): Promise<void> {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'player-sw': 'player/sw.ts' },
+    outdir: webDistDir,
+    bundle: true,
+    format: 'iife',
+    target: ['chrome90', 'edge90'],
+    minify: true,
+    sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',
   });

@@ -12,6 +12,7 @@ import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
 import { benchMedia } from './media.bench.js';
+import { benchPlayer } from './player.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
 
 const quantile = (xs: number[], q: number) => {
@@ -118,3 +119,4 @@ benchScheduling();
 await benchPlayIngest();
 await benchPush(1000);
 await benchMedia();
+await benchPlayer();

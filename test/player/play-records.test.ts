@@ -1,8 +1,11 @@
-// The play-record queue: nothing is lost across reloads, batches respect the protocol limit, and only
-// what the server acknowledged is ever removed.
+// The play-record queue: nothing is lost across reloads and power cuts, batches respect the protocol
+// limit, and only what the server acknowledged is ever removed. The store is the memory double of the
+// IndexedDB store (same interface); the real one runs in Chromium (test/e2e/offline.browser.test.ts).
+import fc from 'fast-check';
 import t from 'tap';
 import { createPlayQueue, newRecordId, PENDING_PLAYS_KEY } from '../../player/play-records.js';
 import { MAX_PLAYS_PER_BATCH, PlayRecordSchema, type PlayRecord } from '../../player/protocol.js';
+import { createMemoryRecordStore, type RecordStore } from '../../player/record-store.js';
 import { createMemoryStorage, type KeyValueStorage } from '../../player/storage.js';
 
 const HASH = 'a'.repeat(64);
@@ -21,13 +24,13 @@ function makeRecord(n: number): PlayRecord {
 }
 
 /** A queue with a manual clock and timers, and a socket that records what was sent. */
-function harness(storage: KeyValueStorage = createMemoryStorage(), options: { isOpen?: boolean; maxInFlight?: number } = {}) {
+function harness(store: RecordStore & { records: Map<string, unknown> } = createMemoryRecordStore(), options: { isOpen?: boolean; maxInFlight?: number; legacy?: KeyValueStorage } = {}) {
   const sent: PlayRecord[][] = [];
   const timers: (() => void)[] = [];
   let clock = 0;
   let isOpen = options.isOpen ?? true;
   const queue = createPlayQueue({
-    storage,
+    store,
     send: (batch) => {
       if (!isOpen) return false;
       sent.push(batch);
@@ -36,16 +39,19 @@ function harness(storage: KeyValueStorage = createMemoryStorage(), options: { is
     now: () => clock,
     setTimer: (fn) => void timers.push(fn),
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.legacy ? { legacy: options.legacy } : {}),
   });
   return {
     queue,
     sent,
-    storage,
+    store,
     runTimers: () => timers.splice(0).forEach((fn) => fn()),
     advance: (ms: number) => void (clock += ms),
     setOpen: (open: boolean) => void (isOpen = open),
   };
 }
+/** Lets the store's promises settle (writes are asynchronous, like IndexedDB). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 t.test('record ids are UUIDs the protocol accepts, also without crypto.randomUUID', async (t) => {
   t.ok(PlayRecordSchema.safeParse(makeRecord(1)).success);
@@ -60,15 +66,17 @@ t.test('record ids are UUIDs the protocol accepts, also without crypto.randomUUI
 });
 
 t.test('records persist at once and survive a reload', async (t) => {
-  const h = harness(createMemoryStorage(), { isOpen: false });
+  const h = harness(createMemoryRecordStore(), { isOpen: false });
   const records = [makeRecord(1), makeRecord(2), makeRecord(3)];
   for (const r of records) t.ok(h.queue.add(r));
-  t.equal(JSON.parse(h.storage.getItem(PENDING_PLAYS_KEY)!).length, 3, 'written before any flush');
+  await settle();
+  t.equal(h.store.records.size, 3, 'written before any flush');
   h.runTimers();
   t.equal(h.sent.length, 0, 'a closed socket sends nothing');
 
-  // A "reload": a new queue over the same storage.
-  const after = harness(h.storage);
+  // A "reload": a new queue over the same store.
+  const after = harness(h.store);
+  t.equal(await after.queue.ready, 3);
   t.same(after.queue.list(), records, 'same records, same order');
   t.equal(after.queue.flush(), 3);
   t.same(after.sent[0]!.map((r) => r.id), records.map((r) => r.id));
@@ -85,7 +93,7 @@ t.test('a record is flushed shortly after it is added, in one batch with its nei
 });
 
 t.test('batches never exceed MAX_PLAYS_PER_BATCH', async (t) => {
-  const h = harness(createMemoryStorage(), { isOpen: false });
+  const h = harness(createMemoryRecordStore(), { isOpen: false });
   for (let i = 0; i < 1234; i++) h.queue.add(makeRecord(i));
   h.setOpen(true);
   t.equal(h.queue.flush(), 1234);
@@ -102,7 +110,9 @@ t.test('only acknowledged ids are removed; unknown ids are ignored', async (t) =
   t.same(h.queue.list().map((r) => r.id), [records[0]!.id, records[2]!.id]);
   t.equal(h.queue.ack([newRecordId(), records[1]!.id]), 0, 'unknown and repeated acks change nothing');
   t.equal(h.queue.size, 2);
-  const reloaded = harness(h.storage);
+  await settle();
+  const reloaded = harness(h.store);
+  await reloaded.queue.ready;
   t.same(reloaded.queue.list().map((r) => r.id), [records[0]!.id, records[2]!.id], 'the removal was persisted');
 });
 
@@ -120,7 +130,7 @@ t.test('in-flight records are not resent until the resend time or a new connecti
 });
 
 t.test('a closed socket leaves records due, not in flight', async (t) => {
-  const h = harness(createMemoryStorage(), { isOpen: false });
+  const h = harness(createMemoryRecordStore(), { isOpen: false });
   h.queue.add(makeRecord(1));
   t.equal(h.queue.flush(), 0);
   t.equal(h.queue.inFlightCount, 0);
@@ -129,7 +139,7 @@ t.test('a closed socket leaves records due, not in flight', async (t) => {
 });
 
 t.test('a large backlog drains in windows as acks return', async (t) => {
-  const h = harness(createMemoryStorage(), { isOpen: false, maxInFlight: 1000 });
+  const h = harness(createMemoryRecordStore(), { isOpen: false, maxInFlight: 1000 });
   for (let i = 0; i < 2500; i++) h.queue.add(makeRecord(i));
   h.setOpen(true);
   t.equal(h.queue.flush(), 1000, 'one window');
@@ -149,19 +159,175 @@ t.test('invalid and duplicate records are refused; corrupt storage is survived',
   t.notOk(h.queue.add(good), 'same id twice');
   t.equal(h.queue.size, 1);
 
-  const storage = createMemoryStorage();
-  storage.setItem(PENDING_PLAYS_KEY, JSON.stringify([good, { nonsense: true }]));
-  t.same(harness(storage).queue.list(), [good], 'the valid record is kept');
-  storage.setItem(PENDING_PLAYS_KEY, '{not json');
-  t.equal(harness(storage).queue.size, 0);
+  const legacy = createMemoryStorage();
+  legacy.setItem(PENDING_PLAYS_KEY, JSON.stringify([good, { nonsense: true }]));
+  const migrated = harness(createMemoryRecordStore(), { legacy });
+  await migrated.queue.ready;
+  t.same(migrated.queue.list(), [good], 'the valid record is kept');
+  legacy.setItem(PENDING_PLAYS_KEY, '{not json');
+  const corrupt = harness(createMemoryRecordStore(), { legacy });
+  await corrupt.queue.ready;
+  t.equal(corrupt.queue.size, 0);
   t.ok(warnings().length >= 3, 'each refusal is logged');
 });
 
-t.test('a full storage keeps records in memory', async (t) => {
-  t.capture(console, 'warn');
-  const storage = createMemoryStorage();
-  const full: KeyValueStorage = { ...storage, setItem: () => { throw new Error('QuotaExceededError'); } };
-  const h = harness(full);
-  t.ok(h.queue.add(makeRecord(1)));
-  t.equal(h.queue.flush(), 1);
+t.test('a store that fails keeps records in memory, and they are still sent', async (t) => {
+  const failures: unknown[] = [];
+  const broken: RecordStore = {
+    load: () => Promise.reject(new Error('no IndexedDB')),
+    put: () => Promise.reject(new Error('QuotaExceededError')),
+    remove: () => Promise.reject(new Error('QuotaExceededError')),
+  };
+  const queue = createPlayQueue({ store: broken, send: () => true, setTimer: () => {}, onStoreError: (e) => failures.push(e) });
+  t.equal(await queue.ready, 0);
+  t.ok(queue.add(makeRecord(1)));
+  t.equal(queue.flush(), 1);
+  await settle();
+  t.ok(failures.length >= 2, 'each failure is reported (the heartbeat carries it)');
+});
+
+t.test('localStorage records of an older player move to the store once', async (t) => {
+  const legacy = createMemoryStorage();
+  const old = [makeRecord(1), makeRecord(2)];
+  legacy.setItem(PENDING_PLAYS_KEY, JSON.stringify(old));
+  const h = harness(createMemoryRecordStore(), { legacy, isOpen: false });
+  t.equal(await h.queue.ready, 2);
+  await settle();
+  t.equal(legacy.getItem(PENDING_PLAYS_KEY), null, 'the old key is cleared');
+  t.same([...h.store.records.keys()].sort(), old.map((r) => r.id).sort(), 'both are in the store');
+  const again = harness(h.store, { legacy });
+  t.equal(await again.queue.ready, 2, 'a reload finds them in the store, not twice');
+  t.same(again.queue.list().map((r) => r.id).sort(), old.map((r) => r.id).sort());
+});
+
+t.test('an item on air is persisted at its start; a power cut leaves it to be closed as lost on the next start', async (t) => {
+  const h = harness(createMemoryRecordStore(), { isOpen: false });
+  const record = { ...makeRecord(1), completed: false, endedAt: makeRecord(1).startedAt };
+  h.queue.open(record);
+  await settle();
+  t.match(h.store.records.get(record.id), { state: 'open' }, 'stored the moment it went on air');
+  t.equal(h.queue.size, 0, 'not due to the server while it airs');
+  h.queue.touch(new Date(Date.parse(record.startedAt) + 6000));
+  await settle();
+  t.equal((h.store.records.get(record.id) as PlayRecord).endedAt, new Date(Date.parse(record.startedAt) + 6000).toISOString(), 'its end follows the airing');
+
+  // Power cut: the page dies without closing it. The next start finds it open.
+  const next = harness(h.store);
+  t.equal(await next.queue.ready, 1);
+  t.match(next.queue.list(), [{ id: record.id, completed: false, outcome: 'lost', endedAt: new Date(Date.parse(record.startedAt) + 6000).toISOString() }]);
+  next.runTimers();
+  t.same(next.sent.flat().map((r) => r.id), [record.id], 'sent once');
+  next.queue.ack([record.id]);
+  await settle();
+  t.equal(next.store.records.size, 0, 'acknowledged: gone from the store');
+  const third = harness(next.store);
+  t.equal(await third.queue.ready, 0, 'and it does not come back');
+});
+
+t.test('an item that ends normally is closed under the same id', async (t) => {
+  const h = harness();
+  const record = makeRecord(1);
+  h.queue.open({ ...record, completed: false, endedAt: record.startedAt });
+  t.ok(h.queue.close({ ...record, outcome: 'completed' }));
+  t.notOk(h.queue.close({ ...record, outcome: 'completed' }), 'closing twice changes nothing');
+  await settle();
+  t.match(h.store.records.get(record.id), { state: 'closed', completed: true });
+  t.same(h.queue.openRecords(), []);
+  h.runTimers();
+  t.same(h.sent.flat().map((r) => r.id), [record.id]);
+});
+
+t.test('property: any mix of airings, reloads, power cuts, outages and acks delivers every record exactly once', async (t) => {
+  const Step = fc.oneof(
+    fc.constant('start' as const),
+    fc.constant('end' as const),
+    fc.constant('reload' as const),
+    fc.constant('cut' as const),
+    fc.constant('toggle' as const),
+    fc.constant('ack' as const),
+    fc.constant('lose-acks' as const),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(Step, { maxLength: 60 }), async (steps) => {
+      const store = createMemoryRecordStore();
+      const server = new Map<string, number>();
+      const made = new Set<string>();
+      let online = true;
+      let inbox: PlayRecord[] = [];
+      const boot = async () => {
+        const q = createPlayQueue({ store, send: (b) => (online ? (inbox.push(...b), true) : false), setTimer: () => {}, now: () => 0 });
+        await q.ready;
+        return q;
+      };
+      let queue = await boot();
+      let airing: PlayRecord | null = null;
+      let n = 0;
+      for (const step of steps) {
+        if (step === 'start' && !airing) {
+          airing = { ...makeRecord(n++), completed: false };
+          airing.endedAt = airing.startedAt;
+          made.add(airing.id);
+          queue.open(airing);
+        } else if (step === 'end' && airing) {
+          queue.close({ ...airing, completed: true, endedAt: new Date(Date.parse(airing.startedAt) + 1000).toISOString() });
+          airing = null;
+        } else if (step === 'reload' || step === 'cut') {
+          // A reload closes the item on air (pagehide); a power cut does not.
+          if (step === 'reload' && airing) queue.close({ ...airing, completed: false, outcome: 'cut' });
+          airing = null;
+          await settle();
+          queue = await boot();
+          inbox = [];
+        } else if (step === 'toggle') {
+          online = !online;
+          queue.connectionReset();
+          inbox = [];
+        } else if (step === 'ack') {
+          // The server stores (deduplicating by id), then acknowledges.
+          for (const r of inbox) server.set(r.id, (server.get(r.id) ?? 0) + (server.has(r.id) ? 0 : 1));
+          queue.ack(inbox.map((r) => r.id));
+          inbox = [];
+        } else if (step === 'lose-acks') {
+          for (const r of inbox) server.set(r.id, 1);
+          inbox = [];
+        }
+        queue.flush();
+        await settle();
+      }
+      // Everything comes back: end the item, reconnect, drain.
+      if (airing) queue.close({ ...airing, completed: true });
+      online = true;
+      for (let i = 0; i < 5; i++) {
+        queue.connectionReset();
+        queue.flush();
+        for (const r of inbox) server.set(r.id, 1);
+        queue.ack(inbox.map((r) => r.id));
+        inbox = [];
+        await settle();
+      }
+      const rebooted = await boot();
+      return [...made].every((id) => server.get(id) === 1) && server.size === made.size && queue.size === 0 && rebooted.size === 0;
+    }),
+    { numRuns: 150 },
+  );
+  t.pass('delivered exactly once');
+});
+
+t.test('a page going away mid-write leaves its final record in localStorage; it wins over the open copy', async (t) => {
+  const legacy = createMemoryStorage();
+  const store = createMemoryRecordStore();
+  const record = makeRecord(1);
+  const first = harness(store, { legacy, isOpen: false });
+  await first.queue.ready;
+  first.queue.open({ ...record, completed: false, endedAt: record.startedAt });
+  await settle();
+  // From here the store hangs, as IndexedDB does while the page unloads.
+  store.put = () => new Promise(() => {});
+  first.queue.close({ ...record, completed: false, outcome: 'cut' });
+  first.queue.persistUrgently();
+  t.equal(JSON.parse(legacy.getItem(PENDING_PLAYS_KEY)!).length, 1, 'written synchronously');
+
+  const next = harness(createMemoryRecordStore([...store.records.values()] as never), { legacy });
+  t.equal(await next.queue.ready, 1, 'one record, not two');
+  t.match(next.queue.list(), [{ id: record.id, outcome: 'cut' }], 'the final record, not a lost one');
 });

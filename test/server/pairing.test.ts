@@ -94,6 +94,10 @@ t.test('claim → paired → reconnect with the token → claimed welcome', asyn
   const tokenBytes = Buffer.concat(await Promise.all(tokenFiles.map((f) => readFile(path.join(dataDir, f)))));
   t.notOk(tokenBytes.includes(paired.token), 'nor, once delivered, the plain token in the token store');
   t.ok(tokenBytes.includes(sha256(paired.token)) || tokenFiles.length > 1, 'only its hash');
+  const audit = await app.inject('/api/v1/audit?entity=screen');
+  t.equal(audit.statusCode, 200);
+  t.match(audit.body, welcome.screenId, 'the claim is in the audit trail');
+  t.notOk(audit.body.includes(paired.token) || audit.body.includes(sha256(paired.token)), 'without token material');
 
   player.socket.close();
   await player.closed;

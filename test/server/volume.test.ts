@@ -145,3 +145,26 @@ t.test('who may: an editor writes volume schedules and sends the volume command;
   t.equal((await injectRaw(app)({ method: 'POST', url: '/api/v1/volume-schedules', payload: night })).statusCode, 401, 'no session');
   t.equal(JSON.stringify(app.crier.catalogue.read()), before, 'refusals changed nothing');
 });
+
+t.test('township-scoped staff set the volume of their own township only (403 out-of-scope otherwise, nothing changes)', async (t) => {
+  const app = await buildTestApp(t);
+  await withScreens(app);
+  const countyWide = json(await app.inject({ method: 'POST', url: '/api/v1/volume-schedules', payload: { ...night, target: { kind: 'all' } } }));
+  const hekou = (await signInAs(app, 'editor', '河口乡')).headers;
+  const as = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => injectRaw(app)({ method, url, headers: hekou, ...(payload ? { payload } : {}) });
+  const own = await as('POST', '/api/v1/volume-schedules', { ...night, target: { kind: 'townships', townships: ['河口乡'] } });
+  t.equal(own.statusCode, 201, 'their township');
+  t.equal((await as('POST', '/api/v1/volume-schedules', { ...night, target: { kind: 'screens', screenIds: ['scr-village'] } })).statusCode, 201, 'a screen of their township');
+  const before = JSON.stringify(app.crier.catalogue.read());
+  for (const target of [{ kind: 'all' }, { kind: 'townships', townships: ['城关镇'] }, { kind: 'townships', townships: ['河口乡', '城关镇'] }, { kind: 'screens', screenIds: ['scr-village', 'scr-mall'] }, { kind: 'groups', groups: ['村广播'] }]) {
+    const res = await as('POST', '/api/v1/volume-schedules', { ...night, target });
+    t.equal(res.statusCode, 403, JSON.stringify(target));
+    t.equal(json(res).reason, 'out-of-scope');
+    t.match(json(res).message, /[\u4e00-\u9fff].* \/ [A-Za-z]/);
+  }
+  t.equal((await as('PUT', `/api/v1/volume-schedules/${json(own).id}`, { ...night, target: { kind: 'all' } })).statusCode, 403, 'may not widen their own');
+  t.equal((await as('PUT', `/api/v1/volume-schedules/${countyWide.id}`, { ...night, target: { kind: 'townships', townships: ['河口乡'] } })).statusCode, 403, 'may not take over a county-wide one');
+  t.equal((await as('DELETE', `/api/v1/volume-schedules/${countyWide.id}`)).statusCode, 403, 'may not delete a county-wide one');
+  t.equal(JSON.stringify(app.crier.catalogue.read()), before, 'refusals changed nothing');
+  t.equal((await as('DELETE', `/api/v1/volume-schedules/${json(own).id}`)).statusCode, 204, 'may delete their own');
+});

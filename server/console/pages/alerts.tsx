@@ -1,0 +1,114 @@
+// The urgent alert: a red button on every page for those allowed, a confirmation that says how many
+// screens it reaches, and the list of alerts on air with a clear button each.
+import { useState } from 'preact/hooks';
+import { targetsScreen } from '../../../playlists/targets.js';
+import { api, get } from '../api.js';
+import { describeTarget, ErrorNote, Field, Guarded, Modal, TargetEditor, useAction } from '../components.js';
+import { formatTime } from '../format.js';
+import { useResource } from '../hooks.js';
+import { pick, t } from '../i18n.js';
+import { can } from '../session.js';
+import type { Alert, Playlist, ScreenWithStatus, Target } from '../types.js';
+
+const s = pick(
+  {
+    button: '紧急插播',
+    heading: '发布紧急插播',
+    title: '标题',
+    minutes: '持续（分钟，空 = 直到手动解除）',
+    confirm: (n: number) => `确认立即向 ${n} 块屏幕插播？插播会打断所有正在播放的内容。`,
+    send: '立即插播',
+    onAir: '正在插播',
+    clear: '解除',
+    until: '至',
+    untilCleared: '直到解除',
+    reaches: (n: number) => `将送达 ${n} 块屏幕`,
+  },
+  {
+    button: 'Urgent alert',
+    heading: 'Send an urgent alert',
+    title: 'Title',
+    minutes: 'Duration (minutes; empty = until cleared)',
+    confirm: (n: number) => `Put this on ${n} screen(s) now? It interrupts everything that is airing.`,
+    send: 'Send now',
+    onAir: 'On air',
+    clear: 'Clear',
+    until: 'until',
+    untilCleared: 'until cleared',
+    reaches: (n: number) => `Reaches ${n} screen(s)`,
+  },
+);
+
+export function AlertDialog({ onClose }: { onClose: () => void }) {
+  const playlists = useResource(() => get<Playlist[]>('/playlists'), ['catalogue']);
+  const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens']);
+  const [title, setTitle] = useState('');
+  const [playlistId, setPlaylistId] = useState('');
+  const [target, setTarget] = useState<Target>({ kind: 'all' });
+  const [minutes, setMinutes] = useState('');
+  const action = useAction();
+  const reached = (screens.data ?? []).filter((x) => targetsScreen(target, x)).length;
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!confirm(s.confirm(reached))) return;
+    void action.run(async () => {
+      const expiresAt = minutes ? new Date(Date.now() + Number(minutes) * 60_000).toISOString() : undefined;
+      await api('POST', '/alerts', { title, playlistId, target, ...(expiresAt ? { expiresAt } : {}) });
+      onClose();
+    });
+  };
+  return (
+    <Modal title={s.heading} onClose={onClose}>
+      <form onSubmit={submit} data-testid="alert-form" class="alert-form">
+        <Field label={s.title}><input name="title" required maxLength={120} value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} /></Field>
+        <Field label={t.playlist}>
+          <select name="playlistId" required value={playlistId} onChange={(e) => setPlaylistId((e.target as HTMLSelectElement).value)}>
+            <option value="" />
+            {(playlists.data ?? []).map((p) => <option value={p.id}>{p.name}</option>)}
+          </select>
+        </Field>
+        <TargetEditor value={target} onChange={setTarget} screens={screens.data ?? []} />
+        <Field label={s.minutes}><input name="minutes" type="number" min={1} max={10080} value={minutes} onInput={(e) => setMinutes((e.target as HTMLInputElement).value)} /></Field>
+        <p class="muted">{s.reaches(reached)}</p>
+        <ErrorNote error={action.error} />
+        <div class="buttons">
+          <button type="button" onClick={onClose}>{t.cancel}</button>
+          <button class="alert-button" type="submit" disabled={action.busy}>{s.send}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function AlertButton() {
+  const [open, setOpen] = useState(false);
+  if (!can('alerts:write')) return null;
+  return (
+    <>
+      <button class="alert-button" name="urgent-alert" onClick={() => setOpen(true)}>⚠ {s.button}</button>
+      {open && <AlertDialog onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+/** The alerts on air, above every page, each with a clear button. */
+export function ActiveAlerts() {
+  const alerts = useResource(() => get<Alert[]>('/alerts?active=true'), ['catalogue']);
+  const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens']);
+  const action = useAction();
+  if (!alerts.data || alerts.data.length === 0) return null;
+  return (
+    <div class="active-alerts" data-testid="active-alerts">
+      {alerts.data.map((a) => (
+        <div class="active-alert" data-alert-id={a.id}>
+          <strong>⚠ {s.onAir}：{a.title}</strong>
+          <span>{describeTarget(a.target, screens.data ?? [])} · {a.expiresAt ? `${s.until} ${formatTime(a.expiresAt)}` : s.untilCleared}</span>
+          <Guarded allowed={can('alerts:write')} name="clear-alert" disabled={action.busy} onClick={() => void action.run(async () => (await api('POST', `/alerts/${encodeURIComponent(a.id)}/clear`), alerts.reload()))}>
+            {s.clear}
+          </Guarded>
+        </div>
+      ))}
+      <ErrorNote error={action.error} />
+    </div>
+  );
+}

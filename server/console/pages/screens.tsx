@@ -1,0 +1,302 @@
+// Screens: claim a pairing code, edit what scheduling matches (name, township, site, site type, groups),
+// send commands, revoke, and preview what a screen will air over the next day and why.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, get, screenCommands, serverRoutes } from '../api.js';
+import { ErrorNote, Field, Guarded, Loading, Modal, useAction } from '../components.js';
+import { formatTime, minutesSince } from '../format.js';
+import { navigate, useResource } from '../hooks.js';
+import { pick, t } from '../i18n.js';
+import { can } from '../session.js';
+import type { ScreenWithStatus } from '../types.js';
+
+const s = pick(
+  {
+    heading: '屏幕',
+    claim: '认领新屏幕',
+    code: '配对码（屏幕上显示的 6 位字符）',
+    claimButton: '认领',
+    unknownCode: '没有这个配对码：请核对屏幕上显示的字符',
+    claimed: (name: string) => `已认领：${name}`,
+    filterTownship: '乡镇',
+    commands: { reload: '重新加载', identify: '识别', volume: '音量' } as Record<string, string>,
+    revoke: '吊销',
+    revokeConfirm: (name: string) => `吊销「${name}」？该播放器将停止播出，需重新配对。`,
+    revoked: '已吊销',
+    codeShort: '配对码',
+    timeline: '节目预览',
+    groupsHint: '用逗号分隔',
+    lastSeen: '最近联系',
+    airing: '正在播放',
+    sent: (n: number) => `已发送到 ${n} 个连接`,
+    volumeLevel: '音量（0–100）',
+    segment: '时段',
+    why: '原因',
+    items: '节目',
+    quiet: '静音',
+    noClaim: '此服务器尚不支持配对认领；新屏幕连接后会以“未认领”出现在列表中，可直接编辑。',
+    player: '播放器',
+    audio: '广播站',
+    sources: { default: '默认宣传', schedule: '排期', broadcast: '定时广播', alert: '紧急插播', none: '无' } as Record<string, string>,
+  },
+  {
+    heading: 'Screens',
+    claim: 'Claim a new screen',
+    code: 'Pairing code (6 characters shown on the screen)',
+    claimButton: 'Claim',
+    unknownCode: 'No such pairing code: check the characters on the screen',
+    claimed: (name: string) => `Claimed: ${name}`,
+    filterTownship: 'Township',
+    commands: { reload: 'Reload', identify: 'Identify', volume: 'Volume' },
+    revoke: 'Revoke',
+    revokeConfirm: (name: string) => `Revoke “${name}”? The player stops airing until paired again.`,
+    revoked: 'revoked',
+    codeShort: 'code',
+    timeline: 'Timeline',
+    groupsHint: 'comma-separated',
+    lastSeen: 'Last seen',
+    airing: 'Airing',
+    sent: (n: number) => `Sent to ${n} connection(s)`,
+    volumeLevel: 'Volume (0–100)',
+    segment: 'When',
+    why: 'Why',
+    items: 'Items',
+    quiet: 'quiet',
+    noClaim: 'This server has no pairing yet: new screens appear here as “unclaimed” when they connect, and can be edited directly.',
+    player: 'Player',
+    audio: 'audio station',
+    sources: { default: 'default campaign', schedule: 'schedule', broadcast: 'broadcast', alert: 'alert', none: 'nothing' },
+  },
+);
+
+type Editable = { name: string; township: string; site: string; siteType: string; groups: string };
+const editableOf = (x?: Partial<ScreenWithStatus>): Editable => ({ name: x?.name ?? '', township: x?.township ?? '', site: x?.site ?? '', siteType: x?.siteType ?? '', groups: (x?.groups ?? []).join(', ') });
+const bodyOf = (e: Editable) => ({
+  name: e.name.trim(),
+  ...(e.township.trim() ? { township: e.township.trim() } : {}),
+  ...(e.site.trim() ? { site: e.site.trim() } : {}),
+  ...(e.siteType.trim() ? { siteType: e.siteType.trim() } : {}),
+  groups: e.groups.split(/[,，、]/).map((g) => g.trim()).filter(Boolean),
+});
+
+function ScreenFields({ value, onChange, townships, disabled }: { value: Editable; onChange: (v: Editable) => void; townships: string[]; disabled?: boolean }) {
+  const input = (key: keyof Editable, label: string, extra: Record<string, unknown> = {}) => (
+    <Field label={label}>
+      <input name={key} value={value[key]} disabled={disabled} onInput={(e) => onChange({ ...value, [key]: (e.target as HTMLInputElement).value })} {...extra} />
+    </Field>
+  );
+  return (
+    <>
+      <div class="row">
+        {input('name', t.name, { required: true, maxLength: 120 })}
+        {input('township', t.township, { list: 'townships', maxLength: 60 })}
+      </div>
+      <div class="row">
+        {input('site', t.site, { maxLength: 120 })}
+        {input('siteType', t.siteType, { maxLength: 60 })}
+      </div>
+      {input('groups', `${t.groups}（${s.groupsHint}）`)}
+      <datalist id="townships">{townships.map((x) => <option value={x} />)}</datalist>
+    </>
+  );
+}
+
+function ClaimForm({ townships, onClaimed, onClose }: { townships: string[]; onClaimed: () => void; onClose: () => void }) {
+  const [code, setCode] = useState('');
+  const [fields, setFields] = useState<Editable>(editableOf());
+  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void action.run(async () => {
+      const screen = await api<ScreenWithStatus>('POST', '/screens/claim', { code: code.trim().toUpperCase(), ...bodyOf(fields) });
+      setDone(s.claimed(screen.name));
+      setCode('');
+      setFields(editableOf());
+      onClaimed();
+    });
+  };
+  const unknown = action.error instanceof ApiError && action.error.reason === 'unknown-pairing-code';
+  return (
+    <Modal title={s.claim} onClose={onClose}>
+    <form class="claim" onSubmit={submit} data-testid="claim-form">
+      <Field label={s.code}><input name="code" class="code-input" required minLength={6} maxLength={6} value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())} /></Field>
+      <ScreenFields value={fields} onChange={setFields} townships={townships} />
+      {unknown ? <p class="error" role="alert">{s.unknownCode}</p> : <ErrorNote error={action.error} />}
+      {done && <p class="ok">{done}</p>}
+      <div class="buttons">
+        <span class="spacer" />
+        <button type="button" onClick={onClose}>{t.close}</button>
+        <button class="primary" type="submit" disabled={action.busy}>{s.claimButton}</button>
+      </div>
+    </form>
+    </Modal>
+  );
+}
+
+interface TimelineSegment {
+  start: string;
+  end: string;
+  reason: string;
+  playlistName: string | null;
+  isQuiet: boolean;
+  source: { kind: string };
+  items: { title: string; durationMs: number }[];
+}
+
+function TimelinePreview({ screen }: { screen: ScreenWithStatus }) {
+  const timeline = useResource(() => get<{ segments: TimelineSegment[]; from: string; to: string }>(`/screens/${encodeURIComponent(screen.id)}/timeline`), ['catalogue']);
+  if (!timeline.data) return <Loading error={timeline.error} />;
+  const from = Date.parse(timeline.data.from);
+  const span = Date.parse(timeline.data.to) - from;
+  return (
+    <div class="timeline" data-testid="timeline">
+      <div class="timeline-bar">
+        {timeline.data.segments.map((seg) => (
+          <span
+            class={`seg source-${seg.source.kind} ${seg.isQuiet ? 'quiet' : ''}`}
+            style={{ left: `${(100 * (Date.parse(seg.start) - from)) / span}%`, width: `${(100 * (Date.parse(seg.end) - Date.parse(seg.start))) / span}%` }}
+            title={`${formatTime(seg.start)}–${formatTime(seg.end)} ${seg.playlistName ?? ''}`}
+          />
+        ))}
+      </div>
+      <table>
+        <thead><tr><th>{s.segment}</th><th>{t.playlist}</th><th>{s.why}</th><th>{s.items}</th></tr></thead>
+        <tbody>
+          {timeline.data.segments.map((seg) => (
+            <tr class={`source-${seg.source.kind}`}>
+              <td>{formatTime(seg.start)} – {formatTime(seg.end)}{seg.isQuiet && <span class="pill">{s.quiet}</span>}</td>
+              <td>{seg.playlistName ?? '—'}</td>
+              <td><strong>{s.sources[seg.source.kind] ?? seg.source.kind}</strong> <span class="muted">{seg.reason}</span></td>
+              <td class="muted">{seg.items.slice(0, 4).map((i) => i.title).join('、')}{seg.items.length > 4 ? ` …(${seg.items.length})` : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ScreenDetail({ screen, townships, commands, canRevoke, onClose, onChanged }: { screen: ScreenWithStatus; townships: string[]; commands: string[]; canRevoke: boolean; onClose: () => void; onChanged: () => void }) {
+  const [fields, setFields] = useState<Editable>(editableOf(screen));
+  const [volume, setVolume] = useState(80);
+  const [note, setNote] = useState<string | null>(null);
+  const action = useAction();
+  const mayEdit = can('screens:write');
+  const mayCommand = can('screens:command');
+  const send = (command: string) =>
+    action.run(async () => {
+      const answer = await api<{ delivered: number }>('POST', `/screens/${encodeURIComponent(screen.id)}/commands`, command === 'volume' ? { command, volume } : { command });
+      setNote(s.sent(answer.delivered));
+    });
+  const save = (e: Event) => {
+    e.preventDefault();
+    void action.run(async () => {
+      await api('PATCH', `/screens/${encodeURIComponent(screen.id)}`, bodyOf(fields));
+      onChanged();
+      setNote(t.saved);
+    });
+  };
+  const revoke = () =>
+    action.run(async () => {
+      if (!confirm(s.revokeConfirm(screen.name))) return;
+      await api('POST', `/screens/${encodeURIComponent(screen.id)}/revoke`);
+      onChanged();
+      onClose();
+    });
+  return (
+    <Modal title={screen.name} onClose={onClose} wide>
+      <div class="screen-detail" data-testid="screen-detail" data-screen-id={screen.id}>
+        <form onSubmit={save}>
+          <ScreenFields value={fields} onChange={setFields} townships={townships} disabled={!mayEdit} />
+          <div class="buttons">
+            {commands.filter((c) => c !== 'volume').map((c) => (
+              <Guarded allowed={mayCommand} name={c} disabled={!screen.status.isOnline || action.busy} onClick={() => void send(c)}>{s.commands[c] ?? c}</Guarded>
+            ))}
+            {commands.includes('volume') && (
+              <span class="inline">
+                <input type="range" name="volume" min={0} max={100} value={volume} disabled={!mayCommand} onInput={(e) => setVolume(Number((e.target as HTMLInputElement).value))} /> {volume}
+                <Guarded allowed={mayCommand} name="volume" disabled={!screen.status.isOnline || action.busy} onClick={() => void send('volume')}>{s.commands.volume}</Guarded>
+              </span>
+            )}
+            {canRevoke && !screen.isProvisional && !screen.revokedAt && <Guarded allowed={mayEdit} class="danger" name="revoke" onClick={() => void revoke()}>{s.revoke}</Guarded>}
+            <span class="spacer" />
+            <Guarded allowed={mayEdit} type="submit" class="primary" name="save" disabled={action.busy} onClick={() => undefined}>{t.save}</Guarded>
+          </div>
+          <ErrorNote error={action.error} />
+          {note && <p class="ok">{note}</p>}
+        </form>
+        <h3>{s.timeline}</h3>
+        <TimelinePreview screen={screen} />
+      </div>
+    </Modal>
+  );
+}
+
+export function ScreensPage({ selected }: { selected: string | undefined }) {
+  const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens', 'catalogue']);
+  const [township, setTownship] = useState('');
+  const [query, setQuery] = useState('');
+  const [routes, setRoutes] = useState<Set<string>>(new Set());
+  const [commands, setCommands] = useState<string[]>(['reload', 'identify']);
+  const [claiming, setClaiming] = useState(false);
+  useEffect(() => {
+    void serverRoutes().then(setRoutes);
+    void screenCommands().then(setCommands);
+  }, []);
+  if (!screens.data) return <Loading error={screens.error} />;
+  const townships = [...new Set(screens.data.map((x) => x.township).filter((x): x is string => !!x))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+  const shown = screens.data
+    .filter((x) => (!township || (township === '-' ? !x.township : x.township === township)) && (!query || `${x.name} ${x.site ?? ''} ${x.id}`.includes(query)))
+    .sort((a, b) => (a.township ?? '').localeCompare(b.township ?? '', 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN'));
+  const open = selected ? screens.data.find((x) => x.id === selected) : undefined;
+  const canClaim = routes.has('POST /api/v1/screens/claim');
+  const canRevoke = routes.has('POST /api/v1/screens/:id/revoke');
+  const now = Date.now();
+  return (
+    <section>
+      <h2>
+        {s.heading} <small>{screens.data.length}</small>
+        <span class="spacer" />
+        {can('screens:write') && canClaim && <button class="primary" name="claim" onClick={() => setClaiming(true)}>+ {s.claim}</button>}
+      </h2>
+      {can('screens:write') && !canClaim && <p class="muted note">{s.noClaim}</p>}
+      {claiming && <ClaimForm townships={townships} onClaimed={screens.reload} onClose={() => setClaiming(false)} />}
+      <div class="filters">
+        <input type="search" placeholder={t.search} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+        <select name="township" value={township} onChange={(e) => setTownship((e.target as HTMLSelectElement).value)}>
+          <option value="">{s.filterTownship}: {t.all}</option>
+          {townships.map((x) => <option value={x}>{x}</option>)}
+          <option value="-">{t.noTownship}</option>
+        </select>
+      </div>
+      <table data-testid="screens">
+        <thead>
+          <tr><th>{t.name}</th><th>{t.township}</th><th>{t.site}</th><th>{t.groups}</th><th>{t.state}</th><th>{s.airing}</th><th>{s.lastSeen}</th><th /></tr>
+        </thead>
+        <tbody>
+          {shown.map((x) => {
+            const since = minutesSince(x.status.lastHeartbeatAt, now);
+            return (
+              <tr key={x.id} data-screen-id={x.id} data-township={x.township ?? ''} class={x.status.isOnline ? 'is-online' : 'is-offline'}>
+                <td>
+                  <strong>{x.name}</strong>
+                  {x.isProvisional && <span class="badge">{t.provisional}</span>}
+                  {x.revokedAt && <span class="pill danger">{s.revoked}</span>}
+                  <div class="muted mono">{x.pairingCode ? `${s.codeShort} ${x.pairingCode}` : x.id}</div>
+                </td>
+                <td>{x.township ?? '—'}</td>
+                <td>{[x.site, x.siteType].filter(Boolean).join(' · ') || '—'}</td>
+                <td>{x.groups.join('、') || '—'}</td>
+                <td><span class="dot" /> {x.status.isOnline ? t.online : t.offline}{x.status.mode === 'audio' ? ` · ${s.audio}` : ''}</td>
+                <td>{x.status.airing?.title ?? '—'}</td>
+                <td title={formatTime(x.status.lastHeartbeatAt, true)}>{since === null ? t.never : t.ago(since)}</td>
+                <td><button name="open" onClick={() => navigate(`screens/${encodeURIComponent(x.id)}`)}>{can('screens:write') ? t.edit : s.timeline}</button></td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {open && <ScreenDetail key={open.id} screen={open} townships={townships} commands={commands} canRevoke={canRevoke} onClose={() => navigate('screens')} onChanged={screens.reload} />}
+    </section>
+  );
+}
