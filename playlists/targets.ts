@@ -62,3 +62,16 @@ export function screenKeys(screen: ScreenAttributes): string[] {
   if (screen.siteType) keys.push(`k:${screen.siteType}`);
   return keys;
 }
+
+/** Rules by the keys their targets match, so a screen finds the rules reaching it from its own keys (screenKeys). */
+export function indexByTarget<T extends { target: Target }>(rules: readonly T[]): Map<string, T[]> {
+  const index = new Map<string, T[]>();
+  for (const rule of rules) {
+    for (const key of targetKeys(rule.target)) {
+      let list = index.get(key);
+      if (!list) index.set(key, (list = []));
+      list.push(rule);
+    }
+  }
+  return index;
+}

@@ -6,7 +6,7 @@ import type { Catalogue, MediaItem, Playlist } from './catalogue.schema.js';
 import { broadcastStarts, quietIntervals, scheduleIntervals, type Interval } from './occurrences.js';
 import type { Alert, Broadcast, QuietHours, ScheduleEntry } from './schedule.schema.js';
 import { weaveShareOfVoice } from './share-of-voice.js';
-import { screenKeys, targetKeys, type ScreenAttributes } from './targets.js';
+import { indexByTarget, screenKeys, type ScreenAttributes } from './targets.js';
 import { DAY_MS, usableTimeZone } from './wall-clock.js';
 
 /** The precedence stack, top first: alert > fixed-time broadcast > schedule entries > default campaign. */
@@ -90,18 +90,6 @@ interface Prepared {
 }
 
 const prepared = new WeakMap<object, Prepared>();
-
-function indexByTarget<T extends { target: Parameters<typeof targetKeys>[0] }>(rules: readonly T[]): Map<string, T[]> {
-  const index = new Map<string, T[]>();
-  for (const rule of rules) {
-    for (const key of targetKeys(rule.target)) {
-      let list = index.get(key);
-      if (!list) index.set(key, (list = []));
-      list.push(rule);
-    }
-  }
-  return index;
-}
 
 function prepare(catalogue: Readonly<Catalogue>): Prepared {
   let p = prepared.get(catalogue);

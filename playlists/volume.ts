@@ -4,7 +4,7 @@
 import type { Catalogue } from './catalogue.schema.js';
 import { quietIntervals, type Interval } from './occurrences.js';
 import { ALL_WEEKDAYS, type QuietHours, type Target } from './schedule.schema.js';
-import { screenKeys, targetKeys, type ScreenAttributes } from './targets.js';
+import { indexByTarget, screenKeys, type ScreenAttributes } from './targets.js';
 import type { VolumeLevel, VolumeSchedule } from './volume.schema.js';
 import { isoWeekday, localDayAt, minutesOf, usableTimeZone, wallToInstant } from './wall-clock.js';
 
@@ -46,22 +46,10 @@ interface Indexed {
 const MAX_RESOLVED = 2000;
 const indexes = new WeakMap<object, Indexed>();
 
-function byTarget<T extends { target: Target }>(rules: readonly T[]): Map<string, T[]> {
-  const index = new Map<string, T[]>();
-  for (const rule of rules) {
-    for (const key of targetKeys(rule.target)) {
-      let list = index.get(key);
-      if (!list) index.set(key, (list = []));
-      list.push(rule);
-    }
-  }
-  return index;
-}
-
 function indexOf(catalogue: Readonly<Catalogue>): Indexed {
   let found = indexes.get(catalogue);
   if (!found) {
-    found = { volumeByKey: byTarget(catalogue.volumeSchedules ?? []), quietByKey: byTarget(catalogue.quietHours ?? []), resolved: new Map() };
+    found = { volumeByKey: indexByTarget(catalogue.volumeSchedules ?? []), quietByKey: indexByTarget(catalogue.quietHours ?? []), resolved: new Map() };
     indexes.set(catalogue, found);
   }
   return found;

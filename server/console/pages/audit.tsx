@@ -1,5 +1,6 @@
 // The audit log: who changed what, when, with before and after; filtered, and downloadable as CSV.
 import { useState } from 'preact/hooks';
+import type { AuditEntry } from '../../storage/audit.store.js';
 import { ApiError, get } from '../api.js';
 import { Loading } from '../components.js';
 import { formatTime, fromLocalInput } from '../format.js';
@@ -38,18 +39,6 @@ const s = pick(
     empty: 'No entries match.',
   },
 );
-
-interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { id: string; username: string } | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  summary: string;
-  before: unknown;
-  after: unknown;
-}
 
 export function AuditPage() {
   const [from, setFrom] = useState('');
