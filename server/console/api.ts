@@ -81,27 +81,3 @@ export function upload<T>(path: string, form: FormData, onProgress: (fraction: n
   return { done, abort: () => xhr.abort() };
 }
 
-type BodySchema = { properties?: Record<string, { enum?: string[]; const?: string }>; oneOf?: BodySchema[]; anyOf?: BodySchema[] };
-type OpenApi = { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: BodySchema }> } }>> };
-let openApi: Promise<OpenApi> | null = null;
-const loadOpenApi = () =>
-  (openApi ??= fetch('/docs/json')
-    .then((r) => (r.ok ? (r.json() as Promise<OpenApi>) : ({ paths: {} } as OpenApi)))
-    .catch(() => ({ paths: {} }) as OpenApi));
-
-/** The routes this server offers (from its OpenAPI document), e.g. `POST /api/v1/screens/claim`, so optional features can hide. */
-export async function serverRoutes(): Promise<Set<string>> {
-  const doc = await loadOpenApi();
-  return new Set(Object.entries(doc.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`)));
-}
-
-/** The screen commands this server accepts (reload, identify, and volume once audio stations exist). */
-export async function screenCommands(): Promise<string[]> {
-  const doc = await loadOpenApi();
-  const body = doc.paths['/api/v1/screens/{id}/commands']?.post?.requestBody?.content?.['application/json']?.schema;
-  if (!body) return ['reload', 'identify'];
-  // One schema per command (a discriminated union) or one with an enum.
-  const variants = body.oneOf ?? body.anyOf ?? [body];
-  const names = variants.flatMap((v) => v.properties?.command?.enum ?? (v.properties?.command?.const ? [v.properties.command.const] : []));
-  return names.length ? names : ['reload', 'identify'];
-}

@@ -72,7 +72,10 @@ async function benchPlayIngest(): Promise<void> {
 
 async function benchPush(players: number): Promise<void> {
   await withTempDir(async (dataDir) => {
-    const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent' }, { logger: false });
+    // Every simulated player comes from 127.0.0.1: lift the per-address and unclaimed-screen limits
+    // that protect a real server from one address registering screens in bulk.
+    const config = { ...loadConfig({}), dataDir, logLevel: 'silent' as const, newScreensPerIpPerMinute: players * 2, maxUnclaimedScreens: players * 2 };
+    const app = await buildApp(config, { logger: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/ws/player`;
     const sockets: WebSocket[] = [];

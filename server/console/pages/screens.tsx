@@ -1,7 +1,7 @@
 // Screens: claim a pairing code, edit what scheduling matches (name, township, site, site type, groups),
 // send commands, revoke, and preview what a screen will air over the next day and why.
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, get, screenCommands, serverRoutes } from '../api.js';
+import { useState } from 'preact/hooks';
+import { api, ApiError, get } from '../api.js';
 import { ErrorNote, Field, Guarded, Loading, Modal, useAction } from '../components.js';
 import { formatTime, minutesSince } from '../format.js';
 import { navigate, useResource } from '../hooks.js';
@@ -33,7 +33,6 @@ const s = pick(
     why: '原因',
     items: '节目',
     quiet: '静音',
-    noClaim: '此服务器尚不支持配对认领；新屏幕连接后会以“未认领”出现在列表中，可直接编辑。',
     player: '播放器',
     audio: '广播站',
     sources: { default: '默认宣传', schedule: '排期', broadcast: '定时广播', alert: '紧急插播', none: '无' } as Record<string, string>,
@@ -61,7 +60,6 @@ const s = pick(
     why: 'Why',
     items: 'Items',
     quiet: 'quiet',
-    noClaim: 'This server has no pairing yet: new screens appear here as “unclaimed” when they connect, and can be edited directly.',
     player: 'Player',
     audio: 'audio station',
     sources: { default: 'default campaign', schedule: 'schedule', broadcast: 'broadcast', alert: 'alert', none: 'nothing' },
@@ -176,7 +174,10 @@ function TimelinePreview({ screen }: { screen: ScreenWithStatus }) {
   );
 }
 
-function ScreenDetail({ screen, townships, commands, canRevoke, onClose, onChanged }: { screen: ScreenWithStatus; townships: string[]; commands: string[]; canRevoke: boolean; onClose: () => void; onChanged: () => void }) {
+/** Reload and identify; volume is its own control with a level. */
+const PLAIN_COMMANDS = ['reload', 'identify'] as const;
+
+function ScreenDetail({ screen, townships, onClose, onChanged }: { screen: ScreenWithStatus; townships: string[]; onClose: () => void; onChanged: () => void }) {
   const [fields, setFields] = useState<Editable>(editableOf(screen));
   const [volume, setVolume] = useState(80);
   const [note, setNote] = useState<string | null>(null);
@@ -209,16 +210,14 @@ function ScreenDetail({ screen, townships, commands, canRevoke, onClose, onChang
         <form onSubmit={save}>
           <ScreenFields value={fields} onChange={setFields} townships={townships} disabled={!mayEdit} />
           <div class="buttons">
-            {commands.filter((c) => c !== 'volume').map((c) => (
+            {PLAIN_COMMANDS.map((c) => (
               <Guarded allowed={mayCommand} name={c} disabled={!screen.status.isOnline || action.busy} onClick={() => void send(c)}>{s.commands[c] ?? c}</Guarded>
             ))}
-            {commands.includes('volume') && (
-              <span class="inline">
-                <input type="range" name="volume" min={0} max={100} value={volume} disabled={!mayCommand} onInput={(e) => setVolume(Number((e.target as HTMLInputElement).value))} /> {volume}
-                <Guarded allowed={mayCommand} name="volume" disabled={!screen.status.isOnline || action.busy} onClick={() => void send('volume')}>{s.commands.volume}</Guarded>
-              </span>
-            )}
-            {canRevoke && !screen.isProvisional && !screen.revokedAt && <Guarded allowed={mayEdit} class="danger" name="revoke" onClick={() => void revoke()}>{s.revoke}</Guarded>}
+            <span class="inline">
+              <input type="range" name="volume" min={0} max={100} value={volume} disabled={!mayCommand} onInput={(e) => setVolume(Number((e.target as HTMLInputElement).value))} /> {volume}
+              <Guarded allowed={mayCommand} name="volume" disabled={!screen.status.isOnline || action.busy} onClick={() => void send('volume')}>{s.commands.volume}</Guarded>
+            </span>
+            {!screen.isProvisional && !screen.revokedAt && <Guarded allowed={mayEdit} class="danger" name="revoke" onClick={() => void revoke()}>{s.revoke}</Guarded>}
             <span class="spacer" />
             <Guarded allowed={mayEdit} type="submit" class="primary" name="save" disabled={action.busy} onClick={() => undefined}>{t.save}</Guarded>
           </div>
@@ -236,30 +235,21 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
   const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens', 'catalogue']);
   const [township, setTownship] = useState('');
   const [query, setQuery] = useState('');
-  const [routes, setRoutes] = useState<Set<string>>(new Set());
-  const [commands, setCommands] = useState<string[]>(['reload', 'identify']);
   const [claiming, setClaiming] = useState(false);
-  useEffect(() => {
-    void serverRoutes().then(setRoutes);
-    void screenCommands().then(setCommands);
-  }, []);
   if (!screens.data) return <Loading error={screens.error} />;
   const townships = [...new Set(screens.data.map((x) => x.township).filter((x): x is string => !!x))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
   const shown = screens.data
     .filter((x) => (!township || (township === '-' ? !x.township : x.township === township)) && (!query || `${x.name} ${x.site ?? ''} ${x.id}`.includes(query)))
     .sort((a, b) => (a.township ?? '').localeCompare(b.township ?? '', 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN'));
   const open = selected ? screens.data.find((x) => x.id === selected) : undefined;
-  const canClaim = routes.has('POST /api/v1/screens/claim');
-  const canRevoke = routes.has('POST /api/v1/screens/:id/revoke');
   const now = Date.now();
   return (
     <section>
       <h2>
         {s.heading} <small>{screens.data.length}</small>
         <span class="spacer" />
-        {can('screens:write') && canClaim && <button class="primary" name="claim" onClick={() => setClaiming(true)}>+ {s.claim}</button>}
+        {can('screens:write') && <button class="primary" name="claim" onClick={() => setClaiming(true)}>+ {s.claim}</button>}
       </h2>
-      {can('screens:write') && !canClaim && <p class="muted note">{s.noClaim}</p>}
       {claiming && <ClaimForm townships={townships} onClaimed={screens.reload} onClose={() => setClaiming(false)} />}
       <div class="filters">
         <input type="search" placeholder={t.search} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
@@ -296,7 +286,7 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
           })}
         </tbody>
       </table>
-      {open && <ScreenDetail key={open.id} screen={open} townships={townships} commands={commands} canRevoke={canRevoke} onClose={() => navigate('screens')} onChanged={screens.reload} />}
+      {open && <ScreenDetail key={open.id} screen={open} townships={townships} onClose={() => navigate('screens')} onChanged={screens.reload} />}
     </section>
   );
 }
