@@ -2,40 +2,13 @@
 // timer, so a broadcast still cuts in at its second even when the player started on a clock that was off
 // (a PC that booted with a wrong date, an offset stored by an earlier page load).
 import t from 'tap';
-import type { Manifest, ManifestItem, ManifestSegment } from '../../playlists/manifest.schema.js';
+import type { ManifestItem } from '../../playlists/manifest.schema.js';
 import { createLoop, END_GRACE_MS } from '../../player/loop.js';
 import type { PlayRecord } from '../../player/protocol.js';
-import type { Outcome, Slide } from '../../player/slide.js';
+import { FakeSlide, timelineManifest } from '../fixtures/loop.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const iso = (ms: number) => new Date(ms).toISOString();
 const item = (id: string, durationMs = 60_000): ManifestItem => ({ id, mediaId: `m-${id}`, type: 'audio', title: id, hash: 'c'.repeat(64), url: `/media/${id}.mp3`, durationMs });
-
-function manifest(segs: { from: number; to: number; key: string; items: ManifestItem[]; once?: boolean }[]): Manifest {
-  const loops: Record<string, ManifestItem[]> = {};
-  const segments: ManifestSegment[] = segs.map((s, i) => {
-    loops[`L${i}`] = s.items;
-    const [kind, id] = s.key.split(':') as [ManifestSegment['source']['kind'], string];
-    return { start: iso(s.from), end: iso(s.to), source: { kind, id, priority: 0 }, key: s.key, playlistId: null, playlistName: null, mode: s.once ? 'once' : 'loop', anchor: s.once ? iso(s.from) : null, loop: `L${i}`, isQuiet: false, reason: s.key };
-  });
-  return { version: 'v1', screenId: 's', playlistId: 'p', playlistName: 'p', reason: 'r', generatedAt: iso(Date.now()), items: [], timeline: { timeZone: 'Asia/Shanghai', from: segments[0]!.start, to: segments.at(-1)!.end, segments, loops } };
-}
-
-class FakeSlide implements Slide {
-  ready = Promise.resolve();
-  isPlaying = false;
-  isDisposed = false;
-  finish!: (o: Outcome) => void;
-  private readonly outcome = new Promise<Outcome>((resolve) => (this.finish = resolve));
-  constructor(readonly id: string) {}
-  play() {
-    this.isPlaying = true;
-    return this.outcome;
-  }
-  dispose() {
-    this.isDisposed = true;
-  }
-}
 
 t.test('a corrected clock re-arms the boundary: the broadcast cuts in at its second on the new clock', async (t) => {
   const seven = Date.parse('2026-01-12T07:00:00+08:00');
@@ -56,9 +29,9 @@ t.test('a corrected clock re-arms the boundary: the broadcast cuts in at its sec
     onRecord: (r) => records.push(r),
   });
   t.teardown(() => loop.stop());
-  loop.setManifest(manifest([
+  loop.setManifest(timelineManifest('v1', [
     { from: seven - 3_600_000, to: seven, key: 'default:pl', items: [item('loop')] },
-    { from: seven, to: seven + 400, key: 'broadcast:bc@1', items: [item('bell', 400)], once: true },
+    { from: seven, to: seven + 400, key: 'broadcast:bc@1', items: [item('bell', 400)], mode: 'once', anchor: seven },
     { from: seven + 400, to: seven + 3_600_000, key: 'default:pl', items: [item('loop')] },
   ]));
   loop.start();
@@ -90,8 +63,8 @@ t.test('an item cut within END_GRACE_MS of its planned end is recorded as aired 
   t.teardown(() => loop.stop());
   // The clip says 600 ms but its segment (a broadcast's airtime, measured from 07:00 while the clip began late) ends at 400 ms.
   t.ok(END_GRACE_MS >= 200);
-  loop.setManifest(manifest([
-    { from: base, to: base + 400, key: 'broadcast:bc@1', items: [item('bell', 600)], once: true },
+  loop.setManifest(timelineManifest('v1', [
+    { from: base, to: base + 400, key: 'broadcast:bc@1', items: [item('bell', 600)], mode: 'once', anchor: base },
     { from: base + 400, to: base + 60_000, key: 'default:pl', items: [item('loop')] },
   ]));
   loop.start();

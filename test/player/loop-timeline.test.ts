@@ -2,48 +2,15 @@
 // second, an alert cuts in the moment its manifest arrives and hands back when cleared, quiet hours
 // silence audio at their boundary, and a loop resumes where it was after an interruption.
 import t, { type Test } from 'tap';
-import type { Manifest, ManifestItem, ManifestSegment } from '../../playlists/manifest.schema.js';
+import type { ManifestItem } from '../../playlists/manifest.schema.js';
 import { createLoop } from '../../player/loop.js';
 import type { PlayRecord } from '../../player/protocol.js';
-import type { Outcome, Slide } from '../../player/slide.js';
+import { FakeSlide, timelineManifest as manifest } from '../fixtures/loop.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const item = (id: string, type: ManifestItem['type'] = 'text', durationMs = 60_000): ManifestItem => ({
   id, mediaId: `m-${id}`, type, title: id, hash: 'c'.repeat(64), durationMs, ...(type === 'text' ? { slogan: { headline: id, theme: 'alert' as const } } : { url: `/media/${id}` }),
 });
-
-type Seg = { from: number; to: number; key: string; items: ManifestItem[]; mode?: 'loop' | 'once'; anchor?: number; isQuiet?: boolean };
-function manifest(version: string, segs: Seg[]): Manifest {
-  const loops: Record<string, ManifestItem[]> = {};
-  const segments: ManifestSegment[] = segs.map((s, i) => {
-    loops[`L${i}`] = s.items;
-    const [kind, id] = s.key.split(':') as [ManifestSegment['source']['kind'], string];
-    return {
-      start: new Date(s.from).toISOString(), end: new Date(s.to).toISOString(), source: { kind, id, priority: 0 }, key: s.key, playlistId: null, playlistName: null,
-      mode: s.mode ?? 'loop', anchor: s.anchor === undefined ? null : new Date(s.anchor).toISOString(), loop: `L${i}`, isQuiet: !!s.isQuiet, reason: s.key,
-    };
-  });
-  return {
-    version, screenId: 'scr-1', playlistId: 'pl', playlistName: 'pl', reason: 'test', generatedAt: new Date().toISOString(), items: segs[0]!.items,
-    timeline: { timeZone: 'Asia/Shanghai', from: segments[0]!.start, to: segments.at(-1)!.end, segments, loops },
-  };
-}
-
-class FakeSlide implements Slide {
-  ready = Promise.resolve();
-  isPlaying = false;
-  isDisposed = false;
-  finish!: (o: Outcome) => void;
-  private readonly outcome = new Promise<Outcome>((resolve) => (this.finish = resolve));
-  constructor(readonly id: string) {}
-  play() {
-    this.isPlaying = true;
-    return this.outcome;
-  }
-  dispose() {
-    this.isDisposed = true;
-  }
-}
 
 function harness(t: Test, offsetMs: number, canAir: (i: ManifestItem) => boolean = () => true) {
   const slides: FakeSlide[] = [];
