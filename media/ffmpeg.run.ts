@@ -1,8 +1,21 @@
 // Runs ffmpeg and ffprobe as child processes: progress from `-progress pipe:1`, a watchdog so a
 // stuck process can never hang a job, and cancellation when the server shuts down.
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { ffmpegPath, ffprobePath } from './ffmpeg.paths.js';
+
+/**
+ * ffmpeg ignores SIGPIPE, so when the server dies without closing (SIGKILL, OOM, power button on a
+ * shared box) an encoder would run on as an orphan, and at the next start its job is queued again
+ * beside it. On Linux, util-linux's setpriv (always installed on Debian) starts each child with a
+ * parent-death signal, so the kernel kills it together with the server. Elsewhere the child runs
+ * plain and only a clean shutdown stops it.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => process.platform === 'linux' && existsSync(p));
+export function tiedToServer(file: string, args: string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];
+}
 
 export interface FfmpegOptions {
   /** Length of the input, to turn ffmpeg's out_time into a fraction. */
@@ -32,7 +45,7 @@ export function runFfmpeg(args: string[], options: FfmpegOptions = {}): Promise<
   const { durationMs, onProgress, onOutTime, signal, stallMs = 120_000 } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-nostats', '-y', '-progress', 'pipe:1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...tiedToServer(ffmpegPath, ['-hide_banner', '-nostdin', '-nostats', '-y', '-progress', 'pipe:1', ...args]), { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdoutRest = '';
     let isStalled = false;
@@ -103,7 +116,7 @@ const run = promisify(execFile);
 
 /** Throws when ffprobe cannot read the file at all (the caller refuses it as corrupt). */
 export async function probe(file: string, signal?: AbortSignal): Promise<Probe> {
-  const { stdout } = await run(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], {
+  const { stdout } = await run(...tiedToServer(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]), {
     maxBuffer: 16 << 20,
     timeout: 60_000,
     ...(signal ? { signal } : {}),

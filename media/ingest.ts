@@ -1,7 +1,7 @@
 // Decides what an upload is and whether we take it: images are decoded and rendered right away
 // (decoding is the only real proof an image is whole); video and audio are probed here and
 // transcoded later by a background job.
-import { probe } from './ffmpeg.run.js';
+import { probe, type Probe } from './ffmpeg.run.js';
 import { makeImageRenditions, type MadeFile, type Size } from './image.renditions.js';
 import { rejections } from './media.errors.js';
 import type { Received, SizeLimits } from './receive.js';
@@ -27,6 +27,8 @@ export interface Analysed {
   rotation?: number;
   /** Image renditions, already made; empty for video and audio. */
   files: MadeFile[];
+  /** ffprobe's reading of a video or audio original, handed to its job so it is not probed twice. */
+  probed?: Probe;
 }
 
 export async function analyseUpload(received: Received, settings: IngestSettings, workDir: string): Promise<Analysed> {
@@ -56,5 +58,6 @@ export async function analyseUpload(received: Received, settings: IngestSettings
     ...(p.audio ? { audioCodec: p.audio.codec } : {}),
     durationMs: p.durationMs,
     files: [],
+    probed: p,
   };
 }

@@ -38,7 +38,8 @@ export async function receiveUpload(source: Readable, file: string, limits: Size
   let bytes = 0;
   let sniffed: Sniffed | undefined;
   const decide = async () => {
-    sniffed = await sniff(Buffer.concat(headChunks));
+    // Only the first SNIFF_BYTES: a single huge chunk must not be copied whole just to read its start.
+    sniffed = await sniff(Buffer.concat(headChunks, Math.min(headBytes, SNIFF_BYTES)));
     headChunks.length = 0;
     if (bytes > limitFor(sniffed, limits)) throw rejections.tooLarge(kindOf(sniffed), limitFor(sniffed, limits));
   };
@@ -46,20 +47,25 @@ export async function receiveUpload(source: Readable, file: string, limits: Size
   // gets its answer instead of a stalled connection (multipart's own cap bounds how much is read).
   let rejection: unknown;
   const refuse = (err: unknown) => (rejection ??= err);
+  // Each chunk goes on to the file before it is hashed: the write then runs in libuv's pool while
+  // this thread hashes, instead of one after the other.
+  const pass = (chunk: Buffer, done: (err?: null, chunk?: Buffer) => void) => {
+    done(null, chunk);
+    hash.update(chunk);
+  };
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       if (rejection) return done();
       bytes += chunk.length;
-      hash.update(chunk);
       if (!sniffed) {
         headChunks.push(chunk);
         headBytes += chunk.length;
-        if (headBytes < SNIFF_BYTES) return done(null, chunk);
-        decide().then(() => done(null, chunk), (err) => (refuse(err), done()));
+        if (headBytes < SNIFF_BYTES) return pass(chunk, done);
+        decide().then(() => pass(chunk, done), (err) => (refuse(err), done()));
         return;
       }
       if (bytes > limitFor(sniffed, limits)) return (refuse(rejections.tooLarge(kindOf(sniffed), limitFor(sniffed, limits))), done());
-      done(null, chunk);
+      pass(chunk, done);
     },
     flush(done) {
       if (sniffed || rejection) return done();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { mediaFileName } from '../../playlists/build-manifest.js';
 import type { Catalogue, MediaItem, Rendition } from '../../playlists/catalogue.schema.js';
 import { makeAudioRenditions, makeVideoRenditions } from '../../media/av.renditions.js';
-import { FfmpegError, probe } from '../../media/ffmpeg.run.js';
+import { FfmpegError, probe, type Probe } from '../../media/ffmpeg.run.js';
 import type { MadeFile } from '../../media/image.renditions.js';
 import type { MediaStore } from '../../media/media.store.js';
 import { JobFailure } from './media.jobs.js';
@@ -62,7 +62,8 @@ export function createMediaProcessing(deps: MediaServiceDeps) {
       if (item) Object.assign(item, { status: 'failed', error: { reason, message: message.slice(0, 500) } });
     });
 
-  function enqueue(item: MediaItem): void {
+  /** `probed` is the upload's own probe of this original; after a restart the job probes again. */
+  function enqueue(item: MediaItem, probed?: Probe): void {
     const kind = item.kind === 'video' ? 'video' : 'audio';
     jobs.enqueue(item.id, kind, async (ctx) => {
       const workDir = path.join(tmpDir, `job-${randomUUID()}`);
@@ -79,7 +80,7 @@ export function createMediaProcessing(deps: MediaServiceDeps) {
         }
         await mkdir(workDir, { recursive: true });
         const input = originals.pathOf(source);
-        const p = await probe(input, ctx.signal);
+        const p = probed ?? (await probe(input, ctx.signal));
         const opts = { workDir, signal: ctx.signal, onProgress: ctx.progress };
         const made =
           kind === 'video'

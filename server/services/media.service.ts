@@ -143,7 +143,7 @@ export async function createMediaService(deps: MediaServiceDeps) {
           await processing.collect([item]);
           throw err;
         }
-        if (!isReady) processing.enqueue(item);
+        if (!isReady) processing.enqueue(item, analysed.probed);
         onChange();
         return { item, isNew: true };
       } catch (err) {

@@ -116,10 +116,20 @@ async function benchPush(players: number): Promise<void> {
   });
 }
 
+// `npm run bench -- media player` runs only the named parts; no names runs them all.
+const parts: Record<string, () => unknown> = {
+  manifest: benchManifest,
+  scheduling: benchScheduling,
+  plays: benchPlayIngest,
+  push: () => benchPush(1000),
+  media: benchMedia,
+  player: benchPlayer,
+};
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in parts));
+if (unknown.length) {
+  console.error(`unknown bench part(s): ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);
+  process.exit(2);
+}
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
-await benchManifest();
-benchScheduling();
-await benchPlayIngest();
-await benchPush(1000);
-await benchMedia();
-await benchPlayer();
+for (const [name, run] of Object.entries(parts)) if (!chosen.length || chosen.includes(name)) await run();

@@ -1,0 +1,47 @@
+// A server that dies without closing (SIGKILL) must take its ffmpeg with it: ffmpeg ignores
+// SIGPIPE, so without the parent-death signal it runs on as an orphan and competes with the job
+// that the next start queues again.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+
+/** Pids whose command line mentions `marker`. */
+async function processesWith(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(marker)) found.push(Number(entry));
+  }
+  return found;
+}
+
+// Debian always has util-linux's setpriv; the CI machine is Debian, so this runs there.
+const hasSetpriv = process.platform === 'linux' && ['/usr/bin/setpriv', '/bin/setpriv'].some((p) => existsSync(p));
+
+t.test('ffmpeg dies with a server killed by SIGKILL', { skip: hasSetpriv ? false : 'no setpriv on this system: only a clean shutdown stops ffmpeg' }, async (t) => {
+  const marker = path.join(os.tmpdir(), `crier-orphan-${randomUUID()}.nut`);
+  const server = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/long-ffmpeg.ts', marker], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(async () => {
+    server.kill('SIGKILL');
+    for (const pid of await processesWith(marker)) process.kill(pid, 'SIGKILL');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('running') && resolve());
+    server.on('exit', (code) => reject(new Error(`the stand-in server exited early (${code})`)));
+  });
+  const before = await processesWith(marker);
+  t.ok(before.some((pid) => pid !== server.pid), 'ffmpeg runs beside the server');
+
+  server.kill('SIGKILL');
+  let left = before;
+  for (let i = 0; i < 40 && left.length; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await processesWith(marker);
+  }
+  t.same(left, [], 'no ffmpeg is left running once the server is gone');
+});
