@@ -135,3 +135,29 @@ export async function probe(file: string, signal?: AbortSignal): Promise<Probe> 
     ...(a ? { audio: { codec: a.codec_name ?? 'unknown', channels: a.channels ?? 0, sampleRate: Number(a.sample_rate ?? 0) } } : {}),
   };
 }
+
+export interface MediaTools {
+  /** First line of `-version`, or null when the binary cannot run. */
+  ffmpeg: string | null;
+  ffprobe: string | null;
+}
+
+let toolsChecked: Promise<MediaTools> | undefined;
+
+/**
+ * Runs `ffmpeg -version` and `ffprobe -version` once per process: without them every video and
+ * audio upload would fail, so the server says so at start and in /healthz, not at the first upload.
+ */
+export function checkMediaTools(): Promise<MediaTools> {
+  return (toolsChecked ??= toolVersions(ffmpegPath, ffprobePath));
+}
+
+export async function toolVersions(ffmpegBin: string, ffprobeBin: string): Promise<MediaTools> {
+  const firstLine = (bin: string) =>
+    run(...tiedToServer(bin, ['-version']), { timeout: 10_000 }).then(
+      ({ stdout }) => stdout.split('\n')[0]!.trim() || null,
+      () => null,
+    );
+  const [ffmpeg, ffprobe] = await Promise.all([firstLine(ffmpegBin), firstLine(ffprobeBin)]);
+  return { ffmpeg, ffprobe };
+}

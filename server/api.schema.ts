@@ -75,4 +75,6 @@ export const HealthSchema = z.object({
   uptimeSeconds: z.number(),
   screensOnline: z.number().int(),
   timeZone: z.string(),
+  /** ffmpeg's and ffprobe's version lines; null when missing, and then video and audio uploads fail. */
+  mediaTools: z.object({ ffmpeg: z.string().nullable(), ffprobe: z.string().nullable() }),
 });

@@ -6,6 +6,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
+import { ffmpegPath, ffprobePath } from '../media/ffmpeg.paths.js';
+import { checkMediaTools } from '../media/ffmpeg.run.js';
 import { SCREEN_PROFILES } from '../media/image.renditions.js';
 import { createMediaStore } from '../media/media.store.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
@@ -122,6 +124,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const volumeSchedules = createVolumeSchedulesService({ catalogue, clock, onChange });
   boundaries.plan();
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
+  void checkMediaTools().then(({ ffmpeg, ffprobe }) => {
+    if (ffmpeg && ffprobe) return app.log.info({ ffmpeg, ffprobe }, '媒体工具就绪 / media tools ready');
+    app.log.error(
+      { ffmpegPath, ffprobePath },
+      `找不到可用的 ${ffmpeg ? 'ffprobe' : 'ffmpeg'}，视频和音频上传都会失败；请重新 npm install 或设置 FFMPEG_PATH / FFPROBE_PATH / ` +
+        `${ffmpeg ? 'ffprobe' : 'ffmpeg'} cannot run: every video and audio upload will fail; reinstall or set FFMPEG_PATH / FFPROBE_PATH`,
+    );
+  });
   const jobs = createJobQueue({
     concurrency: config.ffmpegConcurrency,
     clock,
@@ -161,7 +171,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Routes: the whole URL map of the server.
   accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
-  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone });
+  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools() });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,

@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { HealthSchema } from '../api.schema.js';
+import type { MediaTools } from '../../media/ffmpeg.run.js';
 import type { Presence } from '../gateway/presence.js';
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string }): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string; mediaTools: Promise<MediaTools> }): void {
   const startedAt = Date.now();
   app.withTypeProvider<ZodTypeProvider>().get(
     '/healthz',
     { schema: { tags: ['system'], summary: 'Liveness and a few vital signs', response: { 200: HealthSchema } } },
-    () => ({
+    async () => ({
       status: 'ok' as const,
       version: deps.version,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       screensOnline: deps.presence.connectedScreens,
       timeZone: deps.timeZone,
+      mediaTools: await deps.mediaTools,
     }),
   );
 }

@@ -8,7 +8,7 @@ t.test('health, pages and docs answer', async (t) => {
   const app = await buildTestApp(t);
   const health = await app.inject('/healthz');
   t.equal(health.statusCode, 200);
-  t.match(json(health), { status: 'ok', timeZone: 'Asia/Shanghai' });
+  t.match(json(health), { status: 'ok', timeZone: 'Asia/Shanghai', mediaTools: { ffmpeg: /^ffmpeg version /, ffprobe: /^ffprobe version / } });
   for (const url of ['/player', '/console']) {
     const res = await app.inject(url);
     t.equal(res.statusCode, 200, url);

@@ -1,6 +1,6 @@
-// A server that dies without closing (SIGKILL) must take its ffmpeg with it: ffmpeg ignores
-// SIGPIPE, so without the parent-death signal it runs on as an orphan and competes with the job
-// that the next start queues again.
+// The ffmpeg and ffprobe binaries as the server runs them: a missing one is reported by name, and a
+// server that dies without closing (SIGKILL) takes its ffmpeg with it. ffmpeg ignores SIGPIPE, so
+// without the parent-death signal it runs on as an orphan beside the job the next start queues again.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { ffmpegPath, ffprobePath } from '../../media/ffmpeg.paths.js';
+import { toolVersions } from '../../media/ffmpeg.run.js';
 
 /** Pids whose command line mentions `marker`. */
 async function processesWith(marker: string): Promise<number[]> {
@@ -21,6 +23,11 @@ async function processesWith(marker: string): Promise<number[]> {
 }
 
 // Debian always has util-linux's setpriv; the CI machine is Debian, so this runs there.
+t.test('the tools are found, and a missing one is reported as missing', async (t) => {
+  t.match(await toolVersions(ffmpegPath, ffprobePath), { ffmpeg: /^ffmpeg version \S+/, ffprobe: /^ffprobe version \S+/ });
+  t.same(await toolVersions('/nonexistent/ffmpeg', path.join(os.tmpdir())), { ffmpeg: null, ffprobe: null }, 'a missing file and a directory both count as missing');
+});
+
 const hasSetpriv = process.platform === 'linux' && ['/usr/bin/setpriv', '/bin/setpriv'].some((p) => existsSync(p));
 
 t.test('ffmpeg dies with a server killed by SIGKILL', { skip: hasSetpriv ? false : 'no setpriv on this system: only a clean shutdown stops ffmpeg' }, async (t) => {
