@@ -1,7 +1,7 @@
 // Decides what an upload is and whether we take it: images are decoded and rendered right away
 // (decoding is the only real proof an image is whole); video and audio are probed here and
 // transcoded later by a background job.
-import { probe, type Probe } from './ffmpeg.run.js';
+import { checkMediaTools, probe, type Probe } from './ffmpeg.run.js';
 import { makeImageRenditions, type MadeFile, type Size } from './image.renditions.js';
 import { rejections } from './media.errors.js';
 import type { Received, SizeLimits } from './receive.js';
@@ -38,8 +38,9 @@ export async function analyseUpload(received: Received, settings: IngestSettings
     const made = await makeImageRenditions(received.file, { isSvg, maxPixels: settings.maxImagePixels, profiles: settings.profiles, workDir });
     return { kind: 'image', mime: sniffed.mime, ext: sniffed.ext, width: made.width, height: made.height, files: made.files };
   }
-  const p = await probe(received.file).catch(() => {
-    throw rejections.corrupt(sniffed.ext);
+  const p = await probe(received.file).catch(async () => {
+    // A file ffprobe cannot read is damaged, unless ffprobe itself cannot run.
+    throw (await checkMediaTools()).ffprobe ? rejections.corrupt(sniffed.ext) : rejections.toolsMissing();
   });
   const kind = p.video ? 'video' : p.audio ? 'audio' : null;
   if (!kind) throw rejections.corrupt(sniffed.ext);

@@ -6,11 +6,12 @@ export type RejectionReason =
   | 'empty-file'
   | 'corrupt-file'
   | 'too-many-pixels'
-  | 'unsafe-svg';
+  | 'unsafe-svg'
+  | 'media-tools-missing';
 
 export class MediaRejection extends Error {
   constructor(
-    readonly statusCode: 413 | 415 | 422,
+    readonly statusCode: 413 | 415 | 422 | 503,
     readonly reason: RejectionReason,
     message: string,
   ) {
@@ -49,6 +50,13 @@ export const rejections = {
       422,
       'too-many-pixels',
       `图片尺寸异常（${width}×${height} 像素），超过 ${Math.round(limit / 1e6)} 百万像素上限，已拒绝 / image is ${width}×${height} pixels, above the ${Math.round(limit / 1e6)} megapixel limit: refused`,
+    ),
+  /** The server's fault, not the file's: ffprobe cannot run, so nothing video or audio can be taken. */
+  toolsMissing: () =>
+    new MediaRejection(
+      503,
+      'media-tools-missing',
+      '服务器缺少 ffprobe，暂时无法接收视频和音频，请联系管理员 / the server cannot run ffprobe, so video and audio cannot be taken now: tell the administrator',
     ),
   unsafeSvg: () =>
     new MediaRejection(422, 'unsafe-svg', 'SVG 文件含有不允许的内容（实体定义），请导出为 PNG 或 JPG 后上传 / the SVG contains entity declarations, which are not allowed: export it as PNG or JPG'),

@@ -13,7 +13,7 @@ const tags = ['media'];
 const Params = z.object({ id: IdSchema });
 /** A media item with its latest job (progress, failure) while the server remembers one. */
 const MediaViewSchema = MediaItemSchema.extend({ job: JobSchema.optional() });
-const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema, 422: ErrorBodySchema };
+const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema, 422: ErrorBodySchema, 503: ErrorBodySchema };
 
 export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaService; jobs: JobQueue }): void {
   const { media, jobs } = deps;
@@ -42,7 +42,7 @@ export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaSe
         description:
           'One `file` part plus optional fields `title`, `tags` (repeat, or comma-separated), `validFrom`, `validTo` (ISO 8601). ' +
           'The type is decided by content. 201 with the new item (video and audio are `processing` until their job finishes); ' +
-          '200 with the existing item when the same file was uploaded before; 413 over the size or duration limit; 415 unsupported type; 422 damaged file.',
+          '200 with the existing item when the same file was uploaded before; 413 over the size or duration limit; 415 unsupported type; 422 damaged file; 503 when the server cannot run ffprobe.',
         response: { 200: MediaViewSchema, 201: MediaViewSchema, ...errors },
       },
     },

@@ -1,15 +1,19 @@
 // The ffmpeg and ffprobe binaries as the server runs them: a missing one is reported by name, and a
 // server that dies without closing (SIGKILL) takes its ffmpeg with it. ffmpeg ignores SIGPIPE, so
 // without the parent-death signal it runs on as an orphan beside the job the next start queues again.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { ffmpegPath, ffprobePath } from '../../media/ffmpeg.paths.js';
 import { toolVersions } from '../../media/ffmpeg.run.js';
+import { ffmpeg } from './fixtures/files.js';
+
+const run = promisify(execFile);
 
 /** Pids whose command line mentions `marker`. */
 async function processesWith(marker: string): Promise<number[]> {
@@ -26,6 +30,20 @@ async function processesWith(marker: string): Promise<number[]> {
 t.test('the tools are found, and a missing one is reported as missing', async (t) => {
   t.match(await toolVersions(ffmpegPath, ffprobePath), { ffmpeg: /^ffmpeg version \S+/, ffprobe: /^ffprobe version \S+/ });
   t.same(await toolVersions('/nonexistent/ffmpeg', path.join(os.tmpdir())), { ffmpeg: null, ffprobe: null }, 'a missing file and a directory both count as missing');
+});
+
+t.test('without ffprobe a video upload gets 503 naming the server, not the file, and leaves nothing', async (t) => {
+  const work = t.testdir({ data: {} });
+  const video = path.join(work, 'clip.mp4');
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-pix_fmt', 'yuv420p', video]);
+  const env = { ...process.env, FFPROBE_PATH: path.join(work, 'no-ffprobe') };
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/fixtures/upload-without-ffprobe.ts', path.join(work, 'data'), video], { env });
+  const seen = JSON.parse(stdout.trim().split('\n').pop()!);
+  t.equal(seen.res.status, 503);
+  t.equal(seen.res.body.reason, 'media-tools-missing');
+  t.match(seen.res.body.message, /ffprobe.* \/ .*administrator/, 'Chinese, then English');
+  t.match(seen.mediaTools, { ffmpeg: /^ffmpeg version/, ffprobe: null }, '/healthz says which tool is missing');
+  t.same(seen.after, seen.before, 'no file and no catalogue entry left behind');
 });
 
 const hasSetpriv = process.platform === 'linux' && ['/usr/bin/setpriv', '/bin/setpriv'].some((p) => existsSync(p));
