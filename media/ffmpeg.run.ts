@@ -145,11 +145,15 @@ export interface MediaTools {
 let toolsChecked: Promise<MediaTools> | undefined;
 
 /**
- * Runs `ffmpeg -version` and `ffprobe -version` once per process: without them every video and
- * audio upload would fail, so the server says so at start and in /healthz, not at the first upload.
+ * Runs `ffmpeg -version` and `ffprobe -version`: without them every video and audio upload would
+ * fail, so the server says so at start and in /healthz, not at the first upload. A good answer is
+ * kept for the life of the process; a missing tool is looked for again at the next call, in case
+ * the first check only timed out on a busy machine.
  */
-export function checkMediaTools(): Promise<MediaTools> {
-  return (toolsChecked ??= toolVersions(ffmpegPath, ffprobePath));
+export async function checkMediaTools(): Promise<MediaTools> {
+  const tools = await (toolsChecked ??= toolVersions(ffmpegPath, ffprobePath));
+  if (!tools.ffmpeg || !tools.ffprobe) toolsChecked = undefined;
+  return tools;
 }
 
 export async function toolVersions(ffmpegBin: string, ffprobeBin: string): Promise<MediaTools> {

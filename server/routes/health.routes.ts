@@ -4,7 +4,7 @@ import { HealthSchema } from '../api.schema.js';
 import type { MediaTools } from '../../media/ffmpeg.run.js';
 import type { Presence } from '../gateway/presence.js';
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string; mediaTools: Promise<MediaTools> }): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string; mediaTools: () => Promise<MediaTools> }): void {
   const startedAt = Date.now();
   app.withTypeProvider<ZodTypeProvider>().get(
     '/healthz',
@@ -15,7 +15,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Pre
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       screensOnline: deps.presence.connectedScreens,
       timeZone: deps.timeZone,
-      mediaTools: await deps.mediaTools,
+      mediaTools: await deps.mediaTools(),
     }),
   );
 }
