@@ -14,6 +14,7 @@ import { loadConfig } from '../../server/config.js';
 import type { JobEvent } from '../../server/services/media.jobs.js';
 import { form, waitSettled } from '../media/fixtures/files.js';
 import { actAsAdmin, TEST_ADMIN } from '../helper.js';
+import { median } from './stats.js';
 
 /**
  * CPU seconds used so far by this process and by the children it has reaped (ffmpeg, ffprobe):
@@ -45,12 +46,6 @@ function jobWatcher() {
 }
 const jobs = jobWatcher();
 
-/** The middle value; with an even count, the mean of the two middle ones. */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const ffmpeg = (args: string[]) => runFfmpeg(['-loglevel', 'error', ...args], { stallMs: 600_000 });
 
 /** `body` is a multipart form made beforehand (the client's work, not the server's), or a file to wrap in one. */

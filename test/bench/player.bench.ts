@@ -10,12 +10,12 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../browser.js';
 import { serve, waitCached } from '../e2e/offline-helpers.js';
+import { median, quantile } from './stats.js';
 
 const WARM_RUNS = 9;
 const LOOP_ROUNDS = 8;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))]!;
+const p90 = (xs: number[]) => quantile(xs, 0.9);
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 interface Mark {

@@ -14,12 +14,8 @@ import { helloMessage } from '../helper.js';
 import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
+import { fmt, quantile } from './stats.js';
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
-const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(1)} ms`);
 
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-'));

@@ -4,9 +4,8 @@ import { buildManifest } from '../../playlists/build-manifest.js';
 import { emptyCatalogue, type Catalogue } from '../../playlists/catalogue.schema.js';
 import type { Target } from '../../playlists/schedule.schema.js';
 import { resolveTimeline } from '../../playlists/timeline.js';
+import { fmt, quantile } from './stats.js';
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
-const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(1)} ms`);
 
 /** A seeded generator, so every run resolves the same rules. */
 function rng(seed: number) {
