@@ -12,9 +12,9 @@ import { ffmpegPath, ffprobePath } from './ffmpeg.paths.js';
  * parent-death signal, so the kernel kills it together with the server. Elsewhere the child runs
  * plain and only a clean shutdown stops it.
  */
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => process.platform === 'linux' && existsSync(p));
+export const setprivPath = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => process.platform === 'linux' && existsSync(p));
 export function tiedToServer(file: string, args: string[]): [string, string[]] {
-  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];
+  return setprivPath ? [setprivPath, ['--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];
 }
 
 export interface FfmpegOptions {
@@ -114,7 +114,7 @@ interface RawStream {
 
 const run = promisify(execFile);
 
-/** Throws when ffprobe cannot read the file at all (the caller refuses it as corrupt). */
+/** Throws when ffprobe cannot read the file at all, or cannot run (the caller tells the two apart). */
 export async function probe(file: string, signal?: AbortSignal): Promise<Probe> {
   const { stdout } = await run(...tiedToServer(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]), {
     maxBuffer: 16 << 20,

@@ -126,10 +126,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
   void checkMediaTools().then(({ ffmpeg, ffprobe }) => {
     if (ffmpeg && ffprobe) return app.log.info({ ffmpeg, ffprobe }, '媒体工具就绪 / media tools ready');
+    const missing = ffmpeg ? 'ffprobe' : 'ffmpeg';
     app.log.error(
       { ffmpegPath, ffprobePath },
-      `找不到可用的 ${ffmpeg ? 'ffprobe' : 'ffmpeg'}，视频和音频上传都会失败；请重新 npm install 或设置 FFMPEG_PATH / FFPROBE_PATH / ` +
-        `${ffmpeg ? 'ffprobe' : 'ffmpeg'} cannot run: every video and audio upload will fail; reinstall or set FFMPEG_PATH / FFPROBE_PATH`,
+      `找不到可用的 ${missing}，视频和音频上传都会失败；请重新 npm install 或设置 FFMPEG_PATH / FFPROBE_PATH / ` +
+        `${missing} cannot run: every video and audio upload will fail; reinstall or set FFMPEG_PATH / FFPROBE_PATH`,
     );
   });
   const jobs = createJobQueue({
