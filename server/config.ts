@@ -44,6 +44,12 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Stations (issue 12.2): the quiet hours a catalogue gets once, `off` for none.
+  CRIER_STATION_QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM (e.g. 22:00-06:30) or off')
+    .refine((v) => v === 'off' || v.slice(0, 5) !== v.slice(6), 'start and end must differ')
+    .default('22:00-06:30'),
 });
 
 const MB = 1024 * 1024;
@@ -101,6 +107,8 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** Quiet hours every catalogue gets once (seeded, then staff's to edit or delete); null: none. */
+  stationQuietHours: { start: string; end: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -145,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    stationQuietHours: e.CRIER_STATION_QUIET_HOURS === 'off' ? null : { start: e.CRIER_STATION_QUIET_HOURS.slice(0, 5), end: e.CRIER_STATION_QUIET_HOURS.slice(6) },
   };
 }
