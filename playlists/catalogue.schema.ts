@@ -3,6 +3,8 @@
 import * as z from 'zod';
 
 import { IdSchema, IsoTimeSchema } from './primitives.schema.js';
+import { registerProblems } from './register.check.js';
+import { CampaignSchema, defaultCampaign, SiteSchema, TownshipSchema, VillageSchema } from './register.schema.js';
 import { AlertSchema, BroadcastSchema, QuietHoursSchema, ScheduleEntrySchema } from './schedule.schema.js';
 import { VolumeScheduleSchema } from './volume.schema.js';
 
@@ -137,6 +139,8 @@ export const ScreenSchema = z.object({
   township: z.string().trim().max(60).optional(),
   site: z.string().trim().max(120).optional(),
   siteType: z.string().trim().max(60).optional(),
+  /** Its site in the register; township, site and siteType above are then copies kept in sync from it. */
+  siteId: IdSchema.optional(),
   groups: z.array(z.string().trim().min(1).max(60)).default([]),
   timeZone: z.string().optional(),
   createdAt: IsoTimeSchema,
@@ -169,6 +173,13 @@ export const CatalogueSchema = z.object({
   siteTypeSound: z.record(z.string().trim().min(1).max(60), z.enum(['on', 'off'])).default({}),
   /** One-time defaults already put in (e.g. `station-quiet-hours`), so one an operator deleted is not added again. */
   seededDefaults: z.array(z.string().min(1).max(60)).default([]),
+  // The register of places (playlists/register.schema.ts): absent in catalogues from before it existed.
+  townships: z.array(TownshipSchema).default([]),
+  villages: z.array(VillageSchema).default([]),
+  sites: z.array(SiteSchema).default([]),
+  campaign: CampaignSchema.default(defaultCampaign),
+}).superRefine((catalogue, ctx) => {
+  for (const problem of registerProblems(catalogue)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
@@ -185,4 +196,8 @@ export const emptyCatalogue = (): Catalogue => ({
   volumeSchedules: [],
   siteTypeSound: {},
   seededDefaults: [],
+  townships: [],
+  villages: [],
+  sites: [],
+  campaign: defaultCampaign(),
 });
