@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
 import { ffmpegPath, ffprobePath } from '../media/ffmpeg.paths.js';
+import { setFontDataDir } from '../media/fonts.js';
 import { checkMediaTools } from '../media/ffmpeg.run.js';
 import { SCREEN_PROFILES } from '../media/image.renditions.js';
 import { createMediaStore } from '../media/media.store.js';
@@ -62,6 +63,8 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
+  // Fonts: fontconfig and its cache under this data dir, fixed before anything is drawn.
+  setFontDataDir(config.dataDir);
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Reads (console polling, media, pages) would drown the log; changes are worth a line each.
