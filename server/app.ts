@@ -19,6 +19,7 @@ import { createConsoleHub, registerConsoleGateway } from './gateway/console.gate
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
 import { watchEventLoop } from './ops/event-loop.js';
+import { webSocketErrorHandler } from './gateway/client-faults.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
@@ -75,7 +76,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installErrorHandler(app);
 
   // Third-party plugins.
-  await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD }, errorHandler: webSocketErrorHandler });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Crier API', version: CRIER_VERSION, description: '反诈宣传屏幕与广播排播系统 / anti-fraud signage and broadcast scheduler' },
@@ -192,6 +193,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
+    playLimits: config.playLimits,
   }); //   /ws/player
   registerConsoleGateway(app, consoleHub); //   /ws/console
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
