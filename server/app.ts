@@ -44,6 +44,7 @@ import { createAiringLog } from './storage/airing.store.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
+import { installReports } from './reports/reports.setup.js';
 
 export const CRIER_VERSION = '0.1.0';
 
@@ -195,8 +196,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
+  // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit });
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 
