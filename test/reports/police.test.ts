@@ -14,19 +14,19 @@ const importCsv = (app: Awaited<ReturnType<typeof buildTestApp>>, bytes: Buffer,
 const figuresOf = async (app: Awaited<ReturnType<typeof buildTestApp>>) =>
   JSON.parse((await app.inject({ url: '/api/v1/police-figures?fromWeek=2026-W01&toWeek=2027-W52' })).body).figures as { townshipId: string; week: string; fraudType: string; cases: number; lossYuan: number }[];
 
-t.test('a CSV import stores every row; a date stands for its ISO week; figures read back', async (t) => {
+t.test('a CSV import stores every row; a township by name, code or id; a date stands for its ISO week; figures read back', async (t) => {
   const app = await buildTestApp(t);
   await addTownships(app);
-  const res = await importCsv(app, csv('城关镇,2027-W02,网贷,3,"12,000.50"', '河口乡,2027-01-13,刷单,1,800', '城关镇,2026-W02,网贷,5,30000'));
+  const res = await importCsv(app, csv('城关镇,2027-W02,网贷,3,"12,000.50"', '002,2027-01-13,刷单,1,800', 'tw-cg,2026-W02,网贷,5,30000'));
   t.equal(res.statusCode, 200, res.body);
   t.equal(JSON.parse(res.body).imported, 3);
   const figures = await figuresOf(app);
   t.same(
     figures.map((f) => [f.townshipId, f.week, f.fraudType, f.cases, f.lossYuan]),
     [
-      ['城关镇', '2026-W02', '网贷', 5, 30000],
-      ['城关镇', '2027-W02', '网贷', 3, 12000.5],
-      ['河口乡', '2027-W02', '刷单', 1, 800],
+      ['tw-cg', '2026-W02', '网贷', 5, 30000],
+      ['tw-cg', '2027-W02', '网贷', 3, 12000.5],
+      ['tw-hk', '2027-W02', '刷单', 1, 800],
     ],
   );
   await app.crier.audit.settled();
@@ -80,8 +80,8 @@ t.test('XLSX import: the same rules, line numbers as the spreadsheet shows them'
   const res = await send(good);
   t.equal(res.statusCode, 200, res.body);
   t.same((await figuresOf(app)).map((f) => [f.townshipId, f.fraudType, f.cases, f.lossYuan]), [
-    ['城关镇', '投资博彩', 2, 56000],
-    ['河口乡', '网购退赔', 1, 1200.5],
+    ['tw-cg', '投资博彩', 2, 56000],
+    ['tw-hk', '网购退赔', 1, 1200.5],
   ]);
 });
 
@@ -116,6 +116,6 @@ t.test('permissions: a viewer cannot enter figures; police can; township police 
   t.same(JSON.parse(mixed.body).details, { line: 3 }, 'the other township’s row is named');
 
   const seen = JSON.parse((await injectRaw(app)({ url: '/api/v1/police-figures?fromWeek=2027-W01&toWeek=2027-W10', headers: local.headers })).body).figures;
-  t.same(seen.map((f: { townshipId: string }) => f.townshipId), ['河口乡'], 'township staff read only their township');
+  t.same(seen.map((f: { townshipId: string }) => f.townshipId), ['tw-hk'], 'township staff read only their township');
   t.equal((await figuresOf(app)).length, 2);
 });

@@ -16,11 +16,7 @@ export type PoliceService = ReturnType<typeof createPoliceService>;
 export function createPoliceService(deps: { store: ReportsStore; catalogue: () => Readonly<Catalogue>; clock: Clock; audit: AuditService }) {
   const { store, clock, audit } = deps;
   /** May this actor enter figures for the township? County staff: any; township staff: their own. */
-  const mayEnter = (actor: Actor, townshipId: string) => {
-    if (!actor.township) return true;
-    const township = placesOf(deps.catalogue()).townships.find((t) => t.id === townshipId);
-    return township?.id === actor.township || township?.name === actor.township;
-  };
+  const mayEnter = (actor: Actor, townshipId: string) => placesOf(deps.catalogue()).isInScope(townshipId, actor.township);
   const record = (actor: Actor, action: string, figures: Omit<PoliceFigure, 'enteredAt'>[], summary: string) =>
     audit.record({
       actor: null,
@@ -35,8 +31,7 @@ export function createPoliceService(deps: { store: ReportsStore; catalogue: () =
   return {
     list(fromWeek: string, toWeek: string, scope: string | null): PoliceFigure[] {
       const places = placesOf(deps.catalogue());
-      const allowed = scope === null ? null : new Set(places.townships.filter((t) => t.id === scope || t.name === scope).map((t) => t.id));
-      return store.figures(fromWeek, toWeek).filter((f) => !allowed || allowed.has(f.townshipId));
+      return store.figures(fromWeek, toWeek).filter((f) => places.isInScope(f.townshipId, scope));
     },
     /** One township's week from the console form. */
     enterWeek(input: PoliceWeekInput, actor: Actor): number {
