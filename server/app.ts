@@ -41,6 +41,7 @@ import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
 import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
+import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
@@ -90,8 +91,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
-  const airingLog = createAiringLog(config.dataDir);
-  const airingReports = createAiringReports(config.dataDir);
+  const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
+  const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
@@ -165,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    retention.stop();
     airingReports.close();
     await airingLog.close();
     tokens.close();

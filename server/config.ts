@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Proof of airing (proof): raw plays and heartbeat intervals older than this are pruned daily; rollups and chain anchors stay.
+  CRIER_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
 });
 
 const MB = 1024 * 1024;
@@ -101,6 +103,8 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
+  rawRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -145,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
   };
 }
