@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
+import type { PlayLimitSettings } from './gateway/play-limits.js';
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -46,6 +47,10 @@ const EnvSchema = z.object({
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
   // Proof of airing (proof): raw plays and heartbeat intervals older than this are pruned daily; rollups and chain anchors stay.
   CRIER_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  // Player limits (websec, issue 13.1): what one screen may store.
+  CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
+  CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
+  CRIER_UNCLAIMED_PLAYS_TOTAL: z.coerce.number().int().min(0).max(1_000_000_000).default(100_000),
 });
 
 const MB = 1024 * 1024;
@@ -105,6 +110,8 @@ export interface Config {
   maxUnclaimedScreens: number;
   /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
   rawRetentionDays: number;
+  /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
+  playLimits: PlayLimitSettings;
 }
 
 export class ConfigError extends Error {
@@ -150,5 +157,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
     rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
+    playLimits: {
+      playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
+      unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,
+      unclaimedPlaysTotal: e.CRIER_UNCLAIMED_PLAYS_TOTAL,
+    },
   };
 }
