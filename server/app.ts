@@ -18,6 +18,7 @@ import { installErrorHandler } from './errors.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
+import { watchEventLoop } from './ops/event-loop.js';
 import { webSocketErrorHandler } from './gateway/client-faults.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
@@ -101,6 +102,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
+  // Scale (issue 14): a server that falls behind says so in the log.
+  const eventLoop = watchEventLoop(app.log);
+  app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
