@@ -18,6 +18,7 @@ import { installErrorHandler } from './errors.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
+import { watchEventLoop } from './ops/event-loop.js';
 import { webSocketErrorHandler } from './gateway/client-faults.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
@@ -43,6 +44,7 @@ import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
 import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
+import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
@@ -95,11 +97,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
-  const airingLog = createAiringLog(config.dataDir);
-  const airingReports = createAiringReports(config.dataDir);
+  const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
+  const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
+  // Scale (issue 14): a server that falls behind says so in the log.
+  const eventLoop = watchEventLoop(app.log);
+  app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
@@ -170,6 +176,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    retention.stop();
     airingReports.close();
     await airingLog.close();
     tokens.close();

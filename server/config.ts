@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Proof of airing (proof): raw plays and heartbeat intervals older than this are pruned daily; rollups and chain anchors stay.
+  CRIER_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   // Player limits (websec, issue 13.1): what one screen may store.
   CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
   CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
@@ -106,6 +108,8 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
+  rawRetentionDays: number;
   /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
   playLimits: PlayLimitSettings;
 }
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,

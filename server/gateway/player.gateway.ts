@@ -13,6 +13,7 @@ import {
   type ServerMessage,
 } from '../../player/protocol.js';
 import type { Clock } from '../clock.js';
+import { notFound } from '../errors.js';
 import type { ManifestPublisher } from '../services/manifest.publisher.js';
 import type { ScreensService } from '../services/screens.service.js';
 import { isRevoked, type PairingService } from '../pairing/pairing.service.js';
@@ -188,7 +189,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           return;
         }
         case 'plays': {
-          const screen = screens.get(session.screenId);
+          // The catalogue record only (an O(1) lookup): no live status is built per plays message.
+          const screen = screens.find(session.screenId);
+          if (!screen) throw notFound('屏幕 screen', session.screenId);
           if (isRevoked(screen)) {
             // Revoked between this player's hello and now: nothing more is taken from it.
             send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
