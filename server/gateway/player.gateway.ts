@@ -13,6 +13,7 @@ import {
   type ServerMessage,
 } from '../../player/protocol.js';
 import type { Clock } from '../clock.js';
+import { notFound } from '../errors.js';
 import type { ManifestPublisher } from '../services/manifest.publisher.js';
 import type { ScreensService } from '../services/screens.service.js';
 import { isRevoked, type PairingService } from '../pairing/pairing.service.js';
@@ -169,7 +170,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         });
         // Claimed while the player was away: the token travels now, and is kept until paired-ack.
         if (admission.pendingToken) send({ type: 'paired', screenId: screen.id, screenName: screen.name, token: admission.pendingToken });
-        publisher.offer(session, publisher.manifestFor(screen.id, session.display));
+        publisher.offer(session, publisher.manifestFor(screen.id, session.display, session.mode));
+        // Kept on the screen so previews, the station list and sound defaults know a station while it is off.
+        if (screen.mode !== message.mode) await screens.noteMode(screen.id, message.mode);
         return;
       }
       if (!session) return violation('hello-required', 'send hello first');
@@ -188,7 +191,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           return;
         }
         case 'plays': {
-          const screen = screens.get(session.screenId);
+          // The catalogue record only (an O(1) lookup): no live status is built per plays message.
+          const screen = screens.find(session.screenId);
+          if (!screen) throw notFound('屏幕 screen', session.screenId);
           if (isRevoked(screen)) {
             // Revoked between this player's hello and now: nothing more is taken from it.
             send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
