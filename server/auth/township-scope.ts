@@ -36,7 +36,7 @@ export function targetInside(target: Target, township: string, screens: readonly
   }
 }
 
-const scopedTownship = (request: FastifyRequest): string | null => {
+export const scopedTownship = (request: FastifyRequest): string | null => {
   const user = request.signedIn?.user;
   return user && user.role !== 'admin' && user.township ? user.township : null;
 };
