@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { localDayBucket } from '../storage/local-day.js';
 import { GENESIS, type ChainedRow, type ChainLink } from '../storage/play-chain.js';
-import { toStoredPlay, type PlayRow, type StoredPlay } from '../storage/airing.store.js';
+import { playFields, toStoredPlay, type PlayRow, type StoredPlay } from '../storage/airing.store.js';
 
 export const EXPORT_FORMAT = 'crier-play-chain';
 
@@ -53,20 +53,7 @@ export const ENCODING_NOTE =
 
 /** An exported (or stored) play back in the store's columns, to hash it the same way. */
 export const toChainedRow = (r: ExportRecord | StoredPlay): ChainedRow => ({
-  id: r.id,
-  screen_id: r.screenId,
-  item_id: r.itemId,
-  media_id: r.mediaId,
-  hash: r.hash,
-  manifest_version: r.manifestVersion,
-  started_at: Date.parse(r.startedAt),
-  ended_at: Date.parse(r.endedAt),
-  completed: r.completed ? 1 : 0,
-  received_at: Date.parse(r.receivedAt),
-  is_provisional: r.isProvisional ? 1 : 0,
-  planned_started_at: r.plannedStartedAt === null ? null : Date.parse(r.plannedStartedAt),
-  outcome: r.outcome,
-  clock_offset_ms: r.clockOffsetMs,
+  ...playFields(r.screenId, r.isProvisional, Date.parse(r.receivedAt), r),
   seq: r.seq,
   prev_hash: r.prevHash,
   record_hash: r.recordHash,

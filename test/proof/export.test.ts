@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
 import { buildTestApp } from '../helper.js';
 
@@ -28,7 +28,7 @@ const play = (id: string, iso: string): PlayRecord => ({
   endedAt: new Date(Date.parse(iso) + 10_000).toISOString(), completed: true, outcome: 'completed', clockOffsetMs: -40,
 });
 
-async function appWithPlays(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function appWithPlays(t: Test) {
   const dataDir = t.testdir();
   const app = await buildTestApp(t, { dataDir });
   await app.crier.catalogue.update((draft) => {
