@@ -4,16 +4,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { IdSchema, type Screen } from '../../playlists/catalogue.schema.js';
+import { screenById } from '../../playlists/catalogue.index.js';
+import { IdSchema, type Catalogue } from '../../playlists/catalogue.schema.js';
 import { LocalDateSchema } from '../../playlists/schedule.schema.js';
 import { dayOf } from '../../playlists/wall-clock.js';
 import { scopedTownship } from '../auth/township-scope.js';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
+import { buildAsRun } from '../proof/as-run.js';
 import { chainExportLines, openExportDatabase } from '../proof/chain.export.js';
 import { describeVerdict, verifyExportLines } from '../proof/chain.verify.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { AiringReports } from '../storage/airing.reports.js';
+import { localDayBucket } from '../storage/local-day.js';
 
 export const MAX_EXPORT_DAYS = 400;
 /** An uploaded export to check: a screen-week is about 20 MB. */
@@ -33,16 +36,46 @@ const verdictBody = (v: Parameters<typeof describeVerdict>[0]) => {
   return { ok: v.ok, checked: v.checked, ...(v.firstBad ? { firstBad: v.firstBad } : {}), message: { zh, en } };
 };
 
+const WordsSchema = z.object({ zh: z.string(), en: z.string() });
+const Iso = z.string();
+export const AsRunSchema = z.object({
+  screenId: z.string(),
+  screenName: z.string(),
+  day: z.string(),
+  timeZone: z.string(),
+  from: Iso,
+  to: Iso,
+  /** The plan comes from the catalogue as it is now (said in `note`). */
+  plannedFrom: z.literal('current-catalogue'),
+  note: WordsSchema,
+  onlineMs: z.number(),
+  online: z.array(z.object({ start: Iso, end: Iso })),
+  segments: z.array(z.object({
+    start: Iso, end: Iso, mode: z.enum(['loop', 'once']), isQuiet: z.boolean(), rule: WordsSchema, aired: z.number().int(),
+    items: z.array(z.object({ itemId: z.string(), mediaId: z.string(), title: z.string(), kind: z.string(), durationMs: z.number() })),
+  })),
+  aired: z.array(z.object({
+    playId: z.string(), seq: z.number().int().nullable(), itemId: z.string(), mediaId: z.string(), title: z.string().nullable(),
+    plannedStart: Iso.nullable(), start: Iso, end: Iso, outcome: z.string(), completed: z.boolean(), clockOffsetMs: z.number().nullable(),
+    isProvisional: z.boolean(), rule: WordsSchema.nullable(), isPlanned: z.boolean(),
+  })),
+  missed: z.array(z.object({
+    start: Iso, end: Iso, itemId: z.string().nullable(), title: z.string().nullable(), rule: WordsSchema,
+    reason: z.enum(['offline', 'outranked', 'not-cached', 'sound-blocked', 'other-content', 'unknown']), reasonWords: WordsSchema,
+  })),
+  chain: ChainCheckSchema,
+});
+
 export function registerProofRoutes(
   app: FastifyInstance,
-  deps: { reports: AiringReports; airingLog: AiringLog; clock: Clock; timeZone: string; dataDir: string; screens: () => readonly Screen[] },
+  deps: { reports: AiringReports; airingLog: AiringLog; clock: Clock; timeZone: string; dataDir: string; catalogue: () => Readonly<Catalogue> },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['proof of airing'];
   /** Township staff: their township's screens; county staff: null (every screen, claimed or not). */
   const screensInScope = (req: FastifyRequest): string[] | null => {
     const township = scopedTownship(req);
-    return township ? deps.screens().filter((s) => !s.isProvisional && s.township === township).map((s) => s.id) : null;
+    return township ? deps.catalogue().screens.filter((s) => !s.isProvisional && s.township === township).map((s) => s.id) : null;
   };
 
   r.get(
@@ -111,6 +144,31 @@ export function registerProofRoutes(
         throw new AppError(422, 'not-an-export', `${zh} / ${en}`);
       }
       return { ...verdictBody(verdict), screens: verdict.screens };
+    },
+  );
+
+  r.get(
+    '/api/v1/proof/as-run',
+    {
+      schema: {
+        tags,
+        summary: "One screen-day's as-run log: what the shared resolver plans (from the current catalogue) against what aired, planned items that did not air with the reason, and the chain check of the day's records",
+        querystring: z.object({ screenId: IdSchema, day: LocalDateSchema }),
+        response: { 200: AsRunSchema, 400: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema },
+      },
+    },
+    async (req) => {
+      const catalogue = deps.catalogue();
+      const screen = screenById(catalogue, req.query.screenId);
+      if (!screen) throw new AppError(404, 'not-found', `未找到屏幕 / no screen ${req.query.screenId}`);
+      await deps.airingLog.flush();
+      const { start: from, end: to } = localDayBucket(req.query.day, deps.timeZone);
+      const plays = deps.airingLog.listPlays({ screenId: screen.id, from: new Date(from), to: new Date(to), limit: 100_000 });
+      const health = deps.reports.healthBetween(screen.id, from, to).map((h) => ({ ...(h.details as object), at: h.at }));
+      const range = deps.reports.seqRange(screen.id, from, to);
+      const chain = range ? deps.reports.verifyChainSegment(screen.id, range.fromSeq, range.toSeq) : { ok: true, checked: 0 };
+      const asRun = buildAsRun({ catalogue, screen, day: req.query.day, from, to, timeZone: deps.timeZone, plays, online: deps.reports.onlineIntervals(screen.id, from, to), health });
+      return { ...asRun, chain: verdictBody(chain) };
     },
   );
 }
