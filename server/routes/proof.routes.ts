@@ -4,19 +4,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { screenById } from '../../playlists/catalogue.index.js';
 import { IdSchema, type Catalogue } from '../../playlists/catalogue.schema.js';
 import { LocalDateSchema } from '../../playlists/schedule.schema.js';
 import { dayOf } from '../../playlists/wall-clock.js';
 import { scopedTownship } from '../auth/township-scope.js';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
-import { buildAsRun } from '../proof/as-run.js';
+import type { AsRunService } from '../proof/as-run.service.js';
 import { chainExportLines, openExportDatabase } from '../proof/chain.export.js';
 import { describeVerdict, verifyExportLines } from '../proof/chain.verify.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { AiringReports } from '../storage/airing.reports.js';
-import { localDayBucket } from '../storage/local-day.js';
 
 export const MAX_EXPORT_DAYS = 400;
 /** An uploaded export to check: a screen-week is about 20 MB. */
@@ -68,7 +66,7 @@ export const AsRunSchema = z.object({
 
 export function registerProofRoutes(
   app: FastifyInstance,
-  deps: { reports: AiringReports; airingLog: AiringLog; clock: Clock; timeZone: string; dataDir: string; catalogue: () => Readonly<Catalogue> },
+  deps: { reports: AiringReports; airingLog: AiringLog; asRuns: AsRunService; clock: Clock; timeZone: string; dataDir: string; catalogue: () => Readonly<Catalogue> },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['proof of airing'];
@@ -158,17 +156,9 @@ export function registerProofRoutes(
       },
     },
     async (req) => {
-      const catalogue = deps.catalogue();
-      const screen = screenById(catalogue, req.query.screenId);
-      if (!screen) throw new AppError(404, 'not-found', `未找到屏幕 / no screen ${req.query.screenId}`);
       await deps.airingLog.flush();
-      const { start: from, end: to } = localDayBucket(req.query.day, deps.timeZone);
-      const plays = deps.airingLog.listPlays({ screenId: screen.id, from: new Date(from), to: new Date(to), limit: 100_000 });
-      const health = deps.reports.healthBetween(screen.id, from, to).map((h) => ({ ...(h.details as object), at: h.at }));
-      const range = deps.reports.seqRange(screen.id, from, to);
-      const chain = range ? deps.reports.verifyChainSegment(screen.id, range.fromSeq, range.toSeq) : { ok: true, checked: 0 };
-      const asRun = buildAsRun({ catalogue, screen, day: req.query.day, from, to, timeZone: deps.timeZone, plays, online: deps.reports.onlineIntervals(screen.id, from, to), health });
-      return { ...asRun, chain: verdictBody(chain) };
+      const asRun = deps.asRuns.asRun(req.query.screenId, req.query.day);
+      return { ...asRun, chain: verdictBody(asRun.chain) };
     },
   );
 }

@@ -9,6 +9,7 @@ import { IdSchema, IsoTimeSchema, type Screen } from '../../playlists/catalogue.
 import { LocalDateSchema } from '../../playlists/schedule.schema.js';
 import { DAY_MS, dateOf, dayOf, localDayAt } from '../../playlists/wall-clock.js';
 import type { Clock } from '../clock.js';
+import { scopedTownship } from '../auth/township-scope.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { AiringReports } from '../storage/airing.reports.js';
@@ -50,11 +51,6 @@ export const OnlineHistorySchema = z.object({
   ),
 });
 
-/** Township staff see their township's screens only; county staff and admins see all. */
-const scopedTownship = (request: FastifyRequest): string | null => {
-  const user = request.signedIn?.user;
-  return user && user.role !== 'admin' && user.township ? user.township : null;
-};
 
 const toReportScreen = (s: Screen) => ({ id: s.id, name: s.name, township: s.township ?? null, site: s.site ?? null, siteType: s.siteType ?? null });
 
