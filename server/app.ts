@@ -44,6 +44,9 @@ import { createAiringLog } from './storage/airing.store.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
+import { migrateFreeTextAtStart, withPlaceSync } from './register/place-sync.js';
+import { createRegisterService } from './register/register.service.js';
+import { registerRegisterRoutes } from './routes/register.routes.js';
 
 export const CRIER_VERSION = '0.1.0';
 
@@ -89,7 +92,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const accounts = await installAccounts(app, config, { authClock: options.authClock ?? systemClock, clock });
 
   // Our services.
-  const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
+  // Screens' place strings are copied from the register on every change (server/register/place-sync.ts).
+  const catalogue = await createCatalogueStore(config.dataDir, withPlaceSync(accounts.catalogueHooks));
+  await migrateFreeTextAtStart(catalogue, app.log);
   const airingLog = createAiringLog(config.dataDir);
   const airingReports = createAiringReports(config.dataDir);
   installTownshipScope(app, { catalogue, airingLog });
@@ -115,6 +120,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     limiter: createNewScreenLimiter({ perWindow: config.newScreensPerIpPerMinute, windowMs: 60_000 }),
     maxUnclaimedScreens: config.maxUnclaimedScreens,
     onChange: () => onChange(),
+  });
+  const register = createRegisterService({
+    catalogue,
+    isStation: (screenId) => presence.latestByScreen().get(screenId)?.mode === 'audio',
+    onChange,
+    onTownshipRenamed: (from, to) => void accounts.accounts.renameTownship(from, to).catch((err: unknown) => app.log.error({ err }, "乡镇改名未能同步到账户 / township rename not applied to accounts")),
   });
   const playlists = createPlaylistsService({ catalogue, clock, onChange });
   const schedules = createSchedulesService({ catalogue, clock, onChange });
@@ -194,9 +205,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
+  registerRegisterRoutes(app, register); //   /api/v1/register, /api/v1/register/{townships,villages,sites}/:id, /api/v1/register/campaign
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
+  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

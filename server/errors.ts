@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly statusCode: number,
     readonly reason: string,
     message: string,
+    /** Machine-readable particulars, e.g. every refused line of an import. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -26,7 +28,7 @@ export const ErrorBodySchema = z.object({
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      return reply.code(error.statusCode).send({ statusCode: error.statusCode, reason: error.reason, message: error.message });
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, reason: error.reason, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map((v) => ({ path: v.instancePath, message: v.message }));

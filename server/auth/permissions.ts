@@ -13,12 +13,14 @@ export const PERMISSIONS = [
   'alerts:write',
   'screens:write',
   'screens:command',
+  'register:write',
   'users:admin',
   'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const EDITING: Permission[] = ['media:write', 'playlists:write', 'schedules:write', 'alerts:write', 'screens:write', 'screens:command'];
+// register:write is narrowed further by the register itself: county admins, or a township's own staff in it.
+const EDITING: Permission[] = ['media:write', 'playlists:write', 'schedules:write', 'alerts:write', 'screens:write', 'screens:command', 'register:write'];
 
 /** Every signed-in user may read; these are the extra rights per role. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -51,6 +53,7 @@ const WRITE_RULES: [RegExp, Permission][] = [
   [/^\/api\/v1\/alerts(\/|$)/, 'alerts:write'],
   [/^\/api\/v1\/screens\/[^/]+\/commands$/, 'screens:command'],
   [/^\/api\/v1\/screens(\/|$)/, 'screens:write'],
+  [/^\/api\/v1\/register(\/|$)/, 'register:write'],
   [/^\/api\/v1\/users(\/|$)/, 'users:admin'],
 ];
 const READ_RULES: [RegExp, Permission][] = [
