@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
+import type { PlayLimitSettings } from './gateway/play-limits.js';
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -44,6 +45,10 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Player limits (websec, issue 13.1): what one screen may store.
+  CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
+  CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
+  CRIER_UNCLAIMED_PLAYS_TOTAL: z.coerce.number().int().min(0).max(1_000_000_000).default(100_000),
 });
 
 const MB = 1024 * 1024;
@@ -101,6 +106,8 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
+  playLimits: PlayLimitSettings;
 }
 
 export class ConfigError extends Error {
@@ -145,5 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    playLimits: {
+      playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
+      unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,
+      unclaimedPlaysTotal: e.CRIER_UNCLAIMED_PLAYS_TOTAL,
+    },
   };
 }
