@@ -82,5 +82,12 @@ export function migrateFreeTextPlaces(draft: Draft, newId: (prefix: 'tw' | 'vl' 
   syncScreenPlaces(draft);
 
   report.retargeted = retargetRules(draft, 'townships', townshipSpelling) + retargetRules(draft, 'siteTypes', siteTypeSpelling);
+  // Sound per site type (stations) follows the new spelling too; an entry already under it wins.
+  for (const [from, to] of siteTypeSpelling) {
+    const setting = draft.siteTypeSound[from];
+    if (setting === undefined) continue;
+    delete draft.siteTypeSound[from];
+    draft.siteTypeSound[to] ??= setting;
+  }
   return report;
 }

@@ -19,8 +19,6 @@ export type RegisterService = ReturnType<typeof createRegisterService>;
 
 export function createRegisterService(deps: {
   catalogue: CatalogueStore;
-  /** Whether a screen's player runs as an audio station (counted apart from screens). */
-  isStation: (screenId: string) => boolean;
   onChange?: () => void;
   /** After a township was renamed: accounts scoped to the old name follow it. */
   onTownshipRenamed?: (from: string, to: string) => void;
@@ -53,7 +51,8 @@ export function createRegisterService(deps: {
     let villagesWithout = 0;
     const count = (screens: readonly Screen[] = []) => {
       const live = screens.filter(isCounted);
-      const stations = live.filter((s) => deps.isStation(s.id)).length;
+      // A station is a player that last introduced itself in audio mode (village loudspeakers).
+      const stations = live.filter((s) => s.mode === 'audio').length;
       return { screens: live.length - stations, stations };
     };
     const sum = (nodes: { screens: number; stations: number }[]) => nodes.reduce((a, n) => ({ screens: a.screens + n.screens, stations: a.stations + n.stations }), { screens: 0, stations: 0 });

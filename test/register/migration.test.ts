@@ -28,6 +28,7 @@ t.test('two spellings of one township become one; nothing is lost; a second star
     const res = await first.inject({ method: 'POST', url: '/api/v1/schedules', payload: { playlistId, target, priority: target.kind === 'townships' ? 1 : 2 } });
     t.equal(res.statusCode, 201, res.body);
   }
+  await first.crier.catalogue.update((draft) => void (draft.siteTypeSound = { mall: 'on' }));
   await first.close();
 
   const app = await buildTestApp(t, { dataDir });
@@ -43,6 +44,7 @@ t.test('two spellings of one township become one; nothing is lost; a second star
   t.match(screen('scr-6'), { site: '某处' }, 'without a township: left as it was');
   t.notOk(screen('scr-6').siteId);
   t.notOk(screen('scr-7').siteId);
+  t.same(c.siteTypeSound, { 商场: 'on' }, 'sound per site type follows');
   t.same(c.schedules.map((s) => s.target), [{ kind: 'townships', townships: ['城关镇'] }, { kind: 'siteTypes', siteTypes: ['商场'] }], 'rules follow the new spellings');
 
   const audit = JSON.parse((await app.inject('/api/v1/audit?entity=township')).body) as { entries: { action: string; summary: string; actor: unknown }[] };

@@ -17,10 +17,11 @@ t.test('the tree counts claimed screens per site, village and township, and name
       { id: 'scr-b', name: '万达二楼', isProvisional: false, siteId: mall, groups: [], createdAt: at },
       { id: 'scr-gone', name: '已吊销', isProvisional: false, siteId: mall, groups: [], createdAt: at, revokedAt: at },
       { id: 'scr-loose', name: '未放置', isProvisional: false, groups: [], createdAt: at },
+      { id: 'scr-speaker', name: '广播', isProvisional: false, siteId: mall, mode: 'audio', groups: [], createdAt: at },
     );
   });
   const tree = json(await app.inject('/api/v1/register'));
-  t.match(tree.totals, { townships: 1, villages: 2, sites: 2, screens: 2, stations: 0, villagesWithout: 1, unplaced: 1 });
+  t.match(tree.totals, { townships: 1, villages: 2, sites: 2, screens: 2, stations: 1, villagesWithout: 1, unplaced: 1 });
   const [township] = tree.townships;
   t.match(township, { name: '城关镇', screens: 2, villages: [{ name: '东街社区', screens: 2, sites: [{ name: '万达广场', type: '商场', screens: 2 }] }, { name: '西街社区', screens: 0 }] });
   t.match(tree.campaign, { startDate: '2027-01-10', endDate: '2027-03-31' });
