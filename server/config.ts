@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
+import { STORES } from './storage/data-dir.js';
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -44,6 +45,11 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  CRIER_RECREATE_STORES: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((names) => names.every((n) => STORES.some((s) => s.name === n)), `a comma-separated list of store names: ${STORES.map((s) => s.name).join(', ')}`),
 });
 
 const MB = 1024 * 1024;
@@ -101,6 +107,8 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** Stores the operator chose to start empty although the data dir held them (server/storage/data-dir.ts). */
+  recreateStores: string[];
 }
 
 export class ConfigError extends Error {
@@ -145,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    recreateStores: e.CRIER_RECREATE_STORES,
   };
 }
