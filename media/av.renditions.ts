@@ -1,7 +1,7 @@
 // Video and audio renditions with ffmpeg: H.264/AAC MP4 with faststart at most 1080p plus a
 // poster frame, or loudness-normalized MP3 plus a waveform. Progress is reported as 0–1.
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp from './sharp.js';
 import { loudnormTwoPass, type LoudnessTarget } from './campaign/audio-tools.js';
 import { probe, runFfmpeg, type Probe } from './ffmpeg.run.js';
 import { THUMBNAIL, type MadeFile } from './image.renditions.js';

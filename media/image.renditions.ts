@@ -3,7 +3,7 @@
 // The input is decoded once into an upright master; every rendition is resized from it.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from './sharp.js';
 import type { RenditionRole } from '../playlists/catalogue.schema.js';
 import { rejections } from './media.errors.js';
 

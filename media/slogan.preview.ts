@@ -1,9 +1,9 @@
 // A PNG preview of a text slogan for the staff library (players draw slogans as HTML themselves).
 // Pango lays the words out through sharp's text input, fitting them to their box, with the
 // bundled CJK font so Han characters never come out as boxes.
-import sharp, { type OverlayOptions } from 'sharp';
+import sharp, { type OverlayOptions } from './sharp.js';
 import type { Slogan, TextTheme } from '../playlists/catalogue.schema.js';
-import { CJK_FONT_FAMILY, ensureCjkFontConfig } from './fonts.js';
+import { CJK_FONT_FAMILY } from './fonts.js';
 
 const THEMES: Record<TextTheme, { background: string; headline: string; subline: string }> = {
   alert: { background: '#b51d19', headline: '#ffffff', subline: '#ffe08a' },
@@ -32,7 +32,6 @@ async function textBlock(text: string, colour: string, weight: string, width: nu
 
 /** 1280×720 for a slide, 1280×160 for a ticker strip; returns PNG bytes. */
 export async function renderSloganPreview(slogan: Slogan): Promise<{ png: Buffer; width: number; height: number }> {
-  ensureCjkFontConfig();
   const theme = THEMES[slogan.theme];
   const isTicker = slogan.variant === 'ticker';
   const [width, height] = isTicker ? [1280, 160] : [1280, 720];

@@ -3,6 +3,8 @@
 import * as z from 'zod';
 
 import { IdSchema, IsoTimeSchema } from './primitives.schema.js';
+import { registerProblems } from './register.check.js';
+import { CampaignSchema, defaultCampaign, SiteSchema, TownshipSchema, VillageSchema } from './register.schema.js';
 import { AlertSchema, BroadcastSchema, QuietHoursSchema, ScheduleEntrySchema } from './schedule.schema.js';
 import { VolumeScheduleSchema } from './volume.schema.js';
 
@@ -134,6 +136,8 @@ export const ScreenSchema = z.object({
   township: z.string().trim().max(60).optional(),
   site: z.string().trim().max(120).optional(),
   siteType: z.string().trim().max(60).optional(),
+  /** Its site in the register; township, site and siteType above are then copies kept in sync from it. */
+  siteId: IdSchema.optional(),
   groups: z.array(z.string().trim().min(1).max(60)).default([]),
   timeZone: z.string().optional(),
   createdAt: IsoTimeSchema,
@@ -156,6 +160,13 @@ export const CatalogueSchema = z.object({
   alerts: z.array(AlertSchema).default([]),
   quietHours: z.array(QuietHoursSchema).default([]),
   volumeSchedules: z.array(VolumeScheduleSchema).default([]),
+  // The register of places (playlists/register.schema.ts): absent in catalogues from before it existed.
+  townships: z.array(TownshipSchema).default([]),
+  villages: z.array(VillageSchema).default([]),
+  sites: z.array(SiteSchema).default([]),
+  campaign: CampaignSchema.default(defaultCampaign),
+}).superRefine((catalogue, ctx) => {
+  for (const problem of registerProblems(catalogue)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
@@ -170,4 +181,8 @@ export const emptyCatalogue = (): Catalogue => ({
   alerts: [],
   quietHours: [],
   volumeSchedules: [],
+  townships: [],
+  villages: [],
+  sites: [],
+  campaign: defaultCampaign(),
 });

@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
 import { ffmpegPath, ffprobePath } from '../media/ffmpeg.paths.js';
+import { setFontDataDir } from '../media/fonts.js';
 import { checkMediaTools } from '../media/ffmpeg.run.js';
 import { SCREEN_PROFILES } from '../media/image.renditions.js';
 import { createMediaStore } from '../media/media.store.js';
@@ -17,6 +18,8 @@ import { installErrorHandler } from './errors.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
+import { watchEventLoop } from './ops/event-loop.js';
+import { webSocketErrorHandler } from './gateway/client-faults.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
@@ -62,6 +65,8 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
+  // Fonts: fontconfig and its cache under this data dir, fixed before anything is drawn.
+  setFontDataDir(config.dataDir);
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Reads (console polling, media, pages) would drown the log; changes are worth a line each.
@@ -72,7 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installErrorHandler(app);
 
   // Third-party plugins.
-  await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD }, errorHandler: webSocketErrorHandler });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Crier API', version: CRIER_VERSION, description: '反诈宣传屏幕与广播排播系统 / anti-fraud signage and broadcast scheduler' },
@@ -96,6 +101,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
+  // Scale (issue 14): a server that falls behind says so in the log.
+  const eventLoop = watchEventLoop(app.log);
+  app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
@@ -187,6 +195,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
+    playLimits: config.playLimits,
   }); //   /ws/player
   registerConsoleGateway(app, consoleHub); //   /ws/console
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists

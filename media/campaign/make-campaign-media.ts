@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import { FraudTagSchema, SloganSchema } from '../../playlists/catalogue.schema.js';
 import { ffmpegPath, ffprobePath } from '../ffmpeg.paths.js';
-import { ensureCjkFontConfig } from '../fonts.js';
+import { ensureFonts } from '../fonts.js';
 import { renderSvg } from './svg-text.js';
 import { posterFinance, posterFourTypes, posterHotlinePortrait, videoSlides } from './campaign-art.js';
 import { campaignMedia } from './campaign.data.js';
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   };
   checkData();
   // Before any text render: fontconfig reads its configuration only once per process.
-  console.log(`fonts: ${ensureCjkFontConfig()}`);
+  console.log(`fonts: ${ensureFonts()}`);
   await mkdir(assetsDir, { recursive: true });
   const work = await mkdtemp(path.join(os.tmpdir(), 'crier-campaign-'));
   try {

@@ -2,8 +2,8 @@
 // shrink-to-fit, so we measure every string with pango (through sharp's text input, the same
 // engine that later draws the SVG) and shrink it to its box: text can never overflow, and a
 // string that would have to shrink a lot fails the build instead of quietly turning tiny.
-import sharp, { type Sharp } from 'sharp';
-import { CJK_FONT_FAMILY, ensureCjkFontConfig } from '../fonts.js';
+import sharp, { type Sharp } from '../sharp.js';
+import { CJK_FONT_FAMILY } from '../fonts.js';
 
 export type Weight = 400 | 700 | 900;
 const pangoWeight: Record<Weight, string> = { 400: 'Regular', 700: 'Bold', 900: 'Black' };
@@ -31,7 +31,6 @@ export async function textWidth(text: string, size: number, weight: Weight): Pro
   const key = `${weight}|${size}|${text}`;
   const cached = widths.get(key);
   if (cached !== undefined) return cached;
-  ensureCjkFontConfig();
   const { info } = await sharp({
     text: { text: escapeXml(text), font: `${CJK_FONT_FAMILY} ${pangoWeight[weight]} ${size}`, dpi: 72 },
   })
@@ -82,8 +81,7 @@ export const svgDocument = (width: number, height: number, defs: string, body: s
   `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
   `<defs>${defs}</defs>${body.join('')}</svg>`;
 
-/** Rasterizes an SVG to PNG. Fonts must be configured before the first text render in the process. */
+/** Rasterizes an SVG to PNG. (../sharp.js configures the fonts.) */
 export function renderSvg(svg: string): Sharp {
-  ensureCjkFontConfig();
   return sharp(Buffer.from(svg), { density: 72 });
 }

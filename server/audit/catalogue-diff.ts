@@ -20,6 +20,9 @@ const ENTITY: Record<string, [en: string, zh: string]> = {
   alerts: ['alert', '紧急插播'],
   quietHours: ['quiet-hours', '静音时段'],
   volumeSchedules: ['volume-schedule', '音量计划'],
+  townships: ['township', '乡镇'],
+  villages: ['village', '村/社区'],
+  sites: ['site', '点位'],
 };
 const VERB: Record<ItemChange['action'], [en: string, zh: string]> = {
   create: ['created', '新建'],
