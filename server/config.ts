@@ -3,11 +3,8 @@ import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
-<<<<<<< HEAD
 import { STORES } from './storage/data-dir.js';
-=======
 import type { PlayLimitSettings } from './gateway/play-limits.js';
->>>>>>> main
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -49,18 +46,15 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
-<<<<<<< HEAD
   CRIER_RECREATE_STORES: z
     .string()
     .default('')
     .transform((list) => list.split(',').map((s) => s.trim()).filter(Boolean))
     .refine((names) => names.every((n) => STORES.some((s) => s.name === n)), `a comma-separated list of store names: ${STORES.map((s) => s.name).join(', ')}`),
-=======
   // Player limits (websec, issue 13.1): what one screen may store.
   CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
   CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
   CRIER_UNCLAIMED_PLAYS_TOTAL: z.coerce.number().int().min(0).max(1_000_000_000).default(100_000),
->>>>>>> main
 });
 
 const MB = 1024 * 1024;
@@ -118,13 +112,10 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
-<<<<<<< HEAD
   /** Stores the operator chose to start empty although the data dir held them (server/storage/data-dir.ts). */
   recreateStores: string[];
-=======
   /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
   playLimits: PlayLimitSettings;
->>>>>>> main
 }
 
 export class ConfigError extends Error {
@@ -169,14 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
-<<<<<<< HEAD
     recreateStores: e.CRIER_RECREATE_STORES,
-=======
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,
       unclaimedPlaysTotal: e.CRIER_UNCLAIMED_PLAYS_TOTAL,
     },
->>>>>>> main
   };
 }

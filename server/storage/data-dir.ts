@@ -31,8 +31,8 @@ export const STORES: readonly StoreEntry[] = [
 export const STORES_MANIFEST = 'stores.json';
 /** Data dirs from before the manifest held these (originals/ appeared only with the first upload). */
 const STORES_BEFORE_MANIFEST = ['catalogue.json', 'accounts.sqlite3', 'audit.sqlite3', 'airing.sqlite3', 'pairing.sqlite3', 'media'];
-/** Not stores: a mount point's lost+found, the media service's scratch space, the control socket. */
-const IGNORED = new Set(['lost+found', 'tmp', 'crier.sock']);
+/** Not stores, made again at start: a mount point's lost+found, scratch space, the control socket, fontconfig's cache. */
+const IGNORED = new Set(['lost+found', 'tmp', 'crier.sock', 'fontconfig']);
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
