@@ -44,10 +44,12 @@ import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
 import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
+import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
 import { recordStores } from './storage/data-dir.js';
+import { installReports } from './reports/reports.setup.js';
 
 export const CRIER_VERSION = '0.1.0';
 
@@ -96,8 +98,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
-  const airingLog = createAiringLog(config.dataDir);
-  const airingReports = createAiringReports(config.dataDir);
+  const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
+  const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
@@ -133,7 +136,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const volumeSchedules = createVolumeSchedulesService({ catalogue, clock, onChange });
   boundaries.plan();
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
-  await recordStores(config.dataDir);
   void checkMediaTools().then(({ ffmpeg, ffprobe }) => {
     if (ffmpeg && ffprobe) return app.log.info({ ffmpeg, ffprobe }, '媒体工具就绪 / media tools ready');
     const missing = ffmpeg ? 'ffprobe' : 'ffmpeg';
@@ -175,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    retention.stop();
     airingReports.close();
     await airingLog.close();
     tokens.close();
@@ -206,8 +209,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
+  // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit });
+  // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
+  await recordStores(config.dataDir);
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

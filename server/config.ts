@@ -51,6 +51,8 @@ const EnvSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((s) => s.trim()).filter(Boolean))
     .refine((names) => names.every((n) => STORES.some((s) => s.name === n)), `a comma-separated list of store names: ${STORES.map((s) => s.name).join(', ')}`),
+  // Proof of airing (proof): raw plays and heartbeat intervals older than this are pruned daily; rollups and chain anchors stay.
+  CRIER_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   // Player limits (websec, issue 13.1): what one screen may store.
   CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
   CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
@@ -114,6 +116,8 @@ export interface Config {
   maxUnclaimedScreens: number;
   /** Stores the operator chose to start empty although the data dir held them (server/storage/data-dir.ts). */
   recreateStores: string[];
+  /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
+  rawRetentionDays: number;
   /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
   playLimits: PlayLimitSettings;
 }
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
     recreateStores: e.CRIER_RECREATE_STORES,
+    rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,

@@ -23,8 +23,10 @@ export const STORES: readonly StoreEntry[] = [
   { name: 'audit.sqlite3', kind: 'sqlite', what: '操作日志 / audit trail' },
   { name: 'airing.sqlite3', kind: 'sqlite', what: '播出记录 / airing log (plays, heartbeats)' },
   { name: 'pairing.sqlite3', kind: 'sqlite', what: '屏幕配对凭据 / screen pairing tokens' },
+  { name: 'reports.sqlite3', kind: 'sqlite', what: '报表、警情数据和周报 / reports, police figures and weekly reports' },
   { name: 'media', kind: 'dir', what: '素材文件 / media files' },
   { name: 'originals', kind: 'dir', what: '上传原件 / uploaded originals' },
+  { name: 'reports', kind: 'dir', what: '生成的周报文件 / generated weekly report files' },
 ];
 
 /** Which stores this data dir has held: written at every start, so a store added later is not "missing" on upgrade. */
