@@ -185,7 +185,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Routes: the whole URL map of the server.
   accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
-  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools });
+  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,
