@@ -51,6 +51,12 @@ const EnvSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((s) => s.trim()).filter(Boolean))
     .refine((names) => names.every((n) => STORES.some((s) => s.name === n)), `a comma-separated list of store names: ${STORES.map((s) => s.name).join(', ')}`),
+  // Stations (issue 12.2): the quiet hours a catalogue gets once, `off` for none.
+  CRIER_STATION_QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM (e.g. 22:00-06:30) or off')
+    .refine((v) => v === 'off' || v.slice(0, 5) !== v.slice(6), 'start and end must differ')
+    .default('22:00-06:30'),
   // Proof of airing (proof): raw plays and heartbeat intervals older than this are pruned daily; rollups and chain anchors stay.
   CRIER_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   // Player limits (websec, issue 13.1): what one screen may store.
@@ -116,6 +122,8 @@ export interface Config {
   maxUnclaimedScreens: number;
   /** Stores the operator chose to start empty although the data dir held them (server/storage/data-dir.ts). */
   recreateStores: string[];
+  /** Quiet hours every catalogue gets once (seeded, then staff's to edit or delete); null: none. */
+  stationQuietHours: { start: string; end: string } | null;
   /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
   rawRetentionDays: number;
   /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
@@ -165,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
     recreateStores: e.CRIER_RECREATE_STORES,
+    stationQuietHours: e.CRIER_STATION_QUIET_HOURS === 'off' ? null : { start: e.CRIER_STATION_QUIET_HOURS.slice(0, 5), end: e.CRIER_STATION_QUIET_HOURS.slice(6) },
     rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
