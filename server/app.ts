@@ -30,6 +30,9 @@ import { createPairingService } from './pairing/pairing.service.js';
 import { createTokenStore } from './pairing/token.store.js';
 import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
+import { createAsRunService } from './proof/as-run.service.js';
+import { createProofSources } from './proof/report-sources.js';
+import { registerProofRoutes } from './routes/proof.routes.js';
 import { registerReportRoutes } from './routes/reports.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
@@ -50,6 +53,7 @@ import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
+import { recordStores } from './storage/data-dir.js';
 import { installReports } from './reports/reports.setup.js';
 import { migrateFreeTextAtStart, withPlaceSync } from './register/place-sync.js';
 import { createRegisterService } from './register/register.service.js';
@@ -106,6 +110,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await migrateFreeTextAtStart(catalogue, app.log);
   const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
   const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const asRuns = createAsRunService({ catalogue: () => catalogue.read(), airingLog, reports: airingReports, timeZone: config.timeZone });
   const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
@@ -197,7 +202,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Routes: the whole URL map of the server.
   accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
-  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools });
+  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,
@@ -223,8 +228,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerRegisterRoutes(app, register); //   /api/v1/register, /api/v1/register/{townships,villages,sites}/:id, /api/v1/register/campaign
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
+  registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
-  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit });
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, sources: createProofSources(airingReports, asRuns) });
+  // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
+  await recordStores(config.dataDir);
 
   const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });
