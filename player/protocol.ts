@@ -195,10 +195,22 @@ export const ManifestMessageSchema = z.object({
   manifest: ManifestSchema,
 });
 
+/** A play record the server will never store: dated in the future or before the screen existed, or an unclaimed screen's quota is full. */
+export const PlayRefusalSchema = z.object({
+  id: z.string().uuid(),
+  reason: z.enum(['from-the-future', 'before-screen-existed', 'unclaimed-limit']),
+});
+export type PlayRefusal = z.infer<typeof PlayRefusalSchema>;
+
 export const PlaysAckSchema = z.object({
   type: z.literal('plays-ack'),
-  /** Every id now durably stored, including ones the server already had. */
+  /** Every id the player may forget: durably stored (including ones the server already had), or refused for good. */
   ids: z.array(z.string().uuid()),
+  // Since protocol v1.2 (docs/protocol.md, Limits): older players forget refused ids all the same.
+  /** Ids of `ids` that were refused, not stored, and why: they would be refused again if resent. */
+  refused: z.array(PlayRefusalSchema).optional(),
+  /** Some records of the batch came faster than a player can air: they are in neither list; resend them after this long. */
+  retryAfterMs: z.number().int().positive().optional(),
 });
 
 /** Answers each heartbeat, so a player notices a silently dead connection and reconnects. */

@@ -2,7 +2,8 @@
 // player can air the next 7 days without the server. The window is anchored to the day, so the version
 // changes when content or rules change, and once a day at local midnight — not as time passes.
 import { manifestItem, type Display } from './build-manifest.js';
-import type { Catalogue, Screen } from './catalogue.schema.js';
+import { screenById } from './catalogue.index.js';
+import type { Catalogue } from './catalogue.schema.js';
 import { contentVersion } from './content-version.js';
 import type { Manifest, ManifestItem, ManifestSegment, ManifestTimeline } from './manifest.schema.js';
 import type { ScreenAttributes } from './targets.js';
@@ -20,8 +21,6 @@ export interface TimelineManifestOptions {
   useCache?: boolean;
 }
 
-const screensByCatalogue = new WeakMap<object, Map<string, Screen>>();
-
 interface BuiltTimeline {
   timeline: ManifestTimeline;
   version: string;
@@ -34,9 +33,7 @@ const MAX_BUILT = 1000;
 
 /** A bare `{ id }` is completed from the catalogue, so callers need not look the screen up. */
 function completeScreen(catalogue: Readonly<Catalogue>, screen: ScreenAttributes): ScreenAttributes {
-  let byId = screensByCatalogue.get(catalogue);
-  if (!byId) screensByCatalogue.set(catalogue, (byId = new Map(catalogue.screens.map((s) => [s.id, s]))));
-  const known = byId.get(screen.id);
+  const known = screenById(catalogue, screen.id);
   return known ? { ...known, ...screen } : screen;
 }
 

@@ -11,6 +11,8 @@ import { setFontDataDir } from '../media/fonts.js';
 import { checkMediaTools } from '../media/ffmpeg.run.js';
 import { SCREEN_PROFILES } from '../media/image.renditions.js';
 import { createMediaStore } from '../media/media.store.js';
+import { seedStationQuietHours } from './quiet-hours.seed.js';
+import { registerStationRoutes } from './routes/stations.routes.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -18,6 +20,8 @@ import { installErrorHandler } from './errors.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
+import { watchEventLoop } from './ops/event-loop.js';
+import { webSocketErrorHandler } from './gateway/client-faults.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
@@ -46,9 +50,11 @@ import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
 import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
+import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
+import { installReports } from './reports/reports.setup.js';
 
 export const CRIER_VERSION = '0.1.0';
 
@@ -78,7 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installErrorHandler(app);
 
   // Third-party plugins.
-  await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD }, errorHandler: webSocketErrorHandler });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Crier API', version: CRIER_VERSION, description: '反诈宣传屏幕与广播排播系统 / anti-fraud signage and broadcast scheduler' },
@@ -97,11 +103,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
-  const airingLog = createAiringLog(config.dataDir);
-  const airingReports = createAiringReports(config.dataDir);
+  const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
+  const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
+  // Scale (issue 14): a server that falls behind says so in the log.
+  const eventLoop = watchEventLoop(app.log);
+  app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
@@ -131,6 +141,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const volumeSchedules = createVolumeSchedulesService({ catalogue, clock, onChange });
   boundaries.plan();
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
+  if (await seedStationQuietHours({ catalogue, clock, window: config.stationQuietHours })) app.log.info(config.stationQuietHours, '已添加默认夜间静音时段 / default quiet hours added');
   void checkMediaTools().then(({ ffmpeg, ffprobe }) => {
     if (ffmpeg && ffprobe) return app.log.info({ ffmpeg, ffprobe }, '媒体工具就绪 / media tools ready');
     const missing = ffmpeg ? 'ffprobe' : 'ffmpeg';
@@ -176,6 +187,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    retention.stop();
     airingReports.close();
     await airingLog.close();
     tokens.close();
@@ -196,6 +208,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
+    playLimits: config.playLimits,
   }); //   /ws/player
   registerConsoleGateway(app, consoleHub); //   /ws/console
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
@@ -204,11 +217,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerSpeechRoutes(app, { media, speech, messageAlerts }); //   /api/v1/alerts/message, /api/v1/media/:id/speech
   registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
+  registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
+  // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit });
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

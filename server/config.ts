@@ -4,6 +4,7 @@ import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
 import { vitsModelFiles } from '../media/speech/sherpa.engine.js';
+import type { PlayLimitSettings } from './gateway/play-limits.js';
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -54,6 +55,18 @@ const EnvSchema = z.object({
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   }),
+  // Stations (issue 12.2): the quiet hours a catalogue gets once, `off` for none.
+  CRIER_STATION_QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM (e.g. 22:00-06:30) or off')
+    .refine((v) => v === 'off' || v.slice(0, 5) !== v.slice(6), 'start and end must differ')
+    .default('22:00-06:30'),
+  // Proof of airing (proof): raw plays and heartbeat intervals older than this are pruned daily; rollups and chain anchors stay.
+  CRIER_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  // Player limits (websec, issue 13.1): what one screen may store.
+  CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
+  CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
+  CRIER_UNCLAIMED_PLAYS_TOTAL: z.coerce.number().int().min(0).max(1_000_000_000).default(100_000),
 });
 
 const MB = 1024 * 1024;
@@ -113,6 +126,12 @@ export interface Config {
   maxUnclaimedScreens: number;
   /** A sherpa-onnx VITS Mandarin model directory; absent: espeak-ng speaks. */
   ttsVitsDir: string | undefined;
+  /** Quiet hours every catalogue gets once (seeded, then staff's to edit or delete); null: none. */
+  stationQuietHours: { start: string; end: string } | null;
+  /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
+  rawRetentionDays: number;
+  /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
+  playLimits: PlayLimitSettings;
 }
 
 export class ConfigError extends Error {
@@ -158,5 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
     ttsVitsDir: e.CRIER_TTS_VITS_DIR ? path.resolve(e.CRIER_TTS_VITS_DIR) : undefined,
+    stationQuietHours: e.CRIER_STATION_QUIET_HOURS === 'off' ? null : { start: e.CRIER_STATION_QUIET_HOURS.slice(0, 5), end: e.CRIER_STATION_QUIET_HOURS.slice(6) },
+    rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
+    playLimits: {
+      playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
+      unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,
+      unclaimedPlaysTotal: e.CRIER_UNCLAIMED_PLAYS_TOTAL,
+    },
   };
 }

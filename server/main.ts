@@ -1,6 +1,7 @@
 // The only file that listens: load configuration, build the app, start, and stop cleanly on signals.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { installLoadProbe } from './ops/load-probe.js';
 
 let config;
 try {
@@ -20,6 +21,7 @@ const shutdown = async (signal: string) => {
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
+installLoadProbe(() => app.crier.presence.connectedScreens);
 await app.listen({ port: config.port, host: config.host });
 const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 const base = `http://${shown}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}`;

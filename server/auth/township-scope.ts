@@ -2,6 +2,7 @@
 // aim rules (schedules, broadcasts, alerts, quiet hours, volume schedules) inside it. Enforced in hooks
 // keyed on the route pattern, so the screen and rule services stay scope-free; county staff pass through.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { screenById } from '../../playlists/catalogue.index.js';
 import type { Screen } from '../../playlists/catalogue.schema.js';
 import type { Target } from '../../playlists/schedule.schema.js';
 import { AppError } from '../errors.js';
@@ -35,17 +36,18 @@ export function targetInside(target: Target, township: string, screens: readonly
   }
 }
 
-const scopedTownship = (request: FastifyRequest): string | null => {
+/** The township a signed-in user is limited to, or null for county staff and admins. */
+export const scopedTownship = (request: FastifyRequest): string | null => {
   const user = request.signedIn?.user;
   return user && user.role !== 'admin' && user.township ? user.township : null;
 };
 
 export function installTownshipScope(app: FastifyInstance, deps: { catalogue: CatalogueStore; airingLog: AiringLog }): void {
   const screens = () => deps.catalogue.read().screens;
-  const screenTownship = (id: string) => screens().find((s) => s.id === id)?.township;
+  const screenTownship = (id: string) => screenById(deps.catalogue.read(), id)?.township;
   /** Unknown screens pass: the route answers 404 as for anyone. */
   const checkScreen = (id: string, township: string) => {
-    const screen = screens().find((s) => s.id === id);
+    const screen = screenById(deps.catalogue.read(), id);
     if (screen && screen.township !== township) throw outOfScope(township);
   };
 

@@ -13,10 +13,14 @@ import {
   type ServerMessage,
 } from '../../player/protocol.js';
 import type { Clock } from '../clock.js';
+import { notFound } from '../errors.js';
 import type { ManifestPublisher } from '../services/manifest.publisher.js';
 import type { ScreensService } from '../services/screens.service.js';
 import { isRevoked, type PairingService } from '../pairing/pairing.service.js';
 import type { AiringLog } from '../storage/airing.store.js';
+import { createFaultLog } from './client-faults.js';
+import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND } from './connection-limits.js';
+import { createPlayLimits, type PlayLimitSettings } from './play-limits.js';
 import type { Presence, PlayerSession } from './presence.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
@@ -39,12 +43,19 @@ export interface PlayerGatewayDeps {
   unclaimedDisplay: 'campaign' | 'code-only';
   /** Told when what the console shows changed: a screen came or went, or plays were stored. */
   onActivity?: (topic: 'screens' | 'plays') => void;
+  /** How many play records a screen may store (docs/protocol.md, Limits). */
+  playLimits: PlayLimitSettings;
 }
+
+/** What a player whose plays came too fast is told to wait before resending them. */
+export const PLAYS_RETRY_AFTER_MS = 60_000;
 
 let nextSessionId = 1;
 
 export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayDeps): void {
   const { presence, screens, pairing, publisher, airingLog, clock } = deps;
+  const playLimits = createPlayLimits({ airingLog, settings: deps.playLimits });
+  const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
 
   app.get('/ws/player', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
     const log = request.log.child({ ws: 'player' });
@@ -55,12 +66,15 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
     let isHelloPending = false;
     let violations = 0;
     let isAlive = true;
+    const fault = createFaultLog(log);
+    const frames = createTokenBucket(FRAME_BURST, FRAMES_PER_SECOND, () => Date.now());
 
     const violation = (reason: string, message: string) => {
       violations++;
+      fault(reason, { message });
       send({ type: 'error', reason, message });
       if (violations >= MAX_VIOLATIONS) {
-        log.warn({ reason, violations }, 'closing player connection after repeated protocol violations');
+        log.info({ reason, violations }, 'closing player connection after repeated protocol violations');
         socket.close(CLOSE_POLICY_VIOLATION, 'too many protocol violations');
       }
     };
@@ -87,6 +101,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
 
     // Attached synchronously, before any await, so no early frame is missed.
     socket.on('message', (data, isBinary) => {
+      if (!frames.take()) return violation('too-many-frames', `每秒最多 ${FRAMES_PER_SECOND} 帧 / at most ${FRAMES_PER_SECOND} frames a second`);
       if (isBinary) return violation('binary-frame', 'frames must be JSON text');
       let json: unknown;
       try {
@@ -155,7 +170,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         });
         // Claimed while the player was away: the token travels now, and is kept until paired-ack.
         if (admission.pendingToken) send({ type: 'paired', screenId: screen.id, screenName: screen.name, token: admission.pendingToken });
-        publisher.offer(session, publisher.manifestFor(screen.id, session.display));
+        publisher.offer(session, publisher.manifestFor(screen.id, session.display, session.mode));
+        // Kept on the screen so previews, the station list and sound defaults know a station while it is off.
+        if (screen.mode !== message.mode) await screens.noteMode(screen.id, message.mode);
         return;
       }
       if (!session) return violation('hello-required', 'send hello first');
@@ -167,27 +184,41 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           if (message.volume) session.volume = message.volume;
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
           screens.noteHeartbeat(session.screenId, now, message);
-          airingLog.recordHeartbeat(session.screenId, message, now);
+          // More than a player sends is answered and shown (memory) but not stored.
+          if (heartbeats.shouldStore(session.screenId, now.getTime())) airingLog.recordHeartbeat(session.screenId, message, now);
+          else fault('too-many-heartbeats');
           send({ type: 'heartbeat-ack', serverTime: now.toISOString(), echo: message.sentAt });
           return;
         }
         case 'plays': {
-          const screen = screens.get(session.screenId);
+          // The catalogue record only (an O(1) lookup): no live status is built per plays message.
+          const screen = screens.find(session.screenId);
+          if (!screen) throw notFound('屏幕 screen', session.screenId);
           if (isRevoked(screen)) {
             // Revoked between this player's hello and now: nothing more is taken from it.
             send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
             return socket.close(CLOSE_UNAUTHORISED, 'revoked');
           }
           // A play that started before the claim was made by an unclaimed screen: it stays apart.
-          const claimedAt = screen.isProvisional ? Infinity : screen.claimedAt ? Date.parse(screen.claimedAt) : -Infinity;
-          const unclaimed = message.records.filter((r) => Date.parse(r.startedAt) < claimedAt);
-          const claimed = message.records.filter((r) => Date.parse(r.startedAt) >= claimedAt);
-          await Promise.all([
-            unclaimed.length ? airingLog.recordPlays(session.screenId, true, unclaimed) : null,
-            claimed.length ? airingLog.recordPlays(session.screenId, false, claimed) : null,
-          ]);
-          send({ type: 'plays-ack', ids: message.records.map((r) => r.id) });
-          deps.onActivity?.('plays');
+          const verdict = playLimits.check(screen, message.records, clock.now().getTime());
+          const { claimed, unclaimed, refused } = verdict;
+          const inserted = await Promise.all([
+            unclaimed.length ? airingLog.recordPlays(session.screenId, true, unclaimed) : { inserted: 0 },
+            claimed.length ? airingLog.recordPlays(session.screenId, false, claimed) : { inserted: 0 },
+          ]).catch((error: unknown) => {
+            playLimits.release(session!.screenId, verdict);
+            throw error;
+          });
+          playLimits.settle(session.screenId, verdict, { unclaimed: inserted[0].inserted, claimed: inserted[1].inserted });
+          if (refused.length) fault('plays-refused', { reasons: [...new Set(refused.map((r) => r.reason))] });
+          if (verdict.deferred.size) fault('plays-too-fast', { deferred: verdict.deferred.size });
+          send({
+            type: 'plays-ack',
+            ids: message.records.filter((r) => !verdict.deferred.has(r.id)).map((r) => r.id),
+            ...(refused.length ? { refused } : {}),
+            ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
+          });
+          if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
           return;
         }
         case 'manifest-applied':

@@ -49,18 +49,18 @@ export function createPresence() {
     sessionsOf(screenId: string): PlayerSession[] {
       return [...(sessionsByScreen.get(screenId) ?? [])];
     },
-    /** The most recently heard-from session of each connected screen. */
-    latestByScreen(): Map<string, PlayerSession> {
-      const latest = new Map<string, PlayerSession>();
-      for (const [screenId, set] of sessionsByScreen) {
-        let best: PlayerSession | undefined;
-        for (const s of set) {
-          const heard = (s.lastHeartbeatAt ?? s.connectedAt).getTime();
-          if (!best || heard > (best.lastHeartbeatAt ?? best.connectedAt).getTime()) best = s;
-        }
-        if (best) latest.set(screenId, best);
+    /** How many sessions the screen has open (usually one; two while a player reconnects). */
+    countOf(screenId: string): number {
+      return sessionsByScreen.get(screenId)?.size ?? 0;
+    },
+    /** The most recently heard-from session of one screen: looks at that screen's sessions only. */
+    latestOf(screenId: string): PlayerSession | undefined {
+      let best: PlayerSession | undefined;
+      for (const s of sessionsByScreen.get(screenId) ?? []) {
+        const heard = (s.lastHeartbeatAt ?? s.connectedAt).getTime();
+        if (!best || heard > (best.lastHeartbeatAt ?? best.connectedAt).getTime()) best = s;
       }
-      return latest;
+      return best;
     },
     *allSessions(): Iterable<PlayerSession> {
       for (const set of sessionsByScreen.values()) yield* set;

@@ -1,6 +1,7 @@
 // Pairing: who may speak for a screen. An unknown player becomes an unclaimed screen with a code;
 // staff claim the code and the player gets a device token; a revoked token closes the door again.
 import { z } from 'zod';
+import { screenById, unclaimedByCode } from '../../playlists/catalogue.index.js';
 import { ScreenSchema, type Catalogue, type Screen } from '../../playlists/catalogue.schema.js';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORISED, PairingCodeSchema, type Hello, type ServerMessage } from '../../player/protocol.js';
 import type { ScreenWithStatus } from '../api.schema.js';
@@ -77,7 +78,7 @@ export function createPairingService(deps: {
   onChange?: () => void;
 }) {
   const { catalogue, tokens, presence, screens, clock, limiter } = deps;
-  const find = (id: string) => catalogue.read().screens.find((s) => s.id === id);
+  const find = (id: string) => screenById(catalogue.read(), id);
   const takenCodes = (draft: Catalogue) => new Set(draft.screens.flatMap((s) => (s.pairingCode ? [s.pairingCode] : [])));
 
   /** Drops the oldest offline unclaimed screens until one more fits; throws when every one is online. */
@@ -86,7 +87,7 @@ export function createPairingService(deps: {
     const excess = unclaimed.length - deps.maxUnclaimedScreens + 1;
     if (excess <= 0) return;
     const offline = unclaimed
-      .filter((s) => presence.sessionsOf(s.id).length === 0)
+      .filter((s) => presence.countOf(s.id) === 0)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     if (offline.length < excess) throw new UnclaimedCapReached();
     const drop = new Set(offline.slice(0, excess).map((s) => s.id));
@@ -141,7 +142,7 @@ export function createPairingService(deps: {
     const input = scope.township && claim.township === undefined ? { ...claim, township: scope.township } : claim;
     if (scope.township && input.township !== scope.township) throw outOfScope(input.township);
     const unknownCode = () => new AppError(404, 'unknown-pairing-code', `没有未认领屏幕使用配对码 ${input.code} / no unclaimed screen shows pairing code ${input.code}`);
-    const target = catalogue.read().screens.find((s) => s.isProvisional && s.pairingCode === input.code);
+    const target = unclaimedByCode(catalogue.read(), input.code);
     if (!target) throw unknownCode();
     const token = newDeviceToken();
     const at = clock.now();
@@ -163,7 +164,7 @@ export function createPairingService(deps: {
         return screen.id;
       })
       .catch((error: unknown) => {
-        if (!catalogue.read().screens.some((s) => s.id === target.id && !s.isProvisional)) tokens.drop(target.id);
+        if (find(target.id)?.isProvisional !== false) tokens.drop(target.id);
         throw error;
       });
     presence.sendToScreen(id, { type: 'paired', screenId: id, screenName: input.name, token });

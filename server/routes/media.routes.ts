@@ -48,7 +48,8 @@ export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaSe
     },
     async (req, reply) => {
       if (!req.isMultipart()) throw new AppError(415, 'multipart-required', '请以 multipart/form-data 上传文件 / upload the file as multipart/form-data');
-      const fields: Record<string, string | string[]> = {};
+      // Field names are the client's: no prototype for a "__proto__" field to reach.
+      const fields: Record<string, string | string[]> = Object.create(null);
       let received: Received | undefined;
       let refusal: unknown;
       let fileName = 'upload';

@@ -1,7 +1,8 @@
 // Screens: their live status, staff edits, commands. Who may speak for a screen is pairing's job (server/pairing/).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ScreenSchema, type Screen } from '../../playlists/catalogue.schema.js';
+import { mediaById, screenById } from '../../playlists/catalogue.index.js';
+import { ScreenSchema, type Screen, type ScreenMode } from '../../playlists/catalogue.schema.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
 import type { CommandRequest, Heartbeat, PlayerError } from '../../player/protocol.js';
 import type { PlayerHealth, ScreenWithStatus } from '../api.schema.js';
@@ -33,16 +34,16 @@ export function createScreensService(deps: {
   const health = new Map<string, PlayerHealth>();
   for (const [screenId, stored] of airingLog.latestHeartbeats()) health.set(screenId, healthOf(stored.heartbeat, stored.receivedAt, []));
 
-  const find = (id: string) => catalogue.read().screens.find((s) => s.id === id);
+  const find = (id: string) => screenById(catalogue.read(), id);
 
   function statusOf(screen: Screen): ScreenWithStatus['status'] {
-    const session = presence.latestByScreen().get(screen.id);
+    const session = presence.latestOf(screen.id);
     const heard = session?.lastHeartbeatAt ?? session?.connectedAt ?? null;
     const isOnline = !!heard && clock.now().getTime() - heard.getTime() <= offlineAfterMs;
-    const media = session?.airing ? catalogue.read().media.find((m) => m.id === session.airing!.mediaId) : undefined;
+    const media = session?.airing ? mediaById(catalogue.read(), session.airing.mediaId) : undefined;
     return {
       isOnline,
-      connections: presence.sessionsOf(screen.id).length,
+      connections: presence.countOf(screen.id),
       lastHeartbeatAt: lastHeartbeatAt.get(screen.id) ?? null,
       connectedAt: session?.connectedAt.toISOString() ?? null,
       playerVersion: session?.playerVersion ?? null,
@@ -70,6 +71,14 @@ export function createScreensService(deps: {
       deps.onChange?.();
       return this.get(id);
     },
+    /** The mode a player said hello with (a station or a screen); written only when it changed. */
+    async noteMode(id: string, mode: ScreenMode): Promise<void> {
+      await catalogue.update((draft) => {
+        const screen = draft.screens.find((s) => s.id === id);
+        if (screen && screen.mode !== mode) screen.mode = mode;
+      });
+      deps.onChange?.();
+    },
     noteHeartbeat(screenId: string, at: Date, heartbeat?: Heartbeat): void {
       lastHeartbeatAt.set(screenId, at.toISOString());
       if (heartbeat) health.set(screenId, healthOf(heartbeat, at.toISOString(), health.get(screenId)?.recentErrors ?? []));
@@ -77,6 +86,8 @@ export function createScreensService(deps: {
     list(): ScreenWithStatus[] {
       return catalogue.read().screens.map((s) => ({ ...s, status: statusOf(s) }));
     },
+    /** The catalogue's record of the screen, without its live status (the plays path needs only this). */
+    find,
     get(id: string): ScreenWithStatus {
       const screen = find(id);
       if (!screen) throw notFound('屏幕 screen', id);

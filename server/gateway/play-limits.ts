@@ -1,0 +1,120 @@
+// What a player may store: only what a real one can produce. Each screen has a token bucket of play
+// records refilled by elapsed time (a backlog after days offline is bounded by the time it was away),
+// records dated in the future or before the screen existed are refused for good, and unclaimed
+// screens (anyone can be one) may store only so much, per screen and in total.
+import type { Screen } from '../../playlists/catalogue.schema.js';
+import type { PlayRecord, PlayRefusal } from '../../player/protocol.js';
+import type { AiringLog } from '../storage/airing.store.js';
+
+/** Player clocks are corrected against the server's, but a first start may be off by this much. */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+/** The bucket holds at most this much airtime's worth of records: a month offline is the most we take. */
+export const MAX_BACKLOG_MS = 31 * 24 * 3_600_000;
+
+export interface PlayLimitSettings {
+  /** Sustained play records per screen and minute. */
+  playsPerMinute: number;
+  /** Stored plays an unclaimed screen may have, and all unclaimed screens together. */
+  unclaimedPlaysPerScreen: number;
+  unclaimedPlaysTotal: number;
+}
+
+
+/** One batch sorted out: what to store (claimed and unclaimed apart), what never will be, what waits. */
+export interface PlayVerdict {
+  claimed: PlayRecord[];
+  unclaimed: PlayRecord[];
+  refused: PlayRefusal[];
+  /** Over the screen's rate: not stored, not acknowledged; the player resends them later. */
+  deferred: Set<string>;
+}
+
+type LogReads = Pick<AiringLog, 'listPlays' | 'countPlays'>;
+
+export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimitSettings }) {
+  const { airingLog, settings } = deps;
+  const perMs = settings.playsPerMinute / 60_000;
+  const capacity = Math.max(1, Math.floor(MAX_BACKLOG_MS * perMs));
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const unclaimedOf = new Map<string, number>();
+  let unclaimedTotal: number | null = null;
+
+  /** A screen first seen since start: it has earned what it could air since its last stored play (or its creation). */
+  function bucketOf(screen: Screen, now: number) {
+    let bucket = buckets.get(screen.id);
+    if (!bucket) {
+      const last = airingLog.listPlays({ screenId: screen.id, limit: 1 })[0];
+      const since = Math.max(Date.parse(screen.createdAt), last ? Date.parse(last.startedAt) : -Infinity) - CLOCK_SKEW_MS;
+      bucket = { tokens: Math.min(capacity, Math.max(0, now - since) * perMs), at: now };
+      buckets.set(screen.id, bucket);
+    }
+    bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
+    bucket.at = now;
+    return bucket;
+  }
+
+  const storedUnclaimed = (screenId: string) => {
+    let n = unclaimedOf.get(screenId);
+    if (n === undefined) unclaimedOf.set(screenId, (n = airingLog.countPlays({ screenId, isProvisional: true })));
+    unclaimedTotal ??= airingLog.countPlays({ isProvisional: true });
+    return n;
+  };
+
+  return {
+    /**
+     * Sorts a batch. `claimedAt` splits it: plays that started before the claim stay unclaimed.
+     * What it lets through is reserved at once, so concurrent batches cannot both pass a cap.
+     */
+    check(screen: Screen, records: readonly PlayRecord[], now: number): PlayVerdict {
+      const claimedAt = screen.isProvisional ? Infinity : screen.claimedAt ? Date.parse(screen.claimedAt) : -Infinity;
+      const earliest = Date.parse(screen.createdAt) - CLOCK_SKEW_MS;
+      const verdict: PlayVerdict = { claimed: [], unclaimed: [], refused: [], deferred: new Set() };
+      const bucket = bucketOf(screen, now);
+      let unclaimedRoom = Infinity;
+      for (const record of records) {
+        const startedAt = Date.parse(record.startedAt);
+        if (Date.parse(record.endedAt) > now + CLOCK_SKEW_MS) verdict.refused.push({ id: record.id, reason: 'from-the-future' });
+        else if (startedAt < earliest) verdict.refused.push({ id: record.id, reason: 'before-screen-existed' });
+        else if (bucket.tokens < 1) verdict.deferred.add(record.id);
+        else if (startedAt < claimedAt) {
+          if (unclaimedRoom === Infinity) {
+            const mine = storedUnclaimed(screen.id);
+            unclaimedRoom = Math.max(0, Math.min(settings.unclaimedPlaysPerScreen - mine, settings.unclaimedPlaysTotal - unclaimedTotal!));
+          }
+          if (unclaimedRoom < 1) verdict.refused.push({ id: record.id, reason: 'unclaimed-limit' });
+          else {
+            unclaimedRoom--;
+            bucket.tokens--;
+            verdict.unclaimed.push(record);
+          }
+        } else {
+          bucket.tokens--;
+          verdict.claimed.push(record);
+        }
+      }
+      if (verdict.unclaimed.length) {
+        unclaimedOf.set(screen.id, storedUnclaimed(screen.id) + verdict.unclaimed.length);
+        unclaimedTotal! += verdict.unclaimed.length;
+      }
+      return verdict;
+    },
+
+    /** After the write: ids the log already had cost nothing (a resend), so their reservation returns. */
+    settle(screenId: string, verdict: PlayVerdict, inserted: { claimed: number; unclaimed: number }): void {
+      const bucket = buckets.get(screenId);
+      const unused = verdict.claimed.length - inserted.claimed + (verdict.unclaimed.length - inserted.unclaimed);
+      if (bucket) bucket.tokens = Math.min(capacity, bucket.tokens + unused);
+      const unusedUnclaimed = verdict.unclaimed.length - inserted.unclaimed;
+      if (unusedUnclaimed > 0) {
+        unclaimedOf.set(screenId, (unclaimedOf.get(screenId) ?? 0) - unusedUnclaimed);
+        unclaimedTotal = (unclaimedTotal ?? 0) - unusedUnclaimed;
+      }
+    },
+
+    /** A write failed: nothing was stored, everything returns (the player resends). */
+    release(screenId: string, verdict: PlayVerdict): void {
+      this.settle(screenId, verdict, { claimed: 0, unclaimed: 0 });
+    },
+  };
+}
+export type PlayLimits = ReturnType<typeof createPlayLimits>;

@@ -1,0 +1,44 @@
+// Watches the event loop: a server that falls behind says so in the log (warn, at most every 10 s)
+// instead of freezing silently, and tells the load shedder how late it runs.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** A delay this long means players and staff wait noticeably: worth a warning. */
+export const LAG_WARN_MS = 200;
+const SAMPLE_MS = 500;
+const WARN_EVERY_MS = 10_000;
+
+export type EventLoopWatch = ReturnType<typeof watchEventLoop>;
+
+export function watchEventLoop(log: FastifyBaseLogger) {
+  const histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  let lagMs = 0;
+  let lastWarnAt = 0;
+  let worstSinceWarn = 0;
+  // The timer itself is late when the loop is blocked: the lateness is the lag.
+  let expected = performance.now() + SAMPLE_MS;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    lagMs = Math.max(0, now - expected);
+    expected = now + SAMPLE_MS;
+    worstSinceWarn = Math.max(worstSinceWarn, lagMs, histogram.max / 1e6);
+    histogram.reset();
+    if (worstSinceWarn >= LAG_WARN_MS && now - lastWarnAt >= WARN_EVERY_MS) {
+      log.warn({ lagMs: Math.round(worstSinceWarn) }, '服务器处理滞后 / event loop lagging: the server is falling behind');
+      lastWarnAt = now;
+      worstSinceWarn = 0;
+    }
+  }, SAMPLE_MS);
+  timer.unref();
+  return {
+    /** The lag seen at the last sample (ms): how far behind the server runs now. */
+    get lagMs(): number {
+      return lagMs;
+    },
+    close(): void {
+      clearInterval(timer);
+      histogram.disable();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// The bare-socket floor of `npm run loadtest`: a plain `ws` server with no protocol at all. On `push`
+// it sends one buffer of the given size to every socket; what Crier's pushes are compared with.
+import { WebSocketServer } from 'ws';
+
+const port = Number(process.env.FLOOR_PORT ?? 8109);
+const server = new WebSocketServer({ port, host: '127.0.0.1', perMessageDeflate: false });
+server.on('listening', () => process.send!({ ev: 'listening', port }));
+server.on('connection', (socket) => socket.on('error', () => undefined));
+
+process.on('message', (message: { cmd: 'push'; bytes: number } | { cmd: 'stats' }) => {
+  if (message.cmd === 'push') {
+    const at = performance.timeOrigin + performance.now();
+    const payload = Buffer.from(JSON.stringify({ type: 'floor', pad: 'x'.repeat(Math.max(0, message.bytes - 30)) }));
+    for (const socket of server.clients) socket.send(payload);
+    process.send!({ ev: 'pushed', at, clients: server.clients.size });
+  } else {
+    process.send!({ ev: 'stats', memory: process.memoryUsage(), clients: server.clients.size });
+  }
+});
+setTimeout(() => process.exit(2), Number(process.env.LOADTEST_MAX_MS ?? 1_800_000)).unref();
+process.on('disconnect', () => process.exit(0));

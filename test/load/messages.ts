@@ -1,0 +1,33 @@
+// IPC between the load orchestrator (run.ts) and its player processes (players.ts).
+
+export interface PlayerSpec {
+  index: number;
+  localAddress: string;
+  screenId?: string;
+  token?: string;
+}
+
+export type ChildCommand =
+  | { cmd: 'connect'; url: string; players: PlayerSpec[]; concurrency: number }
+  | { cmd: 'connect-floor'; url: string; localAddresses: string[] }
+  | { cmd: 'close-floor' }
+  | { cmd: 'phase'; phase: string }
+  | { cmd: 'mark'; label: string; floor: boolean }
+  | { cmd: 'collect' }
+  | { cmd: 'burst'; records: number }
+  | { cmd: 'steady'; everyMs: number; forMs: number }
+  | { cmd: 'plays-report' }
+  | { cmd: 'heartbeat-report' }
+  | { cmd: 'stop' };
+
+export type ChildEvent =
+  | { ev: 'code'; index: number; screenId: string; code: string }
+  | { ev: 'ready'; index: number }
+  | { ev: 'paired'; index: number; screenId: string; token: string }
+  | { ev: 'connected'; ok: number; failed: number; ms: number }
+  | { ev: 'done' }
+  | { ev: 'arrivals'; arrivals: [number, number][]; bytes: number }
+  | { ev: 'sent'; sent: number; at: number }
+  | { ev: 'plays'; acked: number; pending: number; latencies: number[]; firstAckAt: number; lastAckAt: number }
+  | { ev: 'heartbeats'; byPhase: Record<string, number[]>; dropped: number }
+  | { ev: 'log'; text: string };

@@ -1,0 +1,401 @@
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--steady-seconds S]`
+// Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
+// through the real pairing path (players say hello, the admin claims their codes over HTTP), then
+// measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
+// (a burst and steady traffic), heartbeat and /healthz latency and event-loop delay. Loopback only;
+// bounded in players and in time. Figures go to stdout and to report.json in the run directory.
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { median, quantile } from '../bench/stats.js';
+import { createHttp, type Http } from './http.js';
+import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    players: { type: 'string', default: '500' },
+    procs: { type: 'string', default: '2' },
+    townships: { type: 'string', default: '10' },
+    port: { type: 'string', default: '8108' },
+    'floor-port': { type: 'string', default: '8109' },
+    reuse: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'steady-seconds': { type: 'string', default: '30' },
+    'burst-records': { type: 'string', default: '20' },
+    'max-minutes': { type: 'string', default: '20' },
+    'log-level': { type: 'string', default: 'info' },
+    dir: { type: 'string', default: '/tmp/scale-loadtest' },
+  },
+});
+const N = Number(flags.players);
+const PROCS = Math.max(1, Number(flags.procs));
+const TOWNSHIPS = Number(flags.townships);
+if (!(N >= 1 && N <= 15_000)) throw new Error('--players must be 1 … 15000 (file descriptors: each process stays under ulimit -n 20000)');
+if (N / PROCS > 9_000) throw new Error('--procs too small: each player process holds a Crier and a floor socket per player');
+const MAX_MS = Number(flags['max-minutes']) * 60_000;
+const PASSWORD = 'loadtest-admin-password';
+const root = path.resolve(import.meta.dirname, '../..');
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const townshipOf = (i: number) => `乡镇${String((i % TOWNSHIPS) + 1).padStart(2, '0')}`;
+/** Ten players per source address: the new-screen limit per address (10 a minute) is kept, not lifted. */
+const addressOf = (i: number, base: number) => {
+  const k = Math.floor(i / 10);
+  return `127.${base}.${Math.floor(k / 250)}.${(k % 250) + 1}`;
+};
+
+const fleetDir = path.join(flags.dir, `fleet-${N}-${TOWNSHIPS}`);
+const runDir = path.join(flags.dir, `run-${process.pid}`);
+const dataDir = path.join(runDir, 'data');
+rmSync(runDir, { recursive: true, force: true });
+mkdirSync(runDir, { recursive: true });
+const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
+if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, startedAt: new Date().toISOString() };
+const children: ChildProcess[] = [];
+const hardStop = setTimeout(() => {
+  console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(3);
+}, MAX_MS);
+
+// ── processes ──────────────────────────────────────────────
+function startServer(): Promise<ChildProcess> {
+  const execArgv = ['--import', 'tsx', '--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}/profile`] : [])];
+  const server = fork(path.join(root, 'server/main.ts'), [], {
+    cwd: root,
+    execArgv,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: {
+      ...process.env,
+      PORT: flags.port,
+      HOST: '127.0.0.1',
+      CRIER_DATA_DIR: dataDir,
+      CRIER_LOG_LEVEL: flags['log-level'],
+      CRIER_ADMIN_PASSWORD: PASSWORD,
+      CRIER_LOAD_PROBE: '1',
+    },
+  });
+  const log = createWriteStream(path.join(runDir, 'server.log'));
+  server.stdout!.pipe(log);
+  server.stderr!.pipe(log);
+  children.push(server);
+  return Promise.resolve(server);
+}
+
+let probeSeq = 0;
+function probe(server: ChildProcess, options: { reset?: boolean; gc?: boolean } = {}): Promise<ProbeAnswer> {
+  const id = ++probeSeq;
+  return new Promise((resolve) => {
+    const on = (m: ProbeAnswer) => {
+      if (m?.probe !== id) return;
+      server.off('message', on);
+      resolve(m);
+    };
+    server.on('message', on);
+    server.send({ probe: id, ...options });
+  });
+}
+interface ProbeAnswer {
+  probe: number;
+  connected: number;
+  memory: NodeJS.MemoryUsage;
+  eventLoop: { p50: number; p99: number; max: number };
+}
+
+interface PlayerProc {
+  child: ChildProcess;
+  ask(command: ChildCommand, until: ChildEvent['ev']): Promise<ChildEvent>;
+}
+const events: ((e: ChildEvent) => void)[] = [];
+
+function startPlayers(): PlayerProc {
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS) } });
+  children.push(child);
+  child.on('message', (e: ChildEvent) => {
+    if (e.ev === 'log') logLine(e.text);
+    for (const l of events) l(e);
+  });
+  return {
+    child,
+    ask: (command, until) =>
+      new Promise((resolve) => {
+        const on = (e: ChildEvent) => {
+          if (e.ev !== until) return;
+          child.off('message', on);
+          resolve(e);
+        };
+        child.on('message', on);
+        child.send(command);
+      }),
+  };
+}
+
+let logged = 0;
+function logLine(text: string): void {
+  if (++logged <= 20) console.error(`  ${text}`);
+  else if (logged === 21) console.error('  … (more player messages in report.json)');
+  ((report.playerLog ??= []) as string[]).length < 500 && (report.playerLog as string[]).push(text);
+}
+
+async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: round(quantile(s, 0.5)), p99: round(quantile(s, 0.99)), max: round(s.at(-1) ?? NaN) };
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+// ── /healthz sampler: latency while each phase runs ─────────
+let phase = 'start';
+const healthz: Record<string, number[]> = {};
+let isSampling = true;
+async function sampleHealthz(http: Http): Promise<void> {
+  while (isSampling) {
+    const at = now();
+    const current = phase;
+    try {
+      await http.get('/healthz');
+      (healthz[current] ??= []).push(now() - at);
+    } catch {
+      (healthz[current] ??= []).push(Infinity);
+    }
+    await sleep(100);
+  }
+}
+
+// ── the run ─────────────────────────────────────────────────
+async function main(): Promise<void> {
+  const server = await startServer();
+  const http = createHttp(`http://127.0.0.1:${flags.port}`);
+  if (!(await http.waitUp(60_000))) throw new Error(`Crier did not start: see ${runDir}/server.log`);
+  await http.login('admin', PASSWORD);
+  const procs = Array.from({ length: PROCS }, startPlayers);
+  const all = <T extends ChildEvent>(command: (i: number) => ChildCommand, until: ChildEvent['ev']) => Promise.all(procs.map((p, i) => p.ask(command(i), until))) as Promise<T[]>;
+  const share = <T>(xs: T[], i: number) => xs.filter((_, k) => k % PROCS === i);
+  const wsUrl = `ws://127.0.0.1:${flags.port}/ws/player`;
+  void sampleHealthz(http);
+  const setPhase = async (name: string) => {
+    phase = name;
+    await all(() => ({ cmd: 'phase', phase: name }), 'done');
+  };
+
+  let specs: PlayerSpec[] = Array.from({ length: N }, (_, i) => ({ index: i, localAddress: addressOf(i, 1) }));
+  if (!reuse) {
+    await setPhase('provision');
+    specs = await provision(http, procs, specs);
+    await all(() => ({ cmd: 'stop' }), 'done');
+    procs.splice(0, procs.length, ...Array.from({ length: PROCS }, startPlayers));
+    writeFileSync(path.join(runDir, 'fleet.json'), JSON.stringify(specs));
+  } else {
+    specs = JSON.parse(readFileSync(path.join(fleetDir, 'fleet.json'), 'utf8')) as PlayerSpec[];
+  }
+  await sleep(2000);
+
+  // Memory before and after every player is connected and idle.
+  const before = await probe(server, { gc: true });
+  await setPhase('connect');
+  const connectStart = now();
+  const connected = await all<Extract<ChildEvent, { ev: 'connected' }>>((i) => ({ cmd: 'connect', url: wsUrl, players: share(specs, i), concurrency: 200 }), 'connected');
+  report.connect = { ms: round(now() - connectStart), ok: connected.reduce((n, c) => n + c.ok, 0), failed: connected.reduce((n, c) => n + c.failed, 0) };
+  console.log(`connect: ${N} players in ${round((now() - connectStart) / 1000)} s (${(report.connect as { failed: number }).failed} failed)`);
+  await setPhase('idle');
+  await sleep(Math.min(15_000, 3000 + N));
+  const after = await probe(server, { gc: true, reset: true });
+  report.memory = {
+    connected: after.connected,
+    heapPerPlayerKB: round((after.memory.heapUsed - before.memory.heapUsed) / 1024 / N),
+    rssPerPlayerKB: round((after.memory.rss - before.memory.rss) / 1024 / N),
+    heapUsedMB: round(after.memory.heapUsed / 2 ** 20),
+    rssMB: round(after.memory.rss / 2 ** 20),
+  };
+  console.log(`memory: ${JSON.stringify(report.memory)}`);
+
+  // Pushes: a change for all, then one for one township, then both cleared.
+  const playlists = (await http.get('/api/v1/playlists')) as { id: string }[];
+  const playlistId = playlists[0]!.id;
+  const inTownship = new Set(specs.filter((s) => townshipOf(s.index) === townshipOf(0)).map((s) => s.index));
+  const pushes: Record<string, unknown>[] = [];
+  let manifestBytes = 0;
+  const push = async (label: string, change: () => Promise<unknown>, expected: Set<number> | null) => {
+    await setPhase(label);
+    await probe(server, { reset: true });
+    await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
+    const t0 = now();
+    await change();
+    const tAnswered = now();
+    const want = expected ? expected.size : N;
+    const arrived = new Map<number, number>();
+    let bytes = 0;
+    const take = (got: Extract<ChildEvent, { ev: 'arrivals' }>[]) => {
+      for (const g of got) for (const [i, at] of g.arrivals) if (!arrived.has(i)) arrived.set(i, at);
+      bytes = Math.max(bytes, ...got.map((g) => g.bytes));
+    };
+    // Poll until everyone expected has it (or 30 s), then 1 s more for strays outside the target.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      await sleep(250);
+      take(await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals'));
+      await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
+      if ((expected ? [...expected].filter((i) => arrived.has(i)).length : arrived.size) >= want) break;
+    }
+    await sleep(1000);
+    take(await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals'));
+    const el = await probe(server, { reset: true });
+    const inside = [...arrived].filter(([i]) => !expected || expected.has(i)).map(([, at]) => at - t0);
+    const outside = expected ? [...arrived.keys()].filter((i) => !expected.has(i)).length : 0;
+    manifestBytes = Math.max(manifestBytes, bytes);
+    const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop };
+    pushes.push(row);
+    console.log(`push ${label}: ${inside.length}/${want} in p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
+  };
+  const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
+  let allAlert = { id: '' };
+  let townAlert = { id: '' };
+  await push('push-all', async () => (allAlert = await alertFor({ kind: 'all' })), null);
+  await push('push-township', async () => (townAlert = await alertFor({ kind: 'townships', townships: [townshipOf(0)] })), inTownship);
+  await push('clear-township', () => http.post(`/api/v1/alerts/${townAlert.id}/clear`, {}), inTownship);
+  await push('clear-all', () => http.post(`/api/v1/alerts/${allAlert.id}/clear`, {}), null);
+  report.pushes = pushes;
+
+  // The floor: a bare ws server, the same number of sockets from the same processes, the same bytes.
+  await setPhase('floor');
+  const floor = fork(path.join(import.meta.dirname, 'floor-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FLOOR_PORT: flags['floor-port'], LOADTEST_MAX_MS: String(MAX_MS) } });
+  children.push(floor);
+  await new Promise((r) => floor.once('message', r));
+  const floorAddresses = Array.from({ length: N }, (_, i) => addressOf(i, 2));
+  await all((i) => ({ cmd: 'connect-floor', url: `ws://127.0.0.1:${flags['floor-port']}`, localAddresses: share(floorAddresses, i) }), 'connected');
+  const floorRuns: ReturnType<typeof stats>[] = [];
+  for (let k = 0; k < 3; k++) {
+    await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
+    const pushed = await new Promise<{ at: number }>((r) => {
+      floor.once('message', r as (m: unknown) => void);
+      floor.send({ cmd: 'push', bytes: manifestBytes || 2048 });
+    });
+    const arrived: number[] = [];
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && arrived.length < N) {
+      await sleep(250);
+      const got = await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals');
+      arrived.push(...got.flatMap((g) => g.arrivals.map(([, at]) => at - pushed.at)));
+      await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
+    }
+    floorRuns.push(stats(arrived));
+    await sleep(500);
+  }
+  await all(() => ({ cmd: 'close-floor' }), 'done');
+  floor.kill();
+  const floorP99 = median(floorRuns.map((r) => r.p99));
+  report.floor = { bytes: manifestBytes || 2048, runs: floorRuns, medianP99: floorP99 };
+  for (const p of pushes) (p as { ratioP99ToFloor?: number }).ratioP99ToFloor = round((p.latencyMs as { p99: number }).p99 / floorP99);
+  console.log(`floor (${manifestBytes} B to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
+
+  // Plays: one burst of a batch per player, then steady traffic.
+  const plays = async (label: string, command: ChildCommand, waitMs: number) => {
+    await setPhase(label);
+    await probe(server, { reset: true });
+    const sent = await all<Extract<ChildEvent, { ev: 'sent' }>>(() => command, 'sent');
+    const total = sent.reduce((n, s) => n + s.sent, 0);
+    const sentAt = Math.min(...sent.map((s) => s.at));
+    let reports: Extract<ChildEvent, { ev: 'plays' }>[] = [];
+    const deadline = Date.now() + waitMs;
+    do {
+      await sleep(200);
+      reports = await all(() => ({ cmd: 'plays-report' }), 'plays');
+    } while (Date.now() < deadline && reports.some((r) => r.pending > 0));
+    const el = await probe(server, { reset: true });
+    const acked = reports.reduce((n, r) => n + r.acked, 0);
+    const lastAck = Math.max(...reports.map((r) => r.lastAckAt));
+    const firstAck = Math.min(...reports.filter((r) => r.firstAckAt).map((r) => r.firstAckAt));
+    const span = command.cmd === 'burst' ? lastAck - sentAt : Number(flags['steady-seconds']) * 1000;
+    const row = { label, sent: total, acked, pending: reports.reduce((n, r) => n + r.pending, 0), playsPerSecond: round((acked / span) * 1000), ackMs: stats(reports.flatMap((r) => r.latencies)), firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop };
+    console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms`);
+    return row;
+  };
+  const burst = await plays('plays-burst', { cmd: 'burst', records: Number(flags['burst-records']) }, 120_000);
+  const steadyMs = Number(flags['steady-seconds']) * 1000;
+  const steady = await plays('plays-steady', { cmd: 'steady', everyMs: 10_000, forMs: steadyMs }, 60_000);
+  report.plays = { burst, steady };
+
+  await setPhase('end');
+  const hb = await all<Extract<ChildEvent, { ev: 'heartbeats' }>>(() => ({ cmd: 'heartbeat-report' }), 'heartbeats');
+  const byPhase: Record<string, number[]> = {};
+  for (const h of hb) for (const [k, v] of Object.entries(h.byPhase)) (byPhase[k] ??= []).push(...v);
+  report.heartbeatMs = Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, stats(v)]));
+  report.healthzMs = Object.fromEntries(Object.entries(healthz).map(([k, v]) => [k, stats(v)]));
+  report.dropped = hb.reduce((n, h) => n + h.dropped, 0);
+  console.log(`heartbeat ack ms by phase: ${Object.entries(report.heartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
+  console.log(`/healthz ms by phase: ${Object.entries(report.healthzMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max}`).join('; ')}`);
+  console.log(`dropped players: ${report.dropped}`);
+
+  isSampling = false;
+  await all(() => ({ cmd: 'stop' }), 'done');
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  const serverLog = readFileSync(path.join(runDir, 'server.log'), 'utf8').split('\n');
+  report.serverLog = { lines: serverLog.length, warnings: serverLog.filter((l) => /"level":40/.test(l)).length, errors: serverLog.filter((l) => /"level":5\d/.test(l)).length };
+  if (!reuse) {
+    rmSync(fleetDir, { recursive: true, force: true });
+    mkdirSync(fleetDir, { recursive: true });
+    cpSync(dataDir, path.join(fleetDir, 'data'), { recursive: true });
+    cpSync(path.join(runDir, 'fleet.json'), path.join(fleetDir, 'fleet.json'));
+  }
+  writeFileSync(path.join(runDir, 'report.json'), JSON.stringify(report, null, 2));
+  console.log(`report: ${path.join(runDir, 'report.json')} (server log ${report.serverLog ? JSON.stringify(report.serverLog) : ''})`);
+}
+
+/** Players say hello without a token in waves (at most 400 unclaimed at once); the admin claims each code over HTTP. */
+async function provision(http: Http, procs: PlayerProc[], specs: PlayerSpec[]): Promise<PlayerSpec[]> {
+  const WAVE = 400;
+  const codes = new Map<number, { screenId: string; code: string }>();
+  const tokens = new Map<number, { screenId: string; token: string }>();
+  events.push((e) => {
+    if (e.ev === 'code') codes.set(e.index, e);
+    if (e.ev === 'paired') tokens.set(e.index, e);
+  });
+  const claimMs: number[] = [];
+  /** Screens claimed per second in each wave (8 claims in flight): flat if a claim costs the same at any fleet size. */
+  const waveRates: number[] = [];
+  const started = now();
+  for (let from = 0; from < specs.length; from += WAVE) {
+    const wave = specs.slice(from, from + WAVE);
+    const waveStarted = now();
+    await Promise.all(procs.map((p, i) => p.ask({ cmd: 'connect', url: `ws://127.0.0.1:${flags.port}/ws/player`, players: wave.filter((_, k) => k % procs.length === i), concurrency: 50 }, 'connected')));
+    let next = 0;
+    const claimOne = async () => {
+      while (next < wave.length) {
+        const spec = wave[next++]!;
+        const got = codes.get(spec.index);
+        if (!got) continue;
+        const at = now();
+        await http.post('/api/v1/screens/claim', { code: got.code, name: `负载测试屏 ${spec.index}`, township: townshipOf(spec.index), site: `站点 ${Math.floor(spec.index / 100)}`, siteType: '广场' });
+        claimMs.push(now() - at);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, claimOne));
+    await waitFor(() => wave.every((s) => tokens.has(s.index)), 30_000);
+    const done = Math.min(from + WAVE, specs.length);
+    waveRates.push(round((wave.length / (now() - waveStarted)) * 1000));
+    console.log(`provisioned ${done}/${specs.length} (this wave: ${waveRates.at(-1)} claims/s, claim p50 ${round(quantile(claimMs.slice(-wave.length), 0.5))} ms with 8 in flight)`);
+  }
+  report.provision = { ms: round(now() - started), claimMs: stats(claimMs), firstWaveClaimP50: round(quantile(claimMs.slice(0, WAVE), 0.5)), lastWaveClaimP50: round(quantile(claimMs.slice(-WAVE), 0.5)), claimed: tokens.size, claimsPerSecondByWave: waveRates };
+  return specs.map((s) => ({ ...s, screenId: tokens.get(s.index)?.screenId, token: tokens.get(s.index)?.token }));
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    clearTimeout(hardStop);
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  });

@@ -1,0 +1,84 @@
+// Screen and presence lookups by id cost the same with 2,000 screens as with one: counted in
+// operations (element and property reads), never in time.
+import { randomUUID } from 'node:crypto';
+import t from 'tap';
+import { indexStats, screenById, unclaimedByCode } from '../../playlists/catalogue.index.js';
+import { emptyCatalogue, type Catalogue, type Screen } from '../../playlists/catalogue.schema.js';
+import { createPresence, type PlayerSession } from '../../server/gateway/presence.js';
+import { helloPlayer, startTestServer } from '../helper.js';
+
+const FLEET = 2000;
+const screenNo = (i: number): Screen => ({ id: `scr-load${String(i).padStart(6, '0')}`, name: `屏 ${i}`, isProvisional: false, groups: [], createdAt: new Date(0).toISOString(), claimedAt: new Date(0).toISOString() });
+
+/** A session whose every property read is counted. */
+function countedSession(screenId: string, reads: { n: number }): PlayerSession {
+  const session: PlayerSession = {
+    sessionId: Math.random(),
+    screenId,
+    connectedAt: new Date(),
+    playerVersion: 'counted',
+    mode: 'screen',
+    screenSize: { width: 1920, height: 1080 },
+    display: { width: 1920, height: 1080 },
+    lastHeartbeatAt: null,
+    airing: null,
+    sentManifestVersion: null,
+    appliedManifestVersion: null,
+    send: () => undefined,
+    close: () => undefined,
+  };
+  return new Proxy(session, { get: (target, key, receiver) => (reads.n++, Reflect.get(target, key, receiver)) });
+}
+
+t.test('the catalogue index answers by id and by pairing code without scanning again', async (t) => {
+  const catalogue: Catalogue = { ...emptyCatalogue(), screens: Array.from({ length: FLEET }, (_, i) => screenNo(i)) };
+  catalogue.screens.push({ ...screenNo(FLEET), isProvisional: true, pairingCode: 'ABC234' });
+  let elementReads = 0;
+  catalogue.screens = new Proxy(catalogue.screens, {
+    get: (target, key, receiver) => (typeof key === 'string' && /^\d+$/.test(key) && elementReads++, Reflect.get(target, key, receiver)),
+  });
+  const builtBefore = indexStats.built;
+  t.equal(screenById(catalogue, screenNo(5).id)?.name, '屏 5');
+  const afterFirst = elementReads;
+  t.ok(afterFirst <= FLEET + 1, 'the first lookup reads each screen once (it builds the index)');
+  for (let i = 0; i < 1000; i++) screenById(catalogue, screenNo(i).id);
+  t.equal(unclaimedByCode(catalogue, 'ABC234')?.id, screenNo(FLEET).id);
+  t.equal(screenById(catalogue, 'scr-missing000'), undefined);
+  t.equal(elementReads, afterFirst, 'a thousand more lookups read no screen of the list');
+  t.equal(indexStats.built - builtBefore, 1, 'one index per catalogue object');
+});
+
+t.test('presence: the latest session of one screen looks at that screen only', async (t) => {
+  const presence = createPresence();
+  const reads = { n: 0 };
+  for (let i = 0; i < FLEET; i++) presence.add(countedSession(screenNo(i).id, reads));
+  reads.n = 0;
+  t.equal(presence.latestOf(screenNo(7).id)?.screenId, screenNo(7).id);
+  t.equal(presence.countOf(screenNo(7).id), 1);
+  t.ok(reads.n < 20, `one lookup read ${reads.n} session properties, not a pass over ${FLEET} sessions`);
+});
+
+t.test('plays messages and the screen list do not grow with the number of connected players', async (t) => {
+  const { app, wsUrl } = await startTestServer(t);
+  const { catalogue, presence, screens } = app.crier;
+  await catalogue.update((draft) => {
+    for (let i = 0; i < FLEET; i++) draft.screens.push(screenNo(i));
+  });
+  const reads = { n: 0 };
+  for (let i = 0; i < FLEET; i++) presence.add(countedSession(screenNo(i).id, reads));
+
+  // A real player sends a batch of plays: no other screen's session is read while it is handled.
+  const { player } = await helloPlayer(t, wsUrl);
+  const { manifest } = await player.next('manifest');
+  const item = manifest.items[0]!;
+  reads.n = 0;
+  const id = randomUUID();
+  player.send({ type: 'plays', records: [{ id, itemId: item.id, mediaId: item.mediaId, hash: item.hash, manifestVersion: manifest.version, startedAt: new Date(Date.now() - 5000).toISOString(), endedAt: new Date().toISOString(), completed: true }] });
+  t.same((await player.next('plays-ack')).ids, [id]);
+  t.equal(reads.n, 0, 'no session of the other 2,000 screens was read for one plays message');
+
+  // The console's list: linear in the fleet (a few reads per screen), not quadratic.
+  reads.n = 0;
+  t.equal(screens.list().length, FLEET + 1);
+  t.ok(reads.n < 20 * FLEET, `the list read ${reads.n} session properties for ${FLEET} sessions`);
+});
