@@ -209,7 +209,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
-  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit });
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, presence });
 
   const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });
