@@ -11,6 +11,8 @@ import { setFontDataDir } from '../media/fonts.js';
 import { checkMediaTools } from '../media/ffmpeg.run.js';
 import { SCREEN_PROFILES } from '../media/image.renditions.js';
 import { createMediaStore } from '../media/media.store.js';
+import { seedStationQuietHours } from './quiet-hours.seed.js';
+import { registerStationRoutes } from './routes/stations.routes.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -28,6 +30,9 @@ import { createPairingService } from './pairing/pairing.service.js';
 import { createTokenStore } from './pairing/token.store.js';
 import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
+import { createAsRunService } from './proof/as-run.service.js';
+import { createProofSources } from './proof/report-sources.js';
+import { registerProofRoutes } from './routes/proof.routes.js';
 import { registerReportRoutes } from './routes/reports.routes.js';
 import { registerScheduleRoutes } from './routes/schedules.routes.js';
 import { registerScreenRoutes } from './routes/screens.routes.js';
@@ -99,6 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
   const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
   const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const asRuns = createAsRunService({ catalogue: () => catalogue.read(), airingLog, reports: airingReports, timeZone: config.timeZone });
   const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
@@ -135,6 +141,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const volumeSchedules = createVolumeSchedulesService({ catalogue, clock, onChange });
   boundaries.plan();
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
+  if (await seedStationQuietHours({ catalogue, clock, window: config.stationQuietHours })) app.log.info(config.stationQuietHours, '已添加默认夜间静音时段 / default quiet hours added');
   void checkMediaTools().then(({ ffmpeg, ffprobe }) => {
     if (ffmpeg && ffprobe) return app.log.info({ ffmpeg, ffprobe }, '媒体工具就绪 / media tools ready');
     const missing = ffmpeg ? 'ffprobe' : 'ffmpeg';
@@ -205,11 +212,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
   registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
+  registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
+  registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
-  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, presence });
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, presence, sources: createProofSources(airingReports, asRuns) });
 
   const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });

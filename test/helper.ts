@@ -46,7 +46,8 @@ export async function actAsAdmin(app: CrierApp): Promise<void> {
 export async function buildTestApp(t: Test, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<CrierApp> {
   // t.testdir() empties its folder, so only make one when the caller did not bring a data dir (restart tests).
   // A cheaper scrypt cost keeps the suite fast; the hashing itself is the real one.
-  const config: Config = { ...loadConfig({}), logLevel: 'silent', adminPassword: TEST_ADMIN.password, scryptLogN: 10, ...overrides, dataDir: overrides.dataDir ?? t.testdir() };
+  // No default quiet hours unless a test asks: tests run at any hour, and audio must not depend on it.
+  const config: Config = { ...loadConfig({}), logLevel: 'silent', adminPassword: TEST_ADMIN.password, scryptLogN: 10, stationQuietHours: null, ...overrides, dataDir: overrides.dataDir ?? t.testdir() };
   const { signedIn = true, ...buildOptions } = options;
   const app = await buildApp(config, { logger: false, ...buildOptions });
   t.teardown(() => app.close());

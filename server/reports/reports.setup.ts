@@ -14,7 +14,7 @@ import { createReportsStore } from '../storage/reports.store.js';
 import type { ReportContext } from './model/context.js';
 import { placesOf } from './places.js';
 import { createPoliceService } from './police/police.service.js';
-import { interimSources } from './sources.js';
+import type { ReportSources } from './sources.js';
 import { createWeeklyJob } from './weekly.job.js';
 import { createWeeklyService } from './weekly.service.js';
 
@@ -22,10 +22,11 @@ import { createWeeklyService } from './weekly.service.js';
 export const DEFAULT_MIN_MINUTES = 30;
 const STATION_GROUPS = new Set(['广播', '大喇叭', 'station', 'loudspeaker']);
 
-export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; presence: Presence }) {
+export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; presence: Presence; sources: ReportSources }) {
   const { config, clock } = deps;
   const store = createReportsStore(config.dataDir);
-  const sources = interimSources(config.dataDir, config.timeZone, config.offlineAfterMs);
+  // proof's airing log (server/proof/report-sources.ts): rollups, online time, as-run, chain check.
+  const { sources } = deps;
   const catalogue = () => deps.catalogue.read();
   // A loudspeaker station: its player is in audio mode now, or staff grouped it as one, or its site is a village group's.
   const isStation = (screen: Screen) =>
