@@ -87,7 +87,11 @@ export async function recordHandMadeWeek(app: CrierApp): Promise<void> {
     if (date !== '2027-01-17') await log.recordPlays('scr-xm', false, plays(date, 7, 3, 10, 'm-mixed'));
     await log.recordPlays('scr-hk', false, plays(date, 8, 6, 10, 'm-loan'));
   }
-  log.recordHeartbeat('scr-xm', { type: 'heartbeat', sentAt: local('2027-01-17', 12).toISOString(), airing: null, manifestVersion: null, uptimeMs: 1 }, local('2027-01-17', 12));
+  // Two heartbeats a minute apart: one online interval of a minute.
+  for (const minute of [0, 1]) {
+    const at = local('2027-01-17', 12, minute);
+    log.recordHeartbeat('scr-xm', { type: 'heartbeat', sentAt: at.toISOString(), airing: null, manifestVersion: null, uptimeMs: 1 }, at);
+  }
   // Outside the week: must not count.
   await log.recordPlays('scr-bm', false, plays('2027-01-18', 9, 5, 10, 'm-loan'));
   await log.flush();

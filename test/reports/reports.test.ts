@@ -73,9 +73,13 @@ t.test('topic mix: the four high-incidence types first; an item with two tags sp
 t.test('proof for one screen-day: the timeline in order; unknown screens and other townships refused', async (t) => {
   const app = await handMadeApp(t);
   const r = JSON.parse((await app.inject({ url: '/api/v1/reports/proof?screenId=scr-hk&day=2027-01-12' })).body);
-  t.equal(r.lines.length, 6);
-  t.match(r.lines[0], { title: '网贷陷阱', status: 'completed', startedAt: '2027-01-12T00:00:00.000Z' });
+  const aired = r.lines.filter((l: { status: string }) => l.status !== 'not-aired');
+  t.equal(aired.length, 6);
+  t.match(aired[0], { title: '网贷陷阱', status: 'completed', startedAt: '2027-01-12T00:00:00.000Z', endedAt: '2027-01-12T00:10:00.000Z' });
   t.match(r.summary, { aired: 6, completed: 6, airedMinutes: 60 });
+  // The rest of the day the default campaign was planned and the screen sent no heartbeat.
+  t.match(r.lines.filter((l: { status: string }) => l.status === 'not-aired'), [{ reason: /离线 .* offline/ }]);
+  t.match(r.chain, { available: true, ok: true, checked: 6 * 7 }, 'the whole chain of the screen is checked');
   t.match(r.place, { townshipName: '河口乡', villageName: '河口村' });
   t.equal((await app.inject({ url: '/api/v1/reports/proof?screenId=nope&day=2027-01-12' })).statusCode, 404);
   const local = await signInAs(app, 'viewer', '城关镇');
