@@ -21,6 +21,7 @@ import type { AiringLog } from '../storage/airing.store.js';
 import { createFaultLog } from './client-faults.js';
 import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND } from './connection-limits.js';
 import { createPlayLimits, type PlayLimitSettings } from './play-limits.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Presence, PlayerSession } from './presence.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
@@ -45,6 +46,8 @@ export interface PlayerGatewayDeps {
   onActivity?: (topic: 'screens' | 'plays') => void;
   /** How many play records a screen may store (docs/protocol.md, Limits). */
   playLimits: PlayLimitSettings;
+  /** Counts manifests pushed and plays acknowledged for /metrics. */
+  metrics?: Pick<Metrics, 'manifestPushed' | 'playsAcknowledged'>;
 }
 
 /** What a player whose plays came too fast is told to wait before resending them. */
@@ -60,7 +63,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   app.get('/ws/player', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
     const log = request.log.child({ ws: 'player' });
     const send = (message: ServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      if (socket.readyState !== socket.OPEN) return;
+      socket.send(JSON.stringify(message));
+      if (message.type === 'manifest') deps.metrics?.manifestPushed();
     };
     let session: PlayerSession | null = null;
     let isHelloPending = false;
@@ -218,6 +223,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
             ...(refused.length ? { refused } : {}),
             ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
           });
+          deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
           if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
           return;
         }
