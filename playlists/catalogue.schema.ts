@@ -128,6 +128,9 @@ export const PlaylistSchema = z.object({
 });
 export type Playlist = z.infer<typeof PlaylistSchema>;
 
+export const ScreenModeSchema = z.enum(['screen', 'audio']);
+export type ScreenMode = z.infer<typeof ScreenModeSchema>;
+
 export const ScreenSchema = z.object({
   id: IdSchema,
   name: z.string().trim().min(1).max(120),
@@ -145,6 +148,11 @@ export const ScreenSchema = z.object({
   pairingCode: z.string().regex(/^[A-Z2-9]{6}$/).optional(),
   claimedAt: IsoTimeSchema.optional(),
   revokedAt: IsoTimeSchema.optional(),
+  // Stations and sound (issue 12.2, 12.3).
+  /** How its player last introduced itself: `audio` is a village broadcast station (airs audio only). */
+  mode: ScreenModeSchema.optional(),
+  /** Whether video plays with its sound here; absent: its site type's setting, else on for stations, off for screens. */
+  sound: z.enum(['on', 'off']).optional(),
   // Device tokens live apart (server/pairing/token.store.ts), never in the catalogue.
 });
 export type Screen = z.infer<typeof ScreenSchema>;
@@ -160,6 +168,11 @@ export const CatalogueSchema = z.object({
   alerts: z.array(AlertSchema).default([]),
   quietHours: z.array(QuietHoursSchema).default([]),
   volumeSchedules: z.array(VolumeScheduleSchema).default([]),
+  // Stations and sound (issue 12.2, 12.3).
+  /** Video sound per site type (`{"车站": "on"}`); a screen's own `sound` wins. */
+  siteTypeSound: z.record(z.string().trim().min(1).max(60), z.enum(['on', 'off'])).default({}),
+  /** One-time defaults already put in (e.g. `station-quiet-hours`), so one an operator deleted is not added again. */
+  seededDefaults: z.array(z.string().min(1).max(60)).default([]),
   // The register of places (playlists/register.schema.ts): absent in catalogues from before it existed.
   townships: z.array(TownshipSchema).default([]),
   villages: z.array(VillageSchema).default([]),
@@ -181,6 +194,8 @@ export const emptyCatalogue = (): Catalogue => ({
   alerts: [],
   quietHours: [],
   volumeSchedules: [],
+  siteTypeSound: {},
+  seededDefaults: [],
   townships: [],
   villages: [],
   sites: [],

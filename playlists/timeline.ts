@@ -43,6 +43,14 @@ export interface Segment {
   isQuiet: boolean;
   /** The rules that were also in force and lost, highest first. */
   beat: SourceRef[];
+  /** Rules that outranked the winner but had nothing this screen can air (an audio station: no audio), highest first. */
+  passed: PassedRule[];
+}
+
+export interface PassedRule {
+  source: SourceRef;
+  playlistId: string;
+  playlistName: string;
 }
 
 export interface Timeline {
@@ -140,14 +148,17 @@ export function isPlayable(media: MediaItem, t: number): boolean {
 export const itemDurationMs = (item: { durationMs?: number | undefined }, media: MediaItem) =>
   item.durationMs ?? media.file?.durationMs ?? DEFAULT_STILL_MS;
 
-/** The playlist's airable items at t (quiet: without audio; loops: share of voice woven in). Memoised. */
-function itemsAt(p: Prepared, playlist: Playlist, t: number, isQuiet: boolean, mode: 'loop' | 'once'): ResolvedItem[] {
+/**
+ * The playlist's airable items at t (quiet: without audio; an audio station: audio only; loops: share of
+ * voice woven in). Memoised.
+ */
+function itemsAt(p: Prepared, playlist: Playlist, t: number, isQuiet: boolean, mode: 'loop' | 'once', isAudioOnly = false): ResolvedItem[] {
   const edges = p.validityEdges.get(playlist.id) ?? [];
   let bucket = 0;
   while (bucket < edges.length && edges[bucket]! <= t) bucket++;
   let memo = p.items.get(playlist);
   if (!memo) p.items.set(playlist, (memo = []));
-  const slot = bucket * 4 + (isQuiet ? 2 : 0) + (mode === 'loop' ? 1 : 0);
+  const slot = bucket * 8 + (isAudioOnly ? 4 : 0) + (isQuiet ? 2 : 0) + (mode === 'loop' ? 1 : 0);
   let items = memo[slot];
   if (items) return items;
   const plain: (ResolvedItem & { minPerHour?: number | undefined })[] = [];
@@ -155,6 +166,7 @@ function itemsAt(p: Prepared, playlist: Playlist, t: number, isQuiet: boolean, m
     const media = p.media.get(entry.mediaId);
     if (!media || !isPlayable(media, t)) continue;
     if (isQuiet && media.kind === 'audio') continue;
+    if (isAudioOnly && media.kind !== 'audio') continue;
     plain.push({ id: entry.id, mediaId: media.id, durationMs: itemDurationMs(entry, media), media, minPerHour: entry.minPerHour });
   }
   items = (mode === 'loop' ? weaveShareOfVoice(plain) : plain).map(({ minPerHour: _, ...item }) => item);
@@ -176,6 +188,7 @@ function byRank(a: Candidate, b: Candidate): number {
 }
 const scoreOf = (layer: number, priority: number) => layer * 10_000 + priority;
 
+const samePassed = (a: PassedRule[], b: PassedRule[]) => a.length === b.length && a.every((r, i) => r.source === b[i]!.source);
 const sameItems = (a: ResolvedItem[], b: ResolvedItem[]) => a === b || (a.length === b.length && a.every((x, i) => x.id === b[i]!.id && x.media === b[i]!.media));
 
 /** Resolves what the screen airs in [from, to). The segments cover the range exactly, in order. */
@@ -194,6 +207,8 @@ export function resolveTimeline(
   const p = prepare(catalogue);
   const keys = screenKeys(screen);
   const zoneKey = `${timeZone}|${fromMs}|${toMs}`;
+  // A station airs audio only: a rule with none is passed over like one whose items are all unapproved.
+  const isAudioOnly = screen.mode === 'audio';
   const candidates: Candidate[] = [];
   const add = (c: Candidate) => {
     if (c.end > fromMs && c.start < toMs) candidates.push(c);
@@ -218,7 +233,7 @@ export function resolveTimeline(
     const occurrences = intervalsOf(p, broadcast, zoneKey, () =>
       broadcastStarts(broadcast, fromMs, toMs, timeZone).map((start) => ({
         start,
-        end: start + itemsAt(p, playlist, start, false, 'once').reduce((sum, i) => sum + i.durationMs, 0),
+        end: start + itemsAt(p, playlist, start, false, 'once', isAudioOnly).reduce((sum, i) => sum + i.durationMs, 0),
       })),
     );
     for (const o of occurrences) {
@@ -273,17 +288,20 @@ export function resolveTimeline(
     // Candidates are in rank order: the first one in force with something to air wins.
     let winner: Candidate | null = null;
     let items: ResolvedItem[] = [];
+    const passed: PassedRule[] = [];
     for (const c of buckets[bucketOf(start)]!) {
       if (c.start > start || c.end <= start) continue;
-      const found = itemsAt(p, c.playlist, start, isQuiet, c.mode);
+      const found = itemsAt(p, c.playlist, start, isQuiet, c.mode, isAudioOnly);
       if (found.length) {
         winner = c;
         items = found;
         break;
       }
+      // In quiet hours the quiet itself is the reason: passed-over rules are not listed (nor split segments).
+      if (!isQuiet && !passed.some((r) => r.source === c.source)) passed.push({ source: c.source, playlistId: c.playlist.id, playlistName: c.playlist.name });
     }
     const last = segments.at(-1);
-    if (last && winner === winners.at(-1) && last.isQuiet === isQuiet && sameItems(last.items, items)) {
+    if (last && winner === winners.at(-1) && last.isQuiet === isQuiet && sameItems(last.items, items) && samePassed(last.passed, passed)) {
       last.end = end;
       continue;
     }
@@ -299,6 +317,7 @@ export function resolveTimeline(
       items,
       isQuiet,
       beat: [],
+      passed,
     });
   }
   // What each segment beat: the other rules in force during it that rank below the winner.
@@ -323,7 +342,7 @@ export function resolveTimeline(
 export function screenSignature(catalogue: Readonly<Catalogue>, screen: ScreenAttributes, options: ResolveOptions = {}): string {
   const p = prepare(catalogue);
   const keys = screenKeys(screen);
-  const ids: string[] = [usableTimeZone(screen.timeZone, options.timeZone)];
+  const ids: string[] = [usableTimeZone(screen.timeZone, options.timeZone), screen.mode === 'audio' ? 'audio' : 'screen'];
   for (const index of [p.schedulesByKey, p.broadcastsByKey, p.alertsByKey, p.quietByKey] as Map<string, { id: string }[]>[]) {
     ids.push(rulesFor(index, keys).map((r) => r.id).join(','));
   }
@@ -331,10 +350,11 @@ export function screenSignature(catalogue: Readonly<Catalogue>, screen: ScreenAt
 }
 
 /** Why a segment airs, for people: "broadcast:bc-1 (priority 0) over schedule:sch-2, default:pl-default". */
-export function describeSegment(segment: Pick<Segment, 'source' | 'beat'>): string {
+export function describeSegment(segment: Pick<Segment, 'source' | 'beat'> & Partial<Pick<Segment, 'passed'>>): string {
   const name = (s: SourceRef) => (s.kind === 'default' ? 'default-campaign' : s.kind === 'none' ? 'nothing-airable' : `${s.kind}:${s.id}`);
   const head = segment.source.kind === 'schedule' || segment.source.kind === 'alert' || segment.source.kind === 'broadcast' ? `${name(segment.source)} (priority ${segment.source.priority})` : name(segment.source);
-  return segment.beat.length ? `${head} over ${segment.beat.map(name).join(', ')}` : head;
+  const passed = segment.passed?.length ? `; passed over (nothing to air): ${segment.passed.map((r) => name(r.source)).join(', ')}` : '';
+  return (segment.beat.length ? `${head} over ${segment.beat.map(name).join(', ')}` : head) + passed;
 }
 
 /** The segment containing instant t, or null outside the timeline. */

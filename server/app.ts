@@ -11,6 +11,8 @@ import { setFontDataDir } from '../media/fonts.js';
 import { checkMediaTools } from '../media/ffmpeg.run.js';
 import { SCREEN_PROFILES } from '../media/image.renditions.js';
 import { createMediaStore } from '../media/media.store.js';
+import { seedStationQuietHours } from './quiet-hours.seed.js';
+import { registerStationRoutes } from './routes/stations.routes.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -44,9 +46,11 @@ import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
 import { createAiringReports } from './storage/airing.reports.js';
 import { createAiringLog } from './storage/airing.store.js';
+import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
+import { installReports } from './reports/reports.setup.js';
 
 export const CRIER_VERSION = '0.1.0';
 
@@ -95,8 +99,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Our services.
   const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
-  const airingLog = createAiringLog(config.dataDir);
-  const airingReports = createAiringReports(config.dataDir);
+  const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
+  const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
@@ -132,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const volumeSchedules = createVolumeSchedulesService({ catalogue, clock, onChange });
   boundaries.plan();
   if (await seedDefaultCampaign({ catalogue, mediaStore, clock })) app.log.info('已写入默认反诈宣传内容 / default campaign seeded');
+  if (await seedStationQuietHours({ catalogue, clock, window: config.stationQuietHours })) app.log.info(config.stationQuietHours, '已添加默认夜间静音时段 / default quiet hours added');
   void checkMediaTools().then(({ ffmpeg, ffprobe }) => {
     if (ffmpeg && ffprobe) return app.log.info({ ffmpeg, ffprobe }, '媒体工具就绪 / media tools ready');
     const missing = ffmpeg ? 'ffprobe' : 'ffmpeg';
@@ -173,6 +179,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.close();
     boundaries.close();
     await media.close();
+    retention.stop();
     airingReports.close();
     await airingLog.close();
     tokens.close();
@@ -201,11 +208,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
   registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
+  registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
+  // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit });
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

@@ -45,6 +45,14 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Stations (issue 12.2): the quiet hours a catalogue gets once, `off` for none.
+  CRIER_STATION_QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM (e.g. 22:00-06:30) or off')
+    .refine((v) => v === 'off' || v.slice(0, 5) !== v.slice(6), 'start and end must differ')
+    .default('22:00-06:30'),
+  // Proof of airing (proof): raw plays and heartbeat intervals older than this are pruned daily; rollups and chain anchors stay.
+  CRIER_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   // Player limits (websec, issue 13.1): what one screen may store.
   CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
   CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
@@ -106,6 +114,10 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** Quiet hours every catalogue gets once (seeded, then staff's to edit or delete); null: none. */
+  stationQuietHours: { start: string; end: string } | null;
+  /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
+  rawRetentionDays: number;
   /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
   playLimits: PlayLimitSettings;
 }
@@ -152,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    stationQuietHours: e.CRIER_STATION_QUIET_HOURS === 'off' ? null : { start: e.CRIER_STATION_QUIET_HOURS.slice(0, 5), end: e.CRIER_STATION_QUIET_HOURS.slice(6) },
+    rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,

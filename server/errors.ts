@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly statusCode: number,
     readonly reason: string,
     message: string,
+    /** Machine-readable specifics (e.g. the line of an import that was refused). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -26,7 +28,8 @@ export const ErrorBodySchema = z.object({
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      return reply.code(error.statusCode).send({ statusCode: error.statusCode, reason: error.reason, message: error.message });
+      const details = error.details === undefined ? {} : { details: error.details };
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, reason: error.reason, message: error.message, ...details });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map((v) => ({ path: v.instancePath, message: v.message }));

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { buildApp, type BuildOptions, type CrierApp } from '../server/app.js';
 import { loadConfig, type Config } from '../server/config.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../player/protocol.js';
+import type { Role } from '../server/auth/permissions.js';
 
 /** The county admin every test app starts with (its password comes from config, as CRIER_ADMIN_PASSWORD would). */
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' } as const;
@@ -45,7 +46,8 @@ export async function actAsAdmin(app: CrierApp): Promise<void> {
 export async function buildTestApp(t: Test, overrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<CrierApp> {
   // t.testdir() empties its folder, so only make one when the caller did not bring a data dir (restart tests).
   // A cheaper scrypt cost keeps the suite fast; the hashing itself is the real one.
-  const config: Config = { ...loadConfig({}), logLevel: 'silent', adminPassword: TEST_ADMIN.password, scryptLogN: 10, ...overrides, dataDir: overrides.dataDir ?? t.testdir() };
+  // No default quiet hours unless a test asks: tests run at any hour, and audio must not depend on it.
+  const config: Config = { ...loadConfig({}), logLevel: 'silent', adminPassword: TEST_ADMIN.password, scryptLogN: 10, stationQuietHours: null, ...overrides, dataDir: overrides.dataDir ?? t.testdir() };
   const { signedIn = true, ...buildOptions } = options;
   const app = await buildApp(config, { logger: false, ...buildOptions });
   t.teardown(() => app.close());
@@ -154,7 +156,7 @@ let staffCount = 0;
  * Creates a staff account through the API (as the admin), signs it in and replaces its first password,
  * as its owner would. Returns the headers its requests carry and the user.
  */
-export async function signInAs(app: CrierApp, role: 'admin' | 'editor' | 'approver' | 'viewer', township: string | null = null) {
+export async function signInAs(app: CrierApp, role: Role, township: string | null = null) {
   const username = `${role}-${++staffCount}`;
   const inject = injectRaw(app);
   const created = await inject({

@@ -2,7 +2,7 @@
 // `GET /auth/me` read the same tables the request hook enforces.
 import { z } from 'zod';
 
-export const RoleSchema = z.enum(['admin', 'editor', 'approver', 'viewer']);
+export const RoleSchema = z.enum(['admin', 'editor', 'approver', 'viewer', 'police']);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const PERMISSIONS = [
@@ -15,6 +15,9 @@ export const PERMISSIONS = [
   'screens:command',
   'users:admin',
   'audit:read',
+  // Police case figures (公安每周案情) and the weekly report made on demand (issue 11.6).
+  'police:write',
+  'reports:generate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -27,6 +30,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   approver: [...EDITING, 'media:approve', 'audit:read'],
   editor: EDITING,
   viewer: [],
+  // The police anti-fraud centre enters case figures and reads reports; it never touches content.
+  police: ['police:write'],
 };
 
 export const can = (role: Role, permission: Permission) => ROLE_PERMISSIONS[role].includes(permission);
@@ -52,6 +57,8 @@ const WRITE_RULES: [RegExp, Permission][] = [
   [/^\/api\/v1\/screens\/[^/]+\/commands$/, 'screens:command'],
   [/^\/api\/v1\/screens(\/|$)/, 'screens:write'],
   [/^\/api\/v1\/users(\/|$)/, 'users:admin'],
+  [/^\/api\/v1\/police-figures(\/|$)/, 'police:write'],
+  [/^\/api\/v1\/reports\/weekly(\/|$)/, 'reports:generate'],
 ];
 const READ_RULES: [RegExp, Permission][] = [
   [/^\/api\/v1\/users(\/|$)/, 'users:admin'],

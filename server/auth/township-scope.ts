@@ -36,7 +36,8 @@ export function targetInside(target: Target, township: string, screens: readonly
   }
 }
 
-const scopedTownship = (request: FastifyRequest): string | null => {
+/** The township a signed-in user is limited to, or null for county staff and admins. */
+export const scopedTownship = (request: FastifyRequest): string | null => {
   const user = request.signedIn?.user;
   return user && user.role !== 'admin' && user.township ? user.township : null;
 };

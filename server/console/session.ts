@@ -6,7 +6,7 @@ export interface User {
   id: string;
   username: string;
   displayName: string;
-  role: 'admin' | 'editor' | 'approver' | 'viewer';
+  role: 'admin' | 'editor' | 'approver' | 'viewer' | 'police';
   township: string | null;
   mustChangePassword: boolean;
   disabled: boolean;

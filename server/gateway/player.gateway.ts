@@ -177,6 +177,8 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         // Claimed while the player was away: the token travels now, and is kept until paired-ack.
         if (admission.pendingToken) send({ type: 'paired', screenId: screen.id, screenName: screen.name, token: admission.pendingToken });
         publisher.offerCurrent(session);
+        // Kept on the screen so previews, the station list and sound defaults know a station while it is off.
+        if (screen.mode !== message.mode) await screens.noteMode(screen.id, message.mode);
         return;
       }
       if (!session) return violation('hello-required', 'send hello first');

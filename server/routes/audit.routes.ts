@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorBodySchema } from '../errors.js';
+import { csvLines } from '../reports/render/csv.js';
 import type { AuditService } from '../services/audit.service.js';
 import type { AuditEntry } from '../storage/audit.store.js';
 
@@ -27,16 +28,10 @@ const AuditEntrySchema = z.object({
   after: z.unknown(),
 });
 
-/** A CSV cell: quoted, and a leading = + - @ defused so Excel never runs it as a formula. */
-const cell = (value: unknown) => {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-};
 export function auditCsv(entries: AuditEntry[]): string {
   const header = ['时间 at', '用户 actor', '操作 action', '对象 entity', '编号 entityId', '摘要 summary', '之前 before', '之后 after'];
-  const rows = entries.map((e) => [e.at, e.actor?.username ?? '', e.action, e.entity, e.entityId, e.summary, e.before, e.after].map(cell).join(','));
-  return `\uFEFF${[header.map(cell).join(','), ...rows].join('\r\n')}\r\n`;
+  const rows = entries.map((e) => [e.at, e.actor?.username ?? '', e.action, e.entity, e.entityId, e.summary, e.before, e.after]);
+  return csvLines([header, ...rows]);
 }
 
 export function registerAuditRoutes(app: FastifyInstance, audit: AuditService): void {

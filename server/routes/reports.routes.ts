@@ -7,11 +7,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdSchema, IsoTimeSchema, type Screen } from '../../playlists/catalogue.schema.js';
 import { LocalDateSchema } from '../../playlists/schedule.schema.js';
-import { DAY_MS, dateOf, dayOf, localDayAt, wallToInstant } from '../../playlists/wall-clock.js';
+import { DAY_MS, dateOf, dayOf, localDayAt } from '../../playlists/wall-clock.js';
 import type { Clock } from '../clock.js';
+import { scopedTownship } from '../auth/township-scope.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import type { AiringLog } from '../storage/airing.store.js';
-import type { AiringReports, DayBucket } from '../storage/airing.reports.js';
+import type { AiringReports } from '../storage/airing.reports.js';
 
 export const MAX_REPORT_DAYS = 92;
 const MAX_HISTORY_DAYS = 31;
@@ -50,11 +51,6 @@ export const OnlineHistorySchema = z.object({
   ),
 });
 
-/** Township staff see their township's screens only; county staff and admins see all. */
-const scopedTownship = (request: FastifyRequest): string | null => {
-  const user = request.signedIn?.user;
-  return user && user.role !== 'admin' && user.township ? user.township : null;
-};
 
 const toReportScreen = (s: Screen) => ({ id: s.id, name: s.name, township: s.township ?? null, site: s.site ?? null, siteType: s.siteType ?? null });
 
@@ -99,9 +95,15 @@ export function registerReportRoutes(
       if (last - first + 1 > MAX_REPORT_DAYS) throw new AppError(422, 'range-too-long', `报表最长 ${MAX_REPORT_DAYS} 天 / at most ${MAX_REPORT_DAYS} days per report`);
       const screens = claimedScreens(req, req.query.screenId);
       await deps.airingLog.flush();
-      const days: DayBucket[] = [];
-      for (let d = first; d <= last; d++) days.push({ day: dateOf(d), start: wallToInstant(d, 0, zone), end: wallToInstant(d + 1, 0, zone) });
-      const rows = deps.reports.playsPerDay(days, screens.map((s) => s.id));
+      const days = Array.from({ length: last - first + 1 }, (_, k) => ({ day: dateOf(first + k) }));
+      const perScreenDay = new Map<string, { screenId: string; day: string; plays: number; completed: number; ms: number }>();
+      for (const r of deps.reports.dailyRollups({ fromDay: dateOf(first), toDay: dateOf(last), screenIds: screens.map((s) => s.id) })) {
+        const key = `${r.day}\u0000${r.screenId}`;
+        const row = perScreenDay.get(key) ?? { screenId: r.screenId, day: r.day, plays: 0, completed: 0, ms: 0 };
+        (row.plays += r.plays), (row.completed += r.completed), (row.ms += r.airtimeMs);
+        perScreenDay.set(key, row);
+      }
+      const rows = [...perScreenDay.values()].map(({ ms, ...row }) => ({ ...row, seconds: Math.round(ms / 1000) }));
       const totals = { plays: 0, completed: 0, seconds: 0 };
       for (const row of rows) (totals.plays += row.plays), (totals.completed += row.completed), (totals.seconds += row.seconds);
       const byTownship = new Map<string | null, { township: string | null; screens: number; screensAired: number; plays: number; seconds: number }>();
@@ -153,7 +155,7 @@ export function registerReportRoutes(
         to: iso(to),
         gapMs: deps.offlineAfterMs,
         screens: screens.map((s) => {
-          const intervals = deps.reports.onlineIntervals(s.id, from, to, deps.offlineAfterMs);
+          const intervals = deps.reports.onlineIntervals(s.id, from, to);
           return {
             screenId: s.id,
             intervals: intervals.map((i) => ({ start: iso(i.start), end: iso(i.end) })),

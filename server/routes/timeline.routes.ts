@@ -5,7 +5,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdSchema, IsoTimeSchema, MediaKindSchema } from '../../playlists/catalogue.schema.js';
 import { SourceRefSchema } from '../../playlists/manifest.schema.js';
-import { describeSegment, resolveTimeline } from '../../playlists/timeline.js';
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import { describeSegment, resolveTimeline, type SourceRef } from '../../playlists/timeline.js';
 import { DAY_MS, formatInZone, HOUR_MS } from '../../playlists/wall-clock.js';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
@@ -23,6 +24,14 @@ export const TimelineSegmentSchema = z.object({
   source: SourceRefSchema,
   reason: z.string(),
   beat: z.array(SourceRefSchema),
+  /** The winning rule's own name (a schedule entry's name, a broadcast's, an alert's title), for people. */
+  sourceName: z.string().nullable(),
+  /** Names of the rules it beat, in the order of `beat`. */
+  beatNames: z.array(z.string().nullable()),
+  /** Rules that outranked the winner but had nothing this screen can air (a station: no audio in them). */
+  passed: z.array(z.object({ source: SourceRefSchema, name: z.string().nullable(), playlistId: IdSchema, playlistName: z.string() })),
+  /** Whether the screen is a broadcast station (airs audio only). */
+  isStation: z.boolean(),
   playlistId: IdSchema.nullable(),
   playlistName: z.string().nullable(),
   mode: z.enum(['loop', 'once']),
@@ -38,6 +47,22 @@ export const TimelineResponseSchema = z.object({
   to: IsoTimeSchema,
   segments: z.array(TimelineSegmentSchema),
 });
+
+/** A rule's name as staff gave it: null for the default campaign, nothing, or an unnamed schedule entry. */
+function ruleNames(catalogue: Readonly<Catalogue>): (ref: SourceRef) => string | null {
+  return (ref) => {
+    switch (ref.kind) {
+      case 'schedule':
+        return catalogue.schedules.find((r) => r.id === ref.id)?.name ?? null;
+      case 'broadcast':
+        return catalogue.broadcasts.find((r) => r.id === ref.id)?.name ?? null;
+      case 'alert':
+        return catalogue.alerts.find((r) => r.id === ref.id)?.title ?? null;
+      default:
+        return null;
+    }
+  };
+}
 
 export function registerTimelineRoutes(app: FastifyInstance, deps: { catalogue: CatalogueStore; screens: ScreensService; clock: Clock; timeZone: string }): void {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -57,7 +82,9 @@ export function registerTimelineRoutes(app: FastifyInstance, deps: { catalogue: 
       const to = req.query.to ? Date.parse(req.query.to) : from + 24 * HOUR_MS;
       if (to <= from) throw new AppError(422, 'end-before-start', `结束时间须晚于开始时间 / to must be after from`);
       if (to - from > MAX_RANGE_DAYS * DAY_MS) throw new AppError(422, 'range-too-long', `预览范围最长 ${MAX_RANGE_DAYS} 天 / at most ${MAX_RANGE_DAYS} days per preview`);
-      const timeline = resolveTimeline(deps.catalogue.read(), screen, from, to, { timeZone: deps.timeZone });
+      const catalogue = deps.catalogue.read();
+      const timeline = resolveTimeline(catalogue, screen, from, to, { timeZone: deps.timeZone });
+      const nameOf = ruleNames(catalogue);
       const iso = (ms: number) => new Date(ms).toISOString();
       return {
         screenId: screen.id,
@@ -72,6 +99,10 @@ export function registerTimelineRoutes(app: FastifyInstance, deps: { catalogue: 
           source: s.source,
           reason: describeSegment(s),
           beat: s.beat,
+          sourceName: nameOf(s.source),
+          beatNames: s.beat.map(nameOf),
+          passed: s.passed.map((r) => ({ ...r, name: nameOf(r.source) })),
+          isStation: screen.mode === 'audio',
           playlistId: s.playlistId,
           playlistName: s.playlistName,
           mode: s.mode,

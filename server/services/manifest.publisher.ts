@@ -5,7 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
-import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
 import { manifestKey } from '../../playlists/timeline-manifest.js';
 import type { Clock } from '../clock.js';
@@ -44,9 +44,9 @@ export function createManifestPublisher(deps: {
   /** Frames of the latest pass (or hellos since), for the catalogue and instant they were built at. */
   let recent: { catalogue: Readonly<Catalogue>; at: number; frames: Map<string, Frames | null> } | null = null;
 
-  /** Without a display (preview of an offline screen) stills are chosen for 1920×1080. */
-  const manifestFor = (screenId: string, display?: Display): Manifest | null =>
-    buildManifest(catalogue.read(), { id: screenId, ...(display ? { display } : {}) }, clock.now(), options);
+  /** Without a display (preview of an offline screen) stills are chosen for 1920×1080; the mode defaults to the screen's last one. */
+  const manifestFor = (screenId: string, display?: Display, mode?: ScreenMode): Manifest | null =>
+    buildManifest(catalogue.read(), { id: screenId, ...(display ? { display } : {}), ...(mode ? { mode } : {}) }, clock.now(), options);
 
   function serialise(manifest: Manifest | null): Frames | null {
     if (!manifest) return null;
@@ -58,7 +58,7 @@ export function createManifestPublisher(deps: {
 
   /** The frames for this session's rules, from `frames` or built now. */
   function framesFor(cat: Readonly<Catalogue>, now: Date, frames: Map<string, Frames | null>, session: PlayerSession): Frames | null {
-    const screen = { id: session.screenId, display: session.display };
+    const screen = { id: session.screenId, display: session.display, mode: session.mode };
     const key = manifestKey(cat, screen, now, options);
     let f = frames.get(key);
     if (f === undefined) frames.set(key, (f = serialise(buildManifest(cat, screen, now, options))));

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { mediaById, screenById } from '../../playlists/catalogue.index.js';
-import { ScreenSchema, type Screen } from '../../playlists/catalogue.schema.js';
+import { ScreenSchema, type Screen, type ScreenMode } from '../../playlists/catalogue.schema.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
 import type { CommandRequest, Heartbeat, PlayerError } from '../../player/protocol.js';
 import type { PlayerHealth, ScreenWithStatus } from '../api.schema.js';
@@ -70,6 +70,14 @@ export function createScreensService(deps: {
       });
       deps.onChange?.();
       return this.get(id);
+    },
+    /** The mode a player said hello with (a station or a screen); written only when it changed. */
+    async noteMode(id: string, mode: ScreenMode): Promise<void> {
+      await catalogue.update((draft) => {
+        const screen = draft.screens.find((s) => s.id === id);
+        if (screen && screen.mode !== mode) screen.mode = mode;
+      });
+      deps.onChange?.();
     },
     noteHeartbeat(screenId: string, at: Date, heartbeat?: Heartbeat): void {
       lastHeartbeatAt.set(screenId, at.toISOString());

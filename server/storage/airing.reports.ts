@@ -1,26 +1,32 @@
-// Read-only questions asked of the airing log for proof-of-airing reports: plays per screen and local
-// day, and when each screen was online. A second, read-only SQLite connection (WAL lets it read while
-// the log writes), so reports never hold up play records. Queries take a list of day boundaries
-// (instants) rather than a fixed zone, so campaign reports (per township, planned vs aired) can reuse
-// them with any grouping the caller builds around them.
+// Read-only questions asked of the airing log: daily rollups, online time, the hash chain. A second,
+// read-only SQLite connection (WAL lets it read while the log writes), so reports never hold up
+// play records. Days are local days in the server's zone (CRIER_TIME_ZONE), as the rollups count them.
 import Database from 'better-sqlite3';
 import path from 'node:path';
+import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
+import { localDaysBetween } from './local-day.js';
+import { GENESIS, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
 
-export interface DayBucket {
-  /** Local date "YYYY-MM-DD". */
-  day: string;
-  /** [start, end) in epoch ms. */
-  start: number;
-  end: number;
+export interface DayRange {
+  /** Local dates "YYYY-MM-DD", inclusive. */
+  fromDay: string;
+  toDay: string;
+  screenIds?: readonly string[] | undefined;
 }
 
-export interface PlaysPerDayRow {
-  screenId: string;
+export interface RollupRow {
   day: string;
+  screenId: string;
+  mediaId: string;
   plays: number;
   completed: number;
-  /** Sum of (end − start) of the plays that started that day, in seconds. */
-  seconds: number;
+  airtimeMs: number;
+}
+
+export interface OnlineDayRow {
+  day: string;
+  screenId: string;
+  onlineMs: number;
 }
 
 export interface HeartbeatInterval {
@@ -28,48 +34,114 @@ export interface HeartbeatInterval {
   end: number;
 }
 
+export interface ChainCheck {
+  ok: boolean;
+  checked: number;
+  firstBad?: ChainBreak;
+}
+
 export interface AiringReports {
-  /** Claimed plays only (unclaimed screens' plays are kept apart in every count); rows with no plays are left out. */
-  playsPerDay(days: readonly DayBucket[], screenIds: readonly string[] | null): PlaysPerDayRow[];
-  /**
-   * Online intervals of one screen from its heartbeats: consecutive heartbeats no further apart than
-   * `gapMs` form one interval, which lasts until its last heartbeat (the player said nothing after it).
-   */
-  onlineIntervals(screenId: string, from: number, to: number, gapMs: number): HeartbeatInterval[];
+  /** Claimed plays per local day, screen and media item (unclaimed screens' plays are counted apart: `provisional: true`). */
+  dailyRollups(range: DayRange & { provisional?: boolean }): RollupRow[];
+  /** Online time per screen and local day, from the heartbeat intervals; screen-days with none are left out. */
+  dailyOnline(range: DayRange): OnlineDayRow[];
+  /** Online intervals of one screen overlapping [from, to), clipped to it. */
+  onlineIntervals(screenId: string, from: number, to: number): HeartbeatInterval[];
+  /** Checks every screen's chain (or one's) from its anchor to its head; names the first break. */
+  verifyChain(screenId?: string): ChainCheck;
+  /** Checks the records of one screen from seq `fromSeq` to `toSeq`, with one record of margin each side. */
+  verifyChainSegment(screenId: string, fromSeq: number, toSeq: number): ChainCheck;
+  /** The seq range of a screen's plays that started in [from, to). */
+  seqRange(screenId: string, from: number, to: number): { fromSeq: number; toSeq: number } | null;
+  db: Database.Database;
   close(): void;
 }
 
-export function createAiringReports(dataDir: string): AiringReports {
+const screenFilter = (ids: readonly string[] | undefined) => (ids === undefined ? null : new Set(ids));
+
+export function createAiringReports(dataDir: string, options: { timeZone?: string } = {}): AiringReports {
   // The airing log created the file and its tables before this opens it.
   const db = new Database(path.join(dataDir, 'airing.sqlite3'), { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
-  const perDay = db.prepare(`SELECT screen_id AS screenId, count(*) AS plays, sum(completed) AS completed,
-      sum(max(ended_at - started_at, 0)) AS ms
-    FROM plays WHERE is_provisional = 0 AND started_at >= ? AND started_at < ? GROUP BY screen_id`);
-  const beats = db.prepare(`SELECT received_at AS at FROM heartbeats
-    WHERE screen_id = ? AND received_at >= ? AND received_at < ? ORDER BY received_at`).pluck();
+  const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  return createAiringQueries(db, zone);
+}
+
+/** The queries on an open connection: the server's read-only one, or the verify tool's. */
+export function createAiringQueries(db: Database.Database, zone: string): AiringReports {
+  const rollups = db.prepare(`SELECT day, screen_id AS screenId, media_id AS mediaId, plays, completed, airtime_ms AS airtimeMs
+    FROM rollups WHERE day >= ? AND day <= ? AND is_provisional = ? ORDER BY day, screen_id, media_id`);
+  const intervalsIn = db.prepare(`SELECT screen_id AS screenId, start_at AS start, end_at AS end FROM online_intervals
+    WHERE end_at >= ? AND start_at < ? ORDER BY screen_id, start_at`);
+  const intervalsOf = db.prepare(`SELECT start_at AS start, end_at AS end FROM online_intervals
+    WHERE screen_id = ? AND end_at >= ? AND start_at < ? ORDER BY start_at`);
+  const chainScreens = db.prepare('SELECT screen_id FROM chain_heads UNION SELECT DISTINCT screen_id FROM plays').pluck();
+  const headOf = db.prepare('SELECT seq, hash FROM chain_heads WHERE screen_id = ?');
+  const anchorOf = db.prepare('SELECT seq, hash FROM chain_anchors WHERE screen_id = ?');
+  const chainRows = db.prepare('SELECT * FROM plays WHERE screen_id = ? ORDER BY seq, rowid');
+  const segmentRows = db.prepare('SELECT * FROM plays WHERE screen_id = ? AND seq >= ? AND seq <= ? ORDER BY seq, rowid');
+  const seqRange = db.prepare('SELECT min(seq) AS fromSeq, max(seq) AS toSeq FROM plays WHERE screen_id = ? AND started_at >= ? AND started_at < ?');
+
+  const verifyOne = (screenId: string) =>
+    verifyScreenChain(
+      screenId,
+      chainRows.iterate(screenId) as Iterable<ChainedRow>,
+      (anchorOf.get(screenId) as ChainLink | undefined) ?? GENESIS,
+      (headOf.get(screenId) as ChainLink | undefined) ?? GENESIS,
+    );
 
   return {
-    playsPerDay(days, screenIds) {
-      const wanted = screenIds ? new Set(screenIds) : null;
-      const rows: PlaysPerDayRow[] = [];
-      // One indexed range query per day: a report spans weeks, not years, so this stays cheap.
-      for (const bucket of days) {
-        for (const r of perDay.all(bucket.start, bucket.end) as { screenId: string; plays: number; completed: number; ms: number }[]) {
-          if (wanted && !wanted.has(r.screenId)) continue;
-          rows.push({ screenId: r.screenId, day: bucket.day, plays: r.plays, completed: r.completed, seconds: Math.round(r.ms / 1000) });
+    db,
+    dailyRollups({ fromDay, toDay, screenIds, provisional }) {
+      const wanted = screenFilter(screenIds);
+      const rows = rollups.all(fromDay, toDay, provisional ? 1 : 0) as RollupRow[];
+      return wanted ? rows.filter((r) => wanted.has(r.screenId)) : rows;
+    },
+    dailyOnline({ fromDay, toDay, screenIds }) {
+      const days = localDaysBetween(fromDay, toDay, zone);
+      if (!days.length) return [];
+      const wanted = screenFilter(screenIds);
+      const sums = new Map<string, OnlineDayRow>();
+      for (const i of intervalsIn.iterate(days[0]!.start, days.at(-1)!.end) as Iterable<{ screenId: string; start: number; end: number }>) {
+        if (wanted && !wanted.has(i.screenId)) continue;
+        for (const d of days) {
+          const ms = Math.min(i.end, d.end) - Math.max(i.start, d.start);
+          if (ms <= 0) continue;
+          const key = `${d.day}\u0000${i.screenId}`;
+          const row = sums.get(key) ?? { day: d.day, screenId: i.screenId, onlineMs: 0 };
+          row.onlineMs += ms;
+          sums.set(key, row);
         }
       }
-      return rows;
+      return [...sums.values()].sort((a, b) => (a.day === b.day ? (a.screenId < b.screenId ? -1 : 1) : a.day < b.day ? -1 : 1));
     },
-    onlineIntervals(screenId, from, to, gapMs) {
-      const intervals: HeartbeatInterval[] = [];
-      let current: HeartbeatInterval | null = null;
-      for (const at of beats.iterate(screenId, from, to) as Iterable<number>) {
-        if (current && at - current.end <= gapMs) current.end = at;
-        else intervals.push((current = { start: at, end: at }));
+    onlineIntervals(screenId, from, to) {
+      return (intervalsOf.all(screenId, from, to) as HeartbeatInterval[]).map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }));
+    },
+    verifyChain(screenId) {
+      const screens = screenId === undefined ? (chainScreens.all() as string[]) : [screenId];
+      let checked = 0;
+      for (const id of screens) {
+        const verdict = db.transaction(() => verifyOne(id))();
+        checked += verdict.checked;
+        if (!verdict.ok) return { ...verdict, checked };
       }
-      return intervals;
+      return { ok: true, checked };
+    },
+    verifyChainSegment(screenId, fromSeq, toSeq) {
+      const rows = segmentRows.all(screenId, fromSeq - 1, toSeq + 1) as ChainedRow[];
+      const anchor = (anchorOf.get(screenId) as ChainLink | undefined) ?? GENESIS;
+      const head = (headOf.get(screenId) as ChainLink | undefined) ?? GENESIS;
+      // Start from the record before the segment (or the anchor when the segment is the chain's start).
+      const first = rows[0];
+      if (!first || first.seq === null || first.prev_hash === null) return verifyScreenChain(screenId, rows, anchor, null);
+      const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: first.prev_hash };
+      const last = rows.at(-1)!;
+      return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
+    },
+    seqRange(screenId, from, to) {
+      const r = seqRange.get(screenId, from, to) as { fromSeq: number | null; toSeq: number | null };
+      return r.fromSeq === null || r.toSeq === null ? null : { fromSeq: r.fromSeq, toSeq: r.toSeq };
     },
     close() {
       db.close();

@@ -1,10 +1,19 @@
 // The airing log: play records and heartbeats, the proof of airing. Append-heavy and headed for
-// millions of rows, so it lives in SQLite (WAL), not in the catalogue file. A small interface keeps
-// the door open for PostgreSQL in a larger deployment.
+// millions of rows, so it lives in SQLite (WAL), not in the catalogue file. Each play is chained
+// (per-screen hash chain) and rolled up (per local day, screen and media item) in the transaction
+// that stores it, so reports never scan raw plays and a later edit of the file shows.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Heartbeat, PlayRecord } from '../../player/protocol.js';
+import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
+import { createHeartbeatIntervals, type StoredHeartbeat } from './airing.heartbeats.js';
+import { createRetention } from './airing.retention.js';
+import { SCHEMA, migrateColumns, migrateHeartbeatRows } from './airing.schema.js';
+import { createLocalDayOf } from './local-day.js';
+import { chainHash, GENESIS, type ChainedFields, type ChainLink } from './play-chain.js';
+
+export type { StoredHeartbeat } from './airing.heartbeats.js';
 
 export interface StoredPlay {
   id: string;
@@ -23,12 +32,10 @@ export interface StoredPlay {
   plannedStartedAt: string | null;
   outcome: string | null;
   clockOffsetMs: number | null;
-}
-
-/** The last heartbeat of a screen as the console shows it (live status). */
-export interface StoredHeartbeat {
-  receivedAt: string;
-  heartbeat: Heartbeat;
+  /** The screen's hash chain: this record's place, the hash it links to and its own. */
+  seq: number | null;
+  prevHash: string | null;
+  recordHash: string | null;
 }
 
 export interface PlayQuery {
@@ -42,86 +49,40 @@ export interface PlayQuery {
   limit: number;
 }
 
+export interface AiringLogOptions {
+  heartbeatFlushMs?: number;
+  /** Heartbeats further apart than this split an online interval (the server's offline threshold). */
+  onlineGapMs?: number;
+  /** The zone whose local days the rollups count in (CRIER_TIME_ZONE). */
+  timeZone?: string;
+}
+
 export interface AiringLog {
-  /** Resolves once the records are durably written (fsync'd); duplicates by id are ignored. */
+  /** Resolves once the records are durably written (fsync'd) with their chain links and rollups; duplicates by id are ignored. */
   recordPlays(screenId: string, isProvisional: boolean, records: readonly PlayRecord[]): Promise<{ inserted: number }>;
   /** Buffered and written within a second: a lost heartbeat costs nothing, a play record would. */
   recordHeartbeat(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void;
   listPlays(query: PlayQuery): StoredPlay[];
   countPlays(query: Omit<PlayQuery, 'limit'>): number;
+  /** Heartbeats received (each online interval counts its beats). */
   countHeartbeats(screenId?: string): number;
   /** Latest heartbeat time per screen (ISO), for screens that are offline now. */
   lastHeartbeats(): Map<string, string>;
   /** Latest heartbeat per screen with what it reported (cache, storage, errors …), to show after a restart. */
   latestHeartbeats(): Map<string, StoredHeartbeat>;
+  /** Deletes raw plays and online intervals older than `retentionDays` before `now`; rollups stay, chains keep an anchor. */
+  prune(now: Date, retentionDays: number): { plays: number; intervals: number };
   flush(): Promise<void>;
   close(): Promise<void>;
 }
 
-interface PlayRow {
-  id: string;
-  screen_id: string;
-  item_id: string;
-  media_id: string;
-  hash: string;
-  manifest_version: string;
-  started_at: number;
-  ended_at: number;
-  completed: number;
-  received_at: number;
-  is_provisional: number;
-  planned_started_at: number | null;
-  outcome: string | null;
-  clock_offset_ms: number | null;
+export interface PlayRow extends ChainedFields {
+  seq: number;
+  prev_hash: string;
+  record_hash: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS plays (
-  id TEXT PRIMARY KEY,
-  screen_id TEXT NOT NULL,
-  item_id TEXT NOT NULL,
-  media_id TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  manifest_version TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  ended_at INTEGER NOT NULL,
-  completed INTEGER NOT NULL,
-  received_at INTEGER NOT NULL,
-  is_provisional INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS plays_by_screen_time ON plays (screen_id, started_at);
-CREATE INDEX IF NOT EXISTS plays_by_time ON plays (started_at);
-CREATE TABLE IF NOT EXISTS heartbeats (
-  screen_id TEXT NOT NULL,
-  received_at INTEGER NOT NULL,
-  sent_at INTEGER NOT NULL,
-  manifest_version TEXT,
-  item_id TEXT,
-  media_id TEXT,
-  uptime_ms INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS heartbeats_by_screen_time ON heartbeats (screen_id, received_at);
-`;
-
-/** Columns added after the first release: added to an existing database on open (SQLite's ADD COLUMN is instant). */
-const ADDED_COLUMNS: Record<string, [name: string, type: string][]> = {
-  plays: [
-    ['planned_started_at', 'INTEGER'],
-    ['outcome', 'TEXT'],
-    ['clock_offset_ms', 'INTEGER'],
-  ],
-  // The heartbeat's health report (cache, storage, errors …) as JSON; null for older players.
-  heartbeats: [['details', 'TEXT']],
-};
-
-function migrate(db: Database.Database): void {
-  for (const [table, columns] of Object.entries(ADDED_COLUMNS)) {
-    const existing = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
-    for (const [name, type] of columns) if (!existing.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
-  }
-}
-
-const toStoredPlay = (r: PlayRow): StoredPlay => ({
+export const toStoredPlay = (r: PlayRow): StoredPlay => ({
   id: r.id,
   screenId: r.screen_id,
   itemId: r.item_id,
@@ -136,6 +97,9 @@ const toStoredPlay = (r: PlayRow): StoredPlay => ({
   plannedStartedAt: r.planned_started_at === null ? null : new Date(r.planned_started_at).toISOString(),
   outcome: r.outcome,
   clockOffsetMs: r.clock_offset_ms,
+  seq: r.seq,
+  prevHash: r.prev_hash,
+  recordHash: r.record_hash,
 });
 
 function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record<string, unknown> } {
@@ -148,7 +112,7 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
-export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: number } = {}): AiringLog {
+export function createAiringLog(dataDir: string, options: AiringLogOptions = {}): AiringLog {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'airing.sqlite3'));
   db.pragma('journal_mode = WAL');
@@ -156,64 +120,102 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
-  migrate(db);
+  const { isChainNew } = migrateColumns(db);
+  const onlineGapMs = options.onlineGapMs ?? 90_000;
+  migrateHeartbeatRows(db, onlineGapMs);
+  const dayOf = createLocalDayOf(options.timeZone ?? DEFAULT_TIME_ZONE);
 
   const insertPlay = db.prepare(`INSERT OR IGNORE INTO plays
     (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional,
-     planned_started_at, outcome, clock_offset_ms)
+     planned_started_at, outcome, clock_offset_ms, seq, prev_hash, record_hash)
     VALUES (@id, @screen_id, @item_id, @media_id, @hash, @manifest_version, @started_at, @ended_at, @completed, @received_at, @is_provisional,
-     @planned_started_at, @outcome, @clock_offset_ms)`);
-  const insertHeartbeat = db.prepare(`INSERT INTO heartbeats
-    (screen_id, received_at, sent_at, manifest_version, item_id, media_id, uptime_ms, details)
-    VALUES (@screen_id, @received_at, @sent_at, @manifest_version, @item_id, @media_id, @uptime_ms, @details)`);
+     @planned_started_at, @outcome, @clock_offset_ms, @seq, @prev_hash, @record_hash)`);
+  const upsertHead = db.prepare(`INSERT INTO chain_heads (screen_id, seq, hash) VALUES (?, ?, ?)
+    ON CONFLICT (screen_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`);
+  const addRollup = db.prepare(`INSERT INTO rollups (day, screen_id, media_id, is_provisional, plays, completed, airtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (day, screen_id, media_id, is_provisional) DO UPDATE SET
+      plays = plays + excluded.plays, completed = completed + excluded.completed, airtime_ms = airtime_ms + excluded.airtime_ms`);
+
+  const heads = new Map<string, ChainLink>();
+  const loadHeads = () => {
+    heads.clear();
+    for (const h of db.prepare('SELECT screen_id, seq, hash FROM chain_heads').all() as { screen_id: string; seq: number; hash: string }[]) heads.set(h.screen_id, { seq: h.seq, hash: h.hash });
+  };
+  loadHeads();
+
+  /**
+   * Chains rows and stores them (inside the caller's transaction), adding them to their day's
+   * rollups; `store` answers whether the row was new (a resend is neither chained nor counted).
+   * Links move in `moved` only: the in-memory heads follow once the transaction has committed.
+   */
+  const chainAndRollUp = (rows: Iterable<ChainedFields>, store: (row: PlayRow) => boolean, moved: Map<string, ChainLink>): number => {
+    const sums = new Map<string, [day: string, screenId: string, mediaId: string, isProvisional: number, plays: number, completed: number, ms: number]>();
+    let stored = 0;
+    for (const fields of rows) {
+      const prev = moved.get(fields.screen_id) ?? heads.get(fields.screen_id) ?? GENESIS;
+      const row: PlayRow = { ...fields, seq: prev.seq + 1, prev_hash: prev.hash, record_hash: chainHash(fields, prev.hash) };
+      if (!store(row)) continue;
+      stored++;
+      moved.set(row.screen_id, { seq: row.seq, hash: row.record_hash });
+      const day = dayOf(row.started_at);
+      const key = `${day}\u0000${row.screen_id}\u0000${row.media_id}\u0000${row.is_provisional}`;
+      const ms = Math.max(row.ended_at - row.started_at, 0);
+      const sum = sums.get(key);
+      if (sum) sum[4]++, (sum[5] += row.completed), (sum[6] += ms);
+      else sums.set(key, [day, row.screen_id, row.media_id, row.is_provisional, 1, row.completed, ms]);
+    }
+    for (const s of sums.values()) addRollup.run(...s);
+    return stored;
+  };
+  const saveHeads = (moved: Map<string, ChainLink>) => {
+    for (const [screenId, link] of moved) upsertHead.run(screenId, link.seq, link.hash);
+  };
+
+  if (isChainNew) {
+    // A database from before the chain: its plays are chained and rolled up once, in the order they arrived.
+    const setChain = db.prepare('UPDATE plays SET seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?');
+    const old = db.prepare('SELECT * FROM plays WHERE seq IS NULL ORDER BY screen_id, received_at, rowid').all() as ChainedFields[];
+    const moved = new Map<string, ChainLink>();
+    db.transaction(() => {
+      chainAndRollUp(old, (row) => setChain.run(row.seq, row.prev_hash, row.record_hash, row.id).changes === 1, moved);
+      saveHeads(moved);
+    })();
+    loadHeads();
+  }
 
   // Group commit: play batches arriving in the same tick share one transaction and one fsync.
-  type PendingBatch = { rows: PlayRow[]; resolve: (n: { inserted: number }) => void; reject: (e: unknown) => void };
+  type PendingBatch = { rows: ChainedFields[]; resolve: (n: { inserted: number }) => void; reject: (e: unknown) => void };
   let pendingPlays: PendingBatch[] = [];
   let playFlushScheduled = false;
-  const writePlays = db.transaction((batches: PendingBatch[]) =>
-    batches.map((b) => b.rows.reduce((n, row) => n + insertPlay.run(row).changes, 0)),
-  );
+  const writePlays = db.transaction((batches: PendingBatch[], moved: Map<string, ChainLink>) => {
+    const counts = batches.map((b) => chainAndRollUp(b.rows, (row) => insertPlay.run(row).changes === 1, moved));
+    saveHeads(moved);
+    return counts;
+  });
   const flushPlays = () => {
     playFlushScheduled = false;
     const batches = pendingPlays;
     pendingPlays = [];
     if (batches.length === 0) return;
+    const moved = new Map<string, ChainLink>();
     try {
-      const counts = writePlays(batches);
+      const counts = writePlays(batches, moved);
+      for (const [screenId, link] of moved) heads.set(screenId, link);
       batches.forEach((b, i) => b.resolve({ inserted: counts[i]! }));
     } catch (error) {
       for (const b of batches) b.reject(error);
     }
   };
 
-  let pendingHeartbeats: Record<string, unknown>[] = [];
-  // Millions of heartbeats a day: the health report is stored only when it says something new
-  // (ignoring what drifts every beat: clock offset, round trip, a record or two in flight).
-  const lastHealthKey = new Map<string, string>();
-  const healthDetails = (screenId: string, h: Heartbeat): string | null => {
-    if (h.playerVersion === undefined) return null;
-    const { type: _t, sentAt: _s, uptimeMs: _u, airing: _a, ...health } = h;
-    const key = JSON.stringify({ ...health, clockOffsetMs: undefined, roundTripMs: undefined, pendingPlays: undefined, storage: health.storage && Math.round(health.storage.usage / 2 ** 20) });
-    if (lastHealthKey.get(screenId) === key) return null;
-    lastHealthKey.set(screenId, key);
-    return JSON.stringify(health);
-  };
-  const writeHeartbeats = db.transaction((rows: Record<string, unknown>[]) => {
-    for (const row of rows) insertHeartbeat.run(row);
-  });
-  const flushHeartbeats = () => {
-    const rows = pendingHeartbeats;
-    pendingHeartbeats = [];
-    if (rows.length) writeHeartbeats(rows);
-  };
-  const heartbeatTimer = setInterval(flushHeartbeats, options.heartbeatFlushMs ?? 1000);
+  const heartbeats = createHeartbeatIntervals(db, onlineGapMs);
+  const heartbeatTimer = setInterval(() => heartbeats.flush(), options.heartbeatFlushMs ?? 1000);
   heartbeatTimer.unref();
+  const retention = createRetention(db);
 
   return {
     recordPlays(screenId, isProvisional, records) {
       const receivedAt = Date.now();
-      const rows: PlayRow[] = records.map((r) => ({
+      const rows: ChainedFields[] = records.map((r) => ({
         id: r.id,
         screen_id: screenId,
         item_id: r.itemId,
@@ -238,16 +240,7 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
       });
     },
     recordHeartbeat(screenId, heartbeat, receivedAt) {
-      pendingHeartbeats.push({
-        screen_id: screenId,
-        received_at: receivedAt.getTime(),
-        sent_at: Date.parse(heartbeat.sentAt),
-        manifest_version: heartbeat.manifestVersion,
-        item_id: heartbeat.airing?.itemId ?? null,
-        media_id: heartbeat.airing?.mediaId ?? null,
-        uptime_ms: heartbeat.uptimeMs,
-        details: healthDetails(screenId, heartbeat),
-      });
+      heartbeats.record(screenId, heartbeat, receivedAt);
     },
     listPlays(query) {
       const { sql, params } = whereClause(query);
@@ -260,49 +253,25 @@ export function createAiringLog(dataDir: string, options: { heartbeatFlushMs?: n
       const { sql, params } = whereClause(query);
       return (db.prepare(`SELECT count(*) AS n FROM plays ${sql}`).get(params) as { n: number }).n;
     },
-    countHeartbeats(screenId) {
-      flushHeartbeats();
-      const row = screenId
-        ? db.prepare('SELECT count(*) AS n FROM heartbeats WHERE screen_id = ?').get(screenId)
-        : db.prepare('SELECT count(*) AS n FROM heartbeats').get();
-      return (row as { n: number }).n;
-    },
-    lastHeartbeats() {
-      flushHeartbeats();
-      const rows = db
-        .prepare('SELECT screen_id, max(received_at) AS at FROM heartbeats GROUP BY screen_id')
-        .all() as { screen_id: string; at: number }[];
-      return new Map(rows.map((r) => [r.screen_id, new Date(r.at).toISOString()]));
-    },
-    latestHeartbeats() {
-      flushHeartbeats();
-      // One row per screen: its latest report (SQLite returns the bare columns of the max() row).
-      const rows = db
-        .prepare(
-          `SELECT screen_id, max(received_at) AS at, sent_at, manifest_version, uptime_ms, details FROM heartbeats
-           WHERE details IS NOT NULL GROUP BY screen_id`,
-        )
-        .all() as { screen_id: string; at: number; sent_at: number; manifest_version: string | null; uptime_ms: number; details: string }[];
-      const latest = new Map<string, StoredHeartbeat>();
-      for (const r of rows) {
-        try {
-          const health = JSON.parse(r.details) as Omit<Heartbeat, 'type' | 'sentAt' | 'uptimeMs' | 'airing'>;
-          const heartbeat: Heartbeat = { ...health, type: 'heartbeat', sentAt: new Date(r.sent_at).toISOString(), airing: null, manifestVersion: r.manifest_version, uptimeMs: r.uptime_ms };
-          latest.set(r.screen_id, { receivedAt: new Date(r.at).toISOString(), heartbeat });
-        } catch {
-          // A damaged row only costs the console one screen's last report.
-        }
-      }
-      return latest;
+    countHeartbeats: (screenId) => heartbeats.count(screenId),
+    lastHeartbeats: () => heartbeats.lastHeartbeats(),
+    latestHeartbeats: () => heartbeats.latestHealth(),
+    prune(now, retentionDays) {
+      flushPlays();
+      heartbeats.flush();
+      const cutoff = now.getTime() - retentionDays * 86_400_000;
+      const pruned = retention.prune(cutoff);
+      heartbeats.forgetBefore(cutoff);
+      return pruned;
     },
     async flush() {
       flushPlays();
-      flushHeartbeats();
+      heartbeats.flush();
     },
     async close() {
       clearInterval(heartbeatTimer);
       flushPlays();
-      flushHeartbeats();
+      heartbeats.flush();
       db.close();
     },
   };

@@ -26,6 +26,7 @@ const s = pick(
     start: '开始',
     completed: '完整播放',
     noPlays: '还没有播放记录。',
+    silentStations: (n: number) => `${n} 个广播站未来 24 小时没有音频可播（含静音时段）：`,
   },
   {
     heading: 'Screens at a glance',
@@ -41,6 +42,7 @@ const s = pick(
     start: 'Started',
     completed: 'Completed',
     noPlays: 'No play records yet.',
+    silentStations: (n: number) => `${n} broadcast station(s) have no audio to play in the next 24 hours (quiet hours included):`,
   },
 );
 
@@ -56,6 +58,7 @@ export function DashboardPage() {
   const alerts = useResource(() => get<Alert[]>('/alerts?active=true'), ['catalogue']);
   const plays = useResource(() => get<{ total: number; records: StoredPlay[] }>('/plays?limit=15'), ['plays']);
   const media = useResource(() => get<MediaItem[]>('/media'), ['catalogue']);
+  const silentStations = useResource(() => get<{ screenId: string; name: string }[]>('/screens/stations-without-audio'), ['catalogue', 'screens']);
   if (!screens.data) return <Loading error={screens.error} />;
   const now = Date.now();
   const byTownship = new Map<string, ScreenWithStatus[]>();
@@ -77,6 +80,14 @@ export function DashboardPage() {
         <p class="empty">
           {s.noScreens} <code>{`${location.origin}/player`}</code>
         </p>
+      )}
+      {silentStations.data && silentStations.data.length > 0 && (
+        <div class="warning" role="alert" data-testid="silent-stations">
+          {s.silentStations(silentStations.data.length)}{' '}
+          {silentStations.data.map((x, i) => (
+            <>{i > 0 && pick<string>('、', ', ')}<a href={`#/screens/${encodeURIComponent(x.screenId)}`}>{x.name}</a></>
+          ))}
+        </div>
       )}
       <div class="township-cards">
         {townships.map(([township, list]) => {

@@ -45,6 +45,9 @@ const s = pick(
     level: '音量 0–100',
     addLevel: '添加时段',
     defaultVolume: '其余时间音量（可空）',
+    stationsSilent: (n: number, names: string) => `保存后，目标中的 ${n} 个广播站在此时段将无节目可播：${names}`,
+    stationsPassed: (playlist: string, n: number, names: string) => `「${playlist}」中没有音频：目标中的 ${n} 个广播站（${names}）不会播放它，将改播下一条规则的音频（最终为默认宣传音频）`,
+    saveAnyway: '仍然保存',
   },
   {
     heading: 'Schedules',
@@ -80,6 +83,9 @@ const s = pick(
     level: 'volume 0–100',
     addLevel: 'Add a period',
     defaultVolume: 'Volume at other times (optional)',
+    stationsSilent: (n: number, names: string) => `Once saved, ${n} broadcast station(s) of its target have nothing to play while it is in force: ${names}`,
+    stationsPassed: (playlist: string, n: number, names: string) => `No audio in “${playlist}”: ${n} broadcast station(s) of its target (${names}) will not air it and air the next rule's audio instead (at last the default audio)`,
+    saveAnyway: 'Save anyway',
   },
 );
 
@@ -247,6 +253,22 @@ function LevelsEditor({ value, onChange }: { value: VolumeLevel[]; onChange: (le
   );
 }
 
+interface StationRow {
+  screenId: string;
+  name: string;
+}
+
+/** The server's answer in sentences: stations left silent, stations that will air other audio. */
+async function stationWarnings(kind: 'schedule' | 'broadcast', id: string | undefined, rule: Record<string, unknown>, playlists: Playlist[]): Promise<string[]> {
+  const answer = await api<{ passedOver: StationRow[]; silent: StationRow[] }>('POST', '/schedules/station-check', { kind, ...(id ? { id } : {}), rule });
+  const names = (rows: StationRow[]) => rows.map((r) => r.name).join(pick<string>('、', ', '));
+  const playlist = playlists.find((p) => p.id === rule.playlistId)?.name ?? '';
+  const warnings: string[] = [];
+  if (answer.silent.length) warnings.push(s.stationsSilent(answer.silent.length, names(answer.silent)));
+  if (answer.passedOver.length) warnings.push(s.stationsPassed(playlist, answer.passedOver.length, names(answer.passedOver)));
+  return warnings;
+}
+
 function RuleForm({ editing, playlists, screens, onClose, onSaved }: { editing: Editing; playlists: Playlist[]; screens: ScreenWithStatus[]; onClose: () => void; onSaved: () => void }) {
   const initial: Record<string, unknown> =
     editing.rule ??
@@ -260,8 +282,9 @@ function RuleForm({ editing, playlists, screens, onClose, onSaved }: { editing: 
   const [draft, setDraft] = useState<Record<string, unknown>>(initial);
   const [timesText, setTimesText] = useState(((initial.times as string[] | undefined) ?? []).join(', '));
   const action = useAction();
+  const [stationWarning, setStationWarning] = useState<string[] | null>(null);
   const allowed = can('schedules:write');
-  const patch = (p: Record<string, unknown>) => setDraft({ ...draft, ...p });
+  const patch = (p: Record<string, unknown>) => (setDraft({ ...draft, ...p }), setStationWarning(null));
   const path = PATHS[editing.kind];
   const title = { entry: s.entry, broadcast: s.broadcast, quiet: s.quiet, volume: s.volume }[editing.kind];
 
@@ -277,6 +300,11 @@ function RuleForm({ editing, playlists, screens, onClose, onSaved }: { editing: 
   const save = (e: Event) => {
     e.preventDefault();
     void action.run(async () => {
+      // Schedules and broadcasts: first ask what they would leave the stations they reach; warn once.
+      if (!stationWarning && (editing.kind === 'entry' || editing.kind === 'broadcast')) {
+        const warnings = await stationWarnings(editing.kind === 'entry' ? 'schedule' : 'broadcast', editing.rule?.id, body(), playlists);
+        if (warnings.length) return setStationWarning(warnings);
+      }
       if (editing.rule) await api('PUT', `${path}/${encodeURIComponent(editing.rule.id)}`, body());
       else await api('POST', path, body());
       onSaved();
@@ -333,11 +361,16 @@ function RuleForm({ editing, playlists, screens, onClose, onSaved }: { editing: 
           )}
         </fieldset>
         <ErrorNote error={action.error} />
+        {stationWarning && (
+          <div class="warning" role="alert" data-testid="station-warning">
+            {stationWarning.map((w) => <p>{w}</p>)}
+          </div>
+        )}
         <div class="buttons">
           {editing.rule && <Guarded allowed={allowed} class="danger" name="delete" onClick={() => void remove()}>{t.delete}</Guarded>}
           <span class="spacer" />
           <button type="button" onClick={onClose}>{t.cancel}</button>
-          <Guarded allowed={allowed} type="submit" class="primary" name="save" disabled={action.busy} onClick={() => undefined}>{t.save}</Guarded>
+          <Guarded allowed={allowed} type="submit" class="primary" name="save" disabled={action.busy} onClick={() => undefined}>{stationWarning ? s.saveAnyway : t.save}</Guarded>
         </div>
       </form>
     </Modal>

@@ -6,6 +6,7 @@ import { ErrorNote, Field, Guarded, Loading, Modal, useAction } from '../compone
 import { formatTime, minutesSince } from '../format.js';
 import { navigate, useResource } from '../hooks.js';
 import { pick, t } from '../i18n.js';
+import { describeWhy, type SegmentWhy } from '../reasons.js';
 import { can } from '../session.js';
 import type { ScreenWithStatus } from '../types.js';
 
@@ -131,13 +132,9 @@ function ClaimForm({ townships, onClaimed, onClose }: { townships: string[]; onC
   );
 }
 
-interface TimelineSegment {
+interface TimelineSegment extends SegmentWhy {
   start: string;
   end: string;
-  reason: string;
-  playlistName: string | null;
-  isQuiet: boolean;
-  source: { kind: string };
   items: { title: string; durationMs: number }[];
 }
 
@@ -164,7 +161,7 @@ function TimelinePreview({ screen }: { screen: ScreenWithStatus }) {
             <tr class={`source-${seg.source.kind}`}>
               <td>{formatTime(seg.start)} – {formatTime(seg.end)}{seg.isQuiet && <span class="pill">{s.quiet}</span>}</td>
               <td>{seg.playlistName ?? '—'}</td>
-              <td><strong>{s.sources[seg.source.kind] ?? seg.source.kind}</strong> <span class="muted">{seg.reason}</span></td>
+              <td data-field="why"><strong>{s.sources[seg.source.kind] ?? seg.source.kind}</strong> <span class="muted">{describeWhy(seg)}</span></td>
               <td class="muted">{seg.items.slice(0, 4).map((i) => i.title).join('、')}{seg.items.length > 4 ? ` …(${seg.items.length})` : ''}</td>
             </tr>
           ))}

@@ -47,7 +47,7 @@ const s = pick(
   },
 );
 
-const ROLES = ['viewer', 'editor', 'approver', 'admin'];
+const ROLES = ['viewer', 'police', 'editor', 'approver', 'admin'];
 const randomPassword = () => Array.from(crypto.getRandomValues(new Uint8Array(14)), (b) => 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 56]).join('');
 
 function NewUser({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {

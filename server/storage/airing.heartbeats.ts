@@ -1,0 +1,108 @@
+// Heartbeats kept as online intervals: a heartbeat within `gapMs` of the screen's last one extends
+// its open interval, a later one starts a new interval. Millions of heartbeats a day become a few
+// rows per screen-day; the health report is stored only when it says something new.
+import type Database from 'better-sqlite3';
+import type { Heartbeat } from '../../player/protocol.js';
+
+/** The last heartbeat of a screen as the console shows it (live status). */
+export interface StoredHeartbeat {
+  receivedAt: string;
+  heartbeat: Heartbeat;
+}
+
+interface OpenInterval {
+  start: number;
+  end: number;
+  beats: number;
+  isDirty: boolean;
+}
+
+type Health = Omit<Heartbeat, 'type' | 'sentAt' | 'uptimeMs' | 'airing'>;
+
+export function createHeartbeatIntervals(db: Database.Database, gapMs: number) {
+  const upsertInterval = db.prepare(`INSERT INTO online_intervals (screen_id, start_at, end_at, beats) VALUES (?, ?, ?, ?)
+    ON CONFLICT (screen_id, start_at) DO UPDATE SET end_at = excluded.end_at, beats = excluded.beats`);
+  const insertHealth = db.prepare(`INSERT INTO heartbeat_health (screen_id, received_at, sent_at, manifest_version, uptime_ms, details)
+    VALUES (@screen_id, @received_at, @sent_at, @manifest_version, @uptime_ms, @details)`);
+
+  // Each screen's latest interval, so a restart within the gap continues it rather than opening another.
+  const open = new Map<string, OpenInterval>();
+  const latest = db.prepare(`SELECT screen_id, max(start_at) AS start_at, end_at, beats FROM online_intervals GROUP BY screen_id`).all() as {
+    screen_id: string; start_at: number; end_at: number; beats: number;
+  }[];
+  for (const r of latest) open.set(r.screen_id, { start: r.start_at, end: r.end_at, beats: r.beats, isDirty: false });
+
+  const lastHealthKey = new Map<string, string>();
+  // What drifts every beat (clock offset, round trip, a record or two in flight) is not news.
+  const healthKey = (health: Health) =>
+    JSON.stringify({ ...health, clockOffsetMs: undefined, roundTripMs: undefined, pendingPlays: undefined, storage: health.storage && Math.round(health.storage.usage / 2 ** 20) });
+  let pendingHealth: Record<string, unknown>[] = [];
+  // Intervals a gap closed before their last extension was written.
+  let closed: [string, OpenInterval][] = [];
+
+  const write = db.transaction(() => {
+    for (const [screenId, i] of closed) upsertInterval.run(screenId, i.start, i.end, i.beats);
+    closed = [];
+    for (const [screenId, i] of open) if (i.isDirty) (upsertInterval.run(screenId, i.start, i.end, i.beats), (i.isDirty = false));
+    for (const row of pendingHealth) insertHealth.run(row);
+    pendingHealth = [];
+  });
+
+  return {
+    record(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void {
+      const at = receivedAt.getTime();
+      const current = open.get(screenId);
+      if (current && at >= current.end && at - current.end <= gapMs) (current.end = at), current.beats++, (current.isDirty = true);
+      else if (!current || at > current.end) {
+        if (current?.isDirty) closed.push([screenId, current]);
+        open.set(screenId, { start: at, end: at, beats: 1, isDirty: true });
+      }
+      else current.beats++, (current.isDirty = true); // a late or equal timestamp: counted, the interval stays
+      if (heartbeat.playerVersion === undefined) return;
+      const { type: _t, sentAt: _s, uptimeMs: _u, airing: _a, ...health } = heartbeat;
+      const key = healthKey(health);
+      if (lastHealthKey.get(screenId) === key) return;
+      lastHealthKey.set(screenId, key);
+      pendingHealth.push({
+        screen_id: screenId, received_at: at, sent_at: Date.parse(heartbeat.sentAt), manifest_version: heartbeat.manifestVersion,
+        uptime_ms: heartbeat.uptimeMs, details: JSON.stringify(health),
+      });
+    },
+    flush(): void {
+      write();
+    },
+    /** Latest heartbeat time per screen (ISO). */
+    lastHeartbeats(): Map<string, string> {
+      return new Map([...open].map(([screenId, i]) => [screenId, new Date(i.end).toISOString()]));
+    },
+    count(screenId?: string): number {
+      write();
+      const row = screenId
+        ? db.prepare('SELECT coalesce(sum(beats), 0) AS n FROM online_intervals WHERE screen_id = ?').get(screenId)
+        : db.prepare('SELECT coalesce(sum(beats), 0) AS n FROM online_intervals').get();
+      return (row as { n: number }).n;
+    },
+    latestHealth(): Map<string, StoredHeartbeat> {
+      write();
+      // One row per screen: its latest report (SQLite returns the bare columns of the max() row).
+      const rows = db
+        .prepare(`SELECT screen_id, max(received_at) AS at, sent_at, manifest_version, uptime_ms, details FROM heartbeat_health GROUP BY screen_id`)
+        .all() as { screen_id: string; at: number; sent_at: number; manifest_version: string | null; uptime_ms: number; details: string }[];
+      const latestHealth = new Map<string, StoredHeartbeat>();
+      for (const r of rows) {
+        try {
+          const health = JSON.parse(r.details) as Health;
+          const heartbeat: Heartbeat = { ...health, type: 'heartbeat', sentAt: new Date(r.sent_at).toISOString(), airing: null, manifestVersion: r.manifest_version, uptimeMs: r.uptime_ms };
+          latestHealth.set(r.screen_id, { receivedAt: new Date(r.at).toISOString(), heartbeat });
+        } catch {
+          // A damaged row only costs the console one screen's last report.
+        }
+      }
+      return latestHealth;
+    },
+    /** After retention pruned old intervals: forget open ones that are gone. */
+    forgetBefore(cutoff: number): void {
+      for (const [screenId, i] of open) if (i.end < cutoff && !i.isDirty) open.delete(screenId);
+    },
+  };
+}
