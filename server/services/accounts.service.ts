@@ -129,13 +129,15 @@ export async function createAccountsService(deps: { store: AccountsStore; now: (
       if (!session) return null;
       const at = now();
       if (at - session.lastSeenAt > settings.sessionIdleMs || at - session.createdAt > settings.sessionMaxMs) {
-        await store.deleteSession(idHash);
+        // Expired either way; a failed delete (full disk) is tidied by the hourly pruning.
+        await store.deleteSession(idHash).catch(() => {});
         return null;
       }
       const user = await store.getUser(session.userId);
       if (!user || user.disabled) return null;
       // One write a minute at most: the idle clock does not need millisecond precision.
-      if (at - session.lastSeenAt > 60_000) await store.touchSession(idHash, at);
+      // Reading a session needs no write: a failed touch (full disk) only leaves the idle clock a little behind.
+      if (at - session.lastSeenAt > 60_000) await store.touchSession(idHash, at).catch(() => {});
       return { user, session };
     },
 
