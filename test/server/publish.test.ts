@@ -8,6 +8,7 @@ import { CAPABILITY_SHARED_MANIFEST } from '../../player/protocol.js';
 import { createSendQueue } from '../../server/gateway/send-queue.js';
 import type { CrierApp } from '../../server/app.js';
 import { helloPlayer, sleep, startTestServer } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
 
 const SHARED = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST];
 
@@ -19,7 +20,8 @@ async function claimedPlayer(t: Test, app: CrierApp, wsUrl: string, township: st
     const text = data.toString();
     if (text.startsWith('{"type":"manifest"')) frames.push(isBinary ? 'a binary frame: browsers would get a Blob' : text);
   });
-  const res = await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: welcome.pairingCode, name: `屏 ${welcome.screenId}`, township } });
+  const siteId = await placeSite(app, township);
+  const res = await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: welcome.pairingCode, name: `屏 ${welcome.screenId}`, siteId } });
   if (res.statusCode !== 200) throw new Error(`claim failed: ${res.statusCode} ${res.body}`);
   const paired = await player.next('paired');
   player.send({ type: 'paired-ack', screenId: paired.screenId });
