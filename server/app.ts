@@ -220,7 +220,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
   const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, sources: createProofSources(airingReports, asRuns) });
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
+  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 
