@@ -43,6 +43,10 @@ import { createAlertsService } from './services/alerts.service.js';
 import { createManifestPublisher } from './services/manifest.publisher.js';
 import { createJobQueue, type JobEventSink } from './services/media.jobs.js';
 import { createMediaService } from './services/media.service.js';
+import { createSpeaker } from '../media/speech/speech.engines.js';
+import { createMessageAlerts } from './services/alert-message.service.js';
+import { createSpeechService } from './services/speech.service.js';
+import { registerSpeechRoutes } from './routes/speech.routes.js';
 import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
@@ -180,6 +184,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       loudness: { I: config.loudness.integratedLufs, TP: config.loudness.truePeakDbtp, LRA: 11 },
     },
   });
+  // Speech for loudspeakers: one-step alerts and slogan clips (media/speech).
+  const speak = createSpeaker({ vitsDir: config.ttsVitsDir, warn: (message) => app.log.warn(message) });
+  const speech = createSpeechService({ media, speak, tmpDir: path.join(config.dataDir, 'tmp') });
+  const messageAlerts = createMessageAlerts({ catalogue, media, speech, playlists, alerts, clock });
   app.addHook('onClose', async () => {
     consoleHub.close();
     boundaries.close();
@@ -211,6 +219,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
+  registerSpeechRoutes(app, { media, speech, messageAlerts }); //   /api/v1/alerts/message, /api/v1/media/:id/speech
   registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check

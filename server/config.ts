@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
+import { vitsModelFiles } from '../media/speech/sherpa.engine.js';
 import { STORES } from './storage/data-dir.js';
 import type { PlayLimitSettings } from './gateway/play-limits.js';
 
@@ -46,6 +47,15 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Speech: an operator's sherpa-onnx VITS Mandarin model directory (media/speech/sherpa.engine.ts).
+  CRIER_TTS_VITS_DIR: z.string().min(1).optional().superRefine((dir, ctx) => {
+    if (!dir) return;
+    try {
+      vitsModelFiles(dir);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   CRIER_RECREATE_STORES: z
     .string()
     .default('')
@@ -120,6 +130,8 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** A sherpa-onnx VITS Mandarin model directory; absent: espeak-ng speaks. */
+  ttsVitsDir: string | undefined;
   /** Stores the operator chose to start empty although the data dir held them (server/storage/data-dir.ts). */
   recreateStores: string[];
   /** Quiet hours every catalogue gets once (seeded, then staff's to edit or delete); null: none. */
@@ -172,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    ttsVitsDir: e.CRIER_TTS_VITS_DIR ? path.resolve(e.CRIER_TTS_VITS_DIR) : undefined,
     recreateStores: e.CRIER_RECREATE_STORES,
     stationQuietHours: e.CRIER_STATION_QUIET_HOURS === 'off' ? null : { start: e.CRIER_STATION_QUIET_HOURS.slice(0, 5), end: e.CRIER_STATION_QUIET_HOURS.slice(6) },
     rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
