@@ -217,6 +217,11 @@ export async function createAccountsService(deps: { store: AccountsStore; now: (
       return publicUser(await requireUser(id));
     },
 
+    /** A township renamed in the register: its staff keep their scope under the new name (same sessions). */
+    async renameTownship(from: string, to: string): Promise<void> {
+      for (const user of await store.listUsers()) if (user.township === from) await store.updateUser(user.id, { township: to, updatedAt: iso() });
+    },
+
     async remove(id: string): Promise<User> {
       const user = await requireUser(id);
       await keepAnAdmin(user, null);
