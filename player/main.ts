@@ -1,5 +1,6 @@
 // Entry of the browser player (`/player?mode=screen|audio&lang=zh|en`): wires storage, the airing
 // loop, the play-record queue and the server connection together. Each piece lives in its own module.
+import './zod-jitless.js';
 import type { Manifest, ManifestItem } from '../playlists/manifest.schema.js';
 import type { PlanSegment } from '../playlists/airing-plan.js';
 import { createClock } from './clock.js';
