@@ -136,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const consoleHub = createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
-  const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.publishNow() });
+  const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.catalogueChanged() });
   const onChange = () => {
     publisher.catalogueChanged();
     consoleHub.refresh('catalogue');
