@@ -25,7 +25,7 @@ const batch = (n: number, at = Date.now() - 60_000) => Array.from({ length: n },
 
 /** Collects the server's log lines (pino JSON), to check what a flood leaves in it. */
 function logCollector() {
-  const lines: { level: number; msg: string; fault?: string; lagMs?: number }[] = [];
+  const lines: { level: number; msg: string; fault?: string }[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
@@ -129,8 +129,8 @@ t.test('heartbeats and frames per connection are paced; the log stays quiet', as
     await q.closed;
   }
   await sleep(100);
-  // The event-loop lag warning speaks of the machine (tests share its cores), not of a client fault.
-    const loud = log.lines.filter((l) => l.level >= 40 && !/first admin/.test(l.msg) && l.lagMs === undefined);
+  // The server's own health lines (first admin, event-loop lag on a busy machine) are not the client's doing.
+  const loud = log.lines.filter((l) => l.level >= 40 && !/first admin|event loop lagging/.test(l.msg));
   t.same(loud, [], 'nothing at warn or error level');
   const faults = log.lines.filter((l) => l.fault);
   t.ok(faults.length <= 5 * 3 + 3, `one low-level line per connection and kind (${faults.length})`);
