@@ -16,6 +16,7 @@ import { PlaylistsPage } from './pages/playlists.js';
 import { ReportsPage } from './pages/reports.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { ScreensPage } from './pages/screens.js';
+import { RegisterPage } from './pages/register.js';
 import { UsersPage } from './pages/users.js';
 import { can, loadSession, logOut, signedOut, type Session } from './session.js';
 import './console.css';
@@ -28,6 +29,7 @@ const PAGES: { name: PageName; icon: string; permission?: string }[] = [
   { name: 'playlists', icon: '☰' },
   { name: 'schedules', icon: '▦' },
   { name: 'screens', icon: '▭' },
+  { name: 'register', icon: '⌂' },
   { name: 'reports', icon: '▤' },
   { name: 'audit', icon: '✎', permission: 'audit:read' },
   { name: 'users', icon: '☺', permission: 'users:admin' },
@@ -44,6 +46,8 @@ function Page({ route }: { route: string[] }) {
       return <SchedulesPage />;
     case 'screens':
       return <ScreensPage selected={id} />;
+    case 'register':
+      return <RegisterPage />;
     case 'reports':
       return <ReportsPage />;
     case 'audit':
