@@ -15,6 +15,8 @@ import { MediaPage } from './pages/media.js';
 import { PlaylistsPage } from './pages/playlists.js';
 import { ProofPage } from './pages/proof.js';
 import { ReportsPage } from './pages/reports.js';
+import { CampaignReportsPage } from './pages/campaign-reports.js';
+import { WeeklyPage } from './pages/weekly.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { ScreensPage } from './pages/screens.js';
 import { RegisterPage } from './pages/register.js';
@@ -33,6 +35,8 @@ const PAGES: { name: PageName; icon: string; permission?: string }[] = [
   { name: 'register', icon: '⌂' },
   { name: 'reports', icon: '▤' },
   { name: 'proof', icon: '✓' },
+  { name: 'campaign', icon: '▥' },
+  { name: 'weekly', icon: '▧' },
   { name: 'audit', icon: '✎', permission: 'audit:read' },
   { name: 'users', icon: '☺', permission: 'users:admin' },
 ];
@@ -54,6 +58,10 @@ function Page({ route }: { route: string[] }) {
       return <ReportsPage />;
     case 'proof':
       return <ProofPage />;
+    case 'campaign':
+      return <CampaignReportsPage tab={id} />;
+    case 'weekly':
+      return <WeeklyPage />;
     case 'audit':
       return can('audit:read') ? <AuditPage /> : <DashboardPage />;
     case 'users':
