@@ -13,7 +13,10 @@ import { DashboardPage } from './pages/dashboard.js';
 import { LoginPage, PasswordChange } from './pages/login.js';
 import { MediaPage } from './pages/media.js';
 import { PlaylistsPage } from './pages/playlists.js';
+import { ProofPage } from './pages/proof.js';
 import { ReportsPage } from './pages/reports.js';
+import { CampaignReportsPage } from './pages/campaign-reports.js';
+import { WeeklyPage } from './pages/weekly.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { ScreensPage } from './pages/screens.js';
 import { UsersPage } from './pages/users.js';
@@ -29,6 +32,9 @@ const PAGES: { name: PageName; icon: string; permission?: string }[] = [
   { name: 'schedules', icon: '▦' },
   { name: 'screens', icon: '▭' },
   { name: 'reports', icon: '▤' },
+  { name: 'proof', icon: '✓' },
+  { name: 'campaign', icon: '▥' },
+  { name: 'weekly', icon: '▧' },
   { name: 'audit', icon: '✎', permission: 'audit:read' },
   { name: 'users', icon: '☺', permission: 'users:admin' },
 ];
@@ -46,6 +52,12 @@ function Page({ route }: { route: string[] }) {
       return <ScreensPage selected={id} />;
     case 'reports':
       return <ReportsPage />;
+    case 'proof':
+      return <ProofPage />;
+    case 'campaign':
+      return <CampaignReportsPage tab={id} />;
+    case 'weekly':
+      return <WeeklyPage />;
     case 'audit':
       return can('audit:read') ? <AuditPage /> : <DashboardPage />;
     case 'users':
