@@ -120,7 +120,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       } catch {
         return violation('invalid-json', 'frame is not valid JSON');
       }
-      if ((json as { type?: unknown })?.type === 'hello' && (json as { protocol?: unknown }).protocol !== PROTOCOL_VERSION) {
+      // Another version is a number other than ours; a hello without one (or with "1") is malformed (docs/protocol.md).
+      const protocol = (json as { protocol?: unknown } | null)?.protocol;
+      if ((json as { type?: unknown })?.type === 'hello' && typeof protocol === 'number' && protocol !== PROTOCOL_VERSION) {
         send({ type: 'error', reason: 'unsupported-protocol', message: `this server speaks protocol ${PROTOCOL_VERSION}` });
         return socket.close(CLOSE_PROTOCOL_VERSION, 'unsupported protocol version');
       }
