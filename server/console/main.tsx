@@ -19,6 +19,7 @@ import { CampaignReportsPage } from './pages/campaign-reports.js';
 import { WeeklyPage } from './pages/weekly.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { ScreensPage } from './pages/screens.js';
+import { RegisterPage } from './pages/register.js';
 import { UsersPage } from './pages/users.js';
 import { can, loadSession, logOut, signedOut, type Session } from './session.js';
 import './console.css';
@@ -31,6 +32,7 @@ const PAGES: { name: PageName; icon: string; permission?: string }[] = [
   { name: 'playlists', icon: '☰' },
   { name: 'schedules', icon: '▦' },
   { name: 'screens', icon: '▭' },
+  { name: 'register', icon: '⌂' },
   { name: 'reports', icon: '▤' },
   { name: 'proof', icon: '✓' },
   { name: 'campaign', icon: '▥' },
@@ -50,6 +52,8 @@ function Page({ route }: { route: string[] }) {
       return <SchedulesPage />;
     case 'screens':
       return <ScreensPage selected={id} />;
+    case 'register':
+      return <RegisterPage />;
     case 'reports':
       return <ReportsPage />;
     case 'proof':
