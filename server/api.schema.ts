@@ -39,6 +39,8 @@ export const ScreenStatusSchema = z.object({
   health: PlayerHealthSchema.nullable().optional(),
   /** The volume the player last reported (heartbeat): level, why, and until when. */
   volume: VolumeStateSchema.nullable().optional(),
+  /** The state as a GD/J emergency-broadcast terminal status code (server/proof/terminal-status.ts). */
+  terminalStatus: z.object({ code: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), zh: z.string(), en: z.string() }).optional(),
 });
 
 export const ScreenWithStatusSchema = ScreenSchema.extend({ status: ScreenStatusSchema });
