@@ -200,6 +200,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
+    onAiring: (screenId, { itemId, mediaId, startedAt, isAlert }) => consoleHub.airing({ screenId, itemId, mediaId, startedAt, isAlert }),
     playLimits: config.playLimits,
   }); //   /ws/player
   registerConsoleGateway(app, consoleHub); //   /ws/console
@@ -208,7 +209,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
   registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
-  registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check
+  registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone, onChange }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check, /api/v1/site-type-sound
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*

@@ -9,6 +9,7 @@ import {
   CLOSE_UNAUTHORISED,
   PlayerMessageSchema,
   PROTOCOL_VERSION,
+  type AiringFrame,
   type PlayerMessage,
   type ServerMessage,
 } from '../../player/protocol.js';
@@ -43,6 +44,8 @@ export interface PlayerGatewayDeps {
   unclaimedDisplay: 'campaign' | 'code-only';
   /** Told when what the console shows changed: a screen came or went, or plays were stored. */
   onActivity?: (topic: 'screens' | 'plays') => void;
+  /** Told when an item goes on air at a player (the `airing` frame). */
+  onAiring?: (screenId: string, frame: AiringFrame) => void;
   /** How many play records a screen may store (docs/protocol.md, Limits). */
   playLimits: PlayLimitSettings;
 }
@@ -182,6 +185,10 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           session.lastHeartbeatAt = now;
           session.airing = message.airing;
           if (message.volume) session.volume = message.volume;
+          if ((message.soundBlocked ?? false) !== (session.soundBlocked ?? false)) {
+            session.soundBlocked = message.soundBlocked ?? false;
+            deps.onActivity?.('screens');
+          }
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
           screens.noteHeartbeat(session.screenId, now, message);
           // More than a player sends is answered and shown (memory) but not stored.
@@ -219,6 +226,14 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
             ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
           });
           if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
+          return;
+        }
+        case 'airing': {
+          // What just went on air: shown by consoles at once (coalesced per screen by the hub).
+          const { itemId, mediaId, startedAt, isAlert } = message;
+          session.airing = { itemId, mediaId, startedAt };
+          session.isAlertAiring = isAlert;
+          deps.onAiring?.(session.screenId, message);
           return;
         }
         case 'manifest-applied':

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { mediaById, screenById } from '../../playlists/catalogue.index.js';
 import { ScreenSchema, type Screen, type ScreenMode } from '../../playlists/catalogue.schema.js';
+import { soundOf } from '../../playlists/sound.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
 import type { CommandRequest, Heartbeat, PlayerError } from '../../player/protocol.js';
 import type { PlayerHealth, ScreenWithStatus } from '../api.schema.js';
@@ -13,7 +14,9 @@ import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
 /** What staff may set on a screen: what targets match (groups, township, site type) and its time zone. */
-export const ScreenPatchSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true, timeZone: true }).partial();
+export const ScreenPatchSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true, timeZone: true })
+  .extend({ sound: z.enum(['on', 'off', 'auto']).describe('video sound here; auto: its site type\'s setting, else on for stations, off for screens') })
+  .partial();
 export type ScreenPatch = z.infer<typeof ScreenPatchSchema>;
 
 export type ScreensService = ReturnType<typeof createScreensService>;
@@ -51,6 +54,9 @@ export function createScreensService(deps: {
       screenSize: session?.screenSize ?? null,
       airing: session?.airing ? { ...session.airing, title: media?.title ?? null } : null,
       volume: session?.volume ?? null,
+      soundBlocked: session ? (session.soundBlocked ?? false) : null,
+      isAlertAiring: session?.airing ? (session.isAlertAiring ?? false) : null,
+      sound: soundOf(catalogue.read(), screen),
       sentManifestVersion: session?.sentManifestVersion ?? null,
       appliedManifestVersion: session?.appliedManifestVersion ?? null,
       health: health.get(screen.id) ?? null,
@@ -66,7 +72,10 @@ export function createScreensService(deps: {
       await catalogue.update((draft) => {
         const screen = draft.screens.find((s) => s.id === id);
         if (!screen) throw notFound('屏幕 screen', id);
-        Object.assign(screen, patch);
+        const { sound, ...rest } = patch;
+        Object.assign(screen, rest);
+        if (sound === 'auto') delete screen.sound;
+        else if (sound) screen.sound = sound;
       });
       deps.onChange?.();
       return this.get(id);
