@@ -65,7 +65,12 @@ const READ_RULES: [RegExp, Permission][] = [
   [/^\/api\/v1\/audit(\.csv)?(\/|$)/, 'audit:read'],
 ];
 const PUBLIC_API = new Set(['POST /api/v1/auth/login']);
-const SIGNED_IN_WRITES = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/password']);
+const SIGNED_IN_WRITES = new Set([
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/password',
+  // Checking an uploaded export changes nothing: a POST only because the file travels in the body.
+  'POST /api/v1/proof/verify-export',
+]);
 
 /**
  * The access a route needs, from its method and URL pattern (`/api/v1/media/:id`). Outside /api/v1

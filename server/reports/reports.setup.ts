@@ -9,12 +9,13 @@ import type { AuditService } from '../services/audit.service.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 import { createReportsStore } from '../storage/reports.store.js';
 import { createPoliceService } from './police/police.service.js';
-import { interimSources } from './sources.js';
+import type { ReportSources } from './sources.js';
 
-export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService }) {
+export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; sources: ReportSources }) {
   const { config, clock } = deps;
   const store = createReportsStore(config.dataDir);
-  const sources = interimSources(config.dataDir, config.timeZone, config.offlineAfterMs);
+  // proof's airing log (server/proof/report-sources.ts): rollups, online time, as-run, chain check.
+  const { sources } = deps;
   const catalogue = () => deps.catalogue.read();
   const police = createPoliceService({ store, catalogue, clock, audit: deps.audit });
   registerPoliceRoutes(app, { police, clock, timeZone: config.timeZone }); //   /api/v1/police-figures, /api/v1/police-figures/import

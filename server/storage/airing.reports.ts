@@ -51,6 +51,8 @@ export interface AiringReports {
   verifyChain(screenId?: string): ChainCheck;
   /** Checks the records of one screen from seq `fromSeq` to `toSeq`, with one record of margin each side. */
   verifyChainSegment(screenId: string, fromSeq: number, toSeq: number): ChainCheck;
+  /** Health reports of a screen received in [from, to), with the one in force at `from`, oldest first (details parsed). */
+  healthBetween(screenId: string, from: number, to: number): { at: number; details: Record<string, unknown> }[];
   /** The seq range of a screen's plays that started in [from, to). */
   seqRange(screenId: string, from: number, to: number): { fromSeq: number; toSeq: number } | null;
   db: Database.Database;
@@ -80,6 +82,9 @@ export function createAiringQueries(db: Database.Database, zone: string): Airing
   const anchorOf = db.prepare('SELECT seq, hash FROM chain_anchors WHERE screen_id = ?');
   const chainRows = db.prepare('SELECT * FROM plays WHERE screen_id = ? ORDER BY seq, rowid');
   const segmentRows = db.prepare('SELECT * FROM plays WHERE screen_id = ? AND seq >= ? AND seq <= ? ORDER BY seq, rowid');
+  const healthRows = db.prepare(`SELECT received_at AS at, details FROM heartbeat_health WHERE screen_id = ? AND received_at >= ? AND received_at < ?
+    UNION ALL SELECT * FROM (SELECT received_at, details FROM heartbeat_health WHERE screen_id = ? AND received_at < ? ORDER BY received_at DESC LIMIT 1)
+    ORDER BY at`);
   const seqRange = db.prepare('SELECT min(seq) AS fromSeq, max(seq) AS toSeq FROM plays WHERE screen_id = ? AND started_at >= ? AND started_at < ?');
 
   const verifyOne = (screenId: string) =>
@@ -138,6 +143,16 @@ export function createAiringQueries(db: Database.Database, zone: string): Airing
       const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: first.prev_hash };
       const last = rows.at(-1)!;
       return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
+    },
+    healthBetween(screenId, from, to) {
+      const rows = healthRows.all(screenId, from, to, screenId, from) as { at: number; details: string }[];
+      return rows.flatMap((r) => {
+        try {
+          return [{ at: r.at, details: JSON.parse(r.details) as Record<string, unknown> }];
+        } catch {
+          return []; // a damaged report costs one reason, not the as-run log
+        }
+      });
     },
     seqRange(screenId, from, to) {
       const r = seqRange.get(screenId, from, to) as { fromSeq: number | null; toSeq: number | null };

@@ -112,6 +112,30 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+type PlayFieldsSource = Pick<PlayRecord, 'id' | 'itemId' | 'mediaId' | 'hash' | 'manifestVersion' | 'startedAt' | 'endedAt' | 'completed'> & {
+  plannedStartedAt?: string | null | undefined;
+  outcome?: string | null | undefined;
+  clockOffsetMs?: number | null | undefined;
+};
+
+/** A play (as the player sent it, or as exported) in the store's columns. */
+export const playFields = (screenId: string, isProvisional: boolean, receivedAt: number, r: PlayFieldsSource): ChainedFields => ({
+  id: r.id,
+  screen_id: screenId,
+  item_id: r.itemId,
+  media_id: r.mediaId,
+  hash: r.hash,
+  manifest_version: r.manifestVersion,
+  started_at: Date.parse(r.startedAt),
+  ended_at: Date.parse(r.endedAt),
+  completed: r.completed ? 1 : 0,
+  received_at: receivedAt,
+  is_provisional: isProvisional ? 1 : 0,
+  planned_started_at: r.plannedStartedAt ? Date.parse(r.plannedStartedAt) : null,
+  outcome: r.outcome ?? null,
+  clock_offset_ms: r.clockOffsetMs ?? null,
+});
+
 export function createAiringLog(dataDir: string, options: AiringLogOptions = {}): AiringLog {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'airing.sqlite3'));
@@ -215,22 +239,7 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   return {
     recordPlays(screenId, isProvisional, records) {
       const receivedAt = Date.now();
-      const rows: ChainedFields[] = records.map((r) => ({
-        id: r.id,
-        screen_id: screenId,
-        item_id: r.itemId,
-        media_id: r.mediaId,
-        hash: r.hash,
-        manifest_version: r.manifestVersion,
-        started_at: Date.parse(r.startedAt),
-        ended_at: Date.parse(r.endedAt),
-        completed: r.completed ? 1 : 0,
-        received_at: receivedAt,
-        is_provisional: isProvisional ? 1 : 0,
-        planned_started_at: r.plannedStartedAt ? Date.parse(r.plannedStartedAt) : null,
-        outcome: r.outcome ?? null,
-        clock_offset_ms: r.clockOffsetMs ?? null,
-      }));
+      const rows = records.map((r) => playFields(screenId, isProvisional, receivedAt, r));
       return new Promise((resolve, reject) => {
         pendingPlays.push({ rows, resolve, reject });
         if (!playFlushScheduled) {

@@ -1,0 +1,27 @@
+// Gathers one screen-day's inputs from the airing log and the catalogue and builds its as-run log
+// with the chain check of the day's records. Shared by the proof route and the campaign reports.
+import { screenById } from '../../playlists/catalogue.index.js';
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import { AppError } from '../errors.js';
+import type { AiringLog } from '../storage/airing.store.js';
+import type { AiringReports } from '../storage/airing.reports.js';
+import { localDayBucket } from '../storage/local-day.js';
+import { buildAsRun } from './as-run.js';
+
+export function createAsRunService(deps: { catalogue: () => Readonly<Catalogue>; airingLog: AiringLog; reports: AiringReports; timeZone: string }) {
+  return {
+    asRun(screenId: string, day: string) {
+      const catalogue = deps.catalogue();
+      const screen = screenById(catalogue, screenId);
+      if (!screen) throw new AppError(404, 'not-found', `未找到屏幕 / no screen ${screenId}`);
+      const { start: from, end: to } = localDayBucket(day, deps.timeZone);
+      const plays = deps.airingLog.listPlays({ screenId, from: new Date(from), to: new Date(to), limit: 100_000 });
+      const health = deps.reports.healthBetween(screenId, from, to).map((h) => ({ ...(h.details as object), at: h.at }));
+      const range = deps.reports.seqRange(screenId, from, to);
+      const chain = range ? deps.reports.verifyChainSegment(screenId, range.fromSeq, range.toSeq) : { ok: true, checked: 0 };
+      const online = deps.reports.onlineIntervals(screenId, from, to);
+      return { ...buildAsRun({ catalogue, screen, day, from, to, timeZone: deps.timeZone, plays, online, health }), chain };
+    },
+  };
+}
+export type AsRunService = ReturnType<typeof createAsRunService>;

@@ -1,0 +1,111 @@
+// A chain export carries the chain; `npm run verify` checks an export or a live store and names
+// the first record changed, inserted or removed, in Chinese then English, exiting non-zero on a break.
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import t, { type Test } from 'tap';
+import type { PlayRecord } from '../../player/protocol.js';
+import { buildTestApp } from '../helper.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve('server/proof/verify.cli.ts');
+const TSX = path.resolve('node_modules/.bin/tsx');
+const verifyCli = async (...args: string[]) => {
+  try {
+    const { stdout } = await run(TSX, [CLI, ...args]);
+    return { code: 0, lines: stdout.trim().split('\n') };
+  } catch (error) {
+    const e = error as { code: number; stdout: string };
+    return { code: e.code, lines: e.stdout.trim().split('\n') };
+  }
+};
+
+const play = (id: string, iso: string): PlayRecord => ({
+  id, itemId: 'i1', mediaId: 'm1', hash: 'a'.repeat(64), manifestVersion: 'v1', startedAt: iso,
+  endedAt: new Date(Date.parse(iso) + 10_000).toISOString(), completed: true, outcome: 'completed', clockOffsetMs: -40,
+});
+
+async function appWithPlays(t: Test) {
+  const dataDir = t.testdir();
+  const app = await buildTestApp(t, { dataDir });
+  await app.crier.catalogue.update((draft) => {
+    for (const id of ['scr-a', 'scr-b']) draft.screens.push({ id, name: id, isProvisional: false, township: '城关镇', groups: [], createdAt: '2026-01-01T00:00:00.000Z' });
+  });
+  // Shanghai days: the 9th (one play), the 10th (three), the 11th (one).
+  await app.crier.airingLog.recordPlays('scr-a', false, [play('a1', '2026-01-09T03:00:00Z'), play('a2', '2026-01-10T03:00:00Z'), play('a3', '2026-01-10T04:00:00Z')]);
+  await app.crier.airingLog.recordPlays('scr-a', false, [play('a4', '2026-01-10T05:00:00Z'), play('a5', '2026-01-11T03:00:00Z')]);
+  await app.crier.airingLog.recordPlays('scr-b', false, [play('b1', '2026-01-10T03:00:00Z')]);
+  return { app, dataDir };
+}
+
+t.test('the live check over the API, then a record changed directly in SQLite is named', async (t) => {
+  const { app, dataDir } = await appWithPlays(t);
+  const ok = await app.inject({ url: '/api/v1/proof/verify' });
+  t.equal(ok.statusCode, 200, ok.body);
+  t.match(JSON.parse(ok.body), { ok: true, checked: 6, message: { zh: /校验通过/, en: /Verified: 6 play records/ } });
+  const db = new Database(path.join(dataDir, 'airing.sqlite3'));
+  db.prepare(`UPDATE plays SET media_id = 'm-other' WHERE id = 'a3'`).run();
+  db.close();
+  const bad = JSON.parse((await app.inject({ url: '/api/v1/proof/verify?screenId=scr-a' })).body);
+  t.match(bad, { ok: false, firstBad: { screenId: 'scr-a', seq: 3, playId: 'a3', kind: 'changed' }, message: { zh: /屏幕 scr-a 的第 3 条记录（播放记录 a3）被修改/ } });
+});
+
+t.test('an export of a day range carries the chain; a file edited, with a line inserted or removed, is caught', async (t) => {
+  const { app, dataDir } = await appWithPlays(t);
+  const res = await app.inject({ url: '/api/v1/proof/export?from=2026-01-10&to=2026-01-10' });
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.headers['content-disposition'], /attachment; filename="crier-plays-all-2026-01-10-2026-01-10\.jsonl"/);
+  const lines = res.body.trim().split('\n');
+  const header = JSON.parse(lines[0]!);
+  t.match(header, { format: 'crier-play-chain', fromDay: '2026-01-10', toDay: '2026-01-10', screens: [{ screenId: 'scr-a', anchor: { seq: 1 }, head: { seq: 4 }, records: 3 }, { screenId: 'scr-b', anchor: { seq: 0 }, head: { seq: 1 } }] });
+  t.same(lines.slice(1).map((l) => JSON.parse(l).id), ['a2', 'a3', 'a4', 'b1'], 'the 10th only, in chain order');
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-export-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = (name: string) => path.join(dir, name);
+  await writeFile(file('good.jsonl'), res.body);
+  const good = await verifyCli(file('good.jsonl'));
+  t.equal(good.code, 0);
+  t.match(good.lines[0], /^校验通过：4 条/, 'Chinese first');
+  t.match(good.lines[1], /^Verified: 4 play records/);
+
+  const edited = lines.map((l) => (l.includes('"id":"a3"') ? l.replace('"completed":true', '"completed":false') : l));
+  await writeFile(file('edited.jsonl'), `${edited.join('\n')}\n`);
+  const e = await verifyCli(file('edited.jsonl'));
+  t.equal(e.code, 1);
+  t.match(e.lines[1], /screen scr-a, record 3 \(play a3\) was changed/);
+
+  const forged = JSON.parse(lines[2]!);
+  const inserted = [...lines.slice(0, 3), JSON.stringify({ ...forged, id: 'forged', seq: 4, prevHash: forged.recordHash }), ...lines.slice(3).map((l) => (l.includes('"screenId":"scr-a"') ? l.replace(/"seq":(\d+)/, (_m, n) => `"seq":${Number(n) + 1}`) : l))];
+  await writeFile(file('inserted.jsonl'), `${inserted.join('\n')}\n`);
+  const i = await verifyCli(file('inserted.jsonl'));
+  t.equal(i.code, 1);
+  t.match(i.lines[1], /record 4 \(play forged\) was inserted/);
+
+  await writeFile(file('removed.jsonl'), `${lines.filter((l) => !l.includes('"id":"a3"')).join('\n')}\n`);
+  const r = await verifyCli(file('removed.jsonl'));
+  t.equal(r.code, 1);
+  t.match(r.lines[0], /第 3 条记录（播放记录 a4）被删除/);
+
+  await writeFile(file('last-removed.jsonl'), `${lines.filter((l) => !l.includes('"id":"a4"')).join('\n')}\n`);
+  t.match((await verifyCli(file('last-removed.jsonl'))).lines[1], /record 4 was removed/, 'the last record of a screen, caught by the header head');
+
+  const upload = await app.inject({ method: 'POST', url: '/api/v1/proof/verify-export', headers: { 'content-type': 'text/plain' }, payload: edited.join('\n') });
+  t.equal(upload.statusCode, 200, upload.body);
+  t.match(JSON.parse(upload.body), { ok: false, screens: 2, firstBad: { playId: 'a3', kind: 'changed' } });
+  const junk = await app.inject({ method: 'POST', url: '/api/v1/proof/verify-export', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+  t.equal(junk.statusCode, 422);
+  t.match(JSON.parse(junk.body).message, /^无法校验.* \/ Cannot verify/);
+
+  t.equal((await verifyCli('--data-dir', dataDir)).code, 0, 'the live store read-only from the command line');
+  const db = new Database(path.join(dataDir, 'airing.sqlite3'));
+  db.prepare(`DELETE FROM plays WHERE id = 'b1'`).run();
+  db.close();
+  const live = await verifyCli('--data-dir', dataDir);
+  t.equal(live.code, 1);
+  t.match(live.lines[1], /screen scr-b, record 1 was removed/);
+  t.equal((await verifyCli()).code, 2, 'no argument: usage');
+});
