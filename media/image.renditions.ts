@@ -63,7 +63,18 @@ async function svgDensity(file: string, maxPixels: number, box: Size): Promise<n
   return Math.max(1, Math.min(72 * scale, 20_000));
 }
 
-export async function makeImageRenditions(input: string, o: ImageOptions): Promise<ImageResult> {
+/**
+ * One image at a time: each holds a decoded master (up to 4K, ~25 MB raw) and a dozen encodes of it,
+ * so parallel uploads would stack those; the rest wait, already safely on disk (issue 13.6).
+ */
+let imageQueue: Promise<unknown> = Promise.resolve();
+export function makeImageRenditions(input: string, o: ImageOptions): Promise<ImageResult> {
+  const run = imageQueue.then(() => renderImage(input, o));
+  imageQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function renderImage(input: string, o: ImageOptions): Promise<ImageResult> {
   const box = { width: Math.max(...o.profiles.map((p) => p.width)), height: Math.max(...o.profiles.map((p) => p.height)) };
   let source: Sharp;
   let upright: Size;

@@ -12,7 +12,7 @@ import type { Outcome, Slide } from './slide.js';
 
 export interface LoopEnv {
   /** Which items this player airs (an audio station skips slides and pictures). */
-  canAir(item: ManifestItem): boolean;
+  canAir(item: ManifestItem, segment?: PlanSegment): boolean;
   prepare(item: ManifestItem): Slide;
   /** The built-in slogan (or an idle slide): on when there is nothing, or nothing that works. */
   fallback(): Slide;
@@ -74,7 +74,7 @@ export function createLoop(env: LoopEnv, { prepareTimeoutMs = 20_000, fallbackRe
   let isStopped = false;
 
   const now = () => env.now().getTime();
-  const airable = (segment: PlanSegment) => segment.items.filter((item) => env.canAir(item));
+  const airable = (segment: PlanSegment) => segment.items.filter((item) => env.canAir(item, segment));
   const keyOf = (t: Target) => `${t.manifest.version}#${t.segment.key}#${t.index}`;
 
   /** What airs at instant `at` after the current item: the next of its loop, or where a new segment starts. */

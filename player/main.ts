@@ -1,6 +1,7 @@
 // Entry of the browser player (`/player?mode=screen|audio&lang=zh|en`): wires storage, the airing
 // loop, the play-record queue and the server connection together. Each piece lives in its own module.
 import type { Manifest, ManifestItem } from '../playlists/manifest.schema.js';
+import type { PlanSegment } from '../playlists/airing-plan.js';
 import { createClock } from './clock.js';
 import { createConnection, playerSocketUrl } from './connection.js';
 import {
@@ -17,6 +18,7 @@ import {
 } from './identity.js';
 import { followLayoutOf } from './layout.js';
 import { createLoop } from './loop.js';
+import { airsHere } from './airs-here.js';
 import { createOfflineCache } from './offline.js';
 import { createOverlay, IDENTIFY_MS } from './overlay.js';
 import { createPairingView } from './pairing-view.js';
@@ -99,7 +101,7 @@ let airingSource = '';
 let airingProgramme: string | null = null;
 let airingEndsAt: Date | null = null;
 let connectionSince = clock.now();
-const canAir = (item: ManifestItem) => mode === 'screen' || item.type === 'audio';
+const canAir = (item: ManifestItem, segment?: PlanSegment) => airsHere(mode, item, segment);
 const panel = mode === 'audio' ? createStatusPanel(document.body, STATION_STRINGS[params.get('lang') === 'en' ? 'en' : 'zh'], () => timeZone) : null;
 const renderPanel = () => {
   if (!panel) return;

@@ -41,11 +41,9 @@ export function normalisePlaceName(name: string): string {
     .trim();
 }
 
+// A codec, not a transform: API answers are encoded through the same schema, and names are already normal there.
 const PlaceNameSchema = (max: number) =>
-  z
-    .string()
-    .transform(normalisePlaceName)
-    .pipe(z.string().min(1, '名称不能为空 / the name must not be empty').max(max));
+  z.codec(z.string(), z.string().min(1, '名称不能为空 / the name must not be empty').max(max), { decode: normalisePlaceName, encode: (name) => name });
 
 /** A short official code (行政区划代码 or the county's own), optional. */
 const CodeSchema = z.string().trim().min(1).max(20).regex(/^[0-9A-Za-z-]+$/, '代码只能含字母、数字和“-” / code: letters, digits and "-" only');

@@ -84,4 +84,6 @@ export const HealthSchema = z.object({
   timeZone: z.string(),
   /** ffmpeg's and ffprobe's version lines; null when missing, and then video and audio uploads fail. */
   mediaTools: z.object({ ffmpeg: z.string().nullable(), ffprobe: z.string().nullable() }),
+  /** Room left on the data dir's disk; `isFull`: changes answer 507 disk-full until space returns. Null if it cannot be read. */
+  disk: z.object({ freeBytes: z.number(), totalBytes: z.number(), isFull: z.boolean() }).nullable(),
 });

@@ -43,6 +43,10 @@ import { createAlertsService } from './services/alerts.service.js';
 import { createManifestPublisher } from './services/manifest.publisher.js';
 import { createJobQueue, type JobEventSink } from './services/media.jobs.js';
 import { createMediaService } from './services/media.service.js';
+import { createSpeaker } from '../media/speech/speech.engines.js';
+import { createMessageAlerts } from './services/alert-message.service.js';
+import { createSpeechService } from './services/speech.service.js';
+import { registerSpeechRoutes } from './routes/speech.routes.js';
 import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
@@ -53,7 +57,11 @@ import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
 import { createCatalogueStore } from './storage/catalogue.store.js';
+import { recordStores } from './storage/data-dir.js';
 import { installReports } from './reports/reports.setup.js';
+import { migrateFreeTextAtStart, withPlaceSync } from './register/place-sync.js';
+import { createRegisterService } from './register/register.service.js';
+import { registerRegisterRoutes } from './routes/register.routes.js';
 
 export const CRIER_VERSION = '0.1.0';
 
@@ -101,7 +109,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const accounts = await installAccounts(app, config, { authClock: options.authClock ?? systemClock, clock });
 
   // Our services.
-  const catalogue = await createCatalogueStore(config.dataDir, accounts.catalogueHooks);
+  // Screens' place strings are copied from the register on every change (server/register/place-sync.ts).
+  const catalogue = await createCatalogueStore(config.dataDir, withPlaceSync(accounts.catalogueHooks));
+  await migrateFreeTextAtStart(catalogue, app.log);
   const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
   const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
   const asRuns = createAsRunService({ catalogue: () => catalogue.read(), airingLog, reports: airingReports, timeZone: config.timeZone });
@@ -132,6 +142,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     limiter: createNewScreenLimiter({ perWindow: config.newScreensPerIpPerMinute, windowMs: 60_000 }),
     maxUnclaimedScreens: config.maxUnclaimedScreens,
     onChange: () => onChange(),
+  });
+  const register = createRegisterService({
+    catalogue,
+    onChange,
+    onTownshipRenamed: (from, to) => void accounts.accounts.renameTownship(from, to).catch((err: unknown) => app.log.error({ err }, "乡镇改名未能同步到账户 / township rename not applied to accounts")),
   });
   const playlists = createPlaylistsService({ catalogue, clock, onChange });
   const schedules = createSchedulesService({ catalogue, clock, onChange });
@@ -179,6 +194,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       loudness: { I: config.loudness.integratedLufs, TP: config.loudness.truePeakDbtp, LRA: 11 },
     },
   });
+  // Speech for loudspeakers: one-step alerts and slogan clips (media/speech).
+  const speak = createSpeaker({ vitsDir: config.ttsVitsDir, warn: (message) => app.log.warn(message) });
+  const speech = createSpeechService({ media, speak, tmpDir: path.join(config.dataDir, 'tmp') });
+  const messageAlerts = createMessageAlerts({ catalogue, media, speech, playlists, alerts, clock });
   app.addHook('onClose', async () => {
     consoleHub.close();
     boundaries.close();
@@ -191,7 +210,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Routes: the whole URL map of the server.
   accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
-  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools });
+  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,
@@ -211,17 +230,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs
   registerScheduleRoutes(app, { schedules, broadcasts, quietHours, alerts }); //   /api/v1/schedules, /api/v1/broadcasts, /api/v1/quiet-hours, /api/v1/alerts
+  registerSpeechRoutes(app, { media, speech, messageAlerts }); //   /api/v1/alerts/message, /api/v1/media/:id/speech
   registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
   registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone, onChange }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check, /api/v1/site-type-sound
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
+  registerRegisterRoutes(app, register); //   /api/v1/register, /api/v1/register/{townships,villages,sites}/:id, /api/v1/register/campaign
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
   registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
-  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, sources: createProofSources(airingReports, asRuns) });
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, presence, sources: createProofSources(airingReports, asRuns) });
+  // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
+  await recordStores(config.dataDir);
 
-  const services = { catalogue, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
+  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
+import { vitsModelFiles } from '../media/speech/sherpa.engine.js';
+import { STORES } from './storage/data-dir.js';
 import type { PlayLimitSettings } from './gateway/play-limits.js';
 
 const isValidTimeZone = (tz: string) => {
@@ -45,6 +47,20 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  // Speech: an operator's sherpa-onnx VITS Mandarin model directory (media/speech/sherpa.engine.ts).
+  CRIER_TTS_VITS_DIR: z.string().min(1).optional().superRefine((dir, ctx) => {
+    if (!dir) return;
+    try {
+      vitsModelFiles(dir);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  CRIER_RECREATE_STORES: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((names) => names.every((n) => STORES.some((s) => s.name === n)), `a comma-separated list of store names: ${STORES.map((s) => s.name).join(', ')}`),
   // Stations (issue 12.2): the quiet hours a catalogue gets once, `off` for none.
   CRIER_STATION_QUIET_HOURS: z
     .string()
@@ -114,6 +130,10 @@ export interface Config {
   newScreensPerIpPerMinute: number;
   /** Cap on unclaimed screens; the oldest offline ones are dropped to make room. */
   maxUnclaimedScreens: number;
+  /** A sherpa-onnx VITS Mandarin model directory; absent: espeak-ng speaks. */
+  ttsVitsDir: string | undefined;
+  /** Stores the operator chose to start empty although the data dir held them (server/storage/data-dir.ts). */
+  recreateStores: string[];
   /** Quiet hours every catalogue gets once (seeded, then staff's to edit or delete); null: none. */
   stationQuietHours: { start: string; end: string } | null;
   /** Days raw plays and online intervals are kept (a campaign year by default); rollups are kept for ever. */
@@ -164,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     unclaimedDisplay: e.CRIER_UNCLAIMED_DISPLAY,
     newScreensPerIpPerMinute: e.CRIER_NEW_SCREENS_PER_IP_PER_MINUTE,
     maxUnclaimedScreens: e.CRIER_MAX_UNCLAIMED_SCREENS,
+    ttsVitsDir: e.CRIER_TTS_VITS_DIR ? path.resolve(e.CRIER_TTS_VITS_DIR) : undefined,
+    recreateStores: e.CRIER_RECREATE_STORES,
     stationQuietHours: e.CRIER_STATION_QUIET_HOURS === 'off' ? null : { start: e.CRIER_STATION_QUIET_HOURS.slice(0, 5), end: e.CRIER_STATION_QUIET_HOURS.slice(6) },
     rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
     playLimits: {

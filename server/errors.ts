@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isDiskFull } from './storage/disk-space.js';
 
 export class AppError extends Error {
   constructor(
@@ -16,6 +17,9 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id: string) => new AppError(404, 'not-found', `未找到${what} / ${what} not found: ${id}`);
+
+export const diskFullError = () =>
+  new AppError(507, 'disk-full', '服务器磁盘已满，本次更改未保存；请联系管理员腾出空间后重试 / the server\'s disk is full: nothing was saved; ask the administrator to free space, then try again');
 
 export const ErrorBodySchema = z.object({
   statusCode: z.number().int(),
@@ -40,6 +44,12 @@ export function installErrorHandler(app: FastifyInstance): void {
         message: `请求无效 / invalid request: ${first ? `${first.path || '/'} ${first.message}` : error.message}`,
         details,
       });
+    }
+    // No room on the data dir's disk: the clerk is told so, not "internal" (server/storage/disk-space.ts).
+    if (isDiskFull(error)) {
+      request.log.warn({ err: error }, '磁盘已满 / disk full');
+      const full = diskFullError();
+      return reply.code(full.statusCode).send({ statusCode: full.statusCode, reason: full.reason, message: full.message });
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {

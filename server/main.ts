@@ -1,18 +1,29 @@
-// The only file that listens: load configuration, build the app, start, and stop cleanly on signals.
-import { buildApp } from './app.js';
+// The only file that listens: load configuration, check the data dir, build the app, start, and stop cleanly on signals.
 import { ConfigError, loadConfig } from './config.js';
 import { installLoadProbe } from './ops/load-probe.js';
+import { checkDataDir, StoreError } from './storage/data-dir.js';
 
 let config;
 try {
   config = loadConfig();
+  // Before the app (and its heavy imports) loads: a missing or damaged store stops here with one line.
+  await checkDataDir(config.dataDir, config.recreateStores);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError) && !(error instanceof StoreError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
 
-const app = await buildApp(config);
+const { buildApp } = await import('./app.js');
+let app;
+try {
+  app = await buildApp(config);
+} catch (error) {
+  // The catalogue's content is checked as it is parsed, inside the app.
+  if (!(error instanceof StoreError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const shutdown = async (signal: string) => {
   app.log.info({ signal }, '正在停止 / shutting down');
   await app.close();

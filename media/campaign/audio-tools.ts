@@ -28,6 +28,15 @@ export function chimeExpr(chimes: Chime[]): string {
   return terms.join('+');
 }
 
+/**
+ * For a voice going into two-pass loudnorm: espeak-ng peaks at full scale with speech ~18 dB below,
+ * too peaky for loudnorm to reach -16 LUFS under a -1.5 dBTP ceiling with a fixed gain (it would
+ * fall back to dynamic mode, which pumps). This limiter brings the peak-to-loudness ratio to ~12 dB.
+ */
+export const VOICE_LIMITER = 'alimiter=limit=0.3:attack=1:release=60:level=false';
+/** The rising C–E–G announcement chime, kept below the limited voice's peaks so it never sets the ceiling. */
+export const ANNOUNCEMENT_CHIME: Chime = { at: 0.1, notes: [523.25, 659.25, 783.99], gain: 0.12 };
+
 export const LOUDNESS = { I: -16, TP: -1.5, LRA: 11 } as const;
 export interface LoudnessTarget {
   I: number;

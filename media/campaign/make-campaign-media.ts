@@ -17,7 +17,7 @@ import { renderSvg } from './svg-text.js';
 import { posterFinance, posterFourTypes, posterHotlinePortrait, videoSlides } from './campaign-art.js';
 import { campaignMedia } from './campaign.data.js';
 import type { CampaignAssetInfo } from './campaign.types.js';
-import { chimeExpr, loudnormTwoPass, measureLoudness } from './audio-tools.js';
+import { ANNOUNCEMENT_CHIME, chimeExpr, loudnormTwoPass, measureLoudness, VOICE_LIMITER } from './audio-tools.js';
 
 const run = promisify(execFile);
 const assetsDir = fileURLToPath(new URL('./assets/', import.meta.url));
@@ -117,12 +117,8 @@ async function renderAudio(work: string): Promise<void> {
     throw new Error(`espeak-ng is needed for the broadcast audio (Debian: apt-get install espeak-ng): ${(err as Error).message}`);
   }
   const mixed = path.join(work, 'broadcast.wav');
-  // espeak-ng peaks at full scale with speech ~18 dB below: too peaky for loudnorm to reach
-  // -16 LUFS under a -1.5 dBTP ceiling with a fixed gain (it would fall back to dynamic
-  // mode, which pumps). A limiter on the voice brings the peak-to-loudness ratio to ~12 dB, and
-  // the chime is kept below the limited voice's peaks so it never sets the ceiling.
-  const chime = chimeExpr([{ at: 0.1, notes: [523.25, 659.25, 783.99], gain: 0.12 }]);
-  const voice = 'aresample=48000,alimiter=limit=0.3:attack=1:release=60:level=false,apad=pad_len=48000';
+  const chime = chimeExpr([ANNOUNCEMENT_CHIME]);
+  const voice = `aresample=48000,${VOICE_LIMITER},apad=pad_len=48000`;
   await ffmpeg([
     ...['-f', 'lavfi', '-i', `aevalsrc='${chime}':s=48000:d=2.6`, '-i', speech],
     ...['-filter_complex', `[1:a]${voice}[sp];[0:a][sp]concat=n=2:v=0:a=1,aformat=sample_fmts=s16:channel_layouts=mono[a]`],

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'alerts:write',
   'screens:write',
   'screens:command',
+  'register:write',
   'users:admin',
   'audit:read',
   // Police case figures (公安每周案情) and the weekly report made on demand (issue 11.6).
@@ -21,7 +22,8 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const EDITING: Permission[] = ['media:write', 'playlists:write', 'schedules:write', 'alerts:write', 'screens:write', 'screens:command'];
+// register:write is narrowed further by the register itself: county admins, or a township's own staff in it.
+const EDITING: Permission[] = ['media:write', 'playlists:write', 'schedules:write', 'alerts:write', 'screens:write', 'screens:command', 'register:write'];
 
 /** Every signed-in user may read; these are the extra rights per role. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -56,6 +58,7 @@ const WRITE_RULES: [RegExp, Permission][] = [
   [/^\/api\/v1\/alerts(\/|$)/, 'alerts:write'],
   [/^\/api\/v1\/screens\/[^/]+\/commands$/, 'screens:command'],
   [/^\/api\/v1\/screens(\/|$)/, 'screens:write'],
+  [/^\/api\/v1\/register(\/|$)/, 'register:write'],
   [/^\/api\/v1\/users(\/|$)/, 'users:admin'],
   [/^\/api\/v1\/police-figures(\/|$)/, 'police:write'],
   [/^\/api\/v1\/reports\/weekly(\/|$)/, 'reports:generate'],

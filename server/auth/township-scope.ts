@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { screenById } from '../../playlists/catalogue.index.js';
 import type { Screen } from '../../playlists/catalogue.schema.js';
 import type { Target } from '../../playlists/schedule.schema.js';
+import { registerIndex } from '../../playlists/register.index.js';
 import { AppError } from '../errors.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
@@ -61,9 +62,11 @@ export function installTownshipScope(app: FastifyInstance, deps: { catalogue: Ca
 
     if (SCREEN_ROUTE.test(url) && params.id) checkScreen(params.id, township);
     if (typeof query.screenId === 'string') checkScreen(query.screenId, township);
-    // A screen claimed by township staff lands in their township; moving one elsewhere is county work.
-    if (url === '/api/v1/screens/claim' && body.township === undefined) body.township = township;
-    if (request.method !== 'GET' && /^\/api\/v1\/screens(\/|$)/.test(url) && 'township' in body && body.township !== township) throw outOfScope(township);
+    // A screen is placed by a site of the register: township staff only at sites of their township.
+    if (request.method !== 'GET' && /^\/api\/v1\/screens(\/|$)/.test(url) && typeof body.siteId === 'string') {
+      const place = registerIndex(deps.catalogue.read()).placeOfSite(body.siteId);
+      if (place && place.townshipName !== township) throw outOfScope(township);
+    }
 
     const rule = RULE_ROUTE.exec(url);
     if (rule && request.method !== 'GET') {

@@ -9,8 +9,11 @@ export function splitBilingual(message: string): { zh: string; en: string } | nu
   for (let i = 0; i < message.length; i++) {
     const c = message[i]!;
     if (OPENING.includes(c)) depth++;
-    else if (CLOSING.includes(c)) depth = Math.max(0, depth - 1);
-    else if (depth === 0 && message.startsWith(' / ', i)) return { zh: message.slice(0, i), en: message.slice(i + 3) };
+    else if (CLOSING.includes(c)) {
+      depth = Math.max(0, depth - 1);
+      // "…（GET /api/v1/register）/ free-text …": a full-width bracket ends the Chinese half.
+      if (depth === 0 && message.startsWith('/ ', i + 1)) return { zh: message.slice(0, i + 1), en: message.slice(i + 3) };
+    } else if (depth === 0 && message.startsWith(' / ', i)) return { zh: message.slice(0, i), en: message.slice(i + 3) };
   }
   return null;
 }

@@ -19,6 +19,7 @@ import { ScreensPage } from './pages/screens.js';
 import { UsersPage } from './pages/users.js';
 import { can, loadSession, logOut, signedOut, type Session } from './session.js';
 import './console.css';
+import { DiskBanner } from './disk-banner.js';
 
 type PageName = keyof typeof t.nav;
 const PAGES: { name: PageName; icon: string; permission?: string }[] = [
@@ -88,6 +89,7 @@ function Shell({ session, onLogOut }: { session: Session; onLogOut: () => void }
           <a href="/docs" target="_blank" rel="noopener">API</a>
           {session.hasAccounts && <button name="logout" onClick={onLogOut}>{t.logout}</button>}
         </header>
+        <DiskBanner />
         <ActiveAlerts />
         {changingPassword && <PasswordChange forced={false} onDone={() => setChangingPassword(false)} />}
         <main>

@@ -10,21 +10,25 @@ import { AppError, notFound } from '../errors.js';
 import type { Presence } from '../gateway/presence.js';
 import type { ScreensService } from '../services/screens.service.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
+import { registerIndex } from '../../playlists/register.index.js';
+import { freeTextPlaceFields, refuseFreeTextPlace } from '../register/register.api.js';
 import { hashToken, newDeviceToken, newPairingCode, newScreenId, normalisePairingCode } from './credentials.js';
 import type { NewScreenLimiter } from './new-screen-limiter.js';
 import type { TokenStore } from './token.store.js';
 
 /** What staff fill in when they claim a code read off a screen. */
-export const ClaimSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true })
+export const ClaimSchema = ScreenSchema.pick({ name: true, groups: true, siteId: true })
   .partial({ groups: true })
   .extend({
+    ...freeTextPlaceFields,
     code: z
       .string()
       .max(20)
       .transform(normalisePairingCode)
       .pipe(PairingCodeSchema)
       .describe('the six characters the screen shows; case, spaces and dashes are ignored'),
-  });
+  })
+  .superRefine(refuseFreeTextPlace);
 export type Claim = z.infer<typeof ClaimSchema>;
 
 /** A screen that was claimed and then revoked: its player must be claimed again (under a new code). */
@@ -138,9 +142,11 @@ export function createPairingService(deps: {
 
   /** Staff claim a code: the screen gets its name and place, the player its token (now or at its next hello). */
   async function claimNow(claim: Claim, scope: StaffScope): Promise<ScreenWithStatus> {
-    // Township staff claim into their own township (it is filled in when left out).
-    const input = scope.township && claim.township === undefined ? { ...claim, township: scope.township } : claim;
-    if (scope.township && input.township !== scope.township) throw outOfScope(input.township);
+    const input = claim;
+    // A site from the register; township staff claim only into their own township (theirs when no site is given).
+    const place = input.siteId ? registerIndex(catalogue.read()).placeOfSite(input.siteId) : null;
+    if (input.siteId && !place) throw new AppError(422, 'unknown-site', `点位不存在 / no such site in the register: ${input.siteId}`);
+    if (scope.township && place && place.townshipName !== scope.township) throw outOfScope(place.townshipName);
     const unknownCode = () => new AppError(404, 'unknown-pairing-code', `没有未认领屏幕使用配对码 ${input.code} / no unclaimed screen shows pairing code ${input.code}`);
     const target = unclaimedByCode(catalogue.read(), input.code);
     if (!target) throw unknownCode();
@@ -157,9 +163,9 @@ export function createPairingService(deps: {
         delete screen.revokedAt;
         screen.name = input.name;
         screen.groups = input.groups ?? [];
-        for (const key of ['township', 'site', 'siteType'] as const) {
-          if (input[key] !== undefined) screen[key] = input[key];
-        }
+        // Township, site and site type are then copied from the register (server/register/place-sync.ts).
+        if (input.siteId) screen.siteId = input.siteId;
+        else if (scope.township) screen.township = scope.township;
         screen.claimedAt = at.toISOString();
         return screen.id;
       })

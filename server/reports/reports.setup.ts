@@ -1,27 +1,51 @@
 // Campaign reports (issue 11.5–11.6) assembled in one place: the reports store (police figures, weekly
 // report index), the sources reports read (proof's rollups, behind an adapter), the police service,
-// the weekly job and the routes. app.ts calls this once, after the airing log exists.
+// the weekly report and its Monday job, and the routes. app.ts calls this once, after the airing log.
 import type { FastifyInstance } from 'fastify';
+import type { Screen } from '../../playlists/catalogue.schema.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Presence } from '../gateway/presence.js';
+import { registerCampaignReportRoutes } from '../routes/campaign-reports.routes.js';
 import { registerPoliceRoutes } from '../routes/police.routes.js';
 import type { AuditService } from '../services/audit.service.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 import { createReportsStore } from '../storage/reports.store.js';
+import type { ReportContext } from './model/context.js';
+import { placesOf } from './places.js';
 import { createPoliceService } from './police/police.service.js';
 import type { ReportSources } from './sources.js';
+import { createWeeklyJob } from './weekly.job.js';
+import { createWeeklyService } from './weekly.service.js';
 
-export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; sources: ReportSources }) {
+/** Minutes of campaign content a device must air each day to count (coverage, weekly report). */
+export const DEFAULT_MIN_MINUTES = 30;
+const STATION_GROUPS = new Set(['广播', '大喇叭', 'station', 'loudspeaker']);
+
+export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; presence: Presence; sources: ReportSources }) {
   const { config, clock } = deps;
   const store = createReportsStore(config.dataDir);
   // proof's airing log (server/proof/report-sources.ts): rollups, online time, as-run, chain check.
   const { sources } = deps;
   const catalogue = () => deps.catalogue.read();
+  // A loudspeaker station: its player is in audio mode now, or staff grouped it as one, or its site is a village group's.
+  const isStation = (screen: Screen) =>
+    deps.presence.latestOf(screen.id)?.mode === 'audio' || screen.groups.some((g) => STATION_GROUPS.has(g)) || placesOf(catalogue()).placeOf(screen.id)?.siteType === '村组';
+  const context = (scope: string | null): ReportContext => {
+    const snapshot = catalogue();
+    return { catalogue: snapshot, places: placesOf(snapshot), sources, timeZone: config.timeZone, scope, isStation, now: clock.now() };
+  };
   const police = createPoliceService({ store, catalogue, clock, audit: deps.audit });
+  const weekly = createWeeklyService({ store, dataDir: config.dataDir, context: () => context(null), minMinutes: DEFAULT_MIN_MINUTES });
+  const job = createWeeklyJob({ clock, timeZone: config.timeZone, log: app.log, run: (week) => weekly.generate(week, null) });
+  job.plan();
+
   registerPoliceRoutes(app, { police, clock, timeZone: config.timeZone }); //   /api/v1/police-figures, /api/v1/police-figures/import
+  registerCampaignReportRoutes(app, { context, weekly, clock, timeZone: config.timeZone, defaultMinMinutes: DEFAULT_MIN_MINUTES }); //   /api/v1/reports/{coverage,compliance,topic-mix,proof,weekly}[/:format]
   app.addHook('onClose', async () => {
+    job.close();
     sources.close();
     store.close();
   });
-  return { store, sources, police };
+  return { store, sources, police, weekly, job, context };
 }

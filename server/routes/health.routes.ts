@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { HealthSchema } from '../api.schema.js';
 import type { MediaTools } from '../../media/ffmpeg.run.js';
 import type { Presence } from '../gateway/presence.js';
+import { diskState } from '../storage/disk-space.js';
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string; mediaTools: () => Promise<MediaTools> }): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string; mediaTools: () => Promise<MediaTools>; dataDir: string }): void {
   const startedAt = Date.now();
   app.withTypeProvider<ZodTypeProvider>().get(
     '/healthz',
@@ -16,6 +17,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Pre
       screensOnline: deps.presence.connectedScreens,
       timeZone: deps.timeZone,
       mediaTools: await deps.mediaTools(),
+      disk: await diskState(deps.dataDir),
     }),
   );
 }

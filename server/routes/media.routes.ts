@@ -1,6 +1,6 @@
 // The media library: upload (multipart, streamed), slogans, list/get/patch/delete, and jobs.
 import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdSchema, MediaItemSchema } from '../../playlists/catalogue.schema.js';
@@ -14,6 +14,20 @@ const Params = z.object({ id: IdSchema });
 /** A media item with its latest job (progress, failure) while the server remembers one. */
 const MediaViewSchema = MediaItemSchema.extend({ job: JobSchema.optional() });
 const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema, 422: ErrorBodySchema, 503: ErrorBodySchema };
+
+/**
+ * The parts of an upload; a body the multipart parser cannot read (no or wrong boundary, cut short,
+ * a boundary over 256 bytes) is the client's fault: 400 `malformed-multipart`, not a 500 with a stack trace.
+ */
+async function* readParts(req: FastifyRequest) {
+  try {
+    yield* req.parts();
+  } catch (error) {
+    if (error instanceof AppError || ((error as { statusCode?: number }).statusCode ?? 500) < 500) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new AppError(400, 'malformed-multipart', `上传内容不是有效的 multipart/form-data / malformed multipart/form-data body: ${detail}`);
+  }
+}
 
 export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaService; jobs: JobQueue }): void {
   const { media, jobs } = deps;
@@ -48,14 +62,13 @@ export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaSe
     },
     async (req, reply) => {
       if (!req.isMultipart()) throw new AppError(415, 'multipart-required', '请以 multipart/form-data 上传文件 / upload the file as multipart/form-data');
-      // Field names are the client's: no prototype for a "__proto__" field to reach.
-      const fields: Record<string, string | string[]> = Object.create(null);
+      const fields: Record<string, string | string[]> = {};
       let received: Received | undefined;
       let refusal: unknown;
       let fileName = 'upload';
       try {
         // Every part is read to the end even after a refusal, so the client is never left mid-send.
-        for await (const part of req.parts()) {
+        for await (const part of readParts(req)) {
           if (part.type !== 'file') {
             const value = String(part.value);
             const prev = fields[part.fieldname];

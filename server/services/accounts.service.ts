@@ -3,6 +3,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { RoleSchema, ROLE_PERMISSIONS, type Permission } from '../auth/permissions.js';
+import { assertStrongPassword, weakPassword } from '../auth/password-policy.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { AppError, notFound } from '../errors.js';
 import { UsernameTakenError, type AccountsStore, type StoredSession, type StoredUser } from '../storage/accounts.store.js';
@@ -128,13 +129,15 @@ export async function createAccountsService(deps: { store: AccountsStore; now: (
       if (!session) return null;
       const at = now();
       if (at - session.lastSeenAt > settings.sessionIdleMs || at - session.createdAt > settings.sessionMaxMs) {
-        await store.deleteSession(idHash);
+        // Expired either way; a failed delete (full disk) is tidied by the hourly pruning.
+        await store.deleteSession(idHash).catch(() => {});
         return null;
       }
       const user = await store.getUser(session.userId);
       if (!user || user.disabled) return null;
       // One write a minute at most: the idle clock does not need millisecond precision.
-      if (at - session.lastSeenAt > 60_000) await store.touchSession(idHash, at);
+      // Reading a session needs no write: a failed touch (full disk) only leaves the idle clock a little behind.
+      if (at - session.lastSeenAt > 60_000) await store.touchSession(idHash, at).catch(() => {});
       return { user, session };
     },
 
@@ -146,6 +149,9 @@ export async function createAccountsService(deps: { store: AccountsStore; now: (
       if (!(await verifyPassword(currentPassword, signedIn.user.passwordHash))) {
         throw new AppError(403, 'bad-credentials', '当前密码不正确 / the current password is wrong');
       }
+      assertStrongPassword(newPassword, signedIn.user.username);
+      // A one-time (must-change) password "changed" to itself would stay for good.
+      if (await verifyPassword(newPassword, signedIn.user.passwordHash)) throw weakPassword('unchanged');
       await store.updateUser(signedIn.user.id, { passwordHash: await hash(newPassword), mustChangePassword: false, updatedAt: iso() });
       // Anyone else holding this account's sessions is signed out.
       await store.deleteSessionsOf(signedIn.user.id, signedIn.session.idHash);
@@ -165,6 +171,7 @@ export async function createAccountsService(deps: { store: AccountsStore; now: (
     },
 
     async create(input: z.infer<typeof UserInputSchema>): Promise<User> {
+      assertStrongPassword(input.password, input.username);
       const at = iso();
       const user: StoredUser = {
         id: randomUUID(),
@@ -190,6 +197,7 @@ export async function createAccountsService(deps: { store: AccountsStore; now: (
 
     async update(id: string, patch: z.infer<typeof UserPatchSchema>): Promise<User> {
       const user = await requireUser(id);
+      if (patch.password) assertStrongPassword(patch.password, user.username);
       const role = patch.role ?? user.role;
       const disabled = patch.disabled ?? user.disabled;
       await keepAnAdmin(user, { role, disabled });
@@ -207,6 +215,11 @@ export async function createAccountsService(deps: { store: AccountsStore; now: (
         await store.deleteSessionsOf(id);
       }
       return publicUser(await requireUser(id));
+    },
+
+    /** A township renamed in the register: its staff keep their scope under the new name (same sessions). */
+    async renameTownship(from: string, to: string): Promise<void> {
+      for (const user of await store.listUsers()) if (user.township === from) await store.updateUser(user.id, { township: to, updatedAt: iso() });
     },
 
     async remove(id: string): Promise<User> {

@@ -5,7 +5,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { FraudTagSchema, IsoTimeSchema, MediaItemSchema, SloganSchema, type MediaItem } from '../../playlists/catalogue.schema.js';
+import { FraudTagSchema, IsoTimeSchema, MediaItemSchema, SloganSchema, type MediaItem, type Rendition } from '../../playlists/catalogue.schema.js';
 import type { X264Preset } from '../../media/av.renditions.js';
 import { analyseUpload, type IngestSettings } from '../../media/ingest.js';
 import type { MadeFile } from '../../media/image.renditions.js';
@@ -160,9 +160,14 @@ export async function createMediaService(deps: MediaServiceDeps) {
       if (existing) return { item: existing, isNew: false };
       const preview = await renderSloganPreview(slogan);
       const file = path.join(tmpDir, `preview-${randomUUID()}.png`);
-      await writeFile(file, preview.png);
-      const renditions = await store([{ role: 'preview', file, ext: 'png', mime: 'image/png', width: preview.width, height: preview.height }]);
-      await rm(file, { force: true });
+      let renditions: Rendition[];
+      try {
+        await writeFile(file, preview.png);
+        renditions = await store([{ role: 'preview', file, ext: 'png', mime: 'image/png', width: preview.width, height: preview.height }]);
+      } finally {
+        // Also when the disk is full mid-write: no half-written preview stays behind in tmp/.
+        await rm(file, { force: true });
+      }
       const item: MediaItem = {
         id: newId(),
         kind: 'text',

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { mediaById, screenById } from '../../playlists/catalogue.index.js';
-import { ScreenSchema, type Screen, type ScreenMode } from '../../playlists/catalogue.schema.js';
+import { IdSchema, ScreenSchema, type Screen, type ScreenMode } from '../../playlists/catalogue.schema.js';
 import { soundOf } from '../../playlists/sound.js';
+import { freeTextPlaceFields, refuseFreeTextPlace } from '../register/register.api.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
 import type { CommandRequest, Heartbeat, PlayerError } from '../../player/protocol.js';
 import type { PlayerHealth, ScreenWithStatus } from '../api.schema.js';
@@ -13,10 +14,15 @@ import type { Presence } from '../gateway/presence.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
-/** What staff may set on a screen: what targets match (groups, township, site type) and its time zone. */
-export const ScreenPatchSchema = ScreenSchema.pick({ name: true, township: true, site: true, siteType: true, groups: true, timeZone: true })
-  .extend({ sound: z.enum(['on', 'off', 'auto']).describe('video sound here; auto: its site type\'s setting, else on for stations, off for screens') })
-  .partial();
+/** What staff may set on a screen: its name, groups, time zone and its site in the register (null: no site), and its video sound. */
+export const ScreenPatchSchema = ScreenSchema.pick({ name: true, groups: true, timeZone: true })
+  .extend({
+    siteId: IdSchema.nullable().describe('a site of the register; the screen\'s township, site and site type follow it'),
+    ...freeTextPlaceFields,
+    sound: z.enum(['on', 'off', 'auto']).describe('video sound here; auto: its site type\'s setting, else on for stations, off for screens'),
+  })
+  .partial()
+  .superRefine(refuseFreeTextPlace);
 export type ScreenPatch = z.infer<typeof ScreenPatchSchema>;
 
 export type ScreensService = ReturnType<typeof createScreensService>;
@@ -72,8 +78,13 @@ export function createScreensService(deps: {
       await catalogue.update((draft) => {
         const screen = draft.screens.find((s) => s.id === id);
         if (!screen) throw notFound('屏幕 screen', id);
-        const { sound, ...rest } = patch;
-        Object.assign(screen, rest);
+        const { siteId, name, groups, timeZone, sound } = patch;
+        Object.assign(screen, Object.fromEntries(Object.entries({ name, groups, timeZone }).filter(([, v]) => v !== undefined)));
+        if (siteId === null) delete screen.siteId;
+        else if (siteId !== undefined) {
+          if (!draft.sites.some((s) => s.id === siteId)) throw new AppError(422, 'unknown-site', `点位不存在 / no such site in the register: ${siteId}`);
+          screen.siteId = siteId;
+        }
         if (sound === 'auto') delete screen.sound;
         else if (sound) screen.sound = sound;
       });

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Role } from '../auth/permissions.js';
+import { isDiskFull } from './disk-space.js';
 
 export interface StoredUser {
   id: string;
@@ -156,6 +157,22 @@ export function createAccountsStore(dataDir: string): AccountsStore {
     expire: db.prepare('DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?'),
   };
 
+  const writeSession = (x: StoredSession) =>
+    void s.insertSession.run({ id_hash: x.idHash, user_id: x.userId, csrf_secret: x.csrfSecret, created_at: x.createdAt, last_seen_at: x.lastSeenAt });
+  // Sessions begun while the disk was full (lost by a restart before they are written).
+  const unsaved = new Map<string, StoredSession>();
+  const persistUnsaved = () => {
+    for (const [idHash, kept] of unsaved) {
+      try {
+        writeSession(kept);
+        unsaved.delete(idHash);
+      } catch (error) {
+        if (isDiskFull(error)) return; // still no room: again at the next sign-in or touch
+        unsaved.delete(idHash); // its user is gone meanwhile
+      }
+    }
+  };
+
   return {
     countUsers: async () => (s.count.get() as { n: number }).n,
     listUsers: async () => (s.list.all() as UserRow[]).map(toUser),
@@ -194,16 +211,40 @@ export function createAccountsStore(dataDir: string): AccountsStore {
       db.prepare(`UPDATE users SET ${sets} WHERE id = @id`).run({ ...params, id });
     },
     deleteUser: async (id) => void s.remove.run(id),
-    insertSession: async (x) =>
-      void s.insertSession.run({ id_hash: x.idHash, user_id: x.userId, csrf_secret: x.csrfSecret, created_at: x.createdAt, last_seen_at: x.lastSeenAt }),
+    insertSession: async (x) => {
+      persistUnsaved();
+      try {
+        writeSession(x);
+      } catch (error) {
+        // A full disk must not stop sign-in: the session lives in memory until it can be written.
+        if (!isDiskFull(error)) throw error;
+        unsaved.set(x.idHash, { ...x });
+      }
+    },
     getSession: async (idHash) => {
       const row = s.getSession.get(idHash) as SessionRow | undefined;
-      return row && toSession(row);
+      if (row) return toSession(row);
+      const kept = unsaved.get(idHash);
+      return kept && { ...kept };
     },
-    touchSession: async (idHash, at) => void s.touch.run(at, idHash),
-    deleteSession: async (idHash) => void s.removeSession.run(idHash),
-    deleteSessionsOf: async (userId, keepIdHash = '') => void s.removeSessionsOf.run(userId, keepIdHash),
-    deleteExpiredSessions: async (idleBefore, createdBefore) => s.expire.run(idleBefore, createdBefore).changes,
+    touchSession: async (idHash, at) => {
+      const kept = unsaved.get(idHash);
+      if (kept) kept.lastSeenAt = at;
+      persistUnsaved();
+      if (!kept) s.touch.run(at, idHash);
+    },
+    deleteSession: async (idHash) => {
+      unsaved.delete(idHash);
+      s.removeSession.run(idHash);
+    },
+    deleteSessionsOf: async (userId, keepIdHash = '') => {
+      for (const [idHash, kept] of unsaved) if (kept.userId === userId && idHash !== keepIdHash) unsaved.delete(idHash);
+      s.removeSessionsOf.run(userId, keepIdHash);
+    },
+    deleteExpiredSessions: async (idleBefore, createdBefore) => {
+      for (const [idHash, kept] of unsaved) if (kept.lastSeenAt < idleBefore || kept.createdAt < createdBefore) unsaved.delete(idHash);
+      return s.expire.run(idleBefore, createdBefore).changes;
+    },
     close: () => db.close(),
   };
 }

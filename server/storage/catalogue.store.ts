@@ -1,9 +1,12 @@
-// The catalogue (media, playlists, schedules, screens) in one JSON file through lowdb's adapter, written atomically
-// (temp file + rename). Behind this small interface so a larger deployment can move it to PostgreSQL.
-import { DataFile } from 'lowdb/node';
+// The catalogue (media, playlists, schedules, screens) in one JSON file, written atomically and durably
+// (temp file, fsync, rename, fsync of the directory) before a change is answered. Behind this small
+// interface so a larger deployment can move it to PostgreSQL.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogueSchema, emptyCatalogue, type Catalogue } from '../../playlists/catalogue.schema.js';
+import { catalogueDefects } from './catalogue.integrity.js';
+import { damagedStore } from './data-dir.js';
+import { readTextFile, writeFileDurably } from './durable-file.js';
 
 export interface CatalogueStore {
   /** The current catalogue. Treat as read-only: change it only through `update`. */
@@ -33,15 +36,7 @@ export interface CatalogueHooks<C = unknown> {
 export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHooks): Promise<CatalogueStore> {
   await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, 'catalogue.json');
-  const adapter = new DataFile<Catalogue>(file, {
-    parse: (text) => {
-      const parsed = CatalogueSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(`${file} is not a valid catalogue: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
-    },
-    stringify: (data) => JSON.stringify(data, null, 2),
-  });
-  const stored = await adapter.read();
+  const stored = parseStored(file, await readTextFile(file));
   const isNew = stored === null;
   let current: Catalogue = stored ?? emptyCatalogue();
   // Group commit: changes queued while a write is in flight are applied in call order to one draft
@@ -57,7 +52,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
     try {
       const applied = batch.map((p) => ({ p, result: p.change(draft) }));
       hooks?.prepare?.(draft, current, batch[0]?.context);
-      return { next: CatalogueSchema.parse(draft), applied };
+      return { next: validated(draft), applied };
     } catch {
       return null;
     }
@@ -72,7 +67,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
         const draft = structuredClone(next);
         const result = p.change(draft);
         hooks?.prepare?.(draft, next, p.context);
-        next = CatalogueSchema.parse(draft);
+        next = validated(draft);
         applied.push({ p, result });
       } catch (error) {
         p.reject(error);
@@ -94,7 +89,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
       if (applied.length === 0) continue;
       try {
         // Only a catalogue that reached the disk becomes current.
-        await adapter.write(next);
+        await writeFileDurably(file, JSON.stringify(next, null, 2));
         const before = current;
         current = next;
         hooks?.committed?.(before, next, batch[0]!.context);
@@ -116,4 +111,32 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
       });
     },
   };
+}
+
+/** A stored catalogue that does not parse, fit the schema or hold together stops the start, naming why. */
+function parseStored(file: string, text: string | null): Catalogue | null {
+  if (text === null) return null;
+  if (text.trim() === '') throw damagedStore(file, '文件为空 / the file is empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw damagedStore(file, `不是完整的 JSON / not complete JSON: ${(error as Error).message}`);
+  }
+  const parsed = CatalogueSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw damagedStore(file, `不符合目录格式 / not a valid catalogue: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+  }
+  const defects = catalogueDefects(parsed.data);
+  if (defects.length) throw damagedStore(file, defects.slice(0, 5).join('; ') + (defects.length > 5 ? ` (+${defects.length - 5})` : ''));
+  return parsed.data;
+}
+
+/** The schema and the cross-references: a change that would break either is refused, so no start is. */
+function validated(draft: Catalogue): Catalogue {
+  const next = CatalogueSchema.parse(draft);
+  const defects = catalogueDefects(next);
+  if (defects.length) throw new Error(`catalogue change refused: ${defects.join('; ')}`);
+  return next;
 }

@@ -1,6 +1,7 @@
 // Township scope: a township's staff see and act on their own screens only, and aim rules only inside it.
 import t, { type Test } from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
+import { placeSite } from '../register.fixtures.js';
 import { targetInside } from '../../server/auth/township-scope.js';
 import { buildTestApp, injectRaw, signInAs } from '../helper.js';
 
@@ -27,6 +28,7 @@ t.test('a township editor sees only their screens and cannot touch another towns
   const list = json(await as('GET', '/api/v1/screens'));
   t.same(list.map((s: { id: string }) => s.id), ['scr-town'], 'only 城关镇 in the list (not the other township, not unclaimed screens)');
   t.equal((await as('GET', '/api/v1/screens/scr-town')).statusCode, 200);
+  const hekouSite = await placeSite(app, '河口乡', '河口村委会', '社区/村', '河口村');
   const before = JSON.stringify(app.crier.catalogue.read());
   for (const [method, url, payload] of [
     ['GET', '/api/v1/screens/scr-village'],
@@ -34,7 +36,7 @@ t.test('a township editor sees only their screens and cannot touch another towns
     ['GET', '/api/v1/screens/scr-village/manifest'],
     ['PATCH', '/api/v1/screens/scr-village', { name: '改名' }],
     ['POST', '/api/v1/screens/scr-village/commands', { command: 'identify' }],
-    ['PATCH', '/api/v1/screens/scr-town', { township: '河口乡' }],
+    ['PATCH', '/api/v1/screens/scr-town', { siteId: hekouSite }],
     ['GET', '/api/v1/plays?screenId=scr-village'],
   ] as const) {
     const res = await as(method, url, payload);

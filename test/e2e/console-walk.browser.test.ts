@@ -8,6 +8,7 @@ import t from 'tap';
 import { browserTestOptions, launchBrowser } from '../browser.js';
 import { consoleAs, go, scriptErrors } from '../console-ui.js';
 import { helloPlayer, startTestServer, TEST_ADMIN } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
 
 const PAGES = ['dashboard', 'media', 'playlists', 'schedules', 'screens', 'reports', 'audit', 'users'];
 const dir = process.env.CRIER_WALK_DIR ?? path.join(os.tmpdir(), 'crier-console-walk');
@@ -24,7 +25,7 @@ t.test('walk every page in both languages', browserTestOptions(), async (t) => {
   const { app, baseUrl, wsUrl } = await startTestServer(t, { stationQuietHours: { start: '22:00', end: '06:30' } });
   const { player, welcome } = await helloPlayer(t, wsUrl, { mode: 'audio', capabilities: ['audio'] });
   await player.next('manifest');
-  await app.inject({ method: 'PATCH', url: `/api/v1/screens/${welcome.screenId}`, payload: { name: '河口村广播站', township: '河口乡', siteType: '村委会/社区' } });
+  await app.inject({ method: 'PATCH', url: `/api/v1/screens/${welcome.screenId}`, payload: { name: '河口村广播站', siteId: await placeSite(app, '河口乡', '河口村村委会', '社区/村', '河口村') } });
   const slogans = app.crier.catalogue.read().media.filter((m) => m.kind === 'text');
   const playlistId = JSON.parse((await app.inject({ method: 'POST', url: '/api/v1/playlists', payload: { name: '早间标语', items: [{ mediaId: slogans[0]!.id, durationMs: 8000 }] } })).body).id;
   await app.inject({ method: 'POST', url: '/api/v1/schedules', payload: { name: '早间宣传', playlistId, target: { kind: 'all' }, priority: 10, windows: [{ start: '06:00', end: '09:00' }] } });

@@ -7,6 +7,7 @@ import t from 'tap';
 import { browserTestOptions, launchBrowser } from '../browser.js';
 import { consoleAs, go, scriptErrors } from '../console-ui.js';
 import { signInAs, startTestServer } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
 
 t.test('upload, playlist, schedule to a township, approve: the township player switches to it', browserTestOptions(), async (t) => {
   const browser = await launchBrowser(t);
@@ -17,7 +18,7 @@ t.test('upload, playlist, schedule to a township, approve: the township player s
   await player.goto(`${baseUrl}/player`);
   await player.waitForFunction(() => !!document.documentElement.dataset.screenId && !!document.querySelector('#stage')?.getAttribute('data-source'), null, { timeout: 15_000 });
   const screenId = (await player.evaluate(() => document.documentElement.dataset.screenId))!;
-  const placed = await app.inject({ method: 'PATCH', url: `/api/v1/screens/${screenId}`, payload: { name: '城关镇政府大屏', township: '城关镇' } });
+  const placed = await app.inject({ method: 'PATCH', url: `/api/v1/screens/${screenId}`, payload: { name: '城关镇政府大屏', siteId: await placeSite(app, '城关镇') } });
   t.equal(placed.statusCode, 200, placed.body);
 
   // The editor (county-wide) works only through the console.

@@ -5,6 +5,7 @@ import t from 'tap';
 import { PAIRING_CODE_ALPHABET } from '../../player/protocol.js';
 import { browserTestOptions, launchBrowser } from '../browser.js';
 import { sleep, startTestServer } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
 
 const CODE = new RegExp(`^[${PAIRING_CODE_ALPHABET}]{6}$`);
 
@@ -33,7 +34,7 @@ t.test('pairing a browser player: code → claim → airs as claimed → revoke 
   t.equal(app.crier.catalogue.read().screens.find((s) => s.id === screenId)?.pairingCode, code, 'the code is the server\'s');
 
   // Claim through the API.
-  const claim = await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code, name: '城关镇便民服务中心', township: '城关镇', siteType: 'government' } });
+  const claim = await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code, name: '城关镇便民服务中心', siteId: await placeSite(app, '城关镇', '便民服务中心', '机关') } });
   t.equal(claim.statusCode, 200, claim.body);
   const claimedAt = Date.now();
   await page.waitForFunction(() => document.documentElement.dataset.pairing === 'claimed', null, { timeout: 10_000 });

@@ -9,6 +9,7 @@ import t from 'tap';
 import { browserTestOptions, CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../browser.js';
 import { consoleAs, go } from '../console-ui.js';
 import { startTestServer, TEST_ADMIN } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
 
 const json = (res: { body: string }) => JSON.parse(res.body);
 
@@ -41,7 +42,7 @@ t.test('a video has its sound on a sound-on screen and none on a default screen,
   t.same(await videoOnAir(plain.page), { muted: true, volume: 0.4 }, 'muted on a default screen');
 
   // The site type's setting applies where the screen has none.
-  await app.inject({ method: 'PATCH', url: `/api/v1/screens/${plain.screenId}`, payload: { siteType: '车站' } });
+  await app.inject({ method: 'PATCH', url: `/api/v1/screens/${plain.screenId}`, payload: { siteId: await placeSite(app, '城关镇', '客运站候车厅', '车站') } });
   t.equal((await app.inject({ method: 'PUT', url: '/api/v1/site-type-sound', payload: { siteType: '车站', sound: 'on' } })).statusCode, 200);
   t.equal(json(await app.inject({ url: `/api/v1/screens/${plain.screenId}` })).status.sound, true, 'by its site type');
   const manifest = app.crier.publisher.manifestFor(plain.screenId);

@@ -41,3 +41,58 @@ export async function addTownships(app: CrierApp): Promise<void> {
     );
   });
 }
+
+/** Shanghai wall time of a local date, as an instant. */
+export const local = (date: string, hh: number, mm = 0) => new Date(Date.parse(`${date}T00:00:00+08:00`) + (hh * 60 + mm) * 60_000);
+
+let playCount = 0;
+/** `count` plays of `minutes` each from hh:00 local, back to back. */
+export function plays(date: string, hh: number, count: number, minutes: number, mediaId: string) {
+  return Array.from({ length: count }, (_, i) => {
+    const start = local(date, hh, i * minutes);
+    return {
+      id: `play-${++playCount}`,
+      itemId: `item-${mediaId}`,
+      mediaId,
+      hash: 'a'.repeat(64),
+      manifestVersion: 'v1',
+      startedAt: start.toISOString(),
+      endedAt: new Date(start.getTime() + minutes * 60_000).toISOString(),
+      completed: true,
+    };
+  });
+}
+
+export async function addTaggedMedia(app: CrierApp): Promise<void> {
+  const slogan = (id: string, title: string, tags: string[]) => ({ id, kind: 'text' as const, title, hash: id.padEnd(64, '0').replace(/[^0-9a-f]/g, '0'), tags: tags as never, slogan: { headline: title, theme: 'alert' as const }, createdAt: AT });
+  await app.crier.catalogue.update((draft) => {
+    draft.media.push(slogan('m-loan', '网贷陷阱', ['网贷']), slogan('m-shua', '刷单就是诈骗', ['刷单']), slogan('m-mixed', '退款与冒充', ['网购退赔', '冒充领导/熟人']));
+  });
+}
+
+/**
+ * The hand-made week 2027-W02 (Mon 2027-01-11 … Sun 01-17, Asia/Shanghai), every figure countable by hand:
+ *   scr-bm  便民服务中心  4 × 10 min 网贷 a day        → 40 min/day, working every day
+ *   scr-wd  万达广场      2 × 10 min 刷单 a day        → 20 min/day, never reaches 30
+ *   scr-xm  西门村广播    3 × 10 min 退赔+冒充, Mon–Sat → 30 min/day on 6 days; on Sunday only a heartbeat
+ *   scr-hk  河口村        6 × 10 min 网贷 a day        → 60 min/day, working every day
+ * So 东街社区 and 河口村 are covered, 西门村 (not airing enough) and 石桥村 (nothing installed) are not.
+ */
+export const WEEK_DATES = ['2027-01-11', '2027-01-12', '2027-01-13', '2027-01-14', '2027-01-15', '2027-01-16', '2027-01-17'];
+export async function recordHandMadeWeek(app: CrierApp): Promise<void> {
+  const log = app.crier.airingLog;
+  for (const date of WEEK_DATES) {
+    await log.recordPlays('scr-bm', false, plays(date, 9, 4, 10, 'm-loan'));
+    await log.recordPlays('scr-wd', false, plays(date, 10, 2, 10, 'm-shua'));
+    if (date !== '2027-01-17') await log.recordPlays('scr-xm', false, plays(date, 7, 3, 10, 'm-mixed'));
+    await log.recordPlays('scr-hk', false, plays(date, 8, 6, 10, 'm-loan'));
+  }
+  // Two heartbeats a minute apart: one online interval of a minute.
+  for (const minute of [0, 1]) {
+    const at = local('2027-01-17', 12, minute);
+    log.recordHeartbeat('scr-xm', { type: 'heartbeat', sentAt: at.toISOString(), airing: null, manifestVersion: null, uptimeMs: 1 }, at);
+  }
+  // Outside the week: must not count.
+  await log.recordPlays('scr-bm', false, plays('2027-01-18', 9, 5, 10, 'm-loan'));
+  await log.flush();
+}

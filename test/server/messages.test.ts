@@ -35,6 +35,7 @@ t.test('splitting: brackets of either script, and messages without a second half
   t.same(splitBilingual('甲（乙 / b）丙 / a (b / c) d'), { zh: '甲（乙 / b）丙', en: 'a (b / c) d' });
   t.same(splitBilingual('名称「A / B」已存在 / name “A / B” exists'), { zh: '名称「A / B」已存在', en: 'name “A / B” exists' });
   t.equal(splitBilingual('只有中文'), null);
+  t.same(splitBilingual('请发送 siteId（GET /api/v1/register）/ send siteId (GET /api/v1/register)'), { zh: '请发送 siteId（GET /api/v1/register）', en: 'send siteId (GET /api/v1/register)' });
 });
 
 t.test('pixel counts read naturally in Chinese', async (t) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORISED, PAIRING_CODE_ALPHABET } from '../../player/protocol.js';
 import { loadConfig } from '../../server/config.js';
+import { placeSite } from '../register.fixtures.js';
 import { connectPlayer, helloMessage, helloPlayer, injectRaw, signInAs, sleep, startTestServer, type TestPlayer } from '../helper.js';
 
 const CODE = new RegExp(`^[${PAIRING_CODE_ALPHABET}]{6}$`);
@@ -65,14 +66,18 @@ t.test('claim → paired → reconnect with the token → claimed welcome', asyn
   const { app, wsUrl } = await startTestServer(t, { dataDir });
   const { player, welcome } = await helloPlayer(t, wsUrl);
   await player.next('manifest');
+  const siteId = await placeSite(app, '城关镇', '政府大厅', '机关');
+  const freeText = await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: welcome.pairingCode, name: '城关镇政府大厅', township: '城关镇' } });
+  t.equal(freeText.statusCode, 400, 'free-text township is refused');
+  t.match(json(freeText).message, /siteId/, 'and the answer says to send siteId');
   const claim = await app.inject({
     method: 'POST',
     url: '/api/v1/screens/claim',
-    payload: { code: welcome.pairingCode!.toLowerCase().replace(/^(...)/, '$1-'), name: '城关镇政府大厅', township: '城关镇', site: '政府大厅', siteType: 'government', groups: ['大厅'] },
+    payload: { code: welcome.pairingCode!.toLowerCase().replace(/^(...)/, '$1-'), name: '城关镇政府大厅', siteId, groups: ['大厅'] },
   });
   t.equal(claim.statusCode, 200, claim.body);
   const screen = json(claim);
-  t.match(screen, { id: welcome.screenId, name: '城关镇政府大厅', isProvisional: false, township: '城关镇', site: '政府大厅', siteType: 'government', groups: ['大厅'] });
+  t.match(screen, { id: welcome.screenId, name: '城关镇政府大厅', isProvisional: false, siteId, township: '城关镇', site: '政府大厅', siteType: '机关', groups: ['大厅'] });
   t.ok(screen.claimedAt, 'claimedAt set');
   t.notOk('pairingCode' in screen, 'the code is gone once claimed');
   t.notOk('tokenHash' in screen || 'pendingToken' in screen, 'no token material in the API');
@@ -331,6 +336,7 @@ t.test('claim and revoke need screens:write; township staff stay in their townsh
   const b = await helloPlayer(t, wsUrl);
   const viewer = await signInAs(app, 'viewer');
   const chengguan = await signInAs(app, 'editor', '城关镇');
+  const hekou = await placeSite(app, '河口乡', '河口村委会', '社区/村', '河口村');
   const before = JSON.stringify(app.crier.catalogue.read());
   const raw = injectRaw(app);
 
@@ -340,7 +346,7 @@ t.test('claim and revoke need screens:write; township staff stay in their townsh
   const byViewer = await raw({ method: 'POST', url: '/api/v1/screens/claim', headers: viewer.headers, payload: { code: a.welcome.pairingCode, name: '只读' } });
   t.equal(byViewer.statusCode, 403);
   t.equal(json(byViewer).reason, 'forbidden');
-  const elsewhere = await raw({ method: 'POST', url: '/api/v1/screens/claim', headers: chengguan.headers, payload: { code: a.welcome.pairingCode, name: '河口村', township: '河口乡' } });
+  const elsewhere = await raw({ method: 'POST', url: '/api/v1/screens/claim', headers: chengguan.headers, payload: { code: a.welcome.pairingCode, name: '河口村', siteId: hekou } });
   t.equal(elsewhere.statusCode, 403);
   t.equal(json(elsewhere).reason, 'out-of-scope');
   t.equal(JSON.stringify(app.crier.catalogue.read()), before, 'no refusal changed anything');
@@ -349,7 +355,7 @@ t.test('claim and revoke need screens:write; township staff stay in their townsh
   const own = await raw({ method: 'POST', url: '/api/v1/screens/claim', headers: chengguan.headers, payload: { code: a.welcome.pairingCode, name: '城关镇文化站' } });
   t.equal(own.statusCode, 200);
   t.equal(json(own).township, '城关镇', 'the township is filled in from the staff member\'s scope');
-  await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: b.welcome.pairingCode, name: '河口村', township: '河口乡' } });
+  await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: b.welcome.pairingCode, name: '河口村', siteId: hekou } });
 
   const revokeElsewhere = await raw({ method: 'POST', url: `/api/v1/screens/${b.welcome.screenId}/revoke`, headers: chengguan.headers });
   t.equal(revokeElsewhere.statusCode, 403);

@@ -6,6 +6,7 @@ import { planSegmentAt } from '../../playlists/airing-plan.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
 import type { Clock } from '../../server/clock.js';
 import { buildTestApp, helloPlayer, sleep, startTestServer } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
 
 const json = (res: { body: string }) => JSON.parse(res.body);
 /** Real time shifted to a chosen instant, running on from there. */
@@ -181,7 +182,7 @@ t.test('staff set a screen\'s groups and zone; its rules and manifest follow', a
   const refused = await app.inject({ method: 'PATCH', url: `/api/v1/screens/${welcome.screenId}`, payload: { timeZone: 'Asia/Beijing' } });
   t.equal(refused.statusCode, 422);
   t.equal(JSON.parse(refused.body).reason, 'unknown-time-zone');
-  const patched = await app.inject({ method: 'PATCH', url: `/api/v1/screens/${welcome.screenId}`, payload: { groups: ['学校'], township: '城关镇', timeZone: 'Asia/Urumqi' } });
+  const patched = await app.inject({ method: 'PATCH', url: `/api/v1/screens/${welcome.screenId}`, payload: { groups: ['学校'], siteId: await placeSite(app, '城关镇', '第一中学', '学校'), timeZone: 'Asia/Urumqi' } });
   t.equal(patched.statusCode, 200);
   t.same(JSON.parse(patched.body).groups, ['学校']);
   const moved = (await player.next('manifest', 1000)).manifest;

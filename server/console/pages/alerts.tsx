@@ -1,5 +1,6 @@
 // The urgent alert: a red button on every page for those allowed, a confirmation that says how many
-// screens it reaches, and the list of alerts on air with a clear button each.
+// screens it reaches, and the list of alerts on air with a clear button each. By default it takes a
+// typed message (one step: no playlist; stations speak it); an existing playlist is the alternative.
 import { useState } from 'preact/hooks';
 import { targetsScreen } from '../../../playlists/targets.js';
 import { api, get } from '../api.js';
@@ -23,6 +24,13 @@ const s = pick(
     until: '至',
     untilCleared: '直到解除',
     reaches: (n: number) => `将送达 ${n} 块屏幕`,
+    // One-step alert (a message, spoken on loudspeakers).
+    content: '插播内容',
+    byMessage: '输入文字（屏幕全屏显示，广播站普通话播报）',
+    byPlaylist: '使用已有播放列表',
+    headline: '标题（大字）',
+    subline: '副标题（可选）',
+    repeats: '广播朗读遍数（0 = 不播报）',
   },
   {
     button: 'Urgent alert',
@@ -36,6 +44,12 @@ const s = pick(
     until: 'until',
     untilCleared: 'until cleared',
     reaches: (n: number) => `Reaches ${n} screen(s)`,
+    content: 'Content',
+    byMessage: 'Type a message (full-screen on screens, spoken in Mandarin at stations)',
+    byPlaylist: 'Use an existing playlist',
+    headline: 'Headline (large type)',
+    subline: 'Subline (optional)',
+    repeats: 'Spoken readings at stations (0 = none)',
   },
 );
 
@@ -44,6 +58,9 @@ export function AlertDialog({ onClose }: { onClose: () => void }) {
   const screens = useResource(() => get<ScreenWithStatus[]>('/screens'), ['screens']);
   const [title, setTitle] = useState('');
   const [playlistId, setPlaylistId] = useState('');
+  const [content, setContent] = useState<'message' | 'playlist'>('message');
+  const [subline, setSubline] = useState('');
+  const [repeats, setRepeats] = useState('3');
   const [target, setTarget] = useState<Target>({ kind: 'all' });
   const [minutes, setMinutes] = useState('');
   const action = useAction();
@@ -53,20 +70,40 @@ export function AlertDialog({ onClose }: { onClose: () => void }) {
     if (!confirm(s.confirm(reached))) return;
     void action.run(async () => {
       const expiresAt = minutes ? new Date(Date.now() + Number(minutes) * 60_000).toISOString() : undefined;
-      await api('POST', '/alerts', { title, playlistId, target, ...(expiresAt ? { expiresAt } : {}) });
+      const ends = expiresAt ? { expiresAt } : {};
+      if (content === 'message') {
+        await api('POST', '/alerts/message', { headline: title, ...(subline.trim() ? { subline } : {}), target, repeats: Number(repeats), ...ends });
+      } else {
+        await api('POST', '/alerts', { title, playlistId, target, ...ends });
+      }
       onClose();
     });
   };
   return (
     <Modal title={s.heading} onClose={onClose}>
       <form onSubmit={submit} data-testid="alert-form" class="alert-form">
-        <Field label={s.title}><input name="title" required maxLength={120} value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} /></Field>
-        <Field label={t.playlist}>
-          <select name="playlistId" required value={playlistId} onChange={(e) => setPlaylistId((e.target as HTMLSelectElement).value)}>
-            <option value="" />
-            {(playlists.data ?? []).map((p) => <option value={p.id}>{p.name}</option>)}
+        <Field label={s.content}>
+          <select name="content" value={content} onChange={(e) => setContent((e.target as HTMLSelectElement).value as 'message' | 'playlist')}>
+            <option value="message">{s.byMessage}</option>
+            <option value="playlist">{s.byPlaylist}</option>
           </select>
         </Field>
+        <Field label={content === 'message' ? s.headline : s.title}>
+          <input name="title" required maxLength={content === 'message' ? 80 : 120} value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
+        </Field>
+        {content === 'message' ? (
+          <>
+            <Field label={s.subline}><input name="subline" maxLength={160} value={subline} onInput={(e) => setSubline((e.target as HTMLInputElement).value)} /></Field>
+            <Field label={s.repeats}><input name="repeats" type="number" min={0} max={10} required value={repeats} onInput={(e) => setRepeats((e.target as HTMLInputElement).value)} /></Field>
+          </>
+        ) : (
+          <Field label={t.playlist}>
+            <select name="playlistId" required value={playlistId} onChange={(e) => setPlaylistId((e.target as HTMLSelectElement).value)}>
+              <option value="" />
+              {(playlists.data ?? []).map((p) => <option value={p.id}>{p.name}</option>)}
+            </select>
+          </Field>
+        )}
         <TargetEditor value={target} onChange={setTarget} screens={screens.data ?? []} />
         <Field label={s.minutes}><input name="minutes" type="number" min={1} max={10080} value={minutes} onInput={(e) => setMinutes((e.target as HTMLInputElement).value)} /></Field>
         <p class="muted">{s.reaches(reached)}</p>

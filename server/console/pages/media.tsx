@@ -8,6 +8,7 @@ import { useResource } from '../hooks.js';
 import { pick, t } from '../i18n.js';
 import { onJob } from '../live.js';
 import { can } from '../session.js';
+import { SloganSpeech } from './slogan-speech.js';
 import { FRAUD_TAGS, type Job, type MediaItem, type Playlist } from '../types.js';
 
 const s = pick(
@@ -313,6 +314,7 @@ function MediaDetail({ item, playlists, onClose, onChanged }: { item: MediaItem;
               )}
             </div>
           )}
+          {item.kind === 'text' && <SloganSpeech item={item} onMade={onChanged} />}
           <ErrorNote error={action.error} />
           {inUse && (
             <div class="explain" data-testid="in-use">

@@ -1,0 +1,48 @@
+// Weekly reports kept as files under data/reports/weekly/ (<week>.pdf, .xlsx, .json) with an index in
+// reports.sqlite3. Files are written to a temporary name and renamed, so a crash leaves no half report.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ReportsStore, WeeklyReportEntry } from '../storage/reports.store.js';
+import type { ReportContext } from './model/context.js';
+import { buildWeekly, policeWeeksFor, WeeklyReportSchema, type WeeklyReport } from './model/weekly.js';
+import { renderPdf } from './render/pdf.js';
+import { renderXlsx } from './render/xlsx.js';
+import { weeklyDocument } from './weekly.document.js';
+
+export type WeeklyService = ReturnType<typeof createWeeklyService>;
+
+export function createWeeklyService(deps: { store: ReportsStore; dataDir: string; context: () => ReportContext; minMinutes: number }) {
+  const dir = path.join(deps.dataDir, 'reports', 'weekly');
+  const write = async (name: string, bytes: Buffer | string) => {
+    const temp = path.join(dir, `.${name}.${randomUUID()}`);
+    await writeFile(temp, bytes);
+    await rename(temp, path.join(dir, name));
+  };
+
+  return {
+    dir,
+    /** Builds the county-wide report of `week`, renders it, keeps it; replaces an earlier one of the same week. */
+    async generate(week: string, by: string | null): Promise<WeeklyReportEntry> {
+      const ctx = deps.context();
+      const weeks = policeWeeksFor(week);
+      const report = buildWeekly(ctx, { week, minMinutes: deps.minMinutes, police: deps.store.figures(weeks.from, weeks.to) });
+      const doc = weeklyDocument(report);
+      const [pdf, xlsx] = await Promise.all([renderPdf(doc), renderXlsx(doc)]);
+      await mkdir(dir, { recursive: true });
+      const files = { pdf: `${week}.pdf`, xlsx: `${week}.xlsx`, json: `${week}.json` };
+      await Promise.all([write(files.pdf, pdf), write(files.xlsx, xlsx), write(files.json, JSON.stringify(report))]);
+      const entry = { week, generatedAt: report.generatedAt, generatedBy: by, files };
+      deps.store.putWeeklyReport(entry);
+      return entry;
+    },
+    list: () => deps.store.weeklyReports(),
+    async read(week: string): Promise<{ entry: WeeklyReportEntry; report: WeeklyReport } | null> {
+      const entry = deps.store.weeklyReport(week);
+      if (!entry) return null;
+      const report = WeeklyReportSchema.parse(JSON.parse(await readFile(path.join(dir, entry.files.json), 'utf8')));
+      return { entry, report };
+    },
+    file: (entry: WeeklyReportEntry, format: 'pdf' | 'xlsx') => readFile(path.join(dir, entry.files[format])),
+  };
+}

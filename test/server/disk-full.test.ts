@@ -1,0 +1,88 @@
+// A full disk, on a real small tmpfs holding the data dir: writes answer 507 disk-full (Chinese, then
+// English), sign-in keeps working, /healthz says so, nothing is left in tmp/, and everything works
+// again by itself once space is freed. Mounting needs root (CI runs as root).
+import { execFile } from 'node:child_process';
+import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { buildTestApp, injectRaw, signIn, TEST_ADMIN } from '../helper.js';
+import { png, upload } from '../media/fixtures/files.js';
+
+const run = promisify(execFile);
+const isRoot = process.getuid?.() === 0;
+const PAD_BYTES = 96 * 1024;
+
+/** Writes zeros until the disk says ENOSPC. */
+async function fill(file: string): Promise<void> {
+  const handle = await open(file, 'w');
+  const chunk = Buffer.alloc(1 << 20);
+  try {
+    for (;;) await handle.write(chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+t.test('a full data disk is named, survivable and recovers by itself', { skip: isRoot ? false : 'needs root to mount a small tmpfs (CI runs as root)' }, async (t) => {
+  // Outside tap's fixture folder, which tap would try to remove while still mounted.
+  const disk = await mkdtemp(path.join(os.tmpdir(), 'crier-disk-full-'));
+  await run('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', disk]);
+  t.teardown(async () => {
+    await run('umount', ['-l', disk]).catch(() => {});
+    await rm(disk, { recursive: true, force: true });
+  });
+  // Session time moves on by hand, so reading a session wants to write its idle clock (a touch).
+  let sessionTimeMs = 0;
+  const app = await buildTestApp(t, { dataDir: path.join(disk, 'data') }, { authClock: { now: () => new Date(Date.now() + sessionTimeMs) } });
+  const clerk = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
+  const mediaId = app.crier.catalogue.read().media[0]!.id;
+  const slogan = (headline: string) => app.inject({ method: 'POST', url: '/api/v1/media/slogans', payload: { slogan: { headline, theme: 'alert' } } });
+  const playlist = (name: string) => app.inject({ method: 'POST', url: '/api/v1/playlists', payload: { name, items: [{ mediaId, durationMs: 5000 }] } });
+  const health = async () => JSON.parse((await app.inject('/healthz')).body) as { disk: { isFull: boolean; freeBytes: number } | null };
+  t.equal((await health()).disk?.isFull, false, 'room to begin with');
+
+  const filler = path.join(disk, 'filler');
+  // A little room kept aside, freed below: enough to write a slogan's preview but not to store it too.
+  const pad = path.join(disk, 'pad');
+  await writeFile(pad, Buffer.alloc(PAD_BYTES));
+  await fill(filler);
+
+  const full = [
+    ['an upload', await upload(app, { name: 'poster.png', data: await png(800, 600) })],
+    ['a slogan', await slogan('磁盘满时的标语')],
+    ['a new playlist', await playlist('磁盘满时的列表')],
+  ] as const;
+  for (const [what, res] of full) {
+    const { status, body } = 'status' in res ? res : { status: res.statusCode, body: JSON.parse(res.body) };
+    t.equal(status, 507, `${what}: 507`);
+    t.match(body, { reason: 'disk-full', message: /^服务器磁盘已满.* \/ the server's disk is full/ }, `${what}: named, Chinese then English`);
+  }
+  t.same(await readdir(path.join(disk, 'data', 'tmp')), [], 'no temp file left behind in tmp/');
+  await rm(pad);
+  const almost = await slogan('磁盘将满时的标语');
+  t.equal(almost.statusCode, 507, `almost full, a slogan's preview fits in tmp/ but not in the library: 507 (${almost.body})`);
+  t.same(await readdir(path.join(disk, 'data', 'tmp')), [], 'and its preview is not left in tmp/');
+  await fill(path.join(disk, 'filler-2'));
+  t.notOk(app.crier.catalogue.read().playlists.some((p) => p.name === '磁盘满时的列表'), 'the refused playlist is not half there');
+
+  const login = await injectRaw(app)({ method: 'POST', url: '/api/v1/auth/login', payload: TEST_ADMIN });
+  t.equal(login.statusCode, 200, `sign-in still works: ${login.body}`);
+  const fresh = login.cookies.find((c) => c.name === 'crier_session');
+  t.equal((await injectRaw(app)({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: `crier_session=${fresh?.value}` } })).statusCode, 200, 'and its session reads');
+  sessionTimeMs += 5 * 60_000;
+  const me = await injectRaw(app)({ method: 'GET', url: '/api/v1/auth/me', headers: clerk });
+  t.equal(me.statusCode, 200, 'an existing session still reads, although its touch cannot be written');
+  t.equal((await health()).disk?.isFull, true, '/healthz says the disk is full');
+
+  await rm(filler);
+  await rm(path.join(disk, 'filler-2'));
+  t.equal((await health()).disk?.isFull, false, 'space is back, and /healthz says so');
+  t.equal((await slogan('空间恢复后的标语')).statusCode, 201, 'a slogan works again');
+  t.equal((await playlist('空间恢复后的列表')).statusCode, 201, 'a playlist works again');
+  t.equal((await upload(app, { name: 'poster.png', data: await png(800, 600) })).status, 201, 'an upload works again');
+  await app.close();
+});
