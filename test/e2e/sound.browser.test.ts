@@ -58,7 +58,8 @@ t.test('blocked autoplay: the station says so in large type, the console shows i
   const station = await strict.newPage({ viewport: { width: 1280, height: 720 } });
   await station.goto(`${baseUrl}/player?mode=audio`);
   const notice = station.locator('#sound-blocked');
-  await notice.waitFor({ timeout: 20_000 });
+  // The first audio item must load before it is refused: slow on a busy machine.
+  await notice.waitFor({ timeout: 60_000 });
   t.match(await notice.innerText(), /声音被浏览器阻止[\s\S]*点击屏幕任意处[\s\S]*--autoplay-policy=no-user-gesture-required/, 'says why, and both fixes');
   const fontSize = await station.locator('#sound-blocked .sound-blocked-title').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   t.ok(fontSize >= 48, `large type (${fontSize}px)`);
