@@ -1,5 +1,6 @@
 // Entry of the browser player (`/player?mode=screen|audio&lang=zh|en`): wires storage, the airing
 // loop, the play-record queue and the server connection together. Each piece lives in its own module.
+import './zod-jitless.js';
 import type { Manifest, ManifestItem } from '../playlists/manifest.schema.js';
 import type { PlanSegment } from '../playlists/airing-plan.js';
 import { createClock } from './clock.js';
@@ -24,6 +25,7 @@ import { createOverlay, IDENTIFY_MS } from './overlay.js';
 import { createPairingView } from './pairing-view.js';
 import { createPlayQueue, newRecordId } from './play-records.js';
 import {
+  CAPABILITY_SHARED_MANIFEST,
   CLOSE_PROTOCOL_VERSION,
   CLOSE_UNAUTHORISED,
   MAX_ERRORS_PER_HEARTBEAT,
@@ -273,7 +275,7 @@ const connection = createConnection({
       ...(token ? { token } : {}),
       playerVersion: PLAYER_VERSION,
       mode,
-      capabilities: mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio'],
+      capabilities: [...(mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio']), CAPABILITY_SHARED_MANIFEST],
       screen: {
         width: Math.max(1, Math.round(innerWidth || screen.width)),
         height: Math.max(1, Math.round(innerHeight || screen.height)),

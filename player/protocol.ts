@@ -5,6 +5,11 @@ import { IdSchema, IsoTimeSchema } from '../playlists/catalogue.schema.js';
 import { ManifestSchema } from '../playlists/manifest.schema.js';
 
 export const PROTOCOL_VERSION = 1;
+/**
+ * Said in hello's capabilities by players that take a manifest without `screenId` (they know their id
+ * from welcome): the server then sends one screen the same bytes as every screen with the same rules.
+ */
+export const CAPABILITY_SHARED_MANIFEST = 'shared-manifest';
 /** WebSocket close code for repeated protocol violations (4000–4999 is the application range). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_PROTOCOL_VERSION = 4001;

@@ -78,7 +78,8 @@ export type ManifestTimeline = z.infer<typeof ManifestTimelineSchema>;
 export const ManifestSchema = z.object({
   /** Content-derived: equal versions mean equal manifests, across restarts too. */
   version: z.string().min(1).max(64),
-  screenId: IdSchema,
+  /** Absent in a shared manifest (one serialisation for many screens, capability `shared-manifest`). */
+  screenId: IdSchema.optional(),
   playlistId: IdSchema,
   playlistName: z.string(),
   /** Why this loop: which schedule entry won, or the default campaign. */

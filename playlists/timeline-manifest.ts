@@ -38,14 +38,40 @@ function completeScreen(catalogue: Readonly<Catalogue>, screen: ScreenAttributes
   return known ? { ...known, ...screen } : screen;
 }
 
+/** The last window per zone, reused until its day ends: every screen of a zone asks for the same one. */
+const windows = new Map<string, { from: number; dayEnd: number; to: number }>();
+
 /** The manifest's window: local midnight today to local midnight MANIFEST_DAYS later. */
 export function manifestWindow(now: Date, timeZone: string): { from: number; to: number } {
-  const { day } = localDayAt(now.getTime(), timeZone);
-  return { from: wallToInstant(day, 0, timeZone), to: wallToInstant(day + MANIFEST_DAYS, 0, timeZone) };
+  const t = now.getTime();
+  const cached = windows.get(timeZone);
+  if (cached && cached.from <= t && t < cached.dayEnd) return { from: cached.from, to: cached.to };
+  const { day } = localDayAt(t, timeZone);
+  const window = { from: wallToInstant(day, 0, timeZone), dayEnd: wallToInstant(day + 1, 0, timeZone), to: wallToInstant(day + MANIFEST_DAYS, 0, timeZone) };
+  windows.set(timeZone, window);
+  return { from: window.from, to: window.to };
 }
 
 export const segmentKey = (s: Pick<Segment, 'source' | 'mode' | 'anchor'>) =>
   `${s.source.kind}:${s.source.id ?? '-'}${s.mode === 'once' && s.anchor !== null ? `@${s.anchor}` : ''}`;
+
+function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions) {
+  const full = completeScreen(catalogue, screen);
+  const signature = screenSignature(catalogue, full, options);
+  const timeZone = signature.slice(0, signature.indexOf('|'));
+  const { from, to } = manifestWindow(now, timeZone);
+  // Video sound is the screen's own (playlists/sound.ts): screens that differ in it get different manifests.
+  const sound = soundOf(catalogue, full);
+  const cacheKey = `${from}|${screen.display ? `${screen.display.width}x${screen.display.height}` : '-'}|${signature}|${volumeSignature(catalogue, full)}|${sound}`;
+  return { full, from, to, cacheKey, sound };
+}
+
+/**
+ * Screens with equal keys get equal manifests at the same instant, all but `screenId`: a publisher
+ * builds and serialises one per key and sends the same bytes to all of them.
+ */
+export const manifestKey = (catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions = {}): string =>
+  keyOf(catalogue, screen, now, options).cacheKey;
 
 export function buildTimelineManifest(
   catalogue: Readonly<Catalogue>,
@@ -53,12 +79,7 @@ export function buildTimelineManifest(
   now: Date,
   options: TimelineManifestOptions = {},
 ): Manifest | null {
-  const full = completeScreen(catalogue, screen);
-  const signature = screenSignature(catalogue, full, options);
-  const timeZone = signature.slice(0, signature.indexOf('|'));
-  const { from, to } = manifestWindow(now, timeZone);
-  const sound = soundOf(catalogue, full);
-  const cacheKey = `${from}|${screen.display ? `${screen.display.width}x${screen.display.height}` : '-'}|${signature}|${volumeSignature(catalogue, full)}|${sound}`;
+  const { full, from, to, cacheKey, sound } = keyOf(catalogue, screen, now, options);
   let cache = builtByCatalogue.get(catalogue);
   if (!cache) builtByCatalogue.set(catalogue, (cache = new Map()));
   let built = options.useCache === false ? undefined : cache.get(cacheKey);

@@ -17,6 +17,7 @@ import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { installErrorHandler } from './errors.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
@@ -77,6 +78,9 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
 }
 
+/** Trust the nearest `hops` proxies (Fastify takes a number too, but its types do not say so). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const clock = options.clock ?? systemClock;
   // Fonts: fontconfig and its cache under this data dir, fixed before anything is drawn.
@@ -85,12 +89,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     logger: options.logger === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     // Reads (console polling, media, pages) would drown the log; changes are worth a line each.
     logController: new LogController({ disableRequestLogging: (request) => request.method === 'GET' || request.method === 'HEAD' }),
+    // Slow clients cannot hold sockets (issue 13.7): headers within headersMs, no silence longer than idleMs, idle keep-alive closed after keepAliveMs; player WebSockets are exempt (ws clears the socket timeout on upgrade).
+    connectionTimeout: config.httpTimeouts.idleMs,
+    keepAliveTimeout: config.httpTimeouts.keepAliveMs,
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // Node checks header deadlines every connectionsCheckingInterval (30 s by default): look every second.
+    http: { headersTimeout: config.httpTimeouts.headersMs, connectionsCheckingInterval: 1000 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
 
-  // Third-party plugins.
+  // Third-party plugins (security headers first, so they cover every route, the docs' included).
+  await installSecurityHeaders(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD }, errorHandler: webSocketErrorHandler });
   await app.register(fastifySwagger, {
     openapi: {
@@ -125,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const consoleHub = createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
-  const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.publishNow() });
+  const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.catalogueChanged() });
   const onChange = () => {
     publisher.catalogueChanged();
     consoleHub.refresh('catalogue');
@@ -244,7 +255,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
   await recordStores(config.dataDir);
 
-  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports };
+  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

@@ -73,6 +73,15 @@ const EnvSchema = z.object({
   CRIER_PLAYS_PER_MINUTE: z.coerce.number().positive().max(10_000).default(20),
   CRIER_UNCLAIMED_PLAYS_PER_SCREEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
   CRIER_UNCLAIMED_PLAYS_TOTAL: z.coerce.number().int().min(0).max(1_000_000_000).default(100_000),
+  // HTTP hardening (websec, issue 13.7/13.9): slow clients dropped within seconds; the proxy in front trusted.
+  CRIER_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+  CRIER_IDLE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  CRIER_KEEP_ALIVE_SECONDS: z.coerce.number().positive().max(600).default(5),
+  CRIER_TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(|false|true|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, 'false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs')
+    .default('false'),
 });
 
 const MB = 1024 * 1024;
@@ -140,6 +149,18 @@ export interface Config {
   rawRetentionDays: number;
   /** Play records one screen may store: a rate, and caps for unclaimed screens (server/gateway/play-limits.ts). */
   playLimits: PlayLimitSettings;
+  /** Slow or idle HTTP clients: headers must arrive within headersMs, no byte for idleMs drops a request, idle keep-alive sockets close after keepAliveMs (player WebSockets are exempt). */
+  httpTimeouts: { headersMs: number; idleMs: number; keepAliveMs: number };
+  /** Fastify's trustProxy: whose X-Forwarded-For to believe (rate limits and logs see the real address behind nginx). */
+  trustProxy: boolean | number | string[];
+}
+
+/** CRIER_TRUST_PROXY: false | true | hops | a list of proxy addresses or CIDRs. */
+function parseTrustProxy(value: string): Config['trustProxy'] {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim());
 }
 
 export class ConfigError extends Error {
@@ -188,6 +209,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recreateStores: e.CRIER_RECREATE_STORES,
     stationQuietHours: e.CRIER_STATION_QUIET_HOURS === 'off' ? null : { start: e.CRIER_STATION_QUIET_HOURS.slice(0, 5), end: e.CRIER_STATION_QUIET_HOURS.slice(6) },
     rawRetentionDays: e.CRIER_RAW_RETENTION_DAYS,
+    httpTimeouts: {
+      headersMs: e.CRIER_HEADERS_TIMEOUT_SECONDS * 1000,
+      idleMs: e.CRIER_IDLE_TIMEOUT_SECONDS * 1000,
+      keepAliveMs: e.CRIER_KEEP_ALIVE_SECONDS * 1000,
+    },
+    trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,

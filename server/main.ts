@@ -2,6 +2,8 @@
 import { ConfigError, loadConfig } from './config.js';
 import { installLoadProbe } from './ops/load-probe.js';
 import { checkDataDir, StoreError } from './storage/data-dir.js';
+import { backupStores } from './backup/backup.js';
+import { openControlSocket } from './backup/control.js';
 
 let config;
 try {
@@ -11,6 +13,14 @@ try {
 } catch (error) {
   if (!(error instanceof ConfigError) && !(error instanceof StoreError)) throw error;
   console.error(error.message);
+  process.exit(1);
+}
+// The backup command's way in (server/backup/control.ts); also keeps a second server off this data dir.
+let control;
+try {
+  control = await openControlSocket(config.dataDir);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 
@@ -24,8 +34,10 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+control.serve({ backup: (target) => backupStores({ dataDir: config.dataDir, catalogueBackupTo: app.crier.catalogue.backupTo }, target) });
 const shutdown = async (signal: string) => {
   app.log.info({ signal }, '正在停止 / shutting down');
+  await control.close();
   await app.close();
   process.exit(0);
 };

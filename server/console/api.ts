@@ -61,6 +61,21 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 export const get = <T>(path: string) => api<T>('GET', path);
 
+/** POSTs a text body (an export file to check) and reads the JSON answer, with the same error handling as `api`. */
+export async function postText<T>(path: string, text: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'text/plain; charset=utf-8' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api/v1${path}`, { method: 'POST', headers, credentials: 'same-origin', body: text }).catch(() => {
+    throw new ApiError(0, 'network', '无法连接服务器 / cannot reach the server');
+  });
+  const body = await res.text();
+  if (!res.ok) {
+    if (res.status === 401) onSignedOut();
+    throw await errorFrom(res.status, body);
+  }
+  return JSON.parse(body) as T;
+}
+
 /** Multipart upload with byte progress (fetch cannot report upload progress; XHR can). */
 export function upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): { done: Promise<{ status: number; body: T }>; abort: () => void } {
   const xhr = new XMLHttpRequest();

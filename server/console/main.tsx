@@ -13,6 +13,7 @@ import { DashboardPage } from './pages/dashboard.js';
 import { LoginPage, PasswordChange } from './pages/login.js';
 import { MediaPage } from './pages/media.js';
 import { PlaylistsPage } from './pages/playlists.js';
+import { ProofPage } from './pages/proof.js';
 import { ReportsPage } from './pages/reports.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { ScreensPage } from './pages/screens.js';
@@ -29,6 +30,7 @@ const PAGES: { name: PageName; icon: string; permission?: string }[] = [
   { name: 'schedules', icon: '▦' },
   { name: 'screens', icon: '▭' },
   { name: 'reports', icon: '▤' },
+  { name: 'proof', icon: '✓' },
   { name: 'audit', icon: '✎', permission: 'audit:read' },
   { name: 'users', icon: '☺', permission: 'users:admin' },
 ];
@@ -46,6 +48,8 @@ function Page({ route }: { route: string[] }) {
       return <ScreensPage selected={id} />;
     case 'reports':
       return <ReportsPage />;
+    case 'proof':
+      return <ProofPage />;
     case 'audit':
       return can('audit:read') ? <AuditPage /> : <DashboardPage />;
     case 'users':

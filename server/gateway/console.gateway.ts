@@ -2,7 +2,7 @@
 // console. One explicit hub rather than a generic bus, so a send is always traceable to its cause.
 // A larger deployment can put a broker behind `broadcast`.
 import type {} from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ConsoleEvent } from '../console/console.protocol.js';
 
@@ -57,8 +57,26 @@ export function createConsoleHub() {
   };
 }
 
+/**
+ * A browser always sends Origin with a WebSocket: one from another site's page (riding on the staff
+ * cookie, cross-site WebSocket hijacking) is refused. Clients that send none are not browsers.
+ */
+export function isSameOrigin(origin: string | undefined, host: string): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export function registerConsoleGateway(app: FastifyInstance, hub: ConsoleHub): void {
-  app.get('/ws/console', { websocket: true, schema: { hide: true } }, (socket: WebSocket) => {
+  const checkOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isSameOrigin(request.headers.origin, request.host)) {
+      return reply.code(403).send({ statusCode: 403, reason: 'cross-origin', message: '不允许跨站连接 / cross-origin connection refused' });
+    }
+  };
+  app.get('/ws/console', { websocket: true, schema: { hide: true }, preValidation: checkOrigin }, (socket: WebSocket) => {
     hub.add(socket);
     // Consoles only listen; anything they send is ignored rather than trusted.
     socket.on('message', () => undefined);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import {
+  CAPABILITY_SHARED_MANIFEST,
   CLOSE_POLICY_VIOLATION,
   CLOSE_PROTOCOL_VERSION,
   CLOSE_UNAUTHORISED,
@@ -23,6 +24,7 @@ import { createFaultLog } from './client-faults.js';
 import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND } from './connection-limits.js';
 import { createPlayLimits, type PlayLimitSettings } from './play-limits.js';
 import type { Presence, PlayerSession } from './presence.js';
+import { createSendQueue, DEFAULT_SEND_LIMITS } from './send-queue.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
 export const MAX_VIOLATIONS = 5;
@@ -62,9 +64,10 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
 
   app.get('/ws/player', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
     const log = request.log.child({ ws: 'player' });
-    const send = (message: ServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-    };
+    const queue = createSendQueue(socket, DEFAULT_SEND_LIMITS, (bufferedBytes) =>
+      log.warn({ screenId: session?.screenId, bufferedBytes }, '播放器读取过慢，断开连接 / player not reading: connection ended'),
+    );
+    const send = (message: ServerMessage) => queue.send(JSON.stringify(message));
     let session: PlayerSession | null = null;
     let isHelloPending = false;
     let violations = 0;
@@ -95,6 +98,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
     socket.on('close', () => {
       clearTimeout(helloTimer);
       clearInterval(pingTimer);
+      queue.close();
       if (session) {
         presence.remove(session);
         deps.onActivity?.('screens');
@@ -154,7 +158,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           airing: null,
           sentManifestVersion: message.manifestVersion,
           appliedManifestVersion: message.manifestVersion,
+          acceptsSharedManifest: message.capabilities.includes(CAPABILITY_SHARED_MANIFEST),
           send,
+          sendManifest: (frame) => queue.sendLatest(frame),
           close: (code, reason) => socket.close(code, reason),
         };
         presence.add(session);
@@ -173,7 +179,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         });
         // Claimed while the player was away: the token travels now, and is kept until paired-ack.
         if (admission.pendingToken) send({ type: 'paired', screenId: screen.id, screenName: screen.name, token: admission.pendingToken });
-        publisher.offer(session, publisher.manifestFor(screen.id, session.display, session.mode));
+        publisher.offerCurrent(session);
         // Kept on the screen so previews, the station list and sound defaults know a station while it is off.
         if (screen.mode !== message.mode) await screens.noteMode(screen.id, message.mode);
         return;
@@ -238,7 +244,8 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         }
         case 'manifest-applied':
           session.appliedManifestVersion = message.version;
-          log.info({ screenId: session.screenId, version: message.version }, 'manifest applied');
+          // Debug only: 10,000 players applying a change would write 10,000 lines.
+          log.debug({ screenId: session.screenId, version: message.version }, 'manifest applied');
           return;
         case 'paired-ack':
           if (message.screenId === session.screenId) await pairing.confirmPaired(session.screenId);

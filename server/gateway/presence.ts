@@ -23,7 +23,11 @@ export interface PlayerSession {
   /** The version last sent to this player, and the one it says it applied. */
   sentManifestVersion: string | null;
   appliedManifestVersion: string | null;
+  /** Said in its hello (capability `shared-manifest`): it takes manifests without its screenId, the same bytes as its peers. */
+  readonly acceptsSharedManifest: boolean;
   send(message: ServerMessage): void;
+  /** A serialised manifest message; while the socket is backed up only the newest waits. */
+  sendManifest(frame: string | Buffer): void;
   /** Closes the socket (e.g. 4003 after a revocation). */
   close(code: number, reason: string): void;
 }

@@ -4,17 +4,21 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 
 /** A delay this long means players and staff wait noticeably: worth a warning. */
-export const LAG_WARN_MS = 200;
+export const LAG_WARN_MS = 500;
+/** Start-up (loading modules, opening stores, the first builds) is slow by nature: not warned about. */
+const STARTUP_GRACE_MS = 10_000;
 const SAMPLE_MS = 500;
 const WARN_EVERY_MS = 10_000;
 
 export type EventLoopWatch = ReturnType<typeof watchEventLoop>;
 
-export function watchEventLoop(log: FastifyBaseLogger) {
+export function watchEventLoop(log: Pick<FastifyBaseLogger, 'warn'>, options: { graceMs?: number } = {}) {
+  const graceMs = options.graceMs ?? STARTUP_GRACE_MS;
   const histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   let lagMs = 0;
-  let lastWarnAt = 0;
+  const startedAt = performance.now();
+  let lastWarnAt = -Infinity;
   let worstSinceWarn = 0;
   // The timer itself is late when the loop is blocked: the lateness is the lag.
   let expected = performance.now() + SAMPLE_MS;
@@ -24,6 +28,7 @@ export function watchEventLoop(log: FastifyBaseLogger) {
     expected = now + SAMPLE_MS;
     worstSinceWarn = Math.max(worstSinceWarn, lagMs, histogram.max / 1e6);
     histogram.reset();
+    if (now - startedAt < graceMs) worstSinceWarn = 0;
     if (worstSinceWarn >= LAG_WARN_MS && now - lastWarnAt >= WARN_EVERY_MS) {
       log.warn({ lagMs: Math.round(worstSinceWarn) }, '服务器处理滞后 / event loop lagging: the server is falling behind');
       lastWarnAt = now;

@@ -115,6 +115,8 @@ export function createPairingService(deps: {
           groups: [],
           createdAt: clock.now().toISOString(),
           pairingCode: code,
+          // Known from the hello: stored with the screen so no second catalogue write follows the first hello.
+          mode: hello.mode,
         };
         draft.screens.push(screen);
         return screen.id;

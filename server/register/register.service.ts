@@ -7,8 +7,12 @@ import type { Campaign, Site, Township, Village } from '../../playlists/register
 import { retargetRules } from '../../playlists/register.sync.js';
 import { AppError, notFound } from '../errors.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
-import type { NewSite, NewTownship, NewVillage, RegisterTree, SitePatch, TownshipPatch, VillagePatch } from './register.api.js';
+import type { ImportResult, NewSite, NewTownship, NewVillage, RegisterTree, SitePatch, TownshipPatch, VillagePatch } from './register.api.js';
 import { checkRegister, type RegisterActor } from './register.rules.js';
+import { exportTable, isXlsx, readCsv, readXlsx, rowsOf } from './register.file.js';
+import { mergeRows } from './register.import.js';
+
+const unreadableXlsx = { line: 1, message: '第 1 行：无法读取此 XLSX 文件 / line 1: this XLSX file cannot be read' };
 
 export const newPlaceId = (prefix: 'tw' | 'vl' | 'st') => `${prefix}-${randomBytes(6).toString('hex')}`;
 
@@ -81,6 +85,21 @@ export function createRegisterService(deps: {
 
   return {
     tree,
+    /**
+     * The county's list (CSV in UTF-8 or GBK, or XLSX) merged in by names, all or nothing: any bad line
+     * refuses the whole file with every bad line named, and the register stays as it was.
+     */
+    async importFile(actor: RegisterActor, bytes: Uint8Array): Promise<ImportResult> {
+      const table = isXlsx(bytes) ? await readXlsx(bytes).catch(() => unreadableXlsx) : readCsv(bytes);
+      const { rows, problems } = Array.isArray(table) ? rowsOf(table) : { rows: [], problems: [table] };
+      if (problems.length) {
+        const shown = problems.slice(0, 20).map((p) => p.message).join('\n');
+        const more = problems.length > 20 ? `\n……另有 ${problems.length - 20} 处 / … and ${problems.length - 20} more` : '';
+        throw new AppError(422, 'import-refused', `导入被拒绝，未做任何更改 / import refused, nothing changed:\n${shown}${more}`, problems);
+      }
+      return change({ ...actor, countyOnly: true }, (draft) => mergeRows(draft, rows, newPlaceId));
+    },
+    exportTable: () => exportTable(catalogue.read()),
     campaign: (): Campaign => catalogue.read().campaign,
     setCampaign: (actor: RegisterActor, campaign: Campaign) =>
       change({ ...actor, countyOnly: true }, (draft) => {

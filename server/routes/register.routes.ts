@@ -5,8 +5,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CampaignSchema, SiteSchema, TownshipSchema, VillageSchema } from '../../playlists/register.schema.js';
-import { ErrorBodySchema } from '../errors.js';
+import { AppError, ErrorBodySchema } from '../errors.js';
+import { COLUMNS, toCsv, toXlsx } from '../register/register.file.js';
 import {
+  ImportResultSchema,
   NewSiteSchema,
   NewTownshipSchema,
   NewVillageSchema,
@@ -21,6 +23,8 @@ import type { RegisterService } from '../register/register.service.js';
 import type {} from '../auth/auth.hooks.js';
 
 const tags = ['register'];
+/** A county's list is a few thousand rows: far below this. */
+const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 422: ErrorBodySchema };
 
 export const actorOf = (req: FastifyRequest): RegisterActor => {
@@ -40,6 +44,42 @@ export function registerRegisterRoutes(app: FastifyInstance, register: RegisterS
     '/api/v1/register/campaign',
     { schema: { tags, summary: 'Replace the campaign\'s name, dates and milestones (county admins)', body: CampaignSchema, response: { 200: CampaignSchema, ...errors } } },
     (req) => register.setCampaign(actorOf(req), req.body),
+  );
+
+  r.post(
+    '/api/v1/register/import',
+    {
+      schema: {
+        tags,
+        summary: 'Import the county\'s list of places (multipart field `file`: CSV in UTF-8 or GBK, or XLSX), merged by names; county admins',
+        description: `Columns ${COLUMNS.join(', ')} (English headers township, village, kind, site, site type, address also work); one row per site, or per village without sites. All or nothing: a bad row refuses the whole file (422 \`import-refused\`, every bad line in \`details\`) and nothing changes. The same file twice changes nothing.`,
+        consumes: ['multipart/form-data'],
+        response: { 200: ImportResultSchema, 413: ErrorBodySchema, 415: ErrorBodySchema, ...errors },
+      },
+    },
+    async (req) => {
+      if (!req.isMultipart()) throw new AppError(415, 'multipart-required', '请以 multipart/form-data 上传文件 / upload the file as multipart/form-data');
+      const file = await req.file({ limits: { fileSize: MAX_IMPORT_BYTES } });
+      if (!file) throw new AppError(400, 'file-required', '请选择要导入的文件 / choose a file to import');
+      const bytes = await file.toBuffer();
+      if (file.file.truncated) throw new AppError(413, 'too-large', `文件超过 ${MAX_IMPORT_BYTES / 1024 / 1024} MB / the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+      return register.importFile(actorOf(req), bytes);
+    },
+  );
+  r.get(
+    '/api/v1/register/export.csv',
+    { schema: { tags, summary: 'The register as CSV (UTF-8 with BOM, for Excel) in the import\'s columns' } },
+    async (_req, reply) =>
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="register.csv"; filename*=UTF-8''${encodeURIComponent('点位登记.csv')}`).send(toCsv(register.exportTable())),
+  );
+  r.get(
+    '/api/v1/register/export.xlsx',
+    { schema: { tags, summary: 'The register as XLSX in the import\'s columns' } },
+    async (_req, reply) =>
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="register.xlsx"; filename*=UTF-8''${encodeURIComponent('点位登记.xlsx')}`)
+        .send(await toXlsx(register.exportTable())),
   );
 
   // The three levels share one shape of routes: create (201), change (200), delete (204; 409 while in use).

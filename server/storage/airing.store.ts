@@ -149,11 +149,14 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   migrateHeartbeatRows(db, onlineGapMs);
   const dayOf = createLocalDayOf(options.timeZone ?? DEFAULT_TIME_ZONE);
 
+  // Positional parameters: binding by name costs a property lookup per column on the hot path.
   const insertPlay = db.prepare(`INSERT OR IGNORE INTO plays
     (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional,
      planned_started_at, outcome, clock_offset_ms, seq, prev_hash, record_hash)
-    VALUES (@id, @screen_id, @item_id, @media_id, @hash, @manifest_version, @started_at, @ended_at, @completed, @received_at, @is_provisional,
-     @planned_started_at, @outcome, @clock_offset_ms, @seq, @prev_hash, @record_hash)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const storePlay = (r: PlayRow) =>
+    insertPlay.run(r.id, r.screen_id, r.item_id, r.media_id, r.hash, r.manifest_version, r.started_at, r.ended_at, r.completed, r.received_at,
+      r.is_provisional, r.planned_started_at, r.outcome, r.clock_offset_ms, r.seq, r.prev_hash, r.record_hash).changes === 1;
   const upsertHead = db.prepare(`INSERT INTO chain_heads (screen_id, seq, hash) VALUES (?, ?, ?)
     ON CONFLICT (screen_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`);
   const addRollup = db.prepare(`INSERT INTO rollups (day, screen_id, media_id, is_provisional, plays, completed, airtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -212,7 +215,7 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   let pendingPlays: PendingBatch[] = [];
   let playFlushScheduled = false;
   const writePlays = db.transaction((batches: PendingBatch[], moved: Map<string, ChainLink>) => {
-    const counts = batches.map((b) => chainAndRollUp(b.rows, (row) => insertPlay.run(row).changes === 1, moved));
+    const counts = batches.map((b) => chainAndRollUp(b.rows, storePlay, moved));
     saveHeads(moved);
     return counts;
   });

@@ -17,6 +17,11 @@ export interface CatalogueStore {
    * than once (it is retried alone when its batch fails), so it must touch nothing but the draft.
    */
   update<T>(change: (draft: Catalogue) => T): Promise<T>;
+  /**
+   * Writes the last committed catalogue to `file`, durably: the backup's copy. Taken in one synchronous
+   * step, so no change can come between (a change still being written is not committed yet, and not in it).
+   */
+  backupTo(file: string): Promise<void>;
   readonly isNew: boolean;
 }
 
@@ -104,6 +109,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
   return {
     isNew,
     read: () => current,
+    backupTo: (target) => writeFileDurably(target, JSON.stringify(current, null, 2)),
     update<T>(change: (draft: Catalogue) => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         pending.push({ change, context: hooks?.context(), resolve: resolve as (value: unknown) => void, reject });

@@ -1,9 +1,7 @@
 // npm run bench: figures for the foundation, measured in one run on this machine. Medians and
 // percentiles, never single timings; rerun it rather than trusting a number in a README.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import { buildApp } from '../../server/app.js';
@@ -13,18 +11,11 @@ import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
 import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
+import { benchReports } from './reports.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
+import { withTempDir } from './temp-dir.js';
 import { fmt, quantile } from './stats.js';
 
-
-async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-bench-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 async function benchManifest(): Promise<void> {
   await withTempDir(async (dataDir) => {
@@ -120,6 +111,7 @@ const parts: Record<string, () => unknown> = {
   push: () => benchPush(1000),
   media: benchMedia,
   player: benchPlayer,
+  reports: benchReports,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in parts));

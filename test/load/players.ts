@@ -3,7 +3,7 @@
 // Driven by the orchestrator (run.ts) over IPC; reports times as `now()` (comparable across processes).
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
+import { CAPABILITY_SHARED_MANIFEST, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -28,8 +28,15 @@ const players = new Map<number, SimPlayer>();
 let floorSockets: WebSocket[] = [];
 let dropped = 0;
 let phase = 'idle';
-/** Arrival of the first message after a mark, per player index (Crier) or socket index (floor). */
-let marked: { label: string; floor: boolean; arrivals: Map<number, number>; bytes: number } | null = null;
+/** Arrival of the first message after a mark, per player index (Crier) or socket index (floor); `seen` outlives collects. */
+let marked: { label: string; floor: boolean; arrivals: Map<number, number>; seen: Set<number>; bytes: number } | null = null;
+/** Records the first arrival since the mark; returns whether this was it. */
+function arrive(floor: boolean, index: number, at: number, bytes: number): void {
+  if (!marked || marked.floor !== floor || marked.seen.has(index)) return;
+  marked.seen.add(index);
+  marked.arrivals.set(index, at);
+  marked.bytes = Math.max(marked.bytes, bytes);
+}
 const heartbeatLatencies = new Map<string, number[]>();
 let ackLatencies: number[] = [];
 let acked = 0;
@@ -57,10 +64,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       const first = message.manifest.items[0];
       p.manifestVersion = message.manifest.version;
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
-      if (marked && !marked.floor && !marked.arrivals.has(p.spec.index)) {
-        marked.arrivals.set(p.spec.index, at);
-        marked.bytes = Math.max(marked.bytes, text.length);
-      }
+      arrive(false, p.spec.index, at, text.length);
       p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: message.manifest.version }));
       return;
     }
@@ -128,7 +132,7 @@ function connect(p: SimPlayer, url: string): Promise<boolean> {
           ...(p.token ? { token: p.token } : {}),
           playerVersion: 'loadtest',
           mode: 'screen',
-          capabilities: [],
+          capabilities: ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST],
           screen: { width: 1920, height: 1080, pixelRatio: 1 },
           manifestVersion: p.manifestVersion,
         }),
@@ -220,10 +224,7 @@ process.on('message', async (command: ChildCommand) => {
               socket.on('open', () => resolve());
               socket.on('error', () => (failed++, resolve()));
               socket.on('message', (raw) => {
-                if (marked?.floor && !marked.arrivals.has(i)) {
-                  marked.arrivals.set(i, now());
-                  marked.bytes = Math.max(marked.bytes, (raw as Buffer).length);
-                }
+                arrive(true, i, now(), (raw as Buffer).length);
               });
               floorSockets.push(socket);
             }),
@@ -239,12 +240,13 @@ process.on('message', async (command: ChildCommand) => {
       phase = command.phase;
       return send({ ev: 'done' });
     case 'mark':
-      marked = { label: command.label, floor: command.floor, arrivals: new Map(), bytes: 0 };
+      marked = { label: command.label, floor: command.floor, arrivals: new Map(), seen: new Set(), bytes: 0 };
       return send({ ev: 'done' });
     case 'collect': {
+      // Arrivals so far are handed over; the mark stays, so nothing arriving meanwhile is missed.
       const arrivals = marked ? [...marked.arrivals] : [];
       const bytes = marked?.bytes ?? 0;
-      marked = null;
+      marked?.arrivals.clear();
       return send({ ev: 'arrivals', arrivals, bytes });
     }
     case 'burst': {

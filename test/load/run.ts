@@ -244,7 +244,6 @@ async function main(): Promise<void> {
     while (Date.now() < deadline) {
       await sleep(250);
       take(await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals'));
-      await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
       if ((expected ? [...expected].filter((i) => arrived.has(i)).length : arrived.size) >= want) break;
     }
     await sleep(1000);
@@ -286,7 +285,6 @@ async function main(): Promise<void> {
       await sleep(250);
       const got = await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals');
       arrived.push(...got.flatMap((g) => g.arrivals.map(([, at]) => at - pushed.at)));
-      await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
     }
     floorRuns.push(stats(arrived));
     await sleep(500);

@@ -8,6 +8,8 @@ import { STORES, STORES_MANIFEST } from '../../server/storage/data-dir.js';
 import { runServer, type ChildOutcome } from '../fixtures/child-server.js';
 import { buildTestApp } from '../helper.js';
 
+// About thirty child servers: more than the default 90 s on a busy two-core machine.
+t.setTimeout(300_000);
 const work = t.testdir({});
 const used = path.join(work, 'used');
 const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');

@@ -24,7 +24,9 @@ function countedSession(screenId: string, reads: { n: number }): PlayerSession {
     airing: null,
     sentManifestVersion: null,
     appliedManifestVersion: null,
+    acceptsSharedManifest: true,
     send: () => undefined,
+    sendManifest: () => undefined,
     close: () => undefined,
   };
   return new Proxy(session, { get: (target, key, receiver) => (reads.n++, Reflect.get(target, key, receiver)) });

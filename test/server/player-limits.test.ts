@@ -129,7 +129,8 @@ t.test('heartbeats and frames per connection are paced; the log stays quiet', as
     await q.closed;
   }
   await sleep(100);
-  const loud = log.lines.filter((l) => l.level >= 40 && !/first admin/.test(l.msg));
+  // The server's own health lines (first admin, event-loop lag on a busy machine) are not the client's doing.
+  const loud = log.lines.filter((l) => l.level >= 40 && !/first admin|event loop lagging/.test(l.msg));
   t.same(loud, [], 'nothing at warn or error level');
   const faults = log.lines.filter((l) => l.fault);
   t.ok(faults.length <= 5 * 3 + 3, `one low-level line per connection and kind (${faults.length})`);

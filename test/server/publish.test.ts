@@ -1,0 +1,105 @@
+// Pushes at scale, with real WebSocket players: one serialisation per distinct manifest, the same bytes
+// to every player that shares it, a township change only to that township, and a bounded queue for a
+// player that does not read.
+import type { Test } from 'tap';
+import t from 'tap';
+import WebSocket, { WebSocketServer } from 'ws';
+import { CAPABILITY_SHARED_MANIFEST } from '../../player/protocol.js';
+import { createSendQueue } from '../../server/gateway/send-queue.js';
+import type { CrierApp } from '../../server/app.js';
+import { helloPlayer, sleep, startTestServer } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
+
+const SHARED = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST];
+
+/** A player claimed into a township through the real pairing path; `frames` keeps every raw manifest frame. */
+async function claimedPlayer(t: Test, app: CrierApp, wsUrl: string, township: string, capabilities: string[]) {
+  const { player, welcome } = await helloPlayer(t, wsUrl, { capabilities });
+  const frames: string[] = [];
+  player.socket.on('message', (data, isBinary) => {
+    const text = data.toString();
+    if (text.startsWith('{"type":"manifest"')) frames.push(isBinary ? 'a binary frame: browsers would get a Blob' : text);
+  });
+  const siteId = await placeSite(app, township);
+  const res = await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: welcome.pairingCode, name: `屏 ${welcome.screenId}`, siteId } });
+  if (res.statusCode !== 200) throw new Error(`claim failed: ${res.statusCode} ${res.body}`);
+  const paired = await player.next('paired');
+  player.send({ type: 'paired-ack', screenId: paired.screenId });
+  return { player, screenId: welcome.screenId, frames };
+}
+
+const alert = (app: CrierApp, target: object) =>
+  app.inject({ method: 'POST', url: '/api/v1/alerts', payload: { title: '测试插播', playlistId: app.crier.catalogue.read().defaultPlaylistId, target, priority: 50 } });
+
+t.test('a change for all: each distinct manifest is serialised once and shared players get the same bytes', async (t) => {
+  const { app, wsUrl } = await startTestServer(t, {}, { logger: false });
+  const fleet = [];
+  for (let i = 0; i < 6; i++) fleet.push(await claimedPlayer(t, app, wsUrl, '城关镇', i < 4 ? SHARED : ['text', 'image']));
+  await sleep(300);
+  for (const p of fleet) p.frames.length = 0;
+  const before = app.crier.publisher.stats.serialised;
+  t.equal((await alert(app, { kind: 'all' })).statusCode, 201);
+  await sleep(500);
+  t.ok(fleet.every((p) => p.frames.length === 1), 'every player got one manifest');
+  const shared = fleet.slice(0, 4).map((p) => p.frames[0]!);
+  t.equal(new Set(shared).size, 1, 'the four shared players got identical bytes');
+  t.ok(shared[0]!.startsWith('{"type":"manifest"'), 'in a text frame');
+  t.notOk((JSON.parse(shared[0]!) as { manifest: { screenId?: string } }).manifest.screenId, 'the shared manifest names no screen');
+  for (const p of fleet.slice(4)) t.equal((JSON.parse(p.frames[0]!) as { manifest: { screenId: string } }).manifest.screenId, p.screenId, 'a player without the capability still gets its screenId');
+  t.equal(app.crier.publisher.stats.serialised - before, 1, 'six players, one serialisation');
+});
+
+t.test('a township change is pushed to that township only', async (t) => {
+  const { app, wsUrl } = await startTestServer(t, {}, { logger: false });
+  const east = [await claimedPlayer(t, app, wsUrl, '东乡', SHARED), await claimedPlayer(t, app, wsUrl, '东乡', SHARED)];
+  const west = [await claimedPlayer(t, app, wsUrl, '西乡', SHARED), await claimedPlayer(t, app, wsUrl, '西乡', ['text'])];
+  await sleep(300);
+  for (const p of [...east, ...west]) p.frames.length = 0;
+  t.equal((await alert(app, { kind: 'townships', townships: ['东乡'] })).statusCode, 201);
+  await sleep(500);
+  t.same(east.map((p) => p.frames.length), [1, 1], 'both screens of 东乡 got the change');
+  t.same(west.map((p) => p.frames.length), [0, 0], 'no screen of 西乡 was sent anything');
+});
+
+t.test('a player that does not read: the server holds one manifest for it, and ends it past the hard bound', async (t) => {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => server.close());
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as { port: number }).port;
+  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${port}`);
+  const received: string[] = [];
+  client.on('message', (data) => received.push(data.toString().slice(0, 8)));
+  await new Promise((resolve) => client.once('open', resolve));
+  const socket = await accepted;
+  client.pause(); // stops reading: the kernel buffers fill, then ws's own buffer grows
+  const limits = { holdAboveBytes: 256 << 10, closeAboveBytes: 64 << 20, retryMs: 50 };
+  const queue = createSendQueue(socket, limits);
+  const frame = (n: number) => `${String(n).padStart(8, '0')}${'x'.repeat(128 << 10)}`;
+  let peak = 0;
+  for (let n = 0; n < 400; n++) {
+    queue.sendLatest(frame(n));
+    peak = Math.max(peak, socket.bufferedAmount + queue.heldBytes);
+  }
+  t.ok(socket.bufferedAmount <= limits.holdAboveBytes + (128 << 10) + 64, `ws buffer stayed bounded (${socket.bufferedAmount} B after 400 manifests of 128 KiB)`);
+  t.ok(peak <= limits.holdAboveBytes + 2 * ((128 << 10) + 64), `held + buffered never passed ${peak} B`);
+  t.ok(queue.heldBytes > 0, 'the newest manifest waits');
+  client.resume();
+  await t.resolves(
+    (async () => {
+      while (!received.includes('00000399')) await sleep(20);
+    })(),
+    'once the player reads again it gets the newest manifest',
+  );
+  t.ok(received.length < 400, `older manifests were dropped (${received.length} of 400 sent)`);
+
+  // Anything but a manifest past the hard bound ends the connection instead of growing without limit.
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  const tight = createSendQueue(socket, { ...limits, closeAboveBytes: 256 << 10 });
+  client.pause();
+  for (let n = 0; n < 200 && socket.readyState === socket.OPEN; n++) tight.send(frame(n));
+  await closed;
+  t.pass('the connection was ended');
+  queue.close();
+  tight.close();
+});
