@@ -1,5 +1,6 @@
 // Video and audio renditions with ffmpeg: H.264/AAC MP4 with faststart at most 1080p plus a
-// poster frame, or loudness-normalized MP3 plus a waveform. Progress is reported as 0–1.
+// poster frame (an animated GIF becomes a muted loop of at least 10 s), or loudness-normalized MP3
+// plus a waveform. Progress is reported as 0–1.
 import path from 'node:path';
 import sharp from './sharp.js';
 import { loudnormTwoPass, type LoudnessTarget } from './campaign/audio-tools.js';
@@ -26,13 +27,34 @@ export function videoTargetSize(p: Probe, maxShort: number): { width: number; he
   return { width: even(w * scale), height: even(h * scale) };
 }
 
+/** An animated GIF plays as a loop of whole passes lasting at least this long, so a 1-second animation is not over in a blink. */
+export const GIF_LOOP_MS = 10_000;
+/** The loop filter holds one pass's frames in memory; a GIF bigger than this plays its one pass. */
+const GIF_LOOP_BYTES = 256 << 20;
+
+/** How many passes of a GIF air: enough for GIF_LOOP_MS, or 1 (any other clip, or too big to hold). */
+function gifPasses(p: Probe, maxShort: number): number {
+  const frames = p.video?.frames;
+  if (p.formatName !== 'gif' || !p.durationMs || !frames) return 1;
+  const { width, height } = videoTargetSize(p, maxShort);
+  if (frames * width * height * 1.5 > GIF_LOOP_BYTES) return 1;
+  return Math.ceil(GIF_LOOP_MS / p.durationMs);
+}
+/** How long a clip airs: a GIF's whole passes, any other clip its own length. */
+export const airedMs = (p: Probe, maxShort: number) => (p.durationMs ? p.durationMs * gifPasses(p, maxShort) : undefined);
+
 /** The encoder settings, shared with the benchmark's bare ffmpeg run so the two are comparable. */
 export function transcodeArgs(input: string, output: string, p: Probe, maxShort: number, preset: X264Preset = 'veryfast'): string[] {
   const size = videoTargetSize(p, maxShort);
+  // A GIF's frames keep their own delays (the demuxer stamps each one; x264 encodes those times). Its
+  // passes are repeated by the loop filter, which keeps them exact: ffmpeg 4's -stream_loop and the
+  // GIF demuxer's own looping both drift by a frame per pass.
+  const passes = gifPasses(p, maxShort);
+  const loop = passes > 1 ? `,format=yuv420p,loop=loop=${passes - 1}:size=${p.video!.frames}:start=0` : '';
   return [
     '-i', input,
     '-map', '0:v:0', '-map', '0:a:0?',
-    '-vf', `scale=${size.width}:${size.height}`,
+    '-vf', `scale=${size.width}:${size.height}${loop}`,
     '-c:v', 'libx264', '-preset', preset, '-crf', '23', '-pix_fmt', 'yuv420p', '-profile:v', 'high',
     '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
     '-map_metadata', '-1', '-movflags', '+faststart',
@@ -62,7 +84,7 @@ export async function makeVideoRenditions(input: string, p: Probe, maxShort: num
   let writtenMs = 0;
   await runFfmpeg(videoRenditionArgs(input, out, poster, p, maxShort, preset), {
     ...(o.signal ? { signal: o.signal } : {}),
-    ...(p.durationMs ? { durationMs: p.durationMs } : {}),
+    ...(p.durationMs ? { durationMs: airedMs(p, maxShort)! } : {}),
     onProgress: (f) => o.onProgress?.(f * 0.98),
     onOutTime: (ms) => (writtenMs = Math.max(writtenMs, ms)),
   });

@@ -96,7 +96,8 @@ export function runFfmpeg(args: string[], options: FfmpegOptions = {}): Promise<
 export interface Probe {
   formatName: string;
   durationMs: number | undefined;
-  video?: { codec: string; width: number; height: number; rotation: number };
+  /** `frames`: the stream's frame count when the container says (GIF does). */
+  video?: { codec: string; width: number; height: number; rotation: number; frames?: number };
   audio?: { codec: string; channels: number; sampleRate: number };
 }
 
@@ -105,6 +106,7 @@ interface RawStream {
   codec_name?: string;
   width?: number;
   height?: number;
+  nb_frames?: string;
   channels?: number;
   sample_rate?: string;
   disposition?: { attached_pic?: number };
@@ -131,7 +133,17 @@ export async function probe(file: string, signal?: AbortSignal): Promise<Probe> 
   return {
     formatName: data.format?.format_name ?? 'unknown',
     durationMs: Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : undefined,
-    ...(v ? { video: { codec: v.codec_name ?? 'unknown', width: v.width!, height: v.height!, rotation: ((Math.round(rotation) % 360) + 360) % 360 } } : {}),
+    ...(v
+      ? {
+          video: {
+            codec: v.codec_name ?? 'unknown',
+            width: v.width!,
+            height: v.height!,
+            rotation: ((Math.round(rotation) % 360) + 360) % 360,
+            ...(Number(v.nb_frames) > 0 ? { frames: Number(v.nb_frames) } : {}),
+          },
+        }
+      : {}),
     ...(a ? { audio: { codec: a.codec_name ?? 'unknown', channels: a.channels ?? 0, sampleRate: Number(a.sample_rate ?? 0) } } : {}),
   };
 }

@@ -7,7 +7,8 @@ export type RejectionReason =
   | 'corrupt-file'
   | 'too-many-pixels'
   | 'unsafe-svg'
-  | 'media-tools-missing';
+  | 'media-tools-missing'
+  | 'animated-image';
 
 export class MediaRejection extends Error {
   constructor(
@@ -59,6 +60,13 @@ export const rejections = {
       503,
       'media-tools-missing',
       '服务器缺少 ffprobe，暂时无法接收视频和音频，请联系管理员 / the server cannot run ffprobe, so video and audio cannot be taken now: tell the administrator',
+    ),
+  /** Animated WebP/AVIF: ffmpeg here cannot read their frames, and a first frame alone would air frozen. */
+  animatedImage: (format: string) =>
+    new MediaRejection(
+      422,
+      'animated-image',
+      `动图（${format}）无法播放为动画，请转成 GIF 或 MP4 视频后上传 / animated ${format} cannot air as an animation: convert it to GIF or an MP4 video and upload that`,
     ),
   unsafeSvg: () =>
     new MediaRejection(422, 'unsafe-svg', 'SVG 文件含有不允许的内容（实体定义），请导出为 PNG 或 JPG 后上传 / the SVG contains entity declarations, which are not allowed: export it as PNG or JPG'),

@@ -251,7 +251,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
   registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
-  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, presence, sources: createProofSources(airingReports, asRuns) });
+  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, sources: createProofSources(airingReports, asRuns) });
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
   await recordStores(config.dataDir);
 

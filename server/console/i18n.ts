@@ -11,7 +11,7 @@ export function pick<T>(zh: T, en: NoInfer<T>): T {
 export const t = pick(
   {
     title: '反诈宣传排播 · 管理后台',
-    nav: { dashboard: '总览', media: '素材库', playlists: '播放列表', schedules: '排期', screens: '屏幕', reports: '播出证明', proof: '校验', audit: '操作日志', users: '用户' },
+    nav: { dashboard: '总览', media: '素材库', playlists: '播放列表', schedules: '排期', screens: '屏幕', register: '点位登记', reports: '播出证明', proof: '校验', campaign: '宣传报表', weekly: '每周通报', audit: '操作日志', users: '用户' },
     logout: '退出',
     changePassword: '修改密码',
     save: '保存',
@@ -65,7 +65,7 @@ export const t = pick(
   },
   {
     title: 'Anti-fraud campaign scheduler · Console',
-    nav: { dashboard: 'Dashboard', media: 'Media', playlists: 'Playlists', schedules: 'Schedules', screens: 'Screens', reports: 'Proof of airing', proof: 'Verify', audit: 'Audit log', users: 'Users' },
+    nav: { dashboard: 'Dashboard', media: 'Media', playlists: 'Playlists', schedules: 'Schedules', screens: 'Screens', register: 'Register', reports: 'Proof of airing', proof: 'Verify', campaign: 'Campaign reports', weekly: 'Weekly report', audit: 'Audit log', users: 'Users' },
     logout: 'Log out',
     changePassword: 'Password',
     save: 'Save',

@@ -15,8 +15,11 @@ import { MediaPage } from './pages/media.js';
 import { PlaylistsPage } from './pages/playlists.js';
 import { ProofPage } from './pages/proof.js';
 import { ReportsPage } from './pages/reports.js';
+import { CampaignReportsPage } from './pages/campaign-reports.js';
+import { WeeklyPage } from './pages/weekly.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { ScreensPage } from './pages/screens.js';
+import { RegisterPage } from './pages/register.js';
 import { UsersPage } from './pages/users.js';
 import { can, loadSession, logOut, signedOut, type Session } from './session.js';
 import './console.css';
@@ -29,8 +32,11 @@ const PAGES: { name: PageName; icon: string; permission?: string }[] = [
   { name: 'playlists', icon: '☰' },
   { name: 'schedules', icon: '▦' },
   { name: 'screens', icon: '▭' },
+  { name: 'register', icon: '⌂' },
   { name: 'reports', icon: '▤' },
   { name: 'proof', icon: '✓' },
+  { name: 'campaign', icon: '▥' },
+  { name: 'weekly', icon: '▧' },
   { name: 'audit', icon: '✎', permission: 'audit:read' },
   { name: 'users', icon: '☺', permission: 'users:admin' },
 ];
@@ -46,10 +52,16 @@ function Page({ route }: { route: string[] }) {
       return <SchedulesPage />;
     case 'screens':
       return <ScreensPage selected={id} />;
+    case 'register':
+      return <RegisterPage />;
     case 'reports':
       return <ReportsPage />;
     case 'proof':
       return <ProofPage />;
+    case 'campaign':
+      return <CampaignReportsPage tab={id} />;
+    case 'weekly':
+      return <WeeklyPage />;
     case 'audit':
       return can('audit:read') ? <AuditPage /> : <DashboardPage />;
     case 'users':

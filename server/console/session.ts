@@ -32,7 +32,7 @@ export const can = (permission: string) => !!current && current.permissions.incl
 
 const OPEN_SESSION: Session = {
   user: { id: 'open', username: 'admin', displayName: '—', role: 'admin', township: null, mustChangePassword: false, disabled: false },
-  permissions: ['media:write', 'media:approve', 'playlists:write', 'schedules:write', 'alerts:write', 'screens:write', 'screens:command', 'users:admin', 'audit:read'],
+  permissions: ['media:write', 'media:approve', 'playlists:write', 'schedules:write', 'alerts:write', 'screens:write', 'screens:command', 'register:write', 'users:admin', 'audit:read'],
   hasAccounts: false,
 };
 

@@ -17,3 +17,5 @@ export interface Approval {
 export type MediaItem = CatalogueMedia & { job?: Job; approval?: Approval };
 
 export const FRAUD_TAGS = ['网贷', '投资博彩', '刷单', '网购退赔', '冒充领导/熟人', '其他'] as const;
+export type { RegisterTree } from '../register/register.api.js';
+export type { Campaign, SiteType } from '../../playlists/register.schema.js';

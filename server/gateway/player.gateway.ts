@@ -25,6 +25,7 @@ import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND
 import { createPlayLimits, type PlayLimitSettings } from './play-limits.js';
 import type { Presence, PlayerSession } from './presence.js';
 import { createSendQueue, DEFAULT_SEND_LIMITS } from './send-queue.js';
+import { isDiskFull } from '../storage/disk-space.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
 export const MAX_VIOLATIONS = 5;
@@ -126,6 +127,11 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         return violation('invalid-message', `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
       }
       handle(parsed.data).catch((error: unknown) => {
+        // A full disk is the server's to fix; the player keeps its records and resends them (nothing is acknowledged).
+        if (isDiskFull(error)) {
+          log.warn({ err: error }, '磁盘已满，播放记录待重发 / disk full: plays wait for a resend');
+          return send({ type: 'error', reason: 'disk-full', message: '服务器磁盘已满，记录会在重发时保存 / the server\'s disk is full: the records will be stored when resent' });
+        }
         log.error({ err: error }, 'player message failed');
         send({ type: 'error', reason: 'internal', message: 'the server could not process this message; it will be accepted when resent' });
       });

@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Screen } from '../../playlists/catalogue.schema.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Presence } from '../gateway/presence.js';
 import { registerCampaignReportRoutes } from '../routes/campaign-reports.routes.js';
 import { registerPoliceRoutes } from '../routes/police.routes.js';
 import type { AuditService } from '../services/audit.service.js';
@@ -22,15 +21,15 @@ import { createWeeklyService } from './weekly.service.js';
 export const DEFAULT_MIN_MINUTES = 30;
 const STATION_GROUPS = new Set(['广播', '大喇叭', 'station', 'loudspeaker']);
 
-export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; presence: Presence; sources: ReportSources }) {
+export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; sources: ReportSources }) {
   const { config, clock } = deps;
   const store = createReportsStore(config.dataDir);
   // proof's airing log (server/proof/report-sources.ts): rollups, online time, as-run, chain check.
   const { sources } = deps;
   const catalogue = () => deps.catalogue.read();
-  // A loudspeaker station: its player is in audio mode now, or staff grouped it as one, or its site is a village group's.
-  const isStation = (screen: Screen) =>
-    deps.presence.latestOf(screen.id)?.mode === 'audio' || screen.groups.some((g) => STATION_GROUPS.has(g)) || placesOf(catalogue()).placeOf(screen.id)?.siteType === '村组';
+  // A loudspeaker station: its player last introduced itself in audio mode (as register counts them), or
+  // staff grouped it as one before it ever connected.
+  const isStation = (screen: Screen) => screen.mode === 'audio' || (screen.mode === undefined && screen.groups.some((g) => STATION_GROUPS.has(g)));
   const context = (scope: string | null): ReportContext => {
     const snapshot = catalogue();
     return { catalogue: snapshot, places: placesOf(snapshot), sources, timeZone: config.timeZone, scope, isStation, now: clock.now() };

@@ -59,7 +59,7 @@ export interface MediaServiceDeps {
   tmpDir: string;
   jobs: JobQueue;
   clock: Clock;
-  settings: IngestSettings & { videoMaxHeight: number; videoPreset: X264Preset; loudness: { I: number; TP: number; LRA: number } };
+  settings: IngestSettings & { videoPreset: X264Preset; loudness: { I: number; TP: number; LRA: number } };
   onChange: () => void;
 }
 

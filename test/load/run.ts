@@ -359,6 +359,14 @@ async function provision(http: Http, procs: PlayerProc[], specs: PlayerSpec[]): 
     if (e.ev === 'code') codes.set(e.index, e);
     if (e.ev === 'paired') tokens.set(e.index, e);
   });
+  // One site per township in the register: claims name a site (the screen's township follows from it).
+  const siteOf = new Map<string, string>();
+  for (let k = 0; k < TOWNSHIPS; k++) {
+    const name = townshipOf(k);
+    const township = (await http.post('/api/v1/register/townships', { name })) as { id: string };
+    const village = (await http.post('/api/v1/register/villages', { townshipId: township.id, name: `${name}社区`, kind: 'community' })) as { id: string };
+    siteOf.set(name, ((await http.post('/api/v1/register/sites', { villageId: village.id, name: `${name}广场`, type: '广场' })) as { id: string }).id);
+  }
   const claimMs: number[] = [];
   /** Screens claimed per second in each wave (8 claims in flight): flat if a claim costs the same at any fleet size. */
   const waveRates: number[] = [];
@@ -374,7 +382,7 @@ async function provision(http: Http, procs: PlayerProc[], specs: PlayerSpec[]): 
         const got = codes.get(spec.index);
         if (!got) continue;
         const at = now();
-        await http.post('/api/v1/screens/claim', { code: got.code, name: `负载测试屏 ${spec.index}`, township: townshipOf(spec.index), site: `站点 ${Math.floor(spec.index / 100)}`, siteType: '广场' });
+        await http.post('/api/v1/screens/claim', { code: got.code, name: `负载测试屏 ${spec.index}`, siteId: siteOf.get(townshipOf(spec.index)) });
         claimMs.push(now() - at);
       }
     };

@@ -32,11 +32,11 @@ export async function addTownships(app: CrierApp): Promise<void> {
       { id: 's-hk', villageId: 'v-hk', name: '河口村村委会', type: '社区/村' },
       { id: 's-sq', villageId: 'v-sq', name: '石桥村村委会', type: '社区/村' },
     );
-    const screen = (id: string, name: string, siteId: string, township: string, groups: string[] = []) => ({ id, name, isProvisional: false, siteId, township, site: name, groups, createdAt: AT });
+    const screen = (id: string, name: string, siteId: string, township: string, mode: 'screen' | 'audio' = 'screen') => ({ id, name, isProvisional: false, siteId, township, site: name, groups: [], mode, createdAt: AT });
     draft.screens.push(
       screen('scr-bm', '便民服务中心大厅屏', 's-bm', '城关镇'),
       screen('scr-wd', '万达广场LED', 's-wd', '城关镇'),
-      screen('scr-xm', '西门村广播', 's-xm', '城关镇', ['广播']),
+      screen('scr-xm', '西门村广播', 's-xm', '城关镇', 'audio'),
       screen('scr-hk', '河口村村委会屏', 's-hk', '河口乡'),
     );
   });

@@ -2,12 +2,13 @@
 // English), sign-in keeps working, /healthz says so, nothing is left in tmp/, and everything works
 // again by itself once space is freed. Mounting needs root (CI runs as root).
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { buildTestApp, injectRaw, signIn, TEST_ADMIN } from '../helper.js';
+import { helloPlayer, injectRaw, signIn, startTestServer, TEST_ADMIN } from '../helper.js';
 import { png, upload } from '../media/fixtures/files.js';
 
 const run = promisify(execFile);
@@ -37,7 +38,14 @@ t.test('a full data disk is named, survivable and recovers by itself', { skip: i
   });
   // Session time moves on by hand, so reading a session wants to write its idle clock (a touch).
   let sessionTimeMs = 0;
-  const app = await buildTestApp(t, { dataDir: path.join(disk, 'data') }, { authClock: { now: () => new Date(Date.now() + sessionTimeMs) } });
+  const { app, wsUrl } = await startTestServer(t, { dataDir: path.join(disk, 'data') }, { authClock: { now: () => new Date(Date.now() + sessionTimeMs) } });
+  const { player } = await helloPlayer(t, wsUrl);
+  const { manifest } = await player.next('manifest');
+  const item = manifest.items[0]!;
+  const plays = Array.from({ length: 20 }, (_, i) => ({
+    id: randomUUID(), itemId: item.id, mediaId: item.mediaId, hash: item.hash, manifestVersion: manifest.version,
+    startedAt: new Date(Date.now() - 60_000 + i * 1000).toISOString(), endedAt: new Date(Date.now() - 59_500 + i * 1000).toISOString(), completed: true,
+  }));
   const clerk = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
   const mediaId = app.crier.catalogue.read().media[0]!.id;
   const slogan = (headline: string) => app.inject({ method: 'POST', url: '/api/v1/media/slogans', payload: { slogan: { headline, theme: 'alert' } } });
@@ -69,6 +77,11 @@ t.test('a full data disk is named, survivable and recovers by itself', { skip: i
   await fill(path.join(disk, 'filler-2'));
   t.notOk(app.crier.catalogue.read().playlists.some((p) => p.name === '磁盘满时的列表'), 'the refused playlist is not half there');
 
+  // A player's plays: not acknowledged while the disk is full (the player keeps them), named as disk-full.
+  player.send({ type: 'plays', records: plays });
+  t.equal((await player.next('error', 10_000)).reason, 'disk-full', 'plays sent to a full disk: the player is told why');
+  t.notOk(player.received.some((m) => m.type === 'plays-ack'), 'and nothing is acknowledged (the player keeps them)');
+
   const login = await injectRaw(app)({ method: 'POST', url: '/api/v1/auth/login', payload: TEST_ADMIN });
   t.equal(login.statusCode, 200, `sign-in still works: ${login.body}`);
   const fresh = login.cookies.find((c) => c.name === 'crier_session');
@@ -81,6 +94,9 @@ t.test('a full data disk is named, survivable and recovers by itself', { skip: i
   await rm(filler);
   await rm(path.join(disk, 'filler-2'));
   t.equal((await health()).disk?.isFull, false, 'space is back, and /healthz says so');
+  player.send({ type: 'plays', records: plays });
+  t.same((await player.next('plays-ack', 10_000)).ids.sort(), plays.map((p) => p.id).sort(), 'the resent plays are stored and acknowledged');
+  t.equal(app.crier.airingLog.countPlays({ screenId: undefined }), plays.length, 'each once');
   t.equal((await slogan('空间恢复后的标语')).statusCode, 201, 'a slogan works again');
   t.equal((await playlist('空间恢复后的列表')).statusCode, 201, 'a playlist works again');
   t.equal((await upload(app, { name: 'poster.png', data: await png(800, 600) })).status, 201, 'an upload works again');

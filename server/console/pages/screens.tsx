@@ -1,4 +1,4 @@
-// Screens: claim a pairing code, edit what scheduling matches (name, township, site, site type, groups),
+// Screens: claim a pairing code, edit what scheduling matches (name, site from the register, groups),
 // send commands, revoke, and preview what a screen will air over the next day and why.
 import { useState } from 'preact/hooks';
 import { api, ApiError, get } from '../api.js';
@@ -8,6 +8,7 @@ import { navigate, useResource } from '../hooks.js';
 import { pick, t } from '../i18n.js';
 import { describeWhy, type SegmentWhy } from '../reasons.js';
 import { can } from '../session.js';
+import { SitePicker } from '../site-picker.js';
 import type { ScreenWithStatus } from '../types.js';
 
 const s = pick(
@@ -79,39 +80,31 @@ const s = pick(
   },
 );
 
-type Editable = { name: string; township: string; site: string; siteType: string; groups: string };
-const editableOf = (x?: Partial<ScreenWithStatus>): Editable => ({ name: x?.name ?? '', township: x?.township ?? '', site: x?.site ?? '', siteType: x?.siteType ?? '', groups: (x?.groups ?? []).join(', ') });
-const bodyOf = (e: Editable) => ({
+type Editable = { name: string; siteId: string; groups: string };
+const editableOf = (x?: Partial<ScreenWithStatus>): Editable => ({ name: x?.name ?? '', siteId: x?.siteId ?? '', groups: (x?.groups ?? []).join(', ') });
+/** The place is a site of the register; clearing it on a placed screen detaches it (null). */
+const bodyOf = (e: Editable, wasPlaced = false) => ({
   name: e.name.trim(),
-  ...(e.township.trim() ? { township: e.township.trim() } : {}),
-  ...(e.site.trim() ? { site: e.site.trim() } : {}),
-  ...(e.siteType.trim() ? { siteType: e.siteType.trim() } : {}),
+  ...(e.siteId ? { siteId: e.siteId } : wasPlaced ? { siteId: null } : {}),
   groups: e.groups.split(/[,，、]/).map((g) => g.trim()).filter(Boolean),
 });
 
-function ScreenFields({ value, onChange, townships, disabled }: { value: Editable; onChange: (v: Editable) => void; townships: string[]; disabled?: boolean }) {
-  const input = (key: keyof Editable, label: string, extra: Record<string, unknown> = {}) => (
+function ScreenFields({ value, onChange, disabled }: { value: Editable; onChange: (v: Editable) => void; disabled?: boolean }) {
+  const input = (key: 'name' | 'groups', label: string, extra: Record<string, unknown> = {}) => (
     <Field label={label}>
       <input name={key} value={value[key]} disabled={disabled} onInput={(e) => onChange({ ...value, [key]: (e.target as HTMLInputElement).value })} {...extra} />
     </Field>
   );
   return (
     <>
-      <div class="row">
-        {input('name', t.name, { required: true, maxLength: 120 })}
-        {input('township', t.township, { list: 'townships', maxLength: 60 })}
-      </div>
-      <div class="row">
-        {input('site', t.site, { maxLength: 120 })}
-        {input('siteType', t.siteType, { maxLength: 60 })}
-      </div>
+      {input('name', t.name, { required: true, maxLength: 120 })}
+      <SitePicker value={value.siteId} disabled={disabled} onChange={(siteId) => onChange({ ...value, siteId })} />
       {input('groups', `${t.groups}（${s.groupsHint}）`)}
-      <datalist id="townships">{townships.map((x) => <option value={x} />)}</datalist>
     </>
   );
 }
 
-function ClaimForm({ townships, onClaimed, onClose }: { townships: string[]; onClaimed: () => void; onClose: () => void }) {
+function ClaimForm({ onClaimed, onClose }: { onClaimed: () => void; onClose: () => void }) {
   const [code, setCode] = useState('');
   const [fields, setFields] = useState<Editable>(editableOf());
   const [done, setDone] = useState<string | null>(null);
@@ -131,7 +124,7 @@ function ClaimForm({ townships, onClaimed, onClose }: { townships: string[]; onC
     <Modal title={s.claim} onClose={onClose}>
     <form class="claim" onSubmit={submit} data-testid="claim-form">
       <Field label={s.code}><input name="code" class="code-input" required minLength={6} maxLength={6} value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())} /></Field>
-      <ScreenFields value={fields} onChange={setFields} townships={townships} />
+      <ScreenFields value={fields} onChange={setFields} />
       {unknown ? <p class="error" role="alert">{s.unknownCode}</p> : <ErrorNote error={action.error} />}
       {done && <p class="ok">{done}</p>}
       <div class="buttons">
@@ -186,7 +179,7 @@ function TimelinePreview({ screen }: { screen: ScreenWithStatus }) {
 /** Reload and identify; volume is its own control with a level. */
 const PLAIN_COMMANDS = ['reload', 'identify'] as const;
 
-function ScreenDetail({ screen, townships, onClose, onChanged }: { screen: ScreenWithStatus; townships: string[]; onClose: () => void; onChanged: () => void }) {
+function ScreenDetail({ screen, onClose, onChanged }: { screen: ScreenWithStatus; onClose: () => void; onChanged: () => void }) {
   const [fields, setFields] = useState<Editable>(editableOf(screen));
   const [volume, setVolume] = useState(80);
   const [sound, setSound] = useState<string>(screen.sound ?? 'auto');
@@ -203,7 +196,7 @@ function ScreenDetail({ screen, townships, onClose, onChanged }: { screen: Scree
   const save = (e: Event) => {
     e.preventDefault();
     void action.run(async () => {
-      await api('PATCH', `/screens/${encodeURIComponent(screen.id)}`, { ...bodyOf(fields), sound });
+      await api('PATCH', `/screens/${encodeURIComponent(screen.id)}`, { ...bodyOf(fields, !!screen.siteId), sound });
       onChanged();
       setNote(t.saved);
     });
@@ -219,7 +212,7 @@ function ScreenDetail({ screen, townships, onClose, onChanged }: { screen: Scree
     <Modal title={screen.name} onClose={onClose} wide>
       <div class="screen-detail" data-testid="screen-detail" data-screen-id={screen.id}>
         <form onSubmit={save}>
-          <ScreenFields value={fields} onChange={setFields} townships={townships} disabled={!mayEdit} />
+          <ScreenFields value={fields} onChange={setFields} disabled={!mayEdit} />
           <div class="row">
             <Field label={s.sound} hint={screen.status.sound === undefined ? undefined : s.soundNow(screen.status.sound)}>
               <select name="sound" value={sound} disabled={!mayEdit} onChange={(e) => setSound((e.target as HTMLSelectElement).value)}>
@@ -279,7 +272,7 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
         <span class="spacer" />
         {can('screens:write') && <button class="primary" name="claim" onClick={() => setClaiming(true)}>+ {s.claim}</button>}
       </h2>
-      {claiming && <ClaimForm townships={townships} onClaimed={screens.reload} onClose={() => setClaiming(false)} />}
+      {claiming && <ClaimForm onClaimed={screens.reload} onClose={() => setClaiming(false)} />}
       <div class="filters">
         <input type="search" placeholder={t.search} value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
         <select name="township" value={township} onChange={(e) => setTownship((e.target as HTMLSelectElement).value)}>
@@ -318,7 +311,7 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
           })}
         </tbody>
       </table>
-      {open && <ScreenDetail key={open.id} screen={open} townships={townships} onClose={() => navigate('screens')} onChanged={screens.reload} />}
+      {open && <ScreenDetail key={open.id} screen={open} onClose={() => navigate('screens')} onChanged={screens.reload} />}
     </section>
   );
 }

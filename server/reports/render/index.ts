@@ -19,6 +19,8 @@ export async function renderReport(doc: ReportDocument, format: ReportFormat): P
   return Buffer.from(renderCsv(doc), 'utf8');
 }
 
-/** attachment; with an ASCII name and the UTF-8 one (RFC 5987), so a Chinese title survives. */
-export const attachment = (doc: ReportDocument, format: ReportFormat) =>
-  `attachment; filename="${doc.fileName}.${format}"; filename*=UTF-8''${encodeURIComponent(`${doc.title}.${format}`)}`;
+/** attachment; with an ASCII name and the UTF-8 one (RFC 5987), so a Chinese title (and its period) survives. */
+export const attachment = (doc: ReportDocument, format: ReportFormat) => {
+  const name = `${doc.title}${doc.subtitle ? ` ${doc.subtitle}` : ''}`.replace(/[\/:*?"<>|]/g, '-');
+  return `attachment; filename="${doc.fileName}.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`;
+};
