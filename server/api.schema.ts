@@ -46,6 +46,8 @@ export const ScreenStatusSchema = z.object({
   isAlertAiring: z.boolean().nullable().optional(),
   /** Whether video airs with its sound here (the screen's setting, its site type's, or the default). */
   sound: z.boolean().optional(),
+  /** The state as a GD/J emergency-broadcast terminal status code (server/proof/terminal-status.ts). */
+  terminalStatus: z.object({ code: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), zh: z.string(), en: z.string() }).optional(),
 });
 
 export const ScreenWithStatusSchema = ScreenSchema.extend({ status: ScreenStatusSchema });

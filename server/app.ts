@@ -4,7 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
 import { ffmpegPath, ffprobePath } from '../media/ffmpeg.paths.js';
 import { setFontDataDir } from '../media/fonts.js';
@@ -18,6 +18,9 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
+import { createMetrics } from './ops/metrics.js';
+import { registerMetricsRoute } from './routes/metrics.routes.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
 import { PLAYER_WS_MAX_PAYLOAD, registerPlayerGateway } from './gateway/player.gateway.js';
 import { createPresence } from './gateway/presence.js';
@@ -105,9 +108,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD }, errorHandler: webSocketErrorHandler });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Crier API', version: CRIER_VERSION, description: '反诈宣传屏幕与广播排播系统 / anti-fraud signage and broadcast scheduler' },
+      info: { title: 'Crier API', version: CRIER_VERSION, description: '反诈宣传屏幕与广播排播系统 / anti-fraud signage and broadcast scheduler', license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' } },
+      servers: [{ url: '/', description: '本服务器 / this server' }],
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   // Byte limits per kind are enforced while streaming (media/receive.ts); this is only the backstop.
@@ -130,6 +135,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
   const presence = createPresence();
+  const metrics = createMetrics({ playersConnected: () => [...presence.allSessions()], jobs: () => jobs.list() });
   // Scale (issue 14): a server that falls behind says so in the log.
   const eventLoop = watchEventLoop(app.log);
   app.addHook('onClose', async () => eventLoop.close());
@@ -183,6 +189,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     notify: (event) => {
       if (event.job.state === 'failed') app.log.warn({ job: event.job }, 'media job failed');
       consoleHub.broadcast(event);
+      metrics.jobEvent(event);
       options.onJobEvent?.(event);
     },
   });
@@ -236,7 +243,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     onActivity: (topic) => consoleHub.refresh(topic),
     onAiring: (screenId, { itemId, mediaId, startedAt, isAlert }) => consoleHub.airing({ screenId, itemId, mediaId, startedAt, isAlert }),
     playLimits: config.playLimits,
+    metrics,
   }); //   /ws/player
+  registerMetricsRoute(app, { metrics, accounts: accounts.accounts, token: config.metricsToken }); //   /metrics
   registerConsoleGateway(app, consoleHub); //   /ws/console
   registerPlaylistRoutes(app, playlists); //   /api/v1/playlists
   registerMediaRoutes(app, { media, jobs }); //   /api/v1/media, /api/v1/media/slogans, /api/v1/jobs

@@ -82,6 +82,7 @@ const EnvSchema = z.object({
     .trim()
     .regex(/^(|false|true|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, 'false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs')
     .default('false'),
+  CRIER_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(200).optional(),
 });
 
 const MB = 1024 * 1024;
@@ -153,6 +154,8 @@ export interface Config {
   httpTimeouts: { headersMs: number; idleMs: number; keepAliveMs: number };
   /** Fastify's trustProxy: whose X-Forwarded-For to believe (rate limits and logs see the real address behind nginx). */
   trustProxy: boolean | number | string[];
+  /** Bearer token a Prometheus scraper sends to GET /metrics (else only a signed-in admin may read it). */
+  metricsToken: string | undefined;
 }
 
 /** CRIER_TRUST_PROXY: false | true | hops | a list of proxy addresses or CIDRs. */
@@ -173,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     // A secret is never echoed, not even a wrong one.
-    const shown = name.includes('PASSWORD') ? '(hidden)' : JSON.stringify(env[name] ?? '');
+    const shown = /PASSWORD|TOKEN/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
     throw new ConfigError(`配置错误 / invalid configuration: ${name}=${shown}: ${issue.message}`);
   }
   const e = parsed.data;
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveMs: e.CRIER_KEEP_ALIVE_SECONDS * 1000,
     },
     trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
+    metricsToken: e.CRIER_METRICS_TOKEN,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,

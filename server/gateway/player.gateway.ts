@@ -23,6 +23,7 @@ import type { AiringLog } from '../storage/airing.store.js';
 import { createFaultLog } from './client-faults.js';
 import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND } from './connection-limits.js';
 import { createPlayLimits, type PlayLimitSettings } from './play-limits.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Presence, PlayerSession } from './presence.js';
 import { createSendQueue, DEFAULT_SEND_LIMITS } from './send-queue.js';
 import { isDiskFull } from '../storage/disk-space.js';
@@ -51,6 +52,8 @@ export interface PlayerGatewayDeps {
   onAiring?: (screenId: string, frame: AiringFrame) => void;
   /** How many play records a screen may store (docs/protocol.md, Limits). */
   playLimits: PlayLimitSettings;
+  /** Counts manifests pushed and plays acknowledged for /metrics. */
+  metrics?: Pick<Metrics, 'manifestPushed' | 'playsAcknowledged'>;
 }
 
 /** What a player whose plays came too fast is told to wait before resending them. */
@@ -68,7 +71,10 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
     const queue = createSendQueue(socket, DEFAULT_SEND_LIMITS, (bufferedBytes) =>
       log.warn({ screenId: session?.screenId, bufferedBytes }, '播放器读取过慢，断开连接 / player not reading: connection ended'),
     );
-    const send = (message: ServerMessage) => queue.send(JSON.stringify(message));
+    const send = (message: ServerMessage) => {
+      queue.send(JSON.stringify(message));
+      if (message.type === 'manifest') deps.metrics?.manifestPushed();
+    };
     let session: PlayerSession | null = null;
     let isHelloPending = false;
     let violations = 0;
@@ -166,7 +172,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           appliedManifestVersion: message.manifestVersion,
           acceptsSharedManifest: message.capabilities.includes(CAPABILITY_SHARED_MANIFEST),
           send,
-          sendManifest: (frame) => queue.sendLatest(frame),
+          sendManifest: (frame) => (queue.sendLatest(frame), deps.metrics?.manifestPushed()),
           close: (code, reason) => socket.close(code, reason),
         };
         presence.add(session);
@@ -237,6 +243,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
             ...(refused.length ? { refused } : {}),
             ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
           });
+          deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
           if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
           return;
         }

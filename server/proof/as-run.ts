@@ -85,12 +85,12 @@ export function buildAsRun(input: AsRunInput) {
     for (const h of health) if (h.at <= t) current = h;
     return current;
   };
-  const reasonFor = (a: number, b: number, item: MediaItem | undefined, itemId: string | null, segmentItemIds: Set<string>): MissReason => {
+  const reasonFor = (a: number, b: number, items: readonly MediaItem[], itemId: string | null, segmentItemIds: Set<string>): MissReason => {
     // A screen is not counted online for the last stretch after its final heartbeat: half the window is enough.
     if (onlineMs(a, b) < (b - a) / 2) return 'offline';
     const inWindow = health.filter((h) => h.at >= a && h.at < b);
     const state = [healthAt(a), ...inWindow].filter((h): h is HealthAt => h !== undefined);
-    if (item && (item.kind === 'audio' || item.kind === 'video') && state.some((h) => h.soundBlocked === true)) return 'sound-blocked';
+    if (items.some((m) => m.kind === 'audio' || m.kind === 'video') && state.some((h) => h.soundBlocked === true)) return 'sound-blocked';
     const failed = state.some(
       (h) =>
         (h.cache && h.cache.items < h.cache.itemsTotal) ||
@@ -135,7 +135,8 @@ export function buildAsRun(input: AsRunInput) {
     });
     const rule = words(s);
     const miss = (a: number, b: number, item: { id: string; media: MediaItem } | null) => {
-      const reason = reasonFor(a, b, item?.media, item ? baseItemId(item.id) : null, itemIds);
+      // A loop missed as a whole is judged by all its items (sound blocked matters if any has sound).
+      const reason = reasonFor(a, b, item ? [item.media] : s.items.map((i) => i.media), item ? baseItemId(item.id) : null, itemIds);
       missed.push({ start: iso(a), end: iso(b), itemId: item?.id ?? null, title: item?.media.title ?? null, rule, reason, reasonWords: REASON_WORDS[reason] });
     };
     if (s.mode === 'once' && s.anchor !== null) {

@@ -13,6 +13,7 @@ import { AppError, ErrorBodySchema } from '../errors.js';
 import type { AsRunService } from '../proof/as-run.service.js';
 import { chainExportLines, openExportDatabase } from '../proof/chain.export.js';
 import { describeVerdict, verifyExportLines } from '../proof/chain.verify.js';
+import { oprsLines } from '../proof/oprs.export.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { AiringReports } from '../storage/airing.reports.js';
 
@@ -106,21 +107,28 @@ export function registerProofRoutes(
       schema: {
         tags,
         summary: `Plays of a day range with their hash chain, as JSON Lines (a header with each screen's anchor, then one record per line); at most ${MAX_EXPORT_DAYS} days`,
-        querystring: z.object({ from: LocalDateSchema, to: LocalDateSchema, screenId: IdSchema.optional() }),
+        querystring: z.object({
+          from: LocalDateSchema,
+          to: LocalDateSchema,
+          screenId: IdSchema.optional(),
+          /** jsonl: with the hash chain; oprs: the Outsmart Playout Reporting Standard CSV (no header). */
+          format: z.enum(['jsonl', 'oprs']).default('jsonl'),
+        }),
       },
     },
     async (req, reply) => {
-      const { from, to, screenId } = req.query;
+      const { from, to, screenId, format } = req.query;
       if (dayOf(to) < dayOf(from)) throw new AppError(422, 'end-before-start', '结束日期不能早于开始日期 / to must not be before from');
       if (dayOf(to) - dayOf(from) + 1 > MAX_EXPORT_DAYS) throw new AppError(422, 'range-too-long', `最长 ${MAX_EXPORT_DAYS} 天 / at most ${MAX_EXPORT_DAYS} days`);
       await deps.airingLog.flush();
       const scope = screensInScope(req);
       const screenIds = screenId !== undefined ? [screenId] : (scope ?? undefined);
       const db = openExportDatabase(deps.dataDir);
-      const lines = chainExportLines(db, { fromDay: from, toDay: to, screenIds, timeZone: deps.timeZone, now: deps.clock.now() });
+      const query = { fromDay: from, toDay: to, screenIds, timeZone: deps.timeZone, now: deps.clock.now() };
+      const lines = format === 'oprs' ? oprsLines(db, query, deps.catalogue()) : chainExportLines(db, query);
       const stream = Readable.from(lines).on('close', () => db.close());
-      const name = `crier-plays-${screenId ?? 'all'}-${from}-${to}.jsonl`;
-      return reply.type('application/x-ndjson; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(stream);
+      const name = `crier-plays-${screenId ?? 'all'}-${from}-${to}.${format === 'oprs' ? 'csv' : 'jsonl'}`;
+      return reply.type(format === 'oprs' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(stream);
     },
   );
 

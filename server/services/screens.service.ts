@@ -11,6 +11,7 @@ import type { PlayerHealth, ScreenWithStatus } from '../api.schema.js';
 import type { Clock } from '../clock.js';
 import { AppError, notFound } from '../errors.js';
 import type { Presence } from '../gateway/presence.js';
+import { RECOVERED_FOR_MS, terminalStatusOf } from '../proof/terminal-status.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
@@ -66,6 +67,14 @@ export function createScreensService(deps: {
       sentManifestVersion: session?.sentManifestVersion ?? null,
       appliedManifestVersion: session?.appliedManifestVersion ?? null,
       health: health.get(screen.id) ?? null,
+      terminalStatus: terminalStatusOf({
+        isOnline,
+        isAiring: !!session?.airing,
+        hasFault: hasFault(health.get(screen.id)),
+        connectedAt: session?.connectedAt.getTime() ?? null,
+        wasSeenBefore: session ? Date.parse(screen.createdAt) < session.connectedAt.getTime() - RECOVERED_FOR_MS : false,
+        now: clock.now().getTime(),
+      }),
     };
   }
 
@@ -124,6 +133,8 @@ export function createScreensService(deps: {
 
 /** Keeps the last 20 errors across heartbeats, so a console opened later still sees what went wrong. */
 const RECENT_ERRORS = 20;
+
+const hasFault = (h: PlayerHealth | undefined) => !!h && (h.errors.length > 0 || (!!h.cache && h.cache.items < h.cache.itemsTotal));
 
 function healthOf(h: Heartbeat, reportedAt: string, recent: PlayerError[]): PlayerHealth {
   const errors = h.errors ?? [];

@@ -50,3 +50,24 @@ t.test('as-run: planned against aired, rules in words, misses with reasons, the 
   t.match(JSON.parse(unknown.body).message, /^未找到屏幕 \/ no screen scr-none/);
   t.equal((await app.inject({ url: '/api/v1/proof/as-run?screenId=scr-mall&day=2026-13-40' })).statusCode, 400);
 });
+
+t.test('as-run: a rule that lost to an alert is listed as outranked; audio missed while sound was blocked says so', async (t) => {
+  const app = await buildTestApp(t, { offlineAfterMs: 90_000 });
+  const audio = app.crier.catalogue.read().media.find((m) => m.kind === 'audio')!;
+  await app.crier.catalogue.update((draft) => {
+    draft.screens.push({ id: 'scr-village', name: '河口村', isProvisional: false, township: '河口乡', groups: [], createdAt: at });
+    draft.playlists.push({ id: 'pl-audio', name: '村村通广播', description: '', createdAt: at, updatedAt: at, items: [{ id: 'audio-1', mediaId: audio.id, durationMs: 60_000 }] });
+    draft.schedules.push({ id: 'sch-morning', name: '早间循环', playlistId: 'pl-audio', target: { kind: 'all' }, priority: 5, windows: [{ start: '08:00', end: '09:00' }], createdAt: at });
+    draft.alerts = [...(draft.alerts ?? []), { id: 'al-1', title: '紧急提醒', playlistId: 'pl-audio', target: { kind: 'all' }, priority: 0, startsAt: '2026-01-10T00:30:00Z', expiresAt: '2026-01-10T00:45:00Z', createdAt: at }];
+  });
+  // Online 08:00–09:00 Shanghai (00:00–01:00Z) with the browser refusing sound; no plays at all.
+  const start = Date.parse('2026-01-10T00:00:00Z');
+  app.crier.airingLog.recordHeartbeat('scr-village', { type: 'heartbeat', sentAt: new Date(start).toISOString(), airing: null, manifestVersion: 'v1', uptimeMs: 1, playerVersion: '0.3', soundBlocked: true } as never, new Date(start));
+  for (let ms = start + 30_000; ms <= start + 3_600_000; ms += 30_000) app.crier.airingLog.recordHeartbeat('scr-village', { type: 'heartbeat', sentAt: new Date(ms).toISOString(), airing: null, manifestVersion: 'v1', uptimeMs: 1 }, new Date(ms));
+  const res = await app.inject({ url: '/api/v1/proof/as-run?screenId=scr-village&day=2026-01-10' });
+  t.equal(res.statusCode, 200, res.body);
+  const missed = JSON.parse(res.body).missed as { start: string; reason: string; rule: { zh: string }; reasonWords: { zh: string } }[];
+  const morning = missed.filter((m) => m.start >= '2026-01-10T00:00:00.000Z' && m.start < '2026-01-10T01:00:00.000Z');
+  t.ok(morning.some((m) => m.reason === 'sound-blocked' && /排播「早间循环」/.test(m.rule.zh)), 'the morning loop did not air: sound blocked');
+  t.ok(morning.some((m) => m.reason === 'outranked' && /排播「早间循环」/.test(m.rule.zh) && /紧急插播「紧急提醒」/.test(m.reasonWords.zh)), 'and the alert outranked it for a quarter hour');
+});

@@ -109,3 +109,17 @@ t.test('an export of a day range carries the chain; a file edited, with a line i
   t.match(live.lines[1], /screen scr-b, record 1 was removed/);
   t.equal((await verifyCli()).code, 2, 'no argument: usage');
 });
+
+t.test('the same plays in the Outsmart Playout Reporting Standard CSV layout: no header, one row per play, the play id as reference', async (t) => {
+  const { app } = await appWithPlays(t);
+  const res = await app.inject({ url: '/api/v1/proof/export?from=2026-01-10&to=2026-01-10&screenId=scr-a&format=oprs' });
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.headers['content-type'], /^text\/csv/);
+  t.match(res.headers['content-disposition'], /crier-plays-scr-a-2026-01-10-2026-01-10\.csv/);
+  t.ok(res.body.endsWith('\n') && !res.body.includes('\r'), 'LF line ends');
+  const rows = res.body.trimEnd().split('\n').map((line) => line.split(','));
+  t.equal(rows.length, 3);
+  t.ok(rows.every((r) => r.length === 19), 'a fixed number of fields');
+  t.same(rows[0], ['', 'scr-a', '2026-01-10T03:00:00.000', '+08:00', '2026-01-10T03:00:10.000', '+08:00', '10000', '', 'v1', 'i1', '', '', '', '', 'm1', 'm1', 'a'.repeat(64), 'completed', 'a2']);
+  t.same(rows.map((r) => r[18]), ['a2', 'a3', 'a4']);
+});

@@ -1,41 +1,18 @@
 // A full disk, on a real small tmpfs holding the data dir: writes answer 507 disk-full (Chinese, then
 // English), sign-in keeps working, /healthz says so, nothing is left in tmp/, and everything works
 // again by itself once space is freed. Mounting needs root (CI runs as root).
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import t from 'tap';
 import { helloPlayer, injectRaw, signIn, startTestServer, TEST_ADMIN } from '../helper.js';
 import { png, upload } from '../media/fixtures/files.js';
+import { fillDisk, mountSmallDisk, smallDiskSkip } from '../fixtures/small-disk.js';
 
-const run = promisify(execFile);
-const isRoot = process.getuid?.() === 0;
 const PAD_BYTES = 96 * 1024;
 
-/** Writes zeros until the disk says ENOSPC. */
-async function fill(file: string): Promise<void> {
-  const handle = await open(file, 'w');
-  const chunk = Buffer.alloc(1 << 20);
-  try {
-    for (;;) await handle.write(chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    await handle.close();
-  }
-}
-
-t.test('a full data disk is named, survivable and recovers by itself', { skip: isRoot ? false : 'needs root to mount a small tmpfs (CI runs as root)' }, async (t) => {
-  // Outside tap's fixture folder, which tap would try to remove while still mounted.
-  const disk = await mkdtemp(path.join(os.tmpdir(), 'crier-disk-full-'));
-  await run('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', disk]);
-  t.teardown(async () => {
-    await run('umount', ['-l', disk]).catch(() => {});
-    await rm(disk, { recursive: true, force: true });
-  });
+t.test('a full data disk is named, survivable and recovers by itself', { skip: smallDiskSkip }, async (t) => {
+  const disk = await mountSmallDisk(t);
   // Session time moves on by hand, so reading a session wants to write its idle clock (a touch).
   let sessionTimeMs = 0;
   const { app, wsUrl } = await startTestServer(t, { dataDir: path.join(disk, 'data') }, { authClock: { now: () => new Date(Date.now() + sessionTimeMs) } });
@@ -57,7 +34,7 @@ t.test('a full data disk is named, survivable and recovers by itself', { skip: i
   // A little room kept aside, freed below: enough to write a slogan's preview but not to store it too.
   const pad = path.join(disk, 'pad');
   await writeFile(pad, Buffer.alloc(PAD_BYTES));
-  await fill(filler);
+  await fillDisk(filler);
 
   const full = [
     ['an upload', await upload(app, { name: 'poster.png', data: await png(800, 600) })],
@@ -74,7 +51,7 @@ t.test('a full data disk is named, survivable and recovers by itself', { skip: i
   const almost = await slogan('磁盘将满时的标语');
   t.equal(almost.statusCode, 507, `almost full, a slogan's preview fits in tmp/ but not in the library: 507 (${almost.body})`);
   t.same(await readdir(path.join(disk, 'data', 'tmp')), [], 'and its preview is not left in tmp/');
-  await fill(path.join(disk, 'filler-2'));
+  await fillDisk(path.join(disk, 'filler-2'));
   t.notOk(app.crier.catalogue.read().playlists.some((p) => p.name === '磁盘满时的列表'), 'the refused playlist is not half there');
 
   // A player's plays: not acknowledged while the disk is full (the player keeps them), named as disk-full.
