@@ -63,17 +63,23 @@ export function transcodeArgs(input: string, output: string, p: Probe, maxShort:
 }
 
 /**
+ * The poster frame: a little in, past fade-ins from black; short clips use their middle. Only the
+ * first frame at or after that time passes, so the scaler runs once rather than for every later frame.
+ */
+function posterFilter(p: Probe, size: { width: number; height: number }): string {
+  const at = Math.min(1, (p.durationMs ?? 0) / 2000);
+  return `select=isnan(prev_selected_t)*gte(t\\,${at.toFixed(2)}),scale=${size.width}:${size.height}`;
+}
+
+/**
  * The pipeline's one ffmpeg run: the playback file with exactly the benchmark's settings, plus the
  * poster frame as a second output of the same decode (a separate run re-read the whole output).
  */
 export function videoRenditionArgs(input: string, output: string, poster: string, p: Probe, maxShort: number, preset: X264Preset): string[] {
   const size = videoTargetSize(p, maxShort);
-  // A frame a little in, past fade-ins from black; short clips use their middle. Only the first
-  // frame at or after that time passes, so the scaler runs once rather than for every later frame.
-  const at = Math.min(1, (p.durationMs ?? 0) / 2000);
   return [
     ...transcodeArgs(input, output, p, maxShort, preset),
-    '-map', '0:v:0', '-vf', `select=isnan(prev_selected_t)*gte(t\\,${at.toFixed(2)}),scale=${size.width}:${size.height}`,
+    '-map', '0:v:0', '-vf', posterFilter(p, size),
     '-frames:v', '1', '-q:v', '3', poster,
   ];
 }
@@ -89,16 +95,41 @@ export async function makeVideoRenditions(input: string, p: Probe, maxShort: num
     onOutTime: (ms) => (writtenMs = Math.max(writtenMs, ms)),
   });
   const size = videoTargetSize(p, maxShort);
-  const thumb = path.join(o.workDir, 'thumbnail.jpg');
-  const info = await sharp(poster).resize({ ...THUMBNAIL, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toFile(thumb);
+  const stills = await posterFiles(poster, size, o.workDir);
   o.onProgress?.(1);
   // ffmpeg's last progress line is the length it wrote: no second probe of the output.
   const durationMs = Math.round(writtenMs) || p.durationMs;
+  return [{ role: 'playback', file: out, ext: 'mp4', mime: 'video/mp4', ...size, ...(durationMs ? { durationMs } : {}) }, ...stills];
+}
+
+/** The poster frame as made, and its thumbnail for the console. */
+async function posterFiles(poster: string, size: { width: number; height: number }, workDir: string): Promise<MadeFile[]> {
+  const thumb = path.join(workDir, 'thumbnail.jpg');
+  const info = await sharp(poster).resize({ ...THUMBNAIL, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toFile(thumb);
   return [
-    { role: 'playback', file: out, ext: 'mp4', mime: 'video/mp4', ...size, ...(durationMs ? { durationMs } : {}) },
     { role: 'poster', file: poster, ext: 'jpg', mime: 'image/jpeg', ...size },
     { role: 'thumbnail', file: thumb, ext: 'jpg', mime: 'image/jpeg', width: info.width, height: info.height },
   ];
+}
+
+/**
+ * Previews only, for files that air as they are (the seeded campaign): a video's poster frame and
+ * thumbnail, chosen as for uploads, or an audio clip's waveform. No transcode.
+ */
+export async function makePreviewRenditions(input: string, p: Probe, maxShort: number, o: AvOptions): Promise<MadeFile[]> {
+  if (!p.video) return [await waveformFile(input, o)];
+  const size = videoTargetSize(p, maxShort);
+  const poster = path.join(o.workDir, 'poster.jpg');
+  await runFfmpeg(['-i', input, '-map', '0:v:0', '-vf', posterFilter(p, size), '-frames:v', '1', '-q:v', '3', poster], o.signal ? { signal: o.signal } : {});
+  return posterFiles(poster, size, o.workDir);
+}
+
+async function waveformFile(input: string, o: AvOptions): Promise<MadeFile> {
+  const wave = path.join(o.workDir, 'waveform.png');
+  await runFfmpeg(['-i', input, '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1200x240:colors=0x14459c', '-frames:v', '1', wave], {
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  return { role: 'waveform', file: wave, ext: 'png', mime: 'image/png', width: 1200, height: 240 };
 }
 
 /** MP3 encoding overshoots true peak by up to ~1 dB (measured: −0.7 dBTP from a −1.5 target), so loudnorm aims 1.5 dB lower. */
@@ -118,13 +149,10 @@ export async function makeAudioRenditions(input: string, p: Probe, target: Loudn
   };
   await loudnormTwoPass(runner, input, out, ['-vn', '-map_metadata', '-1', '-c:a', 'libmp3lame', '-q:a', '4'], { ...target, TP: target.TP - MP3_PEAK_HEADROOM_DB });
   const made = await probe(out, o.signal);
-  const wave = path.join(o.workDir, 'waveform.png');
-  await runFfmpeg(['-i', out, '-filter_complex', 'aformat=channel_layouts=mono,showwavespic=s=1200x240:colors=0x14459c', '-frames:v', '1', wave], {
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
+  const wave = await waveformFile(out, o);
   o.onProgress?.(1);
   return [
     { role: 'playback', file: out, ext: 'mp3', mime: 'audio/mpeg', ...(made.durationMs ? { durationMs: made.durationMs } : {}) },
-    { role: 'waveform', file: wave, ext: 'png', mime: 'image/png', width: 1200, height: 240 },
+    wave,
   ];
 }

@@ -13,6 +13,7 @@ import sharp from '../sharp.js';
 import { FraudTagSchema, SloganSchema } from '../../playlists/catalogue.schema.js';
 import { ffmpegPath, ffprobePath } from '../ffmpeg.paths.js';
 import { ensureFonts } from '../fonts.js';
+import { renderCampaignPreviews } from './campaign-previews.js';
 import { renderSvg } from './svg-text.js';
 import { posterFinance, posterFourTypes, posterHotlinePortrait, videoSlides } from './campaign-art.js';
 import { campaignMedia } from './campaign.data.js';
@@ -140,7 +141,7 @@ async function describe(file: string): Promise<CampaignAssetInfo> {
   const full = path.join(assetsDir, file);
   const bytes = await readFile(full);
   const info: CampaignAssetInfo = { file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
-  if (file.endsWith('.png')) {
+  if (/\.(png|jpg)$/.test(file)) {
     const meta = await sharp(full).metadata();
     return { ...info, width: meta.width, height: meta.height };
   }
@@ -180,7 +181,9 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const files = campaignMedia.flatMap((spec) => (spec.kind === 'text' ? [] : [spec.file]));
+  const avFiles = campaignMedia.flatMap((spec) => (spec.kind === 'video' || spec.kind === 'audio' ? [spec.file] : []));
+  const previews = await renderCampaignPreviews(assetsDir, avFiles);
+  const files = [...campaignMedia.flatMap((spec) => (spec.kind === 'text' ? [] : [spec.file])), ...previews];
   const assets = await Promise.all(files.sort().map(describe));
   await writeFile(path.join(assetsDir, 'assets.json'), `${JSON.stringify(assets, null, 2)}\n`);
 

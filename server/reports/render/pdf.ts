@@ -1,7 +1,7 @@
 // Printable A4 PDF in Chinese: pdfkit embeds (a subset of) the bundled Noto Sans SC, so the file shows
 // the same on any machine and needs no fontconfig. Tables repeat their header across pages; charts
 // are vectors (pdf.chart.ts); every page carries the report's title and "page n of N".
-import { readFileSync } from 'node:fs';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { cjkFontFiles } from '../../../media/fonts.js';
 import { formatCell, type ReportDocument, type ReportTable } from './document.js';
@@ -9,9 +9,11 @@ import { chartHeight, drawBarChart } from './pdf.chart.js';
 
 const MARGIN = 40;
 const FONTS = { regular: 'cjk', bold: 'cjk-bold' };
-// Read once: each weight is ~10 MB and every report embeds a subset of it.
-let fontBytes: { regular: Buffer; bold: Buffer } | null = null;
-const loadFonts = () => (fontBytes ??= { regular: readFileSync(cjkFontFiles.regular), bold: readFileSync(cjkFontFiles.bold) });
+// Opened once with fontkit (pdfkit's own font engine) and handed to every document: each weight is
+// ~10 MB, and parsing its tables again for each report cost about a second; pdfkit still subsets per document.
+let faces: { regular: fontkit.Font; bold: fontkit.Font } | null = null;
+const openFace = (file: string) => fontkit.openSync(file) as fontkit.Font;
+const loadFonts = () => (faces ??= { regular: openFace(cjkFontFiles.regular), bold: openFace(cjkFontFiles.bold) });
 
 type Pdf = InstanceType<typeof PDFDocument>;
 
@@ -53,10 +55,11 @@ function drawTable(pdf: Pdf, table: ReportTable): void {
 }
 
 export function renderPdf(doc: ReportDocument): Promise<Buffer> {
-  const fonts = loadFonts();
+  const face = loadFonts();
   const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: doc.title, Creator: 'Crier', Producer: 'Crier (pdfkit)' } });
-  pdf.registerFont(FONTS.regular, fonts.regular);
-  pdf.registerFont(FONTS.bold, fonts.bold);
+  // pdfkit takes a fontkit font as well as a file (PDFFontFactory.open); its types only list files.
+  pdf.registerFont(FONTS.regular, face.regular as unknown as Buffer);
+  pdf.registerFont(FONTS.bold, face.bold as unknown as Buffer);
   const chunks: Buffer[] = [];
   pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
