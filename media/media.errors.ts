@@ -20,6 +20,8 @@ export class MediaRejection extends Error {
   }
 }
 
+/** Pixel counts as Chinese says them: 1 亿像素, 5000 万像素 (not 100 百万像素). */
+export const pixelsZh = (n: number) => (n >= 1e8 ? `${Math.round(n / 1e7) / 10} 亿像素` : n >= 1e4 ? `${Math.round(n / 1e3) / 10} 万像素` : `${n} 像素`);
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 const span = (ms: number): [zh: string, en: string] =>
   ms >= 60_000 ? [`${Math.round(ms / 6000) / 10} 分钟`, `${Math.round(ms / 6000) / 10} min`] : [`${Math.round(ms / 100) / 10} 秒`, `${Math.round(ms / 100) / 10} s`];
@@ -33,11 +35,11 @@ export const rejections = {
     const [[dz, de], [lz, le]] = [span(durationMs), span(limitMs)];
     return new MediaRejection(413, 'too-long', `${KIND_ZH[kind]}太长：本文件 ${dz}，最长 ${lz} / ${kind} too long: ${de}, the limit is ${le}`);
   },
-  unsupported: (what: string) =>
+  unsupported: (what: { zh: string; en: string }) =>
     new MediaRejection(
       415,
       'unsupported-type',
-      `不支持的文件类型（${what}）。请上传图片（JPG、PNG、WebP、GIF、SVG）、视频（MP4、MOV 等）或音频（MP3、WAV、M4A、AMR 等） / unsupported file type (${what}): upload an image (JPG, PNG, WebP, GIF, SVG), a video (MP4, MOV, …) or audio (MP3, WAV, M4A, AMR, …)`,
+      `不支持的文件类型（${what.zh}）。请上传图片（JPG、PNG、WebP、GIF、SVG）、视频（MP4、MOV 等）或音频（MP3、WAV、M4A、AMR 等） / unsupported file type (${what.en}): upload an image (JPG, PNG, WebP, GIF, SVG), a video (MP4, MOV, …) or audio (MP3, WAV, M4A, AMR, …)`,
     ),
   empty: () => new MediaRejection(422, 'empty-file', '文件是空的（0 字节），请重新导出后上传 / the file is empty (0 bytes): export it again and upload'),
   corrupt: (kind: string) =>
@@ -50,7 +52,7 @@ export const rejections = {
     new MediaRejection(
       422,
       'too-many-pixels',
-      `图片尺寸异常（${width}×${height} 像素），超过 ${Math.round(limit / 1e6)} 百万像素上限，已拒绝 / image is ${width}×${height} pixels, above the ${Math.round(limit / 1e6)} megapixel limit: refused`,
+      `图片尺寸异常（${width}×${height} 像素），超过 ${pixelsZh(limit)}的上限，已拒绝 / image is ${width}×${height} pixels, above the ${Math.round(limit / 1e6)} megapixel limit: refused`,
     ),
   /** The server's fault, not the file's: ffprobe cannot run, so nothing video or audio can be taken. */
   toolsMissing: () =>

@@ -40,6 +40,7 @@ import { imageSlide } from './render-image.js';
 import { textSlide } from './render-text.js';
 import { videoSlide } from './render-video.js';
 import { createLayer, type Slide } from './slide.js';
+import { createSoundGate } from './sound-gate.js';
 import { createStatusPanel } from './status-panel.js';
 import { STATION_STRINGS } from './station-strings.js';
 import { nextBroadcast, quietState } from './station-status.js';
@@ -139,6 +140,13 @@ const volume = createVolumeControl({
   },
 });
 
+// Sound the browser blocks (no kiosk flag, no tap yet): said in large type; a tap lifts it and retries.
+const soundGate = createSoundGate(document.body, strings, () => loop.clockChanged());
+const onSoundBlocked = (element: HTMLMediaElement, mutedInstead: boolean) => {
+  soundGate.blocked(element, mutedInstead);
+  report('other', `sound blocked by the browser's autoplay policy (${element.tagName.toLowerCase()})`);
+};
+
 function prepare(item: ManifestItem): Slide {
   switch (item.type) {
     case 'text':
@@ -146,9 +154,10 @@ function prepare(item: ManifestItem): Slide {
     case 'image':
       return imageSlide(stage, item);
     case 'video':
-      return videoSlide(stage, item);
+      // Sound on only where the screen is set so (playlists/sound.ts); it follows the volume like audio.
+      return videoSlide(stage, item, { withSound: latestManifest?.timeline?.sound === true, onSoundBlocked });
     case 'audio':
-      return audioSlide(stage, item, { showCard: mode === 'screen', label: strings.broadcasting });
+      return audioSlide(stage, item, { showCard: mode === 'screen', label: strings.broadcasting, onSoundBlocked });
   }
 }
 
@@ -186,6 +195,8 @@ const loop = createLoop({
       stage.dataset.itemId = item.id;
       stage.dataset.mediaId = item.mediaId;
       stage.dataset.type = item.type;
+      // Consoles see it at once, not at the next heartbeat; an alert shows as one.
+      if (!isRefused) connection.send({ type: 'airing', itemId: item.id, mediaId: item.mediaId, startedAt: stage.dataset.startedAt, isAlert: segment?.sourceKind === 'alert' });
     } else {
       delete stage.dataset.itemId;
       delete stage.dataset.mediaId;
@@ -294,6 +305,7 @@ const connection = createConnection({
       pendingPlays: queue.size,
       errors: errors.splice(0),
       volume: volume.state,
+      soundBlocked: soundGate.isBlocked,
     };
   },
   onMessage: handle,

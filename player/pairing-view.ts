@@ -19,6 +19,19 @@ export function createPairingView(root: HTMLElement, strings: Strings) {
   card.id = 'pairing-card';
   root.append(badge, card);
 
+  // The badge never covers content: while it shows, the stage (and a station's status page) give it a
+  // strip of its own — along the bottom, or on the left of a strip LED, where height is scarce.
+  const html = document.documentElement;
+  const reserve = () => {
+    const isShown = getComputedStyle(badge).display !== 'none';
+    const box = badge.getBoundingClientRect();
+    const isStrip = html.dataset.layout === 'strip';
+    html.style.setProperty('--badge-bottom', isShown && !isStrip ? `${Math.ceil(innerHeight - box.top)}px` : '0px');
+    html.style.setProperty('--badge-left', isShown && isStrip ? `${Math.ceil(box.right)}px` : '0px');
+  };
+  new ResizeObserver(reserve).observe(badge);
+  addEventListener('resize', reserve);
+
   return {
     render(look: PairingLook): void {
       // Stable hooks for tests and for a technician with devtools.
@@ -28,12 +41,13 @@ export function createPairingView(root: HTMLElement, strings: Strings) {
       badge.classList.toggle('has-name', look.kind === 'claimed' && !!look.name);
       if (look.kind === 'claimed') {
         if (look.name) badge.append(el('pairing-label', strings.claimedAs), el('pairing-name', look.name));
-        return;
+        return reserve();
       }
       if (look.kind === 'unclaimed') {
         badge.append(el('pairing-label', strings.pairingCode), codeElement(look.code), el('pairing-size', look.size));
-        return;
+        return reserve();
       }
+      reserve();
       const box = el('pairing-box');
       if (look.kind === 'unauthorised') box.append(el('pairing-title', strings.notAuthorised), el('pairing-hint', strings.notAuthorisedHint));
       else box.append(el('pairing-hint', strings.claimHint));

@@ -126,6 +126,9 @@ export const HeartbeatSchema = z.object({
   /** What went wrong since the previous heartbeat (at most MAX_ERRORS_PER_HEARTBEAT, the latest). */
   errors: z.array(PlayerErrorSchema).max(MAX_ERRORS_PER_HEARTBEAT).optional(),
   volume: VolumeStateSchema.optional(),
+  // Stations (issue 12.4).
+  /** The browser's autoplay policy refused sound (no kiosk flag, no tap yet): the console shows it in red. */
+  soundBlocked: z.boolean().optional(),
 });
 export type CacheState = z.infer<typeof CacheStateSchema>;
 export type PlayerError = z.infer<typeof PlayerErrorSchema>;
@@ -151,6 +154,17 @@ export const PairedAckSchema = z.object({
   screenId: IdSchema,
 });
 
+/** An item went on air (issue 12.4): light, sent at each item start so consoles see "now airing" at once. */
+export const AiringFrameSchema = z.object({
+  type: z.literal('airing'),
+  itemId: IdSchema,
+  mediaId: IdSchema,
+  startedAt: IsoTimeSchema,
+  /** It airs because of an urgent alert: consoles show it as one. */
+  isAlert: z.boolean(),
+});
+export type AiringFrame = z.infer<typeof AiringFrameSchema>;
+
 export const PlayerMessageSchema = z.discriminatedUnion('type', [
   HelloSchema,
   HeartbeatSchema,
@@ -158,6 +172,7 @@ export const PlayerMessageSchema = z.discriminatedUnion('type', [
   ManifestAppliedSchema,
   CommandAckSchema,
   PairedAckSchema,
+  AiringFrameSchema,
 ]);
 export type PlayerMessage = z.infer<typeof PlayerMessageSchema>;
 export type Hello = z.infer<typeof HelloSchema>;

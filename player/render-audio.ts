@@ -1,10 +1,10 @@
 // Audio: on a screen, a card with the title and a moving indicator so the screen never looks dead;
 // at an audio station the status panel is the display, so the layer stays empty.
 import type { ManifestItem } from '../playlists/manifest.schema.js';
-import { mediaSlide } from './render-media.js';
+import { mediaSlide, type MediaHooks } from './render-media.js';
 import { createLayer, type Slide } from './slide.js';
 
-export function audioSlide(stage: HTMLElement, item: ManifestItem, options: { showCard: boolean; label: string }): Slide {
+export function audioSlide(stage: HTMLElement, item: ManifestItem, options: { showCard: boolean; label: string } & MediaHooks): Slide {
   const layer = createLayer(stage, 'slide-audio');
   const audio = new Audio();
   layer.append(audio);
@@ -23,5 +23,5 @@ export function audioSlide(stage: HTMLElement, item: ManifestItem, options: { sh
     card.append(bars, label, title);
     layer.append(card);
   }
-  return mediaSlide(audio, layer, item);
+  return mediaSlide(audio, layer, item, options);
 }

@@ -2,11 +2,17 @@
 // safety timeout so a stalled stream never freezes the loop.
 import type { ManifestItem } from '../playlists/manifest.schema.js';
 import { showLayer, type Outcome, type Slide } from './slide.js';
+import { isNotAllowed } from './sound-gate.js';
 
 /** Grace beyond the manifest's duration before a still-running item counts as stalled. */
 export const MEDIA_SAFETY_MS = 5000;
 
-export function mediaSlide(element: HTMLMediaElement, layer: HTMLElement, item: ManifestItem): Slide {
+export interface MediaHooks {
+  /** The autoplay policy refused sound; `mutedInstead`: a video airs on muted meanwhile. */
+  onSoundBlocked?(element: HTMLMediaElement, mutedInstead: boolean): void;
+}
+
+export function mediaSlide(element: HTMLMediaElement, layer: HTMLElement, item: ManifestItem, hooks: MediaHooks = {}): Slide {
   let isDisposed = false;
   let safety: ReturnType<typeof setTimeout> | undefined;
   const listeners: [string, () => void][] = [];
@@ -35,8 +41,19 @@ export function mediaSlide(element: HTMLMediaElement, layer: HTMLElement, item: 
       on('error', () => resolve('failed'));
       safety = setTimeout(() => resolve('cut'), item.durationMs + MEDIA_SAFETY_MS);
       element.currentTime = 0;
-      // NotAllowedError (autoplay policy) and decode errors both mean the item cannot air now.
-      element.play().catch((error: unknown) => {
+      // NotAllowedError (autoplay policy) and decode errors both mean the item cannot air now, except
+      // a video refused its sound: it airs muted (never black) and the operator is told why.
+      element.play().catch(async (error: unknown) => {
+        if (isDisposed) return;
+        if (isNotAllowed(error) && element instanceof HTMLVideoElement && !element.muted) {
+          hooks.onSoundBlocked?.(element, true);
+          element.muted = true;
+          try {
+            return void (await element.play());
+          } catch (retry) {
+            error = retry;
+          }
+        } else if (isNotAllowed(error)) hooks.onSoundBlocked?.(element, false);
         if (isDisposed) return;
         console.warn(`crier: ${item.type} ${item.id} did not start`, error);
         resolve('failed');

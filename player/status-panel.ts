@@ -18,7 +18,7 @@ export interface StationStatus {
 }
 
 const CSS = `
-#status-panel { position: fixed; inset: 0; z-index: 10; box-sizing: border-box; padding: 3.2vh 3.5vw; background: #0e1a24; color: #f2f6fa;
+#status-panel { position: fixed; inset: 0 0 var(--badge-bottom, 0px) var(--badge-left, 0px); z-index: 10; box-sizing: border-box; padding: 3.2vh 3.5vw; background: #0e1a24; color: #f2f6fa;
   display: grid; grid-template-rows: auto 1fr auto auto; gap: 2.4vh; font-size: 2.6vh; }
 #status-panel .sp-head { display: flex; justify-content: space-between; align-items: baseline; color: #9fb3c8; font-size: 3.4vh; }
 #status-panel .sp-clock { font-size: 7vh; font-weight: 700; color: #fff; font-variant-numeric: tabular-nums; }

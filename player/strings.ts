@@ -20,6 +20,9 @@ export const STRINGS = {
     claimHint: '请在管理后台输入此配对码认领本屏幕',
     notAuthorised: '未授权',
     notAuthorisedHint: '本屏幕未获授权，已停止播放。请在管理后台用下面的配对码重新认领。',
+    soundBlocked: '声音被浏览器阻止',
+    soundBlockedTap: '点击屏幕任意处即可开始播放声音',
+    soundBlockedFix: '长期解决：在浏览器启动参数中加入 ',
   },
   en: {
     online: 'Online',
@@ -38,6 +41,9 @@ export const STRINGS = {
     claimHint: 'Enter this code in the console to claim this screen',
     notAuthorised: 'Not authorised',
     notAuthorisedHint: 'This screen is not authorised and has stopped airing. Claim it again in the console with the code below.',
+    soundBlocked: 'Sound blocked by the browser',
+    soundBlockedTap: 'Tap anywhere on the screen to start the sound',
+    soundBlockedFix: 'For good: start the browser with ',
   },
 } as const;
 export type Strings = (typeof STRINGS)['zh' | 'en'];

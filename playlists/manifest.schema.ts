@@ -70,6 +70,8 @@ export const ManifestTimelineSchema = z.object({
   loops: z.record(z.string(), z.array(ManifestItemSchema)),
   /** Contiguous volume segments over [from, to); optional, so players from before volume schedules still validate. */
   volumes: z.array(VolumeSegmentSchema).optional(),
+  /** Video airs with its sound (following the volumes and quiet hours); absent: muted (playlists/sound.ts). */
+  sound: z.boolean().optional(),
 });
 export type ManifestTimeline = z.infer<typeof ManifestTimelineSchema>;
 

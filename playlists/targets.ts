@@ -4,7 +4,7 @@ import type { Screen } from './catalogue.schema.js';
 import type { Target } from './schedule.schema.js';
 
 /** What a target can see of a screen; every field but the id is optional (provisional screens have none). */
-export type ScreenAttributes = Pick<Screen, 'id'> & Partial<Pick<Screen, 'groups' | 'township' | 'siteType' | 'timeZone' | 'mode'>>;
+export type ScreenAttributes = Pick<Screen, 'id'> & Partial<Pick<Screen, 'groups' | 'township' | 'siteType' | 'timeZone' | 'mode' | 'sound'>>;
 
 export function targetsScreen(target: Target, screen: ScreenAttributes): boolean {
   switch (target.kind) {

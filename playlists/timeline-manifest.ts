@@ -8,6 +8,7 @@ import { contentVersion } from './content-version.js';
 import type { Manifest, ManifestItem, ManifestSegment, ManifestTimeline } from './manifest.schema.js';
 import type { ScreenAttributes } from './targets.js';
 import { describeSegment, resolveTimeline, screenSignature, segmentAt, type ResolvedItem, type Segment } from './timeline.js';
+import { soundOf } from './sound.js';
 import { resolveVolume, volumeSignature } from './volume.js';
 import { localDayAt, wallToInstant } from './wall-clock.js';
 
@@ -59,8 +60,10 @@ function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { disp
   const signature = screenSignature(catalogue, full, options);
   const timeZone = signature.slice(0, signature.indexOf('|'));
   const { from, to } = manifestWindow(now, timeZone);
-  const cacheKey = `${from}|${screen.display ? `${screen.display.width}x${screen.display.height}` : '-'}|${signature}|${volumeSignature(catalogue, full)}`;
-  return { full, from, to, cacheKey };
+  // Video sound is the screen's own (playlists/sound.ts): screens that differ in it get different manifests.
+  const sound = soundOf(catalogue, full);
+  const cacheKey = `${from}|${screen.display ? `${screen.display.width}x${screen.display.height}` : '-'}|${signature}|${volumeSignature(catalogue, full)}|${sound}`;
+  return { full, from, to, cacheKey, sound };
 }
 
 /**
@@ -76,12 +79,12 @@ export function buildTimelineManifest(
   now: Date,
   options: TimelineManifestOptions = {},
 ): Manifest | null {
-  const { full, from, to, cacheKey } = keyOf(catalogue, screen, now, options);
+  const { full, from, to, cacheKey, sound } = keyOf(catalogue, screen, now, options);
   let cache = builtByCatalogue.get(catalogue);
   if (!cache) builtByCatalogue.set(catalogue, (cache = new Map()));
   let built = options.useCache === false ? undefined : cache.get(cacheKey);
   if (!built) {
-    built = buildTimeline(catalogue, full, from, to, screen.display, options);
+    built = buildTimeline(catalogue, full, from, to, screen.display, sound, options);
     if (cache.size >= MAX_BUILT) cache.clear();
     cache.set(cacheKey, built);
   }
@@ -108,6 +111,7 @@ function buildTimeline(
   from: number,
   to: number,
   display: Display | undefined,
+  sound: boolean,
   options: TimelineManifestOptions,
 ): BuiltTimeline {
   const resolved = resolveTimeline(catalogue, screen, from, to, options);
@@ -137,7 +141,7 @@ function buildTimeline(
     reason: describeSegment(s),
   }));
   const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
-  const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes };
+  const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes, ...(sound ? { sound } : {}) };
   // Only the timeline is hashed: `items` and `reason` follow from it and the moment of building.
   return { timeline, version: contentVersion(JSON.stringify(timeline)), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }

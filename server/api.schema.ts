@@ -39,6 +39,13 @@ export const ScreenStatusSchema = z.object({
   health: PlayerHealthSchema.nullable().optional(),
   /** The volume the player last reported (heartbeat): level, why, and until when. */
   volume: VolumeStateSchema.nullable().optional(),
+  // Stations (issue 12.4).
+  /** The player's latest heartbeat said the browser blocks its sound (null: offline or an older player). */
+  soundBlocked: z.boolean().nullable().optional(),
+  /** The item on air airs because of an urgent alert. */
+  isAlertAiring: z.boolean().nullable().optional(),
+  /** Whether video airs with its sound here (the screen's setting, its site type's, or the default). */
+  sound: z.boolean().optional(),
   /** The state as a GD/J emergency-broadcast terminal status code (server/proof/terminal-status.ts). */
   terminalStatus: z.object({ code: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), zh: z.string(), en: z.string() }).optional(),
 });

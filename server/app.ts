@@ -241,6 +241,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
+    onAiring: (screenId, { itemId, mediaId, startedAt, isAlert }) => consoleHub.airing({ screenId, itemId, mediaId, startedAt, isAlert }),
     playLimits: config.playLimits,
     metrics,
   }); //   /ws/player
@@ -252,7 +253,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerSpeechRoutes(app, { media, speech, messageAlerts }); //   /api/v1/alerts/message, /api/v1/media/:id/speech
   registerVolumeRoutes(app, volumeSchedules); //   /api/v1/volume-schedules
   registerTimelineRoutes(app, { catalogue, screens, clock, timeZone: config.timeZone }); //   /api/v1/screens/:id/timeline
-  registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check
+  registerStationRoutes(app, { catalogue, clock, timeZone: config.timeZone, onChange }); //   /api/v1/screens/stations-without-audio, /api/v1/schedules/station-check, /api/v1/site-type-sound
   registerPairingRoutes(app, { pairing }); //   /api/v1/screens/claim, /api/v1/screens/:id/revoke
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerRegisterRoutes(app, register); //   /api/v1/register, /api/v1/register/{townships,villages,sites}/:id, /api/v1/register/campaign

@@ -24,6 +24,14 @@ const ENTITY: Record<string, [en: string, zh: string]> = {
   villages: ['village', '村/社区'],
   sites: ['site', '点位'],
 };
+/** Settings of the catalogue that are not lists of items, by name in both languages. */
+const SETTINGS: Record<string, [zh: string, en: string]> = {
+  defaultPlaylistId: ['默认宣传播放列表', 'default campaign playlist'],
+  siteTypeSound: ['各场所类型的视频声音', 'video sound per site type'],
+  seededDefaults: ['已添加的默认设置', 'defaults already added'],
+  campaign: ['宣传活动', 'campaign'],
+  schemaVersion: ['数据格式版本', 'schema version'],
+};
 const VERB: Record<ItemChange['action'], [en: string, zh: string]> = {
   create: ['created', '新建'],
   update: ['changed', '修改'],
@@ -74,7 +82,8 @@ export function diffCatalogues(before: Readonly<Catalogue>, after: Readonly<Cata
         changes.push({ action: 'delete', entity, entityId: id, summary: describeChange('delete', key, labelOf(item)), before: item, after: null });
       }
     } else if (JSON.stringify(was) !== JSON.stringify(now)) {
-      changes.push({ action: 'update', entity: 'catalogue', entityId: key, summary: `修改设置 ${key} / changed setting ${key}`, before: was ?? null, after: now ?? null });
+      const [zh, en] = SETTINGS[key] ?? [key, key];
+      changes.push({ action: 'update', entity: 'catalogue', entityId: key, summary: `修改设置「${zh}」 / changed setting “${en}”`, before: was ?? null, after: now ?? null });
     }
   }
   return changes;

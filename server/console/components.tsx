@@ -2,6 +2,7 @@
 // time-window editors. Plain Preact, no UI kit.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { splitBilingual } from './bilingual.js';
 import { ApiError } from './api.js';
 import { lang, pick, t } from './i18n.js';
 import type { MediaItem, ScreenWithStatus, Target, TimeWindow } from './types.js';
@@ -48,11 +49,11 @@ export function Modal(props: { title: string; onClose: () => void; children: Com
   );
 }
 
-/** Server messages say "中文 / English": the reader gets their own half. */
+/** Server messages say "中文 / English": the reader gets their own half, whole (bilingual.ts). */
 export function inReadersLanguage(message: string): string {
-  const at = message.indexOf(' / ');
-  if (at < 0) return message;
-  return lang === 'en' ? message.slice(at + 3) : message.slice(0, at);
+  const halves = splitBilingual(message);
+  if (!halves) return message;
+  return lang === 'en' ? halves.en : halves.zh;
 }
 
 /** The server's own message for a refusal, in the reader's language. */

@@ -8,5 +8,14 @@ export const ConsoleEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job-updated'), job: JobSchema }),
   /** Screens or the catalogue changed: reload the lists now instead of at the next poll. */
   z.object({ type: z.literal('refresh'), topic: z.enum(['screens', 'catalogue', 'plays']) }),
+  /** An item went on air at a screen (the player's `airing` frame; the latest per screen, coalesced). */
+  z.object({
+    type: z.literal('airing'),
+    screenId: z.string(),
+    itemId: z.string(),
+    mediaId: z.string(),
+    startedAt: z.string(),
+    isAlert: z.boolean(),
+  }),
 ]);
 export type ConsoleEvent = z.infer<typeof ConsoleEventSchema>;

@@ -58,6 +58,10 @@ export const t = pick(
     minutes: '分钟',
     weekdays: ['一', '二', '三', '四', '五', '六', '日'],
     otherLanguage: 'English',
+    live: '实时',
+    notLive: '未连接',
+    liveHint: '页面实时更新',
+    notLiveHint: '实时连接已断开，正在重连；页面仍会定时刷新',
   },
   {
     title: 'Anti-fraud campaign scheduler · Console',
@@ -108,5 +112,9 @@ export const t = pick(
     minutes: 'min',
     weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
     otherLanguage: '中文',
+    live: 'live',
+    notLive: 'offline',
+    liveHint: 'The page updates live',
+    notLiveHint: 'Live connection lost, reconnecting; the page still refreshes now and then',
   },
 );

@@ -11,12 +11,23 @@ const jobListeners = new Set<(job: Job) => void>();
 const stateListeners = new Set<(isLive: boolean) => void>();
 export let isLive = false;
 
+type AiringEvent = Extract<ConsoleEvent, { type: 'airing' }>;
+const airingListeners = new Set<(event: AiringEvent) => void>();
+
 function dispatch(event: ConsoleEvent): void {
   if (event.type === 'refresh') {
     for (const l of topicListeners) if (l.topics.includes(event.topic)) l.run();
+  } else if (event.type === 'airing') {
+    for (const l of airingListeners) l(event);
   } else {
     for (const l of jobListeners) l(event.job);
   }
+}
+
+/** Items going on air at screens, as they start. */
+export function onAiring(run: (event: AiringEvent) => void): () => void {
+  airingListeners.add(run);
+  return () => airingListeners.delete(run);
 }
 
 export function onTopics(topics: readonly Topic[], run: () => void): () => void {

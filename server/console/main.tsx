@@ -94,7 +94,7 @@ function Shell({ session, onLogOut }: { session: Session; onLogOut: () => void }
         <header class="topbar">
           <AlertButton />
           <span class="spacer" />
-          <span class={`live ${live ? 'on' : ''}`} title="/ws/console" data-testid="live">{live ? '● LIVE' : '○'}</span>
+          <span class={`live ${live ? 'on' : ''}`} title={live ? t.liveHint : t.notLiveHint} data-testid="live">{live ? `● ${t.live}` : `○ ${t.notLive}`}</span>
           {session.hasAccounts && (
             <span class="who" data-testid="who" data-role={user.role}>
               <strong>{user.displayName}</strong> · {t.roles[user.role] ?? user.role}{user.township ? ` · ${user.township}` : ''}

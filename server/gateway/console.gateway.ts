@@ -13,6 +13,8 @@ export function createConsoleHub() {
   // Refresh hints are coalesced: a burst of heartbeats or edits costs each console one reload.
   const pendingTopics = new Set<Extract<ConsoleEvent, { type: 'refresh' }>['topic']>();
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const pendingAiring = new Map<string, Extract<ConsoleEvent, { type: 'airing' }>>();
+  let airingTimer: ReturnType<typeof setTimeout> | undefined;
 
   function broadcast(event: ConsoleEvent): void {
     const frame = JSON.stringify(event);
@@ -37,8 +39,19 @@ export function createConsoleHub() {
         pendingTopics.clear();
       }, 250);
     },
+    /** Now airing at a screen: only the latest per screen is sent, at most every 250 ms. */
+    airing(event: Omit<Extract<ConsoleEvent, { type: 'airing' }>, 'type'>): void {
+      if (sockets.size === 0) return;
+      pendingAiring.set(event.screenId, { type: 'airing', ...event });
+      airingTimer ??= setTimeout(() => {
+        airingTimer = undefined;
+        for (const e of pendingAiring.values()) broadcast(e);
+        pendingAiring.clear();
+      }, 250);
+    },
     close(): void {
       clearTimeout(refreshTimer);
+      clearTimeout(airingTimer);
       for (const socket of sockets) socket.close(1001, 'server shutting down');
     },
   };

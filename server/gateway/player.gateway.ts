@@ -10,6 +10,7 @@ import {
   CLOSE_UNAUTHORISED,
   PlayerMessageSchema,
   PROTOCOL_VERSION,
+  type AiringFrame,
   type PlayerMessage,
   type ServerMessage,
 } from '../../player/protocol.js';
@@ -47,6 +48,8 @@ export interface PlayerGatewayDeps {
   unclaimedDisplay: 'campaign' | 'code-only';
   /** Told when what the console shows changed: a screen came or went, or plays were stored. */
   onActivity?: (topic: 'screens' | 'plays') => void;
+  /** Told when an item goes on air at a player (the `airing` frame). */
+  onAiring?: (screenId: string, frame: AiringFrame) => void;
   /** How many play records a screen may store (docs/protocol.md, Limits). */
   playLimits: PlayLimitSettings;
   /** Counts manifests pushed and plays acknowledged for /metrics. */
@@ -202,6 +205,10 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           session.lastHeartbeatAt = now;
           session.airing = message.airing;
           if (message.volume) session.volume = message.volume;
+          if ((message.soundBlocked ?? false) !== (session.soundBlocked ?? false)) {
+            session.soundBlocked = message.soundBlocked ?? false;
+            deps.onActivity?.('screens');
+          }
           if (message.manifestVersion) session.appliedManifestVersion = message.manifestVersion;
           screens.noteHeartbeat(session.screenId, now, message);
           // More than a player sends is answered and shown (memory) but not stored.
@@ -240,6 +247,14 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           });
           deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
           if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
+          return;
+        }
+        case 'airing': {
+          // What just went on air: shown by consoles at once (coalesced per screen by the hub).
+          const { itemId, mediaId, startedAt, isAlert } = message;
+          session.airing = { itemId, mediaId, startedAt };
+          session.isAlertAiring = isAlert;
+          deps.onAiring?.(session.screenId, message);
           return;
         }
         case 'manifest-applied':

@@ -16,6 +16,10 @@ export interface PlayerSession {
   airing: Heartbeat['airing'];
   /** The volume the player last reported. */
   volume?: Heartbeat['volume'];
+  /** The latest heartbeat said the browser blocks sound (autoplay policy). */
+  soundBlocked?: boolean;
+  /** Whether the item on air (the latest `airing` frame) airs because of an alert. */
+  isAlertAiring?: boolean;
   /** The version last sent to this player, and the one it says it applied. */
   sentManifestVersion: string | null;
   appliedManifestVersion: string | null;

@@ -24,9 +24,37 @@ export const StationCheckSchema = z.discriminatedUnion('kind', [
 const CHECK_DAYS = 7;
 const DRAFT_ID = 'draft-rule';
 
-export function registerStationRoutes(app: FastifyInstance, deps: { catalogue: CatalogueStore; clock: Clock; timeZone: string }): void {
+const SoundSettingSchema = z.enum(['on', 'off']);
+export const SiteTypeSoundBodySchema = z.object({
+  siteType: z.string().trim().min(1).max(60),
+  /** auto: no setting for the site type (stations on, screens off, unless a screen says otherwise). */
+  sound: z.enum(['on', 'off', 'auto']),
+});
+
+export function registerStationRoutes(app: FastifyInstance, deps: { catalogue: CatalogueStore; clock: Clock; timeZone: string; onChange: () => void }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const options = { timeZone: deps.timeZone };
+  const SiteTypeSound = z.record(z.string(), SoundSettingSchema);
+  // County-wide (the admin's): video sound per site type; a screen's own setting wins over it.
+  r.get(
+    '/api/v1/site-type-sound',
+    { schema: { tags: ['screens'], summary: 'Video sound per site type (a screen\'s own setting wins; default on for stations, off for screens)', response: { 200: SiteTypeSound } } },
+    () => deps.catalogue.read().siteTypeSound,
+  );
+  r.put(
+    '/api/v1/site-type-sound',
+    { schema: { tags: ['screens'], summary: 'Set (or with auto, clear) the video sound of one site type; screens of that type get new manifests', body: SiteTypeSoundBodySchema, response: { 200: SiteTypeSound, 400: ErrorBodySchema } } },
+    async (req) => {
+      const { siteType, sound } = req.body;
+      const next = await deps.catalogue.update((draft) => {
+        if (sound === 'auto') delete draft.siteTypeSound[siteType];
+        else draft.siteTypeSound[siteType] = sound;
+        return draft.siteTypeSound;
+      });
+      deps.onChange();
+      return next;
+    },
+  );
   r.get(
     '/api/v1/screens/stations-without-audio',
     {

@@ -15,12 +15,13 @@ export function checkPlaylist(draft: Catalogue, playlistId: string): void {
   }
 }
 
-const TARGET_NAMES: Record<Target['kind'], string> = { all: '全部 all', screens: '屏幕 screens', groups: '分组 groups', townships: '乡镇 townships', siteTypes: '场所类型 site types' };
+const TARGET_NAMES: Record<Target['kind'], [string, string]> = { all: ['全部', 'all'], screens: ['屏幕', 'screens'], groups: ['分组', 'groups'], townships: ['乡镇', 'townships'], siteTypes: ['场所类型', 'site types'] };
 
 export function checkTarget(draft: Catalogue, target: Target): void {
   const unknown = unknownTargetValues(target, draft.screens);
   if (unknown.length) {
-    throw new AppError(422, 'unknown-target', `目标不存在，没有屏幕属于 / unknown target, no screen has ${TARGET_NAMES[target.kind]}: ${unknown.join(', ')}`);
+    const [zh, en] = TARGET_NAMES[target.kind];
+    throw new AppError(422, 'unknown-target', `目标不存在：没有屏幕属于${zh}「${unknown.join('、')}」 / unknown target: no screen has ${en} ${unknown.join(', ')}`);
   }
 }
 

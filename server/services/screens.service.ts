@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { mediaById, screenById } from '../../playlists/catalogue.index.js';
 import { IdSchema, ScreenSchema, type Screen, type ScreenMode } from '../../playlists/catalogue.schema.js';
+import { soundOf } from '../../playlists/sound.js';
 import { freeTextPlaceFields, refuseFreeTextPlace } from '../register/register.api.js';
 import { isValidTimeZone } from '../../playlists/wall-clock.js';
 import type { CommandRequest, Heartbeat, PlayerError } from '../../player/protocol.js';
@@ -14,9 +15,13 @@ import { RECOVERED_FOR_MS, terminalStatusOf } from '../proof/terminal-status.js'
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
-/** What staff may set on a screen: its name, groups, time zone and its site in the register (null: no site). */
+/** What staff may set on a screen: its name, groups, time zone and its site in the register (null: no site), and its video sound. */
 export const ScreenPatchSchema = ScreenSchema.pick({ name: true, groups: true, timeZone: true })
-  .extend({ siteId: IdSchema.nullable().describe('a site of the register; the screen\'s township, site and site type follow it'), ...freeTextPlaceFields })
+  .extend({
+    siteId: IdSchema.nullable().describe('a site of the register; the screen\'s township, site and site type follow it'),
+    ...freeTextPlaceFields,
+    sound: z.enum(['on', 'off', 'auto']).describe('video sound here; auto: its site type\'s setting, else on for stations, off for screens'),
+  })
   .partial()
   .superRefine(refuseFreeTextPlace);
 export type ScreenPatch = z.infer<typeof ScreenPatchSchema>;
@@ -56,6 +61,9 @@ export function createScreensService(deps: {
       screenSize: session?.screenSize ?? null,
       airing: session?.airing ? { ...session.airing, title: media?.title ?? null } : null,
       volume: session?.volume ?? null,
+      soundBlocked: session ? (session.soundBlocked ?? false) : null,
+      isAlertAiring: session?.airing ? (session.isAlertAiring ?? false) : null,
+      sound: soundOf(catalogue.read(), screen),
       sentManifestVersion: session?.sentManifestVersion ?? null,
       appliedManifestVersion: session?.appliedManifestVersion ?? null,
       health: health.get(screen.id) ?? null,
@@ -79,13 +87,15 @@ export function createScreensService(deps: {
       await catalogue.update((draft) => {
         const screen = draft.screens.find((s) => s.id === id);
         if (!screen) throw notFound('屏幕 screen', id);
-        const { siteId, name, groups, timeZone } = patch;
+        const { siteId, name, groups, timeZone, sound } = patch;
         Object.assign(screen, Object.fromEntries(Object.entries({ name, groups, timeZone }).filter(([, v]) => v !== undefined)));
         if (siteId === null) delete screen.siteId;
         else if (siteId !== undefined) {
           if (!draft.sites.some((s) => s.id === siteId)) throw new AppError(422, 'unknown-site', `点位不存在 / no such site in the register: ${siteId}`);
           screen.siteId = siteId;
         }
+        if (sound === 'auto') delete screen.sound;
+        else if (sound) screen.sound = sound;
       });
       deps.onChange?.();
       return this.get(id);

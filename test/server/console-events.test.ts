@@ -47,3 +47,27 @@ t.test('a console hears about screens, catalogue changes and job progress', asyn
   await new Promise((r) => setTimeout(r, 100));
   t.equal(live.socket.readyState, WebSocket.OPEN);
 });
+
+t.test('an airing frame reaches consoles at once (latest per screen, alerts as alerts); a bad one is refused; soundBlocked shows in the status', async (t) => {
+  const { app, wsUrl } = await startTestServer(t);
+  const live = await openConsole(t, wsUrl.replace('/ws/player', '/ws/console'), await adminHeaders(app));
+  const { player, welcome } = await helloPlayer(t, wsUrl);
+  const slogans = app.crier.catalogue.read().media.filter((m) => m.kind === 'text');
+  const frame = (i: number, isAlert: boolean) => ({ type: 'airing', itemId: `item-${i}`, mediaId: slogans[i]!.id, startedAt: new Date(Date.now() + i).toISOString(), isAlert });
+  // A burst: consoles get the latest only.
+  for (let i = 0; i < 3; i++) player.send(frame(i, i === 2));
+  const seen = await live.waitFor((e) => e.type === 'airing' && e.screenId === welcome.screenId);
+  t.match(seen, { type: 'airing', screenId: welcome.screenId, itemId: 'item-2', mediaId: slogans[2]!.id, isAlert: true });
+  await new Promise((r) => setTimeout(r, 400));
+  t.equal(live.events.filter((e) => e.type === 'airing').length, 1, 'coalesced');
+  const status = JSON.parse((await app.inject({ url: `/api/v1/screens/${welcome.screenId}` })).body).status;
+  t.match(status, { airing: { itemId: 'item-2', mediaId: slogans[2]!.id }, isAlertAiring: true, soundBlocked: false });
+
+  player.send({ type: 'airing', itemId: 'x', mediaId: slogans[0]!.id, startedAt: 'yesterday', isAlert: false });
+  t.match(await player.next('error'), { reason: 'invalid-message' });
+
+  player.send({ type: 'heartbeat', sentAt: new Date().toISOString(), airing: null, manifestVersion: null, uptimeMs: 1, soundBlocked: true });
+  await player.next('heartbeat-ack');
+  await live.waitFor((e) => e.type === 'refresh' && e.topic === 'screens');
+  t.equal(JSON.parse((await app.inject({ url: `/api/v1/screens/${welcome.screenId}` })).body).status.soundBlocked, true, 'the console learns the sound is blocked');
+});

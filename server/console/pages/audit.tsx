@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { AuditEntry } from '../../storage/audit.store.js';
 import { ApiError, get } from '../api.js';
-import { Loading } from '../components.js';
+import { inReadersLanguage, Loading } from '../components.js';
 import { formatTime, fromLocalInput } from '../format.js';
 import { useResource } from '../hooks.js';
 import { pick, t } from '../i18n.js';
@@ -22,6 +22,11 @@ const s = pick(
     actor: '操作人（用户名）',
     system: '系统',
     empty: '没有符合条件的记录。',
+    actions: { create: '新建', update: '修改', delete: '删除', approve: '审核通过', reject: '驳回', login: '登录', 'login-failed': '登录失败', logout: '退出登录', 'password-change': '修改密码', command: '发送指令' } as Record<string, string>,
+    entities: {
+      media: '媒体', playlist: '播放列表', schedule: '排期', screen: '屏幕', broadcast: '定时广播', alert: '紧急插播', 'quiet-hours': '静音时段',
+      'volume-schedule': '音量计划', township: '乡镇', village: '村/社区', site: '点位', catalogue: '设置', session: '登录会话', user: '用户', 'police-figures': '警情数据',
+    } as Record<string, string>,
   },
   {
     heading: 'Audit log',
@@ -37,6 +42,11 @@ const s = pick(
     actor: 'Actor (username)',
     system: 'system',
     empty: 'No entries match.',
+    actions: { create: 'created', update: 'changed', delete: 'deleted', approve: 'approved', reject: 'rejected', login: 'signed in', 'login-failed': 'sign-in failed', logout: 'signed out', 'password-change': 'password changed', command: 'command sent' },
+    entities: {
+      media: 'media', playlist: 'playlist', schedule: 'schedule', screen: 'screen', broadcast: 'broadcast', alert: 'alert', 'quiet-hours': 'quiet hours',
+      'volume-schedule': 'volume schedule', township: 'township', village: 'village', site: 'site', catalogue: 'setting', session: 'session', user: 'user', 'police-figures': 'police figures',
+    },
   },
 );
 
@@ -82,10 +92,10 @@ export function AuditPage() {
               <tr data-audit-id={e.id}>
                 <td>{formatTime(e.at, true)}</td>
                 <td>{e.actor?.username ?? s.system}</td>
-                <td class="mono">{e.action}</td>
-                <td>{e.entity}<div class="muted mono">{e.entityId}</div></td>
-                <td>{e.summary}</td>
-                <td>
+                <td data-action={e.action}>{s.actions[e.action] ?? e.action}</td>
+                <td data-entity={e.entity}>{s.entities[e.entity] ?? e.entity}{e.entity !== 'catalogue' && <div class="muted mono">{e.entityId}</div>}</td>
+                <td>{inReadersLanguage(e.summary)}</td>
+                <td class="nowrap">
                   {(e.before !== null && e.before !== undefined) || (e.after !== null && e.after !== undefined) ? (
                     <details>
                       <summary>{s.details}</summary>

@@ -1,12 +1,17 @@
 // At a glance: per township how many screens are on air, what each airs and when it was last heard
 // from; screens silent for more than 10 minutes stand out so someone can go and look.
+import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { Loading } from '../components.js';
 import { formatTime, minutesSince } from '../format.js';
 import { useResource } from '../hooks.js';
 import { pick, t } from '../i18n.js';
+import { onAiring } from '../live.js';
+import type { ConsoleEvent } from '../console.protocol.js';
 import type { Alert, MediaItem, ScreenWithStatus } from '../types.js';
 import type { StoredPlay } from '../../storage/airing.store.js';
+
+type AiringEvent = Extract<ConsoleEvent, { type: 'airing' }>;
 
 /** Offline longer than this and a screen needs a visit, not patience. */
 export const STALE_MINUTES = 10;
@@ -27,6 +32,8 @@ const s = pick(
     completed: '完整播放',
     noPlays: '还没有播放记录。',
     silentStations: (n: number) => `${n} 个广播站未来 24 小时没有音频可播（含静音时段）：`,
+    soundBlocked: '声音被浏览器阻止',
+    alertAiring: '紧急插播',
   },
   {
     heading: 'Screens at a glance',
@@ -43,6 +50,8 @@ const s = pick(
     completed: 'Completed',
     noPlays: 'No play records yet.',
     silentStations: (n: number) => `${n} broadcast station(s) have no audio to play in the next 24 hours (quiet hours included):`,
+    soundBlocked: 'sound blocked',
+    alertAiring: 'alert',
   },
 );
 
@@ -58,6 +67,7 @@ export function DashboardPage() {
   const alerts = useResource(() => get<Alert[]>('/alerts?active=true'), ['catalogue']);
   const plays = useResource(() => get<{ total: number; records: StoredPlay[] }>('/plays?limit=15'), ['plays']);
   const media = useResource(() => get<MediaItem[]>('/media'), ['catalogue']);
+  const live = useLiveAiring();
   const silentStations = useResource(() => get<{ screenId: string; name: string }[]>('/screens/stations-without-audio'), ['catalogue', 'screens']);
   if (!screens.data) return <Loading error={screens.error} />;
   const now = Date.now();
@@ -125,8 +135,9 @@ export function DashboardPage() {
                       <td>
                         <span class="dot" /> {screen.status.isOnline ? t.online : t.offline}
                         {staleNow && <span class="pill danger">{s.staleBadge}</span>}
+                        {screen.status.isOnline && screen.status.soundBlocked && <span class="pill danger" data-testid="sound-blocked">{s.soundBlocked}</span>}
                       </td>
-                      <td data-testid="airing">{screen.status.airing ? (screen.status.airing.title ?? screen.status.airing.mediaId) : '—'}</td>
+                      <td data-testid="airing"><Airing screen={screen} live={live.get(screen.id)} media={media.data ?? []} /></td>
                       <td title={formatTime(screen.status.lastHeartbeatAt, true)}>{since === null ? t.never : t.ago(since)}</td>
                       <td class="muted">{[screen.site, screen.siteType].filter(Boolean).join(' · ') || '—'}</td>
                     </tr>
@@ -139,6 +150,26 @@ export function DashboardPage() {
       <h3>{s.plays}</h3>
       <LatestPlays plays={plays.data?.records ?? []} screens={screens.data} media={media.data ?? []} />
     </section>
+  );
+}
+
+/** Items going on air as the players say so (the `airing` frame), newest per screen; the page's list fills in between. */
+function useLiveAiring(): Map<string, AiringEvent> {
+  const [live, setLive] = useState(() => new Map<string, AiringEvent>());
+  useEffect(() => onAiring((event) => setLive((before) => new Map(before).set(event.screenId, event))), []);
+  return live;
+}
+
+function Airing({ screen, live, media }: { screen: ScreenWithStatus; live: AiringEvent | undefined; media: MediaItem[] }) {
+  const listed = screen.status.airing;
+  // Whichever is newer: the live frame or the list's (heartbeat) state.
+  const current = live && (!listed || live.startedAt >= listed.startedAt) ? { mediaId: live.mediaId, isAlert: live.isAlert } : listed ? { mediaId: listed.mediaId, isAlert: !!screen.status.isAlertAiring } : null;
+  if (!current) return <>—</>;
+  const title = media.find((m) => m.id === current.mediaId)?.title ?? (listed?.mediaId === current.mediaId ? listed.title : null) ?? current.mediaId;
+  return (
+    <span data-media-id={current.mediaId} data-alert={current.isAlert ? 'true' : undefined}>
+      {current.isAlert && <span class="pill alert">{s.alertAiring}</span>} {title}
+    </span>
   );
 }
 

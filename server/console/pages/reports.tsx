@@ -21,6 +21,7 @@ const s = pick(
     onlineShare: '在线比例',
     total: '合计',
     noData: '这段时间没有已认领屏幕的播放记录。',
+    noOnline: '最近 24 小时没有已认领屏幕在线的记录。',
     onlyClaimed: '只统计已认领的屏幕；未认领屏幕的播放另行保存，不计入。',
     csv: '下载 CSV',
   },
@@ -36,6 +37,7 @@ const s = pick(
     onlineShare: 'Online',
     total: 'Total',
     noData: 'No plays from claimed screens in this range.',
+    noOnline: 'No claimed screen was online in the last 24 hours.',
     onlyClaimed: 'Claimed screens only; plays of unclaimed screens are kept apart and not counted.',
     csv: 'Download CSV',
   },
@@ -91,6 +93,7 @@ function PerDayChart({ report }: { report: PlaysPerDay }) {
 function OnlineBars({ history, names }: { history: OnlineHistory; names: Map<string, string> }) {
   const from = Date.parse(history.from);
   const span = Date.parse(history.to) - from;
+  if (history.screens.length === 0) return <p class="empty">{s.noOnline}</p>;
   return (
     <table class="online-history" data-testid="online-history">
       <tbody>
@@ -146,7 +149,7 @@ export function ReportsPage() {
       </div>
       <h3>{s.perDay}</h3>
       {r.rows.length === 0 ? <p class="empty">{s.noData}</p> : <PerDayChart report={r} />}
-      <div class="table-scroll">
+      {r.screens.length > 0 && <div class="table-scroll">
         <table data-testid="plays-per-day">
           <thead>
             <tr><th>{t.screen}</th><th>{t.township}</th>{r.days.map((d) => <th class="num">{d.slice(5)}</th>)}<th class="num">{s.total}</th></tr>
@@ -168,7 +171,7 @@ export function ReportsPage() {
             })}
           </tbody>
         </table>
-      </div>
+      </div>}
       <h3>{s.online}</h3>
       {history.data ? <OnlineBars history={history.data} names={names} /> : <Loading error={history.error} />}
     </section>

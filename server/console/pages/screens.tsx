@@ -38,6 +38,12 @@ const s = pick(
     player: '播放器',
     audio: '广播站',
     sources: { default: '默认宣传', schedule: '排期', broadcast: '定时广播', alert: '紧急插播', none: '无' } as Record<string, string>,
+    sound: '视频声音',
+    soundOptions: { auto: '自动（按场所类型；广播站开，屏幕关）', on: '开（跟随音量计划和静音时段）', off: '关（静音播放）' } as Record<string, string>,
+    siteTypeSound: (siteType: string) => `场所类型「${siteType}」的视频声音（全县）`,
+    siteTypeOptions: { auto: '未设置', on: '开', off: '关' } as Record<string, string>,
+    soundNow: (on: boolean): string => (on ? '当前：有声' : '当前：静音'),
+    soundBlocked: '声音被浏览器阻止',
   },
   {
     heading: 'Screens',
@@ -65,6 +71,12 @@ const s = pick(
     player: 'Player',
     audio: 'audio station',
     sources: { default: 'default campaign', schedule: 'schedule', broadcast: 'broadcast', alert: 'alert', none: 'nothing' },
+    sound: 'Video sound',
+    soundOptions: { auto: 'Automatic (by site type; on for stations, off for screens)', on: 'On (follows the volume schedule and quiet hours)', off: 'Off (muted)' },
+    siteTypeSound: (siteType: string) => `Video sound of site type “${siteType}” (county-wide)`,
+    siteTypeOptions: { auto: 'not set', on: 'on', off: 'off' },
+    soundNow: (on: boolean) => (on ? 'now: with sound' : 'now: muted'),
+    soundBlocked: 'sound blocked',
   },
 );
 
@@ -170,6 +182,8 @@ const PLAIN_COMMANDS = ['reload', 'identify'] as const;
 function ScreenDetail({ screen, onClose, onChanged }: { screen: ScreenWithStatus; onClose: () => void; onChanged: () => void }) {
   const [fields, setFields] = useState<Editable>(editableOf(screen));
   const [volume, setVolume] = useState(80);
+  const [sound, setSound] = useState<string>(screen.sound ?? 'auto');
+  const siteTypeSound = useResource(() => get<Record<string, 'on' | 'off'>>('/site-type-sound'), ['catalogue']);
   const [note, setNote] = useState<string | null>(null);
   const action = useAction();
   const mayEdit = can('screens:write');
@@ -182,7 +196,7 @@ function ScreenDetail({ screen, onClose, onChanged }: { screen: ScreenWithStatus
   const save = (e: Event) => {
     e.preventDefault();
     void action.run(async () => {
-      await api('PATCH', `/screens/${encodeURIComponent(screen.id)}`, bodyOf(fields, !!screen.siteId));
+      await api('PATCH', `/screens/${encodeURIComponent(screen.id)}`, { ...bodyOf(fields, !!screen.siteId), sound });
       onChanged();
       setNote(t.saved);
     });
@@ -199,6 +213,24 @@ function ScreenDetail({ screen, onClose, onChanged }: { screen: ScreenWithStatus
       <div class="screen-detail" data-testid="screen-detail" data-screen-id={screen.id}>
         <form onSubmit={save}>
           <ScreenFields value={fields} onChange={setFields} disabled={!mayEdit} />
+          <div class="row">
+            <Field label={s.sound} hint={screen.status.sound === undefined ? undefined : s.soundNow(screen.status.sound)}>
+              <select name="sound" value={sound} disabled={!mayEdit} onChange={(e) => setSound((e.target as HTMLSelectElement).value)}>
+                {Object.entries(s.soundOptions).map(([value, label]) => <option value={value}>{label}</option>)}
+              </select>
+            </Field>
+            {screen.siteType && siteTypeSound.data && (
+              <Field label={s.siteTypeSound(screen.siteType)}>
+                <select name="siteTypeSound" value={siteTypeSound.data[screen.siteType] ?? 'auto'} disabled={!can('users:admin')} onChange={(e) => void action.run(async () => {
+                  await api('PUT', '/site-type-sound', { siteType: screen.siteType, sound: (e.target as HTMLSelectElement).value });
+                  siteTypeSound.reload();
+                  onChanged();
+                })}>
+                  {Object.entries(s.siteTypeOptions).map(([value, label]) => <option value={value}>{label}</option>)}
+                </select>
+              </Field>
+            )}
+          </div>
           <div class="buttons">
             {PLAIN_COMMANDS.map((c) => (
               <Guarded allowed={mayCommand} name={c} disabled={!screen.status.isOnline || action.busy} onClick={() => void send(c)}>{s.commands[c] ?? c}</Guarded>
@@ -267,7 +299,10 @@ export function ScreensPage({ selected }: { selected: string | undefined }) {
                 <td>{x.township ?? '—'}</td>
                 <td>{[x.site, x.siteType].filter(Boolean).join(' · ') || '—'}</td>
                 <td>{x.groups.join('、') || '—'}</td>
-                <td><span class="dot" /> {x.status.isOnline ? t.online : t.offline}{x.status.mode === 'audio' ? ` · ${s.audio}` : ''}</td>
+                <td>
+                  <span class="dot" /> {x.status.isOnline ? t.online : t.offline}{x.status.mode === 'audio' ? ` · ${s.audio}` : ''}
+                  {x.status.isOnline && x.status.soundBlocked && <span class="pill danger" data-testid="sound-blocked">{s.soundBlocked}</span>}
+                </td>
                 <td>{x.status.airing?.title ?? '—'}</td>
                 <td title={formatTime(x.status.lastHeartbeatAt, true)}>{since === null ? t.never : t.ago(since)}</td>
                 <td><button name="open" onClick={() => navigate(`screens/${encodeURIComponent(x.id)}`)}>{can('screens:write') ? t.edit : s.timeline}</button></td>
