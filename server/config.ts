@@ -16,6 +16,18 @@ const isValidTimeZone = (tz: string) => {
   }
 };
 
+const isPostgresUrl = (value: string) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || url.searchParams.has('host'));
+  } catch {
+    return false;
+  }
+};
+const POSTGRES_URL_HINT =
+  '应为 postgres:// 或 postgresql:// 开头的数据库地址，例如 postgres://crier:密码@127.0.0.1:5432/crier / ' +
+  'a postgres:// or postgresql:// URL, e.g. postgres://crier:secret@127.0.0.1:5432/crier';
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -83,6 +95,8 @@ const EnvSchema = z.object({
     .regex(/^(|false|true|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, 'false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs')
     .default('false'),
   CRIER_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  // PostgreSQL (issue 15): set, every store but the media files lives in this database; unset (or empty), the embedded files.
+  CRIER_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isPostgresUrl, POSTGRES_URL_HINT).optional()),
 });
 
 const MB = 1024 * 1024;
@@ -156,6 +170,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Bearer token a Prometheus scraper sends to GET /metrics (else only a signed-in admin may read it). */
   metricsToken: string | undefined;
+  /** PostgreSQL for every store (server/storage/stores.ts); undefined: the embedded files in the data dir. */
+  databaseUrl?: string | undefined;
 }
 
 /** CRIER_TRUST_PROXY: false | true | hops | a list of proxy addresses or CIDRs. */
@@ -176,7 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     // A secret is never echoed, not even a wrong one.
-    const shown = /PASSWORD|TOKEN/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+    const shown = /PASSWORD|TOKEN|DATABASE_URL/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
     throw new ConfigError(`配置错误 / invalid configuration: ${name}=${shown}: ${issue.message}`);
   }
   const e = parsed.data;
@@ -219,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
     metricsToken: e.CRIER_METRICS_TOKEN,
+    databaseUrl: e.CRIER_DATABASE_URL,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,
