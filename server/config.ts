@@ -1,6 +1,7 @@
 // Configuration from the environment, validated at start-up: a bad value fails fast with one clear line.
 import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
 import { vitsModelFiles } from '../media/speech/sherpa.engine.js';
@@ -97,6 +98,12 @@ const EnvSchema = z.object({
   CRIER_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(200).optional(),
   // PostgreSQL (issue 15): set, every store but the media files lives in this database; unset (or empty), the embedded files.
   CRIER_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isPostgresUrl, POSTGRES_URL_HINT).optional()),
+  // Several nodes as one Crier (server/cluster/, docs/scaling.md): Redis for fan-out, presence, limits and locks.
+  CRIER_REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0').optional(),
+  CRIER_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - (at most 64)').default('crier:'),
+  CRIER_NODE_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits and _ . - (at most 64)').optional(),
+  CRIER_MEDIA_DIR: z.string().min(1).optional(),
+  CRIER_ORIGINALS_DIR: z.string().min(1).optional(),
 });
 
 const MB = 1024 * 1024;
@@ -172,6 +179,16 @@ export interface Config {
   metricsToken: string | undefined;
   /** PostgreSQL for every store (server/storage/stores.ts); undefined: the embedded files in the data dir. */
   databaseUrl?: string | undefined;
+  /** Redis shared by the nodes of one Crier; absent: one process, everything in memory (server/cluster/). */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several Criers (or tests) can share one Redis. */
+  redisPrefix: string;
+  /** This node's name in presence and locks: CRIER_NODE_ID, else hostname-pid. */
+  nodeId: string;
+  /** Renditions players fetch by immutable URL; shared by every node of a cluster. Absent: <data dir>/media (mediaDirs()). */
+  mediaDir: string | undefined;
+  /** Uploaded originals kept to re-render from; shared too, so another node can finish a dead node's job. Absent: <data dir>/originals. */
+  originalsDir: string | undefined;
 }
 
 /** CRIER_TRUST_PROXY: false | true | hops | a list of proxy addresses or CIDRs. */
@@ -181,6 +198,12 @@ function parseTrustProxy(value: string): Config['trustProxy'] {
   if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((s) => s.trim());
 }
+
+/** Where renditions and originals live: the shared directories when set, else inside the data dir as always. */
+export const mediaDirs = (config: Pick<Config, 'dataDir' | 'mediaDir' | 'originalsDir'>) => ({
+  media: config.mediaDir ?? path.join(config.dataDir, 'media'),
+  originals: config.originalsDir ?? path.join(config.dataDir, 'originals'),
+});
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -236,6 +259,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
     metricsToken: e.CRIER_METRICS_TOKEN,
     databaseUrl: e.CRIER_DATABASE_URL,
+    redisUrl: e.CRIER_REDIS_URL,
+    redisPrefix: e.CRIER_REDIS_PREFIX,
+    nodeId: e.CRIER_NODE_ID ?? `${os.hostname()}-${process.pid}`,
+    mediaDir: e.CRIER_MEDIA_DIR ? path.resolve(e.CRIER_MEDIA_DIR) : undefined,
+    originalsDir: e.CRIER_ORIGINALS_DIR ? path.resolve(e.CRIER_ORIGINALS_DIR) : undefined,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,

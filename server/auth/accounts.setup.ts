@@ -14,6 +14,7 @@ import type { AccountsStore } from '../storage/accounts.store.js';
 import type { AuditStore } from '../storage/audit.store.js';
 import type { CatalogueHooks, CatalogueStore } from '../storage/catalogue.store.js';
 import { installAuth } from './auth.hooks.js';
+import type { Redis } from 'ioredis';
 import { ensureFirstAdmin } from './first-admin.js';
 import { can } from './permissions.js';
 import { currentContext, installRequestContext, type RequestContext } from './request-context.js';
@@ -32,7 +33,7 @@ export function approvalOfNewMedia(mode: Config['approval'], clock: Clock) {
   };
 }
 
-export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock; stores: { accounts: AccountsStore; audit: AuditStore } }) {
+export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock; stores: { accounts: AccountsStore; audit: AuditStore }; rateLimits?: { redis: Redis; nameSpace: string } }) {
   const { accounts: accountsStore, audit: auditStore } = deps.stores;
   const accounts = await createAccountsService({
     store: accountsStore,
@@ -44,7 +45,7 @@ export async function installAccounts(app: FastifyInstance, config: Config, deps
 
   // Hooks first: they must see every route registered after them.
   installRequestContext(app);
-  const routes = await installAuth(app, accounts);
+  const routes = await installAuth(app, accounts, deps.rateLimits);
   await ensureFirstAdmin({ accounts, adminPassword: config.adminPassword, log: app.log });
 
   // Screen commands change no stored state, so the catalogue diff cannot see them: logged as they succeed.
