@@ -148,7 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     consoleHub.refresh('catalogue');
     boundaries.plan();
   };
-  const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
   const tokens = createTokenStore(config.dataDir);
   const pairing = createPairingService({
     catalogue,
@@ -221,7 +221,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.close();
     await media.close();
     retention.stop();
-    airingReports.close();
+    await airingReports.close();
     await airingLog.close();
     tokens.close();
   });

@@ -8,9 +8,9 @@ const DAY_MS = 86_400_000;
 const FIRST_RUN_DELAY_MS = 60_000;
 
 export function scheduleRetention(deps: { airingLog: AiringLog; clock: Clock; retentionDays: number; log: FastifyBaseLogger }) {
-  const run = () => {
+  const run = async () => {
     try {
-      const pruned = deps.airingLog.prune(deps.clock.now(), deps.retentionDays);
+      const pruned = await deps.airingLog.prune(deps.clock.now(), deps.retentionDays);
       if (pruned.plays || pruned.intervals) deps.log.info({ ...pruned, retentionDays: deps.retentionDays }, 'airing log: old raw records pruned');
     } catch (error) {
       deps.log.error({ err: error }, 'airing log: pruning failed; it is tried again tomorrow');
