@@ -14,6 +14,7 @@ import { createAccountsStore } from '../storage/accounts.store.js';
 import { createAuditStore } from '../storage/audit.store.js';
 import type { CatalogueHooks, CatalogueStore } from '../storage/catalogue.store.js';
 import { installAuth } from './auth.hooks.js';
+import type { Redis } from 'ioredis';
 import { ensureFirstAdmin } from './first-admin.js';
 import { can } from './permissions.js';
 import { currentContext, installRequestContext, type RequestContext } from './request-context.js';
@@ -32,7 +33,7 @@ export function approvalOfNewMedia(mode: Config['approval'], clock: Clock) {
   };
 }
 
-export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock }) {
+export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock; rateLimits?: { redis: Redis; nameSpace: string } }) {
   const accountsStore = createAccountsStore(config.dataDir);
   const auditStore = createAuditStore(config.dataDir);
   const accounts = await createAccountsService({
@@ -45,7 +46,7 @@ export async function installAccounts(app: FastifyInstance, config: Config, deps
 
   // Hooks first: they must see every route registered after them.
   installRequestContext(app);
-  const routes = await installAuth(app, accounts);
+  const routes = await installAuth(app, accounts, deps.rateLimits);
   await ensureFirstAdmin({ accounts, adminPassword: config.adminPassword, log: app.log });
 
   // Screen commands change no stored state, so the catalogue diff cannot see them: logged as they succeed.

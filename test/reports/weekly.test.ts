@@ -145,3 +145,12 @@ t.test('each report downloads as PDF, XLSX and CSV', async (t) => {
   t.match(text, '网贷陷阱');
   t.match(text, /完整：已校验 42 条记录/);
 });
+
+t.test('a county that has not imported its register is told so, not told that every village is covered', async (t) => {
+  const app = await buildTestApp(t, { timeZone: ZONE }, { clock: { now: () => new Date('2027-01-20T02:00:00Z') } });
+  const made = await app.inject({ method: 'POST', url: '/api/v1/reports/weekly', payload: { week: '2027-W02' } });
+  t.equal(made.statusCode, 201, made.body);
+  const text = pdfText(t, (await app.inject({ url: '/api/v1/reports/weekly/2027-W02/pdf' })).rawPayload).replace(/\s+/g, '');
+  t.match(text, '点位登记中还没有村/社区', 'the PDF says the register is empty');
+  t.notMatch(text, '所有村/社区均已覆盖', 'and claims no coverage');
+});
