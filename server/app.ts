@@ -31,7 +31,6 @@ import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
 import { createNewScreenLimiter } from './pairing/new-screen-limiter.js';
 import { createPairingService } from './pairing/pairing.service.js';
-import { createTokenStore } from './pairing/token.store.js';
 import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
 import { createAsRunService } from './proof/as-run.service.js';
@@ -60,7 +59,7 @@ import { createAiringLog } from './storage/airing.store.js';
 import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
-import { createCatalogueStore } from './storage/catalogue.store.js';
+import { openStores } from './storage/stores.js';
 import { openCluster } from './cluster/cluster.setup.js';
 import { recordStores } from './storage/data-dir.js';
 import { installReports } from './reports/reports.setup.js';
@@ -122,15 +121,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxAudioBytes, config.maxVideoBytes) + 1, files: 1, fields: 20, fieldSize: 4096, parts: 25 },
   });
 
+  // Stores: embedded files, or PostgreSQL when CRIER_DATABASE_URL is set (server/storage/stores.ts).
+  // Its onClose is added first so it runs last (Fastify runs them newest first): the pool outlives every store.
+  const stores = await openStores(config, app.log);
+  app.addHook('onClose', () => stores.close());
+
   // Several nodes as one Crier when CRIER_REDIS_URL is set (server/cluster/); null: one process, all in memory.
   const cluster = await openCluster(config, app.log);
 
   // Accounts first: the auth hooks must see every route registered after them (docs/accounts.md).
-  const accounts = await installAccounts(app, config, { authClock: options.authClock ?? systemClock, clock, rateLimits: cluster?.rateLimits });
+  const accounts = await installAccounts(app, config, { authClock: options.authClock ?? systemClock, clock, stores, rateLimits: cluster?.rateLimits });
 
   // Our services.
   // Screens' place strings are copied from the register on every change (server/register/place-sync.ts).
-  const catalogue = await createCatalogueStore(config.dataDir, withPlaceSync(accounts.catalogueHooks));
+  const catalogue = await stores.openCatalogue(withPlaceSync(accounts.catalogueHooks));
   await migrateFreeTextAtStart(catalogue, app.log);
   const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
   const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
@@ -155,7 +159,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // In a cluster a commit is announced, and other nodes' commits are synced and republished here too.
   const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : republish;
   const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
-  const tokens = createTokenStore(config.dataDir);
+  const { tokens } = stores;
   const pairing = createPairingService({
     catalogue,
     tokens,
@@ -269,7 +273,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
   registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
-  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, sources: createProofSources(airingReports, asRuns), runOnce: cluster?.runOnce });
+  const campaignReports = installReports(app, { config, clock, catalogue, store: stores.reports, audit: accounts.audit, sources: createProofSources(airingReports, asRuns), runOnce: cluster?.runOnce });
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
   await recordStores(config.dataDir, [...(config.mediaDir ? ['media'] : []), ...(config.originalsDir ? ['originals'] : [])]);
 

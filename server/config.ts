@@ -17,6 +17,18 @@ const isValidTimeZone = (tz: string) => {
   }
 };
 
+const isPostgresUrl = (value: string) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || url.searchParams.has('host'));
+  } catch {
+    return false;
+  }
+};
+const POSTGRES_URL_HINT =
+  '应为 postgres:// 或 postgresql:// 开头的数据库地址，例如 postgres://crier:密码@127.0.0.1:5432/crier / ' +
+  'a postgres:// or postgresql:// URL, e.g. postgres://crier:secret@127.0.0.1:5432/crier';
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -84,6 +96,8 @@ const EnvSchema = z.object({
     .regex(/^(|false|true|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, 'false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs')
     .default('false'),
   CRIER_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  // PostgreSQL (issue 15): set, every store but the media files lives in this database; unset (or empty), the embedded files.
+  CRIER_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isPostgresUrl, POSTGRES_URL_HINT).optional()),
   // Several nodes as one Crier (server/cluster/, docs/scaling.md): Redis for fan-out, presence, limits and locks.
   CRIER_REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0').optional(),
   CRIER_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - (at most 64)').default('crier:'),
@@ -163,6 +177,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Bearer token a Prometheus scraper sends to GET /metrics (else only a signed-in admin may read it). */
   metricsToken: string | undefined;
+  /** PostgreSQL for every store (server/storage/stores.ts); undefined: the embedded files in the data dir. */
+  databaseUrl?: string | undefined;
   /** Redis shared by the nodes of one Crier; absent: one process, everything in memory (server/cluster/). */
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several Criers (or tests) can share one Redis. */
@@ -199,7 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     // A secret is never echoed, not even a wrong one.
-    const shown = /PASSWORD|TOKEN/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+    const shown = /PASSWORD|TOKEN|DATABASE_URL/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
     throw new ConfigError(`配置错误 / invalid configuration: ${name}=${shown}: ${issue.message}`);
   }
   const e = parsed.data;
@@ -242,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
     metricsToken: e.CRIER_METRICS_TOKEN,
+    databaseUrl: e.CRIER_DATABASE_URL,
     redisUrl: e.CRIER_REDIS_URL,
     redisPrefix: e.CRIER_REDIS_PREFIX,
     nodeId: e.CRIER_NODE_ID ?? `${os.hostname()}-${process.pid}`,

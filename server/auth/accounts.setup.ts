@@ -10,8 +10,8 @@ import { registerAuthRoutes } from '../routes/auth.routes.js';
 import { registerUserRoutes } from '../routes/users.routes.js';
 import { createAccountsService } from '../services/accounts.service.js';
 import { createAuditService } from '../services/audit.service.js';
-import { createAccountsStore } from '../storage/accounts.store.js';
-import { createAuditStore } from '../storage/audit.store.js';
+import type { AccountsStore } from '../storage/accounts.store.js';
+import type { AuditStore } from '../storage/audit.store.js';
 import type { CatalogueHooks, CatalogueStore } from '../storage/catalogue.store.js';
 import { installAuth } from './auth.hooks.js';
 import type { Redis } from 'ioredis';
@@ -33,9 +33,8 @@ export function approvalOfNewMedia(mode: Config['approval'], clock: Clock) {
   };
 }
 
-export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock; rateLimits?: { redis: Redis; nameSpace: string } }) {
-  const accountsStore = createAccountsStore(config.dataDir);
-  const auditStore = createAuditStore(config.dataDir);
+export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock; stores: { accounts: AccountsStore; audit: AuditStore }; rateLimits?: { redis: Redis; nameSpace: string } }) {
+  const { accounts: accountsStore, audit: auditStore } = deps.stores;
   const accounts = await createAccountsService({
     store: accountsStore,
     now: () => deps.authClock.now().getTime(),

@@ -9,7 +9,7 @@ import { registerCampaignReportRoutes } from '../routes/campaign-reports.routes.
 import { registerPoliceRoutes } from '../routes/police.routes.js';
 import type { AuditService } from '../services/audit.service.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
-import { createReportsStore } from '../storage/reports.store.js';
+import type { ReportsStore } from '../storage/reports.store.js';
 import type { ReportContext } from './model/context.js';
 import { placesOf } from './places.js';
 import { createPoliceService } from './police/police.service.js';
@@ -25,9 +25,9 @@ const WEEK_MS = 7 * 86_400_000;
 export const DEFAULT_MIN_MINUTES = 30;
 const STATION_GROUPS = new Set(['广播', '大喇叭', 'station', 'loudspeaker']);
 
-export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; sources: ReportSources; runOnce?: RunOnce | undefined }) {
+export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; store: ReportsStore; audit: AuditService; sources: ReportSources; runOnce?: RunOnce | undefined }) {
   const { config, clock } = deps;
-  const store = createReportsStore(config.dataDir);
+  const { store } = deps;
   // proof's airing log (server/proof/report-sources.ts): rollups, online time, as-run, chain check.
   const { sources } = deps;
   const catalogue = () => deps.catalogue.read();

@@ -114,7 +114,7 @@ export function registerCampaignReportRoutes(
   r.get(
     '/api/v1/reports/weekly',
     { schema: { tags, summary: 'Weekly reports made so far, newest first', response: { 200: z.object({ reports: z.array(WeeklyEntrySchema), next: z.string().nullable() }) } } },
-    async () => ({ reports: deps.weekly.list().map(({ week, generatedAt, generatedBy }) => ({ week, generatedAt, generatedBy })), next: null }),
+    async () => ({ reports: (await deps.weekly.list()).map(({ week, generatedAt, generatedBy }) => ({ week, generatedAt, generatedBy })), next: null }),
   );
   r.get(
     '/api/v1/reports/weekly/:week',

@@ -40,7 +40,7 @@ t.test('coverage table, PDF download, weekly report and police form in the conso
   await page.fill('input[name=generate-week]', '2027-W02');
   await page.click('button[name=generate-weekly]');
   await page.locator('[data-testid=weekly-list] tr[data-week="2027-W02"]').waitFor();
-  t.equal(app.crier.reports.weekly.list()[0]?.week, '2027-W02', 'made on the server');
+  t.equal((await app.crier.reports.weekly.list())[0]?.week, '2027-W02', 'made on the server');
 
   await page.selectOption('[data-testid=police-entry] select[name=township]', 'tw-hk');
   await page.fill('[data-testid=police-entry] input[name=week]', '2027-w02');
@@ -48,6 +48,6 @@ t.test('coverage table, PDF download, weekly report and police form in the conso
   await page.fill('[data-testid=police-entry] input[name="loss-刷单"]', '1500.5');
   await page.click('button[name=save-police]');
   await page.locator('[data-testid=police-message]').waitFor();
-  t.match(app.crier.reports.store.figures('2027-W02', '2027-W02'), [{ townshipId: 'tw-hk', fraudType: '刷单', cases: 2, lossYuan: 1500.5, enteredBy: 'admin' }]);
+  t.match(await app.crier.reports.store.figures('2027-W02', '2027-W02'), [{ townshipId: 'tw-hk', fraudType: '刷单', cases: 2, lossYuan: 1500.5, enteredBy: 'admin' }]);
   t.same(scriptErrors(page), [], 'no script errors');
 });

@@ -48,8 +48,8 @@ t.test('the job runs at Monday 08:00 in the server zone, for the week that just 
   started = Date.now();
   app.crier.reports.job.plan();
   t.equal(app.crier.reports.job.next?.toISOString(), '2027-01-18T00:00:00.000Z');
-  for (let i = 0; i < 100 && app.crier.reports.weekly.list().length === 0; i++) await sleep(50);
-  const made = app.crier.reports.weekly.list();
+  for (let i = 0; i < 100 && (await app.crier.reports.weekly.list()).length === 0; i++) await sleep(50);
+  const made = await app.crier.reports.weekly.list();
   t.same(made.map((e) => [e.week, e.generatedBy]), [['2027-W02', null]], 'the job made 2027-W02, by nobody (the schedule)');
   t.equal(app.crier.reports.job.next?.toISOString(), '2027-01-25T00:00:00.000Z', 'and planned the next Monday');
   for (const file of ['2027-W02.pdf', '2027-W02.xlsx', '2027-W02.json']) t.ok(existsSync(path.join(app.crier.reports.weekly.dir, file)), file);
