@@ -158,7 +158,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   };
   // In a cluster a commit is announced, and other nodes' commits are synced and republished here too.
   const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : republish;
-  const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
   const { tokens } = stores;
   const pairing = createPairingService({
     catalogue,
@@ -233,7 +233,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.close();
     await media.close();
     retention.stop();
-    airingReports.close();
+    await airingReports.close();
     await airingLog.close();
     tokens.close();
     await cluster?.close();

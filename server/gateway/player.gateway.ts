@@ -227,7 +227,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
             return socket.close(CLOSE_UNAUTHORISED, 'revoked');
           }
           // A play that started before the claim was made by an unclaimed screen: it stays apart.
-          const verdict = playLimits.check(screen, message.records, clock.now().getTime());
+          const verdict = await playLimits.check(screen, message.records, clock.now().getTime());
           const { claimed, unclaimed, refused } = verdict;
           const inserted = await Promise.all([
             unclaimed.length ? airingLog.recordPlays(session.screenId, true, unclaimed) : { inserted: 0 },

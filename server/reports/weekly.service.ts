@@ -26,7 +26,7 @@ export function createWeeklyService(deps: { store: ReportsStore; dataDir: string
     async generate(week: string, by: string | null): Promise<WeeklyReportEntry> {
       const ctx = deps.context();
       const weeks = policeWeeksFor(week);
-      const report = buildWeekly(ctx, { week, minMinutes: deps.minMinutes, police: await deps.store.figures(weeks.from, weeks.to) });
+      const report = await buildWeekly(ctx, { week, minMinutes: deps.minMinutes, police: await deps.store.figures(weeks.from, weeks.to) });
       const doc = weeklyDocument(report);
       const [pdf, xlsx] = await Promise.all([renderPdf(doc), renderXlsx(doc)]);
       await mkdir(dir, { recursive: true });
