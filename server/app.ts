@@ -16,7 +16,7 @@ import { registerStationRoutes } from './routes/stations.routes.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import { mediaDirs, type Config } from './config.js';
-import { installErrorHandler } from './errors.js';
+import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
 import { createMetrics } from './ops/metrics.js';
@@ -98,6 +98,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Node checks header deadlines every connectionsCheckingInterval (30 s by default): look every second.
     http: { headersTimeout: config.httpTimeouts.headersMs, connectionsCheckingInterval: 1000 },
+    // A bad URL or an over-long parameter is answered like every other client fault (reason, Chinese first).
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
