@@ -15,7 +15,7 @@ import { seedStationQuietHours } from './quiet-hours.seed.js';
 import { registerStationRoutes } from './routes/stations.routes.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { mediaDirs, type Config } from './config.js';
 import { installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
@@ -31,7 +31,6 @@ import { registerMediaRoutes } from './routes/media.routes.js';
 import { registerPages } from './routes/pages.routes.js';
 import { createNewScreenLimiter } from './pairing/new-screen-limiter.js';
 import { createPairingService } from './pairing/pairing.service.js';
-import { createTokenStore } from './pairing/token.store.js';
 import { registerPairingRoutes } from './routes/pairing.routes.js';
 import { registerPlaylistRoutes } from './routes/playlists.routes.js';
 import { createAsRunService } from './proof/as-run.service.js';
@@ -60,7 +59,8 @@ import { createAiringLog } from './storage/airing.store.js';
 import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
-import { createCatalogueStore } from './storage/catalogue.store.js';
+import { openStores } from './storage/stores.js';
+import { openCluster } from './cluster/cluster.setup.js';
 import { recordStores } from './storage/data-dir.js';
 import { installReports } from './reports/reports.setup.js';
 import { migrateFreeTextAtStart, withPlaceSync } from './register/place-sync.js';
@@ -123,35 +123,45 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxAudioBytes, config.maxVideoBytes) + 1, files: 1, fields: 20, fieldSize: 4096, parts: 25 },
   });
 
+  // Stores: embedded files, or PostgreSQL when CRIER_DATABASE_URL is set (server/storage/stores.ts).
+  // Its onClose is added first so it runs last (Fastify runs them newest first): the pool outlives every store.
+  const stores = await openStores(config, app.log);
+  app.addHook('onClose', () => stores.close());
+
+  // Several nodes as one Crier when CRIER_REDIS_URL is set (server/cluster/); null: one process, all in memory.
+  const cluster = await openCluster(config, app.log);
+
   // Accounts first: the auth hooks must see every route registered after them (docs/accounts.md).
-  const accounts = await installAccounts(app, config, { authClock: options.authClock ?? systemClock, clock });
+  const accounts = await installAccounts(app, config, { authClock: options.authClock ?? systemClock, clock, stores, rateLimits: cluster?.rateLimits });
 
   // Our services.
   // Screens' place strings are copied from the register on every change (server/register/place-sync.ts).
-  const catalogue = await createCatalogueStore(config.dataDir, withPlaceSync(accounts.catalogueHooks));
+  const catalogue = await stores.openCatalogue(withPlaceSync(accounts.catalogueHooks));
   await migrateFreeTextAtStart(catalogue, app.log);
   const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
   const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
   const asRuns = createAsRunService({ catalogue: () => catalogue.read(), airingLog, reports: airingReports, timeZone: config.timeZone });
-  const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log });
+  const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log, runOnce: cluster?.runOnce });
   installTownshipScope(app, { catalogue, airingLog });
-  const mediaStore = createMediaStore(path.join(config.dataDir, 'media'));
-  const presence = createPresence();
-  const metrics = createMetrics({ playersConnected: () => [...presence.allSessions()], jobs: () => jobs.list() });
+  const mediaStore = createMediaStore(mediaDirs(config).media);
+  const presence = cluster ? cluster.presence(createPresence()) : createPresence();
+  const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list() });
   // Scale (issue 14): a server that falls behind says so in the log.
   const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
-  const consoleHub = createConsoleHub();
+  const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
   const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.catalogueChanged() });
-  const onChange = () => {
+  const republish = () => {
     publisher.catalogueChanged();
     consoleHub.refresh('catalogue');
     boundaries.plan();
   };
-  const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
-  const tokens = createTokenStore(config.dataDir);
+  // In a cluster a commit is announced, and other nodes' commits are synced and republished here too.
+  const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : republish;
+  const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const { tokens } = stores;
   const pairing = createPairingService({
     catalogue,
     tokens,
@@ -185,7 +195,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         `${missing} cannot run: every video and audio upload will fail; reinstall or set FFMPEG_PATH / FFPROBE_PATH`,
     );
   });
-  const jobs = createJobQueue({
+  const localJobs = createJobQueue({
     concurrency: config.ffmpegConcurrency,
     clock,
     notify: (event) => {
@@ -195,10 +205,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       options.onJobEvent?.(event);
     },
   });
+  // In a cluster a job runs under a lease, and a dead node's items are picked up by the others.
+  const jobs = cluster ? cluster.jobs(localJobs, { catalogue, resume: (mediaId) => media.resume(mediaId) }) : localJobs;
   const media = await createMediaService({
     catalogue,
     mediaStore,
-    originals: createMediaStore(path.join(config.dataDir, 'originals')),
+    originals: createMediaStore(mediaDirs(config).originals),
     tmpDir: path.join(config.dataDir, 'tmp'),
     jobs,
     clock,
@@ -223,9 +235,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.close();
     await media.close();
     retention.stop();
-    airingReports.close();
+    await airingReports.close();
     await airingLog.close();
     tokens.close();
+    await cluster?.close();
   });
 
   // Routes: the whole URL map of the server.
@@ -264,11 +277,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
   registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
-  const campaignReports = installReports(app, { config, clock, catalogue, audit: accounts.audit, sources: createProofSources(airingReports, asRuns) });
+  const campaignReports = installReports(app, { config, clock, catalogue, store: stores.reports, audit: accounts.audit, sources: createProofSources(airingReports, asRuns), runOnce: cluster?.runOnce });
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
   await recordStores(config.dataDir);
 
-  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns };
+  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns, cluster };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

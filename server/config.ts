@@ -1,6 +1,7 @@
 // Configuration from the environment, validated at start-up: a bad value fails fast with one clear line.
 import { z } from 'zod';
 import { X264_PRESETS, type X264Preset } from '../media/x264.js';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
 import { vitsModelFiles } from '../media/speech/sherpa.engine.js';
@@ -16,6 +17,18 @@ const isValidTimeZone = (tz: string) => {
     return false;
   }
 };
+
+const isPostgresUrl = (value: string) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || url.searchParams.has('host'));
+  } catch {
+    return false;
+  }
+};
+const POSTGRES_URL_HINT =
+  '应为 postgres:// 或 postgresql:// 开头的数据库地址，例如 postgres://crier:密码@127.0.0.1:5432/crier / ' +
+  'a postgres:// or postgresql:// URL, e.g. postgres://crier:secret@127.0.0.1:5432/crier';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
@@ -90,6 +103,14 @@ const EnvSchema = z.object({
   CRIER_MAX_PENDING_PLAYS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_PLAYS_ADMISSION.maxPending),
   CRIER_PLAYS_PER_COMMIT: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_PLAYS_ADMISSION.perCommit),
   CRIER_PLAYS_MAX_WAIT_MS: z.coerce.number().int().min(1).max(600_000).default(DEFAULT_PLAYS_ADMISSION.maxWaitMs),
+  // PostgreSQL (issue 15): set, every store but the media files lives in this database; unset (or empty), the embedded files.
+  CRIER_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isPostgresUrl, POSTGRES_URL_HINT).optional()),
+  // Several nodes as one Crier (server/cluster/, docs/scaling.md): Redis for fan-out, presence, limits and locks.
+  CRIER_REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0').optional(),
+  CRIER_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'letters, digits and _ : . - (at most 64)').default('crier:'),
+  CRIER_NODE_ID: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits and _ . - (at most 64)').optional(),
+  CRIER_MEDIA_DIR: z.string().min(1).optional(),
+  CRIER_ORIGINALS_DIR: z.string().min(1).optional(),
 });
 
 const MB = 1024 * 1024;
@@ -165,6 +186,18 @@ export interface Config {
   metricsToken: string | undefined;
   /** When the server is behind: new player connections are refused (503) after a stall of lagMs (0: never); plays are bounded (server/gateway/plays-admission.ts). */
   shedding: { lagMs: number; plays: PlaysAdmissionLimits };
+  /** PostgreSQL for every store (server/storage/stores.ts); undefined: the embedded files in the data dir. */
+  databaseUrl?: string | undefined;
+  /** Redis shared by the nodes of one Crier; absent: one process, everything in memory (server/cluster/). */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several Criers (or tests) can share one Redis. */
+  redisPrefix: string;
+  /** This node's name in presence and locks: CRIER_NODE_ID, else hostname-pid. */
+  nodeId: string;
+  /** Renditions players fetch by immutable URL; shared by every node of a cluster. Absent: <data dir>/media (mediaDirs()). */
+  mediaDir: string | undefined;
+  /** Uploaded originals kept to re-render from; shared too, so another node can finish a dead node's job. Absent: <data dir>/originals. */
+  originalsDir: string | undefined;
 }
 
 /** CRIER_TRUST_PROXY: false | true | hops | a list of proxy addresses or CIDRs. */
@@ -174,6 +207,12 @@ function parseTrustProxy(value: string): Config['trustProxy'] {
   if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((s) => s.trim());
 }
+
+/** Where renditions and originals live: the shared directories when set, else inside the data dir as always. */
+export const mediaDirs = (config: Pick<Config, 'dataDir' | 'mediaDir' | 'originalsDir'>) => ({
+  media: config.mediaDir ?? path.join(config.dataDir, 'media'),
+  originals: config.originalsDir ?? path.join(config.dataDir, 'originals'),
+});
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -185,7 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     // A secret is never echoed, not even a wrong one.
-    const shown = /PASSWORD|TOKEN/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
+    const shown = /PASSWORD|TOKEN|DATABASE_URL/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '');
     throw new ConfigError(`配置错误 / invalid configuration: ${name}=${shown}: ${issue.message}`);
   }
   const e = parsed.data;
@@ -229,6 +268,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
     metricsToken: e.CRIER_METRICS_TOKEN,
     shedding: { lagMs: e.CRIER_SHED_LAG_MS, plays: { perCommit: e.CRIER_PLAYS_PER_COMMIT, maxPending: e.CRIER_MAX_PENDING_PLAYS, maxWaitMs: e.CRIER_PLAYS_MAX_WAIT_MS } },
+    databaseUrl: e.CRIER_DATABASE_URL,
+    redisUrl: e.CRIER_REDIS_URL,
+    redisPrefix: e.CRIER_REDIS_PREFIX,
+    nodeId: e.CRIER_NODE_ID ?? `${os.hostname()}-${process.pid}`,
+    mediaDir: e.CRIER_MEDIA_DIR ? path.resolve(e.CRIER_MEDIA_DIR) : undefined,
+    originalsDir: e.CRIER_ORIGINALS_DIR ? path.resolve(e.CRIER_ORIGINALS_DIR) : undefined,
     playLimits: {
       playsPerMinute: e.CRIER_PLAYS_PER_MINUTE,
       unclaimedPlaysPerScreen: e.CRIER_UNCLAIMED_PLAYS_PER_SCREEN,

@@ -10,10 +10,11 @@ import { registerAuthRoutes } from '../routes/auth.routes.js';
 import { registerUserRoutes } from '../routes/users.routes.js';
 import { createAccountsService } from '../services/accounts.service.js';
 import { createAuditService } from '../services/audit.service.js';
-import { createAccountsStore } from '../storage/accounts.store.js';
-import { createAuditStore } from '../storage/audit.store.js';
+import type { AccountsStore } from '../storage/accounts.store.js';
+import type { AuditStore } from '../storage/audit.store.js';
 import type { CatalogueHooks, CatalogueStore } from '../storage/catalogue.store.js';
 import { installAuth } from './auth.hooks.js';
+import type { Redis } from 'ioredis';
 import { ensureFirstAdmin } from './first-admin.js';
 import { can } from './permissions.js';
 import { currentContext, installRequestContext, type RequestContext } from './request-context.js';
@@ -32,9 +33,8 @@ export function approvalOfNewMedia(mode: Config['approval'], clock: Clock) {
   };
 }
 
-export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock }) {
-  const accountsStore = createAccountsStore(config.dataDir);
-  const auditStore = createAuditStore(config.dataDir);
+export async function installAccounts(app: FastifyInstance, config: Config, deps: { authClock: Clock; clock: Clock; stores: { accounts: AccountsStore; audit: AuditStore }; rateLimits?: { redis: Redis; nameSpace: string } }) {
+  const { accounts: accountsStore, audit: auditStore } = deps.stores;
   const accounts = await createAccountsService({
     store: accountsStore,
     now: () => deps.authClock.now().getTime(),
@@ -45,7 +45,7 @@ export async function installAccounts(app: FastifyInstance, config: Config, deps
 
   // Hooks first: they must see every route registered after them.
   installRequestContext(app);
-  const routes = await installAuth(app, accounts);
+  const routes = await installAuth(app, accounts, deps.rateLimits);
   await ensureFirstAdmin({ accounts, adminPassword: config.adminPassword, log: app.log });
 
   // Screen commands change no stored state, so the catalogue diff cannot see them: logged as they succeed.

@@ -3,6 +3,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { AccountsService, SignedIn } from '../services/accounts.service.js';
@@ -31,7 +32,8 @@ export interface AuthSettings {
 /** Every route of the app as registered, for the route-table test and the docs. */
 export type RouteList = { method: string; url: string }[];
 
-export async function installAuth(app: FastifyInstance, accounts: AccountsService): Promise<RouteList> {
+/** `limits.redis`: the cluster's Redis, so failed logins count on every node together (server/cluster/). */
+export async function installAuth(app: FastifyInstance, accounts: AccountsService, limits: { redis?: Redis; nameSpace?: string } = {}): Promise<RouteList> {
   const routes: RouteList = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -49,7 +51,7 @@ export async function installAuth(app: FastifyInstance, accounts: AccountsServic
     logLevel: 'debug',
   });
   // Limiters are used by the login route only (global: false): it counts failures, not every request.
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, { global: false, ...(limits.redis ? { redis: limits.redis, nameSpace: limits.nameSpace ?? 'crier-login-' } : {}) });
   app.decorateRequest('signedIn', null);
   app.decorateRequest('session', null);
 

@@ -256,7 +256,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           }
           if (admission.isFull(message.records.length)) return refuseBusy(message.records.length);
           // A play that started before the claim was made by an unclaimed screen: it stays apart.
-          const verdict = playLimits.check(screen, message.records, clock.now().getTime());
+          const verdict = await playLimits.check(screen, message.records, clock.now().getTime());
           const { claimed, unclaimed, refused } = verdict;
           const screenId = session.screenId;
           // Admitted: written with the others of its turn (at most a commit's worth at once), acknowledged once durable.

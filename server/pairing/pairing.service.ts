@@ -155,7 +155,7 @@ export function createPairingService(deps: {
     const token = newDeviceToken();
     const at = clock.now();
     // The token is stored first: a claimed screen is never without one (a failed claim drops it again).
-    tokens.issue(target.id, hashToken(token), token, at);
+    await tokens.issue(target.id, hashToken(token), token, at);
     const id = await catalogue
       .update((draft) => {
         const screen = draft.screens.find((s) => s.id === target.id && s.isProvisional && s.pairingCode === input.code);
@@ -171,8 +171,8 @@ export function createPairingService(deps: {
         screen.claimedAt = at.toISOString();
         return screen.id;
       })
-      .catch((error: unknown) => {
-        if (find(target.id)?.isProvisional !== false) tokens.drop(target.id);
+      .catch(async (error: unknown) => {
+        if (find(target.id)?.isProvisional !== false) await tokens.drop(target.id);
         throw error;
       });
     presence.sendToScreen(id, { type: 'paired', screenId: id, screenName: input.name, token });
@@ -189,11 +189,15 @@ export function createPairingService(deps: {
      */
     async admit(hello: Hello, ip: string): Promise<Admission> {
       if (hello.token !== undefined) {
-        const tokenScreenId = tokens.screenOf(hashToken(hello.token));
+        const tokenHash = hashToken(hello.token);
+        // Another node may have issued it since this one loaded its tokens.
+        if (!tokens.screenOf(tokenHash)) await tokens.refresh({ tokenHash });
+        const tokenScreenId = tokens.screenOf(tokenHash);
         const screen = tokenScreenId ? find(tokenScreenId) : undefined;
-        if (!screen || screen.isProvisional) {
+        // Revoked on another node: its catalogue says so even while this node's token copy lags.
+        if (!screen || screen.isProvisional || isRevoked(screen)) {
           const named = hello.screenId ? find(hello.screenId) : undefined;
-          return unauthorised(named && isRevoked(named) ? 'revoked' : 'unknown-token');
+          return unauthorised((screen && isRevoked(screen)) || (named && isRevoked(named)) ? 'revoked' : 'unknown-token');
         }
         // Presenting the token proves it arrived: the plain copy of a claim is forgotten.
         confirmPaired(screen.id);
@@ -203,6 +207,7 @@ export function createPairingService(deps: {
       if (!known) return createUnclaimed(hello, ip);
       if (known.isProvisional) return { admitted: true, screen: await ensureCode(known) };
       if (isRevoked(known)) return unauthorised('revoked');
+      await tokens.refresh({ screenId: known.id });
       const pendingToken = tokens.pendingOf(known.id);
       if (pendingToken) return { admitted: true, screen: known, pendingToken };
       // Claimed through pairing: only the token opens the door (even if the token store were lost).
@@ -227,7 +232,7 @@ export function createPairingService(deps: {
       if (scope.township && screen.township !== scope.township) throw outOfScope(screen.township);
       if (screen.isProvisional) throw new AppError(409, 'not-claimed', `屏幕尚未认领，无可吊销的授权 / screen ${id} is not claimed: nothing to revoke`);
       // The token goes first: from this instant it opens nothing, whatever happens next.
-      tokens.drop(id);
+      await tokens.drop(id);
       await catalogue.update((draft) => {
         const s = draft.screens.find((x) => x.id === id);
         if (s && !s.revokedAt) s.revokedAt = now;

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+/** Reads are synchronous (a hello is answered from memory); writes resolve once durable. */
 export interface TokenStore {
   /** The screen a token hash belongs to, if any. */
   screenOf(tokenHash: string): string | undefined;
@@ -13,11 +14,13 @@ export interface TokenStore {
   /** A claim's token, still waiting for its player. */
   pendingOf(screenId: string): string | undefined;
   /** Replaces the screen's token (one per screen). */
-  issue(screenId: string, tokenHash: string, pendingToken: string, at: Date): void;
-  /** The player has the token: forget the plain copy. */
+  issue(screenId: string, tokenHash: string, pendingToken: string, at: Date): Promise<void>;
+  /** The player has the token: forget the plain copy (written in the background; a failure only keeps the copy longer). */
   delivered(screenId: string): void;
   /** Revocation: the token is refused from now on. */
-  drop(screenId: string): void;
+  drop(screenId: string): Promise<void>;
+  /** Re-reads one entry, by screen or token hash, that another node may have written (PostgreSQL); embedded: nothing to do. */
+  refresh(key: { screenId: string } | { tokenHash: string }): Promise<void>;
   close(): void;
 }
 
@@ -45,9 +48,10 @@ export function createTokenStore(dataDir: string): TokenStore {
     screenOf: (tokenHash) => byHash.get(tokenHash)?.screen_id,
     hasToken: (screenId) => byScreen.get(screenId) !== undefined,
     pendingOf: (screenId) => byScreen.get(screenId)?.pending_token ?? undefined,
-    issue: (screenId, tokenHash, pendingToken, at) => void upsert.run(screenId, tokenHash, pendingToken, at.getTime()),
+    issue: async (screenId, tokenHash, pendingToken, at) => void upsert.run(screenId, tokenHash, pendingToken, at.getTime()),
     delivered: (screenId) => void clearPending.run(screenId),
-    drop: (screenId) => void remove.run(screenId),
+    drop: async (screenId) => void remove.run(screenId),
+    refresh: async () => undefined,
     close: () => db.close(),
   };
 }

@@ -10,8 +10,8 @@ export function createProofSources(reports: AiringReports, asRuns: AsRunService)
   return {
     dailyRollups: (range) => reports.dailyRollups(range),
     dailyOnline: (range) => reports.dailyOnline(range),
-    asRun(screenId, day) {
-      const log = asRuns.asRun(screenId, day);
+    async asRun(screenId, day) {
+      const log = await asRuns.asRun(screenId, day);
       const aired = log.aired.map((a) => ({
         plannedAt: a.plannedStart, startedAt: a.start, endedAt: a.end, mediaId: a.mediaId, title: a.title,
         source: a.rule ? both(a.rule) : null, status: a.completed ? ('completed' as const) : ('cut' as const), reason: null, clockOffsetMs: a.clockOffsetMs,
@@ -23,7 +23,7 @@ export function createProofSources(reports: AiringReports, asRuns: AsRunService)
       const lines = [...aired, ...missed].sort((a, b) => (a.plannedAt ?? a.startedAt ?? '').localeCompare(b.plannedAt ?? b.startedAt ?? ''));
       return { screenId, day, lines };
     },
-    verifyChain: (screenId) => ({ ...reports.verifyChain(screenId), available: true }),
+    verifyChain: async (screenId) => ({ ...(await reports.verifyChain(screenId)), available: true }),
     // The connection belongs to the airing reports, closed with them.
     close: () => undefined,
   };

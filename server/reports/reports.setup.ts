@@ -9,21 +9,25 @@ import { registerCampaignReportRoutes } from '../routes/campaign-reports.routes.
 import { registerPoliceRoutes } from '../routes/police.routes.js';
 import type { AuditService } from '../services/audit.service.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
-import { createReportsStore } from '../storage/reports.store.js';
+import type { ReportsStore } from '../storage/reports.store.js';
 import type { ReportContext } from './model/context.js';
 import { placesOf } from './places.js';
 import { createPoliceService } from './police/police.service.js';
 import type { ReportSources } from './sources.js';
 import { createWeeklyJob } from './weekly.job.js';
 import { createWeeklyService } from './weekly.service.js';
+import type { RunOnce } from '../cluster/once.cluster.js';
+
+/** A claimed week stays claimed this long: in a cluster one node writes each weekly report. */
+const WEEK_MS = 7 * 86_400_000;
 
 /** Minutes of campaign content a device must air each day to count (coverage, weekly report). */
 export const DEFAULT_MIN_MINUTES = 30;
 const STATION_GROUPS = new Set(['广播', '大喇叭', 'station', 'loudspeaker']);
 
-export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; audit: AuditService; sources: ReportSources }) {
+export function installReports(app: FastifyInstance, deps: { config: Config; clock: Clock; catalogue: CatalogueStore; store: ReportsStore; audit: AuditService; sources: ReportSources; runOnce?: RunOnce | undefined }) {
   const { config, clock } = deps;
-  const store = createReportsStore(config.dataDir);
+  const { store } = deps;
   // proof's airing log (server/proof/report-sources.ts): rollups, online time, as-run, chain check.
   const { sources } = deps;
   const catalogue = () => deps.catalogue.read();
@@ -36,7 +40,7 @@ export function installReports(app: FastifyInstance, deps: { config: Config; clo
   };
   const police = createPoliceService({ store, catalogue, clock, audit: deps.audit });
   const weekly = createWeeklyService({ store, dataDir: config.dataDir, context: () => context(null), minMinutes: DEFAULT_MIN_MINUTES });
-  const job = createWeeklyJob({ clock, timeZone: config.timeZone, log: app.log, run: (week) => weekly.generate(week, null) });
+  const job = createWeeklyJob({ clock, timeZone: config.timeZone, log: app.log, run: async (week) => (!deps.runOnce || (await deps.runOnce(`weekly:${week}`, WEEK_MS)) ? weekly.generate(week, null) : null) });
   job.plan();
 
   registerPoliceRoutes(app, { police, clock, timeZone: config.timeZone }); //   /api/v1/police-figures, /api/v1/police-figures/import

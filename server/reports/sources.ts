@@ -30,10 +30,11 @@ export interface ChainCheck {
   available: boolean;
 }
 
+/** Promises: the airing log may be PostgreSQL's (server/storage/pg/airing.pg.ts). */
 export interface ReportSources {
-  dailyRollups(range: DayRange): RollupRow[];
-  dailyOnline(range: DayRange): OnlineRow[];
-  asRun(screenId: string, day: string): AsRun;
-  verifyChain(screenId?: string): ChainCheck;
+  dailyRollups(range: DayRange): Promise<RollupRow[]>;
+  dailyOnline(range: DayRange): Promise<OnlineRow[]>;
+  asRun(screenId: string, day: string): Promise<AsRun>;
+  verifyChain(screenId?: string): Promise<ChainCheck>;
   close(): void;
 }

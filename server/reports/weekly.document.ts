@@ -65,7 +65,7 @@ export function weeklyDocument(r: WeeklyReport): ReportDocument {
           { key: 'gap', label: '原因' },
         ],
         rows: r.uncovered.map((u) => ({ ...u, gap: GAP[u.gap] })),
-        note: r.uncovered.length === 0 ? '本周所有村/社区均已覆盖。' : `共 ${r.uncovered.length} 个。`,
+        note: !r.totals?.villages ? '点位登记中还没有村/社区，无法统计覆盖：请在“点位登记”导入全县村/社区名单。' : r.uncovered.length === 0 ? '本周所有村/社区均已覆盖。' : `共 ${r.uncovered.length} 个。`,
       },
       { kind: 'heading', text: '三、宣传内容构成' },
       { kind: 'bar', title: '各诈骗类型播出时长（分钟）', labels: r.topics.map((x) => x.topic), series: [{ name: '分钟', values: r.topics.map((x) => x.airedMinutes) }], valueKind: 'minutes' },

@@ -26,19 +26,19 @@ export function createWeeklyService(deps: { store: ReportsStore; dataDir: string
     async generate(week: string, by: string | null): Promise<WeeklyReportEntry> {
       const ctx = deps.context();
       const weeks = policeWeeksFor(week);
-      const report = buildWeekly(ctx, { week, minMinutes: deps.minMinutes, police: deps.store.figures(weeks.from, weeks.to) });
+      const report = await buildWeekly(ctx, { week, minMinutes: deps.minMinutes, police: await deps.store.figures(weeks.from, weeks.to) });
       const doc = weeklyDocument(report);
       const [pdf, xlsx] = await Promise.all([renderPdf(doc), renderXlsx(doc)]);
       await mkdir(dir, { recursive: true });
       const files = { pdf: `${week}.pdf`, xlsx: `${week}.xlsx`, json: `${week}.json` };
       await Promise.all([write(files.pdf, pdf), write(files.xlsx, xlsx), write(files.json, JSON.stringify(report))]);
       const entry = { week, generatedAt: report.generatedAt, generatedBy: by, files };
-      deps.store.putWeeklyReport(entry);
+      await deps.store.putWeeklyReport(entry);
       return entry;
     },
     list: () => deps.store.weeklyReports(),
     async read(week: string): Promise<{ entry: WeeklyReportEntry; report: WeeklyReport } | null> {
-      const entry = deps.store.weeklyReport(week);
+      const entry = await deps.store.weeklyReport(week);
       if (!entry) return null;
       const report = WeeklyReportSchema.parse(JSON.parse(await readFile(path.join(dir, entry.files.json), 'utf8')));
       return { entry, report };

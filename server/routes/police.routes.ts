@@ -32,7 +32,7 @@ export function registerPoliceRoutes(app: FastifyInstance, deps: { police: Polic
       const today = localDayAt(deps.clock.now().getTime(), deps.timeZone).day;
       const toWeek = req.query.toWeek ?? weekOfDay(today);
       const fromWeek = req.query.fromWeek ?? weekOfDay(today - 7 * 11);
-      return { figures: deps.police.list(fromWeek, toWeek, scopedTownship(req)) };
+      return { figures: await deps.police.list(fromWeek, toWeek, scopedTownship(req)) };
     },
   );
 
@@ -46,7 +46,7 @@ export function registerPoliceRoutes(app: FastifyInstance, deps: { police: Polic
         response: { 200: z.object({ stored: z.number().int() }), 400: ErrorBodySchema, 403: ErrorBodySchema, 422: ErrorBodySchema },
       },
     },
-    async (req) => ({ stored: deps.police.enterWeek(req.body, actor(req)) }),
+    async (req) => ({ stored: await deps.police.enterWeek(req.body, actor(req)) }),
   );
 
   r.post(

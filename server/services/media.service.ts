@@ -223,6 +223,11 @@ export async function createMediaService(deps: MediaServiceDeps) {
       await processing.collect([removed]);
       onChange();
     },
+    /** Queues an item left `processing` again (a cluster node found it orphaned by a node that died). */
+    resume(id: string): void {
+      const item = find(id);
+      if (item?.status === 'processing') processing.enqueue(item);
+    },
     async close(): Promise<void> {
       await deps.jobs.close();
     },

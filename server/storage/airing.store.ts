@@ -62,16 +62,17 @@ export interface AiringLog {
   recordPlays(screenId: string, isProvisional: boolean, records: readonly PlayRecord[]): Promise<{ inserted: number }>;
   /** Buffered and written within a second: a lost heartbeat costs nothing, a play record would. */
   recordHeartbeat(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void;
-  listPlays(query: PlayQuery): StoredPlay[];
-  countPlays(query: Omit<PlayQuery, 'limit'>): number;
+  // Reads answer with a Promise: the PostgreSQL log (server/storage/pg/airing.pg.ts) cannot answer at once.
+  listPlays(query: PlayQuery): Promise<StoredPlay[]>;
+  countPlays(query: Omit<PlayQuery, 'limit'>): Promise<number>;
   /** Heartbeats received (each online interval counts its beats). */
-  countHeartbeats(screenId?: string): number;
+  countHeartbeats(screenId?: string): Promise<number>;
   /** Latest heartbeat time per screen (ISO), for screens that are offline now. */
-  lastHeartbeats(): Map<string, string>;
+  lastHeartbeats(): Promise<Map<string, string>>;
   /** Latest heartbeat per screen with what it reported (cache, storage, errors …), to show after a restart. */
-  latestHeartbeats(): Map<string, StoredHeartbeat>;
+  latestHeartbeats(): Promise<Map<string, StoredHeartbeat>>;
   /** Deletes raw plays and online intervals older than `retentionDays` before `now`; rollups stay, chains keep an anchor. */
-  prune(now: Date, retentionDays: number): { plays: number; intervals: number };
+  prune(now: Date, retentionDays: number): Promise<{ plays: number; intervals: number }>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -254,21 +255,21 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
     recordHeartbeat(screenId, heartbeat, receivedAt) {
       heartbeats.record(screenId, heartbeat, receivedAt);
     },
-    listPlays(query) {
+    async listPlays(query) {
       const { sql, params } = whereClause(query);
       const rows = db
         .prepare(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id LIMIT @limit`)
         .all({ ...params, limit: query.limit }) as PlayRow[];
       return rows.map(toStoredPlay);
     },
-    countPlays(query) {
+    async countPlays(query) {
       const { sql, params } = whereClause(query);
       return (db.prepare(`SELECT count(*) AS n FROM plays ${sql}`).get(params) as { n: number }).n;
     },
-    countHeartbeats: (screenId) => heartbeats.count(screenId),
-    lastHeartbeats: () => heartbeats.lastHeartbeats(),
-    latestHeartbeats: () => heartbeats.latestHealth(),
-    prune(now, retentionDays) {
+    countHeartbeats: async (screenId) => heartbeats.count(screenId),
+    lastHeartbeats: async () => heartbeats.lastHeartbeats(),
+    latestHeartbeats: async () => heartbeats.latestHealth(),
+    async prune(now, retentionDays) {
       flushPlays();
       heartbeats.flush();
       const cutoff = now.getTime() - retentionDays * 86_400_000;

@@ -22,6 +22,13 @@ export interface CatalogueStore {
    * step, so no change can come between (a change still being written is not committed yet, and not in it).
    */
   backupTo(file: string): Promise<void>;
+  /** Counts commits; on PostgreSQL shared by every node, so a higher one elsewhere means this snapshot is behind. */
+  version(): number;
+  /**
+   * Catches up with commits other nodes made (PostgreSQL); resolves true when the snapshot changed, and
+   * the caller then republishes as after a local change. Embedded: nobody else writes, so always false.
+   */
+  sync(): Promise<boolean>;
   readonly isNew: boolean;
 }
 
@@ -50,6 +57,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
   type Applied = { p: Pending; result: unknown };
   let pending: Pending[] = [];
   let isWriting = false;
+  let version = 0;
 
   /** Fast path: the whole batch on one draft, validated once. Null if any change throws or the result is invalid. */
   function applyTogether(batch: Pending[]): { next: Catalogue; applied: Applied[] } | null {
@@ -97,6 +105,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
         await writeFileDurably(file, JSON.stringify(next, null, 2));
         const before = current;
         current = next;
+        version++;
         hooks?.committed?.(before, next, batch[0]!.context);
         for (const { p, result } of applied) p.resolve(result);
       } catch (error) {
@@ -109,6 +118,8 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
   return {
     isNew,
     read: () => current,
+    version: () => version,
+    sync: async () => false,
     backupTo: (target) => writeFileDurably(target, JSON.stringify(current, null, 2)),
     update<T>(change: (draft: Catalogue) => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {

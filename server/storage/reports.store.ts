@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS weekly_reports (
 );
 `;
 
-interface FigureRow {
+/** Rows as both implementations store them (PostgreSQL hands `files` back already parsed). */
+export interface FigureRow {
   township_id: string;
   week: string;
   fraud_type: string;
@@ -46,10 +47,52 @@ interface FigureRow {
   entered_by: string | null;
   entered_at: number;
 }
+export interface WeeklyReportRow {
+  week: string;
+  generated_at: number;
+  generated_by: string | null;
+  files: string | WeeklyReportEntry['files'];
+}
 
-export type ReportsStore = ReturnType<typeof createReportsStore>;
+export const figureRow = (f: Omit<PoliceFigure, 'enteredAt'>, at: Date): FigureRow => ({
+  township_id: f.townshipId,
+  week: f.week,
+  fraud_type: f.fraudType,
+  cases: f.cases,
+  loss_fen: Math.round(f.lossYuan * 100),
+  entered_by: f.enteredBy,
+  entered_at: at.getTime(),
+});
+export const toFigure = (r: FigureRow): PoliceFigure => ({
+  townshipId: r.township_id,
+  week: r.week,
+  fraudType: r.fraud_type as PoliceFigure['fraudType'],
+  cases: r.cases,
+  lossYuan: r.loss_fen / 100,
+  enteredBy: r.entered_by,
+  enteredAt: new Date(r.entered_at).toISOString(),
+});
+export const toEntry = (r: WeeklyReportRow): WeeklyReportEntry => ({
+  week: r.week,
+  generatedAt: new Date(r.generated_at).toISOString(),
+  generatedBy: r.generated_by,
+  files: typeof r.files === 'string' ? (JSON.parse(r.files) as WeeklyReportEntry['files']) : r.files,
+});
 
-export function createReportsStore(dataDir: string) {
+/** Async so PostgreSQL can stand behind it (server/storage/pg/reports.pg.ts). */
+export interface ReportsStore {
+  /** All rows in one transaction: either every figure is stored or none. Resolves to how many. */
+  putFigures(figures: Omit<PoliceFigure, 'enteredAt'>[], at: Date): Promise<number>;
+  /** Figures of the weeks from..to inclusive ("YYYY-Www" sorts as text). */
+  figures(fromWeek: string, toWeek: string): Promise<PoliceFigure[]>;
+  putWeeklyReport(entry: WeeklyReportEntry): Promise<void>;
+  /** Newest week first. */
+  weeklyReports(): Promise<WeeklyReportEntry[]>;
+  weeklyReport(week: string): Promise<WeeklyReportEntry | null>;
+  close(): void;
+}
+
+export function createReportsStore(dataDir: string): ReportsStore {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, REPORTS_DB_FILE));
   db.pragma('journal_mode = WAL');
@@ -66,40 +109,18 @@ export function createReportsStore(dataDir: string) {
   const listReports = db.prepare(`SELECT * FROM weekly_reports ORDER BY week DESC`);
   const oneReport = db.prepare(`SELECT * FROM weekly_reports WHERE week = ?`);
 
-  const toFigure = (r: FigureRow): PoliceFigure => ({
-    townshipId: r.township_id,
-    week: r.week,
-    fraudType: r.fraud_type as PoliceFigure['fraudType'],
-    cases: r.cases,
-    lossYuan: r.loss_fen / 100,
-    enteredBy: r.entered_by,
-    enteredAt: new Date(r.entered_at).toISOString(),
-  });
-  const toEntry = (r: { week: string; generated_at: number; generated_by: string | null; files: string }): WeeklyReportEntry => ({
-    week: r.week,
-    generatedAt: new Date(r.generated_at).toISOString(),
-    generatedBy: r.generated_by,
-    files: JSON.parse(r.files) as WeeklyReportEntry['files'],
+  const putAll = db.transaction((figures: Omit<PoliceFigure, 'enteredAt'>[], at: Date) => {
+    for (const f of figures) upsert.run(figureRow(f, at));
+    return figures.length;
   });
 
   return {
-    /** All rows in one transaction: either every figure is stored or none. */
-    putFigures: db.transaction((figures: Omit<PoliceFigure, 'enteredAt'>[], at: Date) => {
-      for (const f of figures) {
-        upsert.run({ township_id: f.townshipId, week: f.week, fraud_type: f.fraudType, cases: f.cases, loss_fen: Math.round(f.lossYuan * 100), entered_by: f.enteredBy, entered_at: at.getTime() });
-      }
-      return figures.length;
-    }),
-    /** Figures of the weeks from..to inclusive ("YYYY-Www" sorts as text). */
-    figures(fromWeek: string, toWeek: string): PoliceFigure[] {
-      return (inWeeks.all(fromWeek, toWeek) as FigureRow[]).map(toFigure);
-    },
-    putWeeklyReport(entry: WeeklyReportEntry): void {
-      putReport.run(entry.week, Date.parse(entry.generatedAt), entry.generatedBy, JSON.stringify(entry.files));
-    },
-    weeklyReports: (): WeeklyReportEntry[] => (listReports.all() as Parameters<typeof toEntry>[0][]).map(toEntry),
-    weeklyReport(week: string): WeeklyReportEntry | null {
-      const row = oneReport.get(week) as Parameters<typeof toEntry>[0] | undefined;
+    putFigures: async (figures, at) => putAll(figures, at),
+    figures: async (fromWeek, toWeek) => (inWeeks.all(fromWeek, toWeek) as FigureRow[]).map(toFigure),
+    putWeeklyReport: async (entry) => void putReport.run(entry.week, Date.parse(entry.generatedAt), entry.generatedBy, JSON.stringify(entry.files)),
+    weeklyReports: async () => (listReports.all() as WeeklyReportRow[]).map(toEntry),
+    weeklyReport: async (week) => {
+      const row = oneReport.get(week) as WeeklyReportRow | undefined;
       return row ? toEntry(row) : null;
     },
     close: () => db.close(),

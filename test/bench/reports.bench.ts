@@ -169,7 +169,7 @@ async function benchWeek(): Promise<void> {
         const screenId = `scr-bench-${String((i * 37) % screens).padStart(4, '0')}`;
         const day = days[(i * 3) % days.length]!;
         const start = performance.now();
-        const log = app.crier.asRuns.asRun(screenId, day);
+        const log = await app.crier.asRuns.asRun(screenId, day);
         times.push(performance.now() - start);
         if (!log.chain.ok) throw new Error(`chain check failed on generated data: ${JSON.stringify(log.chain)}`);
         checked += log.chain.checked;

@@ -26,7 +26,8 @@ t.test('a slide slogan fits landscape and portrait screens, and runs as a ticker
   ] as const) {
     const page = await browser.newPage({ viewport: { width, height } });
     await page.goto(`${baseUrl}/player`);
-    await page.locator('.layer.is-live .slide-headline').waitFor({ state: 'visible', timeout: 20_000 });
+    // The slogan airs once its rendition is ready; until then the player airs what else it has.
+    await page.locator('.layer.is-live .slide-headline', { hasText: HEADLINE }).waitFor({ state: 'visible', timeout: 20_000 });
     t.equal(await page.evaluate(() => document.documentElement.dataset.layout), layout, `${width}×${height} is ${layout}`);
     const m = await page.evaluate(() => {
       const box = document.querySelector<HTMLElement>('.layer.is-live .slide-box')!;

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import { browserTestOptions, launchBrowser } from '../browser.js';
 import { consoleAs, go, scriptErrors } from '../console-ui.js';
+import { weekReportedAt } from '../../server/reports/weekly.job.js';
 import { startTestServer, TEST_ADMIN } from '../helper.js';
 import { addTaggedMedia, addTownships, recordHandMadeWeek } from '../reports/fixtures.js';
 
@@ -32,10 +33,14 @@ t.test('coverage table, PDF download, weekly report and police form in the conso
   for (const name of ['城关镇', '河口乡', '石桥村']) t.match(text, name, `the downloaded PDF names ${name}`);
 
   await go(page, 'weekly');
+  // The browser's clock is the real one: the forms start on the week that ended last Sunday there.
+  const justEnded = weekReportedAt(new Date(), 'Asia/Shanghai');
+  t.equal(await page.inputValue('input[name=generate-week]'), justEnded, 'the week to make starts on the week just ended');
+  t.equal(await page.inputValue('[data-testid=police-entry] input[name=week]'), justEnded, 'and so does the police week');
   await page.fill('input[name=generate-week]', '2027-W02');
   await page.click('button[name=generate-weekly]');
   await page.locator('[data-testid=weekly-list] tr[data-week="2027-W02"]').waitFor();
-  t.equal(app.crier.reports.weekly.list()[0]?.week, '2027-W02', 'made on the server');
+  t.equal((await app.crier.reports.weekly.list())[0]?.week, '2027-W02', 'made on the server');
 
   await page.selectOption('[data-testid=police-entry] select[name=township]', 'tw-hk');
   await page.fill('[data-testid=police-entry] input[name=week]', '2027-w02');
@@ -43,6 +48,6 @@ t.test('coverage table, PDF download, weekly report and police form in the conso
   await page.fill('[data-testid=police-entry] input[name="loss-刷单"]', '1500.5');
   await page.click('button[name=save-police]');
   await page.locator('[data-testid=police-message]').waitFor();
-  t.match(app.crier.reports.store.figures('2027-W02', '2027-W02'), [{ townshipId: 'tw-hk', fraudType: '刷单', cases: 2, lossYuan: 1500.5, enteredBy: 'admin' }]);
+  t.match(await app.crier.reports.store.figures('2027-W02', '2027-W02'), [{ townshipId: 'tw-hk', fraudType: '刷单', cases: 2, lossYuan: 1500.5, enteredBy: 'admin' }]);
   t.same(scriptErrors(page), [], 'no script errors');
 });

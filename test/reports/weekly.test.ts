@@ -48,8 +48,8 @@ t.test('the job runs at Monday 08:00 in the server zone, for the week that just 
   started = Date.now();
   app.crier.reports.job.plan();
   t.equal(app.crier.reports.job.next?.toISOString(), '2027-01-18T00:00:00.000Z');
-  for (let i = 0; i < 100 && app.crier.reports.weekly.list().length === 0; i++) await sleep(50);
-  const made = app.crier.reports.weekly.list();
+  for (let i = 0; i < 100 && (await app.crier.reports.weekly.list()).length === 0; i++) await sleep(50);
+  const made = await app.crier.reports.weekly.list();
   t.same(made.map((e) => [e.week, e.generatedBy]), [['2027-W02', null]], 'the job made 2027-W02, by nobody (the schedule)');
   t.equal(app.crier.reports.job.next?.toISOString(), '2027-01-25T00:00:00.000Z', 'and planned the next Monday');
   for (const file of ['2027-W02.pdf', '2027-W02.xlsx', '2027-W02.json']) t.ok(existsSync(path.join(app.crier.reports.weekly.dir, file)), file);
@@ -144,4 +144,13 @@ t.test('each report downloads as PDF, XLSX and CSV', async (t) => {
   t.match(text, '河口村村委会屏');
   t.match(text, '网贷陷阱');
   t.match(text, /完整：已校验 42 条记录/);
+});
+
+t.test('a county that has not imported its register is told so, not told that every village is covered', async (t) => {
+  const app = await buildTestApp(t, { timeZone: ZONE }, { clock: { now: () => new Date('2027-01-20T02:00:00Z') } });
+  const made = await app.inject({ method: 'POST', url: '/api/v1/reports/weekly', payload: { week: '2027-W02' } });
+  t.equal(made.statusCode, 201, made.body);
+  const text = pdfText(t, (await app.inject({ url: '/api/v1/reports/weekly/2027-W02/pdf' })).rawPayload).replace(/\s+/g, '');
+  t.match(text, '点位登记中还没有村/社区', 'the PDF says the register is empty');
+  t.notMatch(text, '所有村/社区均已覆盖', 'and claims no coverage');
 });

@@ -30,3 +30,15 @@ t.test('the server exits non-zero with one clear line on bad configuration', asy
   t.equal(lines.length, 1, `one line: ${run.stderr}`);
   t.match(lines[0], /PORT="not-a-port"/);
 });
+
+t.test('CRIER_DATABASE_URL: a postgres URL chooses PostgreSQL; anything else is refused without echoing it', async (t) => {
+  t.equal(loadConfig({}).databaseUrl, undefined, 'unset: the embedded stores');
+  t.equal(loadConfig({ CRIER_DATABASE_URL: '' }).databaseUrl, undefined, 'empty counts as unset');
+  t.equal(loadConfig({ CRIER_DATABASE_URL: 'postgres://crier:s3cret@db.local:5432/crier' }).databaseUrl, 'postgres://crier:s3cret@db.local:5432/crier');
+  t.equal(loadConfig({ CRIER_DATABASE_URL: 'postgresql://db.local/crier' }).databaseUrl, 'postgresql://db.local/crier');
+  for (const bad of ['mysql://crier:s3cret@db.local/crier', 'db.local:5432', 'postgres://']) {
+    const error = t.throws(() => loadConfig({ CRIER_DATABASE_URL: bad })) as Error;
+    t.match(error.message, /CRIER_DATABASE_URL=\(hidden\).*postgres:\/\/ 或 postgresql:\/\/.*a postgres:\/\/ or postgresql:\/\/ URL/, bad);
+    t.notMatch(error.message, /s3cret/, 'the password is never shown');
+  }
+});

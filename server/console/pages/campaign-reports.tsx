@@ -13,7 +13,7 @@ const s = pick(
     tabs: { coverage: '覆盖情况', compliance: '执行情况', topics: '内容构成', proof: '单屏播出证明' },
     minMinutes: '每天至少（分钟）',
     villages: '村/社区', covered: '已覆盖', coverage: '覆盖率', screens: '屏幕', stations: '广播', online: '每日在线', working: '每日达标',
-    uncovered: '未覆盖的村/社区', noDevice: '无屏幕或广播', notAiring: '有设备但未达标', allCovered: '所有村/社区均已覆盖。',
+    uncovered: '未覆盖的村/社区', noDevice: '无屏幕或广播', notAiring: '有设备但未达标', allCovered: '所有村/社区均已覆盖。', emptyRegister: '点位登记中还没有村/社区，无法统计覆盖：请先在“点位登记”导入全县村/社区名单。',
     milestone: (name: string, due: string, pct: string, met: boolean) => `${name}（截止 ${due}）：当前 ${pct}，${met ? '已达成' : '未达成'}`,
     planned: '计划分钟', aired: '实播分钟', ratio: '执行率', plays: '实播次数', missed: '漏播的定时广播', noneMissed: '没有漏播。',
     topic: '类型', minutes: '分钟', share: '占比', high: '高发',
@@ -25,7 +25,7 @@ const s = pick(
     tabs: { coverage: 'Coverage', compliance: 'Compliance', topics: 'Topic mix', proof: 'Proof (one screen-day)' },
     minMinutes: 'At least (min/day)',
     villages: 'Villages', covered: 'Covered', coverage: 'Coverage', screens: 'Screens', stations: 'Stations', online: 'Online daily', working: 'Working daily',
-    uncovered: 'Villages not covered', noDevice: 'no screen or loudspeaker', notAiring: 'devices not airing enough', allCovered: 'Every village is covered.',
+    uncovered: 'Villages not covered', noDevice: 'no screen or loudspeaker', notAiring: 'devices not airing enough', allCovered: 'Every village is covered.', emptyRegister: 'The register has no villages or communities yet, so coverage cannot be counted: import the county\'s list under Register first.',
     milestone: (name: string, due: string, pct: string, met: boolean) => `${name} (due ${due}): now ${pct}, ${met ? 'met' : 'not met'}`,
     planned: 'Planned min', aired: 'Aired min', ratio: 'Aired/planned', plays: 'Plays', missed: 'Fixed-time broadcasts missed', noneMissed: 'None missed.',
     topic: 'Type', minutes: 'Minutes', share: 'Share', high: 'High incidence',
@@ -65,7 +65,7 @@ function CoverageTab({ query }: { query: string }) {
         </tbody>
       </table>
       <h3>{s.uncovered}</h3>
-      {uncovered.length === 0 ? <p class="empty">{s.allCovered}</p> : (
+      {r.data.villages.length === 0 ? <p class="empty" data-testid="empty-register">{s.emptyRegister}</p> : uncovered.length === 0 ? <p class="empty">{s.allCovered}</p> : (
         <ul data-testid="uncovered">{uncovered.map((v) => <li>{v.townshipName} · {v.name} <small class="muted">（{v.gap === 'no-device' ? s.noDevice : s.notAiring}）</small></li>)}</ul>
       )}
     </div>

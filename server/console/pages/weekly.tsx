@@ -3,11 +3,16 @@
 import { useState } from 'preact/hooks';
 import { api, get, upload } from '../api.js';
 import { ErrorNote, Field, Loading, useAction } from '../components.js';
-import { formatTime } from '../format.js';
+import { dayOf } from '../../../playlists/wall-clock.js';
+import { previousWeek } from '../../reports/iso-week.js';
+import { formatTime, localDate } from '../format.js';
 import { useResource } from '../hooks.js';
 import { pick } from '../i18n.js';
 import { can } from '../session.js';
 import { Downloads } from './campaign-reports.js';
+
+/** The week that ended last Sunday, in the deployment's zone: what a clerk makes or enters on a Monday. */
+const lastWeek = () => previousWeek(dayOf(localDate(Date.now())));
 
 const FRAUD_TYPES = ['网贷', '投资博彩', '刷单', '网购退赔', '冒充领导/熟人', '其他'];
 const s = pick(
@@ -58,7 +63,7 @@ interface Entry { week: string; generatedAt: string; generatedBy: string | null 
 function PoliceEntry() {
   const register = useResource(() => get<{ townships: { id: string; name: string }[] }>('/register'), ['catalogue']);
   const [township, setTownship] = useState('');
-  const [week, setWeek] = useState('');
+  const [week, setWeek] = useState(lastWeek);
   const [values, setValues] = useState<Record<string, { cases: string; loss: string }>>({});
   const [message, setMessage] = useState('');
   const action = useAction();
@@ -107,7 +112,7 @@ function PoliceEntry() {
 
 export function WeeklyPage() {
   const list = useResource(() => get<{ reports: Entry[] }>('/reports/weekly'), ['catalogue']);
-  const [week, setWeek] = useState('');
+  const [week, setWeek] = useState(lastWeek);
   const action = useAction();
   const generate = () => action.run(async () => (await api('POST', '/reports/weekly', { week: week.trim().toUpperCase() }), list.reload()));
   return (

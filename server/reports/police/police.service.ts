@@ -29,19 +29,19 @@ export function createPoliceService(deps: { store: ReportsStore; catalogue: () =
     });
 
   return {
-    list(fromWeek: string, toWeek: string, scope: string | null): PoliceFigure[] {
+    async list(fromWeek: string, toWeek: string, scope: string | null): Promise<PoliceFigure[]> {
       const places = placesOf(deps.catalogue());
-      return store.figures(fromWeek, toWeek).filter((f) => places.isInScope(f.townshipId, scope));
+      return (await store.figures(fromWeek, toWeek)).filter((f) => places.isInScope(f.townshipId, scope));
     },
     /** One township's week from the console form. */
-    enterWeek(input: PoliceWeekInput, actor: Actor): number {
+    async enterWeek(input: PoliceWeekInput, actor: Actor): Promise<number> {
       const townshipId = placesOf(deps.catalogue()).townshipOf(input.townshipId);
       if (!townshipId) throw new AppError(422, 'unknown-township', `未登记的乡镇 / unknown township: ${input.townshipId}`);
       if (!mayEnter(actor, townshipId)) throw new AppError(403, 'out-of-scope', `超出本乡镇（${actor.township}）的范围 / outside your township (${actor.township})`);
       const types = input.figures.map((f) => f.fraudType);
       if (new Set(types).size !== types.length) throw new AppError(422, 'duplicate-fraud-type', '同一案件类型填写了两次 / a fraud type appears twice');
       const figures = input.figures.map((f) => ({ ...f, townshipId, week: input.week, enteredBy: actor.username }));
-      store.putFigures(figures, clock.now());
+      await store.putFigures(figures, clock.now());
       record(actor, 'update', figures, `录入 ${townshipId} ${input.week} 案情 ${figures.length} 项 / entered police figures`);
       return figures.length;
     },
@@ -50,7 +50,7 @@ export function createPoliceService(deps: { store: ReportsStore; catalogue: () =
       const places = placesOf(deps.catalogue());
       const figures = await parsePoliceFile(bytes, { townshipOf: places.townshipOf, mayEnter: (id) => mayEnter(actor, id), enteredBy: actor.username });
       const at = clock.now();
-      store.putFigures(figures, at);
+      await store.putFigures(figures, at);
       record(actor, 'import', figures, `导入案情 ${figures.length} 行 / imported ${figures.length} police figure rows`);
       return figures.map((f) => ({ ...f, enteredAt: at.toISOString() }));
     },

@@ -1,0 +1,70 @@
+// Several Crier nodes as one (issue 15, docs/scaling.md): with CRIER_REDIS_URL set, app.ts hands the
+// pieces that must see the whole cluster to these wrappers, one call each; without it, nothing here
+// runs and every piece stays in memory as in a single process.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { ConsoleHub } from '../gateway/console.gateway.js';
+import type { Presence } from '../gateway/presence.js';
+import type { JobQueue } from '../services/media.jobs.js';
+import type { CatalogueStore } from '../storage/catalogue.store.js';
+import { openClusterBus } from './cluster.bus.js';
+import { relayConsoleHub } from './console.cluster.js';
+import { clusterJobQueue } from './jobs.cluster.js';
+import { createRunOnce } from './once.cluster.js';
+import { createClusterPresence } from './presence.cluster.js';
+
+/** A catalogue that other nodes may change too (PostgreSQL): `sync` reloads it, `version` names its commit. */
+type SharedCatalogue = Pick<CatalogueStore, 'read'> & { sync?: () => Promise<boolean>; version?: () => number };
+
+export type Cluster = Awaited<ReturnType<typeof openCluster>>;
+
+export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix' | 'nodeId'>, log: FastifyBaseLogger) {
+  if (!config.redisUrl) return null;
+  const bus = await openClusterBus({ url: config.redisUrl, prefix: config.redisPrefix, nodeId: config.nodeId, log });
+  const closers: (() => Promise<void> | void)[] = [];
+  let clusterPresence: ReturnType<typeof createClusterPresence> | null = null;
+  log.info({ nodeId: bus.nodeId }, '已加入集群 / joined the cluster');
+
+  return {
+    nodeId: bus.nodeId,
+    bus,
+    /** Login failures counted in Redis, so an attacker gains nothing by spreading tries over nodes. */
+    rateLimits: { redis: bus.redis, nameSpace: `${config.redisPrefix}login-` },
+    runOnce: createRunOnce(bus),
+    presence(local: Presence): Presence {
+      clusterPresence = createClusterPresence(local, bus, log);
+      closers.push(() => clusterPresence!.close());
+      void clusterPresence.beat().catch(() => undefined);
+      return clusterPresence.presence;
+    },
+    /** Every node's players, for /metrics. */
+    everywhere: () => (clusterPresence ? [...clusterPresence.everywhere()] : []),
+    consoleHub: (local: ConsoleHub) => relayConsoleHub(local, bus),
+    jobs(local: JobQueue, deps: { catalogue: SharedCatalogue; resume: (mediaId: string) => void }) {
+      return clusterJobQueue(local, { bus, ...deps, isAlive: (id) => !clusterPresence || clusterPresence.nodes().includes(id) });
+    },
+    /**
+     * Local commits are announced; an announced commit of another node is synced and then handled like
+     * a local one (`republish`: manifests for this node's own players, console hints, boundaries).
+     */
+    followCatalogue(catalogue: SharedCatalogue, republish: () => void): () => void {
+      if (!catalogue.sync) log.warn('集群未共享目录（未设置 CRIER_DATABASE_URL），各节点的内容互不相通 / cluster without a shared catalogue (no CRIER_DATABASE_URL): the nodes do not see each other\'s content');
+      let syncing = Promise.resolve();
+      bus.on('catalogue', () => {
+        syncing = syncing
+          .then(async () => {
+            if (await catalogue.sync?.()) republish();
+          })
+          .catch((err: unknown) => log.error({ err }, '目录同步失败 / catalogue sync failed'));
+      });
+      return () => {
+        republish();
+        bus.publish({ type: 'catalogue', version: catalogue.version?.() ?? null, screenIds: null });
+      };
+    },
+    async close(): Promise<void> {
+      for (const close of closers) await close();
+      await bus.close();
+    },
+  };
+}

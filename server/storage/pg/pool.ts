@@ -1,0 +1,36 @@
+// The PostgreSQL connection pool every PG store shares (one per process), from CRIER_DATABASE_URL.
+import pg from 'pg';
+
+export type PgPool = pg.Pool;
+export type PgClient = pg.PoolClient;
+
+const INT8 = 20;
+
+/** bigint columns hold epoch milliseconds and counts, all far below 2^53: read them as numbers, not strings. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function openPgPool(url: string, options: { max?: number } = {}): PgPool {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'crier' });
+  // An idle client losing its server (restart, failover) must not crash the process: the pool drops it and the next query reconnects.
+  pool.on('error', (error) => console.error(`PostgreSQL 空闲连接出错 / idle PostgreSQL connection failed: ${error.message}`));
+  return pool;
+}
+
+/** Runs `work` in one transaction on one client: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

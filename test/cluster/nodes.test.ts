@@ -1,0 +1,87 @@
+// Two Crier nodes on one Redis (issue 15.2): a player on node B is seen, commanded and followed live
+// through node A; login failures count on both together; a timed job's occurrence is claimed once.
+// The nodes here keep their own embedded stores, so the screen is copied into A's catalogue; the
+// shared-store case (PostgreSQL) is test/cluster/failover.test.ts.
+import t, { type Test } from 'tap';
+import path from 'node:path';
+import WebSocket from 'ws';
+import type { ConsoleEvent } from '../../server/console/console.protocol.js';
+import { adminHeaders, helloPlayer, injectRaw, startTestServer, type TestAppOptions } from '../helper.js';
+import type { CrierApp } from '../../server/app.js';
+import { servicesTestOptions, testRedisPrefix, testRedisUrl } from './services.js';
+
+const needsRedis = servicesTestOptions('redis');
+
+async function startNodes(t: Test, names: string[], options: TestAppOptions = {}) {
+  const redisUrl = testRedisUrl();
+  const dir = t.testdir();
+  const redisPrefix = testRedisPrefix();
+  const nodes = [];
+  for (const name of names) nodes.push(await startTestServer(t, { dataDir: path.join(dir, name), redisUrl, redisPrefix, nodeId: name }, options));
+  return nodes;
+}
+
+/** Waits (without a deadline of its own: tap's timeout ends a hung test) until `check` holds. */
+async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Node A learns of a screen that lives in node B's catalogue (shared in production by PostgreSQL). */
+async function copyScreen(from: CrierApp, to: CrierApp, screenId: string) {
+  const screen = from.crier.catalogue.read().screens.find((s) => s.id === screenId)!;
+  await to.crier.catalogue.update((draft) => void draft.screens.push(structuredClone(screen)));
+}
+
+const statusOn = async (app: CrierApp, screenId: string) => JSON.parse((await app.inject({ url: `/api/v1/screens/${screenId}` })).body) as { status: { isOnline: boolean; connections: number; airing: { mediaId: string } | null } };
+
+t.test('a player on node B is online, commanded and followed live on node A', needsRedis, async (t) => {
+  const nodes = await startNodes(t, ['a', 'b']);
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+  const { player, welcome } = await helloPlayer(t, b.wsUrl);
+  await copyScreen(b.app, a.app, welcome.screenId);
+
+  const seen = await until(async () => ((await statusOn(a.app, welcome.screenId)).status.connections === 1 ? statusOn(a.app, welcome.screenId) : null));
+  t.equal(seen.status.isOnline, true, 'node A lists the screen online although its socket is on node B');
+
+  const { cookie } = await adminHeaders(a.app);
+  const console = new WebSocket(a.wsUrl.replace('/ws/player', '/ws/console'), { headers: { cookie } });
+  const events: ConsoleEvent[] = [];
+  console.on('message', (data) => events.push(JSON.parse(data.toString()) as ConsoleEvent));
+  await new Promise((resolve, reject) => (console.once('open', resolve), console.once('error', reject)));
+  t.teardown(() => console.close());
+
+  const sent = await a.app.inject({ method: 'POST', url: `/api/v1/screens/${welcome.screenId}/commands`, payload: { command: 'identify' } });
+  t.equal(sent.statusCode, 202);
+  t.equal((JSON.parse(sent.body) as { delivered: number }).delivered, 1, 'node A counts the connection on node B');
+  const command = await player.next('command');
+  t.equal(command.command, 'identify', 'the command reached the player through node B');
+
+  const mediaId = b.app.crier.catalogue.read().media[0]!.id;
+  player.send({ type: 'airing', itemId: 'item-1', mediaId, startedAt: new Date().toISOString(), isAlert: false });
+  const airing = await until(async () => events.find((e) => e.type === 'airing' && e.screenId === welcome.screenId));
+  t.equal(airing.type === 'airing' && airing.mediaId, mediaId, 'a console on node A sees what airs on node B');
+  await until(async () => (await statusOn(a.app, welcome.screenId)).status.airing?.mediaId === mediaId);
+
+  player.socket.close();
+  await until(async () => (await statusOn(a.app, welcome.screenId)).status.connections === 0);
+  t.pass('the player leaving node B leaves node A\'s list too');
+});
+
+t.test('failed logins count on every node together', needsRedis, async (t) => {
+  const nodes = await startNodes(t, ['a', 'b'], { signedIn: false });
+  const [a, b] = nodes.map((n) => injectRaw(n.app));
+  const attempt = (inject: CrierApp['inject']) => inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'wrong-password-x' } });
+  for (const inject of [a!, b!, a!, b!, a!]) t.equal((await attempt(inject)).statusCode, 401);
+  t.equal((await attempt(b!)).statusCode, 429, 'the sixth failure is refused on node B after five spread over both nodes');
+});
+
+t.test('a timed job\'s occurrence is run by one node only', needsRedis, async (t) => {
+  const nodes = await startNodes(t, ['a', 'b', 'c']);
+  const claims = await Promise.all(nodes.map((n) => n.app.crier.cluster!.runOnce('weekly:2026-W48', 60_000)));
+  t.same(claims.filter(Boolean).length, 1, 'exactly one of three nodes claims the week');
+  t.equal(await nodes[0]!.app.crier.cluster!.runOnce('weekly:2026-W49', 60_000), true, 'the next occurrence is anyone\'s');
+});

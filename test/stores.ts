@@ -1,0 +1,85 @@
+// Store contract tests run against every implementation: embedded (the data dir's files) always, and
+// PostgreSQL when CRIER_TEST_DATABASE_URL names a server a test may create databases on. Each PG test
+// gets a database of its own (crier_t_<random>), dropped when it ends. Without the URL the PG variant
+// skips with the reason, unless CRIER_REQUIRE_SERVICES=1 (CI), where that is a failure.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Test } from 'tap';
+import { openStores, type Stores } from '../server/storage/stores.js';
+
+export type StoreKind = 'embedded' | 'postgres';
+
+export interface StoreBackend {
+  kind: StoreKind;
+  dataDir: string;
+  /** Set for PostgreSQL: the test's own database. */
+  databaseUrl: string | undefined;
+  /** Opens every store as the app would (server/storage/stores.ts); closed when the test ends. Call again to reopen. */
+  open(): Promise<Stores>;
+}
+
+/** Why the PostgreSQL variant cannot run here, or false when it can. Throws under CRIER_REQUIRE_SERVICES=1. */
+export function pgSkipReason(): string | false {
+  if (process.env.CRIER_TEST_DATABASE_URL) return false;
+  if (process.env.CRIER_REQUIRE_SERVICES === '1') {
+    throw new Error('CRIER_REQUIRE_SERVICES=1 but CRIER_TEST_DATABASE_URL is not set: start PostgreSQL and point it at a role that may CREATE DATABASE');
+  }
+  return 'PostgreSQL not configured: set CRIER_TEST_DATABASE_URL (e.g. postgres://crier:crier@127.0.0.1:5432/crier) to run this against it';
+}
+
+/** A fresh, empty database for this test on CRIER_TEST_DATABASE_URL's server; dropped at teardown. */
+export async function createTestDatabase(t: Test): Promise<string> {
+  const adminUrl = process.env.CRIER_TEST_DATABASE_URL!;
+  const name = `crier_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  t.teardown(async () => {
+    const dropper = new pg.Client({ connectionString: adminUrl });
+    await dropper.connect();
+    try {
+      // FORCE: a pool a failed test left open must not keep the database alive.
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await dropper.end();
+    }
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+async function backend(t: Test, kind: StoreKind): Promise<StoreBackend> {
+  const dataDir = t.testdir();
+  const databaseUrl = kind === 'postgres' ? await createTestDatabase(t) : undefined;
+  return {
+    kind,
+    dataDir,
+    databaseUrl,
+    async open() {
+      const stores = await openStores({ dataDir, databaseUrl });
+      t.teardown(() => closeAll(stores));
+      return stores;
+    },
+  };
+}
+
+/** Closes what openStores opened, the way app.ts does: each store, then the pool. Safe to call twice. */
+export async function closeAll(stores: Stores): Promise<void> {
+  const s = stores as Stores & { closed?: boolean };
+  if (s.closed) return;
+  s.closed = true;
+  for (const store of [stores.accounts, stores.audit, stores.tokens, stores.reports]) store.close();
+  await stores.close();
+}
+
+/** Runs `body` as two subtests, one per implementation (PostgreSQL skipped, with the reason, when not configured). */
+export function forEachStore(t: Test, name: string, body: (t: Test, backend: StoreBackend) => Promise<void>): void {
+  void t.test(`${name} [embedded]`, async (t) => body(t, await backend(t, 'embedded')));
+  const skip = pgSkipReason();
+  void t.test(`${name} [PostgreSQL]`, { skip }, async (t) => body(t, await backend(t, 'postgres')));
+}
