@@ -91,10 +91,10 @@ t.test('a batch arriving while the pending bound is full is answered busy at onc
   t.ok(ackB.retryAfterMs! >= BUSY_RETRY_MIN_MS, `and when to resend (${ackB.retryAfterMs} ms)`);
   const { airingLog } = app.crier;
   await airingLog.flush();
-  t.equal(airingLog.countPlays({ screenId: second.welcome.screenId }), 0, 'nothing of the refused batch was stored');
+  t.equal(await airingLog.countPlays({ screenId: second.welcome.screenId }), 0, 'nothing of the refused batch was stored');
   second.player.send({ type: 'plays', records: theirs });
   t.same((await second.player.next('plays-ack')).ids, theirs.map((r) => r.id), 'resent, it is stored');
-  t.equal(airingLog.countPlays({ screenId: second.welcome.screenId }), 3);
+  t.equal(await airingLog.countPlays({ screenId: second.welcome.screenId }), 3);
   const metrics = await app.inject({ method: 'GET', url: '/metrics' });
   t.match(metrics.body, /crier_shed_total\{kind="plays"\} 3/, 'the refusal is counted for /metrics');
 });
