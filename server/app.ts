@@ -16,7 +16,7 @@ import { registerStationRoutes } from './routes/stations.routes.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import { mediaDirs, type Config } from './config.js';
-import { installErrorHandler } from './errors.js';
+import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
 import { createMetrics } from './ops/metrics.js';
@@ -100,6 +100,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Node checks header deadlines every connectionsCheckingInterval (30 s by default): look every second.
     http: { headersTimeout: config.httpTimeouts.headersMs, connectionsCheckingInterval: 1000 },
+    // A bad URL or an over-long parameter is answered like every other client fault (reason, Chinese first).
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -279,7 +281,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
   const campaignReports = installReports(app, { config, clock, catalogue, store: stores.reports, audit: accounts.audit, sources: createProofSources(airingReports, asRuns), runOnce: cluster?.runOnce });
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
-  await recordStores(config.dataDir);
+  await recordStores(config.dataDir, [...(config.mediaDir ? ['media'] : []), ...(config.originalsDir ? ['originals'] : [])]);
 
   const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns, cluster };
   return Object.assign(app as FastifyInstance, { crier: services });
