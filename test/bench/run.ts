@@ -9,6 +9,7 @@ import { loadConfig } from '../../server/config.js';
 import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
+import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchReports } from './reports.bench.js';
@@ -112,7 +113,10 @@ const parts: Record<string, () => unknown> = {
   media: benchMedia,
   player: benchPlayer,
   reports: benchReports,
+  cluster: benchCluster,
 };
+/** Parts that start several server processes on PostgreSQL and Redis: only when named. */
+const onlyWhenNamed = new Set(['cluster']);
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in parts));
 if (unknown.length) {
@@ -120,4 +124,4 @@ if (unknown.length) {
   process.exit(2);
 }
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
-for (const [name, run] of Object.entries(parts)) if (!chosen.length || chosen.includes(name)) await run();
+for (const [name, run] of Object.entries(parts)) if (chosen.includes(name) || (!chosen.length && !onlyWhenNamed.has(name))) await run();
