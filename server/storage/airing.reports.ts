@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
 import { localDaysBetween } from './local-day.js';
-import { GENESIS, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
+import { GENESIS, linkHex, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
 
 export interface DayRange {
   /** Local dates "YYYY-MM-DD", inclusive. */
@@ -145,7 +145,7 @@ export function createAiringQueries(db: Database.Database, zone: string): Sqlite
       // Start from the record before the segment (or the anchor when the segment is the chain's start).
       const first = rows[0];
       if (!first || first.seq === null || first.prev_hash === null) return verifyScreenChain(screenId, rows, anchor, null);
-      const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: first.prev_hash };
+      const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: linkHex(first.prev_hash) };
       const last = rows.at(-1)!;
       return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
     },

@@ -105,7 +105,7 @@ async function benchPush(players: number): Promise<void> {
 }
 
 // `npm run bench -- media player` runs only the named parts; no names runs them all.
-const parts: Record<string, () => unknown> = {
+const parts: Record<string, (half?: string) => unknown> = {
   manifest: benchManifest,
   scheduling: benchScheduling,
   plays: benchPlayIngest,
@@ -117,11 +117,15 @@ const parts: Record<string, () => unknown> = {
 };
 /** Parts that start several server processes on PostgreSQL and Redis: only when named. */
 const onlyWhenNamed = new Set(['cluster']);
-const chosen = process.argv.slice(2);
-const unknown = chosen.filter((name) => !(name in parts));
+// A part may name a half after a colon (`reports:ingest`).
+const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
+const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);
 if (unknown.length) {
   console.error(`unknown bench part(s): ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);
   process.exit(2);
 }
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
-for (const [name, run] of Object.entries(parts)) if (chosen.includes(name) || (!chosen.length && !onlyWhenNamed.has(name))) await run();
+for (const [name, run] of Object.entries(parts)) {
+  const picked = chosen.find(([n]) => n === name);
+  if (picked || (!chosen.length && !onlyWhenNamed.has(name))) await run(picked?.[1]);
+}

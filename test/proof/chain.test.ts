@@ -42,6 +42,19 @@ t.test('an untouched store verifies', async (t) => {
   t.same(db.prepare(`SELECT seq FROM plays WHERE screen_id = 'scr-a' ORDER BY seq`).pluck().all(), [1, 2, 3, 4, 5], 'the resend took no seq');
 });
 
+t.test('links are stored as 32-byte BLOBs; a store whose older rows hold hex text goes on chaining and verifies', async (t) => {
+  const { dir, verify, db } = await storeWithPlays(t);
+  t.same(db.prepare(`SELECT DISTINCT typeof(prev_hash) || ' ' || length(record_hash) FROM plays`).pluck().all(), ['blob 32']);
+  // The first release of the chain wrote hex: turn scr-a's rows back into that, then write after them.
+  db.prepare(`UPDATE plays SET prev_hash = lower(hex(prev_hash)), record_hash = lower(hex(record_hash)) WHERE screen_id = 'scr-a'`).run();
+  const log = createAiringLog(dir);
+  t.same(await log.recordPlays('scr-a', false, [play('p6', 6)]), { inserted: 1 });
+  const [last, before] = await log.listPlays({ screenId: 'scr-a', limit: 2 });
+  t.equal(last!.prevHash, before!.recordHash, 'hex on the way out');
+  await log.close();
+  t.same(await verify(), { ok: true, checked: 11 });
+});
+
 t.test('a field changed in SQLite is named: screen, seq, play id, kind', async (t) => {
   const { verify, db } = await storeWithPlays(t);
   db.prepare(`UPDATE plays SET completed = 0 WHERE id = 'p3'`).run();
@@ -51,9 +64,9 @@ t.test('a field changed in SQLite is named: screen, seq, play id, kind', async (
 
 t.test('a record changed with its own hash recomputed is still caught (the next one links to the old)', async (t) => {
   const { verify, db } = await storeWithPlays(t);
-  const row = db.prepare(`SELECT * FROM plays WHERE id = 'p2'`).get() as Parameters<typeof chainHash>[0] & { prev_hash: string };
+  const row = db.prepare(`SELECT * FROM plays WHERE id = 'p2'`).get() as Parameters<typeof chainHash>[0] & { prev_hash: Buffer };
   const forged = { ...row, ended_at: row.ended_at + 60_000 };
-  db.prepare(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`).run(forged.ended_at, chainHash(forged, row.prev_hash));
+  db.prepare(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`).run(forged.ended_at, Buffer.from(chainHash(forged, row.prev_hash.toString('hex')), 'hex'));
   t.match(await verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p2', kind: 'changed' } });
 });
 
