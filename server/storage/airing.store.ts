@@ -9,6 +9,7 @@ import type { Heartbeat, PlayRecord } from '../../player/protocol.js';
 import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
 import { createHeartbeatIntervals, type StoredHeartbeat } from './airing.heartbeats.js';
 import { createRetention } from './airing.retention.js';
+import { addToRollups, type RollupSum } from './airing.rollup-sums.js';
 import { SCHEMA, migrateColumns, migrateHeartbeatRows } from './airing.schema.js';
 import { createLocalDayOf } from './local-day.js';
 import { chainHash, GENESIS, type ChainedFields, type ChainLink } from './play-chain.js';
@@ -177,7 +178,7 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
    * Links move in `moved` only: the in-memory heads follow once the transaction has committed.
    */
   const chainAndRollUp = (rows: Iterable<ChainedFields>, store: (row: PlayRow) => boolean, moved: Map<string, ChainLink>): number => {
-    const sums = new Map<string, [day: string, screenId: string, mediaId: string, isProvisional: number, plays: number, completed: number, ms: number]>();
+    const sums = new Map<string, RollupSum>();
     let stored = 0;
     for (const fields of rows) {
       const prev = moved.get(fields.screen_id) ?? heads.get(fields.screen_id) ?? GENESIS;
@@ -185,12 +186,7 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
       if (!store(row)) continue;
       stored++;
       moved.set(row.screen_id, { seq: row.seq, hash: row.record_hash });
-      const day = dayOf(row.started_at);
-      const key = `${day}\u0000${row.screen_id}\u0000${row.media_id}\u0000${row.is_provisional}`;
-      const ms = Math.max(row.ended_at - row.started_at, 0);
-      const sum = sums.get(key);
-      if (sum) sum[4]++, (sum[5] += row.completed), (sum[6] += ms);
-      else sums.set(key, [day, row.screen_id, row.media_id, row.is_provisional, 1, row.completed, ms]);
+      addToRollups(sums, row, dayOf);
     }
     for (const s of sums.values()) addRollup.run(...s);
     return stored;
