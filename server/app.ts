@@ -77,6 +77,8 @@ export interface BuildOptions {
   authClock?: Clock;
   /** Where log lines go (default stdout); tests read the first-admin line from here. */
   logStream?: NodeJS.WritableStream;
+  /** Start-up time whose stalls are neither warned about nor shed for (server/ops/event-loop.ts); tests that stall on purpose pass 0. */
+  eventLoopGraceMs?: number;
 }
 
 /** Trust the nearest `hops` proxies (Fastify takes a number too, but its types do not say so). */
@@ -144,7 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const presence = cluster ? cluster.presence(createPresence()) : createPresence();
   const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list() });
   // Scale (issue 14): a server that falls behind says so in the log.
-  const eventLoop = watchEventLoop(app.log);
+  const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
@@ -256,6 +258,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     onAiring: (screenId, { itemId, mediaId, startedAt, isAlert }) => consoleHub.airing({ screenId, itemId, mediaId, startedAt, isAlert }),
     playLimits: config.playLimits,
     metrics,
+    shedding: config.shedding,
+    eventLoop,
   }); //   /ws/player
   registerMetricsRoute(app, { metrics, accounts: accounts.accounts, token: config.metricsToken }); //   /metrics
   registerConsoleGateway(app, consoleHub); //   /ws/console

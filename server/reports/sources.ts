@@ -20,6 +20,8 @@ export interface AsRunLine {
   /** Why a planned item did not air (offline, something else won, media not cached, sound blocked). */
   reason: string | null;
   clockOffsetMs: number | null;
+  /** The terminal's state then as a GD/J emergency-broadcast terminal status code (server/proof/terminal-status.ts). */
+  terminalStatus: 1 | 2 | 3 | 4 | 5;
 }
 export interface AsRun { screenId: string; day: string; lines: AsRunLine[] }
 export interface ChainCheck {

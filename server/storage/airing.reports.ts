@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
 import { localDaysBetween } from './local-day.js';
-import { GENESIS, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
+import { GENESIS, linkHex, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
 
 export interface DayRange {
   /** Local dates "YYYY-MM-DD", inclusive. */
@@ -108,7 +108,7 @@ export function createAiringReports(dataDir: string, options: { timeZone?: strin
 export function verifySegment(screenId: string, rows: readonly ChainedRow[], anchor: ChainLink, head: ChainLink): ChainCheck {
   const first = rows[0];
   if (!first || first.seq === null || first.prev_hash === null) return verifyScreenChain(screenId, rows, anchor, null);
-  const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: first.prev_hash };
+  const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: linkHex(first.prev_hash) };
   const last = rows.at(-1)!;
   return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
 }

@@ -9,12 +9,13 @@ import type { Heartbeat, PlayRecord } from '../../player/protocol.js';
 import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
 import { createHeartbeatIntervals, type StoredHeartbeat } from './airing.heartbeats.js';
 import { createRetention } from './airing.retention.js';
-import { addToRollups, type RollupSum } from './airing.rollup-sums.js';
 import { SCHEMA, migrateColumns, migrateHeartbeatRows } from './airing.schema.js';
 import { createLocalDayOf } from './local-day.js';
-import { chainHash, GENESIS, type ChainedFields, type ChainLink } from './play-chain.js';
+import { createPlayIngest } from './airing.ingest.js';
+import { linkHex, type ChainedFields } from './play-chain.js';
 
 export type { StoredHeartbeat } from './airing.heartbeats.js';
+export { playFields } from './airing.ingest.js';
 
 export interface StoredPlay {
   id: string;
@@ -78,10 +79,11 @@ export interface AiringLog {
   close(): Promise<void>;
 }
 
+/** A plays row as SQLite returns it: link hashes as 32-byte BLOBs (hex text in rows written before that). */
 export interface PlayRow extends ChainedFields {
   seq: number;
-  prev_hash: string;
-  record_hash: string;
+  prev_hash: string | Uint8Array;
+  record_hash: string | Uint8Array;
 }
 
 export const toStoredPlay = (r: PlayRow): StoredPlay => ({
@@ -100,8 +102,8 @@ export const toStoredPlay = (r: PlayRow): StoredPlay => ({
   outcome: r.outcome,
   clockOffsetMs: r.clock_offset_ms,
   seq: r.seq,
-  prevHash: r.prev_hash,
-  recordHash: r.record_hash,
+  prevHash: linkHex(r.prev_hash),
+  recordHash: linkHex(r.record_hash),
 });
 
 function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record<string, unknown> } {
@@ -113,30 +115,6 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record
   if (q.isProvisional !== undefined) (parts.push('is_provisional = @isProvisional'), (params.isProvisional = q.isProvisional ? 1 : 0));
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
-
-type PlayFieldsSource = Pick<PlayRecord, 'id' | 'itemId' | 'mediaId' | 'hash' | 'manifestVersion' | 'startedAt' | 'endedAt' | 'completed'> & {
-  plannedStartedAt?: string | null | undefined;
-  outcome?: string | null | undefined;
-  clockOffsetMs?: number | null | undefined;
-};
-
-/** A play (as the player sent it, or as exported) in the store's columns. */
-export const playFields = (screenId: string, isProvisional: boolean, receivedAt: number, r: PlayFieldsSource): ChainedFields => ({
-  id: r.id,
-  screen_id: screenId,
-  item_id: r.itemId,
-  media_id: r.mediaId,
-  hash: r.hash,
-  manifest_version: r.manifestVersion,
-  started_at: Date.parse(r.startedAt),
-  ended_at: Date.parse(r.endedAt),
-  completed: r.completed ? 1 : 0,
-  received_at: receivedAt,
-  is_provisional: isProvisional ? 1 : 0,
-  planned_started_at: r.plannedStartedAt ? Date.parse(r.plannedStartedAt) : null,
-  outcome: r.outcome ?? null,
-  clock_offset_ms: r.clockOffsetMs ?? null,
-});
 
 export function createAiringLog(dataDir: string, options: AiringLogOptions = {}): AiringLog {
   mkdirSync(dataDir, { recursive: true });
@@ -151,85 +129,8 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   migrateHeartbeatRows(db, onlineGapMs);
   const dayOf = createLocalDayOf(options.timeZone ?? DEFAULT_TIME_ZONE);
 
-  // Positional parameters: binding by name costs a property lookup per column on the hot path.
-  const insertPlay = db.prepare(`INSERT OR IGNORE INTO plays
-    (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional,
-     planned_started_at, outcome, clock_offset_ms, seq, prev_hash, record_hash)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const storePlay = (r: PlayRow) =>
-    insertPlay.run(r.id, r.screen_id, r.item_id, r.media_id, r.hash, r.manifest_version, r.started_at, r.ended_at, r.completed, r.received_at,
-      r.is_provisional, r.planned_started_at, r.outcome, r.clock_offset_ms, r.seq, r.prev_hash, r.record_hash).changes === 1;
-  const upsertHead = db.prepare(`INSERT INTO chain_heads (screen_id, seq, hash) VALUES (?, ?, ?)
-    ON CONFLICT (screen_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`);
-  const addRollup = db.prepare(`INSERT INTO rollups (day, screen_id, media_id, is_provisional, plays, completed, airtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (day, screen_id, media_id, is_provisional) DO UPDATE SET
-      plays = plays + excluded.plays, completed = completed + excluded.completed, airtime_ms = airtime_ms + excluded.airtime_ms`);
-
-  const heads = new Map<string, ChainLink>();
-  const loadHeads = () => {
-    heads.clear();
-    for (const h of db.prepare('SELECT screen_id, seq, hash FROM chain_heads').all() as { screen_id: string; seq: number; hash: string }[]) heads.set(h.screen_id, { seq: h.seq, hash: h.hash });
-  };
-  loadHeads();
-
-  /**
-   * Chains rows and stores them (inside the caller's transaction), adding them to their day's
-   * rollups; `store` answers whether the row was new (a resend is neither chained nor counted).
-   * Links move in `moved` only: the in-memory heads follow once the transaction has committed.
-   */
-  const chainAndRollUp = (rows: Iterable<ChainedFields>, store: (row: PlayRow) => boolean, moved: Map<string, ChainLink>): number => {
-    const sums = new Map<string, RollupSum>();
-    let stored = 0;
-    for (const fields of rows) {
-      const prev = moved.get(fields.screen_id) ?? heads.get(fields.screen_id) ?? GENESIS;
-      const row: PlayRow = { ...fields, seq: prev.seq + 1, prev_hash: prev.hash, record_hash: chainHash(fields, prev.hash) };
-      if (!store(row)) continue;
-      stored++;
-      moved.set(row.screen_id, { seq: row.seq, hash: row.record_hash });
-      addToRollups(sums, row, dayOf);
-    }
-    for (const s of sums.values()) addRollup.run(...s);
-    return stored;
-  };
-  const saveHeads = (moved: Map<string, ChainLink>) => {
-    for (const [screenId, link] of moved) upsertHead.run(screenId, link.seq, link.hash);
-  };
-
-  if (isChainNew) {
-    // A database from before the chain: its plays are chained and rolled up once, in the order they arrived.
-    const setChain = db.prepare('UPDATE plays SET seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?');
-    const old = db.prepare('SELECT * FROM plays WHERE seq IS NULL ORDER BY screen_id, received_at, rowid').all() as ChainedFields[];
-    const moved = new Map<string, ChainLink>();
-    db.transaction(() => {
-      chainAndRollUp(old, (row) => setChain.run(row.seq, row.prev_hash, row.record_hash, row.id).changes === 1, moved);
-      saveHeads(moved);
-    })();
-    loadHeads();
-  }
-
-  // Group commit: play batches arriving in the same tick share one transaction and one fsync.
-  type PendingBatch = { rows: ChainedFields[]; resolve: (n: { inserted: number }) => void; reject: (e: unknown) => void };
-  let pendingPlays: PendingBatch[] = [];
-  let playFlushScheduled = false;
-  const writePlays = db.transaction((batches: PendingBatch[], moved: Map<string, ChainLink>) => {
-    const counts = batches.map((b) => chainAndRollUp(b.rows, storePlay, moved));
-    saveHeads(moved);
-    return counts;
-  });
-  const flushPlays = () => {
-    playFlushScheduled = false;
-    const batches = pendingPlays;
-    pendingPlays = [];
-    if (batches.length === 0) return;
-    const moved = new Map<string, ChainLink>();
-    try {
-      const counts = writePlays(batches, moved);
-      for (const [screenId, link] of moved) heads.set(screenId, link);
-      batches.forEach((b, i) => b.resolve({ inserted: counts[i]! }));
-    } catch (error) {
-      for (const b of batches) b.reject(error);
-    }
-  };
+  const ingest = createPlayIngest(db, dayOf);
+  if (isChainNew) ingest.chainExisting();
 
   const heartbeats = createHeartbeatIntervals(db, onlineGapMs);
   const heartbeatTimer = setInterval(() => heartbeats.flush(), options.heartbeatFlushMs ?? 1000);
@@ -237,17 +138,7 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   const retention = createRetention(db);
 
   return {
-    recordPlays(screenId, isProvisional, records) {
-      const receivedAt = Date.now();
-      const rows = records.map((r) => playFields(screenId, isProvisional, receivedAt, r));
-      return new Promise((resolve, reject) => {
-        pendingPlays.push({ rows, resolve, reject });
-        if (!playFlushScheduled) {
-          playFlushScheduled = true;
-          setImmediate(flushPlays);
-        }
-      });
-    },
+    recordPlays: (screenId, isProvisional, records) => ingest.record(screenId, isProvisional, records),
     recordHeartbeat(screenId, heartbeat, receivedAt) {
       heartbeats.record(screenId, heartbeat, receivedAt);
     },
@@ -266,7 +157,7 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
     lastHeartbeats: async () => heartbeats.lastHeartbeats(),
     latestHeartbeats: async () => heartbeats.latestHealth(),
     async prune(now, retentionDays) {
-      flushPlays();
+      ingest.flush();
       heartbeats.flush();
       const cutoff = now.getTime() - retentionDays * 86_400_000;
       const pruned = retention.prune(cutoff);
@@ -274,12 +165,12 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
       return pruned;
     },
     async flush() {
-      flushPlays();
+      ingest.flush();
       heartbeats.flush();
     },
     async close() {
       clearInterval(heartbeatTimer);
-      flushPlays();
+      ingest.flush();
       heartbeats.flush();
       db.close();
     },

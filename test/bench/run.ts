@@ -104,7 +104,7 @@ async function benchPush(players: number): Promise<void> {
 }
 
 // `npm run bench -- media player` runs only the named parts; no names runs them all.
-const parts: Record<string, () => unknown> = {
+const parts: Record<string, (half?: string) => unknown> = {
   manifest: benchManifest,
   scheduling: benchScheduling,
   plays: benchPlayIngest,
@@ -113,11 +113,15 @@ const parts: Record<string, () => unknown> = {
   player: benchPlayer,
   reports: benchReports,
 };
-const chosen = process.argv.slice(2);
-const unknown = chosen.filter((name) => !(name in parts));
+// A part may name a half after a colon (`reports:ingest`).
+const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
+const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);
 if (unknown.length) {
   console.error(`unknown bench part(s): ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);
   process.exit(2);
 }
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
-for (const [name, run] of Object.entries(parts)) if (!chosen.length || chosen.includes(name)) await run();
+for (const [name, run] of Object.entries(parts)) {
+  const picked = chosen.find(([n]) => n === name);
+  if (!chosen.length || picked) await run(picked?.[1]);
+}

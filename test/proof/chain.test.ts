@@ -32,6 +32,26 @@ forEachAiringStore(t, 'an untouched store verifies', async (t, store) => {
   t.same((await db.all<{ seq: number }>(`SELECT seq FROM plays WHERE screen_id = 'scr-a' ORDER BY seq`)).map((r) => r.seq), [1, 2, 3, 4, 5], 'the resend took no seq');
 });
 
+t.test('links are stored as 32-byte BLOBs; a store whose older rows hold hex text goes on chaining and verifies', async (t) => {
+  const dir = t.testdir();
+  const first = createAiringLog(dir);
+  await first.recordPlays('scr-a', false, [1, 2, 3, 4, 5].map((n) => play(`p${n}`, n)));
+  await first.close();
+  const db = new Database(path.join(dir, 'airing.sqlite3'));
+  t.teardown(() => db.close());
+  t.same(db.prepare(`SELECT DISTINCT typeof(prev_hash) || ' ' || length(record_hash) FROM plays`).pluck().all(), ['blob 32']);
+  // The first release of the chain wrote hex: turn scr-a's rows back into that, then write after them.
+  db.prepare(`UPDATE plays SET prev_hash = lower(hex(prev_hash)), record_hash = lower(hex(record_hash)) WHERE screen_id = 'scr-a'`).run();
+  const log = createAiringLog(dir);
+  t.same(await log.recordPlays('scr-a', false, [play('p6', 6)]), { inserted: 1 });
+  const [last, before] = await log.listPlays({ screenId: 'scr-a', limit: 2 });
+  t.equal(last!.prevHash, before!.recordHash, 'hex on the way out');
+  await log.close();
+  const reports = createAiringReports(dir);
+  t.teardown(() => reports.close());
+  t.same(await reports.verifyChain(), { ok: true, checked: 6 });
+});
+
 forEachAiringStore(t, 'a field changed in the table is named: screen, seq, play id, kind', async (t, store) => {
   const { verify, db } = await storeWithPlays(store);
   await db.run(`UPDATE plays SET completed = 0 WHERE id = 'p3'`);
@@ -41,9 +61,9 @@ forEachAiringStore(t, 'a field changed in the table is named: screen, seq, play 
 
 forEachAiringStore(t, 'a record changed with its own hash recomputed is still caught (the next one links to the old)', async (t, store) => {
   const { verify, db } = await storeWithPlays(store);
-  const [row] = await db.all<Parameters<typeof chainHash>[0] & { prev_hash: string }>(`SELECT * FROM plays WHERE id = 'p2'`);
+  const [row] = await db.all<Parameters<typeof chainHash>[0] & { prev_hash: Buffer }>(`SELECT * FROM plays WHERE id = 'p2'`);
   const forged = { ...row!, ended_at: row!.ended_at + 60_000 };
-  await db.run(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`, forged.ended_at, chainHash(forged, row!.prev_hash));
+  await db.run(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`, forged.ended_at, Buffer.from(chainHash(forged, row!.prev_hash.toString('hex')), 'hex'));
   t.match(await verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p2', kind: 'changed' } });
 });
 

@@ -2,6 +2,7 @@
 // (planned from the shared resolver, aired from the daily rollups), and the fixed-time broadcasts a
 // station or screen missed (from its as-run log).
 import { z } from 'zod';
+import { TerminalStatusCodeSchema } from '../../proof/terminal-status.js';
 import { daysBetween, devicesOf, ratio, townshipsInScope, type Device, type ReportContext } from './context.js';
 import { plannedDays } from './planned.js';
 
@@ -31,6 +32,8 @@ export const MissedBroadcastSchema = z.object({
   plannedAt: z.string(),
   playlistName: z.string().nullable(),
   reason: z.string(),
+  /** The terminal's state at that time as a GD/J terminal status code. */
+  terminalStatus: TerminalStatusCodeSchema,
 });
 
 export const ComplianceReportSchema = z.object({
@@ -136,6 +139,7 @@ async function missedOf(ctx: ReportContext, d: Device, day: string, due: { start
     if (hit) return [];
     const told = asRun.lines.find((l) => l.status === 'not-aired' && l.plannedAt && Math.abs(Date.parse(l.plannedAt) - b.start) < 60_000 && l.reason);
     const reason = told?.reason ?? (online ? '在线但未播出 / online, not aired' : '离线 / offline');
-    return [{ screenId: d.screen.id, screenName: d.screen.name, kind: d.kind, townshipName: d.place.townshipName, villageName: d.place.villageName, day, plannedAt: new Date(b.start).toISOString(), playlistName: b.playlistName, reason }];
+    const terminalStatus = told?.terminalStatus ?? (online ? 1 : 2);
+    return [{ screenId: d.screen.id, screenName: d.screen.name, kind: d.kind, townshipName: d.place.townshipName, villageName: d.place.villageName, day, plannedAt: new Date(b.start).toISOString(), playlistName: b.playlistName, reason, terminalStatus }];
   });
 }

@@ -1,6 +1,7 @@
 // Proof for one screen and day (播出证明): the as-run timeline an inspector asks for, with where the
 // screen stands and whether its records' hash chain is intact.
 import { z } from 'zod';
+import { TerminalStatusCodeSchema } from '../../proof/terminal-status.js';
 import type { ReportContext } from './context.js';
 
 export const ProofReportSchema = z.object({
@@ -20,6 +21,7 @@ export const ProofReportSchema = z.object({
       status: z.enum(['completed', 'cut', 'not-aired', 'aired']),
       reason: z.string().nullable(),
       clockOffsetMs: z.number().nullable(),
+      terminalStatus: TerminalStatusCodeSchema,
     }),
   ),
   summary: z.object({ aired: z.number().int(), completed: z.number().int(), notAired: z.number().int(), airedMinutes: z.number() }),

@@ -22,9 +22,12 @@ const MAX_IN_FLIGHT = 4;
 const COLUMNS = [
   'id', 'screen_id', 'item_id', 'media_id', 'hash', 'manifest_version', 'started_at', 'ended_at', 'completed', 'received_at',
   'is_provisional', 'planned_started_at', 'outcome', 'clock_offset_ms', 'seq', 'prev_hash', 'record_hash',
-] as const satisfies readonly (keyof PlayRow)[];
+] as const satisfies readonly (keyof HexLinkedRow)[];
 const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'int8', 'int2', 'int8', 'int2', 'int8', 'text', 'int8', 'int8', 'text', 'text'];
-const INSERT_PLAYS = `INSERT INTO plays (${COLUMNS.join(', ')}) SELECT * FROM unnest(${COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+// Links travel as hex and are stored as their 32 bytes.
+const INSERT_PLAYS = `INSERT INTO plays (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.map((c) => (c.endsWith('_hash') && c !== 'hash' ? `decode(${c}, 'hex')` : c)).join(', ')}
+  FROM unnest(${COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${COLUMNS.join(', ')})`;
 
 // Month partitions, in UTC months counted from year 0: plays_2026_01 holds [2026-01-01, 2026-02-01).
 const monthOf = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth();
@@ -43,20 +46,23 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: unknow
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+/** A row as the writer sends it: links in hex. */
+type HexLinkedRow = ChainedFields & { seq: number; prev_hash: string; record_hash: string };
+
 /**
  * Chains the new rows of each batch onto the locked heads and sums them into rollups: `isNew`
  * holds the ids no node had stored (the first occurrence takes it), so a resend is neither chained
  * nor counted.
  */
 function chainBatches(batches: readonly ChainedFields[][], heads: Map<string, ChainLink>, isNew: Set<string>, dayOf: (ms: number) => string) {
-  const stored: PlayRow[] = [];
+  const stored: HexLinkedRow[] = [];
   const sums = new Map<string, RollupSum>();
   const counts = batches.map((rows) => {
     let inserted = 0;
     for (const fields of rows) {
       if (!isNew.delete(fields.id)) continue;
       const prev = heads.get(fields.screen_id) ?? GENESIS;
-      const row: PlayRow = { ...fields, seq: prev.seq + 1, prev_hash: prev.hash, record_hash: chainHash(fields, prev.hash) };
+      const row: HexLinkedRow = { ...fields, seq: prev.seq + 1, prev_hash: prev.hash, record_hash: chainHash(fields, prev.hash) };
       heads.set(row.screen_id, { seq: row.seq, hash: row.record_hash });
       stored.push(row);
       inserted++;
@@ -293,7 +299,7 @@ export async function createPgAiringLog(pool: PgPool, options: AiringLogOptions 
         // The anchor moves and the records up to it go in one transaction: the chain verifies from it at every moment.
         plays += await inTransaction(pool, async (client) => {
           const anchor = (await client.query<{ seq: number; record_hash: string }>(
-            'SELECT seq, record_hash FROM plays WHERE screen_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1',
+            `SELECT seq, encode(record_hash, 'hex') AS record_hash FROM plays WHERE screen_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1`,
             [screenId, last],
           )).rows[0]!;
           const gone = await client.query<{ n: number }>(

@@ -1,7 +1,8 @@
 -- The airing log on PostgreSQL (server/storage/pg/airing.pg.ts): the same tables as airing.sqlite3.
 -- Plays are partitioned by month of started_at (epoch ms, UTC months); the store creates each month's
 -- partition before it writes there, and retention drops whole old months. Chain columns may be null
--- only in a row someone inserted by hand: the chain check names it.
+-- only in a row someone inserted by hand: the chain check names it. Links are the 32 bytes of the
+-- SHA-256 (as in SQLite); chain heads and anchors keep them as hex.
 CREATE TABLE plays (
   id text NOT NULL,
   screen_id text NOT NULL,
@@ -18,8 +19,8 @@ CREATE TABLE plays (
   outcome text,
   clock_offset_ms bigint,
   seq bigint,
-  prev_hash text,
-  record_hash text
+  prev_hash bytea,
+  record_hash bytea
 ) PARTITION BY RANGE (started_at);
 CREATE INDEX plays_by_screen_seq ON plays (screen_id, seq);
 CREATE INDEX plays_by_screen_time ON plays (screen_id, started_at);
