@@ -4,9 +4,12 @@
 import type { Config } from '../config.js';
 import { createTokenStore, type TokenStore } from '../pairing/token.store.js';
 import { createAccountsStore, type AccountsStore } from './accounts.store.js';
+import { createAiringReports, type AiringReports } from './airing.reports.js';
+import { createAiringLog, type AiringLog, type AiringLogOptions } from './airing.store.js';
 import { createAuditStore, type AuditStore } from './audit.store.js';
 import { createCatalogueStore, type CatalogueHooks, type CatalogueStore } from './catalogue.store.js';
 import { StoreError } from './data-dir.js';
+import { createPgAiringLog, createPgAiringReports } from './pg/airing.pg.js';
 import { migrate } from './pg/migrate.js';
 import { openPgPool, type PgPool } from './pg/pool.js';
 import { createReportsStore, type ReportsStore } from './reports.store.js';
@@ -21,6 +24,8 @@ export interface Stores {
   reports: ReportsStore;
   /** The catalogue opens later than the rest: its hooks come from the accounts (who made each commit). */
   openCatalogue(hooks?: CatalogueHooks): Promise<CatalogueStore>;
+  /** The airing log (plays, heartbeats, rollups, chains) and its read-only reports. */
+  openAiring(options: AiringLogOptions): Promise<{ log: AiringLog; reports: AiringReports }>;
   /** Ends the PostgreSQL pool; each store's own close() is called by its owner before this. */
   close(): Promise<void>;
 }
@@ -35,7 +40,8 @@ export async function openStores(config: StoresConfig, log?: { info(msg: string)
     if (applied.length) log?.info(`已执行数据库迁移 / database migrations applied: ${applied.join(', ')}`);
     // Not yet on PostgreSQL: these stay embedded in the data dir until their PG versions land.
     const embedded = openEmbedded(config.dataDir);
-    return { ...embedded, kind: 'postgres', pool, close: () => pool.end() };
+    const openAiring = async (options: AiringLogOptions) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options) });
+    return { ...embedded, kind: 'postgres', pool, openAiring, close: () => pool.end() };
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw unreachable(config.databaseUrl, error);
@@ -59,6 +65,11 @@ function openEmbedded(dataDir: string): Stores {
     tokens: createTokenStore(dataDir),
     reports: createReportsStore(dataDir),
     openCatalogue: (hooks) => createCatalogueStore(dataDir, hooks),
+    // The log creates the file the read-only reports connection opens.
+    openAiring: async (options) => {
+      const log = createAiringLog(dataDir, options);
+      return { log, reports: createAiringReports(dataDir, options) };
+    },
     close: async () => undefined,
   };
 }
