@@ -231,6 +231,9 @@ export const PlaysAckSchema = z.object({
   refused: z.array(PlayRefusalSchema).optional(),
   /** Some records of the batch came faster than a player can air: they are in neither list; resend them after this long. */
   retryAfterMs: z.number().int().positive().optional(),
+  // Since protocol v1.3 (docs/protocol.md, Limits): older players resend after their own timeout all the same.
+  /** The server is behind: nothing of the batch was taken (`ids` is empty); resend it after `retryAfterMs`. */
+  busy: z.literal(true).optional(),
 });
 
 /** Answers each heartbeat, so a player notices a silently dead connection and reconnects. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { IdSchema, IsoTimeSchema, ScreenSchema } from '../playlists/catalogue.schema.js';
 import { CacheStateSchema, PlayerErrorSchema, VolumeStateSchema } from '../player/protocol.js';
+import { TerminalStatusCodeSchema } from './proof/terminal-status.js';
 
 /** What the player's latest heartbeat reported about its health (null fields: an older player). */
 export const PlayerHealthSchema = z.object({
@@ -47,7 +48,7 @@ export const ScreenStatusSchema = z.object({
   /** Whether video airs with its sound here (the screen's setting, its site type's, or the default). */
   sound: z.boolean().optional(),
   /** The state as a GD/J emergency-broadcast terminal status code (server/proof/terminal-status.ts). */
-  terminalStatus: z.object({ code: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]), zh: z.string(), en: z.string() }).optional(),
+  terminalStatus: z.object({ code: TerminalStatusCodeSchema, zh: z.string(), en: z.string() }).optional(),
 });
 
 export const ScreenWithStatusSchema = ScreenSchema.extend({ status: ScreenStatusSchema });

@@ -16,7 +16,7 @@ import { registerStationRoutes } from './routes/stations.routes.js';
 import { seedDefaultCampaign } from './campaign.seed.js';
 import { systemClock, type Clock } from './clock.js';
 import { mediaDirs, type Config } from './config.js';
-import { installErrorHandler } from './errors.js';
+import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
 import { createMetrics } from './ops/metrics.js';
@@ -79,6 +79,8 @@ export interface BuildOptions {
   authClock?: Clock;
   /** Where log lines go (default stdout); tests read the first-admin line from here. */
   logStream?: NodeJS.WritableStream;
+  /** Start-up time whose stalls are neither warned about nor shed for (server/ops/event-loop.ts); tests that stall on purpose pass 0. */
+  eventLoopGraceMs?: number;
 }
 
 /** Trust the nearest `hops` proxies (Fastify takes a number too, but its types do not say so). */
@@ -98,6 +100,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Node checks header deadlines every connectionsCheckingInterval (30 s by default): look every second.
     http: { headersTimeout: config.httpTimeouts.headersMs, connectionsCheckingInterval: 1000 },
+    // A bad URL or an over-long parameter is answered like every other client fault (reason, Chinese first).
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -145,7 +149,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const presence = cluster ? cluster.presence(createPresence()) : createPresence();
   const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list() });
   // Scale (issue 14): a server that falls behind says so in the log.
-  const eventLoop = watchEventLoop(app.log);
+  const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
@@ -160,7 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : republish;
   // On PostgreSQL, other nodes' commits also arrive by LISTEN/NOTIFY (Redis or not): synced, then republished here.
   await stores.followCatalogue(catalogue, republish);
-  const screens = createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
   const { tokens } = stores;
   const pairing = createPairingService({
     catalogue,
@@ -235,7 +239,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     boundaries.close();
     await media.close();
     retention.stop();
-    airingReports.close();
+    await airingReports.close();
     await airingLog.close();
     tokens.close();
     await cluster?.close();
@@ -259,6 +263,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     onAiring: (screenId, { itemId, mediaId, startedAt, isAlert }) => consoleHub.airing({ screenId, itemId, mediaId, startedAt, isAlert }),
     playLimits: config.playLimits,
     metrics,
+    shedding: config.shedding,
+    eventLoop,
   }); //   /ws/player
   registerMetricsRoute(app, { metrics, accounts: accounts.accounts, token: config.metricsToken }); //   /metrics
   registerConsoleGateway(app, consoleHub); //   /ws/console
@@ -277,7 +283,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
   const campaignReports = installReports(app, { config, clock, catalogue, store: stores.reports, audit: accounts.audit, sources: createProofSources(airingReports, asRuns), runOnce: cluster?.runOnce });
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
-  await recordStores(config.dataDir);
+  await recordStores(config.dataDir, [...(config.mediaDir ? ['media'] : []), ...(config.originalsDir ? ['originals'] : [])]);
 
   const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns, cluster };
   return Object.assign(app as FastifyInstance, { crier: services });

@@ -7,6 +7,7 @@ import { DEFAULT_SCRYPT_LOG_N } from './auth/passwords.js';
 import { vitsModelFiles } from '../media/speech/sherpa.engine.js';
 import { STORES } from './storage/data-dir.js';
 import type { PlayLimitSettings } from './gateway/play-limits.js';
+import { DEFAULT_PLAYS_ADMISSION, type PlaysAdmissionLimits } from './gateway/plays-admission.js';
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -96,6 +97,12 @@ const EnvSchema = z.object({
     .regex(/^(|false|true|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, 'false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs')
     .default('false'),
   CRIER_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(200).optional(),
+  // Load shedding (fleet, issue 14): new player connections wait while the event loop stalled this long
+  // in the last seconds (0: never); plays past the pending bound are answered busy (resend later).
+  CRIER_SHED_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+  CRIER_MAX_PENDING_PLAYS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_PLAYS_ADMISSION.maxPending),
+  CRIER_PLAYS_PER_COMMIT: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_PLAYS_ADMISSION.perCommit),
+  CRIER_PLAYS_MAX_WAIT_MS: z.coerce.number().int().min(1).max(600_000).default(DEFAULT_PLAYS_ADMISSION.maxWaitMs),
   // PostgreSQL (issue 15): set, every store but the media files lives in this database; unset (or empty), the embedded files.
   CRIER_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isPostgresUrl, POSTGRES_URL_HINT).optional()),
   // Several nodes as one Crier (server/cluster/, docs/scaling.md): Redis for fan-out, presence, limits and locks.
@@ -177,6 +184,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Bearer token a Prometheus scraper sends to GET /metrics (else only a signed-in admin may read it). */
   metricsToken: string | undefined;
+  /** When the server is behind: new player connections are refused (503) after a stall of lagMs (0: never); plays are bounded (server/gateway/plays-admission.ts). */
+  shedding: { lagMs: number; plays: PlaysAdmissionLimits };
   /** PostgreSQL for every store (server/storage/stores.ts); undefined: the embedded files in the data dir. */
   databaseUrl?: string | undefined;
   /** Redis shared by the nodes of one Crier; absent: one process, everything in memory (server/cluster/). */
@@ -258,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
     metricsToken: e.CRIER_METRICS_TOKEN,
+    shedding: { lagMs: e.CRIER_SHED_LAG_MS, plays: { perCommit: e.CRIER_PLAYS_PER_COMMIT, maxPending: e.CRIER_MAX_PENDING_PLAYS, maxWaitMs: e.CRIER_PLAYS_MAX_WAIT_MS } },
     databaseUrl: e.CRIER_DATABASE_URL,
     redisUrl: e.CRIER_REDIS_URL,
     redisPrefix: e.CRIER_REDIS_PREFIX,

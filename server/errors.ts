@@ -1,5 +1,5 @@
 // Errors carry a stable machine-readable `reason` beside a human message (Chinese first, then English).
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isDiskFull } from './storage/disk-space.js';
@@ -28,6 +28,33 @@ export const ErrorBodySchema = z.object({
   details: z.unknown().optional(),
 });
 
+/** What a client got wrong, in Chinese, by status, for the faults fastify itself finds (body, URL, headers). */
+const CLIENT_FAULTS: Record<number, [reason: string, zh: string]> = {
+  400: ['bad-request', '请求格式有误'],
+  404: ['not-found', '未找到'],
+  405: ['method-not-allowed', '不支持此请求方法'],
+  406: ['not-acceptable', '无法提供所要求的格式'],
+  411: ['length-required', '缺少内容长度'],
+  413: ['too-large', '请求内容过大'],
+  414: ['url-too-long', '网址过长'],
+  415: ['unsupported-media-type', '不支持此内容类型'],
+  416: ['bad-range', '请求的范围无效'],
+  431: ['headers-too-large', '请求头过大'],
+};
+
+/** A 4xx fastify raised (not one of ours): a stable reason and the message Chinese first, English after. */
+export function clientFaultBody(status: number, error: { code?: string; message: string }) {
+  const [reason, zh] = CLIENT_FAULTS[status] ?? ['bad-request', '请求无效'];
+  // fastify's messages may quote the whole (possibly huge) URL or body: keep the line short.
+  return { statusCode: status, reason, message: `${zh} / ${error.message.slice(0, 200)}`, ...(error.code ? { details: { code: error.code } } : {}) };
+}
+
+/** Errors fastify's router raises before any route runs (bad URL encoding, a parameter over maxParamLength). */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.code(status).send(clientFaultBody(status, error));
+}
+
 /** One handler for every route: clear 4xx bodies, 5xx details only in the log. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -53,7 +80,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {
-      return reply.code(status).send({ statusCode: status, reason: error.code ?? 'bad-request', message: error.message });
+      return reply.code(status).send(clientFaultBody(status, error));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ statusCode: 500, reason: 'internal', message: '服务器内部错误 / internal server error' });

@@ -85,12 +85,13 @@ export function installTownshipScope(app: FastifyInstance, deps: { catalogue: Ca
       const { from, to, limit, unclaimed } = query as { from?: Date; to?: Date; limit: number; unclaimed?: 'include' | 'exclude' | 'only' };
       const own = screens().filter((s) => s.township === township);
       const isProvisional = unclaimed === 'only' ? true : unclaimed === 'exclude' ? false : undefined;
-      const records = own
-        .flatMap((s) => deps.airingLog.listPlays({ screenId: s.id, from, to, isProvisional, limit }))
+      const records = (await Promise.all(own.map((s) => deps.airingLog.listPlays({ screenId: s.id, from, to, isProvisional, limit }))))
+        .flat()
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
         .slice(0, limit);
-      const count = (provisional: boolean) => own.reduce((n, s) => n + deps.airingLog.countPlays({ screenId: s.id, from, to, isProvisional: provisional }), 0);
-      const totals = { claimed: unclaimed === 'only' ? 0 : count(false), unclaimed: unclaimed === 'exclude' ? 0 : count(true) };
+      const count = async (provisional: boolean) =>
+        (await Promise.all(own.map((s) => deps.airingLog.countPlays({ screenId: s.id, from, to, isProvisional: provisional })))).reduce((n, c) => n + c, 0);
+      const totals = { claimed: unclaimed === 'only' ? 0 : await count(false), unclaimed: unclaimed === 'exclude' ? 0 : await count(true) };
       const total = totals.claimed + totals.unclaimed;
       return reply.send({ total, totals, records });
     }

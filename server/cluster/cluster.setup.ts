@@ -13,13 +13,14 @@ import { clusterJobQueue } from './jobs.cluster.js';
 import { createRunOnce } from './once.cluster.js';
 import { createClusterPresence } from './presence.cluster.js';
 
-/** A catalogue that other nodes may change too (PostgreSQL): `sync` reloads it, `version` names its commit. */
-type SharedCatalogue = Pick<CatalogueStore, 'read'> & { sync?: () => Promise<boolean>; version?: () => number };
+/** `sync` reloads what other nodes committed (PostgreSQL), `version` names this node's latest commit. */
+type SharedCatalogue = Pick<CatalogueStore, 'read' | 'sync' | 'version'>;
 
 export type Cluster = Awaited<ReturnType<typeof openCluster>>;
 
-export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix' | 'nodeId'>, log: FastifyBaseLogger) {
+export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix' | 'nodeId' | 'databaseUrl'>, log: FastifyBaseLogger) {
   if (!config.redisUrl) return null;
+  if (!config.databaseUrl) log.warn('集群未共享存储（未设置 CRIER_DATABASE_URL），各节点的内容和记录互不相通 / a cluster without CRIER_DATABASE_URL: the nodes do not share content or records');
   const bus = await openClusterBus({ url: config.redisUrl, prefix: config.redisPrefix, nodeId: config.nodeId, log });
   const closers: (() => Promise<void> | void)[] = [];
   let clusterPresence: ReturnType<typeof createClusterPresence> | null = null;
@@ -48,18 +49,17 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
      * a local one (`republish`: manifests for this node's own players, console hints, boundaries).
      */
     followCatalogue(catalogue: SharedCatalogue, republish: () => void): () => void {
-      if (!catalogue.sync) log.warn('集群未共享目录（未设置 CRIER_DATABASE_URL），各节点的内容互不相通 / cluster without a shared catalogue (no CRIER_DATABASE_URL): the nodes do not see each other\'s content');
       let syncing = Promise.resolve();
       bus.on('catalogue', () => {
         syncing = syncing
           .then(async () => {
-            if (await catalogue.sync?.()) republish();
+            if (await catalogue.sync()) republish();
           })
           .catch((err: unknown) => log.error({ err }, '目录同步失败 / catalogue sync failed'));
       });
       return () => {
         republish();
-        bus.publish({ type: 'catalogue', version: catalogue.version?.() ?? null, screenIds: null });
+        bus.publish({ type: 'catalogue', version: catalogue.version(), screenIds: null });
       };
     },
     async close(): Promise<void> {

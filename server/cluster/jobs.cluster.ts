@@ -16,8 +16,7 @@ export const SWEEP_MS = 15_000;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-/** The catalogue as the cluster needs it: `sync` when the store shares it with other nodes (PostgreSQL). */
-type SharedCatalogue = Pick<CatalogueStore, 'read'> & { sync?: () => Promise<boolean> };
+type SharedCatalogue = Pick<CatalogueStore, 'read' | 'sync'>;
 
 export function clusterJobQueue(local: JobQueue, deps: { bus: ClusterBus; catalogue: SharedCatalogue; isAlive: (nodeId: string) => boolean; resume: (mediaId: string) => void }): JobQueue & { sweep(): Promise<void>; close(): Promise<void> } {
   const { bus, catalogue } = deps;
@@ -40,7 +39,7 @@ export function clusterJobQueue(local: JobQueue, deps: { bus: ClusterBus; catalo
     while (!signal.aborted) {
       if ((await redis.set(leaseKey(mediaId), nodeId, 'PX', LEASE_MS, 'NX')) === 'OK') {
         held.add(mediaId);
-        await catalogue.sync?.();
+        await catalogue.sync();
         const item = catalogue.read().media.find((m) => m.id === mediaId);
         if (item && item.status !== 'ready') return true;
         await release(mediaId);
@@ -60,7 +59,7 @@ export function clusterJobQueue(local: JobQueue, deps: { bus: ClusterBus; catalo
 
   /** Items still `processing` that no node holds a lease on and this node has no job for: a dead node's. */
   async function sweep(): Promise<void> {
-    await catalogue.sync?.();
+    await catalogue.sync();
     const mine = new Set(local.list().filter((j) => j.state === 'queued' || j.state === 'running').map((j) => j.mediaId));
     for (const item of catalogue.read().media) {
       if (item.status !== 'processing' || mine.has(item.id)) continue;

@@ -39,34 +39,42 @@ export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimi
   const unclaimedOf = new Map<string, number>();
   let unclaimedTotal: number | null = null;
 
-  /** A screen first seen since start: it has earned what it could air since its last stored play (or its creation). */
-  function bucketOf(screen: Screen, now: number) {
-    let bucket = buckets.get(screen.id);
-    if (!bucket) {
-      const last = airingLog.listPlays({ screenId: screen.id, limit: 1 })[0];
+  /**
+   * What `check` needs from the log, read before it decides (the log answers asynchronously): a screen
+   * first seen since start has earned what it could air since its last stored play (or its creation);
+   * an unclaimed one needs its stored count. A batch that read concurrently keeps what was set first.
+   */
+  async function load(screen: Screen, now: number, needsUnclaimed: boolean) {
+    if (!buckets.has(screen.id)) {
+      const [last] = await airingLog.listPlays({ screenId: screen.id, limit: 1 });
       const since = Math.max(Date.parse(screen.createdAt), last ? Date.parse(last.startedAt) : -Infinity) - CLOCK_SKEW_MS;
-      bucket = { tokens: Math.min(capacity, Math.max(0, now - since) * perMs), at: now };
-      buckets.set(screen.id, bucket);
+      if (!buckets.has(screen.id)) buckets.set(screen.id, { tokens: Math.min(capacity, Math.max(0, now - since) * perMs), at: now });
     }
+    if (needsUnclaimed && (!unclaimedOf.has(screen.id) || unclaimedTotal === null)) {
+      const [mine, total] = await Promise.all([airingLog.countPlays({ screenId: screen.id, isProvisional: true }), airingLog.countPlays({ isProvisional: true })]);
+      if (!unclaimedOf.has(screen.id)) unclaimedOf.set(screen.id, mine);
+      unclaimedTotal ??= total;
+    }
+  }
+
+  function bucketOf(screen: Screen, now: number) {
+    const bucket = buckets.get(screen.id)!;
     bucket.tokens = Math.min(capacity, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
     bucket.at = now;
     return bucket;
   }
 
-  const storedUnclaimed = (screenId: string) => {
-    let n = unclaimedOf.get(screenId);
-    if (n === undefined) unclaimedOf.set(screenId, (n = airingLog.countPlays({ screenId, isProvisional: true })));
-    unclaimedTotal ??= airingLog.countPlays({ isProvisional: true });
-    return n;
-  };
+  const storedUnclaimed = (screenId: string) => unclaimedOf.get(screenId)!;
 
   return {
     /**
      * Sorts a batch. `claimedAt` splits it: plays that started before the claim stay unclaimed.
-     * What it lets through is reserved at once, so concurrent batches cannot both pass a cap.
+     * What it lets through is reserved at once (after the reads), so concurrent batches cannot both pass a cap.
      */
-    check(screen: Screen, records: readonly PlayRecord[], now: number): PlayVerdict {
+    async check(screen: Screen, records: readonly PlayRecord[], now: number): Promise<PlayVerdict> {
       const claimedAt = screen.isProvisional ? Infinity : screen.claimedAt ? Date.parse(screen.claimedAt) : -Infinity;
+      await load(screen, now, records.some((r) => Date.parse(r.startedAt) < claimedAt));
+      // From here to the return nothing awaits: the reservation is atomic.
       const earliest = Date.parse(screen.createdAt) - CLOCK_SKEW_MS;
       const verdict: PlayVerdict = { claimed: [], unclaimed: [], refused: [], deferred: new Set() };
       const bucket = bucketOf(screen, now);

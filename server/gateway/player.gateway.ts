@@ -1,6 +1,6 @@
 // The player WebSocket (/ws/player): validates every frame, identifies the screen on hello,
 // pushes manifests, stores heartbeats and play records (acknowledged only once durable).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import {
@@ -27,6 +27,9 @@ import type { Metrics } from '../ops/metrics.js';
 import type { Presence, PlayerSession } from './presence.js';
 import { createSendQueue, DEFAULT_SEND_LIMITS } from './send-queue.js';
 import { isDiskFull } from '../storage/disk-space.js';
+import type { EventLoopWatch } from '../ops/event-loop.js';
+import { CONNECT_RETRY_AFTER_SECONDS, createOverload } from './overload.js';
+import { busyRetryAfterMs, createPlaysAdmission, type PlaysAdmissionLimits } from './plays-admission.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
 export const MAX_VIOLATIONS = 5;
@@ -52,8 +55,11 @@ export interface PlayerGatewayDeps {
   onAiring?: (screenId: string, frame: AiringFrame) => void;
   /** How many play records a screen may store (docs/protocol.md, Limits). */
   playLimits: PlayLimitSettings;
-  /** Counts manifests pushed and plays acknowledged for /metrics. */
-  metrics?: Pick<Metrics, 'manifestPushed' | 'playsAcknowledged'>;
+  /** Counts manifests pushed, plays acknowledged and work refused for /metrics. */
+  metrics?: Pick<Metrics, 'manifestPushed' | 'playsAcknowledged' | 'shed'>;
+  /** When to refuse new work (server/gateway/overload.ts): after a stall of lagMs, or past the plays bound. */
+  shedding: { lagMs: number; plays: PlaysAdmissionLimits };
+  eventLoop?: Pick<EventLoopWatch, 'stalledWithin'>;
 }
 
 /** What a player whose plays came too fast is told to wait before resending them. */
@@ -65,8 +71,21 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   const { presence, screens, pairing, publisher, airingLog, clock } = deps;
   const playLimits = createPlayLimits({ airingLog, settings: deps.playLimits });
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
+  const admission = createPlaysAdmission(deps.shedding.plays);
+  const overload = createOverload({ eventLoop: deps.eventLoop, lagMs: deps.shedding.lagMs, plays: admission, log: app.log, onRefused: deps.metrics?.shed });
 
-  app.get('/ws/player', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
+  // Behind: a new connection is refused before the upgrade (the player backs off and returns), not queued behind the stall.
+  const refuseWhenBehind = async (_request: unknown, reply: FastifyReply) => {
+    const reason = overload.reason();
+    if (!reason) return;
+    overload.refused('connection', 1, reason);
+    return reply
+      .code(503)
+      .header('retry-after', String(CONNECT_RETRY_AFTER_SECONDS))
+      .send({ statusCode: 503, reason: 'server-busy', message: `服务器繁忙，请 ${CONNECT_RETRY_AFTER_SECONDS} 秒后重连 / server busy: reconnect in ${CONNECT_RETRY_AFTER_SECONDS} s` });
+  };
+
+  app.get('/ws/player', { websocket: true, schema: { hide: true }, onRequest: refuseWhenBehind }, (socket: WebSocket, request) => {
     const log = request.log.child({ ws: 'player' });
     const queue = createSendQueue(socket, DEFAULT_SEND_LIMITS, (bufferedBytes) =>
       log.warn({ screenId: session?.screenId, bufferedBytes }, '播放器读取过慢，断开连接 / player not reading: connection ended'),
@@ -90,6 +109,12 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         log.info({ reason, violations }, 'closing player connection after repeated protocol violations');
         socket.close(CLOSE_POLICY_VIOLATION, 'too many protocol violations');
       }
+    };
+
+    // Too far behind: the whole batch is refused at once, to be resent later, rather than waiting with the others.
+    const refuseBusy = (records: number) => {
+      overload.refused('plays', records, 'plays');
+      send({ type: 'plays-ack', ids: [], retryAfterMs: busyRetryAfterMs(), busy: true });
     };
 
     const helloTimer = setTimeout(() => {
@@ -129,6 +154,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         send({ type: 'error', reason: 'unsupported-protocol', message: `this server speaks protocol ${PROTOCOL_VERSION}` });
         return socket.close(CLOSE_PROTOCOL_VERSION, 'unsupported protocol version');
       }
+      // Behind: a plays batch is refused before it costs a validation (nothing of it is stored, so nothing needs checking).
+      const records = (json as { type?: unknown; records?: unknown }).type === 'plays' ? (json as { records?: unknown }).records : undefined;
+      if (session && Array.isArray(records) && admission.isFull(records.length)) return refuseBusy(records.length);
       const parsed = PlayerMessageSchema.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -226,14 +254,24 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
             send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
             return socket.close(CLOSE_UNAUTHORISED, 'revoked');
           }
+          if (admission.isFull(message.records.length)) return refuseBusy(message.records.length);
           // A play that started before the claim was made by an unclaimed screen: it stays apart.
-          const verdict = playLimits.check(screen, message.records, clock.now().getTime());
+          const verdict = await playLimits.check(screen, message.records, clock.now().getTime());
           const { claimed, unclaimed, refused } = verdict;
-          const inserted = await Promise.all([
-            unclaimed.length ? airingLog.recordPlays(session.screenId, true, unclaimed) : { inserted: 0 },
-            claimed.length ? airingLog.recordPlays(session.screenId, false, claimed) : { inserted: 0 },
-          ]).catch((error: unknown) => {
-            playLimits.release(session!.screenId, verdict);
+          const screenId = session.screenId;
+          // Admitted: written with the others of its turn (at most a commit's worth at once), acknowledged once durable.
+          const written = admission.admit(claimed.length + unclaimed.length, () =>
+            Promise.all([
+              unclaimed.length ? airingLog.recordPlays(screenId, true, unclaimed) : { inserted: 0 },
+              claimed.length ? airingLog.recordPlays(screenId, false, claimed) : { inserted: 0 },
+            ]),
+          );
+          if (!written) {
+            playLimits.release(screenId, verdict);
+            return refuseBusy(message.records.length);
+          }
+          const inserted = await written.catch((error: unknown) => {
+            playLimits.release(screenId, verdict);
             throw error;
           });
           playLimits.settle(session.screenId, verdict, { unclaimed: inserted[0].inserted, claimed: inserted[1].inserted });

@@ -37,6 +37,12 @@ export function createMetrics(deps: { playersConnected: () => { mode: string }[]
     registers: [register],
   });
   const playsDeferred = new Counter({ name: 'crier_plays_deferred_total', help: 'Play records not taken because a screen sent faster than it can air (resent later)', registers: [register] });
+  const shed = new Counter({
+    name: 'crier_shed_total',
+    help: 'Work refused because the server was behind: player connections (503) and play records (busy, resent later)',
+    labelNames: ['kind'],
+    registers: [register],
+  });
   const jobSeconds = new Histogram({
     name: 'crier_media_job_duration_seconds',
     help: 'Media job run time (ffmpeg transcode or normalization), by kind and outcome',
@@ -53,6 +59,7 @@ export function createMetrics(deps: { playersConnected: () => { mode: string }[]
       if (refused) playsAcknowledged.inc({ outcome: 'refused' }, refused);
       if (deferred) playsDeferred.inc(deferred);
     },
+    shed: (kind: 'connection' | 'plays', count: number) => shed.inc({ kind }, count),
     jobEvent({ job }: JobEvent): void {
       if ((job.state !== 'done' && job.state !== 'failed') || !job.startedAt || !job.finishedAt) return;
       jobSeconds.observe({ kind: job.kind, outcome: job.state }, (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000);

@@ -10,16 +10,16 @@ import { buildAsRun } from './as-run.js';
 
 export function createAsRunService(deps: { catalogue: () => Readonly<Catalogue>; airingLog: AiringLog; reports: AiringReports; timeZone: string }) {
   return {
-    asRun(screenId: string, day: string) {
+    async asRun(screenId: string, day: string) {
       const catalogue = deps.catalogue();
       const screen = screenById(catalogue, screenId);
       if (!screen) throw new AppError(404, 'not-found', `未找到屏幕 / no screen ${screenId}`);
       const { start: from, end: to } = localDayBucket(day, deps.timeZone);
-      const plays = deps.airingLog.listPlays({ screenId, from: new Date(from), to: new Date(to), limit: 100_000 });
-      const health = deps.reports.healthBetween(screenId, from, to).map((h) => ({ ...(h.details as object), at: h.at }));
-      const range = deps.reports.seqRange(screenId, from, to);
-      const chain = range ? deps.reports.verifyChainSegment(screenId, range.fromSeq, range.toSeq) : { ok: true, checked: 0 };
-      const online = deps.reports.onlineIntervals(screenId, from, to);
+      const plays = await deps.airingLog.listPlays({ screenId, from: new Date(from), to: new Date(to), limit: 100_000 });
+      const health = (await deps.reports.healthBetween(screenId, from, to)).map((h) => ({ ...(h.details as object), at: h.at }));
+      const range = await deps.reports.seqRange(screenId, from, to);
+      const chain = range ? await deps.reports.verifyChainSegment(screenId, range.fromSeq, range.toSeq) : { ok: true, checked: 0 };
+      const online = await deps.reports.onlineIntervals(screenId, from, to);
       return { ...buildAsRun({ catalogue, screen, day, from, to, timeZone: deps.timeZone, plays, online, health }), chain };
     },
   };

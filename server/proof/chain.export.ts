@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { z } from 'zod';
 import { localDayBucket } from '../storage/local-day.js';
-import { GENESIS, type ChainedRow, type ChainLink } from '../storage/play-chain.js';
+import { GENESIS, linkHex, type ChainedRow, type ChainLink } from '../storage/play-chain.js';
 import { playFields, toStoredPlay, type PlayRow, type StoredPlay } from '../storage/airing.store.js';
 
 export const EXPORT_FORMAT = 'crier-play-chain';
@@ -91,7 +91,8 @@ export function chainSegments(db: Database.Database, q: ExportQuery): ChainSegme
     .prepare('SELECT screen_id AS screenId, min(seq) AS fromSeq, max(seq) AS toSeq FROM plays WHERE started_at >= ? AND started_at < ? AND seq IS NOT NULL GROUP BY screen_id ORDER BY screen_id')
     .all(from, to) as { screenId: string; fromSeq: number; toSeq: number }[];
   const wanted = q.screenIds ? new Set(q.screenIds) : null;
-  const recordHash = db.prepare('SELECT record_hash FROM plays WHERE screen_id = ? AND seq = ?').pluck();
+  const plucked = db.prepare('SELECT record_hash FROM plays WHERE screen_id = ? AND seq = ?').pluck();
+  const recordHash = (screenId: string, seq: number) => linkHex((plucked.get(screenId, seq) as string | Uint8Array | undefined) ?? null);
   const anchorOf = db.prepare('SELECT seq, hash FROM chain_anchors WHERE screen_id = ?');
   return ranges
     .filter((r) => !wanted || wanted.has(r.screenId))
@@ -99,11 +100,11 @@ export function chainSegments(db: Database.Database, q: ExportQuery): ChainSegme
       const pruned = (anchorOf.get(r.screenId) as ChainLink | undefined) ?? GENESIS;
       const before = r.fromSeq - 1;
       // The store's own link before the segment: the record there, or the pruning anchor.
-      const anchorHash = before === pruned.seq ? pruned.hash : ((recordHash.get(r.screenId, before) as string | undefined) ?? '');
+      const anchorHash = before === pruned.seq ? pruned.hash : (recordHash(r.screenId, before) ?? '');
       return {
         ...r,
         anchor: { seq: before, hash: anchorHash || '0'.repeat(64) },
-        head: { seq: r.toSeq, hash: recordHash.get(r.screenId, r.toSeq) as string },
+        head: { seq: r.toSeq, hash: recordHash(r.screenId, r.toSeq) ?? '' },
       };
     });
 }

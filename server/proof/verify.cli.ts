@@ -23,7 +23,7 @@ async function main(args: string[]): Promise<number> {
     if (!existsSync(file)) return print([`找不到 ${file}`, `${file} not found`]), 2;
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      const verdict = createAiringQueries(db, 'UTC').verifyChain();
+      const verdict = await createAiringQueries(db, 'UTC').verifyChain();
       print(describeVerdict(verdict));
       return verdict.ok ? 0 : 1;
     } finally {

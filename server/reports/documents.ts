@@ -1,5 +1,6 @@
 // Each report's model as a ReportDocument: what the PDF, XLSX and CSV all show, written once.
 import { formatInZone } from '../../playlists/wall-clock.js';
+import { terminalStatusLabel } from '../proof/terminal-status.js';
 import type { ComplianceReport, ComplianceRow } from './model/compliance.js';
 import type { CoverageReport } from './model/coverage.js';
 import type { ProofReport } from './model/proof.js';
@@ -9,6 +10,8 @@ import type { Cell, ReportColumn, ReportDocument, ReportTable } from './render/d
 const KIND = { screen: '屏幕', station: '广播' } as const;
 const GAP = { 'no-device': '无屏幕或广播', 'not-airing': '有设备但未达标' } as const;
 const STATUS = { completed: '完整播出', cut: '中断', 'not-aired': '未播出', aired: '已播出' } as const;
+/** The GD/J emergency-broadcast terminal status code beside its name, for platforms that read those codes. */
+const TERMINAL_STATUS_COLUMN: ReportColumn = { key: 'terminal', label: '终端状态(GD/J)', width: 1 };
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 const rangeMeta = (r: { from: string; to: string; timeZone: string }, generatedAt: Date): [string, string][] => [
@@ -132,8 +135,9 @@ export function complianceDocument(r: ComplianceReport, generatedAt: Date): Repo
           { key: 'at', label: '计划时间' },
           { key: 'playlistName', label: '节目' },
           { key: 'reason', label: '原因' },
+          TERMINAL_STATUS_COLUMN,
         ],
-        rows: r.missedBroadcasts.map((b) => ({ ...b, at: formatInZone(Date.parse(b.plannedAt), r.timeZone) })),
+        rows: r.missedBroadcasts.map((b) => ({ ...b, at: formatInZone(Date.parse(b.plannedAt), r.timeZone), terminal: terminalStatusLabel(b.terminalStatus) })),
       },
       { kind: 'heading', text: '三、村/社区、点位、设备明细' },
       { kind: 'table', title: '各村/社区', columns: complianceColumns([{ key: 'townshipName', label: '乡镇' }, { key: 'name', label: '村/社区' }]), rows: complianceRows(r.villages) },
@@ -205,8 +209,12 @@ export function proofDocument(r: ProofReport, generatedAt: Date): ReportDocument
           { key: 'source', label: '来源', width: 1 },
           { key: 'status', label: '结果', width: 1 },
           { key: 'reason', label: '原因', width: 2 },
+          TERMINAL_STATUS_COLUMN,
         ],
-        rows: r.lines.map((l) => ({ planned: time(l.plannedAt), start: time(l.startedAt), end: time(l.endedAt), title: l.title ?? '', source: l.source ?? '', status: STATUS[l.status], reason: l.reason ?? '' })),
+        rows: r.lines.map((l) => ({
+          planned: time(l.plannedAt), start: time(l.startedAt), end: time(l.endedAt), title: l.title ?? '', source: l.source ?? '', status: STATUS[l.status], reason: l.reason ?? '',
+          terminal: terminalStatusLabel(l.terminalStatus),
+        })),
       },
     ],
   };

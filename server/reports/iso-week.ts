@@ -3,10 +3,12 @@
 import { z } from 'zod';
 import { dateOf, dayOf, isoWeekday, type DayNumber } from '../../playlists/wall-clock.js';
 
+const ISO_WEEK = /^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/;
 export const IsoWeekSchema = z
   .string()
-  .regex(/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/, 'ISO week: YYYY-Www, e.g. 2027-W03')
-  .refine((w) => weekOfDay(mondayOf(w)) === w, 'no such ISO week in that year');
+  .regex(ISO_WEEK, 'ISO week: YYYY-Www, e.g. 2027-W03')
+  // zod runs refinements after a failed regex too: only a well-formed week can be checked against the calendar.
+  .refine((w) => !ISO_WEEK.test(w) || weekOfDay(mondayOf(w)) === w, 'no such ISO week in that year');
 
 /** The Monday of ISO week 1 of a year: the week holding 4 January. */
 const weekOneMonday = (year: number): DayNumber => {

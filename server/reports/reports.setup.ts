@@ -40,13 +40,21 @@ export function installReports(app: FastifyInstance, deps: { config: Config; clo
   };
   const police = createPoliceService({ store, catalogue, clock, audit: deps.audit });
   const weekly = createWeeklyService({ store, dataDir: config.dataDir, context: () => context(null), minMinutes: DEFAULT_MIN_MINUTES });
-  const job = createWeeklyJob({ clock, timeZone: config.timeZone, log: app.log, run: async (week) => (!deps.runOnce || (await deps.runOnce(`weekly:${week}`, WEEK_MS)) ? weekly.generate(week, null) : null) });
-  job.plan();
+  const job = createWeeklyJob({
+    clock,
+    timeZone: config.timeZone,
+    log: app.log,
+    run: async (week) => (!deps.runOnce || (await deps.runOnce(`weekly:${week}`, WEEK_MS)) ? weekly.generate(week, null) : null),
+    hasReport: weekly.has,
+    saved: weekly.savedRun,
+  });
+  // In the background: a report missed while the server was down must not hold up the start.
+  void job.start();
 
   registerPoliceRoutes(app, { police, clock, timeZone: config.timeZone }); //   /api/v1/police-figures, /api/v1/police-figures/import
   registerCampaignReportRoutes(app, { context, weekly, clock, timeZone: config.timeZone, defaultMinMinutes: DEFAULT_MIN_MINUTES }); //   /api/v1/reports/{coverage,compliance,topic-mix,proof,weekly}[/:format]
   app.addHook('onClose', async () => {
-    job.close();
+    await job.close();
     sources.close();
     store.close();
   });

@@ -20,6 +20,8 @@ export interface AsRunLine {
   /** Why a planned item did not air (offline, something else won, media not cached, sound blocked). */
   reason: string | null;
   clockOffsetMs: number | null;
+  /** The terminal's state then as a GD/J emergency-broadcast terminal status code (server/proof/terminal-status.ts). */
+  terminalStatus: 1 | 2 | 3 | 4 | 5;
 }
 export interface AsRun { screenId: string; day: string; lines: AsRunLine[] }
 export interface ChainCheck {
@@ -30,10 +32,11 @@ export interface ChainCheck {
   available: boolean;
 }
 
+/** Promises: the airing log may be PostgreSQL's (server/storage/pg/airing.pg.ts). */
 export interface ReportSources {
-  dailyRollups(range: DayRange): RollupRow[];
-  dailyOnline(range: DayRange): OnlineRow[];
-  asRun(screenId: string, day: string): AsRun;
-  verifyChain(screenId?: string): ChainCheck;
+  dailyRollups(range: DayRange): Promise<RollupRow[]>;
+  dailyOnline(range: DayRange): Promise<OnlineRow[]>;
+  asRun(screenId: string, day: string): Promise<AsRun>;
+  verifyChain(screenId?: string): Promise<ChainCheck>;
   close(): void;
 }

@@ -48,7 +48,7 @@ export function registerCampaignReportRoutes(
   const ctxOf = (req: FastifyRequest) => deps.context(scopedTownship(req));
 
   /** One report: JSON at `path`, the document at `path/:format`. */
-  function report<Q extends z.ZodRawShape, S extends z.ZodType>(path: string, summary: string, query: Q, schema: S, build: (ctx: ReportContext, q: z.infer<z.ZodObject<Q>>) => z.infer<S>, document: (report: z.infer<S>, at: Date) => ReportDocument) {
+  function report<Q extends z.ZodRawShape, S extends z.ZodType>(path: string, summary: string, query: Q, schema: S, build: (ctx: ReportContext, q: z.infer<z.ZodObject<Q>>) => Promise<z.infer<S>>, document: (report: z.infer<S>, at: Date) => ReportDocument) {
     const querystring = z.object(query);
     // Generic schemas defeat the type provider's inference, so this one route is declared untyped; zod still validates both ways.
     app.get(path, { schema: { tags, summary, querystring, response: { 200: schema, 400: ErrorBodySchema, 404: ErrorBodySchema, 422: ErrorBodySchema } } }, async (req) =>
@@ -59,7 +59,7 @@ export function registerCampaignReportRoutes(
       { schema: { tags, summary: `${summary}: as PDF (A4), XLSX or CSV (UTF-8 with BOM)`, querystring, params: FormatParams, response: { 400: ErrorBodySchema, 404: ErrorBodySchema, 422: ErrorBodySchema } } },
       async (req, reply) => {
         const ctx = ctxOf(req);
-        return send(reply, document(build(ctx, req.query as z.infer<z.ZodObject<Q>>), ctx.now), req.params.format);
+        return send(reply, document(await build(ctx, req.query as z.infer<z.ZodObject<Q>>), ctx.now), req.params.format);
       },
     );
   }
@@ -94,8 +94,8 @@ export function registerCampaignReportRoutes(
     "One screen's as-run log for one local day, with the hash chain check",
     { screenId: z.string().min(1).max(64), day: LocalDateSchema },
     ProofReportSchema,
-    (ctx, q) => {
-      const proof = buildProof(ctx, q);
+    async (ctx, q) => {
+      const proof = await buildProof(ctx, q);
       if (!proof) throw new AppError(404, 'not-found', `未找到已认领的屏幕 / no claimed screen ${q.screenId}`);
       return proof;
     },

@@ -7,6 +7,7 @@ import { IdSchema, MediaItemSchema } from '../../playlists/catalogue.schema.js';
 import type { Received } from '../../media/receive.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import { JobSchema, type JobQueue } from '../services/media.jobs.js';
+import { multipartRequired, readParts } from './multipart.js';
 import { MediaPatchSchema, SloganInputSchema, UploadFieldsSchema, type MediaService } from '../services/media.service.js';
 
 const tags = ['media'];
@@ -14,20 +15,6 @@ const Params = z.object({ id: IdSchema });
 /** A media item with its latest job (progress, failure) while the server remembers one. */
 const MediaViewSchema = MediaItemSchema.extend({ job: JobSchema.optional() });
 const errors = { 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema, 422: ErrorBodySchema, 503: ErrorBodySchema };
-
-/**
- * The parts of an upload; a body the multipart parser cannot read (no or wrong boundary, cut short,
- * a boundary over 256 bytes) is the client's fault: 400 `malformed-multipart`, not a 500 with a stack trace.
- */
-async function* readParts(req: FastifyRequest) {
-  try {
-    yield* req.parts();
-  } catch (error) {
-    if (error instanceof AppError || ((error as { statusCode?: number }).statusCode ?? 500) < 500) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new AppError(400, 'malformed-multipart', `上传内容不是有效的 multipart/form-data / malformed multipart/form-data body: ${detail}`);
-  }
-}
 
 export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaService; jobs: JobQueue }): void {
   const { media, jobs } = deps;
@@ -61,7 +48,7 @@ export function registerMediaRoutes(app: FastifyInstance, deps: { media: MediaSe
       },
     },
     async (req, reply) => {
-      if (!req.isMultipart()) throw new AppError(415, 'multipart-required', '请以 multipart/form-data 上传文件 / upload the file as multipart/form-data');
+      if (!req.isMultipart()) throw multipartRequired();
       const fields: Record<string, string | string[]> = {};
       let received: Received | undefined;
       let refusal: unknown;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { localDayAt } from '../../playlists/wall-clock.js';
 import { scopedTownship } from '../auth/township-scope.js';
 import type { Clock } from '../clock.js';
+import { readSmallFile } from './multipart.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import { IsoWeekSchema, weekOfDay } from '../reports/iso-week.js';
 import type { PoliceService } from '../reports/police/police.service.js';
@@ -59,11 +60,7 @@ export function registerPoliceRoutes(app: FastifyInstance, deps: { police: Polic
       },
     },
     async (req) => {
-      if (!req.isMultipart()) throw new AppError(415, 'multipart-required', '请以 multipart/form-data 上传文件 / upload the file as multipart/form-data');
-      const file = await req.file({ limits: { fileSize: MAX_IMPORT_BYTES } });
-      if (!file) throw new AppError(422, 'empty-file', '没有收到文件 / no file received');
-      const bytes = await file.toBuffer();
-      if (file.file.truncated) throw new AppError(413, 'too-large', `文件超过 ${MAX_IMPORT_BYTES / 1024 / 1024} MB / the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+      const bytes = await readSmallFile(req, MAX_IMPORT_BYTES, new AppError(422, 'empty-file', '没有收到文件 / no file received'));
       const figures = await deps.police.importFile(bytes, actor(req));
       return { imported: figures.length, figures };
     },

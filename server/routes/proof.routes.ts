@@ -90,10 +90,10 @@ export function registerProofRoutes(
     async (req) => {
       await deps.airingLog.flush();
       const scope = screensInScope(req);
-      if (req.query.screenId !== undefined || scope === null) return verdictBody(deps.reports.verifyChain(req.query.screenId));
+      if (req.query.screenId !== undefined || scope === null) return verdictBody(await deps.reports.verifyChain(req.query.screenId));
       let checked = 0;
       for (const id of scope) {
-        const verdict = deps.reports.verifyChain(id);
+        const verdict = await deps.reports.verifyChain(id);
         checked += verdict.checked;
         if (!verdict.ok) return verdictBody({ ...verdict, checked });
       }
@@ -165,7 +165,7 @@ export function registerProofRoutes(
     },
     async (req) => {
       await deps.airingLog.flush();
-      const asRun = deps.asRuns.asRun(req.query.screenId, req.query.day);
+      const asRun = await deps.asRuns.asRun(req.query.screenId, req.query.day);
       return { ...asRun, chain: verdictBody(asRun.chain) };
     },
   );

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CampaignSchema, SiteSchema, TownshipSchema, VillageSchema } from '../../playlists/register.schema.js';
+import { readSmallFile } from './multipart.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import { COLUMNS, toCsv, toXlsx } from '../register/register.file.js';
 import {
@@ -58,11 +59,7 @@ export function registerRegisterRoutes(app: FastifyInstance, register: RegisterS
       },
     },
     async (req) => {
-      if (!req.isMultipart()) throw new AppError(415, 'multipart-required', '请以 multipart/form-data 上传文件 / upload the file as multipart/form-data');
-      const file = await req.file({ limits: { fileSize: MAX_IMPORT_BYTES } });
-      if (!file) throw new AppError(400, 'file-required', '请选择要导入的文件 / choose a file to import');
-      const bytes = await file.toBuffer();
-      if (file.file.truncated) throw new AppError(413, 'too-large', `文件超过 ${MAX_IMPORT_BYTES / 1024 / 1024} MB / the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+      const bytes = await readSmallFile(req, MAX_IMPORT_BYTES, new AppError(400, 'file-required', '请选择要导入的文件 / choose a file to import'));
       return register.importFile(actorOf(req), bytes);
     },
   );

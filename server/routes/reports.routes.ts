@@ -97,7 +97,7 @@ export function registerReportRoutes(
       await deps.airingLog.flush();
       const days = Array.from({ length: last - first + 1 }, (_, k) => ({ day: dateOf(first + k) }));
       const perScreenDay = new Map<string, { screenId: string; day: string; plays: number; completed: number; ms: number }>();
-      for (const r of deps.reports.dailyRollups({ fromDay: dateOf(first), toDay: dateOf(last), screenIds: screens.map((s) => s.id) })) {
+      for (const r of await deps.reports.dailyRollups({ fromDay: dateOf(first), toDay: dateOf(last), screenIds: screens.map((s) => s.id) })) {
         const key = `${r.day}\u0000${r.screenId}`;
         const row = perScreenDay.get(key) ?? { screenId: r.screenId, day: r.day, plays: 0, completed: 0, ms: 0 };
         (row.plays += r.plays), (row.completed += r.completed), (row.ms += r.airtimeMs);
@@ -154,14 +154,14 @@ export function registerReportRoutes(
         from: iso(from),
         to: iso(to),
         gapMs: deps.offlineAfterMs,
-        screens: screens.map((s) => {
-          const intervals = deps.reports.onlineIntervals(s.id, from, to);
+        screens: await Promise.all(screens.map(async (s) => {
+          const intervals = await deps.reports.onlineIntervals(s.id, from, to);
           return {
             screenId: s.id,
             intervals: intervals.map((i) => ({ start: iso(i.start), end: iso(i.end) })),
             onlineSeconds: Math.round(intervals.reduce((sum, i) => sum + i.end - i.start, 0) / 1000),
           };
-        }),
+        })),
       };
     },
   );

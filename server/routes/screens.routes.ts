@@ -89,15 +89,15 @@ export function registerScreenRoutes(
         response: { 200: PlayListSchema, 400: ErrorBodySchema },
       },
     },
-    (req) => {
+    async (req) => {
       const { limit, unclaimed, ...range } = req.query;
       const filter = { ...range, ...(unclaimed === 'include' ? {} : { isProvisional: unclaimed === 'only' }) };
       // Plays of unclaimed screens never swell a claimed count: the totals are always given apart.
       const totals = {
-        claimed: unclaimed === 'only' ? 0 : deps.airingLog.countPlays({ ...range, isProvisional: false }),
-        unclaimed: unclaimed === 'exclude' ? 0 : deps.airingLog.countPlays({ ...range, isProvisional: true }),
+        claimed: unclaimed === 'only' ? 0 : await deps.airingLog.countPlays({ ...range, isProvisional: false }),
+        unclaimed: unclaimed === 'exclude' ? 0 : await deps.airingLog.countPlays({ ...range, isProvisional: true }),
       };
-      return { total: totals.claimed + totals.unclaimed, totals, records: deps.airingLog.listPlays({ ...filter, limit }) };
+      return { total: totals.claimed + totals.unclaimed, totals, records: await deps.airingLog.listPlays({ ...filter, limit }) };
     },
   );
 }

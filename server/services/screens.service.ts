@@ -26,9 +26,9 @@ export const ScreenPatchSchema = ScreenSchema.pick({ name: true, groups: true, t
   .superRefine(refuseFreeTextPlace);
 export type ScreenPatch = z.infer<typeof ScreenPatchSchema>;
 
-export type ScreensService = ReturnType<typeof createScreensService>;
+export type ScreensService = Awaited<ReturnType<typeof createScreensService>>;
 
-export function createScreensService(deps: {
+export async function createScreensService(deps: {
   catalogue: CatalogueStore;
   presence: Presence;
   airingLog: AiringLog;
@@ -39,10 +39,10 @@ export function createScreensService(deps: {
 }) {
   const { catalogue, presence, airingLog, clock, offlineAfterMs } = deps;
   // Heartbeat times survive a restart through the airing log; after that, memory is enough.
-  const lastHeartbeatAt = airingLog.lastHeartbeats();
+  const lastHeartbeatAt = await airingLog.lastHeartbeats();
   // The latest health report per screen (live status), seeded from the airing log after a restart.
   const health = new Map<string, PlayerHealth>();
-  for (const [screenId, stored] of airingLog.latestHeartbeats()) health.set(screenId, healthOf(stored.heartbeat, stored.receivedAt, []));
+  for (const [screenId, stored] of await airingLog.latestHeartbeats()) health.set(screenId, healthOf(stored.heartbeat, stored.receivedAt, []));
 
   const find = (id: string) => screenById(catalogue.read(), id);
 

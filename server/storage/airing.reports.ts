@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
 import { localDaysBetween } from './local-day.js';
-import { GENESIS, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
+import { GENESIS, linkHex, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
 
 export interface DayRange {
   /** Local dates "YYYY-MM-DD", inclusive. */
@@ -41,27 +41,32 @@ export interface ChainCheck {
 }
 
 export interface AiringReports {
+  // Promises: the PostgreSQL version (server/storage/pg/airing.pg.ts) cannot answer at once.
   /** Claimed plays per local day, screen and media item (unclaimed screens' plays are counted apart: `provisional: true`). */
-  dailyRollups(range: DayRange & { provisional?: boolean }): RollupRow[];
+  dailyRollups(range: DayRange & { provisional?: boolean }): Promise<RollupRow[]>;
   /** Online time per screen and local day, from the heartbeat intervals; screen-days with none are left out. */
-  dailyOnline(range: DayRange): OnlineDayRow[];
+  dailyOnline(range: DayRange): Promise<OnlineDayRow[]>;
   /** Online intervals of one screen overlapping [from, to), clipped to it. */
-  onlineIntervals(screenId: string, from: number, to: number): HeartbeatInterval[];
+  onlineIntervals(screenId: string, from: number, to: number): Promise<HeartbeatInterval[]>;
   /** Checks every screen's chain (or one's) from its anchor to its head; names the first break. */
-  verifyChain(screenId?: string): ChainCheck;
+  verifyChain(screenId?: string): Promise<ChainCheck>;
   /** Checks the records of one screen from seq `fromSeq` to `toSeq`, with one record of margin each side. */
-  verifyChainSegment(screenId: string, fromSeq: number, toSeq: number): ChainCheck;
+  verifyChainSegment(screenId: string, fromSeq: number, toSeq: number): Promise<ChainCheck>;
   /** Health reports of a screen received in [from, to), with the one in force at `from`, oldest first (details parsed). */
-  healthBetween(screenId: string, from: number, to: number): { at: number; details: Record<string, unknown> }[];
+  healthBetween(screenId: string, from: number, to: number): Promise<{ at: number; details: Record<string, unknown> }[]>;
   /** The seq range of a screen's plays that started in [from, to). */
-  seqRange(screenId: string, from: number, to: number): { fromSeq: number; toSeq: number } | null;
+  seqRange(screenId: string, from: number, to: number): Promise<{ fromSeq: number; toSeq: number } | null>;
+  close(): Promise<void>;
+}
+
+/** The embedded (SQLite) reports, whose connection tests and tools may also query directly. */
+export interface SqliteAiringReports extends AiringReports {
   db: Database.Database;
-  close(): void;
 }
 
 const screenFilter = (ids: readonly string[] | undefined) => (ids === undefined ? null : new Set(ids));
 
-export function createAiringReports(dataDir: string, options: { timeZone?: string } = {}): AiringReports {
+export function createAiringReports(dataDir: string, options: { timeZone?: string } = {}): SqliteAiringReports {
   // The airing log created the file and its tables before this opens it.
   const db = new Database(path.join(dataDir, 'airing.sqlite3'), { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
@@ -70,7 +75,7 @@ export function createAiringReports(dataDir: string, options: { timeZone?: strin
 }
 
 /** The queries on an open connection: the server's read-only one, or the verify tool's. */
-export function createAiringQueries(db: Database.Database, zone: string): AiringReports {
+export function createAiringQueries(db: Database.Database, zone: string): SqliteAiringReports {
   const rollups = db.prepare(`SELECT day, screen_id AS screenId, media_id AS mediaId, plays, completed, airtime_ms AS airtimeMs
     FROM rollups WHERE day >= ? AND day <= ? AND is_provisional = ? ORDER BY day, screen_id, media_id`);
   const intervalsIn = db.prepare(`SELECT screen_id AS screenId, start_at AS start, end_at AS end FROM online_intervals
@@ -97,12 +102,12 @@ export function createAiringQueries(db: Database.Database, zone: string): Airing
 
   return {
     db,
-    dailyRollups({ fromDay, toDay, screenIds, provisional }) {
+    async dailyRollups({ fromDay, toDay, screenIds, provisional }) {
       const wanted = screenFilter(screenIds);
       const rows = rollups.all(fromDay, toDay, provisional ? 1 : 0) as RollupRow[];
       return wanted ? rows.filter((r) => wanted.has(r.screenId)) : rows;
     },
-    dailyOnline({ fromDay, toDay, screenIds }) {
+    async dailyOnline({ fromDay, toDay, screenIds }) {
       const days = localDaysBetween(fromDay, toDay, zone);
       if (!days.length) return [];
       const wanted = screenFilter(screenIds);
@@ -120,10 +125,10 @@ export function createAiringQueries(db: Database.Database, zone: string): Airing
       }
       return [...sums.values()].sort((a, b) => (a.day === b.day ? (a.screenId < b.screenId ? -1 : 1) : a.day < b.day ? -1 : 1));
     },
-    onlineIntervals(screenId, from, to) {
+    async onlineIntervals(screenId, from, to) {
       return (intervalsOf.all(screenId, from, to) as HeartbeatInterval[]).map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }));
     },
-    verifyChain(screenId) {
+    async verifyChain(screenId) {
       const screens = screenId === undefined ? (chainScreens.all() as string[]) : [screenId];
       let checked = 0;
       for (const id of screens) {
@@ -133,18 +138,18 @@ export function createAiringQueries(db: Database.Database, zone: string): Airing
       }
       return { ok: true, checked };
     },
-    verifyChainSegment(screenId, fromSeq, toSeq) {
+    async verifyChainSegment(screenId, fromSeq, toSeq) {
       const rows = segmentRows.all(screenId, fromSeq - 1, toSeq + 1) as ChainedRow[];
       const anchor = (anchorOf.get(screenId) as ChainLink | undefined) ?? GENESIS;
       const head = (headOf.get(screenId) as ChainLink | undefined) ?? GENESIS;
       // Start from the record before the segment (or the anchor when the segment is the chain's start).
       const first = rows[0];
       if (!first || first.seq === null || first.prev_hash === null) return verifyScreenChain(screenId, rows, anchor, null);
-      const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: first.prev_hash };
+      const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: linkHex(first.prev_hash) };
       const last = rows.at(-1)!;
       return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
     },
-    healthBetween(screenId, from, to) {
+    async healthBetween(screenId, from, to) {
       const rows = healthRows.all(screenId, from, to, screenId, from) as { at: number; details: string }[];
       return rows.flatMap((r) => {
         try {
@@ -154,11 +159,11 @@ export function createAiringQueries(db: Database.Database, zone: string): Airing
         }
       });
     },
-    seqRange(screenId, from, to) {
+    async seqRange(screenId, from, to) {
       const r = seqRange.get(screenId, from, to) as { fromSeq: number | null; toSeq: number | null };
       return r.fromSeq === null || r.toSeq === null ? null : { fromSeq: r.fromSeq, toSeq: r.toSeq };
     },
-    close() {
+    async close() {
       db.close();
     },
   };

@@ -2,6 +2,7 @@
 // rollups stay, and each screen's chain keeps an anchor (seq and hash of the last pruned record) so
 // what remains still verifies from where it now starts.
 import type Database from 'better-sqlite3';
+import { linkHex } from './play-chain.js';
 
 export function createRetention(db: Database.Database) {
   const screens = db.prepare('SELECT screen_id FROM chain_heads').pluck();
@@ -40,10 +41,10 @@ export function createRetention(db: Database.Database) {
       for (const screenId of screens.all() as string[]) {
         const last = lastSeqBefore(screenId, cutoff);
         if (last === null) continue;
-        const anchor = atOrBefore.get(screenId, last) as { seq: number; record_hash: string };
+        const anchor = atOrBefore.get(screenId, last) as { seq: number; record_hash: string | Uint8Array };
         db.transaction(() => {
           plays += deleteUpTo.run(screenId, anchor.seq).changes;
-          setAnchor.run(screenId, anchor.seq, anchor.record_hash);
+          setAnchor.run(screenId, anchor.seq, linkHex(anchor.record_hash));
         })();
       }
       const intervals = db.transaction(() => {

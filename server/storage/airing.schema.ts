@@ -59,9 +59,10 @@ const ADDED_COLUMNS: Record<string, [name: string, type: string][]> = {
     ['outcome', 'TEXT'],
     ['clock_offset_ms', 'INTEGER'],
     // The hash chain; null only in a database that predates it, until the open that chains it.
+    // Hashes are 32-byte BLOBs (the first release of the chain wrote hex text; readers take both).
     ['seq', 'INTEGER'],
-    ['prev_hash', 'TEXT'],
-    ['record_hash', 'TEXT'],
+    ['prev_hash', 'BLOB'],
+    ['record_hash', 'BLOB'],
   ],
 };
 

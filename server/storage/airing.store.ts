@@ -11,9 +11,11 @@ import { createHeartbeatIntervals, type StoredHeartbeat } from './airing.heartbe
 import { createRetention } from './airing.retention.js';
 import { SCHEMA, migrateColumns, migrateHeartbeatRows } from './airing.schema.js';
 import { createLocalDayOf } from './local-day.js';
-import { chainHash, GENESIS, type ChainedFields, type ChainLink } from './play-chain.js';
+import { createPlayIngest } from './airing.ingest.js';
+import { linkHex, type ChainedFields } from './play-chain.js';
 
 export type { StoredHeartbeat } from './airing.heartbeats.js';
+export { playFields } from './airing.ingest.js';
 
 export interface StoredPlay {
   id: string;
@@ -62,24 +64,26 @@ export interface AiringLog {
   recordPlays(screenId: string, isProvisional: boolean, records: readonly PlayRecord[]): Promise<{ inserted: number }>;
   /** Buffered and written within a second: a lost heartbeat costs nothing, a play record would. */
   recordHeartbeat(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void;
-  listPlays(query: PlayQuery): StoredPlay[];
-  countPlays(query: Omit<PlayQuery, 'limit'>): number;
+  // Reads answer with a Promise: the PostgreSQL log (server/storage/pg/airing.pg.ts) cannot answer at once.
+  listPlays(query: PlayQuery): Promise<StoredPlay[]>;
+  countPlays(query: Omit<PlayQuery, 'limit'>): Promise<number>;
   /** Heartbeats received (each online interval counts its beats). */
-  countHeartbeats(screenId?: string): number;
+  countHeartbeats(screenId?: string): Promise<number>;
   /** Latest heartbeat time per screen (ISO), for screens that are offline now. */
-  lastHeartbeats(): Map<string, string>;
+  lastHeartbeats(): Promise<Map<string, string>>;
   /** Latest heartbeat per screen with what it reported (cache, storage, errors …), to show after a restart. */
-  latestHeartbeats(): Map<string, StoredHeartbeat>;
+  latestHeartbeats(): Promise<Map<string, StoredHeartbeat>>;
   /** Deletes raw plays and online intervals older than `retentionDays` before `now`; rollups stay, chains keep an anchor. */
-  prune(now: Date, retentionDays: number): { plays: number; intervals: number };
+  prune(now: Date, retentionDays: number): Promise<{ plays: number; intervals: number }>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A plays row as SQLite returns it: link hashes as 32-byte BLOBs (hex text in rows written before that). */
 export interface PlayRow extends ChainedFields {
   seq: number;
-  prev_hash: string;
-  record_hash: string;
+  prev_hash: string | Uint8Array;
+  record_hash: string | Uint8Array;
 }
 
 export const toStoredPlay = (r: PlayRow): StoredPlay => ({
@@ -98,8 +102,8 @@ export const toStoredPlay = (r: PlayRow): StoredPlay => ({
   outcome: r.outcome,
   clockOffsetMs: r.clock_offset_ms,
   seq: r.seq,
-  prevHash: r.prev_hash,
-  recordHash: r.record_hash,
+  prevHash: linkHex(r.prev_hash),
+  recordHash: linkHex(r.record_hash),
 });
 
 function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record<string, unknown> } {
@@ -111,30 +115,6 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record
   if (q.isProvisional !== undefined) (parts.push('is_provisional = @isProvisional'), (params.isProvisional = q.isProvisional ? 1 : 0));
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
-
-type PlayFieldsSource = Pick<PlayRecord, 'id' | 'itemId' | 'mediaId' | 'hash' | 'manifestVersion' | 'startedAt' | 'endedAt' | 'completed'> & {
-  plannedStartedAt?: string | null | undefined;
-  outcome?: string | null | undefined;
-  clockOffsetMs?: number | null | undefined;
-};
-
-/** A play (as the player sent it, or as exported) in the store's columns. */
-export const playFields = (screenId: string, isProvisional: boolean, receivedAt: number, r: PlayFieldsSource): ChainedFields => ({
-  id: r.id,
-  screen_id: screenId,
-  item_id: r.itemId,
-  media_id: r.mediaId,
-  hash: r.hash,
-  manifest_version: r.manifestVersion,
-  started_at: Date.parse(r.startedAt),
-  ended_at: Date.parse(r.endedAt),
-  completed: r.completed ? 1 : 0,
-  received_at: receivedAt,
-  is_provisional: isProvisional ? 1 : 0,
-  planned_started_at: r.plannedStartedAt ? Date.parse(r.plannedStartedAt) : null,
-  outcome: r.outcome ?? null,
-  clock_offset_ms: r.clockOffsetMs ?? null,
-});
 
 export function createAiringLog(dataDir: string, options: AiringLogOptions = {}): AiringLog {
   mkdirSync(dataDir, { recursive: true });
@@ -149,90 +129,8 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   migrateHeartbeatRows(db, onlineGapMs);
   const dayOf = createLocalDayOf(options.timeZone ?? DEFAULT_TIME_ZONE);
 
-  // Positional parameters: binding by name costs a property lookup per column on the hot path.
-  const insertPlay = db.prepare(`INSERT OR IGNORE INTO plays
-    (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional,
-     planned_started_at, outcome, clock_offset_ms, seq, prev_hash, record_hash)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const storePlay = (r: PlayRow) =>
-    insertPlay.run(r.id, r.screen_id, r.item_id, r.media_id, r.hash, r.manifest_version, r.started_at, r.ended_at, r.completed, r.received_at,
-      r.is_provisional, r.planned_started_at, r.outcome, r.clock_offset_ms, r.seq, r.prev_hash, r.record_hash).changes === 1;
-  const upsertHead = db.prepare(`INSERT INTO chain_heads (screen_id, seq, hash) VALUES (?, ?, ?)
-    ON CONFLICT (screen_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`);
-  const addRollup = db.prepare(`INSERT INTO rollups (day, screen_id, media_id, is_provisional, plays, completed, airtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (day, screen_id, media_id, is_provisional) DO UPDATE SET
-      plays = plays + excluded.plays, completed = completed + excluded.completed, airtime_ms = airtime_ms + excluded.airtime_ms`);
-
-  const heads = new Map<string, ChainLink>();
-  const loadHeads = () => {
-    heads.clear();
-    for (const h of db.prepare('SELECT screen_id, seq, hash FROM chain_heads').all() as { screen_id: string; seq: number; hash: string }[]) heads.set(h.screen_id, { seq: h.seq, hash: h.hash });
-  };
-  loadHeads();
-
-  /**
-   * Chains rows and stores them (inside the caller's transaction), adding them to their day's
-   * rollups; `store` answers whether the row was new (a resend is neither chained nor counted).
-   * Links move in `moved` only: the in-memory heads follow once the transaction has committed.
-   */
-  const chainAndRollUp = (rows: Iterable<ChainedFields>, store: (row: PlayRow) => boolean, moved: Map<string, ChainLink>): number => {
-    const sums = new Map<string, [day: string, screenId: string, mediaId: string, isProvisional: number, plays: number, completed: number, ms: number]>();
-    let stored = 0;
-    for (const fields of rows) {
-      const prev = moved.get(fields.screen_id) ?? heads.get(fields.screen_id) ?? GENESIS;
-      const row: PlayRow = { ...fields, seq: prev.seq + 1, prev_hash: prev.hash, record_hash: chainHash(fields, prev.hash) };
-      if (!store(row)) continue;
-      stored++;
-      moved.set(row.screen_id, { seq: row.seq, hash: row.record_hash });
-      const day = dayOf(row.started_at);
-      const key = `${day}\u0000${row.screen_id}\u0000${row.media_id}\u0000${row.is_provisional}`;
-      const ms = Math.max(row.ended_at - row.started_at, 0);
-      const sum = sums.get(key);
-      if (sum) sum[4]++, (sum[5] += row.completed), (sum[6] += ms);
-      else sums.set(key, [day, row.screen_id, row.media_id, row.is_provisional, 1, row.completed, ms]);
-    }
-    for (const s of sums.values()) addRollup.run(...s);
-    return stored;
-  };
-  const saveHeads = (moved: Map<string, ChainLink>) => {
-    for (const [screenId, link] of moved) upsertHead.run(screenId, link.seq, link.hash);
-  };
-
-  if (isChainNew) {
-    // A database from before the chain: its plays are chained and rolled up once, in the order they arrived.
-    const setChain = db.prepare('UPDATE plays SET seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?');
-    const old = db.prepare('SELECT * FROM plays WHERE seq IS NULL ORDER BY screen_id, received_at, rowid').all() as ChainedFields[];
-    const moved = new Map<string, ChainLink>();
-    db.transaction(() => {
-      chainAndRollUp(old, (row) => setChain.run(row.seq, row.prev_hash, row.record_hash, row.id).changes === 1, moved);
-      saveHeads(moved);
-    })();
-    loadHeads();
-  }
-
-  // Group commit: play batches arriving in the same tick share one transaction and one fsync.
-  type PendingBatch = { rows: ChainedFields[]; resolve: (n: { inserted: number }) => void; reject: (e: unknown) => void };
-  let pendingPlays: PendingBatch[] = [];
-  let playFlushScheduled = false;
-  const writePlays = db.transaction((batches: PendingBatch[], moved: Map<string, ChainLink>) => {
-    const counts = batches.map((b) => chainAndRollUp(b.rows, storePlay, moved));
-    saveHeads(moved);
-    return counts;
-  });
-  const flushPlays = () => {
-    playFlushScheduled = false;
-    const batches = pendingPlays;
-    pendingPlays = [];
-    if (batches.length === 0) return;
-    const moved = new Map<string, ChainLink>();
-    try {
-      const counts = writePlays(batches, moved);
-      for (const [screenId, link] of moved) heads.set(screenId, link);
-      batches.forEach((b, i) => b.resolve({ inserted: counts[i]! }));
-    } catch (error) {
-      for (const b of batches) b.reject(error);
-    }
-  };
+  const ingest = createPlayIngest(db, dayOf);
+  if (isChainNew) ingest.chainExisting();
 
   const heartbeats = createHeartbeatIntervals(db, onlineGapMs);
   const heartbeatTimer = setInterval(() => heartbeats.flush(), options.heartbeatFlushMs ?? 1000);
@@ -240,36 +138,26 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   const retention = createRetention(db);
 
   return {
-    recordPlays(screenId, isProvisional, records) {
-      const receivedAt = Date.now();
-      const rows = records.map((r) => playFields(screenId, isProvisional, receivedAt, r));
-      return new Promise((resolve, reject) => {
-        pendingPlays.push({ rows, resolve, reject });
-        if (!playFlushScheduled) {
-          playFlushScheduled = true;
-          setImmediate(flushPlays);
-        }
-      });
-    },
+    recordPlays: (screenId, isProvisional, records) => ingest.record(screenId, isProvisional, records),
     recordHeartbeat(screenId, heartbeat, receivedAt) {
       heartbeats.record(screenId, heartbeat, receivedAt);
     },
-    listPlays(query) {
+    async listPlays(query) {
       const { sql, params } = whereClause(query);
       const rows = db
         .prepare(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id LIMIT @limit`)
         .all({ ...params, limit: query.limit }) as PlayRow[];
       return rows.map(toStoredPlay);
     },
-    countPlays(query) {
+    async countPlays(query) {
       const { sql, params } = whereClause(query);
       return (db.prepare(`SELECT count(*) AS n FROM plays ${sql}`).get(params) as { n: number }).n;
     },
-    countHeartbeats: (screenId) => heartbeats.count(screenId),
-    lastHeartbeats: () => heartbeats.lastHeartbeats(),
-    latestHeartbeats: () => heartbeats.latestHealth(),
-    prune(now, retentionDays) {
-      flushPlays();
+    countHeartbeats: async (screenId) => heartbeats.count(screenId),
+    lastHeartbeats: async () => heartbeats.lastHeartbeats(),
+    latestHeartbeats: async () => heartbeats.latestHealth(),
+    async prune(now, retentionDays) {
+      ingest.flush();
       heartbeats.flush();
       const cutoff = now.getTime() - retentionDays * 86_400_000;
       const pruned = retention.prune(cutoff);
@@ -277,12 +165,12 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
       return pruned;
     },
     async flush() {
-      flushPlays();
+      ingest.flush();
       heartbeats.flush();
     },
     async close() {
       clearInterval(heartbeatTimer);
-      flushPlays();
+      ingest.flush();
       heartbeats.flush();
       db.close();
     },

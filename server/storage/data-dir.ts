@@ -154,10 +154,11 @@ export async function checkDataDir(dataDir: string, recreate: readonly string[] 
   return { isFirstStart: false };
 }
 
-/** After the stores are open: creates the store directories and records which stores this data dir holds. */
-export async function recordStores(dataDir: string): Promise<void> {
+/** After the stores are open: creates the store directories and records which stores this data dir holds (`elsewhere`: kept outside it). */
+export async function recordStores(dataDir: string, elsewhere: readonly string[] = []): Promise<void> {
   const held: string[] = [];
   for (const store of STORES) {
+    if (elsewhere.includes(store.name)) continue;
     const file = path.join(dataDir, store.name);
     if (store.kind === 'dir') await mkdir(file, { recursive: true });
     if (await exists(file)) held.push(store.name);

@@ -1,7 +1,7 @@
 // The per-screen hash chain over stored plays: each record's hash covers its fields and the hash of
 // the record before it, so a record changed, inserted or removed after storing breaks the chain at
 // that point. One canonical encoding serves the live store and exports alike.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The fields a chained record commits to (times in epoch ms), in the store's column names. */
 export interface ChainedFields {
@@ -26,10 +26,11 @@ export interface ChainLink {
   hash: string;
 }
 
+/** A stored record with its link; hashes as hex, or as the 32 bytes the SQLite store keeps. */
 export interface ChainedRow extends ChainedFields {
   seq: number | null;
-  prev_hash: string | null;
-  record_hash: string | null;
+  prev_hash: string | Uint8Array | null;
+  record_hash: string | Uint8Array | null;
 }
 
 /** Where a screen's chain starts: nothing before it. */
@@ -43,8 +44,18 @@ export function canonicalEncoding(r: ChainedFields, prevHash: string): string {
   ]);
 }
 
+/** The record's hash as 32 bytes (how the SQLite store keeps it); one-shot hashing, no Hash object per record. */
+export function chainDigest(r: ChainedFields, prevHash: string): Buffer {
+  return hash('sha256', canonicalEncoding(r, prevHash), 'buffer');
+}
+
 export function chainHash(r: ChainedFields, prevHash: string): string {
-  return createHash('sha256').update(canonicalEncoding(r, prevHash)).digest('hex');
+  return hash('sha256', canonicalEncoding(r, prevHash), 'hex');
+}
+
+/** A stored link hash as hex: 32 bytes since the store keeps them as BLOBs, hex text in older databases. */
+export function linkHex<T extends string | null>(stored: Uint8Array | T): string | T {
+  return stored instanceof Uint8Array ? Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('hex') : stored;
 }
 
 export type BreakKind = 'changed' | 'inserted' | 'removed';
@@ -78,11 +89,13 @@ export function verifyScreenChain(screenId: string, rows: Iterable<ChainedRow>, 
   // One record of lookahead: whether skipping a bad record lets the chain go on (then it was inserted).
   const step = (row: ChainedRow, next: ChainedRow | undefined): ChainVerdict | null => {
     const expectedSeq = prev.seq + 1;
-    if (row.seq === null || row.prev_hash === null || row.record_hash === null) return broken(row.seq ?? expectedSeq, row.id, 'inserted');
+    const prevHash = linkHex(row.prev_hash);
+    const recordHash = linkHex(row.record_hash);
+    if (row.seq === null || prevHash === null || recordHash === null) return broken(row.seq ?? expectedSeq, row.id, 'inserted');
     if (row.seq < expectedSeq) return broken(row.seq, row.id, 'inserted');
-    const isSelfOk = chainHash(row, row.prev_hash) === row.record_hash;
-    const isLinked = row.prev_hash === prev.hash;
-    const isSkippable = next !== undefined && next.prev_hash === prev.hash;
+    const isSelfOk = chainHash(row, prevHash) === recordHash;
+    const isLinked = prevHash === prev.hash;
+    const isSkippable = next !== undefined && linkHex(next.prev_hash) === prev.hash;
     if (!isSelfOk) return broken(row.seq, row.id, isSkippable ? 'inserted' : 'changed');
     if (!isLinked) {
       if (row.seq > expectedSeq) return broken(expectedSeq, row.id, 'removed');
@@ -91,7 +104,7 @@ export function verifyScreenChain(screenId: string, rows: Iterable<ChainedRow>, 
       return previous ? broken(prev.seq, previous.id, 'changed') : broken(expectedSeq, row.id, 'removed');
     }
     if (row.seq !== expectedSeq) return broken(row.seq, row.id, 'changed'); // its seq was edited
-    prev = { seq: row.seq, hash: row.record_hash };
+    prev = { seq: row.seq, hash: recordHash };
     previous = row;
     checked++;
     return null;

@@ -13,7 +13,7 @@ export function scheduleRetention(deps: { airingLog: AiringLog; clock: Clock; re
   const run = async () => {
     try {
       if (deps.runOnce && !(await deps.runOnce(`retention:${deps.clock.now().toISOString().slice(0, 10)}`, DAY_MS - FIRST_RUN_DELAY_MS))) return;
-      const pruned = deps.airingLog.prune(deps.clock.now(), deps.retentionDays);
+      const pruned = await deps.airingLog.prune(deps.clock.now(), deps.retentionDays);
       if (pruned.plays || pruned.intervals) deps.log.info({ ...pruned, retentionDays: deps.retentionDays }, 'airing log: old raw records pruned');
     } catch (error) {
       deps.log.error({ err: error }, 'airing log: pruning failed; it is tried again tomorrow');

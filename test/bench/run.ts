@@ -9,6 +9,7 @@ import { loadConfig } from '../../server/config.js';
 import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
+import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchReports } from './reports.bench.js';
@@ -104,7 +105,7 @@ async function benchPush(players: number): Promise<void> {
 }
 
 // `npm run bench -- media player` runs only the named parts; no names runs them all.
-const parts: Record<string, () => unknown> = {
+const parts: Record<string, (half?: string) => unknown> = {
   manifest: benchManifest,
   scheduling: benchScheduling,
   plays: benchPlayIngest,
@@ -112,12 +113,19 @@ const parts: Record<string, () => unknown> = {
   media: benchMedia,
   player: benchPlayer,
   reports: benchReports,
+  cluster: benchCluster,
 };
-const chosen = process.argv.slice(2);
-const unknown = chosen.filter((name) => !(name in parts));
+/** Parts that start several server processes on PostgreSQL and Redis: only when named. */
+const onlyWhenNamed = new Set(['cluster']);
+// A part may name a half after a colon (`reports:ingest`).
+const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
+const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);
 if (unknown.length) {
   console.error(`unknown bench part(s): ${unknown.join(', ')}; choose from ${Object.keys(parts).join(', ')}`);
   process.exit(2);
 }
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
-for (const [name, run] of Object.entries(parts)) if (!chosen.length || chosen.includes(name)) await run();
+for (const [name, run] of Object.entries(parts)) {
+  const picked = chosen.find(([n]) => n === name);
+  if (picked || (!chosen.length && !onlyWhenNamed.has(name))) await run(picked?.[1]);
+}

@@ -2,33 +2,15 @@
 // through node A; login failures count on both together; a timed job's occurrence is claimed once.
 // The nodes here keep their own embedded stores, so the screen is copied into A's catalogue; the
 // shared-store case (PostgreSQL) is test/cluster/failover.test.ts.
-import t, { type Test } from 'tap';
-import path from 'node:path';
+import t from 'tap';
 import WebSocket from 'ws';
 import type { ConsoleEvent } from '../../server/console/console.protocol.js';
-import { adminHeaders, helloPlayer, injectRaw, startTestServer, type TestAppOptions } from '../helper.js';
+import { adminHeaders, helloPlayer, injectRaw } from '../helper.js';
 import type { CrierApp } from '../../server/app.js';
-import { servicesTestOptions, testRedisPrefix, testRedisUrl } from './services.js';
+import { startNodes, until } from './nodes.js';
+import { servicesTestOptions } from './services.js';
 
 const needsRedis = servicesTestOptions('redis');
-
-async function startNodes(t: Test, names: string[], options: TestAppOptions = {}) {
-  const redisUrl = testRedisUrl();
-  const dir = t.testdir();
-  const redisPrefix = testRedisPrefix();
-  const nodes = [];
-  for (const name of names) nodes.push(await startTestServer(t, { dataDir: path.join(dir, name), redisUrl, redisPrefix, nodeId: name }, options));
-  return nodes;
-}
-
-/** Waits (without a deadline of its own: tap's timeout ends a hung test) until `check` holds. */
-async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Node A learns of a screen that lives in node B's catalogue (shared in production by PostgreSQL). */
 async function copyScreen(from: CrierApp, to: CrierApp, screenId: string) {
@@ -39,7 +21,7 @@ async function copyScreen(from: CrierApp, to: CrierApp, screenId: string) {
 const statusOn = async (app: CrierApp, screenId: string) => JSON.parse((await app.inject({ url: `/api/v1/screens/${screenId}` })).body) as { status: { isOnline: boolean; connections: number; airing: { mediaId: string } | null } };
 
 t.test('a player on node B is online, commanded and followed live on node A', needsRedis, async (t) => {
-  const nodes = await startNodes(t, ['a', 'b']);
+  const { nodes } = await startNodes(t, ['a', 'b']);
   const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
   const { player, welcome } = await helloPlayer(t, b.wsUrl);
   await copyScreen(b.app, a.app, welcome.screenId);
@@ -72,7 +54,7 @@ t.test('a player on node B is online, commanded and followed live on node A', ne
 });
 
 t.test('failed logins count on every node together', needsRedis, async (t) => {
-  const nodes = await startNodes(t, ['a', 'b'], { signedIn: false });
+  const { nodes } = await startNodes(t, ['a', 'b'], { signedIn: false });
   const [a, b] = nodes.map((n) => injectRaw(n.app));
   const attempt = (inject: CrierApp['inject']) => inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'wrong-password-x' } });
   for (const inject of [a!, b!, a!, b!, a!]) t.equal((await attempt(inject)).statusCode, 401);
@@ -80,7 +62,7 @@ t.test('failed logins count on every node together', needsRedis, async (t) => {
 });
 
 t.test('a timed job\'s occurrence is run by one node only', needsRedis, async (t) => {
-  const nodes = await startNodes(t, ['a', 'b', 'c']);
+  const { nodes } = await startNodes(t, ['a', 'b', 'c']);
   const claims = await Promise.all(nodes.map((n) => n.app.crier.cluster!.runOnce('weekly:2026-W48', 60_000)));
   t.same(claims.filter(Boolean).length, 1, 'exactly one of three nodes claims the week');
   t.equal(await nodes[0]!.app.crier.cluster!.runOnce('weekly:2026-W49', 60_000), true, 'the next occurrence is anyone\'s');

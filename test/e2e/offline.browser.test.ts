@@ -22,7 +22,7 @@ t.test('a screen airs through a server outage and a reload, and its plays arrive
   t.ok(files >= 3, `the service worker holds all ${files} media files of the manifest`);
   // Let a few records reach the server first, so the outage starts from a clean queue.
   await page.waitForFunction(() => true, null, { timeout: 3000 });
-  const before = new Set(server.app.crier.airingLog.listPlays({ screenId, limit: 1000 }).map((p) => p.id));
+  const before = new Set((await server.app.crier.airingLog.listPlays({ screenId, limit: 1000 })).map((p) => p.id));
 
   // The server goes away while the screen airs.
   const stoppedAt = Date.now();
@@ -63,10 +63,10 @@ t.test('a screen airs through a server outage and a reload, and its plays arrive
   await page.waitForFunction(() => document.documentElement.dataset.connection === 'online', null, { timeout: 15_000 });
   const expected = new Set(closedOffline.map((r) => r.id));
   const deadline = Date.now() + 15_000;
-  let stored = server.app.crier.airingLog.listPlays({ screenId, limit: 1000 });
+  let stored = await server.app.crier.airingLog.listPlays({ screenId, limit: 1000 });
   while (Date.now() < deadline && ![...expected].every((id) => stored.some((p) => p.id === id))) {
     await new Promise((r) => setTimeout(r, 250));
-    stored = server.app.crier.airingLog.listPlays({ screenId, limit: 1000 });
+    stored = await server.app.crier.airingLog.listPlays({ screenId, limit: 1000 });
   }
   const ids = stored.map((p) => p.id);
   t.same([...expected].filter((id) => !ids.includes(id)), [], 'every record made offline arrived');

@@ -45,9 +45,10 @@ t.test('pairing a browser player: code → claim → airs as claimed → revoke 
 
   // Keeps airing, and its plays now count as a claimed screen's.
   const deadline = Date.now() + 20_000;
-  const claimedPlays = () => app.crier.airingLog.listPlays({ screenId, limit: 100 }).filter((p) => !p.isProvisional && Date.parse(p.startedAt) >= claimedAt);
-  while (Date.now() < deadline && claimedPlays().length < 2) await sleep(200);
-  t.ok(claimedPlays().length >= 2, `plays as a claimed screen after the claim (${claimedPlays().length})`);
+  const claimedPlays = async () => (await app.crier.airingLog.listPlays({ screenId, limit: 100 })).filter((p) => !p.isProvisional && Date.parse(p.startedAt) >= claimedAt);
+  while (Date.now() < deadline && (await claimedPlays()).length < 2) await sleep(200);
+  const claimed = (await claimedPlays()).length;
+  t.ok(claimed >= 2, `plays as a claimed screen after the claim (${claimed})`);
   t.equal(app.crier.screens.get(screenId).status.connections, 1, 'still connected (reconnects would use the token)');
 
   // Identify: the overlay shows the name.
@@ -73,7 +74,7 @@ t.test('pairing a browser player: code → claim → airs as claimed → revoke 
 
   // No play records after the revocation, from either identity, for a few item lengths.
   await sleep(4000);
-  const after = app.crier.airingLog.listPlays({ from: new Date(revokedAt), limit: 100 });
+  const after = await app.crier.airingLog.listPlays({ from: new Date(revokedAt), limit: 100 });
   t.same(after, [], 'no plays arrive after revocation');
   t.equal(await page.evaluate(() => localStorage.getItem('crier.token')), null, 'the token is gone from the player');
 
@@ -97,7 +98,7 @@ t.test('code-only setting: an unclaimed player shows only its code, large, and a
   t.ok(size >= 100, `large (${size}px)`);
   await sleep(2500);
   t.equal(await page.locator('#stage').getAttribute('data-item-id'), null, 'nothing airs');
-  t.equal(app.crier.airingLog.countPlays({}), 0, 'no plays');
+  t.equal(await app.crier.airingLog.countPlays({}), 0, 'no plays');
   const claim = await app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code, name: '村委会' } });
   t.equal(claim.statusCode, 200);
   await page.waitForFunction(() => document.documentElement.dataset.pairing === 'claimed' && document.querySelector('#stage')?.getAttribute('data-item-id'), null, { timeout: 20_000 });

@@ -48,11 +48,11 @@ t.test('a browser player airs the default campaign and proves it', browserTestOp
 
   // (b) the server holds play records and heartbeats from this browser.
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && app.crier.airingLog.countPlays({ screenId }) < 2) await new Promise((r) => setTimeout(r, 200));
-  const plays = app.crier.airingLog.listPlays({ screenId, limit: 50 });
+  while (Date.now() < deadline && await app.crier.airingLog.countPlays({ screenId }) < 2) await new Promise((r) => setTimeout(r, 200));
+  const plays = await app.crier.airingLog.listPlays({ screenId, limit: 50 });
   t.ok(plays.length >= 2, `play records stored (${plays.length})`);
   t.ok(plays.some((p) => p.completed && updated.items.some((i) => i.id === p.itemId)), 'a completed play of the new loop');
-  t.ok(app.crier.airingLog.countHeartbeats(screenId) >= 1, 'heartbeats stored');
+  t.ok(await app.crier.airingLog.countHeartbeats(screenId) >= 1, 'heartbeats stored');
   t.equal(app.crier.screens.get(screenId).status.isOnline, true, 'the screen is online');
 
   // The console shows the screen online with its play records.

@@ -41,10 +41,10 @@ t.test('a power cut mid-item leaves a not-completed record that arrives after th
   const again = await context.newPage();
   await again.goto(`${baseUrl}/player`);
   const deadline = Date.now() + 20_000;
-  let rows = server.app.crier.airingLog.listPlays({ screenId, limit: 1000 }).filter((p) => p.id === cutId);
+  let rows = (await server.app.crier.airingLog.listPlays({ screenId, limit: 1000 })).filter((p) => p.id === cutId);
   while (Date.now() < deadline && rows.length === 0) {
     await new Promise((r) => setTimeout(r, 250));
-    rows = server.app.crier.airingLog.listPlays({ screenId, limit: 1000 }).filter((p) => p.id === cutId);
+    rows = (await server.app.crier.airingLog.listPlays({ screenId, limit: 1000 })).filter((p) => p.id === cutId);
   }
   t.equal(rows.length, 1, 'the cut record arrived, once');
   t.match(rows[0], { itemId, completed: false, outcome: 'lost' }, 'as not completed: the player did not survive it');
@@ -52,5 +52,5 @@ t.test('a power cut mid-item leaves a not-completed record that arrives after th
   await again.waitForFunction(() => document.documentElement.dataset.connection === 'online');
   await again.waitForTimeout(1500);
   t.notOk((await storedPlays(again)).some((r) => r.id === cutId), 'acknowledged: gone from IndexedDB');
-  t.equal(server.app.crier.airingLog.listPlays({ screenId, limit: 1000 }).filter((p) => p.id === cutId).length, 1, 'still exactly once');
+  t.equal((await server.app.crier.airingLog.listPlays({ screenId, limit: 1000 })).filter((p) => p.id === cutId).length, 1, 'still exactly once');
 });

@@ -59,10 +59,10 @@ t.test('a station airs the 07:00 broadcast at its second, at the scheduled volum
   const screenId = (await page.evaluate(() => document.documentElement.dataset.screenId))!;
   const itemId = playlist.items[0].id as string;
   const deadline = Date.now() + 15_000;
-  let plays = app.crier.airingLog.listPlays({ screenId, limit: 50 }).filter((p) => p.itemId === itemId);
+  let plays = (await app.crier.airingLog.listPlays({ screenId, limit: 50 })).filter((p) => p.itemId === itemId);
   while (Date.now() < deadline && plays.length === 0) {
     await page.waitForTimeout(200);
-    plays = app.crier.airingLog.listPlays({ screenId, limit: 50 }).filter((p) => p.itemId === itemId);
+    plays = (await app.crier.airingLog.listPlays({ screenId, limit: 50 })).filter((p) => p.itemId === itemId);
   }
   t.equal(plays.length, 1, 'one play record of the broadcast');
   t.equal(plays[0]?.completed, true, 'aired in full');

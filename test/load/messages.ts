@@ -24,10 +24,11 @@ export type ChildEvent =
   | { ev: 'code'; index: number; screenId: string; code: string }
   | { ev: 'ready'; index: number }
   | { ev: 'paired'; index: number; screenId: string; token: string }
-  | { ev: 'connected'; ok: number; failed: number; ms: number }
+  | { ev: 'connected'; ok: number; failed: number; ms: number; refused?: number }
   | { ev: 'done' }
   | { ev: 'arrivals'; arrivals: [number, number][]; bytes: number }
   | { ev: 'sent'; sent: number; at: number }
-  | { ev: 'plays'; acked: number; pending: number; latencies: number[]; firstAckAt: number; lastAckAt: number }
+  /** latencies: from the send that was taken; endToEnd: from the first send (busy answers resent after retryAfterMs). */
+  | { ev: 'plays'; acked: number; pending: number; latencies: number[]; endToEnd: number[]; busy: number; busyReplies: number; firstAckAt: number; lastAckAt: number }
   | { ev: 'heartbeats'; byPhase: Record<string, number[]>; dropped: number }
   | { ev: 'log'; text: string };

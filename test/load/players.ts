@@ -20,8 +20,17 @@ interface SimPlayer {
   heartbeatTimer: NodeJS.Timeout | null;
   /** sentAt of heartbeats awaiting their ack. */
   heartbeats: Map<string, number>;
-  /** send time of each plays batch, by its first record id. */
-  batches: Map<string, { at: number; count: number }>;
+  /** Each plays batch awaiting its ack, by its first record id: sent at `at` (last attempt), first sent at `firstAt`. */
+  batches: Map<string, Batch>;
+}
+
+interface Batch {
+  at: number;
+  firstAt: number;
+  count: number;
+  records: unknown[];
+  /** Refused as busy and waiting to be resent. */
+  isWaiting: boolean;
 }
 
 const players = new Map<number, SimPlayer>();
@@ -39,6 +48,10 @@ function arrive(floor: boolean, index: number, at: number, bytes: number): void 
 }
 const heartbeatLatencies = new Map<string, number[]>();
 let ackLatencies: number[] = [];
+let endToEnd: number[] = [];
+/** Records answered busy (each resend counted again), and how many such answers. */
+let busy = 0;
+let busyReplies = 0;
 let acked = 0;
 let firstAckAt = 0;
 let lastAckAt = 0;
@@ -79,10 +92,26 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       return;
     }
     case 'plays-ack': {
+      if (message.busy) {
+        // Which batch is not said: the oldest one in flight (players here have one at a time); resent as a real player would.
+        const waiting = [...p.batches.values()].find((b) => !b.isWaiting);
+        if (!waiting) return;
+        busy += waiting.count;
+        busyReplies++;
+        waiting.isWaiting = true;
+        setTimeout(() => {
+          if (p.socket?.readyState !== WebSocket.OPEN) return;
+          waiting.isWaiting = false;
+          waiting.at = now();
+          p.socket.send(JSON.stringify({ type: 'plays', records: waiting.records }));
+        }, message.retryAfterMs ?? 30_000);
+        return;
+      }
       const batch = message.ids[0] ? p.batches.get(message.ids[0]) : undefined;
       if (batch) {
         p.batches.delete(message.ids[0]!);
         ackLatencies.push(at - batch.at);
+        endToEnd.push(at - batch.firstAt);
         acked += batch.count;
         firstAckAt ||= at;
         lastAckAt = at;
@@ -116,9 +145,17 @@ function startHeartbeats(p: SimPlayer, intervalMs: number): void {
   }, Math.random() * intervalMs);
 }
 
-function connect(p: SimPlayer, url: string): Promise<boolean> {
+type Outcome = 'ok' | 'failed' | 'refused';
+
+function connect(p: SimPlayer, url: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url, { localAddress: p.spec.localAddress, perMessageDeflate: false });
+    // The server is behind (503): not a failure, a later attempt is expected to succeed.
+    socket.on('unexpected-response', (_request, response) => {
+      response.resume();
+      resolve(response.statusCode === 503 ? 'refused' : 'failed');
+      socket.terminate();
+    });
     p.socket = socket;
     p.isClosing = false;
     let isOpen = false;
@@ -140,12 +177,12 @@ function connect(p: SimPlayer, url: string): Promise<boolean> {
     });
     socket.on('message', (raw) => {
       onServerMessage(p, raw);
-      resolve(true);
+      resolve('ok');
     });
     socket.on('error', (error) => {
-      if (!isOpen) {
+      if (!isOpen && !/Unexpected server response: 503/.test(error.message)) {
         send({ ev: 'log', text: `player ${p.spec.index}: ${error.message}` });
-        resolve(false);
+        resolve('failed');
       }
     });
     socket.on('close', (code) => {
@@ -154,16 +191,17 @@ function connect(p: SimPlayer, url: string): Promise<boolean> {
         dropped++;
         send({ ev: 'log', text: `player ${p.spec.index} dropped (close ${code})` });
       }
-      resolve(false);
+      resolve('failed');
     });
   });
 }
 
-/** Opens sockets `concurrency` at a time; resolves with how many got a first answer. */
-async function connectAll(specs: PlayerSpec[], url: string, concurrency: number): Promise<{ ok: number; failed: number }> {
+/** Opens sockets `concurrency` at a time; resolves with how many got a first answer. Refused ones retry as the browser player does (full-jitter backoff). */
+async function connectAll(specs: PlayerSpec[], url: string, concurrency: number): Promise<{ ok: number; failed: number; refused: number }> {
   let next = 0;
   let ok = 0;
   let failed = 0;
+  let refused = 0;
   const worker = async () => {
     while (next < specs.length) {
       const spec = specs[next++]!;
@@ -172,12 +210,18 @@ async function connectAll(specs: PlayerSpec[], url: string, concurrency: number)
         p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), batches: new Map() };
         players.set(spec.index, p);
       }
-      if (await connect(p, url)) ok++;
+      let outcome = await connect(p, url);
+      for (let attempt = 0; outcome === 'refused' && attempt < 8; attempt++) {
+        refused++;
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(30_000, 1000 * 2 ** attempt)));
+        outcome = await connect(p, url);
+      }
+      if (outcome === 'ok') ok++;
       else failed++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { ok, failed };
+  return { ok, failed, refused };
 }
 
 function sendPlays(p: SimPlayer, count: number): boolean {
@@ -191,7 +235,8 @@ function sendPlays(p: SimPlayer, count: number): boolean {
     endedAt: new Date(end).toISOString(),
     completed: true,
   }));
-  p.batches.set(records[0]!.id, { at: now(), count });
+  const at = now();
+  p.batches.set(records[0]!.id, { at, firstAt: at, count, records, isWaiting: false });
   p.socket.send(JSON.stringify({ type: 'plays', records }));
   return true;
 }
@@ -254,6 +299,8 @@ process.on('message', async (command: ChildCommand) => {
     }
     case 'burst': {
       ackLatencies = [];
+      endToEnd = [];
+      busy = busyReplies = 0;
       acked = 0;
       firstAckAt = 0;
       let sent = 0;
@@ -262,6 +309,8 @@ process.on('message', async (command: ChildCommand) => {
     }
     case 'steady': {
       ackLatencies = [];
+      endToEnd = [];
+      busy = busyReplies = 0;
       acked = 0;
       firstAckAt = 0;
       let sent = 0;
@@ -283,7 +332,7 @@ process.on('message', async (command: ChildCommand) => {
     case 'plays-report': {
       let pending = 0;
       for (const p of players.values()) pending += [...p.batches.values()].reduce((n, b) => n + b.count, 0);
-      return send({ ev: 'plays', acked, pending, latencies: ackLatencies, firstAckAt, lastAckAt });
+      return send({ ev: 'plays', acked, pending, latencies: ackLatencies, endToEnd, busy, busyReplies, firstAckAt, lastAckAt });
     }
     case 'heartbeat-report': {
       const report = Object.fromEntries(heartbeatLatencies);

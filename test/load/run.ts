@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--skip-pushes] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -21,6 +21,8 @@ const { values: flags } = parseArgs({
     'floor-port': { type: 'string', default: '8109' },
     reuse: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    /** Plays only: no pushes, no floor (a quicker run when only plays changed). */
+    'skip-pushes': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
     'burst-records': { type: 'string', default: '20' },
     'max-minutes': { type: 'string', default: '20' },
@@ -205,8 +207,8 @@ async function main(): Promise<void> {
   await setPhase('connect');
   const connectStart = now();
   const connected = await all<Extract<ChildEvent, { ev: 'connected' }>>((i) => ({ cmd: 'connect', url: wsUrl, players: share(specs, i), concurrency: 200 }), 'connected');
-  report.connect = { ms: round(now() - connectStart), ok: connected.reduce((n, c) => n + c.ok, 0), failed: connected.reduce((n, c) => n + c.failed, 0) };
-  console.log(`connect: ${N} players in ${round((now() - connectStart) / 1000)} s (${(report.connect as { failed: number }).failed} failed)`);
+  report.connect = { ms: round(now() - connectStart), ok: connected.reduce((n, c) => n + c.ok, 0), failed: connected.reduce((n, c) => n + c.failed, 0), refused503: connected.reduce((n, c) => n + (c.refused ?? 0), 0) };
+  console.log(`connect: ${N} players in ${round((now() - connectStart) / 1000)} s (${(report.connect as { failed: number }).failed} failed; ${(report.connect as { refused503: number }).refused503} attempts refused busy and retried)`);
   await setPhase('idle');
   await sleep(Math.min(15_000, 3000 + N));
   const after = await probe(server, { gc: true, reset: true });
@@ -219,82 +221,86 @@ async function main(): Promise<void> {
   };
   console.log(`memory: ${JSON.stringify(report.memory)}`);
 
-  // Pushes: a change for all, then one for one township, then both cleared.
-  const playlists = (await http.get('/api/v1/playlists')) as { id: string }[];
-  const playlistId = playlists[0]!.id;
-  const inTownship = new Set(specs.filter((s) => townshipOf(s.index) === townshipOf(0)).map((s) => s.index));
-  const pushes: Record<string, unknown>[] = [];
-  let manifestBytes = 0;
-  const push = async (label: string, change: () => Promise<unknown>, expected: Set<number> | null) => {
-    await setPhase(label);
-    await probe(server, { reset: true });
-    await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
-    const t0 = now();
-    await change();
-    const tAnswered = now();
-    const want = expected ? expected.size : N;
-    const arrived = new Map<number, number>();
-    let bytes = 0;
-    const take = (got: Extract<ChildEvent, { ev: 'arrivals' }>[]) => {
-      for (const g of got) for (const [i, at] of g.arrivals) if (!arrived.has(i)) arrived.set(i, at);
-      bytes = Math.max(bytes, ...got.map((g) => g.bytes));
-    };
-    // Poll until everyone expected has it (or 30 s), then 1 s more for strays outside the target.
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      await sleep(250);
+  async function pushesAndFloor(): Promise<void> {
+    // Pushes: a change for all, then one for one township, then both cleared.
+    const playlists = (await http.get('/api/v1/playlists')) as { id: string }[];
+    const playlistId = playlists[0]!.id;
+    const inTownship = new Set(specs.filter((s) => townshipOf(s.index) === townshipOf(0)).map((s) => s.index));
+    const pushes: Record<string, unknown>[] = [];
+    let manifestBytes = 0;
+    const push = async (label: string, change: () => Promise<unknown>, expected: Set<number> | null) => {
+      await setPhase(label);
+      await probe(server, { reset: true });
+      await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
+      const t0 = now();
+      await change();
+      const tAnswered = now();
+      const want = expected ? expected.size : N;
+      const arrived = new Map<number, number>();
+      let bytes = 0;
+      const take = (got: Extract<ChildEvent, { ev: 'arrivals' }>[]) => {
+        for (const g of got) for (const [i, at] of g.arrivals) if (!arrived.has(i)) arrived.set(i, at);
+        bytes = Math.max(bytes, ...got.map((g) => g.bytes));
+      };
+      // Poll until everyone expected has it (or 30 s), then 1 s more for strays outside the target.
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        await sleep(250);
+        take(await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals'));
+        if ((expected ? [...expected].filter((i) => arrived.has(i)).length : arrived.size) >= want) break;
+      }
+      await sleep(1000);
       take(await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals'));
-      if ((expected ? [...expected].filter((i) => arrived.has(i)).length : arrived.size) >= want) break;
-    }
-    await sleep(1000);
-    take(await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals'));
-    const el = await probe(server, { reset: true });
-    const inside = [...arrived].filter(([i]) => !expected || expected.has(i)).map(([, at]) => at - t0);
-    const outside = expected ? [...arrived.keys()].filter((i) => !expected.has(i)).length : 0;
-    manifestBytes = Math.max(manifestBytes, bytes);
-    const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop };
-    pushes.push(row);
-    console.log(`push ${label}: ${inside.length}/${want} in p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
-  };
-  const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
-  let allAlert = { id: '' };
-  let townAlert = { id: '' };
-  await push('push-all', async () => (allAlert = await alertFor({ kind: 'all' })), null);
-  await push('push-township', async () => (townAlert = await alertFor({ kind: 'townships', townships: [townshipOf(0)] })), inTownship);
-  await push('clear-township', () => http.post(`/api/v1/alerts/${townAlert.id}/clear`, {}), inTownship);
-  await push('clear-all', () => http.post(`/api/v1/alerts/${allAlert.id}/clear`, {}), null);
-  report.pushes = pushes;
+      const el = await probe(server, { reset: true });
+      const inside = [...arrived].filter(([i]) => !expected || expected.has(i)).map(([, at]) => at - t0);
+      const outside = expected ? [...arrived.keys()].filter((i) => !expected.has(i)).length : 0;
+      manifestBytes = Math.max(manifestBytes, bytes);
+      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop };
+      pushes.push(row);
+      console.log(`push ${label}: ${inside.length}/${want} in p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
+    };
+    const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
+    let allAlert = { id: '' };
+    let townAlert = { id: '' };
+    await push('push-all', async () => (allAlert = await alertFor({ kind: 'all' })), null);
+    await push('push-township', async () => (townAlert = await alertFor({ kind: 'townships', townships: [townshipOf(0)] })), inTownship);
+    await push('clear-township', () => http.post(`/api/v1/alerts/${townAlert.id}/clear`, {}), inTownship);
+    await push('clear-all', () => http.post(`/api/v1/alerts/${allAlert.id}/clear`, {}), null);
+    report.pushes = pushes;
 
-  // The floor: a bare ws server, the same number of sockets from the same processes, the same bytes.
-  await setPhase('floor');
-  const floor = fork(path.join(import.meta.dirname, 'floor-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FLOOR_PORT: flags['floor-port'], LOADTEST_MAX_MS: String(MAX_MS) } });
-  children.push(floor);
-  await new Promise((r) => floor.once('message', r));
-  const floorAddresses = Array.from({ length: N }, (_, i) => addressOf(i, 2));
-  await all((i) => ({ cmd: 'connect-floor', url: `ws://127.0.0.1:${flags['floor-port']}`, localAddresses: share(floorAddresses, i) }), 'connected');
-  const floorRuns: ReturnType<typeof stats>[] = [];
-  for (let k = 0; k < 3; k++) {
-    await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
-    const pushed = await new Promise<{ at: number }>((r) => {
-      floor.once('message', r as (m: unknown) => void);
-      floor.send({ cmd: 'push', bytes: manifestBytes || 2048 });
-    });
-    const arrived: number[] = [];
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && arrived.length < N) {
-      await sleep(250);
-      const got = await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals');
-      arrived.push(...got.flatMap((g) => g.arrivals.map(([, at]) => at - pushed.at)));
+    // The floor: a bare ws server, the same number of sockets from the same processes, the same bytes.
+    await setPhase('floor');
+    const floor = fork(path.join(import.meta.dirname, 'floor-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FLOOR_PORT: flags['floor-port'], LOADTEST_MAX_MS: String(MAX_MS) } });
+    children.push(floor);
+    await new Promise((r) => floor.once('message', r));
+    const floorAddresses = Array.from({ length: N }, (_, i) => addressOf(i, 2));
+    await all((i) => ({ cmd: 'connect-floor', url: `ws://127.0.0.1:${flags['floor-port']}`, localAddresses: share(floorAddresses, i) }), 'connected');
+    const floorRuns: ReturnType<typeof stats>[] = [];
+    for (let k = 0; k < 3; k++) {
+      await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
+      const pushed = await new Promise<{ at: number }>((r) => {
+        floor.once('message', r as (m: unknown) => void);
+        floor.send({ cmd: 'push', bytes: manifestBytes || 2048 });
+      });
+      const arrived: number[] = [];
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && arrived.length < N) {
+        await sleep(250);
+        const got = await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals');
+        arrived.push(...got.flatMap((g) => g.arrivals.map(([, at]) => at - pushed.at)));
+      }
+      floorRuns.push(stats(arrived));
+      await sleep(500);
     }
-    floorRuns.push(stats(arrived));
-    await sleep(500);
+    await all(() => ({ cmd: 'close-floor' }), 'done');
+    floor.kill();
+    const floorP99 = median(floorRuns.map((r) => r.p99));
+    report.floor = { bytes: manifestBytes || 2048, runs: floorRuns, medianP99: floorP99 };
+    for (const p of pushes) (p as { ratioP99ToFloor?: number }).ratioP99ToFloor = round((p.latencyMs as { p99: number }).p99 / floorP99);
+    console.log(`floor (${manifestBytes} B to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
   }
-  await all(() => ({ cmd: 'close-floor' }), 'done');
-  floor.kill();
-  const floorP99 = median(floorRuns.map((r) => r.p99));
-  report.floor = { bytes: manifestBytes || 2048, runs: floorRuns, medianP99: floorP99 };
-  for (const p of pushes) (p as { ratioP99ToFloor?: number }).ratioP99ToFloor = round((p.latencyMs as { p99: number }).p99 / floorP99);
-  console.log(`floor (${manifestBytes} B to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
+
+  if (!flags['skip-pushes']) await pushesAndFloor();
 
   // Plays: one burst of a batch per player, then steady traffic.
   const plays = async (label: string, command: ChildCommand, waitMs: number) => {
@@ -314,8 +320,13 @@ async function main(): Promise<void> {
     const lastAck = Math.max(...reports.map((r) => r.lastAckAt));
     const firstAck = Math.min(...reports.filter((r) => r.firstAckAt).map((r) => r.firstAckAt));
     const span = command.cmd === 'burst' ? lastAck - sentAt : Number(flags['steady-seconds']) * 1000;
-    const row = { label, sent: total, acked, pending: reports.reduce((n, r) => n + r.pending, 0), playsPerSecond: round((acked / span) * 1000), ackMs: stats(reports.flatMap((r) => r.latencies)), firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop };
-    console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms`);
+    const row = {
+      label, sent: total, acked, pending: reports.reduce((n, r) => n + r.pending, 0), playsPerSecond: round((acked / span) * 1000),
+      ackMs: stats(reports.flatMap((r) => r.latencies)), endToEndMs: stats(reports.flatMap((r) => r.endToEnd)),
+      busyRecords: reports.reduce((n, r) => n + r.busy, 0), busyReplies: reports.reduce((n, r) => n + r.busyReplies, 0),
+      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop,
+    };
+    console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms`);
     return row;
   };
   const burst = await plays('plays-burst', { cmd: 'burst', records: Number(flags['burst-records']) }, 120_000);

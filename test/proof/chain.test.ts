@@ -25,12 +25,12 @@ async function storeWithPlays(t: Test) {
   await log.close();
   const db = new Database(path.join(dir, 'airing.sqlite3'));
   t.teardown(() => db.close());
-  const verify = (screenId?: string) => {
+  const verify = async (screenId?: string) => {
     const reports = createAiringReports(dir);
     try {
-      return reports.verifyChain(screenId);
+      return await reports.verifyChain(screenId);
     } finally {
-      reports.close();
+      await reports.close();
     }
   };
   return { dir, db, verify };
@@ -38,23 +38,36 @@ async function storeWithPlays(t: Test) {
 
 t.test('an untouched store verifies', async (t) => {
   const { verify, db } = await storeWithPlays(t);
-  t.same(verify(), { ok: true, checked: 10 });
+  t.same(await verify(), { ok: true, checked: 10 });
   t.same(db.prepare(`SELECT seq FROM plays WHERE screen_id = 'scr-a' ORDER BY seq`).pluck().all(), [1, 2, 3, 4, 5], 'the resend took no seq');
+});
+
+t.test('links are stored as 32-byte BLOBs; a store whose older rows hold hex text goes on chaining and verifies', async (t) => {
+  const { dir, verify, db } = await storeWithPlays(t);
+  t.same(db.prepare(`SELECT DISTINCT typeof(prev_hash) || ' ' || length(record_hash) FROM plays`).pluck().all(), ['blob 32']);
+  // The first release of the chain wrote hex: turn scr-a's rows back into that, then write after them.
+  db.prepare(`UPDATE plays SET prev_hash = lower(hex(prev_hash)), record_hash = lower(hex(record_hash)) WHERE screen_id = 'scr-a'`).run();
+  const log = createAiringLog(dir);
+  t.same(await log.recordPlays('scr-a', false, [play('p6', 6)]), { inserted: 1 });
+  const [last, before] = await log.listPlays({ screenId: 'scr-a', limit: 2 });
+  t.equal(last!.prevHash, before!.recordHash, 'hex on the way out');
+  await log.close();
+  t.same(await verify(), { ok: true, checked: 11 });
 });
 
 t.test('a field changed in SQLite is named: screen, seq, play id, kind', async (t) => {
   const { verify, db } = await storeWithPlays(t);
   db.prepare(`UPDATE plays SET completed = 0 WHERE id = 'p3'`).run();
-  t.same(verify(), { ok: false, checked: 2, firstBad: { screenId: 'scr-a', seq: 3, playId: 'p3', kind: 'changed' } });
-  t.same(verify('scr-b'), { ok: true, checked: 5 }, 'the other screen is intact');
+  t.same(await verify(), { ok: false, checked: 2, firstBad: { screenId: 'scr-a', seq: 3, playId: 'p3', kind: 'changed' } });
+  t.same(await verify('scr-b'), { ok: true, checked: 5 }, 'the other screen is intact');
 });
 
 t.test('a record changed with its own hash recomputed is still caught (the next one links to the old)', async (t) => {
   const { verify, db } = await storeWithPlays(t);
-  const row = db.prepare(`SELECT * FROM plays WHERE id = 'p2'`).get() as Parameters<typeof chainHash>[0] & { prev_hash: string };
+  const row = db.prepare(`SELECT * FROM plays WHERE id = 'p2'`).get() as Parameters<typeof chainHash>[0] & { prev_hash: Buffer };
   const forged = { ...row, ended_at: row.ended_at + 60_000 };
-  db.prepare(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`).run(forged.ended_at, chainHash(forged, row.prev_hash));
-  t.match(verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p2', kind: 'changed' } });
+  db.prepare(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`).run(forged.ended_at, Buffer.from(chainHash(forged, row.prev_hash.toString('hex')), 'hex'));
+  t.match(await verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p2', kind: 'changed' } });
 });
 
 t.test('a record inserted in SQLite is named as inserted', async (t) => {
@@ -64,22 +77,22 @@ t.test('a record inserted in SQLite is named as inserted', async (t) => {
   db.prepare(`UPDATE plays SET seq = seq + 1 WHERE screen_id = 'scr-a' AND seq >= 3`).run();
   db.prepare(`INSERT INTO plays (${Object.keys(p2).join(', ')}) VALUES (${Object.keys(p2).map(() => '?').join(', ')})`)
     .run(...Object.values({ ...p2, id: 'forged', seq: 3, prev_hash: p2.record_hash, record_hash: 'f'.repeat(64) }));
-  t.match(verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 3, playId: 'forged', kind: 'inserted' } });
+  t.match(await verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 3, playId: 'forged', kind: 'inserted' } });
 });
 
 t.test('an inserted record without chain columns is named as inserted', async (t) => {
   const { verify, db } = await storeWithPlays(t);
   db.prepare(`INSERT INTO plays (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional)
     VALUES ('naive', 'scr-b', 'i', 'm', 'h', 'v', 0, 1, 1, 0, 0)`).run();
-  t.match(verify(), { ok: false, firstBad: { screenId: 'scr-b', playId: 'naive', kind: 'inserted' } });
+  t.match(await verify(), { ok: false, firstBad: { screenId: 'scr-b', playId: 'naive', kind: 'inserted' } });
 });
 
 t.test('a record deleted in SQLite is named as removed, in the middle or at the end', async (t) => {
   const { verify, db } = await storeWithPlays(t);
   db.prepare(`DELETE FROM plays WHERE id = 'b5'`).run();
-  t.same(verify('scr-b'), { ok: false, checked: 4, firstBad: { screenId: 'scr-b', seq: 5, playId: null, kind: 'removed' } }, 'the last one');
+  t.same(await verify('scr-b'), { ok: false, checked: 4, firstBad: { screenId: 'scr-b', seq: 5, playId: null, kind: 'removed' } }, 'the last one');
   db.prepare(`DELETE FROM plays WHERE id = 'p2'`).run();
-  t.same(verify(), { ok: false, checked: 1, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p3', kind: 'removed' } }, 'one in the middle: named by the record after the gap');
+  t.same(await verify(), { ok: false, checked: 1, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p3', kind: 'removed' } }, 'one in the middle: named by the record after the gap');
 });
 
 t.test('retention prunes old raw records and keeps rollups; the chain still verifies from its anchor', async (t) => {
@@ -91,21 +104,21 @@ t.test('retention prunes old raw records and keeps rollups; the chain still veri
   await log.recordPlays('scr-a', false, [4, 5].map((n) => play(`p${n}`, n)));
   log.recordHeartbeat('scr-a', { type: 'heartbeat', sentAt: '2025-01-01T00:00:00Z', airing: null, manifestVersion: null, uptimeMs: 1 }, new Date('2025-01-01T00:00:00Z'));
   log.recordHeartbeat('scr-a', { type: 'heartbeat', sentAt: new Date().toISOString(), airing: null, manifestVersion: null, uptimeMs: 1 }, new Date());
-  const pruned = log.prune(cutoffNow, 0);
+  const pruned = await log.prune(cutoffNow, 0);
   t.same(pruned, { plays: 3, intervals: 1 });
-  t.same(log.listPlays({ limit: 10 }).map((p) => p.id).sort(), ['p4', 'p5']);
-  t.same(log.prune(cutoffNow, 0), { plays: 0, intervals: 0 }, 'a second run finds nothing more');
+  t.same((await log.listPlays({ limit: 10 })).map((p) => p.id).sort(), ['p4', 'p5']);
+  t.same(await log.prune(cutoffNow, 0), { plays: 0, intervals: 0 }, 'a second run finds nothing more');
   const reports = createAiringReports(dir);
   t.teardown(() => reports.close());
-  t.same(reports.verifyChain(), { ok: true, checked: 2 }, 'verifies from the anchor');
-  t.same(reports.dailyRollups({ fromDay: '2026-01-10', toDay: '2026-01-10' }), [{ day: '2026-01-10', screenId: 'scr-a', mediaId: 'm1', plays: 5, completed: 5, airtimeMs: 50_000 }], 'rollups keep all five');
+  t.same(await reports.verifyChain(), { ok: true, checked: 2 }, 'verifies from the anchor');
+  t.same(await reports.dailyRollups({ fromDay: '2026-01-10', toDay: '2026-01-10' }), [{ day: '2026-01-10', screenId: 'scr-a', mediaId: 'm1', plays: 5, completed: 5, airtimeMs: 50_000 }], 'rollups keep all five');
   await log.recordPlays('scr-a', false, [play('p6', 6)]);
-  t.same(reports.verifyChain(), { ok: true, checked: 3 }, 'and the chain goes on');
+  t.same(await reports.verifyChain(), { ok: true, checked: 3 }, 'and the chain goes on');
   await log.close();
   const db = new Database(path.join(dir, 'airing.sqlite3'));
   t.teardown(() => db.close());
   db.prepare(`DELETE FROM plays WHERE id = 'p4'`).run();
-  t.match(reports.verifyChain(), { ok: false, firstBad: { seq: 4, kind: 'removed', playId: 'p5' } }, 'a removal right after the anchor is caught');
+  t.match(await reports.verifyChain(), { ok: false, firstBad: { seq: 4, kind: 'removed', playId: 'p5' } }, 'a removal right after the anchor is caught');
 });
 
 t.test('plays of a database from before the chain are chained and rolled up at open', async (t) => {
@@ -122,6 +135,6 @@ t.test('plays of a database from before the chain are chained and rolled up at o
   await log.close();
   const reports = createAiringReports(dir);
   t.teardown(() => reports.close());
-  t.same(reports.verifyChain(), { ok: true, checked: 4 });
-  t.same(reports.dailyRollups({ fromDay: '2026-01-10', toDay: '2026-01-10' }).map((r) => r.plays), [4]);
+  t.same(await reports.verifyChain(), { ok: true, checked: 4 });
+  t.same((await reports.dailyRollups({ fromDay: '2026-01-10', toDay: '2026-01-10' })).map((r) => r.plays), [4]);
 });

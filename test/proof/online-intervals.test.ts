@@ -22,7 +22,7 @@ t.test('a heartbeating player that pauses makes two intervals; a restart within 
   for (const s of [0, 30, 60]) await beatAt(player, s);
   for (const s of [300, 330, 360]) await beatAt(player, s); // 4 minutes of silence: a new interval
   const screenId = welcome.screenId;
-  t.equal(first.app.crier.airingLog.countHeartbeats(screenId), 6, 'every heartbeat counted');
+  t.equal(await first.app.crier.airingLog.countHeartbeats(screenId), 6, 'every heartbeat counted');
   const db = new Database(path.join(dataDir, 'airing.sqlite3'), { readonly: true });
   t.teardown(() => db.close());
   t.equal((db.prepare('SELECT count(*) AS n FROM online_intervals WHERE screen_id = ?').get(screenId) as { n: number }).n, 2, 'two rows, not six');
@@ -37,17 +37,17 @@ t.test('a heartbeating player that pauses makes two intervals; a restart within 
   await second.app.crier.airingLog.flush();
   const reports = createAiringReports(dataDir, { timeZone: 'Asia/Shanghai' });
   t.teardown(() => reports.close());
-  t.same(reports.onlineIntervals(screenId, BASE - 60_000, BASE + 3_600_000), [
+  t.same(await reports.onlineIntervals(screenId, BASE - 60_000, BASE + 3_600_000), [
     { start: BASE, end: BASE + 60_000 },
     { start: BASE + 300_000, end: BASE + 400_000 },
   ]);
   // Local days: 2 min before Shanghai midnight on the 10th, the rest on the 11th.
-  t.same(reports.dailyOnline({ fromDay: '2026-03-10', toDay: '2026-03-11' }), [
+  t.same(await reports.dailyOnline({ fromDay: '2026-03-10', toDay: '2026-03-11' }), [
     { day: '2026-03-10', screenId, onlineMs: 60_000 },
     { day: '2026-03-11', screenId, onlineMs: 100_000 },
   ]);
-  t.same(reports.dailyOnline({ fromDay: '2026-03-10', toDay: '2026-03-11', screenIds: ['scr-other'] }), []);
-  t.equal(second.app.crier.airingLog.lastHeartbeats().get(screenId), new Date(BASE + 400_000).toISOString());
+  t.same(await reports.dailyOnline({ fromDay: '2026-03-10', toDay: '2026-03-11', screenIds: ['scr-other'] }), []);
+  t.equal((await second.app.crier.airingLog.lastHeartbeats()).get(screenId), new Date(BASE + 400_000).toISOString());
 });
 
 t.test('an old database with one row per heartbeat is migrated to intervals and health changes at open', async (t) => {
@@ -63,12 +63,12 @@ t.test('an old database with one row per heartbeat is migrated to intervals and 
   t.teardown(() => log.close());
   const reports = createAiringReports(dir);
   t.teardown(() => reports.close());
-  t.same(reports.onlineIntervals('scr-a', 0, Number.MAX_SAFE_INTEGER), [
+  t.same(await reports.onlineIntervals('scr-a', 0, Number.MAX_SAFE_INTEGER), [
     { start: BASE, end: BASE + 60_000 },
     { start: BASE + 600_000, end: BASE + 630_000 },
   ]);
-  t.equal(log.countHeartbeats(), 6);
-  t.equal(log.latestHeartbeats().get('scr-a')?.heartbeat.playerVersion, '0.1', 'the health report came along');
-  t.equal(log.lastHeartbeats().get('scr-b'), new Date(BASE).toISOString());
+  t.equal(await log.countHeartbeats(), 6);
+  t.equal((await log.latestHeartbeats()).get('scr-a')?.heartbeat.playerVersion, '0.1', 'the health report came along');
+  t.equal((await log.lastHeartbeats()).get('scr-b'), new Date(BASE).toISOString());
   t.notOk(reports.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'heartbeats'`).get(), 'the old table is gone');
 });

@@ -67,13 +67,13 @@ t.test('rollups equal a brute-force recount of the raw plays (random plays, rese
           const send = (b: (typeof batches)[number]) => log.recordPlays(b.screenId, b.isProvisional, b.picks.map((i) => records[i]!));
           if (concurrently) await Promise.all(batches.map(send)); // one group commit
           else for (const b of batches) await send(b);
-          const stored = log.listPlays({ limit: 1_000_000 });
+          const stored = await log.listPlays({ limit: 1_000_000 });
           const range = { fromDay: '2026-01-01', toDay: '2026-01-31' };
           const sort = (rows: RollupRow[]) => rows.sort((a, b) => [a.day, a.screenId, a.mediaId].join('|').localeCompare([b.day, b.screenId, b.mediaId].join('|')));
-          t.same(sort(reports.dailyRollups(range)), recount(stored, false));
-          t.same(sort(reports.dailyRollups({ ...range, provisional: true })), recount(stored, true));
+          t.same(sort(await reports.dailyRollups(range)), recount(stored, false));
+          t.same(sort(await reports.dailyRollups({ ...range, provisional: true })), recount(stored, true));
           t.equal(new Set(stored.map((p) => p.id)).size, stored.length, 'each id stored once');
-          t.same(reports.verifyChain(), { ok: true, checked: stored.length }, 'and every stored play is chained once');
+          t.same(await reports.verifyChain(), { ok: true, checked: stored.length }, 'and every stored play is chained once');
         } finally {
           reports.close();
           await log.close();
@@ -98,10 +98,10 @@ t.test('rollups: a hand-made day, and the screen filter', async (t) => {
   await log.recordPlays('scr-a', false, [play('p1', '2026-01-10T15:59:50Z', 20), play('p2', '2026-01-10T16:00:00Z', 15, false)]);
   await log.recordPlays('scr-b', false, [play('p3', '2026-01-10T02:00:00Z', 10)]);
   await log.recordPlays('scr-a', false, [play('p1', '2026-01-10T15:59:50Z', 20)]); // a resend
-  t.same(reports.dailyRollups({ fromDay: '2026-01-10', toDay: '2026-01-11' }), [
+  t.same(await reports.dailyRollups({ fromDay: '2026-01-10', toDay: '2026-01-11' }), [
     { day: '2026-01-10', screenId: 'scr-a', mediaId: 'm1', plays: 1, completed: 1, airtimeMs: 20_000 },
     { day: '2026-01-10', screenId: 'scr-b', mediaId: 'm1', plays: 1, completed: 1, airtimeMs: 10_000 },
     { day: '2026-01-11', screenId: 'scr-a', mediaId: 'm1', plays: 1, completed: 0, airtimeMs: 15_000 },
   ]);
-  t.same(reports.dailyRollups({ fromDay: '2026-01-11', toDay: '2026-01-11', screenIds: ['scr-b'] }), []);
+  t.same(await reports.dailyRollups({ fromDay: '2026-01-11', toDay: '2026-01-11', screenIds: ['scr-b'] }), []);
 });

@@ -169,7 +169,7 @@ t.test('revoke: the connected player gets unauthorised and 4003; its token is re
   const { token } = await player.next('paired');
   player.send({ type: 'plays', records: [play(manifest.items[0]!, manifest.version, new Date())] });
   await player.next('plays-ack');
-  const playsBefore = app.crier.airingLog.countPlays({ screenId: welcome.screenId });
+  const playsBefore = await app.crier.airingLog.countPlays({ screenId: welcome.screenId });
   t.equal(playsBefore, 1);
 
   const revoke = await app.inject({ method: 'POST', url: `/api/v1/screens/${welcome.screenId}/revoke` });
@@ -192,7 +192,7 @@ t.test('revoke: the connected player gets unauthorised and 4003; its token is re
   t.equal(idOnly.closed.code, CLOSE_UNAUTHORISED, 'a revoked screen does not answer to its id either');
   t.match(idOnly.frames, [{ type: 'unauthorised', reason: 'revoked' }]);
   await sleep(200);
-  t.equal(app.crier.airingLog.countPlays({ screenId: welcome.screenId }), playsBefore, 'no plays after revocation');
+  t.equal(await app.crier.airingLog.countPlays({ screenId: welcome.screenId }), playsBefore, 'no plays after revocation');
 
   // The player, now without identity, comes back as a fresh unclaimed screen and can be claimed again.
   const fresh = await helloPlayer(t, wsUrl);
@@ -308,7 +308,7 @@ t.test('plays of unclaimed screens stay apart in every count, also after a later
   t.same(screenPlays.totals, { claimed: 2, unclaimed: 3 }, 'the claimed screen\'s earlier plays stay unclaimed');
   const onlyUnclaimed = json(await app.inject('/api/v1/plays?unclaimed=only'));
   t.equal(onlyUnclaimed.records.length, 4);
-  t.equal(app.crier.airingLog.countPlays({ isProvisional: false }), 2);
+  t.equal(await app.crier.airingLog.countPlays({ isProvisional: false }), 2);
   t.equal((await app.inject('/api/v1/plays?unclaimed=maybe')).statusCode, 400);
 });
 

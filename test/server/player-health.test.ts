@@ -68,11 +68,11 @@ t.test('an older player\'s heartbeat (no health fields) is still accepted; a mal
   player.send({ type: 'heartbeat', sentAt: new Date().toISOString(), airing: null, manifestVersion: manifest.version, uptimeMs: 10 });
   await player.next('heartbeat-ack');
   t.match(app.crier.screens.get(welcome.screenId).status.health, { playerVersion: null, cache: null, errors: [] });
-  const before = app.crier.airingLog.countHeartbeats(welcome.screenId);
+  const before = await app.crier.airingLog.countHeartbeats(welcome.screenId);
   player.send(healthBeat(manifest.version, { cache: { items: -1, itemsTotal: 4, bytes: 0, bytesTotal: 0 } }));
   t.match(await player.next('error'), { reason: 'invalid-message', message: /cache\.items/ });
   await sleep(50);
-  t.equal(app.crier.airingLog.countHeartbeats(welcome.screenId), before, 'nothing stored');
+  t.equal(await app.crier.airingLog.countHeartbeats(welcome.screenId), before, 'nothing stored');
 });
 
 t.test('play records keep planned start, outcome and clock offset; older records store nulls', async (t) => {
@@ -109,15 +109,15 @@ t.test('an airing log from before these fields gains its columns on open and kee
   db.close();
 
   const log = createAiringLog(dir);
-  t.match(log.listPlays({ limit: 10 }), [{ id: oldId, plannedStartedAt: null, outcome: null, clockOffsetMs: null }], 'the old row reads with nulls');
+  t.match(await log.listPlays({ limit: 10 }), [{ id: oldId, plannedStartedAt: null, outcome: null, clockOffsetMs: null }], 'the old row reads with nulls');
   const newId = randomUUID();
   await log.recordPlays('scr-old', false, [
     { id: newId, itemId: 'i', mediaId: 'm', hash: HASH, manifestVersion: 'v', startedAt: new Date(5000).toISOString(), endedAt: new Date(6000).toISOString(), completed: false, outcome: 'cut', plannedStartedAt: new Date(4990).toISOString(), clockOffsetMs: 7 },
   ]);
-  t.match(log.listPlays({ limit: 1 }), [{ id: newId, outcome: 'cut', clockOffsetMs: 7 }]);
+  t.match(await log.listPlays({ limit: 1 }), [{ id: newId, outcome: 'cut', clockOffsetMs: 7 }]);
   await log.close();
   const again = createAiringLog(dir);
-  t.equal(again.countPlays({}), 2, 'opening twice migrates nothing twice');
+  t.equal(await again.countPlays({}), 2, 'opening twice migrates nothing twice');
   await again.close();
 });
 

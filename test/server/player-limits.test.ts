@@ -44,7 +44,7 @@ t.test('a flood of plays batches from an unclaimed screen stores no more than a 
     acked += ack.ids.length;
     retryAfter = ack.retryAfterMs ?? retryAfter;
   }
-  const stored = app.crier.airingLog.countPlays({ screenId: welcome.screenId });
+  const stored = await app.crier.airingLog.countPlays({ screenId: welcome.screenId });
   // A new screen has earned what it could air within the clock-skew allowance (10 min × 20 a minute).
   const allowance = (CLOCK_SKEW_MS / 60_000) * 20;
   t.ok(stored <= allowance + 5, `stored ${stored} of 20,000 (allowance ${allowance})`);
@@ -69,17 +69,17 @@ t.test('records from the future, from before the screen existed, or beyond an un
     { id: good[10]!.id, reason: 'unclaimed-limit' },
     { id: good[11]!.id, reason: 'unclaimed-limit' },
   ]);
-  t.equal(app.crier.airingLog.countPlays({ screenId: welcome.screenId }), 10, 'the per-screen cap of an unclaimed screen');
+  t.equal(await app.crier.airingLog.countPlays({ screenId: welcome.screenId }), 10, 'the per-screen cap of an unclaimed screen');
 
   const second = await helloPlayer(t, wsUrl);
   const more = batch(10);
   second.player.send({ type: 'plays', records: more });
   const ack2 = await second.player.next('plays-ack');
   t.equal(ack2.refused?.length, 5, 'the total cap of unclaimed screens');
-  t.equal(app.crier.airingLog.countPlays({ isProvisional: true }), 15);
+  t.equal(await app.crier.airingLog.countPlays({ isProvisional: true }), 15);
   second.player.send({ type: 'plays', records: more.slice(0, 5) });
   t.same((await second.player.next('plays-ack')).ids, more.slice(0, 5).map((r) => r.id), 'a resend is acknowledged (the player forgets it)');
-  t.equal(app.crier.airingLog.countPlays({ isProvisional: true }), 15, 'and stored once');
+  t.equal(await app.crier.airingLog.countPlays({ isProvisional: true }), 15, 'and stored once');
 });
 
 t.test('a backlog after time away is bounded by the time away', async (t) => {
@@ -96,7 +96,7 @@ t.test('a backlog after time away is bounded by the time away', async (t) => {
   }
   const earned = ((3_600_000 + CLOCK_SKEW_MS) / 60_000) * 20;
   t.equal(stored, earned, `an hour and the skew allowance at 20 a minute: ${earned}`);
-  t.equal(app.crier.airingLog.countPlays({ screenId: welcome.screenId }), earned);
+  t.equal(await app.crier.airingLog.countPlays({ screenId: welcome.screenId }), earned);
   now += 6 * 60_000;
   back.player.send({ type: 'plays', records: batch(500, now - 60_000) });
   t.equal((await back.player.next('plays-ack')).ids.length, 120, 'six more minutes earn 120 more');
@@ -111,12 +111,12 @@ t.test('heartbeats and frames per connection are paced; the log stays quiet', as
   await sleep(200);
   t.equal(player.received.filter((m) => m.type === 'heartbeat-ack').length, 50, 'every heartbeat is answered (liveness)');
   await app.crier.airingLog.flush();
-  t.equal(app.crier.airingLog.countHeartbeats(welcome.screenId), 1, 'but one is stored per half interval');
+  t.equal(await app.crier.airingLog.countHeartbeats(welcome.screenId), 1, 'but one is stored per half interval');
 
   for (let i = 0; i < 100; i++) player.send(heartbeat());
   t.equal((await player.closed).code, CLOSE_POLICY_VIOLATION, 'a client far above a player\'s pace is closed');
   await app.crier.airingLog.flush();
-  t.equal(app.crier.airingLog.countHeartbeats(welcome.screenId), 1);
+  t.equal(await app.crier.airingLog.countHeartbeats(welcome.screenId), 1);
 
   // Oversized frames and garbage, over several connections.
   for (let i = 0; i < 5; i++) {

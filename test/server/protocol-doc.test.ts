@@ -86,7 +86,7 @@ t.test('protocol.md, edge cases', async (t) => {
     const good = record(iso(20_000), iso(12_000));
     c.send({ type: 'plays', records: [good, record(iso(10_000), iso(15_000))] });
     t.match(await c.next('error'), { reason: 'invalid-message', message: /endedAt/ });
-    t.equal(app.crier.airingLog.countPlays({ screenId: welcome.screenId as string }), 1, 'nothing of that batch stored');
+    t.equal(await app.crier.airingLog.countPlays({ screenId: welcome.screenId as string }), 1, 'nothing of that batch stored');
   });
 
   await t.test('a resent id with different fields is acknowledged and keeps the first', async (t) => {
@@ -95,7 +95,7 @@ t.test('protocol.md, edge cases', async (t) => {
     await c.next('plays-ack');
     c.send({ type: 'plays', records: [{ ...first, completed: false, endedAt: iso(35_000) }] });
     t.same((await c.next('plays-ack')).ids, [first.id]);
-    const stored = app.crier.airingLog.listPlays({ screenId: welcome.screenId as string, limit: 10 }).find((p) => p.id === first.id)!;
+    const stored = (await app.crier.airingLog.listPlays({ screenId: welcome.screenId as string, limit: 10 })).find((p) => p.id === first.id)!;
     t.match(stored, { completed: true, endedAt: first.endedAt });
   });
 

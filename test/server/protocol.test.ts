@@ -50,7 +50,7 @@ t.test('heartbeats update live status and reach the airing log', async (t) => {
   await sleep(100);
   const screen = app.crier.screens.get(welcome.screenId);
   t.match(screen.status, { isOnline: true, connections: 1, appliedManifestVersion: manifest.version, playerVersion: 'test-1', airing: { itemId: item.id, title: item.title } });
-  t.equal(app.crier.airingLog.countHeartbeats(welcome.screenId), 1);
+  t.equal(await app.crier.airingLog.countHeartbeats(welcome.screenId), 1);
   player.socket.close();
   await sleep(200);
   t.equal(app.crier.screens.get(welcome.screenId).status.isOnline, false, 'offline once the socket closes');
@@ -65,11 +65,11 @@ t.test('play records are acknowledged after they are stored, and resends are har
   player.send({ type: 'plays', records });
   const ack = await player.next('plays-ack');
   t.same(ack.ids, records.map((r) => r.id));
-  t.equal(app.crier.airingLog.countPlays({ screenId: welcome.screenId }), 3, 'stored before the ack');
+  t.equal(await app.crier.airingLog.countPlays({ screenId: welcome.screenId }), 3, 'stored before the ack');
   player.send({ type: 'plays', records });
   t.same((await player.next('plays-ack')).ids, records.map((r) => r.id), 'a resend is acknowledged again');
-  t.equal(app.crier.airingLog.countPlays({}), 3, 'and stored once');
-  t.equal(app.crier.airingLog.listPlays({ limit: 1 })[0]!.isProvisional, true, 'kept apart as a provisional screen play');
+  t.equal(await app.crier.airingLog.countPlays({}), 3, 'and stored once');
+  t.equal((await app.crier.airingLog.listPlays({ limit: 1 }))[0]!.isProvisional, true, 'kept apart as a provisional screen play');
 });
 
 t.test('malformed frames get error frames; the connection survives a few', async (t) => {

@@ -98,7 +98,7 @@ t.test('airing log: plays are deduplicated by id and durable across a reopen', a
   await log.close();
   const again = createAiringLog(dir);
   t.teardown(() => again.close());
-  const stored = again.listPlays({ limit: 10 });
+  const stored = await again.listPlays({ limit: 10 });
   t.equal(stored.length, 2);
   t.equal(stored[0]!.startedAt, '2026-01-10T09:00:00.000Z', 'newest first');
   t.equal(stored[0]!.completed, false);
@@ -112,12 +112,12 @@ t.test('airing log: filters by screen and half-open time range', async (t) => {
     log.recordPlays('a', false, [play({ startedAt: '2026-01-10T08:00:00.000Z' }), play({ startedAt: '2026-01-10T10:00:00.000Z', endedAt: '2026-01-10T10:00:01.000Z' })]),
     log.recordPlays('b', false, [play({ startedAt: '2026-01-10T08:30:00.000Z', endedAt: '2026-01-10T08:30:01.000Z' })]),
   ]);
-  t.equal(log.countPlays({}), 3);
-  t.equal(log.countPlays({ screenId: 'a' }), 2);
+  t.equal(await log.countPlays({}), 3);
+  t.equal(await log.countPlays({ screenId: 'a' }), 2);
   const from = new Date('2026-01-10T08:00:00.000Z');
   const to = new Date('2026-01-10T10:00:00.000Z');
-  t.same(log.listPlays({ from, to, limit: 10 }).map((p) => p.screenId).sort(), ['a', 'b'], 'from inclusive, to exclusive');
-  t.equal(log.listPlays({ screenId: 'a', limit: 1 }).length, 1, 'limit applies');
+  t.same((await log.listPlays({ from, to, limit: 10 })).map((p) => p.screenId).sort(), ['a', 'b'], 'from inclusive, to exclusive');
+  t.equal((await log.listPlays({ screenId: 'a', limit: 1 })).length, 1, 'limit applies');
 });
 
 t.test('airing log: heartbeats are counted and give each screen its last time', async (t) => {
@@ -126,6 +126,6 @@ t.test('airing log: heartbeats are counted and give each screen its last time', 
   const hb = { type: 'heartbeat' as const, sentAt: '2026-01-10T08:00:00.000Z', airing: null, manifestVersion: null, uptimeMs: 5 };
   log.recordHeartbeat('a', hb, new Date('2026-01-10T08:00:00.000Z'));
   log.recordHeartbeat('a', hb, new Date('2026-01-10T08:00:30.000Z'));
-  t.equal(log.countHeartbeats('a'), 2);
-  t.equal(log.lastHeartbeats().get('a'), '2026-01-10T08:00:30.000Z');
+  t.equal(await log.countHeartbeats('a'), 2);
+  t.equal((await log.lastHeartbeats()).get('a'), '2026-01-10T08:00:30.000Z');
 });

@@ -2,6 +2,7 @@
 // (planned from the shared resolver, aired from the daily rollups), and the fixed-time broadcasts a
 // station or screen missed (from its as-run log).
 import { z } from 'zod';
+import { TerminalStatusCodeSchema } from '../../proof/terminal-status.js';
 import { daysBetween, devicesOf, ratio, townshipsInScope, type Device, type ReportContext } from './context.js';
 import { plannedDays } from './planned.js';
 
@@ -31,6 +32,8 @@ export const MissedBroadcastSchema = z.object({
   plannedAt: z.string(),
   playlistName: z.string().nullable(),
   reason: z.string(),
+  /** The terminal's state at that time as a GD/J terminal status code. */
+  terminalStatus: TerminalStatusCodeSchema,
 });
 
 export const ComplianceReportSchema = z.object({
@@ -54,9 +57,9 @@ const add = (a: Sums, b: Sums) => {
 };
 const minutes = (ms: number) => Math.round(ms / 6_000) / 10;
 
-export function buildCompliance(ctx: ReportContext, q: { from: string; to: string; withBroadcasts: boolean }): ComplianceReport {
+export async function buildCompliance(ctx: ReportContext, q: { from: string; to: string; withBroadcasts: boolean }): Promise<ComplianceReport> {
   const { devices } = devicesOf(ctx);
-  const rollups = ctx.sources.dailyRollups({ fromDay: q.from, toDay: q.to, screenIds: devices.map((d) => d.screen.id) });
+  const rollups = await ctx.sources.dailyRollups({ fromDay: q.from, toDay: q.to, screenIds: devices.map((d) => d.screen.id) });
   const aired = new Map<string, Sums>();
   for (const r of rollups) {
     const s = aired.get(r.screenId) ?? empty();
@@ -74,7 +77,7 @@ export function buildCompliance(ctx: ReportContext, q: { from: string; to: strin
     if (q.withBroadcasts) {
       for (const day of plan.filter((p) => p.broadcasts.length > 0)) {
         plannedBroadcasts += day.broadcasts.length;
-        missed.push(...missedOf(ctx, d, day.day, day.broadcasts));
+        missed.push(...(await missedOf(ctx, d, day.day, day.broadcasts)));
       }
     }
   }
@@ -127,15 +130,16 @@ function toRow(level: ComplianceRow['level'], id: string, name: string, township
 }
 
 /** A broadcast counts as aired when one of its items started within its window (a minute's grace before). */
-function missedOf(ctx: ReportContext, d: Device, day: string, due: { start: number; end: number; playlistName: string | null; mediaIds: string[] }[]) {
-  const asRun = ctx.sources.asRun(d.screen.id, day);
-  const online = ctx.sources.dailyOnline({ fromDay: day, toDay: day, screenIds: [d.screen.id] }).length > 0;
+async function missedOf(ctx: ReportContext, d: Device, day: string, due: { start: number; end: number; playlistName: string | null; mediaIds: string[] }[]) {
+  const asRun = await ctx.sources.asRun(d.screen.id, day);
+  const online = (await ctx.sources.dailyOnline({ fromDay: day, toDay: day, screenIds: [d.screen.id] })).length > 0;
   return due.flatMap((b) => {
     const media = new Set(b.mediaIds);
     const hit = asRun.lines.some((l) => l.status !== 'not-aired' && l.startedAt && l.mediaId && media.has(l.mediaId) && Date.parse(l.startedAt) >= b.start - 60_000 && Date.parse(l.startedAt) < b.end);
     if (hit) return [];
     const told = asRun.lines.find((l) => l.status === 'not-aired' && l.plannedAt && Math.abs(Date.parse(l.plannedAt) - b.start) < 60_000 && l.reason);
     const reason = told?.reason ?? (online ? '在线但未播出 / online, not aired' : '离线 / offline');
-    return [{ screenId: d.screen.id, screenName: d.screen.name, kind: d.kind, townshipName: d.place.townshipName, villageName: d.place.villageName, day, plannedAt: new Date(b.start).toISOString(), playlistName: b.playlistName, reason }];
+    const terminalStatus = told?.terminalStatus ?? (online ? 1 : 2);
+    return [{ screenId: d.screen.id, screenName: d.screen.name, kind: d.kind, townshipName: d.place.townshipName, villageName: d.place.villageName, day, plannedAt: new Date(b.start).toISOString(), playlistName: b.playlistName, reason, terminalStatus }];
   });
 }

@@ -67,13 +67,13 @@ export const CoverageReportSchema = z.object({
 });
 export type CoverageReport = z.infer<typeof CoverageReportSchema>;
 
-export function buildCoverage(ctx: ReportContext, q: { from: string; to: string; minMinutes: number }): CoverageReport {
+export async function buildCoverage(ctx: ReportContext, q: { from: string; to: string; minMinutes: number }): Promise<CoverageReport> {
   const days = daysBetween(q.from, q.to);
   const { devices, unattached } = devicesOf(ctx);
   const screenIds = devices.map((d) => d.screen.id);
   const range = { fromDay: q.from, toDay: q.to, screenIds };
-  const airtime = sumByScreenDay(ctx.sources.dailyRollups(range), (r) => r.airtimeMs);
-  const online = sumByScreenDay(ctx.sources.dailyOnline(range), (r) => r.onlineMs);
+  const airtime = sumByScreenDay(await ctx.sources.dailyRollups(range), (r) => r.airtimeMs);
+  const online = sumByScreenDay(await ctx.sources.dailyOnline(range), (r) => r.onlineMs);
   const minMs = q.minMinutes * 60_000;
 
   const deviceRow = (d: Device) => {

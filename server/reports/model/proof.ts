@@ -1,6 +1,7 @@
 // Proof for one screen and day (播出证明): the as-run timeline an inspector asks for, with where the
 // screen stands and whether its records' hash chain is intact.
 import { z } from 'zod';
+import { TerminalStatusCodeSchema } from '../../proof/terminal-status.js';
 import type { ReportContext } from './context.js';
 
 export const ProofReportSchema = z.object({
@@ -20,6 +21,7 @@ export const ProofReportSchema = z.object({
       status: z.enum(['completed', 'cut', 'not-aired', 'aired']),
       reason: z.string().nullable(),
       clockOffsetMs: z.number().nullable(),
+      terminalStatus: TerminalStatusCodeSchema,
     }),
   ),
   summary: z.object({ aired: z.number().int(), completed: z.number().int(), notAired: z.number().int(), airedMinutes: z.number() }),
@@ -32,12 +34,12 @@ export const ProofReportSchema = z.object({
 });
 export type ProofReport = z.infer<typeof ProofReportSchema>;
 
-export function buildProof(ctx: ReportContext, q: { screenId: string; day: string }): ProofReport | null {
+export async function buildProof(ctx: ReportContext, q: { screenId: string; day: string }): Promise<ProofReport | null> {
   const screen = ctx.catalogue.screens.find((s) => s.id === q.screenId && !s.isProvisional);
   if (!screen) return null;
   const place = ctx.places.placeOf(screen.id);
   const titles = new Map(ctx.catalogue.media.map((m) => [m.id, m.title]));
-  const asRun = ctx.sources.asRun(screen.id, q.day);
+  const asRun = await ctx.sources.asRun(screen.id, q.day);
   const lines = asRun.lines.map((l) => ({ ...l, title: l.title ?? (l.mediaId ? titles.get(l.mediaId) ?? l.mediaId : null) }));
   const aired = lines.filter((l) => l.status !== 'not-aired');
   const airedMs = aired.reduce((sum, l) => sum + (l.startedAt && l.endedAt ? Math.max(0, Date.parse(l.endedAt) - Date.parse(l.startedAt)) : 0), 0);
@@ -49,6 +51,6 @@ export function buildProof(ctx: ReportContext, q: { screenId: string; day: strin
     timeZone: ctx.timeZone,
     lines,
     summary: { aired: aired.length, completed: lines.filter((l) => l.status === 'completed').length, notAired: lines.length - aired.length, airedMinutes: Math.round(airedMs / 6_000) / 10 },
-    chain: ctx.sources.verifyChain(screen.id),
+    chain: await ctx.sources.verifyChain(screen.id),
   };
 }

@@ -23,7 +23,7 @@ export type TopicMixReport = z.infer<typeof TopicMixReportSchema>;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export function buildTopicMix(ctx: ReportContext, q: { from: string; to: string }): TopicMixReport {
+export async function buildTopicMix(ctx: ReportContext, q: { from: string; to: string }): Promise<TopicMixReport> {
   const { devices } = devicesOf(ctx);
   const townshipOf = new Map(devices.map((d) => [d.screen.id, d.place.townshipId]));
   const tags = new Map(ctx.catalogue.media.map((m) => [m.id, m.tags.length > 0 ? m.tags : [UNTAGGED]]));
@@ -31,7 +31,7 @@ export function buildTopicMix(ctx: ReportContext, q: { from: string; to: string 
   const ms = TOPICS.map(() => 0);
   const plays = TOPICS.map(() => 0);
   const perTownship = new Map<string, number[]>();
-  for (const r of ctx.sources.dailyRollups({ fromDay: q.from, toDay: q.to, screenIds: devices.map((d) => d.screen.id) })) {
+  for (const r of await ctx.sources.dailyRollups({ fromDay: q.from, toDay: q.to, screenIds: devices.map((d) => d.screen.id) })) {
     const topics = tags.get(r.mediaId) ?? [UNTAGGED];
     const row = perTownship.get(townshipOf.get(r.screenId)!) ?? TOPICS.map(() => 0);
     for (const topic of topics) {

@@ -53,12 +53,12 @@ function ranks<T>(items: T[], value: (x: T) => number | null): Map<T, number> {
   return result;
 }
 
-export function buildWeekly(ctx: ReportContext, q: { week: string; minMinutes: number; police: readonly PoliceFigure[] }): WeeklyReport {
+export async function buildWeekly(ctx: ReportContext, q: { week: string; minMinutes: number; police: readonly PoliceFigure[] }): Promise<WeeklyReport> {
   const dates = datesOfWeek(q.week);
   const range = { from: dates[0]!, to: dates[6]! };
-  const coverage = buildCoverage(ctx, { ...range, minMinutes: q.minMinutes });
-  const compliance = buildCompliance(ctx, { ...range, withBroadcasts: false });
-  const topics = buildTopicMix(ctx, range);
+  const coverage = await buildCoverage(ctx, { ...range, minMinutes: q.minMinutes });
+  const compliance = await buildCompliance(ctx, { ...range, withBroadcasts: false });
+  const topics = await buildTopicMix(ctx, range);
   const rows = coverage.townships.map((t) => {
     const c = compliance.townships.find((x) => x.id === t.townshipId)!;
     return { t, c };

@@ -1,0 +1,132 @@
+// A server that falls behind refuses new work clearly instead of stalling everyone (issue 14): plays
+// reach the disk a bounded commit at a time, batches past the pending bound are answered busy at once,
+// and new player connections are refused with 503 while the event loop has just stalled.
+import { randomUUID } from 'node:crypto';
+import t from 'tap';
+import WebSocket from 'ws';
+import { SHED_HOLD_MS } from '../../server/gateway/overload.js';
+import { BUSY_RETRY_MIN_MS, createPlaysAdmission, DEFAULT_PLAYS_ADMISSION } from '../../server/gateway/plays-admission.js';
+import { helloPlayer, sleep, startTestServer } from '../helper.js';
+
+const record = (startedAt: number) => ({
+  id: randomUUID(),
+  itemId: 'item-1',
+  mediaId: 'media-1',
+  hash: 'a'.repeat(64),
+  manifestVersion: 'v1',
+  startedAt: new Date(startedAt).toISOString(),
+  endedAt: new Date(startedAt + 8000).toISOString(),
+  completed: true,
+});
+const batch = (n: number) => Array.from({ length: n }, (_, i) => record(Date.now() - 60_000 + i));
+
+/** Nothing else runs meanwhile: frames sent before it wait in the kernel and are read in one go after it. */
+const block = (ms: number) => {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy
+  }
+};
+
+/** A store call the test finishes by hand, at a time of its choosing. */
+function manualStore() {
+  const inStore: number[] = [];
+  const finish: (() => void)[] = [];
+  let current = 0;
+  const write = (n: number) => () =>
+    new Promise<number>((resolve) => {
+      current += n;
+      inStore.push(current);
+      finish.push(() => ((current -= n), resolve(n)));
+    });
+  return { inStore, finish, write };
+}
+
+t.test('plays reach the store a commit at a time; past the pending bound a batch is refused, never started', async (t) => {
+  let clock = 0;
+  const admission = createPlaysAdmission({ perCommit: 10, maxPending: 30, maxWaitMs: 500 }, () => clock);
+  const { inStore, finish, write } = manualStore();
+  t.equal(admission.bound, 20, 'before the store has written anything: two commits\' worth');
+  const a = admission.admit(6, write(6));
+  const b = admission.admit(6, write(6));
+  const c = admission.admit(6, write(6));
+  t.same(inStore, [6], 'the second batch would pass a commit\'s worth: it waits');
+  t.equal(admission.pending, 18);
+  t.equal(admission.admit(3, write(3)), null, 'past the pending bound: refused');
+  t.ok(admission.isFull(3), 'and said so beforehand');
+  t.notOk(admission.isFull(2), 'what still fits is taken');
+  clock += 1000;
+  finish.shift()!();
+  t.equal(await a, 6);
+  t.same(inStore, [6, 6], 'the next one starts once the first is durable, alone (6 + 6 > 10)');
+  t.equal(admission.bound, 10, 'a slow store (6 records a second) lowers the bound to one commit\'s worth');
+  finish.shift()!();
+  await b;
+  finish.shift()!();
+  t.equal(await c, 6);
+  t.equal(admission.pending, 0, 'nothing left waiting');
+  const big = admission.admit(100, write(100));
+  t.ok(big, 'a batch larger than the bound still goes through when nothing else waits');
+  clock += 1;
+  finish.shift()!();
+  await big;
+  t.equal(admission.bound, 30, 'a fast store raises it, up to maxPending');
+  clock += 60_000;
+  t.equal(admission.bound, 30, 'old figures fade but the rate stays');
+});
+
+t.test('a batch arriving while the pending bound is full is answered busy at once and stored when resent', async (t) => {
+  const { app, wsUrl } = await startTestServer(t, { shedding: { lagMs: 0, plays: { perCommit: 3, maxPending: 4, maxWaitMs: 500 } } });
+  const first = await helloPlayer(t, wsUrl);
+  const second = await helloPlayer(t, wsUrl);
+  const mine = batch(3);
+  const theirs = batch(3);
+  first.player.send({ type: 'plays', records: mine });
+  second.player.send({ type: 'plays', records: theirs });
+  block(300);
+  const [ackA, ackB] = await Promise.all([first.player.next('plays-ack'), second.player.next('plays-ack')]);
+  t.same(ackA.ids, mine.map((r) => r.id), 'the first batch is stored and acknowledged');
+  t.same(ackB.ids, [], 'the second is not acknowledged');
+  t.equal(ackB.busy, true, 'it is told the server is busy');
+  t.ok(ackB.retryAfterMs! >= BUSY_RETRY_MIN_MS, `and when to resend (${ackB.retryAfterMs} ms)`);
+  const { airingLog } = app.crier;
+  await airingLog.flush();
+  t.equal(await airingLog.countPlays({ screenId: second.welcome.screenId }), 0, 'nothing of the refused batch was stored');
+  second.player.send({ type: 'plays', records: theirs });
+  t.same((await second.player.next('plays-ack')).ids, theirs.map((r) => r.id), 'resent, it is stored');
+  t.equal(await airingLog.countPlays({ screenId: second.welcome.screenId }), 3);
+  const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+  t.match(metrics.body, /crier_shed_total\{kind="plays"\} 3/, 'the refusal is counted for /metrics');
+});
+
+/** Opens a socket and answers how the server took it: upgraded, or refused with a status and Retry-After. */
+const attempt = (url: string) =>
+  new Promise<{ status: number; retryAfter?: string | undefined; body?: string }>((resolve) => {
+    const socket = new WebSocket(url);
+    socket.on('open', () => (socket.close(), resolve({ status: 101 })));
+    socket.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body }));
+    });
+    socket.on('error', () => {});
+  });
+
+t.test('after a stall, new player connections are refused with 503 for a while; connected players carry on', async (t) => {
+  const { app, wsUrl } = await startTestServer(t, { shedding: { lagMs: 300, plays: DEFAULT_PLAYS_ADMISSION } }, { eventLoopGraceMs: 0 });
+  t.equal((await attempt(wsUrl)).status, 101, 'a smooth server takes new players');
+  const { player } = await helloPlayer(t, wsUrl);
+  block(800);
+  await sleep(700);
+  const refused = await attempt(wsUrl);
+  t.equal(refused.status, 503, 'refused right after the stall');
+  t.equal(refused.retryAfter, '5', 'with a Retry-After');
+  t.match(JSON.parse(refused.body!), { reason: 'server-busy', message: /服务器繁忙.*server busy/ });
+  player.send({ type: 'heartbeat', sentAt: new Date().toISOString(), airing: null, manifestVersion: null, uptimeMs: 1 });
+  await player.next('heartbeat-ack');
+  t.pass('a connected player is still answered');
+  await sleep(SHED_HOLD_MS);
+  t.equal((await attempt(wsUrl)).status, 101, 'once the loop stayed smooth, new players are taken again');
+  const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+  t.match(metrics.body, /crier_shed_total\{kind="connection"\} 1/);
+});
