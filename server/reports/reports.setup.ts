@@ -13,7 +13,7 @@ import type { ReportsStore } from '../storage/reports.store.js';
 import type { ReportContext } from './model/context.js';
 import { placesOf } from './places.js';
 import { createPoliceService } from './police/police.service.js';
-import type { ReportSources } from './sources.js';
+import { shareReads, type ReportSources } from './sources.js';
 import { createWeeklyJob } from './weekly.job.js';
 import { createWeeklyService } from './weekly.service.js';
 import type { RunOnce } from '../cluster/once.cluster.js';
@@ -36,7 +36,7 @@ export function installReports(app: FastifyInstance, deps: { config: Config; clo
   const isStation = (screen: Screen) => screen.mode === 'audio' || (screen.mode === undefined && screen.groups.some((g) => STATION_GROUPS.has(g)));
   const context = (scope: string | null): ReportContext => {
     const snapshot = catalogue();
-    return { catalogue: snapshot, places: placesOf(snapshot), sources, timeZone: config.timeZone, scope, isStation, now: clock.now() };
+    return { catalogue: snapshot, places: placesOf(snapshot), sources: shareReads(sources), timeZone: config.timeZone, scope, isStation, now: clock.now() };
   };
   const police = createPoliceService({ store, catalogue, clock, audit: deps.audit });
   const weekly = createWeeklyService({ store, dataDir: config.dataDir, context: () => context(null), minMinutes: DEFAULT_MIN_MINUTES });

@@ -23,7 +23,7 @@ export const STORES: readonly StoreEntry[] = [
   { name: 'catalogue.json', kind: 'json', what: '屏幕、素材、播放列表和排期 / screens, media, playlists and schedules', onPostgres: true },
   { name: 'accounts.sqlite3', kind: 'sqlite', what: '账号和登录 / accounts and sessions', onPostgres: true },
   { name: 'audit.sqlite3', kind: 'sqlite', what: '操作日志 / audit trail', onPostgres: true },
-  { name: 'airing.sqlite3', kind: 'sqlite', what: '播出记录 / airing log (plays, heartbeats)' },
+  { name: 'airing.sqlite3', kind: 'sqlite', what: '播出记录 / airing log (plays, heartbeats)', onPostgres: true },
   { name: 'pairing.sqlite3', kind: 'sqlite', what: '屏幕配对凭据 / screen pairing tokens', onPostgres: true },
   { name: 'reports.sqlite3', kind: 'sqlite', what: '报表、警情数据和周报 / reports, police figures and weekly reports', onPostgres: true },
   { name: 'media', kind: 'dir', what: '素材文件 / media files' },

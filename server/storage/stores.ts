@@ -4,6 +4,8 @@
 import type { Config } from '../config.js';
 import { createTokenStore, type TokenStore } from '../pairing/token.store.js';
 import { createAccountsStore, type AccountsStore } from './accounts.store.js';
+import { createAiringReports, type AiringReports } from './airing.reports.js';
+import { createAiringLog, type AiringLog, type AiringLogOptions } from './airing.store.js';
 import { createAuditStore, type AuditStore } from './audit.store.js';
 import { createCatalogueStore, type CatalogueHooks, type CatalogueStore } from './catalogue.store.js';
 import { StoreError } from './data-dir.js';
@@ -11,6 +13,7 @@ import { createPgAccountsStore } from './pg/accounts.pg.js';
 import { createPgAuditStore } from './pg/audit.pg.js';
 import { listenForCommits } from './pg/catalogue.listen.js';
 import { createPgCatalogueStore } from './pg/catalogue.pg.js';
+import { createPgAiringLog, createPgAiringReports } from './pg/airing.pg.js';
 import { migrate } from './pg/migrate.js';
 import { openPgPool, type PgPool } from './pg/pool.js';
 import { createPgReportsStore } from './pg/reports.pg.js';
@@ -27,6 +30,8 @@ export interface Stores {
   reports: ReportsStore;
   /** The catalogue opens later than the rest: its hooks come from the accounts (who made each commit). */
   openCatalogue(hooks?: CatalogueHooks): Promise<CatalogueStore>;
+  /** The airing log (plays, heartbeats, rollups, chains) and its read-only reports. */
+  openAiring(options: AiringLogOptions): Promise<{ log: AiringLog; reports: AiringReports }>;
   /**
    * Other nodes' commits reach this one (PostgreSQL: LISTEN/NOTIFY): the catalogue syncs, and when it
    * changed, `onSynced` runs as after a local change. Embedded: nobody else writes, nothing to follow.
@@ -68,6 +73,7 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     tokens,
     reports: createPgReportsStore(pool),
     openCatalogue: (hooks) => createPgCatalogueStore(pool, hooks),
+    openAiring: async (options) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options) }),
     async followCatalogue(catalogue, onSynced) {
       // One sync at a time; a notification of a version this node already has costs nothing.
       let syncing = Promise.resolve();
@@ -110,6 +116,11 @@ function openEmbedded(dataDir: string): Stores {
     reports: createReportsStore(dataDir),
     openCatalogue: (hooks) => createCatalogueStore(dataDir, hooks),
     followCatalogue: async () => undefined,
+    // The log creates the file the read-only reports connection opens.
+    openAiring: async (options) => {
+      const log = createAiringLog(dataDir, options);
+      return { log, reports: createAiringReports(dataDir, options) };
+    },
     close: async () => undefined,
   };
 }

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
-import { createAiringLog } from '../../server/storage/airing.store.js';
 import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
 import { forEachStore, overwriteCatalogue, storedCatalogue } from '../stores.js';
+import { forEachAiringStore } from '../airing-stores.js';
 
 const screen = (id: string) => ({ id, name: id, isProvisional: true, groups: [], createdAt: '2026-01-10T00:00:00.000Z' });
 
@@ -89,15 +89,14 @@ const play = (over: Partial<PlayRecord> = {}): PlayRecord => ({
   ...over,
 });
 
-t.test('airing log: plays are deduplicated by id and durable across a reopen', async (t) => {
-  const dir = t.testdir();
-  const log = createAiringLog(dir);
+forEachAiringStore(t, 'airing log: plays are deduplicated by id and durable across a reopen', async (t, store) => {
+  const { log, close } = await store.openAiring();
   const records = [play(), play({ startedAt: '2026-01-10T09:00:00.000Z', endedAt: '2026-01-10T09:00:05.000Z', completed: false })];
   t.same(await log.recordPlays('scr-1', true, records), { inserted: 2 });
   t.same(await log.recordPlays('scr-1', true, records), { inserted: 0 }, 'a resend inserts nothing');
-  await log.close();
-  const again = createAiringLog(dir);
-  t.teardown(() => again.close());
+  t.same(await log.recordPlays('scr-1', true, [{ ...records[0]!, completed: false, startedAt: '2026-03-01T00:00:00.000Z', endedAt: '2026-03-01T00:00:01.000Z' }]), { inserted: 0 }, 'a resent id keeps the first record, even with other fields');
+  await close();
+  const { log: again } = await store.openAiring();
   const stored = await again.listPlays({ limit: 10 });
   t.equal(stored.length, 2);
   t.equal(stored[0]!.startedAt, '2026-01-10T09:00:00.000Z', 'newest first');
@@ -105,9 +104,8 @@ t.test('airing log: plays are deduplicated by id and durable across a reopen', a
   t.equal(stored[0]!.isProvisional, true);
 });
 
-t.test('airing log: filters by screen and half-open time range', async (t) => {
-  const log = createAiringLog(t.testdir());
-  t.teardown(() => log.close());
+forEachAiringStore(t, 'airing log: filters by screen and half-open time range', async (t, store) => {
+  const { log } = await store.openAiring();
   await Promise.all([
     log.recordPlays('a', false, [play({ startedAt: '2026-01-10T08:00:00.000Z' }), play({ startedAt: '2026-01-10T10:00:00.000Z', endedAt: '2026-01-10T10:00:01.000Z' })]),
     log.recordPlays('b', false, [play({ startedAt: '2026-01-10T08:30:00.000Z', endedAt: '2026-01-10T08:30:01.000Z' })]),
@@ -120,9 +118,8 @@ t.test('airing log: filters by screen and half-open time range', async (t) => {
   t.equal((await log.listPlays({ screenId: 'a', limit: 1 })).length, 1, 'limit applies');
 });
 
-t.test('airing log: heartbeats are counted and give each screen its last time', async (t) => {
-  const log = createAiringLog(t.testdir());
-  t.teardown(() => log.close());
+forEachAiringStore(t, 'airing log: heartbeats are counted and give each screen its last time', async (t, store) => {
+  const { log } = await store.openAiring();
   const hb = { type: 'heartbeat' as const, sentAt: '2026-01-10T08:00:00.000Z', airing: null, manifestVersion: null, uptimeMs: 5 };
   log.recordHeartbeat('a', hb, new Date('2026-01-10T08:00:00.000Z'));
   log.recordHeartbeat('a', hb, new Date('2026-01-10T08:00:30.000Z'));
