@@ -3,13 +3,13 @@
 // alike); medians. Both chain, roll up and make each batch durable before it resolves. PostgreSQL is
 // CRIER_BENCH_DATABASE_URL or CRIER_TEST_DATABASE_URL: the bench makes a database of its own there
 // and drops it after.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
 import type { PlayRecord } from '../../player/protocol.js';
 import { createAiringLog, type AiringLog } from '../../server/storage/airing.store.js';
 import { openStores } from '../../server/storage/stores.js';
 import { fmt, median } from './stats.js';
+import { withDatabase } from './pg-database.js';
 import { withTempDir } from './temp-dir.js';
 
 const ROUNDS = 7;
@@ -19,21 +19,6 @@ const record = (): PlayRecord => ({
   id: randomUUID(), itemId: 'i', mediaId: 'm', hash: 'a'.repeat(64), manifestVersion: 'v',
   startedAt: new Date(Date.now() - 5000).toISOString(), endedAt: new Date().toISOString(), completed: true,
 });
-
-async function withDatabase(adminUrl: string, body: (url: string) => Promise<void>): Promise<void> {
-  const name = `crier_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    await body(url.href);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 export async function benchAiringPg(): Promise<void> {
   const adminUrl = process.env.CRIER_BENCH_DATABASE_URL ?? process.env.CRIER_TEST_DATABASE_URL;
