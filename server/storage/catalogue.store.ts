@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogueSchema, emptyCatalogue, type Catalogue } from '../../playlists/catalogue.schema.js';
 import { catalogueDefects } from './catalogue.integrity.js';
+import { shareUnchanged } from './catalogue.share.js';
 import { damagedStore } from './data-dir.js';
 import { readTextFile, writeFileDurably } from './durable-file.js';
 
@@ -65,7 +66,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
     try {
       const applied = batch.map((p) => ({ p, result: p.change(draft) }));
       hooks?.prepare?.(draft, current, batch[0]?.context);
-      return { next: validated(draft), applied };
+      return { next: validated(draft, current), applied };
     } catch {
       return null;
     }
@@ -80,7 +81,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
         const draft = structuredClone(next);
         const result = p.change(draft);
         hooks?.prepare?.(draft, next, p.context);
-        next = validated(draft);
+        next = validated(draft, next);
         applied.push({ p, result });
       } catch (error) {
         p.reject(error);
@@ -151,9 +152,9 @@ function parseStored(file: string, text: string | null): Catalogue | null {
 }
 
 /** The schema and the cross-references: a change that would break either is refused, so no start is. */
-function validated(draft: Catalogue): Catalogue {
+function validated(draft: Catalogue, before: Readonly<Catalogue>): Catalogue {
   const next = CatalogueSchema.parse(draft);
   const defects = catalogueDefects(next);
   if (defects.length) throw new Error(`catalogue change refused: ${defects.join('; ')}`);
-  return next;
+  return shareUnchanged(before, next);
 }

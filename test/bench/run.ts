@@ -9,6 +9,7 @@ import { loadConfig } from '../../server/config.js';
 import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
+import { benchClaims } from './claims.bench.js';
 import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchReports } from './reports.bench.js';
@@ -112,6 +113,7 @@ const parts: Record<string, (half?: string) => unknown> = {
   media: benchMedia,
   player: benchPlayer,
   reports: benchReports,
+  claims: benchClaims,
 };
 // A part may name a half after a colon (`reports:ingest`).
 const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
