@@ -32,7 +32,7 @@ export interface AuthSettings {
 /** Every route of the app as registered, for the route-table test and the docs. */
 export type RouteList = { method: string; url: string }[];
 
-/** `limits.redis`: the cluster's Redis, so failed logins count on every node together (server/cluster/). */
+/** `limits.redis`: the cluster's Redis, so failed logins count on every node together (server/cluster/); while it is away staff can still sign in, unlimited. */
 export async function installAuth(app: FastifyInstance, accounts: AccountsService, limits: { redis?: Redis; nameSpace?: string } = {}): Promise<RouteList> {
   const routes: RouteList = [];
   app.addHook('onRoute', (route) => {
@@ -51,7 +51,7 @@ export async function installAuth(app: FastifyInstance, accounts: AccountsServic
     logLevel: 'debug',
   });
   // Limiters are used by the login route only (global: false): it counts failures, not every request.
-  await app.register(fastifyRateLimit, { global: false, ...(limits.redis ? { redis: limits.redis, nameSpace: limits.nameSpace ?? 'crier-login-' } : {}) });
+  await app.register(fastifyRateLimit, { global: false, ...(limits.redis ? { redis: limits.redis, nameSpace: limits.nameSpace ?? 'crier-login-', skipOnError: true } : {}) });
   app.decorateRequest('signedIn', null);
   app.decorateRequest('session', null);
 

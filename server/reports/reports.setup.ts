@@ -13,13 +13,13 @@ import type { ReportsStore } from '../storage/reports.store.js';
 import type { ReportContext } from './model/context.js';
 import { placesOf } from './places.js';
 import { createPoliceService } from './police/police.service.js';
-import type { ReportSources } from './sources.js';
+import { shareReads, type ReportSources } from './sources.js';
 import { createWeeklyJob } from './weekly.job.js';
 import { createWeeklyService } from './weekly.service.js';
 import type { RunOnce } from '../cluster/once.cluster.js';
 
-/** A claimed week stays claimed this long: in a cluster one node writes each weekly report. */
-const WEEK_MS = 7 * 86_400_000;
+/** In a cluster one node makes each weekly report: its claim outlasts the making; later, the report itself says it is done (catch-up). */
+const WEEKLY_CLAIM_MS = 3_600_000;
 
 /** Minutes of campaign content a device must air each day to count (coverage, weekly report). */
 export const DEFAULT_MIN_MINUTES = 30;
@@ -36,17 +36,25 @@ export function installReports(app: FastifyInstance, deps: { config: Config; clo
   const isStation = (screen: Screen) => screen.mode === 'audio' || (screen.mode === undefined && screen.groups.some((g) => STATION_GROUPS.has(g)));
   const context = (scope: string | null): ReportContext => {
     const snapshot = catalogue();
-    return { catalogue: snapshot, places: placesOf(snapshot), sources, timeZone: config.timeZone, scope, isStation, now: clock.now() };
+    return { catalogue: snapshot, places: placesOf(snapshot), sources: shareReads(sources), timeZone: config.timeZone, scope, isStation, now: clock.now() };
   };
   const police = createPoliceService({ store, catalogue, clock, audit: deps.audit });
   const weekly = createWeeklyService({ store, dataDir: config.dataDir, context: () => context(null), minMinutes: DEFAULT_MIN_MINUTES });
-  const job = createWeeklyJob({ clock, timeZone: config.timeZone, log: app.log, run: async (week) => (!deps.runOnce || (await deps.runOnce(`weekly:${week}`, WEEK_MS)) ? weekly.generate(week, null) : null) });
-  job.plan();
+  const job = createWeeklyJob({
+    clock,
+    timeZone: config.timeZone,
+    log: app.log,
+    run: async (week) => (!deps.runOnce || (await deps.runOnce(`weekly:${week}`, WEEKLY_CLAIM_MS)) ? weekly.generate(week, null) : null),
+    hasReport: weekly.has,
+    saved: weekly.savedRun,
+  });
+  // In the background: a report missed while the server was down must not hold up the start.
+  void job.start();
 
   registerPoliceRoutes(app, { police, clock, timeZone: config.timeZone }); //   /api/v1/police-figures, /api/v1/police-figures/import
   registerCampaignReportRoutes(app, { context, weekly, clock, timeZone: config.timeZone, defaultMinMinutes: DEFAULT_MIN_MINUTES }); //   /api/v1/reports/{coverage,compliance,topic-mix,proof,weekly}[/:format]
   app.addHook('onClose', async () => {
-    job.close();
+    await job.close();
     sources.close();
     store.close();
   });

@@ -40,3 +40,29 @@ export interface ReportSources {
   verifyChain(screenId?: string): Promise<ChainCheck>;
   close(): void;
 }
+
+/**
+ * The sources for one report build: the rollups and online time of a day range are read once and
+ * shared by the sections that ask (the weekly report's coverage, compliance and topic mix all read
+ * the same week), each taking its screens from the shared rows.
+ */
+export function shareReads(sources: ReportSources): ReportSources {
+  const rollups = new Map<string, Promise<RollupRow[]>>();
+  const online = new Map<string, Promise<OnlineRow[]>>();
+  const shared = <R extends { screenId: string }>(cache: Map<string, Promise<R[]>>, read: (range: DayRange) => Promise<R[]>) =>
+    async ({ screenIds, ...range }: DayRange): Promise<R[]> => {
+      const key = JSON.stringify(range);
+      let rows = cache.get(key);
+      if (!rows) cache.set(key, (rows = read(range)));
+      if (screenIds === undefined) return rows;
+      const wanted = new Set(screenIds);
+      return (await rows).filter((r) => wanted.has(r.screenId));
+    };
+  return {
+    dailyRollups: shared(rollups, (range) => sources.dailyRollups(range)),
+    dailyOnline: shared(online, (range) => sources.dailyOnline(range)),
+    asRun: (screenId, day) => sources.asRun(screenId, day),
+    verifyChain: (screenId) => sources.verifyChain(screenId),
+    close: () => sources.close(),
+  };
+}

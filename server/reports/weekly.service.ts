@@ -3,14 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import type { ReportsStore, WeeklyReportEntry } from '../storage/reports.store.js';
 import type { ReportContext } from './model/context.js';
 import { buildWeekly, policeWeeksFor, WeeklyReportSchema, type WeeklyReport } from './model/weekly.js';
 import { renderPdf } from './render/pdf.js';
+import type { SavedRun } from './weekly.job.js';
 import { renderXlsx } from './render/xlsx.js';
 import { weeklyDocument } from './weekly.document.js';
 
 export type WeeklyService = ReturnType<typeof createWeeklyService>;
+
+const SAVED_RUN_FILE = 'next-run.json';
+const SavedRunSchema = z.object({ nextRun: z.iso.datetime() });
 
 export function createWeeklyService(deps: { store: ReportsStore; dataDir: string; context: () => ReportContext; minMinutes: number }) {
   const dir = path.join(deps.dataDir, 'reports', 'weekly');
@@ -37,6 +42,22 @@ export function createWeeklyService(deps: { store: ReportsStore; dataDir: string
       return entry;
     },
     list: () => deps.store.weeklyReports(),
+    has: async (week: string) => (await deps.store.weeklyReport(week)) !== null,
+    /** The Monday job's next run, kept beside the reports so a restart after it knows it was missed. */
+    savedRun: {
+      async read(): Promise<number | null> {
+        try {
+          const { nextRun } = SavedRunSchema.parse(JSON.parse(await readFile(path.join(dir, SAVED_RUN_FILE), 'utf8')));
+          return Date.parse(nextRun);
+        } catch {
+          return null; // none yet (a new install), or unreadable: nothing is made at start
+        }
+      },
+      async write(at: number): Promise<void> {
+        await mkdir(dir, { recursive: true });
+        await write(SAVED_RUN_FILE, JSON.stringify({ nextRun: new Date(at).toISOString() }));
+      },
+    } satisfies SavedRun,
     async read(week: string): Promise<{ entry: WeeklyReportEntry; report: WeeklyReport } | null> {
       const entry = await deps.store.weeklyReport(week);
       if (!entry) return null;

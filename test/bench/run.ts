@@ -10,6 +10,7 @@ import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
 import { benchClaims } from './claims.bench.js';
+import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchReports } from './reports.bench.js';
@@ -114,7 +115,10 @@ const parts: Record<string, (half?: string) => unknown> = {
   player: benchPlayer,
   reports: benchReports,
   claims: benchClaims,
+  cluster: benchCluster,
 };
+/** Parts that start several server processes on PostgreSQL and Redis: only when named. */
+const onlyWhenNamed = new Set(['cluster']);
 // A part may name a half after a colon (`reports:ingest`).
 const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
 const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);
@@ -125,5 +129,5 @@ if (unknown.length) {
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
 for (const [name, run] of Object.entries(parts)) {
   const picked = chosen.find(([n]) => n === name);
-  if (!chosen.length || picked) await run(picked?.[1]);
+  if (picked || (!chosen.length && !onlyWhenNamed.has(name))) await run(picked?.[1]);
 }
