@@ -54,8 +54,6 @@ import { createPlaylistsService } from './services/playlists.service.js';
 import { createBroadcastsService, createQuietHoursService, createSchedulesService } from './services/schedules.service.js';
 import { createScreensService } from './services/screens.service.js';
 import { createVolumeSchedulesService } from './services/volume.service.js';
-import { createAiringReports } from './storage/airing.reports.js';
-import { createAiringLog } from './storage/airing.store.js';
 import { scheduleRetention } from './storage/retention.job.js';
 import { installAccounts } from './auth/accounts.setup.js';
 import { installTownshipScope } from './auth/township-scope.js';
@@ -140,8 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Screens' place strings are copied from the register on every change (server/register/place-sync.ts).
   const catalogue = await stores.openCatalogue(withPlaceSync(accounts.catalogueHooks));
   await migrateFreeTextAtStart(catalogue, app.log);
-  const airingLog = createAiringLog(config.dataDir, { onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
-  const airingReports = createAiringReports(config.dataDir, { timeZone: config.timeZone });
+  const { log: airingLog, reports: airingReports } = await stores.openAiring({ onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
   const asRuns = createAsRunService({ catalogue: () => catalogue.read(), airingLog, reports: airingReports, timeZone: config.timeZone });
   const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log, runOnce: cluster?.runOnce });
   installTownshipScope(app, { catalogue, airingLog });
@@ -162,6 +159,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   };
   // In a cluster a commit is announced, and other nodes' commits are synced and republished here too.
   const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : republish;
+  // On PostgreSQL, other nodes' commits also arrive by LISTEN/NOTIFY (Redis or not): synced, then republished here.
+  await stores.followCatalogue(catalogue, republish);
   const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
   const { tokens } = stores;
   const pairing = createPairingService({

@@ -34,7 +34,8 @@ export const ClusterMessageSchema = z.discriminatedUnion('type', [
   /** Close a screen's player sockets (revoked), wherever they are. */
   z.object({ type: z.literal('close-screen'), screenId: z.string(), code: z.number().int(), reason: z.string() }),
   /** Sessions of the sender that changed (upsert by screen) or left: other nodes' view of presence. */
-  z.object({ type: z.literal('presence'), upsert: z.record(z.string(), z.array(RemoteSessionSchema)), gone: z.array(z.string()) }),
+  /** `reset`: the sender (re)started, so whatever it told before is void. */
+  z.object({ type: z.literal('presence'), upsert: z.record(z.string(), z.array(RemoteSessionSchema)), gone: z.array(z.string()), reset: z.boolean().optional() }),
 ]);
 export type ClusterMessage = z.infer<typeof ClusterMessageSchema>;
 

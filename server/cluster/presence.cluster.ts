@@ -41,6 +41,8 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
   const remote = new Map<string, Map<string, RemoteSession[]>>();
   /** What this node last told the others, per screen (JSON), to send only changes. */
   let told = new Map<string, string>();
+  /** The first flush after a start voids what a previous run under the same node id told (it may have died). */
+  let isFirstFlush = true;
 
   const asSession = (r: RemoteSession): PlayerSession => ({
     ...r,
@@ -55,9 +57,9 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
   });
   const remoteOf = (screenId: string): RemoteSession[] => [...remote.values()].flatMap((byScreen) => byScreen.get(screenId) ?? []);
 
-  bus.on('presence', ({ upsert, gone }, from) => {
+  bus.on('presence', ({ upsert, gone, reset }, from) => {
     let byScreen = remote.get(from);
-    if (!byScreen) remote.set(from, (byScreen = new Map()));
+    if (!byScreen || reset) remote.set(from, (byScreen = new Map()));
     for (const [screenId, sessions] of Object.entries(upsert)) byScreen.set(screenId, sessions);
     for (const screenId of gone) byScreen.delete(screenId);
   });
@@ -83,9 +85,12 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     }
     const gone = [...told.keys()].filter((id) => !next.has(id));
     told = next;
-    if (Object.keys(upsert).length === 0 && gone.length === 0) return;
-    bus.publish({ type: 'presence', upsert, gone });
+    const reset = isFirstFlush;
+    isFirstFlush = false;
+    if (!reset && Object.keys(upsert).length === 0 && gone.length === 0) return;
+    bus.publish({ type: 'presence', upsert, gone, ...(reset ? { reset } : {}) });
     const tx = redis.multi();
+    if (reset) tx.del(hashKey(nodeId));
     const fields = Object.entries(upsert).flatMap(([id, sessions]) => [id, JSON.stringify(sessions)]);
     if (fields.length) tx.hset(hashKey(nodeId), ...fields);
     if (gone.length) tx.hdel(hashKey(nodeId), ...gone);

@@ -18,8 +18,8 @@ import { createWeeklyJob } from './weekly.job.js';
 import { createWeeklyService } from './weekly.service.js';
 import type { RunOnce } from '../cluster/once.cluster.js';
 
-/** A claimed week stays claimed this long: in a cluster one node writes each weekly report. */
-const WEEK_MS = 7 * 86_400_000;
+/** In a cluster one node makes each weekly report: its claim outlasts the making; later, the report itself says it is done (catch-up). */
+const WEEKLY_CLAIM_MS = 3_600_000;
 
 /** Minutes of campaign content a device must air each day to count (coverage, weekly report). */
 export const DEFAULT_MIN_MINUTES = 30;
@@ -44,7 +44,7 @@ export function installReports(app: FastifyInstance, deps: { config: Config; clo
     clock,
     timeZone: config.timeZone,
     log: app.log,
-    run: async (week) => (!deps.runOnce || (await deps.runOnce(`weekly:${week}`, WEEK_MS)) ? weekly.generate(week, null) : null),
+    run: async (week) => (!deps.runOnce || (await deps.runOnce(`weekly:${week}`, WEEKLY_CLAIM_MS)) ? weekly.generate(week, null) : null),
     hasReport: weekly.has,
     saved: weekly.savedRun,
   });

@@ -19,34 +19,28 @@ interface OpenInterval {
 
 type Health = Omit<Heartbeat, 'type' | 'sentAt' | 'uptimeMs' | 'airing'>;
 
-export function createHeartbeatIntervals(db: Database.Database, gapMs: number) {
-  const upsertInterval = db.prepare(`INSERT INTO online_intervals (screen_id, start_at, end_at, beats) VALUES (?, ?, ?, ?)
-    ON CONFLICT (screen_id, start_at) DO UPDATE SET end_at = excluded.end_at, beats = excluded.beats`);
-  const insertHealth = db.prepare(`INSERT INTO heartbeat_health (screen_id, received_at, sent_at, manifest_version, uptime_ms, details)
-    VALUES (@screen_id, @received_at, @sent_at, @manifest_version, @uptime_ms, @details)`);
+/** A closed or extended interval, or a new health report, waiting to be written. */
+export interface HeartbeatChanges {
+  intervals: [screenId: string, start: number, end: number, beats: number][];
+  health: { screen_id: string; received_at: number; sent_at: number; manifest_version: string | null; uptime_ms: number; details: string }[];
+}
 
+/**
+ * The store-independent half: which interval a heartbeat extends or opens, and whether its health
+ * report is news. `seed` gives each screen's latest stored interval (a restart within the gap
+ * continues it); `drain` hands over what changed since the last drain.
+ */
+export function createHeartbeatTracker(gapMs: number, seed: Iterable<{ screen_id: string; start_at: number; end_at: number; beats: number }>) {
   // Each screen's latest interval, so a restart within the gap continues it rather than opening another.
   const open = new Map<string, OpenInterval>();
-  const latest = db.prepare(`SELECT screen_id, max(start_at) AS start_at, end_at, beats FROM online_intervals GROUP BY screen_id`).all() as {
-    screen_id: string; start_at: number; end_at: number; beats: number;
-  }[];
-  for (const r of latest) open.set(r.screen_id, { start: r.start_at, end: r.end_at, beats: r.beats, isDirty: false });
-
+  for (const r of seed) open.set(r.screen_id, { start: r.start_at, end: r.end_at, beats: r.beats, isDirty: false });
   const lastHealthKey = new Map<string, string>();
   // What drifts every beat (clock offset, round trip, a record or two in flight) is not news.
   const healthKey = (health: Health) =>
     JSON.stringify({ ...health, clockOffsetMs: undefined, roundTripMs: undefined, pendingPlays: undefined, storage: health.storage && Math.round(health.storage.usage / 2 ** 20) });
-  let pendingHealth: Record<string, unknown>[] = [];
+  let pendingHealth: HeartbeatChanges['health'] = [];
   // Intervals a gap closed before their last extension was written.
   let closed: [string, OpenInterval][] = [];
-
-  const write = db.transaction(() => {
-    for (const [screenId, i] of closed) upsertInterval.run(screenId, i.start, i.end, i.beats);
-    closed = [];
-    for (const [screenId, i] of open) if (i.isDirty) (upsertInterval.run(screenId, i.start, i.end, i.beats), (i.isDirty = false));
-    for (const row of pendingHealth) insertHealth.run(row);
-    pendingHealth = [];
-  });
 
   return {
     record(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void {
@@ -68,41 +62,98 @@ export function createHeartbeatIntervals(db: Database.Database, gapMs: number) {
         uptime_ms: heartbeat.uptimeMs, details: JSON.stringify(health),
       });
     },
-    flush(): void {
-      write();
+    hasChanges(): boolean {
+      return closed.length > 0 || pendingHealth.length > 0 || [...open.values()].some((i) => i.isDirty);
+    },
+    /** What to write now; a failed write hands it back with `restore`. */
+    drain(): HeartbeatChanges {
+      const intervals: HeartbeatChanges['intervals'] = closed.map(([screenId, i]) => [screenId, i.start, i.end, i.beats]);
+      closed = [];
+      for (const [screenId, i] of open) if (i.isDirty) intervals.push([screenId, i.start, i.end, i.beats]), (i.isDirty = false);
+      const health = pendingHealth;
+      pendingHealth = [];
+      return { intervals, health };
+    },
+    restore(changes: HeartbeatChanges): void {
+      for (const [screenId, start, end, beats] of changes.intervals) {
+        const i = open.get(screenId);
+        if (i && i.start === start) i.isDirty = true;
+        else closed.push([screenId, { start, end, beats, isDirty: true }]);
+      }
+      pendingHealth = [...changes.health, ...pendingHealth];
     },
     /** Latest heartbeat time per screen (ISO). */
     lastHeartbeats(): Map<string, string> {
       return new Map([...open].map(([screenId, i]) => [screenId, new Date(i.end).toISOString()]));
     },
+    /** After retention pruned old intervals: forget open ones that are gone. */
+    forgetBefore(cutoff: number): void {
+      for (const [screenId, i] of open) if (i.end < cutoff && !i.isDirty) open.delete(screenId);
+    },
+  };
+}
+
+/** A stored health report as the console shows it; null when the row is damaged (it costs one screen's last report). */
+export function storedHeartbeatOf(r: { at: number; sent_at: number; manifest_version: string | null; uptime_ms: number; details: string }): StoredHeartbeat | null {
+  try {
+    const health = JSON.parse(r.details) as Health;
+    const heartbeat: Heartbeat = { ...health, type: 'heartbeat', sentAt: new Date(r.sent_at).toISOString(), airing: null, manifestVersion: r.manifest_version, uptimeMs: r.uptime_ms };
+    return { receivedAt: new Date(r.at).toISOString(), heartbeat };
+  } catch {
+    return null;
+  }
+}
+
+export function createHeartbeatIntervals(db: Database.Database, gapMs: number) {
+  const upsertInterval = db.prepare(`INSERT INTO online_intervals (screen_id, start_at, end_at, beats) VALUES (?, ?, ?, ?)
+    ON CONFLICT (screen_id, start_at) DO UPDATE SET end_at = excluded.end_at, beats = excluded.beats`);
+  const insertHealth = db.prepare(`INSERT INTO heartbeat_health (screen_id, received_at, sent_at, manifest_version, uptime_ms, details)
+    VALUES (@screen_id, @received_at, @sent_at, @manifest_version, @uptime_ms, @details)`);
+  const tracker = createHeartbeatTracker(
+    gapMs,
+    db.prepare(`SELECT screen_id, max(start_at) AS start_at, end_at, beats FROM online_intervals GROUP BY screen_id`).all() as {
+      screen_id: string; start_at: number; end_at: number; beats: number;
+    }[],
+  );
+
+  const write = db.transaction((changes: HeartbeatChanges) => {
+    for (const i of changes.intervals) upsertInterval.run(...i);
+    for (const row of changes.health) insertHealth.run(row);
+  });
+  const flush = () => {
+    const changes = tracker.drain();
+    try {
+      write(changes);
+    } catch (error) {
+      tracker.restore(changes);
+      throw error;
+    }
+  };
+
+  return {
+    record: tracker.record,
+    flush,
+    lastHeartbeats: tracker.lastHeartbeats,
     count(screenId?: string): number {
-      write();
+      flush();
       const row = screenId
         ? db.prepare('SELECT coalesce(sum(beats), 0) AS n FROM online_intervals WHERE screen_id = ?').get(screenId)
         : db.prepare('SELECT coalesce(sum(beats), 0) AS n FROM online_intervals').get();
       return (row as { n: number }).n;
     },
     latestHealth(): Map<string, StoredHeartbeat> {
-      write();
+      flush();
       // One row per screen: its latest report (SQLite returns the bare columns of the max() row).
       const rows = db
         .prepare(`SELECT screen_id, max(received_at) AS at, sent_at, manifest_version, uptime_ms, details FROM heartbeat_health GROUP BY screen_id`)
         .all() as { screen_id: string; at: number; sent_at: number; manifest_version: string | null; uptime_ms: number; details: string }[];
       const latestHealth = new Map<string, StoredHeartbeat>();
       for (const r of rows) {
-        try {
-          const health = JSON.parse(r.details) as Health;
-          const heartbeat: Heartbeat = { ...health, type: 'heartbeat', sentAt: new Date(r.sent_at).toISOString(), airing: null, manifestVersion: r.manifest_version, uptimeMs: r.uptime_ms };
-          latestHealth.set(r.screen_id, { receivedAt: new Date(r.at).toISOString(), heartbeat });
-        } catch {
-          // A damaged row only costs the console one screen's last report.
-        }
+        const stored = storedHeartbeatOf(r);
+        if (stored) latestHealth.set(r.screen_id, stored);
       }
       return latestHealth;
     },
-    /** After retention pruned old intervals: forget open ones that are gone. */
-    forgetBefore(cutoff: number): void {
-      for (const [screenId, i] of open) if (i.end < cutoff && !i.isDirty) open.delete(screenId);
-    },
+    forgetBefore: tracker.forgetBefore,
   };
 }

@@ -4,6 +4,7 @@
 // BLOBs: half the bytes of hex in the row and in the WAL, which is most of what a commit costs.
 import type Database from 'better-sqlite3';
 import type { PlayRecord } from '../../player/protocol.js';
+import { addToRollups, type RollupSum } from './airing.rollup-sums.js';
 import { chainDigest, GENESIS, linkHex, type ChainedFields } from './play-chain.js';
 
 /** A chain link as the writer keeps it: hex for the next record's encoding, bytes for the row. */
@@ -15,7 +16,6 @@ interface Link {
 
 const GENESIS_LINK: Link = { ...GENESIS, bytes: Buffer.from(GENESIS.hash, 'hex') };
 
-type RollupSum = [day: string, screenId: string, mediaId: string, isProvisional: number, plays: number, completed: number, ms: number];
 type PendingBatch = { rows: ChainedFields[]; resolve: (n: { inserted: number }) => void; reject: (e: unknown) => void };
 
 export function createPlayIngest(db: Database.Database, dayOf: (ms: number) => string) {
@@ -58,12 +58,7 @@ export function createPlayIngest(db: Database.Database, dayOf: (ms: number) => s
       if (!store(row, prev.seq + 1, prev.bytes, digest)) continue;
       stored++;
       moved.set(row.screen_id, { seq: prev.seq + 1, hash: digest.toString('hex'), bytes: digest });
-      const day = dayOf(row.started_at);
-      const key = `${day}\u0000${row.screen_id}\u0000${row.media_id}\u0000${row.is_provisional}`;
-      const ms = Math.max(row.ended_at - row.started_at, 0);
-      const sum = sums.get(key);
-      if (sum) sum[4]++, (sum[5] += row.completed), (sum[6] += ms);
-      else sums.set(key, [day, row.screen_id, row.media_id, row.is_provisional, 1, row.completed, ms]);
+      addToRollups(sums, row, dayOf);
     }
     for (const s of sums.values()) addRollup.run(...s);
     return stored;

@@ -64,7 +64,37 @@ export interface SqliteAiringReports extends AiringReports {
   db: Database.Database;
 }
 
-const screenFilter = (ids: readonly string[] | undefined) => (ids === undefined ? null : new Set(ids));
+export const screenFilter = (ids: readonly string[] | undefined) => (ids === undefined ? null : new Set(ids));
+
+export interface ScreenInterval {
+  screenId: string;
+  start: number;
+  end: number;
+}
+
+/** Online time per screen and local day of `range`, summed from the intervals overlapping [from, to) that `intervalsIn` reads. */
+export async function onlinePerDay(
+  { fromDay, toDay, screenIds }: DayRange,
+  zone: string,
+  intervalsIn: (from: number, to: number) => Iterable<ScreenInterval> | Promise<Iterable<ScreenInterval>>,
+): Promise<OnlineDayRow[]> {
+  const days = localDaysBetween(fromDay, toDay, zone);
+  if (!days.length) return [];
+  const wanted = screenFilter(screenIds);
+  const sums = new Map<string, OnlineDayRow>();
+  for (const i of await intervalsIn(days[0]!.start, days.at(-1)!.end)) {
+    if (wanted && !wanted.has(i.screenId)) continue;
+    for (const d of days) {
+      const ms = Math.min(i.end, d.end) - Math.max(i.start, d.start);
+      if (ms <= 0) continue;
+      const key = `${d.day}\u0000${i.screenId}`;
+      const row = sums.get(key) ?? { day: d.day, screenId: i.screenId, onlineMs: 0 };
+      row.onlineMs += ms;
+      sums.set(key, row);
+    }
+  }
+  return [...sums.values()].sort((a, b) => (a.day === b.day ? (a.screenId < b.screenId ? -1 : 1) : a.day < b.day ? -1 : 1));
+}
 
 export function createAiringReports(dataDir: string, options: { timeZone?: string } = {}): SqliteAiringReports {
   // The airing log created the file and its tables before this opens it.
@@ -72,6 +102,25 @@ export function createAiringReports(dataDir: string, options: { timeZone?: strin
   db.pragma('busy_timeout = 5000');
   const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
   return createAiringQueries(db, zone);
+}
+
+/** A segment of one screen's records (seq order, one of margin each side) checked from the record before it, or from the anchor at the chain's start. */
+export function verifySegment(screenId: string, rows: readonly ChainedRow[], anchor: ChainLink, head: ChainLink): ChainCheck {
+  const first = rows[0];
+  if (!first || first.seq === null || first.prev_hash === null) return verifyScreenChain(screenId, rows, anchor, null);
+  const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: linkHex(first.prev_hash) };
+  const last = rows.at(-1)!;
+  return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
+}
+
+export function parseHealth(rows: readonly { at: number; details: string }[]): { at: number; details: Record<string, unknown> }[] {
+  return rows.flatMap((r) => {
+    try {
+      return [{ at: r.at, details: JSON.parse(r.details) as Record<string, unknown> }];
+    } catch {
+      return []; // a damaged report costs one reason, not the as-run log
+    }
+  });
 }
 
 /** The queries on an open connection: the server's read-only one, or the verify tool's. */
@@ -107,23 +156,8 @@ export function createAiringQueries(db: Database.Database, zone: string): Sqlite
       const rows = rollups.all(fromDay, toDay, provisional ? 1 : 0) as RollupRow[];
       return wanted ? rows.filter((r) => wanted.has(r.screenId)) : rows;
     },
-    async dailyOnline({ fromDay, toDay, screenIds }) {
-      const days = localDaysBetween(fromDay, toDay, zone);
-      if (!days.length) return [];
-      const wanted = screenFilter(screenIds);
-      const sums = new Map<string, OnlineDayRow>();
-      for (const i of intervalsIn.iterate(days[0]!.start, days.at(-1)!.end) as Iterable<{ screenId: string; start: number; end: number }>) {
-        if (wanted && !wanted.has(i.screenId)) continue;
-        for (const d of days) {
-          const ms = Math.min(i.end, d.end) - Math.max(i.start, d.start);
-          if (ms <= 0) continue;
-          const key = `${d.day}\u0000${i.screenId}`;
-          const row = sums.get(key) ?? { day: d.day, screenId: i.screenId, onlineMs: 0 };
-          row.onlineMs += ms;
-          sums.set(key, row);
-        }
-      }
-      return [...sums.values()].sort((a, b) => (a.day === b.day ? (a.screenId < b.screenId ? -1 : 1) : a.day < b.day ? -1 : 1));
+    async dailyOnline(range) {
+      return onlinePerDay(range, zone, (from, to) => intervalsIn.iterate(from, to) as Iterable<ScreenInterval>);
     },
     async onlineIntervals(screenId, from, to) {
       return (intervalsOf.all(screenId, from, to) as HeartbeatInterval[]).map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }));
@@ -140,24 +174,10 @@ export function createAiringQueries(db: Database.Database, zone: string): Sqlite
     },
     async verifyChainSegment(screenId, fromSeq, toSeq) {
       const rows = segmentRows.all(screenId, fromSeq - 1, toSeq + 1) as ChainedRow[];
-      const anchor = (anchorOf.get(screenId) as ChainLink | undefined) ?? GENESIS;
-      const head = (headOf.get(screenId) as ChainLink | undefined) ?? GENESIS;
-      // Start from the record before the segment (or the anchor when the segment is the chain's start).
-      const first = rows[0];
-      if (!first || first.seq === null || first.prev_hash === null) return verifyScreenChain(screenId, rows, anchor, null);
-      const start = first.seq === anchor.seq + 1 ? anchor : { seq: first.seq - 1, hash: linkHex(first.prev_hash) };
-      const last = rows.at(-1)!;
-      return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
+      return verifySegment(screenId, rows, (anchorOf.get(screenId) as ChainLink | undefined) ?? GENESIS, (headOf.get(screenId) as ChainLink | undefined) ?? GENESIS);
     },
     async healthBetween(screenId, from, to) {
-      const rows = healthRows.all(screenId, from, to, screenId, from) as { at: number; details: string }[];
-      return rows.flatMap((r) => {
-        try {
-          return [{ at: r.at, details: JSON.parse(r.details) as Record<string, unknown> }];
-        } catch {
-          return []; // a damaged report costs one reason, not the as-run log
-        }
-      });
+      return parseHealth(healthRows.all(screenId, from, to, screenId, from) as { at: number; details: string }[]);
     },
     async seqRange(screenId, from, to) {
       const r = seqRange.get(screenId, from, to) as { fromSeq: number | null; toSeq: number | null };

@@ -1,12 +1,13 @@
-// The hash chain names the first record changed, inserted or removed directly in SQLite, and stays
-// verifiable after retention pruned the oldest records.
+// The hash chain names the first record changed, inserted or removed directly in the store's tables
+// (SQLite or PostgreSQL), and stays verifiable after retention pruned the oldest records.
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
 import { createAiringReports } from '../../server/storage/airing.reports.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { chainHash } from '../../server/storage/play-chain.js';
+import { forEachAiringStore, type AiringBackend } from '../airing-stores.js';
 
 const play = (id: string, minute: number): PlayRecord => ({
   id, itemId: 'i1', mediaId: 'm1', hash: 'a'.repeat(64), manifestVersion: 'v1',
@@ -16,34 +17,28 @@ const play = (id: string, minute: number): PlayRecord => ({
 });
 
 /** A store with two screens of five plays each (p1…p5 on scr-a); returns a writable handle to tamper with. */
-async function storeWithPlays(t: Test) {
-  const dir = t.testdir();
-  const log = createAiringLog(dir);
+async function storeWithPlays(store: AiringBackend) {
+  const { log, reports } = await store.openAiring();
   await log.recordPlays('scr-a', false, [1, 2, 3].map((n) => play(`p${n}`, n)));
   await log.recordPlays('scr-b', false, [1, 2, 3, 4, 5].map((n) => play(`b${n}`, n)));
   await log.recordPlays('scr-a', false, [play('p3', 3), play('p4', 4), play('p5', 5)]); // p3 resent: not chained twice
-  await log.close();
-  const db = new Database(path.join(dir, 'airing.sqlite3'));
-  t.teardown(() => db.close());
-  const verify = async (screenId?: string) => {
-    const reports = createAiringReports(dir);
-    try {
-      return await reports.verifyChain(screenId);
-    } finally {
-      await reports.close();
-    }
-  };
-  return { dir, db, verify };
+  await log.flush();
+  return { db: await store.raw(), verify: (screenId?: string) => reports.verifyChain(screenId) };
 }
 
-t.test('an untouched store verifies', async (t) => {
-  const { verify, db } = await storeWithPlays(t);
+forEachAiringStore(t, 'an untouched store verifies', async (t, store) => {
+  const { verify, db } = await storeWithPlays(store);
   t.same(await verify(), { ok: true, checked: 10 });
-  t.same(db.prepare(`SELECT seq FROM plays WHERE screen_id = 'scr-a' ORDER BY seq`).pluck().all(), [1, 2, 3, 4, 5], 'the resend took no seq');
+  t.same((await db.all<{ seq: number }>(`SELECT seq FROM plays WHERE screen_id = 'scr-a' ORDER BY seq`)).map((r) => r.seq), [1, 2, 3, 4, 5], 'the resend took no seq');
 });
 
 t.test('links are stored as 32-byte BLOBs; a store whose older rows hold hex text goes on chaining and verifies', async (t) => {
-  const { dir, verify, db } = await storeWithPlays(t);
+  const dir = t.testdir();
+  const first = createAiringLog(dir);
+  await first.recordPlays('scr-a', false, [1, 2, 3, 4, 5].map((n) => play(`p${n}`, n)));
+  await first.close();
+  const db = new Database(path.join(dir, 'airing.sqlite3'));
+  t.teardown(() => db.close());
   t.same(db.prepare(`SELECT DISTINCT typeof(prev_hash) || ' ' || length(record_hash) FROM plays`).pluck().all(), ['blob 32']);
   // The first release of the chain wrote hex: turn scr-a's rows back into that, then write after them.
   db.prepare(`UPDATE plays SET prev_hash = lower(hex(prev_hash)), record_hash = lower(hex(record_hash)) WHERE screen_id = 'scr-a'`).run();
@@ -52,52 +47,54 @@ t.test('links are stored as 32-byte BLOBs; a store whose older rows hold hex tex
   const [last, before] = await log.listPlays({ screenId: 'scr-a', limit: 2 });
   t.equal(last!.prevHash, before!.recordHash, 'hex on the way out');
   await log.close();
-  t.same(await verify(), { ok: true, checked: 11 });
+  const reports = createAiringReports(dir);
+  t.teardown(() => reports.close());
+  t.same(await reports.verifyChain(), { ok: true, checked: 6 });
 });
 
-t.test('a field changed in SQLite is named: screen, seq, play id, kind', async (t) => {
-  const { verify, db } = await storeWithPlays(t);
-  db.prepare(`UPDATE plays SET completed = 0 WHERE id = 'p3'`).run();
+forEachAiringStore(t, 'a field changed in the table is named: screen, seq, play id, kind', async (t, store) => {
+  const { verify, db } = await storeWithPlays(store);
+  await db.run(`UPDATE plays SET completed = 0 WHERE id = 'p3'`);
   t.same(await verify(), { ok: false, checked: 2, firstBad: { screenId: 'scr-a', seq: 3, playId: 'p3', kind: 'changed' } });
   t.same(await verify('scr-b'), { ok: true, checked: 5 }, 'the other screen is intact');
 });
 
-t.test('a record changed with its own hash recomputed is still caught (the next one links to the old)', async (t) => {
-  const { verify, db } = await storeWithPlays(t);
-  const row = db.prepare(`SELECT * FROM plays WHERE id = 'p2'`).get() as Parameters<typeof chainHash>[0] & { prev_hash: Buffer };
-  const forged = { ...row, ended_at: row.ended_at + 60_000 };
-  db.prepare(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`).run(forged.ended_at, Buffer.from(chainHash(forged, row.prev_hash.toString('hex')), 'hex'));
+forEachAiringStore(t, 'a record changed with its own hash recomputed is still caught (the next one links to the old)', async (t, store) => {
+  const { verify, db } = await storeWithPlays(store);
+  const [row] = await db.all<Parameters<typeof chainHash>[0] & { prev_hash: Buffer }>(`SELECT * FROM plays WHERE id = 'p2'`);
+  const forged = { ...row!, ended_at: row!.ended_at + 60_000 };
+  await db.run(`UPDATE plays SET ended_at = ?, record_hash = ? WHERE id = 'p2'`, forged.ended_at, Buffer.from(chainHash(forged, row!.prev_hash.toString('hex')), 'hex'));
   t.match(await verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p2', kind: 'changed' } });
 });
 
-t.test('a record inserted in SQLite is named as inserted', async (t) => {
-  const { verify, db } = await storeWithPlays(t);
-  const p2 = db.prepare(`SELECT * FROM plays WHERE id = 'p2'`).get() as Record<string, unknown>;
+forEachAiringStore(t, 'a record inserted in the table is named as inserted', async (t, store) => {
+  const { verify, db } = await storeWithPlays(store);
+  const [p2] = await db.all(`SELECT * FROM plays WHERE id = 'p2'`);
   // Made room for it by moving the later records up, as someone hiding the insertion would.
-  db.prepare(`UPDATE plays SET seq = seq + 1 WHERE screen_id = 'scr-a' AND seq >= 3`).run();
-  db.prepare(`INSERT INTO plays (${Object.keys(p2).join(', ')}) VALUES (${Object.keys(p2).map(() => '?').join(', ')})`)
-    .run(...Object.values({ ...p2, id: 'forged', seq: 3, prev_hash: p2.record_hash, record_hash: 'f'.repeat(64) }));
+  await db.run(`UPDATE plays SET seq = seq + 1 WHERE screen_id = 'scr-a' AND seq >= 3`);
+  await db.run(`INSERT INTO plays (${Object.keys(p2!).join(', ')}) VALUES (${Object.keys(p2!).map(() => '?').join(', ')})`,
+    ...Object.values({ ...p2, id: 'forged', seq: 3, prev_hash: p2!.record_hash, record_hash: 'f'.repeat(64) }));
   t.match(await verify('scr-a'), { ok: false, firstBad: { screenId: 'scr-a', seq: 3, playId: 'forged', kind: 'inserted' } });
 });
 
-t.test('an inserted record without chain columns is named as inserted', async (t) => {
-  const { verify, db } = await storeWithPlays(t);
-  db.prepare(`INSERT INTO plays (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional)
-    VALUES ('naive', 'scr-b', 'i', 'm', 'h', 'v', 0, 1, 1, 0, 0)`).run();
+forEachAiringStore(t, 'an inserted record without chain columns is named as inserted', async (t, store) => {
+  const { verify, db } = await storeWithPlays(store);
+  const at = Date.parse('2026-01-10T03:00:00Z');
+  await db.run(`INSERT INTO plays (id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional)
+    VALUES ('naive', 'scr-b', 'i', 'm', 'h', 'v', ?, ?, 1, 0, 0)`, at, at + 1);
   t.match(await verify(), { ok: false, firstBad: { screenId: 'scr-b', playId: 'naive', kind: 'inserted' } });
 });
 
-t.test('a record deleted in SQLite is named as removed, in the middle or at the end', async (t) => {
-  const { verify, db } = await storeWithPlays(t);
-  db.prepare(`DELETE FROM plays WHERE id = 'b5'`).run();
+forEachAiringStore(t, 'a record deleted from the table is named as removed, in the middle or at the end', async (t, store) => {
+  const { verify, db } = await storeWithPlays(store);
+  await db.run(`DELETE FROM plays WHERE id = 'b5'`);
   t.same(await verify('scr-b'), { ok: false, checked: 4, firstBad: { screenId: 'scr-b', seq: 5, playId: null, kind: 'removed' } }, 'the last one');
-  db.prepare(`DELETE FROM plays WHERE id = 'p2'`).run();
+  await db.run(`DELETE FROM plays WHERE id = 'p2'`);
   t.same(await verify(), { ok: false, checked: 1, firstBad: { screenId: 'scr-a', seq: 2, playId: 'p3', kind: 'removed' } }, 'one in the middle: named by the record after the gap');
 });
 
-t.test('retention prunes old raw records and keeps rollups; the chain still verifies from its anchor', async (t) => {
-  const dir = t.testdir();
-  const log = createAiringLog(dir);
+forEachAiringStore(t, 'retention prunes old raw records and keeps rollups; the chain still verifies from its anchor', async (t, store) => {
+  const { log, reports } = await store.openAiring();
   await log.recordPlays('scr-a', false, [1, 2, 3].map((n) => play(`p${n}`, n)));
   const cutoffNow = new Date(Date.now() + 1); // everything so far was received before this
   await new Promise((r) => setTimeout(r, 5));
@@ -108,16 +105,13 @@ t.test('retention prunes old raw records and keeps rollups; the chain still veri
   t.same(pruned, { plays: 3, intervals: 1 });
   t.same((await log.listPlays({ limit: 10 })).map((p) => p.id).sort(), ['p4', 'p5']);
   t.same(await log.prune(cutoffNow, 0), { plays: 0, intervals: 0 }, 'a second run finds nothing more');
-  const reports = createAiringReports(dir);
-  t.teardown(() => reports.close());
   t.same(await reports.verifyChain(), { ok: true, checked: 2 }, 'verifies from the anchor');
   t.same(await reports.dailyRollups({ fromDay: '2026-01-10', toDay: '2026-01-10' }), [{ day: '2026-01-10', screenId: 'scr-a', mediaId: 'm1', plays: 5, completed: 5, airtimeMs: 50_000 }], 'rollups keep all five');
   await log.recordPlays('scr-a', false, [play('p6', 6)]);
   t.same(await reports.verifyChain(), { ok: true, checked: 3 }, 'and the chain goes on');
-  await log.close();
-  const db = new Database(path.join(dir, 'airing.sqlite3'));
-  t.teardown(() => db.close());
-  db.prepare(`DELETE FROM plays WHERE id = 'p4'`).run();
+  await log.flush();
+  const db = await store.raw();
+  await db.run(`DELETE FROM plays WHERE id = 'p4'`);
   t.match(await reports.verifyChain(), { ok: false, firstBad: { seq: 4, kind: 'removed', playId: 'p5' } }, 'a removal right after the anchor is caught');
 });
 
