@@ -9,6 +9,7 @@ import { loadConfig } from '../../server/config.js';
 import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
+import { benchClaims } from './claims.bench.js';
 import { benchAiringPg } from './airing-pg.bench.js';
 import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
@@ -114,6 +115,7 @@ const parts: Record<string, (half?: string) => unknown> = {
   media: benchMedia,
   player: benchPlayer,
   reports: benchReports,
+  claims: benchClaims,
   cluster: benchCluster,
   'airing-pg': benchAiringPg,
 };
