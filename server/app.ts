@@ -19,6 +19,7 @@ import { mediaDirs, type Config } from './config.js';
 import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
+import { SWAGGER_UI_OPTIONS } from './openapi-ui.js';
 import { createMetrics } from './ops/metrics.js';
 import { registerMetricsRoute } from './routes/metrics.routes.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
@@ -116,7 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     transform: openApiTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, SWAGGER_UI_OPTIONS);
   // Byte limits per kind are enforced while streaming (media/receive.ts); this is only the backstop.
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: false,
