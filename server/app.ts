@@ -159,6 +159,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   };
   // In a cluster a commit is announced, and other nodes' commits are synced and republished here too.
   const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : republish;
+  // On PostgreSQL, other nodes' commits also arrive by LISTEN/NOTIFY (Redis or not): synced, then republished here.
+  await stores.followCatalogue(catalogue, republish);
   const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
   const { tokens } = stores;
   const pairing = createPairingService({

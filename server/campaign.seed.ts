@@ -97,10 +97,12 @@ export async function seedDefaultCampaign(deps: { catalogue: CatalogueStore; med
     createdAt: now,
     updatedAt: now,
   };
-  await catalogue.update((draft) => {
+  return catalogue.update((draft) => {
+    // Another node on the same database may have seeded first: then there is nothing to add.
+    if (draft.defaultPlaylistId !== null || draft.media.length > 0) return false;
     draft.media.push(...media);
     draft.playlists.push(playlist);
     draft.defaultPlaylistId = playlist.id;
+    return true;
   });
-  return true;
 }

@@ -9,7 +9,7 @@ let config;
 try {
   config = loadConfig();
   // Before the app (and its heavy imports) loads: a missing or damaged store stops here with one line.
-  await checkDataDir(config.dataDir, config.recreateStores);
+  await checkDataDir(config.dataDir, config.recreateStores, { onPostgres: !!config.databaseUrl });
 } catch (error) {
   if (!(error instanceof ConfigError) && !(error instanceof StoreError)) throw error;
   console.error(error.message);

@@ -3,6 +3,8 @@
 // gets a database of its own (crier_t_<random>), dropped when it ends. Without the URL the PG variant
 // skips with the reason, unless CRIER_REQUIRE_SERVICES=1 (CI), where that is a failure.
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import type { Test } from 'tap';
 import { openStores, type Stores } from '../server/storage/stores.js';
@@ -31,23 +33,9 @@ export function pgSkipReason(): string | false {
 export async function createTestDatabase(t: Test): Promise<string> {
   const adminUrl = process.env.CRIER_TEST_DATABASE_URL!;
   const name = `crier_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  t.teardown(async () => {
-    const dropper = new pg.Client({ connectionString: adminUrl });
-    await dropper.connect();
-    try {
-      // FORCE: a pool a failed test left open must not keep the database alive.
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await dropper.end();
-    }
-  });
+  await withClient(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  // FORCE: a pool a failed test left open must not keep the database alive.
+  t.teardown(() => withClient(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.href;
@@ -82,4 +70,29 @@ export function forEachStore(t: Test, name: string, body: (t: Test, backend: Sto
   void t.test(`${name} [embedded]`, async (t) => body(t, await backend(t, 'embedded')));
   const skip = pgSkipReason();
   void t.test(`${name} [PostgreSQL]`, { skip }, async (t) => body(t, await backend(t, 'postgres')));
+}
+
+/** The catalogue as stored (file text, or the row's document), for checks that a refused change left it alone. */
+export async function storedCatalogue(backend: StoreBackend): Promise<unknown> {
+  if (backend.kind === 'embedded') {
+    const text = await readFile(path.join(backend.dataDir, 'catalogue.json'), 'utf8').catch(() => null);
+    return text === null ? null : (JSON.parse(text) as unknown);
+  }
+  return withClient(backend.databaseUrl!, async (client) => (await client.query<{ document: unknown }>('SELECT document FROM catalogue WHERE id = 1')).rows[0]?.document ?? null);
+}
+
+/** Overwrites the stored catalogue behind the store's back (damage, or another node's hand). */
+export async function overwriteCatalogue(backend: StoreBackend, text: string): Promise<void> {
+  if (backend.kind === 'embedded') return writeFile(path.join(backend.dataDir, 'catalogue.json'), text);
+  await withClient(backend.databaseUrl!, (client) => client.query('UPDATE catalogue SET document = $1::jsonb, version = version + 1 WHERE id = 1', [text]));
+}
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }

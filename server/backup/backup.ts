@@ -111,7 +111,9 @@ export async function backupStores(sources: BackupSources, target: string): Prom
   const summary: BackupSummary = { target, stores: 0, copied: 0, unchanged: 0, bytes: 0 };
   const manifest: BackupManifest = { format: 1, createdAt: new Date().toISOString(), stores: [] };
   for (const store of STORES) {
-    if (!(await stat(path.join(sources.dataDir, store.name)).catch(() => null))) continue;
+    // On PostgreSQL there is no catalogue.json: the running store still writes the committed catalogue.
+    const isFromStore = store.name === 'catalogue.json' && sources.catalogueBackupTo !== undefined;
+    if (!isFromStore && !(await stat(path.join(sources.dataDir, store.name)).catch(() => null))) continue;
     const entry = store.kind === 'dir' ? await backupDir(store, sources.dataDir, target, summary) : await backupFile(store, sources, target);
     if (store.kind !== 'dir') summary.bytes += entry.files[0]!.bytes;
     manifest.stores.push(entry);

@@ -16,7 +16,7 @@ const fail = (message: string): never => {
 };
 if ((command !== 'backup' && command !== 'restore') || !dir) fail('用法 / usage: npm run backup -- DIR | npm run restore -- DIR [--replace]');
 
-const { dataDir } = loadConfig();
+const { dataDir, databaseUrl } = loadConfig();
 const target = path.resolve(dir!);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -34,7 +34,7 @@ try {
       fail(`服务器正在使用数据目录 ${dataDir}，请先停止它再恢复 / a server is running on the data dir ${dataDir}: stop it before restoring`);
     }
     const summary = await restoreStores(target, dataDir, { replace: flags.includes('--replace') });
-    await checkDataDir(dataDir);
+    await checkDataDir(dataDir, [], { onPostgres: !!databaseUrl });
     console.log(
       `恢复完成 / restored: ${summary.stores} 个存储 stores, ${summary.files} 个文件 files → ${dataDir}` +
         (summary.movedAside ? `；原有存储已移到 / the previous stores were moved to ${summary.movedAside}` : ''),

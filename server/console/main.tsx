@@ -1,5 +1,7 @@
 // The staff console: sign-in, then one page per job (hash routes), a header with the urgent-alert
 // button, and live updates over /ws/console. Talks to the server only through the HTTP API.
+// First: zod must never probe for eval under the CSP (see player/zod-jitless.ts).
+import '../../player/zod-jitless.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { whenSignedOut } from './api.js';

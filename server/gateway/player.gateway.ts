@@ -155,7 +155,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         return socket.close(CLOSE_PROTOCOL_VERSION, 'unsupported protocol version');
       }
       // Behind: a plays batch is refused before it costs a validation (nothing of it is stored, so nothing needs checking).
-      const records = (json as { type?: unknown; records?: unknown }).type === 'plays' ? (json as { records?: unknown }).records : undefined;
+      const records = (json as { type?: unknown } | null)?.type === 'plays' ? (json as { records?: unknown }).records : undefined;
       if (session && Array.isArray(records) && admission.isFull(records.length)) return refuseBusy(records.length);
       const parsed = PlayerMessageSchema.safeParse(json);
       if (!parsed.success) {

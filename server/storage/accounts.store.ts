@@ -81,19 +81,20 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
 `;
 
-interface UserRow {
+/** Rows as both implementations hold them (SQLite stores booleans as 0/1). */
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
   role: Role;
   township: string | null;
   password_hash: string;
-  must_change_password: number;
-  disabled: number;
+  must_change_password: number | boolean;
+  disabled: number | boolean;
   created_at: string;
   updated_at: string;
 }
-interface SessionRow {
+export interface SessionRow {
   id_hash: string;
   user_id: string;
   csrf_secret: string;
@@ -101,19 +102,19 @@ interface SessionRow {
   last_seen_at: number;
 }
 
-const toUser = (r: UserRow): StoredUser => ({
+export const toUser = (r: UserRow): StoredUser => ({
   id: r.id,
   username: r.username,
   displayName: r.display_name,
   role: r.role,
   township: r.township,
   passwordHash: r.password_hash,
-  mustChangePassword: r.must_change_password === 1,
-  disabled: r.disabled === 1,
+  mustChangePassword: Boolean(r.must_change_password),
+  disabled: Boolean(r.disabled),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
-const toSession = (r: SessionRow): StoredSession => ({
+export const toSession = (r: SessionRow): StoredSession => ({
   idHash: r.id_hash,
   userId: r.user_id,
   csrfSecret: r.csrf_secret,
@@ -121,7 +122,7 @@ const toSession = (r: SessionRow): StoredSession => ({
   lastSeenAt: r.last_seen_at,
 });
 
-const COLUMNS: Record<keyof UserChanges, string> = {
+export const COLUMNS: Record<keyof UserChanges, string> = {
   displayName: 'display_name',
   role: 'role',
   township: 'township',

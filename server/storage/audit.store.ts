@@ -54,7 +54,8 @@ CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at);
 CREATE INDEX IF NOT EXISTS audit_by_entity ON audit (entity, entity_id, at);
 `;
 
-interface Row {
+/** Rows as both implementations return them; before/after as JSON text. */
+export interface AuditRow {
   id: number;
   at: number;
   actor_id: string | null;
@@ -68,6 +69,32 @@ interface Row {
 }
 
 const parse = (text: string | null) => (text === null ? null : (JSON.parse(text) as unknown));
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/** The row an entry is stored as; before/after as JSON text. */
+export const toAuditRow = (e: NewAuditEntry) => ({
+  at: e.at ? Date.parse(e.at) : Date.now(),
+  actor_id: e.actor?.id ?? null,
+  actor_username: e.actor?.username ?? null,
+  action: e.action,
+  entity: e.entity,
+  entity_id: e.entityId,
+  summary: e.summary,
+  before_json: json(e.before),
+  after_json: json(e.after),
+});
+
+export const fromAuditRow = (r: AuditRow): AuditEntry => ({
+  id: r.id,
+  at: new Date(r.at).toISOString(),
+  actor: r.actor_id ? { id: r.actor_id, username: r.actor_username ?? '' } : null,
+  action: r.action,
+  entity: r.entity,
+  entityId: r.entity_id,
+  summary: r.summary,
+  before: parse(r.before_json),
+  after: parse(r.after_json),
+});
 
 export function createAuditStore(dataDir: string): AuditStore {
   mkdirSync(dataDir, { recursive: true });
@@ -84,19 +111,7 @@ export function createAuditStore(dataDir: string): AuditStore {
 
   return {
     async append(entries) {
-      insertAll(
-        entries.map((e) => ({
-          at: e.at ? Date.parse(e.at) : Date.now(),
-          actor_id: e.actor?.id ?? null,
-          actor_username: e.actor?.username ?? null,
-          action: e.action,
-          entity: e.entity,
-          entity_id: e.entityId,
-          summary: e.summary,
-          before_json: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
-          after_json: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
-        })),
-      );
+      insertAll(entries.map(toAuditRow));
     },
     async query(q) {
       const parts: string[] = [];
@@ -108,18 +123,8 @@ export function createAuditStore(dataDir: string): AuditStore {
       if (q.entityId) (parts.push('entity_id = @entityId'), (params.entityId = q.entityId));
       if (q.action) (parts.push('action = @action'), (params.action = q.action));
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-      const rows = db.prepare(`SELECT * FROM audit ${where} ORDER BY at DESC, id DESC LIMIT @limit`).all(params) as Row[];
-      return rows.map((r) => ({
-        id: r.id,
-        at: new Date(r.at).toISOString(),
-        actor: r.actor_id ? { id: r.actor_id, username: r.actor_username ?? '' } : null,
-        action: r.action,
-        entity: r.entity,
-        entityId: r.entity_id,
-        summary: r.summary,
-        before: parse(r.before_json),
-        after: parse(r.after_json),
-      }));
+      const rows = db.prepare(`SELECT * FROM audit ${where} ORDER BY at DESC, id DESC LIMIT @limit`).all(params) as AuditRow[];
+      return rows.map(fromAuditRow);
     },
     close: () => db.close(),
   };

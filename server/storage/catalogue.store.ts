@@ -1,11 +1,13 @@
 // The catalogue (media, playlists, schedules, screens) in one JSON file, written atomically and durably
 // (temp file, fsync, rename, fsync of the directory) before a change is answered. Behind this small
-// interface so a larger deployment can move it to PostgreSQL.
+// interface so a larger deployment can keep it in PostgreSQL (pg/catalogue.pg.ts); both share the write
+// path (catalogue.commits.ts).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogueSchema, emptyCatalogue, type Catalogue } from '../../playlists/catalogue.schema.js';
 import { catalogueDefects } from './catalogue.integrity.js';
 import { damagedStore } from './data-dir.js';
+import { createCommitQueue } from './catalogue.commits.js';
 import { readTextFile, writeFileDurably } from './durable-file.js';
 
 export interface CatalogueStore {
@@ -49,84 +51,25 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
   await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, 'catalogue.json');
   const stored = parseStored(file, await readTextFile(file));
-  const isNew = stored === null;
-  let current: Catalogue = stored ?? emptyCatalogue();
-  // Group commit: changes queued while a write is in flight are applied in call order to one draft
-  // and reach the disk together, so a storm of new screens after an outage costs a few writes, not one each.
-  type Pending = { change: (draft: Catalogue) => unknown; context: unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
-  type Applied = { p: Pending; result: unknown };
-  let pending: Pending[] = [];
-  let isWriting = false;
-  let version = 0;
-
-  /** Fast path: the whole batch on one draft, validated once. Null if any change throws or the result is invalid. */
-  function applyTogether(batch: Pending[]): { next: Catalogue; applied: Applied[] } | null {
-    const draft = structuredClone(current);
-    try {
-      const applied = batch.map((p) => ({ p, result: p.change(draft) }));
-      hooks?.prepare?.(draft, current, batch[0]?.context);
-      return { next: validated(draft), applied };
-    } catch {
-      return null;
-    }
-  }
-
-  /** Slow path: each change validated on its own, so a refused one fails alone and leaves no trace. */
-  function applyOneByOne(batch: Pending[]): { next: Catalogue; applied: Applied[] } {
-    let next = current;
-    const applied: Applied[] = [];
-    for (const p of batch) {
-      try {
-        const draft = structuredClone(next);
-        const result = p.change(draft);
-        hooks?.prepare?.(draft, next, p.context);
-        next = validated(draft);
-        applied.push({ p, result });
-      } catch (error) {
-        p.reject(error);
-      }
-    }
-    return { next, applied };
-  }
-
-  async function drain(): Promise<void> {
-    isWriting = true;
-    while (pending.length) {
-      // A batch shares one actor, so each commit is attributable to one; a storm of players (no actor) still shares commits.
-      const keyOf = (p: Pending) => (hooks?.batchKey ? hooks.batchKey(p.context) : p.context);
-      const first = keyOf(pending[0]!);
-      const split = pending.findIndex((p) => keyOf(p) !== first);
-      const batch = split < 0 ? pending : pending.slice(0, split);
-      pending = split < 0 ? [] : pending.slice(split);
-      const { next, applied } = applyTogether(batch) ?? applyOneByOne(batch);
-      if (applied.length === 0) continue;
-      try {
-        // Only a catalogue that reached the disk becomes current.
+  const commits = createCommitQueue(
+    { catalogue: stored ?? emptyCatalogue(), version: 0 },
+    {
+      // Only this process writes the file: every write wins, and the version just counts them.
+      write: async (next, baseVersion) => {
         await writeFileDurably(file, JSON.stringify(next, null, 2));
-        const before = current;
-        current = next;
-        version++;
-        hooks?.committed?.(before, next, batch[0]!.context);
-        for (const { p, result } of applied) p.resolve(result);
-      } catch (error) {
-        for (const { p } of applied) p.reject(error);
-      }
-    }
-    isWriting = false;
-  }
-
-  return {
-    isNew,
-    read: () => current,
-    version: () => version,
-    sync: async () => false,
-    backupTo: (target) => writeFileDurably(target, JSON.stringify(current, null, 2)),
-    update<T>(change: (draft: Catalogue) => T): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        pending.push({ change, context: hooks?.context(), resolve: resolve as (value: unknown) => void, reject });
-        if (!isWriting) void drain();
-      });
+        return baseVersion + 1;
+      },
+      latest: async () => ({ catalogue: commits.read() as Catalogue, version: commits.version() }),
     },
+    hooks,
+  );
+  return {
+    isNew: stored === null,
+    read: commits.read,
+    version: commits.version,
+    sync: async () => false,
+    update: commits.update,
+    backupTo: (target) => writeFileDurably(target, JSON.stringify(commits.read(), null, 2)),
   };
 }
 
@@ -140,6 +83,11 @@ function parseStored(file: string, text: string | null): Catalogue | null {
   } catch (error) {
     throw damagedStore(file, `不是完整的 JSON / not complete JSON: ${(error as Error).message}`);
   }
+  return checkStored(file, json);
+}
+
+/** A stored document (file or database row) that does not fit the schema or hold together stops the start. */
+export function checkStored(file: string, json: unknown): Catalogue {
   const parsed = CatalogueSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -148,12 +96,4 @@ function parseStored(file: string, text: string | null): Catalogue | null {
   const defects = catalogueDefects(parsed.data);
   if (defects.length) throw damagedStore(file, defects.slice(0, 5).join('; ') + (defects.length > 5 ? ` (+${defects.length - 5})` : ''));
   return parsed.data;
-}
-
-/** The schema and the cross-references: a change that would break either is refused, so no start is. */
-function validated(draft: Catalogue): Catalogue {
-  const next = CatalogueSchema.parse(draft);
-  const defects = catalogueDefects(next);
-  if (defects.length) throw new Error(`catalogue change refused: ${defects.join('; ')}`);
-  return next;
 }

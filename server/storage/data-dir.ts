@@ -15,15 +15,17 @@ export interface StoreEntry {
   kind: StoreKind;
   /** What is lost without it, Chinese then English. */
   what: string;
+  /** Kept in PostgreSQL instead when CRIER_DATABASE_URL is set (server/storage/stores.ts): then not in the data dir. */
+  onPostgres?: true;
 }
 
 export const STORES: readonly StoreEntry[] = [
-  { name: 'catalogue.json', kind: 'json', what: '屏幕、素材、播放列表和排期 / screens, media, playlists and schedules' },
-  { name: 'accounts.sqlite3', kind: 'sqlite', what: '账号和登录 / accounts and sessions' },
-  { name: 'audit.sqlite3', kind: 'sqlite', what: '操作日志 / audit trail' },
-  { name: 'airing.sqlite3', kind: 'sqlite', what: '播出记录 / airing log (plays, heartbeats)' },
-  { name: 'pairing.sqlite3', kind: 'sqlite', what: '屏幕配对凭据 / screen pairing tokens' },
-  { name: 'reports.sqlite3', kind: 'sqlite', what: '报表、警情数据和周报 / reports, police figures and weekly reports' },
+  { name: 'catalogue.json', kind: 'json', what: '屏幕、素材、播放列表和排期 / screens, media, playlists and schedules', onPostgres: true },
+  { name: 'accounts.sqlite3', kind: 'sqlite', what: '账号和登录 / accounts and sessions', onPostgres: true },
+  { name: 'audit.sqlite3', kind: 'sqlite', what: '操作日志 / audit trail', onPostgres: true },
+  { name: 'airing.sqlite3', kind: 'sqlite', what: '播出记录 / airing log (plays, heartbeats)', onPostgres: true },
+  { name: 'pairing.sqlite3', kind: 'sqlite', what: '屏幕配对凭据 / screen pairing tokens', onPostgres: true },
+  { name: 'reports.sqlite3', kind: 'sqlite', what: '报表、警情数据和周报 / reports, police figures and weekly reports', onPostgres: true },
   { name: 'media', kind: 'dir', what: '素材文件 / media files' },
   { name: 'originals', kind: 'dir', what: '上传原件 / uploaded originals' },
   { name: 'reports', kind: 'dir', what: '生成的周报文件 / generated weekly report files' },
@@ -110,12 +112,16 @@ async function checkSqlite(file: string): Promise<void> {
   }
 }
 
+/** The stores this data dir must hold: on PostgreSQL, those the database keeps are not its business. */
+export const storesInDataDir = (options: { onPostgres?: boolean } = {}) => STORES.filter((s) => !(options.onPostgres && s.onPostgres));
+
 /**
  * Refuses to start on a data dir that lacks a store it held (naming each and how to restore it) or
  * holds a damaged one. `recreate` names stores the operator chose to start empty (CRIER_RECREATE_STORES).
- * Only a data dir that is missing or empty is a first start.
+ * Only a data dir that is missing or empty is a first start. `onPostgres`: CRIER_DATABASE_URL is set, so
+ * the stores PostgreSQL keeps are neither demanded nor checked here (files left from before are ignored).
  */
-export async function checkDataDir(dataDir: string, recreate: readonly string[] = []): Promise<{ isFirstStart: boolean }> {
+export async function checkDataDir(dataDir: string, recreate: readonly string[] = [], options: { onPostgres?: boolean } = {}): Promise<{ isFirstStart: boolean }> {
   const entries = await readdir(dataDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw new StoreError(`无法读取数据目录 ${dataDir}（${error.code}）/ cannot read the data dir ${dataDir} (${error.code})`);
@@ -131,7 +137,7 @@ export async function checkDataDir(dataDir: string, recreate: readonly string[] 
   }
   const held = (await readManifest(dataDir)) ?? STORES_BEFORE_MANIFEST;
   const missing: StoreEntry[] = [];
-  for (const store of STORES) {
+  for (const store of storesInDataDir(options)) {
     if (await exists(path.join(dataDir, store.name))) await checkStore(dataDir, store);
     else if (held.includes(store.name) && !recreate.includes(store.name)) missing.push(store);
   }

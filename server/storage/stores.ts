@@ -9,9 +9,15 @@ import { createAiringLog, type AiringLog, type AiringLogOptions } from './airing
 import { createAuditStore, type AuditStore } from './audit.store.js';
 import { createCatalogueStore, type CatalogueHooks, type CatalogueStore } from './catalogue.store.js';
 import { StoreError } from './data-dir.js';
+import { createPgAccountsStore } from './pg/accounts.pg.js';
+import { createPgAuditStore } from './pg/audit.pg.js';
+import { listenForCommits } from './pg/catalogue.listen.js';
+import { createPgCatalogueStore } from './pg/catalogue.pg.js';
 import { createPgAiringLog, createPgAiringReports } from './pg/airing.pg.js';
 import { migrate } from './pg/migrate.js';
 import { openPgPool, type PgPool } from './pg/pool.js';
+import { createPgReportsStore } from './pg/reports.pg.js';
+import { createPgTokenStore } from './pg/tokens.pg.js';
 import { createReportsStore, type ReportsStore } from './reports.store.js';
 
 export interface Stores {
@@ -26,26 +32,70 @@ export interface Stores {
   openCatalogue(hooks?: CatalogueHooks): Promise<CatalogueStore>;
   /** The airing log (plays, heartbeats, rollups, chains) and its read-only reports. */
   openAiring(options: AiringLogOptions): Promise<{ log: AiringLog; reports: AiringReports }>;
-  /** Ends the PostgreSQL pool; each store's own close() is called by its owner before this. */
+  /**
+   * Other nodes' commits reach this one (PostgreSQL: LISTEN/NOTIFY): the catalogue syncs, and when it
+   * changed, `onSynced` runs as after a local change. Embedded: nobody else writes, nothing to follow.
+   */
+  followCatalogue(catalogue: CatalogueStore, onSynced: () => void): Promise<void>;
+  /** Stops following and ends the PostgreSQL pool; each store's own close() is called by its owner before this. */
   close(): Promise<void>;
 }
 
 export type StoresConfig = Pick<Config, 'dataDir' | 'databaseUrl'>;
 
-export async function openStores(config: StoresConfig, log?: { info(msg: string): void }): Promise<Stores> {
-  if (!config.databaseUrl) return openEmbedded(config.dataDir);
-  const pool = openPgPool(config.databaseUrl);
+export interface StoresLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+const SILENT: StoresLog = { info: () => undefined, warn: () => undefined };
+
+export async function openStores(config: StoresConfig, log: StoresLog = SILENT): Promise<Stores> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, log) : openEmbedded(config.dataDir);
+}
+
+async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
+  const pool = openPgPool(url);
+  let tokens: TokenStore;
   try {
     const applied = await migrate(pool);
-    if (applied.length) log?.info(`已执行数据库迁移 / database migrations applied: ${applied.join(', ')}`);
-    // Not yet on PostgreSQL: these stay embedded in the data dir until their PG versions land.
-    const embedded = openEmbedded(config.dataDir);
-    const openAiring = async (options: AiringLogOptions) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options) });
-    return { ...embedded, kind: 'postgres', pool, openAiring, close: () => pool.end() };
+    if (applied.length) log.info(`已执行数据库迁移 / database migrations applied: ${applied.join(', ')}`);
+    tokens = await createPgTokenStore(pool, log.warn.bind(log));
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw unreachable(config.databaseUrl, error);
+    throw unreachable(url, error);
   }
+  const listeners: { close(): Promise<void> }[] = [];
+  return {
+    kind: 'postgres',
+    pool,
+    accounts: createPgAccountsStore(pool),
+    audit: createPgAuditStore(pool),
+    tokens,
+    reports: createPgReportsStore(pool),
+    openCatalogue: (hooks) => createPgCatalogueStore(pool, hooks),
+    openAiring: async (options) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options) }),
+    async followCatalogue(catalogue, onSynced) {
+      // One sync at a time; a notification of a version this node already has costs nothing.
+      let syncing = Promise.resolve();
+      const onCommit = (version: number) => {
+        if (version <= catalogue.version()) return;
+        syncing = syncing
+          .then(async () => {
+            if (await catalogue.sync()) onSynced();
+          })
+          .catch((error: Error) => log.warn(`目录同步失败 / catalogue sync failed: ${error.message}`));
+      };
+      const listener = listenForCommits(url, onCommit, log.warn.bind(log));
+      listeners.push(listener);
+      await listener.ready;
+      // A commit made between opening the catalogue and listening would otherwise go unnoticed.
+      onCommit(Number.POSITIVE_INFINITY);
+    },
+    async close() {
+      await Promise.all(listeners.map((l) => l.close()));
+      await pool.end();
+    },
+  };
 }
 
 /** One line naming the database (never its password) and why it could not be opened. */
@@ -65,6 +115,7 @@ function openEmbedded(dataDir: string): Stores {
     tokens: createTokenStore(dataDir),
     reports: createReportsStore(dataDir),
     openCatalogue: (hooks) => createCatalogueStore(dataDir, hooks),
+    followCatalogue: async () => undefined,
     // The log creates the file the read-only reports connection opens.
     openAiring: async (options) => {
       const log = createAiringLog(dataDir, options);

@@ -1,8 +1,8 @@
 // The audit trail: every change with who, when, before and after; sign-ins; CSV for Excel.
 import t from 'tap';
+import { forEachStore } from '../stores.js';
 import { diffCatalogues } from '../../server/audit/catalogue-diff.js';
 import { auditCsv } from '../../server/routes/audit.routes.js';
-import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
 import { baseCatalogue } from '../fixtures/scheduling.js';
 import { buildTestApp, helloPlayer, injectRaw, signInAs, startTestServer } from '../helper.js';
 
@@ -131,8 +131,8 @@ t.test('diffCatalogues: by id per collection; approval changes read as approve/r
   t.same(diffCatalogues(before, structuredClone(before)), [], 'no change, no entry');
 });
 
-t.test('catalogue hooks: changes of one actor share commits; different actors never do', async (t) => {
-  const store = await createCatalogueStore(t.testdir(), {
+forEachStore(t, 'catalogue hooks: changes of one actor share commits; different actors never do', async (t, backend) => {
+  const store = await (await backend.open()).openCatalogue({
     context: () => current,
     batchKey: (c) => (c as { actor: string | null } | undefined)?.actor ?? null,
     committed: (_before, after, c) => commits.push({ actor: (c as { actor: string | null } | undefined)?.actor ?? null, screens: after.screens.length }),

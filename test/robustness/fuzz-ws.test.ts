@@ -56,6 +56,7 @@ function caseArbitrary(screenId: string): fc.Arbitrary<Case> {
     fc.uint8Array({ maxLength: 200 }).map((b) => ({ binary: Buffer.from(b) })),
     fc.constantFrom<Frame>(
       { text: '' },
+      { text: 'null' },
       { text: '{"type":"hello"' },
       { text: `${'['.repeat(100_000)}${']'.repeat(100_000)}` },
       { text: JSON.stringify({ type: 'plays', records: Array.from({ length: 501 }, record) }) },

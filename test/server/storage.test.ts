@@ -1,46 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
 import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
+import { forEachStore, overwriteCatalogue, storedCatalogue } from '../stores.js';
 import { forEachAiringStore } from '../airing-stores.js';
 
 const screen = (id: string) => ({ id, name: id, isProvisional: true, groups: [], createdAt: '2026-01-10T00:00:00.000Z' });
 
-t.test('catalogue: a change is written to disk and survives a reopen', async (t) => {
-  const dir = t.testdir();
-  const store = await createCatalogueStore(dir);
+// The catalogue's contract, on the JSON file and on PostgreSQL alike (test/stores.ts).
+forEachStore(t, 'catalogue: a change is stored durably and survives a reopen', async (t, backend) => {
+  const store = await (await backend.open()).openCatalogue();
   t.equal(store.isNew, true);
+  t.equal(store.version(), 0);
   await store.update((c) => void c.screens.push(screen('a')));
-  const reopened = await createCatalogueStore(dir);
+  t.equal(store.version(), 1, 'one commit, one version');
+  const reopened = await (await backend.open()).openCatalogue();
   t.equal(reopened.isNew, false);
   t.same(reopened.read().screens.map((s) => s.id), ['a']);
+  t.equal(await reopened.sync(), false, 'nothing newer to sync');
 });
 
-t.test('catalogue: a throwing or invalid change leaves memory and disk as they were', async (t) => {
-  const dir = t.testdir();
-  const store = await createCatalogueStore(dir);
+forEachStore(t, 'catalogue: a throwing or invalid change leaves memory and the stored copy as they were', async (t, backend) => {
+  const store = await (await backend.open()).openCatalogue();
   await store.update((c) => void c.screens.push(screen('a')));
-  const before = await readFile(path.join(dir, 'catalogue.json'), 'utf8');
+  const before = await storedCatalogue(backend);
   await t.rejects(store.update((c) => { c.screens.push(screen('b')); throw new Error('nope'); }), /nope/);
   await t.rejects(store.update((c) => void c.screens.push({ ...screen('bad id!') })));
   t.same(store.read().screens.map((s) => s.id), ['a']);
-  t.equal(await readFile(path.join(dir, 'catalogue.json'), 'utf8'), before);
+  t.same(await storedCatalogue(backend), before);
+  t.equal(store.version(), 1, 'no commit counted');
   await store.update((c) => void c.screens.push(screen('c')));
   t.same(store.read().screens.map((s) => s.id), ['a', 'c'], 'the store keeps working after a refused change');
 });
 
-t.test('catalogue: concurrent updates apply in order without losing any', async (t) => {
-  const store = await createCatalogueStore(t.testdir());
+forEachStore(t, 'catalogue: concurrent updates apply in order without losing any', async (t, backend) => {
+  const store = await (await backend.open()).openCatalogue();
   await Promise.all(Array.from({ length: 20 }, (_, i) => store.update((c) => void c.screens.push(screen(`s${i}`)))));
   t.equal(store.read().screens.length, 20);
   t.same(store.read().screens.map((s) => s.id), Array.from({ length: 20 }, (_, i) => `s${i}`));
+  t.ok(store.version() < 20, `group commit: ${store.version()} commits for 20 changes`);
 });
 
-t.test('catalogue: a refused change among concurrent ones fails alone', async (t) => {
-  const dir = t.testdir();
-  const store = await createCatalogueStore(dir);
+forEachStore(t, 'catalogue: a refused change among concurrent ones fails alone', async (t, backend) => {
+  const store = await (await backend.open()).openCatalogue();
   const results = await Promise.allSettled([
     store.update((c) => void c.screens.push(screen('a'))),
     store.update((c) => void c.screens.push(screen('b'))),
@@ -50,15 +54,27 @@ t.test('catalogue: a refused change among concurrent ones fails alone', async (t
   ]);
   t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
   t.same(store.read().screens.map((s) => s.id), ['a', 'b', 'c'], 'no trace of the refused changes');
-  const reopened = await createCatalogueStore(dir);
-  t.same(reopened.read().screens.map((s) => s.id), ['a', 'b', 'c'], 'and the same on disk');
+  const reopened = await (await backend.open()).openCatalogue();
+  t.same(reopened.read().screens.map((s) => s.id), ['a', 'b', 'c'], 'and the same when stored');
 });
 
-t.test('catalogue: a corrupt file is refused with a clear error', async (t) => {
-  const dir = t.testdir({ 'catalogue.json': JSON.stringify({ schemaVersion: 99 }) });
-  await t.rejects(createCatalogueStore(dir), /catalogue\.json.*not a valid catalogue/);
-  await writeFile(path.join(dir, 'catalogue.json'), '{ not json');
-  await t.rejects(createCatalogueStore(dir));
+forEachStore(t, 'catalogue: a damaged stored catalogue is refused with a clear error', async (t, backend) => {
+  await (await (await backend.open()).openCatalogue()).update((c) => void c.screens.push(screen('a')));
+  await overwriteCatalogue(backend, JSON.stringify({ schemaVersion: 99 }));
+  await t.rejects((await backend.open()).openCatalogue(), { name: 'StoreError', message: /not a valid catalogue/ });
+});
+
+forEachStore(t, 'catalogue: backupTo writes the committed catalogue as JSON', async (t, backend) => {
+  const store = await (await backend.open()).openCatalogue();
+  await store.update((c) => void c.screens.push(screen('a')));
+  const file = path.join(backend.dataDir, 'backup-catalogue.json');
+  await store.backupTo(file);
+  t.same((JSON.parse(await readFile(file, 'utf8')) as { screens: { id: string }[] }).screens.map((s) => s.id), ['a']);
+});
+
+t.test('catalogue file: text that is not JSON is refused', async (t) => {
+  const dir = t.testdir({ 'catalogue.json': '{ not json' });
+  await t.rejects(createCatalogueStore(dir), /not complete JSON/);
 });
 
 const play = (over: Partial<PlayRecord> = {}): PlayRecord => ({
