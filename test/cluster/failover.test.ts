@@ -3,12 +3,15 @@
 // send plays, they reconnect to node B, and every acknowledged record is stored exactly once.
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { startServer } from '../fixtures/child-server.js';
+import { startServer, type RunningChild } from '../fixtures/child-server.js';
 import { TEST_ADMIN } from '../helper.js';
 import { createHttp } from '../load/http.js';
 import { createTestDatabase } from '../stores.js';
 import { servicesTestOptions, testRedisPrefix, testRedisUrl } from './services.js';
 import { simPlayer, type SimPlayer } from './sim-player.js';
+
+// Node processes start, migrate and stop on a shared 2-core machine: more than tap's default per file.
+t.setTimeout(300_000);
 
 const wsOf = (baseUrl: string) => `${baseUrl.replace(/^http/, 'ws')}/ws/player`;
 
@@ -23,9 +26,13 @@ async function startCluster(t: Test, names: string[]) {
     // Players here send far faster than a real one airs; the per-screen rate limit is not under test.
     CRIER_PLAYS_PER_MINUTE: '10000',
   };
-  const nodes = [];
+  const nodes: RunningChild[] = [];
   // One after the other: the first creates the schema and the default campaign, the next finds them.
   for (const name of names) nodes.push(await startServer(t, path.join(dir, name), { ...env, CRIER_NODE_ID: name }));
+  // Should tap end this process (a timeout), the nodes must not outlive it.
+  const killAll = () => nodes.forEach((n) => n.process.kill('SIGKILL'));
+  process.once('exit', killAll);
+  process.once('SIGTERM', () => (killAll(), process.kill(process.pid, 'SIGTERM')));
   return nodes;
 }
 

@@ -10,6 +10,9 @@ import { servicesTestOptions } from './services.js';
 
 type Rendition = { fileName: string };
 
+// The orphan sweep runs every 15 s; transcodes share the machine with other tests.
+t.setTimeout(240_000);
+
 t.test('a rendition made on node A is served by node B from the shared media dir', async (t) => {
   const dir = t.testdir();
   const shared = { mediaDir: path.join(dir, 'shared', 'media'), originalsDir: path.join(dir, 'shared', 'originals') };
