@@ -1,6 +1,7 @@
 // What a catalogue change changed, item by item: compared by id per collection, so one diff covers every
 // service (and every collection added later) without any of them reporting its own edits.
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import { isItemList as isIdList } from '../storage/catalogue.share.js';
 
 export interface ItemChange {
   action: 'create' | 'update' | 'delete' | 'approve' | 'reject';
@@ -41,8 +42,7 @@ const VERB: Record<ItemChange['action'], [en: string, zh: string]> = {
 };
 
 type Item = { id: string; title?: unknown; name?: unknown; approval?: { state?: string } };
-const isItemList = (value: unknown): value is Item[] =>
-  Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && typeof (v as Item).id === 'string');
+const isItemList = (value: unknown): value is Item[] => isIdList(value);
 const labelOf = (item: Item) => String(item.title ?? item.name ?? item.id);
 
 export function describeChange(action: ItemChange['action'], entityKey: string, label: string): string {
@@ -64,6 +64,8 @@ export function diffCatalogues(before: Readonly<Catalogue>, after: Readonly<Cata
   for (const key of keys) {
     const was = (before as Record<string, unknown>)[key];
     const now = (after as Record<string, unknown>)[key];
+    // The store shares what did not change (server/storage/catalogue.share.ts): the same list, nothing to compare.
+    if (was === now) continue;
     if (isItemList(was) || isItemList(now)) {
       const old = new Map((isItemList(was) ? was : []).map((i) => [i.id, i]));
       const entity = ENTITY[key]?.[0] ?? key;
@@ -72,7 +74,7 @@ export function diffCatalogues(before: Readonly<Catalogue>, after: Readonly<Cata
         old.delete(item.id);
         if (!prior) {
           changes.push({ action: 'create', entity, entityId: item.id, summary: describeChange('create', key, labelOf(item)), before: null, after: item });
-        } else if (json(prior) !== json(item)) {
+        } else if (prior !== item && json(prior) !== json(item)) {
           const state = item.approval?.state;
           const action = state !== prior.approval?.state && (state === 'approved' || state === 'rejected') ? (state === 'approved' ? 'approve' : 'reject') : 'update';
           changes.push({ action, entity, entityId: item.id, summary: describeChange(action, key, labelOf(item)), before: prior, after: item });

@@ -140,7 +140,8 @@ export function createPairingService(deps: {
 
   /** The player stored its token (paired-ack, or a hello carrying it): forget the plain copy. */
   const confirmPaired = (screenId: string): void => tokens.delivered(screenId);
-  let claimQueue: Promise<unknown> = Promise.resolve();
+  /** Claims waiting or running, per code: the same code is claimed one at a time, different codes together. */
+  const claimsByCode = new Map<string, Promise<unknown>>();
 
   /** Staff claim a code: the screen gets its name and place, the player its token (now or at its next hello). */
   async function claimNow(claim: Claim, scope: StaffScope): Promise<ScreenWithStatus> {
@@ -218,9 +219,13 @@ export function createPairingService(deps: {
 
     /** Staff claim a code: the screen gets its name and place, the player its token (now or at its next hello). */
     claim(claim: Claim, scope: StaffScope = COUNTY_WIDE): Promise<ScreenWithStatus> {
-      // One claim at a time: two staff typing the same code must not leave a token nobody holds.
-      const run = claimQueue.then(() => claimNow(claim, scope));
-      claimQueue = run.catch(() => undefined);
+      // One claim per code at a time: two staff typing the same code must not leave a token nobody holds.
+      // Claims of different codes run together, so their catalogue changes share one commit (the store's group commit).
+      const before = claimsByCode.get(claim.code) ?? Promise.resolve();
+      const run = before.then(() => claimNow(claim, scope));
+      const settled = run.catch(() => undefined);
+      claimsByCode.set(claim.code, settled);
+      void settled.then(() => claimsByCode.get(claim.code) === settled && claimsByCode.delete(claim.code));
       return run;
     },
 

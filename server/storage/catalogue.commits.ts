@@ -4,6 +4,7 @@
 // screens after an outage costs a few writes, not one each.
 import { CatalogueSchema, type Catalogue } from '../../playlists/catalogue.schema.js';
 import { catalogueDefects } from './catalogue.integrity.js';
+import { shareUnchanged } from './catalogue.share.js';
 import type { CatalogueHooks } from './catalogue.store.js';
 
 /** Where commits go. `write` resolves the new version, or null when another node committed first. */
@@ -30,7 +31,7 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
     try {
       const applied = batch.map((p) => ({ p, result: p.change(draft) }));
       hooks?.prepare?.(draft, current, batch[0]?.context);
-      return { next: validated(draft), applied };
+      return { next: validated(draft, current), applied };
     } catch {
       return null;
     }
@@ -45,7 +46,7 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
         const draft = structuredClone(next);
         const result = p.change(draft);
         hooks?.prepare?.(draft, next, p.context);
-        next = validated(draft);
+        next = validated(draft, next);
         applied.push({ p, result });
       } catch (error) {
         p.reject(error);
@@ -119,9 +120,9 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
 }
 
 /** The schema and the cross-references: a change that would break either is refused, so no start is. */
-function validated(draft: Catalogue): Catalogue {
+function validated(draft: Catalogue, before: Readonly<Catalogue>): Catalogue {
   const next = CatalogueSchema.parse(draft);
   const defects = catalogueDefects(next);
   if (defects.length) throw new Error(`catalogue change refused: ${defects.join('; ')}`);
-  return next;
+  return shareUnchanged(before, next);
 }

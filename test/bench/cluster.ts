@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { runServer, type RunningChild } from '../fixtures/child-server.js';
 import { TEST_ADMIN } from '../helper.js';
 import { createHttp } from '../load/http.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from '../load/messages.js';
+import { withDatabase } from './pg-database.js';
 import { quantile } from './stats.js';
 
 const PLAYERS = Number(process.env.CRIER_BENCH_CLUSTER_PLAYERS ?? 600);
@@ -30,21 +30,6 @@ interface Figures {
   pushMissed: number;
   playsPerSecond: number;
   playsAcked: number;
-}
-
-async function withDatabase<T>(adminUrl: string, body: (url: string) => Promise<T>): Promise<T> {
-  const name = `crier_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return await body(url.href);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
 }
 
 function playerProcess() {

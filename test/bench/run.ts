@@ -9,6 +9,8 @@ import { loadConfig } from '../../server/config.js';
 import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
+import { benchClaims } from './claims.bench.js';
+import { benchAiringPg } from './airing-pg.bench.js';
 import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
@@ -113,10 +115,12 @@ const parts: Record<string, (half?: string) => unknown> = {
   media: benchMedia,
   player: benchPlayer,
   reports: benchReports,
+  claims: benchClaims,
   cluster: benchCluster,
+  'airing-pg': benchAiringPg,
 };
-/** Parts that start several server processes on PostgreSQL and Redis: only when named. */
-const onlyWhenNamed = new Set(['cluster']);
+/** Parts that need PostgreSQL (and Redis): only when named. */
+const onlyWhenNamed = new Set(['cluster', 'airing-pg']);
 // A part may name a half after a colon (`reports:ingest`).
 const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
 const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
+import { onPostgres } from '../airing-stores.js';
 import { buildTestApp } from '../helper.js';
 
 const run = promisify(execFile);
@@ -122,4 +123,19 @@ t.test('the same plays in the Outsmart Playout Reporting Standard CSV layout: no
   t.ok(rows.every((r) => r.length === 19), 'a fixed number of fields');
   t.same(rows[0], ['', 'scr-a', '2026-01-10T03:00:00.000', '+08:00', '2026-01-10T03:00:10.000', '+08:00', '10000', '', 'v1', 'i1', '', '', '', '', 'm1', 'm1', 'a'.repeat(64), 'completed', 'a2']);
   t.same(rows.map((r) => r[18]), ['a2', 'a3', 'a4']);
+});
+
+onPostgres(t, '`npm run verify -- --database-url` checks the live airing log on PostgreSQL', async (t, store) => {
+  const { log } = await store.openAiring({ timeZone: 'Asia/Shanghai' });
+  await log.recordPlays('scr-a', false, [play('a1', '2026-01-09T03:00:00Z'), play('a2', '2026-01-10T03:00:00Z')]);
+  await log.recordPlays('scr-b', false, [play('b1', '2026-01-10T03:00:00Z')]);
+  t.equal((await verifyCli('--database-url', store.databaseUrl!)).code, 0, 'intact');
+  const db = await store.raw();
+  await db.run(`DELETE FROM plays WHERE id = 'b1'`);
+  const live = await verifyCli('--database-url', store.databaseUrl!);
+  t.equal(live.code, 1);
+  t.match(live.lines[1], /screen scr-b, record 1 was removed/);
+  const unreachable = await verifyCli('--database-url', 'postgres://crier:crier@127.0.0.1:1/none');
+  t.equal(unreachable.code, 2, 'a database it cannot reach: cannot check');
+  t.match(unreachable.lines[1], /^cannot check the airing log in PostgreSQL/);
 });

@@ -1,7 +1,9 @@
 // GET /metrics (issue 13.9): Prometheus text, for an admin's session or the scraper's token only;
 // players connected, manifests pushed, plays acknowledged, media jobs and their durations, event-loop lag.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { buildTestApp, helloPlayer, injectRaw, signInAs, startTestServer } from '../helper.js';
@@ -36,12 +38,19 @@ t.test('players, manifests, plays and media jobs are counted', async (t) => {
   const future = { ...records[0]!, id: randomUUID(), startedAt: '2099-01-01T00:00:00.000Z', endedAt: '2099-01-01T00:00:08.000Z' };
   player.send({ type: 'plays', records: [...records, future] });
   await player.next('plays-ack');
-  const audioFile = path.join(t.testdir(), 'tone.wav');
+  // Not t.testdir(): the server's data dir is already the test dir, and a second call would empty it.
+  const audioFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'crier-metrics-')), 'tone.wav');
+  t.teardown(() => rmSync(path.dirname(audioFile), { recursive: true, force: true }));
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', audioFile]);
   const { body } = await upload(app, { name: 'tone.wav', data: await readFile(audioFile) });
   await waitSettled(app, body.id);
-
-  const text = (await app.inject({ url: '/metrics' })).body;
+  // The job's duration is observed when its last event is sent, which may follow the media's settling.
+  let text = '';
+  for (let i = 0; i < 50; i++) {
+    text = (await app.inject({ url: '/metrics' })).body;
+    if (value(text, 'crier_media_job_duration_seconds_count{kind="audio",outcome="done"}') === 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   t.equal(value(text, 'crier_players_connected{mode="screen"}'), 1);
   t.equal(value(text, 'crier_manifests_pushed_total'), 1);
   t.equal(value(text, 'crier_plays_acknowledged_total{outcome="stored"}'), 3);

@@ -1,0 +1,74 @@
+// Claiming a screen as the fleet grows (issue 14): a catalogue with N claimed screens in ten townships,
+// then 30 codes claimed one after another through the real API (signed-in admin, audit, place sync),
+// and 30 more with 8 in flight, as `npm run loadtest` provisions. A claim should cost the same at 10
+// and at 10,000 screens.
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { helloMessage } from '../helper.js';
+import { fmt, quantile } from './stats.js';
+import { withTempDir } from './temp-dir.js';
+
+const PASSWORD = 'bench-admin-password';
+const CLAIMS = 30;
+
+async function claimsAt(fleet: number): Promise<void> {
+  await withTempDir(async (dataDir) => {
+    const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent', adminPassword: PASSWORD }, { logger: false });
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: PASSWORD } });
+    const cookie = login.cookies.find((c) => c.name === 'crier_session')!;
+    const headers = { cookie: `crier_session=${cookie.value}`, 'x-csrf-token': (JSON.parse(login.body) as { csrfToken: string }).csrfToken };
+    const post = async (url: string, payload: object) => {
+      const res = await app.inject({ method: 'POST', url, headers, payload });
+      if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+      return JSON.parse(res.body) as { id: string };
+    };
+    const sites: string[] = [];
+    for (let k = 1; k <= 10; k++) {
+      const township = await post('/api/v1/register/townships', { name: `乡镇${k}` });
+      const village = await post('/api/v1/register/villages', { townshipId: township.id, name: `乡镇${k}社区`, kind: 'community' });
+      sites.push((await post('/api/v1/register/sites', { villageId: village.id, name: `乡镇${k}广场`, type: '广场' })).id);
+    }
+    // The fleet already claimed, in one commit (place sync fills township and site from the register).
+    const now = new Date().toISOString();
+    await app.crier.catalogue.update((draft) => {
+      for (let i = 0; i < fleet; i++) {
+        draft.screens.push({ id: `fleet-${i}`, name: `屏幕 ${i}`, isProvisional: false, siteId: sites[i % 10]!, groups: [], createdAt: now, claimedAt: now });
+      }
+    });
+    const codes: string[] = [];
+    for (let i = 0; i < 2 * CLAIMS; i++) {
+      const admission = await app.crier.pairing.admit(helloMessage() as never, `127.9.${Math.floor(i / 10)}.${i % 10}`);
+      if (!admission.admitted || !admission.screen.pairingCode) throw new Error('no pairing code');
+      codes.push(admission.screen.pairingCode);
+    }
+    const claim = async (code: string, i: number) => {
+      const start = performance.now();
+      await post('/api/v1/screens/claim', { code, name: `新屏 ${i}`, siteId: sites[i % 10] });
+      return performance.now() - start;
+    };
+    const alone: number[] = [];
+    for (let i = 0; i < CLAIMS; i++) alone.push(await claim(codes[i]!, i));
+    let next = CLAIMS;
+    const concurrent: number[] = [];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < 2 * CLAIMS) {
+          const i = next++;
+          concurrent.push(await claim(codes[i]!, i));
+        }
+      }),
+    );
+    const perSecond = (CLAIMS / (performance.now() - started)) * 1000;
+    console.log(
+      `claim at ${fleet.toLocaleString('en')} screens: one at a time median ${fmt(quantile(alone, 0.5))}, p99 ${fmt(quantile(alone, 0.99))}; ` +
+        `8 in flight median ${fmt(quantile(concurrent, 0.5))}, ${perSecond.toFixed(1)} claims/s`,
+    );
+    await app.close();
+  });
+}
+
+/** `npm run bench -- claims` (10, 1,000 and 5,000 screens) or `claims:10000` for one size. */
+export async function benchClaims(size?: string): Promise<void> {
+  for (const fleet of size ? [Number(size)] : [10, 1000, 5000]) await claimsAt(fleet);
+}
