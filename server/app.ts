@@ -19,6 +19,7 @@ import { mediaDirs, type Config } from './config.js';
 import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
+import { SWAGGER_UI_OPTIONS } from './openapi-ui.js';
 import { createMetrics } from './ops/metrics.js';
 import { registerMetricsRoute } from './routes/metrics.routes.js';
 import { createConsoleHub, registerConsoleGateway } from './gateway/console.gateway.js';
@@ -116,7 +117,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     transform: openApiTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, SWAGGER_UI_OPTIONS);
   // Byte limits per kind are enforced while streaming (media/receive.ts); this is only the backstop.
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: false,
@@ -276,7 +277,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerRegisterRoutes(app, register); //   /api/v1/register, /api/v1/register/{townships,villages,sites}/:id, /api/v1/register/campaign
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
-  registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
+  registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read(), isAiringEmbedded: stores.kind === 'embedded' }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
   const campaignReports = installReports(app, { config, clock, catalogue, store: stores.reports, audit: accounts.audit, sources: createProofSources(airingReports, asRuns), runOnce: cluster?.runOnce });
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).

@@ -2,7 +2,10 @@
 // header as security schemes, each route's security from the same permission table the hooks
 // enforce, and an operationId for every route, derived from its method and path.
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { accessFor } from './auth/permissions.js';
+import { ErrorBodySchema } from './errors.js';
+import { CONTENT_TYPES } from './reports/render/index.js';
 
 type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 
@@ -23,10 +26,36 @@ export function operationIdOf(method: string, url: string): string {
   return method.toLowerCase() + (words.join('') || 'Root');
 }
 
+const { $schema: _, ...ERROR_BODY } = z.toJSONSchema(ErrorBodySchema);
+const errorAnswer = (description: string) => ({ description, ...ERROR_BODY });
+/** Routes ending in `/:format` send the report as a file (server/routes/campaign-reports.routes.ts). */
+const REPORT_FILE = {
+  description: '报表文件 / the report as a file',
+  content: Object.fromEntries(Object.values(CONTENT_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+};
+
+/**
+ * The answers the hooks give before any handler runs, declared on each route they guard: 401 without
+ * a session, 403 without the CSRF token or the permission (server/auth/auth.hooks.ts). A route's own
+ * schema may describe them more closely; it is kept.
+ */
+function withDoorAnswers(response: Record<string, unknown>, method: string, url: string): Record<string, unknown> {
+  const access = accessFor(method, url);
+  const out = { ...response };
+  if (access.kind !== 'public') out['401'] ??= errorAnswer('未登录或会话已结束 / not signed in, or the session ended (`not-signed-in`)');
+  if (access.kind !== 'public' && (MUTATING.has(method) || access.kind === 'permission')) {
+    out['403'] ??= errorAnswer('无此权限，或缺少 CSRF 令牌 / not allowed for this role (`forbidden`), or the CSRF token is missing (`csrf-invalid`)');
+  }
+  // Downloads declare no body schema; without a 2xx of their own they keep @fastify/swagger's default one.
+  if (!Object.keys(out).some((code) => code.startsWith('2'))) out['200'] = url.endsWith('/:format') ? REPORT_FILE : { description: '成功 / OK' };
+  return out;
+}
+
 export function openApiTransform(input: TransformInput) {
   const out = jsonSchemaTransform(input);
   const method = String(input.route.method);
   const access = accessFor(method, input.url);
   const security = access.kind === 'public' ? [] : MUTATING.has(method) ? [{ session: [], csrf: [] }] : [{ session: [] }];
-  return { ...out, schema: { ...out.schema, operationId: operationIdOf(method, input.url), security } };
+  const response = withDoorAnswers((out.schema.response ?? {}) as Record<string, unknown>, method, input.url);
+  return { ...out, schema: { ...out.schema, response, operationId: operationIdOf(method, input.url), security } };
 }

@@ -67,7 +67,7 @@ export const AsRunSchema = z.object({
 
 export function registerProofRoutes(
   app: FastifyInstance,
-  deps: { reports: AiringReports; airingLog: AiringLog; asRuns: AsRunService; clock: Clock; timeZone: string; dataDir: string; catalogue: () => Readonly<Catalogue> },
+  deps: { reports: AiringReports; airingLog: AiringLog; asRuns: AsRunService; clock: Clock; timeZone: string; dataDir: string; catalogue: () => Readonly<Catalogue>; isAiringEmbedded?: boolean },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['proof of airing'];
@@ -123,6 +123,8 @@ export function registerProofRoutes(
       await deps.airingLog.flush();
       const scope = screensInScope(req);
       const screenIds = screenId !== undefined ? [screenId] : (scope ?? undefined);
+      // The export reads the SQLite file; its PostgreSQL version is not written yet (the live check and verify are).
+      if (deps.isAiringEmbedded === false) throw new AppError(501, 'not-on-postgres', '播出记录在 PostgreSQL 中时暂不能导出 / exports are not yet available when the airing log is on PostgreSQL');
       const db = openExportDatabase(deps.dataDir);
       const query = { fromDay: from, toDay: to, screenIds, timeZone: deps.timeZone, now: deps.clock.now() };
       const lines = format === 'oprs' ? oprsLines(db, query, deps.catalogue()) : chainExportLines(db, query);

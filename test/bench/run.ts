@@ -130,6 +130,7 @@ if (unknown.length) {
 }
 console.log(`Crier benchmarks — node ${process.version}, ${os.cpus().length} cores, ${new Date().toISOString()}`);
 for (const [name, run] of Object.entries(parts)) {
-  const picked = chosen.find(([n]) => n === name);
-  if (picked || (!chosen.length && !onlyWhenNamed.has(name))) await run(picked?.[1]);
+  const picked = chosen.filter(([n]) => n === name);
+  for (const [, half] of picked) await run(half);
+  if (!chosen.length && !onlyWhenNamed.has(name)) await run();
 }

@@ -4,6 +4,7 @@
 import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
 import { onPostgres } from '../airing-stores.js';
+import { buildTestApp } from '../helper.js';
 
 const play = (id: string, startedAt: string): PlayRecord => ({
   id, itemId: 'i1', mediaId: 'm1', hash: 'a'.repeat(64), manifestVersion: 'v1',
@@ -53,4 +54,24 @@ onPostgres(t, 'plays go to month partitions made as needed; retention drops a mo
   t.same((await reports.dailyRollups({ fromDay: '2026-01-01', toDay: '2026-03-31' })).map((r) => [r.day, r.plays]), [['2026-01-10', 1], ['2026-03-10', 1], ['2026-03-11', 1]], 'rollups keep every play');
   t.same(await log.recordPlays('scr-m', false, [play('jan', '2026-01-10T02:00:00Z')]), { inserted: 1 }, 'a pruned id is new again (as in SQLite), and its month is made again');
   t.same(await reports.verifyChain(), { ok: true, checked: 2 });
+});
+
+onPostgres(t, 'the server on CRIER_DATABASE_URL keeps its airing log there: plays, daily report, live chain check; exports say they are not there yet', async (t, store) => {
+  const app = await buildTestApp(t, { databaseUrl: store.databaseUrl, timeZone: 'Asia/Shanghai' });
+  await app.crier.catalogue.update((draft) => {
+    draft.screens.push({ id: 'scr-a', name: 'scr-a', isProvisional: false, township: '城关镇', groups: [], createdAt: '2026-01-01T00:00:00.000Z' });
+  });
+  await app.crier.airingLog.recordPlays('scr-a', false, [play('a1', '2026-01-10T03:00:00Z'), play('a2', '2026-01-10T04:00:00Z')]);
+  const db = await store.raw();
+  t.same((await db.all<{ id: string }>('SELECT id FROM plays ORDER BY id')).map((r) => r.id), ['a1', 'a2'], 'the rows are in PostgreSQL');
+  const plays = await app.inject({ url: '/api/v1/plays?screenId=scr-a' });
+  t.match(JSON.parse(plays.body), { total: 2, totals: { claimed: 2, unclaimed: 0 } });
+  const daily = await app.inject({ url: '/api/v1/reports/plays-per-day?from=2026-01-10&to=2026-01-10' });
+  t.equal(daily.statusCode, 200, daily.body);
+  t.match(JSON.parse(daily.body), { rows: [{ screenId: 'scr-a', day: '2026-01-10', plays: 2, completed: 2, seconds: 20 }] }, 'from the rollups');
+  const verify = await app.inject({ url: '/api/v1/proof/verify' });
+  t.match(JSON.parse(verify.body), { ok: true, checked: 2 });
+  const exported = await app.inject({ url: '/api/v1/proof/export?from=2026-01-10&to=2026-01-10' });
+  t.equal(exported.statusCode, 501);
+  t.match(JSON.parse(exported.body).message, /PostgreSQL/);
 });

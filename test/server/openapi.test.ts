@@ -1,5 +1,6 @@
 // The OpenAPI document (issue 13.9): cookie and CSRF security schemes, each route's security from the
-// permission table, an operationId for every route, and Redocly's linter passes (recommended rules).
+// permission table, an operationId for every route, and Redocly's linter passes (recommended rules)
+// with no warning but /healthz's (a liveness probe has no 4xx answer).
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -40,10 +41,13 @@ t.test('security schemes, operationIds and a clean lint', async (t) => {
 
   const file = path.join(t.testdir(), 'openapi.json');
   await writeFile(file, JSON.stringify(spec));
-  const lint = await promisify(execFile)(process.execPath, [redocly, 'lint', file, '--format=summary'], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } }).then(
-    (r) => ({ code: 0, out: r.stdout + r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+  const lint = await promisify(execFile)(process.execPath, [redocly, 'lint', file, '--format=json'], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' }, maxBuffer: 1 << 24 }).then(
+    (r) => ({ code: 0, out: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
   );
-  t.equal(lint.code, 0, `redocly lint (recommended) passes:\n${lint.out.split('\n').filter((l) => /error|warning/.test(l)).join('\n')}`);
-  t.notMatch(lint.out, /^error /m, 'no error-level finding');
+  t.equal(lint.code, 0, 'redocly lint (recommended) passes');
+  const { problems } = JSON.parse(lint.out) as { problems: { ruleId: string; location: { pointer: string }[] }[] };
+  // The one finding left on purpose: a liveness probe has no client error to declare (it takes no input).
+  const justified = (p: (typeof problems)[number]) => p.ruleId === 'operation-4xx-response' && p.location[0]?.pointer === '#/paths/~1healthz/get/responses';
+  t.same(problems.filter((p) => !justified(p)).map((p) => `${p.ruleId} ${p.location[0]?.pointer}`), [], 'no warning but the justified one');
 });

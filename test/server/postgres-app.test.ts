@@ -2,6 +2,7 @@
 // restart on the same database finds them all, while the data dir holds no store file the database
 // keeps. Skips without CRIER_TEST_DATABASE_URL (fails under CRIER_REQUIRE_SERVICES=1).
 import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import t from 'tap';
 import { helloPlayer, injectRaw, startTestServer } from '../helper.js';
 import { placeSite } from '../register.fixtures.js';
@@ -43,4 +44,23 @@ t.test('on PostgreSQL: login, a claim and a schedule change survive a restart', 
   t.match(back.welcome, { screenId: welcome.screenId, screenName: '城关镇政府大厅', isProvisional: false }, 'the player\'s token still opens the door');
   const audit = json(await second.app.inject(`/api/v1/audit?entity=screen&entityId=${welcome.screenId}`)) as { entries?: unknown[] } | unknown[];
   t.match(JSON.stringify(audit), welcome.screenId, 'the claim is in the audit trail');
+});
+
+t.test('two nodes on one database, no Redis: a change made on A reaches a player on B (NOTIFY, sync, republish)', { skip: pgSkipReason() }, async (t) => {
+  const databaseUrl = await createTestDatabase(t);
+  const dir = t.testdir();
+  const a = await startTestServer(t, { dataDir: path.join(dir, 'a'), databaseUrl });
+  const b = await startTestServer(t, { dataDir: path.join(dir, 'b'), databaseUrl });
+  const { player } = await helloPlayer(t, b.wsUrl);
+  const before = await player.next('manifest');
+  const defaultId = a.app.crier.catalogue.read().defaultPlaylistId!;
+  const playlist = json(await a.app.inject(`/api/v1/playlists/${defaultId}`)) as { name: string; items: { mediaId: string; durationMs?: number }[] };
+  const items = playlist.items.slice(0, 2).map(({ mediaId, durationMs }) => ({ mediaId, durationMs: durationMs ?? 8000 }));
+  const put = await a.app.inject({ method: 'PUT', url: `/api/v1/playlists/${defaultId}`, payload: { name: playlist.name, items } });
+  t.equal(put.statusCode, 200, put.body);
+  const after = await player.next('manifest');
+  t.not(after.manifest.version, before.manifest.version, 'b pushed a new manifest to its own player');
+  t.equal(after.manifest.items.length, 2, 'with a\'s change');
+  t.equal(b.app.crier.catalogue.version(), a.app.crier.catalogue.version(), 'b caught up with a\'s commit');
+  t.equal(b.app.crier.catalogue.read().playlists.find((p) => p.id === defaultId)!.items.length, 2);
 });

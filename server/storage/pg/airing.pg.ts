@@ -29,6 +29,17 @@ const INSERT_PLAYS = `INSERT INTO plays (${COLUMNS.join(', ')})
   SELECT ${COLUMNS.map((c) => (c.endsWith('_hash') && c !== 'hash' ? `decode(${c}, 'hex')` : c)).join(', ')}
   FROM unnest(${COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${COLUMNS.join(', ')})`;
 
+const ROLLUP_AT = COLUMNS.length + 1;
+const HEADS_AT = ROLLUP_AT + 7;
+const STORE_CHAINED = `WITH stored AS (${INSERT_PLAYS}),
+  summed AS (
+    INSERT INTO rollups (day, screen_id, media_id, is_provisional, plays, completed, airtime_ms)
+    SELECT * FROM unnest(${['text', 'text', 'text', 'int2', 'int8', 'int8', 'int8'].map((t, i) => `$${ROLLUP_AT + i}::${t}[]`).join(', ')})
+    ON CONFLICT (day, screen_id, media_id, is_provisional) DO UPDATE SET
+      plays = rollups.plays + excluded.plays, completed = rollups.completed + excluded.completed, airtime_ms = rollups.airtime_ms + excluded.airtime_ms)
+  UPDATE chain_heads h SET seq = v.seq, hash = v.hash
+  FROM unnest($${HEADS_AT}::text[], $${HEADS_AT + 1}::int8[], $${HEADS_AT + 2}::text[]) AS v(screen_id, seq, hash) WHERE h.screen_id = v.screen_id`;
+
 // Month partitions, in UTC months counted from year 0: plays_2026_01 holds [2026-01-01, 2026-02-01).
 const monthOf = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth();
 const monthStart = (month: number) => Date.UTC(Math.floor(month / 12), month % 12, 1);
@@ -161,19 +172,9 @@ export async function createPgAiringLog(pool: PgPool, options: AiringLogOptions 
     ]);
     const { stored, sums, counts } = chainBatches(batches, heads, new Set(fresh.rows.map((r) => r.id)), dayOf);
     if (stored.length) {
-      await client.query(INSERT_PLAYS, COLUMNS.map((c) => stored.map((r) => r[c])));
-      await client.query(
-        `INSERT INTO rollups (day, screen_id, media_id, is_provisional, plays, completed, airtime_ms)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int2[], $5::int8[], $6::int8[], $7::int8[])
-         ON CONFLICT (day, screen_id, media_id, is_provisional) DO UPDATE SET
-           plays = rollups.plays + excluded.plays, completed = rollups.completed + excluded.completed, airtime_ms = rollups.airtime_ms + excluded.airtime_ms`,
-        columnsOf(sums, 7),
-      );
       const moved = [...new Set(stored.map((r) => r.screen_id))].map((id) => [id, heads.get(id)!.seq, heads.get(id)!.hash] as const);
-      await client.query(
-        'UPDATE chain_heads h SET seq = v.seq, hash = v.hash FROM unnest($1::text[], $2::int8[], $3::text[]) AS v(screen_id, seq, hash) WHERE h.screen_id = v.screen_id',
-        columnsOf(moved, 3),
-      );
+      // One statement (one round trip) for the rows, their rollups and the heads they moved.
+      await client.query(STORE_CHAINED, [...COLUMNS.map((c) => stored.map((r) => r[c])), ...columnsOf(sums, 7), ...columnsOf(moved, 3)]);
     }
     return counts;
   };
