@@ -4,10 +4,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { ffmpeg, png, upload } from '../media/fixtures/files.js';
+import { createTestDatabase } from '../stores.js';
 import { startNodes, until } from './nodes.js';
 import { servicesTestOptions } from './services.js';
 
 type Rendition = { fileName: string };
+
+// The orphan sweep runs every 15 s; transcodes share the machine with other tests.
+t.setTimeout(240_000);
 
 t.test('a rendition made on node A is served by node B from the shared media dir', async (t) => {
   const dir = t.testdir();
@@ -41,4 +45,24 @@ t.test('a media job running on node B is listed by node A', servicesTestOptions(
   t.ok(listed.id, 'node A lists node B\'s finished job');
   const single = await a.app.inject({ url: `/api/v1/jobs/${listed.id}` });
   t.equal(single.statusCode, 200, 'and answers for it by id');
+});
+
+t.test('an item a dead node left processing is finished by another node', servicesTestOptions('redis', 'postgres'), async (t) => {
+  const dir = t.testdir();
+  const config = { databaseUrl: await createTestDatabase(t), mediaDir: path.join(dir, 'shared', 'media'), originalsDir: path.join(dir, 'shared', 'originals') };
+  const { nodes } = await startNodes(t, ['a', 'b'], { config });
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+  const wav = path.join(dir, 'tone.wav');
+  await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '2', wav]);
+  const { body } = await upload(a.app, { name: '提示音.wav', data: await readFile(wav) });
+  const id = body.id as string;
+  await until(async () => b.app.crier.catalogue.read().media.find((m) => m.id === id)?.status === 'ready');
+  // What a node that died mid-job leaves: the item `processing`, no job and no lease anywhere.
+  await a.app.crier.catalogue.update((draft) => void Object.assign(draft.media.find((m) => m.id === id)!, { status: 'processing' }));
+  await until(async () => b.app.crier.catalogue.read().media.find((m) => m.id === id)?.status === 'processing');
+  const ready = await until(async () => {
+    const item = JSON.parse((await b.app.inject({ url: `/api/v1/media/${id}` })).body) as { status: string };
+    return item.status === 'ready' ? item : null;
+  });
+  t.equal(ready.status, 'ready', 'a sweep found the orphan and a node finished it');
 });
