@@ -14,6 +14,7 @@ import type { Presence } from '../gateway/presence.js';
 import { RECOVERED_FOR_MS, terminalStatusOf } from '../proof/terminal-status.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
+import { createModeWriter } from './screen-modes.js';
 
 /** What staff may set on a screen: its name, groups, time zone and its site in the register (null: no site), and its video sound. */
 export const ScreenPatchSchema = ScreenSchema.pick({ name: true, groups: true, timeZone: true })
@@ -45,6 +46,7 @@ export async function createScreensService(deps: {
   for (const [screenId, stored] of await airingLog.latestHeartbeats()) health.set(screenId, healthOf(stored.heartbeat, stored.receivedAt, []));
 
   const find = (id: string) => screenById(catalogue.read(), id);
+  const modes = createModeWriter({ catalogue, onChange: () => deps.onChange?.() });
 
   function statusOf(screen: Screen): ScreenWithStatus['status'] {
     const session = presence.latestOf(screen.id);
@@ -100,14 +102,8 @@ export async function createScreensService(deps: {
       deps.onChange?.();
       return this.get(id);
     },
-    /** The mode a player said hello with (a station or a screen); written only when it changed. */
-    async noteMode(id: string, mode: ScreenMode): Promise<void> {
-      await catalogue.update((draft) => {
-        const screen = draft.screens.find((s) => s.id === id);
-        if (screen && screen.mode !== mode) screen.mode = mode;
-      });
-      deps.onChange?.();
-    },
+    /** The mode a player said hello with (a station or a screen); written only when it changed, with the others of its second. */
+    noteMode: (id: string, mode: ScreenMode) => modes.note(id, mode),
     noteHeartbeat(screenId: string, at: Date, heartbeat?: Heartbeat): void {
       lastHeartbeatAt.set(screenId, at.toISOString());
       if (heartbeat) health.set(screenId, healthOf(heartbeat, at.toISOString(), health.get(screenId)?.recentErrors ?? []));

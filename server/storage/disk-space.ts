@@ -1,6 +1,6 @@
 // A full disk, named: errors that mean "no space" become 507 disk-full, and /healthz and the console
-// say how much room the data dir has left. Nothing is cached: when space returns, the next write and
-// the next health check simply succeed.
+// say how much room the data dir has left. Nothing is cached here: when space returns, the next write
+// simply succeeds (/healthz asks at most every two seconds).
 import { statfs } from 'node:fs/promises';
 
 const NO_SPACE_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
