@@ -1,5 +1,6 @@
 // What a screen shows about its pairing: while unclaimed, its code and size in a corner (or only the
 // code, large); once revoked, a full-screen "not authorised" with a fresh code to claim it again.
+import { el } from './dom.js';
 import type { Strings } from './strings.js';
 
 export type PairingLook =
@@ -9,8 +10,6 @@ export type PairingLook =
   | { kind: 'code-only'; code: string; size: string }
   /** Code null until the server has handed out a fresh one. */
   | { kind: 'unauthorised'; code: string | null; size: string };
-
-const el = (className: string, text = '') => Object.assign(document.createElement('div'), { className, textContent: text });
 
 export function createPairingView(root: HTMLElement, strings: Strings) {
   const badge = el('pairing-badge');

@@ -1,6 +1,7 @@
 // When the browser's autoplay policy blocks sound (NotAllowedError), the operator must see why it is
 // quiet and how to fix it: a large notice with the kiosk flag, and a tap anywhere starts sound. Video
 // meanwhile airs muted (never black); the heartbeat reports `soundBlocked` so the console shows it.
+import { el } from './dom.js';
 
 export interface SoundGateStrings {
   soundBlocked: string;
@@ -21,15 +22,9 @@ export function createSoundGate(root: HTMLElement, strings: SoundGateStrings, on
     notice = document.createElement('div');
     notice.id = 'sound-blocked';
     notice.setAttribute('role', 'alert');
-    const title = document.createElement('div');
-    title.className = 'sound-blocked-title';
-    title.textContent = strings.soundBlocked;
-    const tap = document.createElement('div');
-    tap.className = 'sound-blocked-tap';
-    tap.textContent = strings.soundBlockedTap;
-    const fix = document.createElement('div');
-    fix.className = 'sound-blocked-fix';
-    fix.textContent = strings.soundBlockedFix;
+    const title = el('sound-blocked-title', strings.soundBlocked);
+    const tap = el('sound-blocked-tap', strings.soundBlockedTap);
+    const fix = el('sound-blocked-fix', strings.soundBlockedFix);
     const flag = document.createElement('code');
     flag.textContent = '--autoplay-policy=no-user-gesture-required';
     fix.append(flag);
