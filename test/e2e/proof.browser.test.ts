@@ -54,6 +54,8 @@ t.test('verify page: live check, uploaded export intact and edited, as-run of a 
   db.prepare(`DELETE FROM plays WHERE id LIKE '%0001'`).run();
   db.close();
   await page.click('button[name=verify-live]');
-  await page.locator('[data-testid=chain-verdict][data-ok=false]').first().waitFor({ timeout: 10_000 });
-  t.match(await page.locator('[data-testid=chain-verdict][data-ok=false]').first().textContent(), /第 2 条记录.*被删除/);
+  // The live verdict is the first on the page and read ok until the new answer replaces it; the edited
+  // upload's verdict (also not ok) must not be mistaken for it.
+  await page.waitForFunction(() => document.querySelector('[data-testid=chain-verdict]')?.getAttribute('data-ok') === 'false', null, { timeout: 10_000 });
+  t.match(await verdicts.first().textContent(), /第 2 条记录.*被删除/);
 });
