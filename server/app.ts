@@ -163,6 +163,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // On PostgreSQL, other nodes' commits also arrive by LISTEN/NOTIFY (Redis or not): synced, then republished here.
   await stores.followCatalogue(catalogue, republish);
   const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
+  cluster?.screens(screens); // live status (last heartbeat, health) of every node's players
   const { tokens } = stores;
   const pairing = createPairingService({
     catalogue,
