@@ -32,3 +32,12 @@ export function createBackoff({ baseMs = 1000, capMs = 30_000, random = Math.ran
   };
 }
 export type Backoff = ReturnType<typeof createBackoff>;
+
+/** A server's "retry after" is taken at its word, capped (a bad value must not silence a player for hours). */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** At least retryAfterMs (up to the cap), plus up to a quarter more at random, so a fleet told alike spreads out. */
+export function retryDelay(retryAfterMs: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_RETRY_AFTER_MS, Math.max(0, retryAfterMs));
+  return base + Math.floor(random() * (base / 4));
+}

@@ -225,7 +225,7 @@ const loop = createLoop({
 const queue = createPlayQueue({
   store: browserRecordStore((error) => report('storage', `IndexedDB unavailable, records kept in memory: ${String(error)}`)),
   legacy: storage,
-  send: (records) => !isRefused && connection.send({ type: 'plays', records }),
+  send: (records, batch) => !isRefused && connection.send({ type: 'plays', records, batch }),
   onStoreError: (error) => report('storage', `play record not persisted: ${String(error)}`),
 });
 // While an item airs its record's end moves forward, so a power cut leaves a record ending near the cut.
@@ -365,7 +365,8 @@ function handle(message: ServerMessage): void {
       break;
     }
     case 'plays-ack':
-      queue.ack(message.ids);
+      // Busy or deferred: the queue waits as told before resending (the ack names the batch).
+      queue.answer(message);
       break;
     case 'command':
       if (message.command === 'volume') {

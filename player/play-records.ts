@@ -3,7 +3,8 @@
 // closed when it ends, so a reload, crash or power cut loses none: a record still open at the next
 // start belongs to an airing the player did not survive, and is closed then as not completed.
 // Ids make resends harmless: the server deduplicates by id, so every record lands exactly once.
-import { MAX_PLAYS_PER_BATCH, PlayRecordSchema, type PlayRecord } from './protocol.js';
+import { retryDelay } from './backoff.js';
+import { MAX_PLAYS_PER_BATCH, PlayRecordSchema, type PlayRecord, type ServerMessage } from './protocol.js';
 import { LEGACY_PLAYS_KEY, readLegacyRecords, type RecordStore, type StoredRecord } from './record-store.js';
 import { writeJson, type KeyValueStorage } from './storage.js';
 
@@ -11,8 +12,8 @@ export { LEGACY_PLAYS_KEY as PENDING_PLAYS_KEY } from './record-store.js';
 
 export interface PlayQueueOptions {
   store: RecordStore;
-  /** Hands one batch to the socket; false when there is no open socket (the batch stays queued). */
-  send: (records: PlayRecord[]) => boolean;
+  /** Hands one batch (numbered, so its ack can name it) to the socket; false when there is no open socket (it stays queued). */
+  send: (records: PlayRecord[], batch: number) => boolean;
   /** localStorage of an older player whose queued records move over once. */
   legacy?: KeyValueStorage;
   /** Records made close together travel in one frame. */
@@ -22,12 +23,16 @@ export interface PlayQueueOptions {
   /** Flow control: a week-long offline backlog drains in windows as acks return, not in one burst. */
   maxInFlight?: number;
   now?: () => number;
+  /** The jitter added to a server's retryAfterMs; Math.random otherwise. */
+  random?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   /** A store write failed (quota, a broken profile): the record stays in memory and is still sent. */
   onStoreError?: (error: unknown) => void;
 }
 
 const strip = ({ state: _state, ...record }: StoredRecord): PlayRecord => record;
+
+type PlaysAck = Extract<ServerMessage, { type: 'plays-ack' }>;
 
 export function createPlayQueue(options: PlayQueueOptions) {
   const {
@@ -37,6 +42,7 @@ export function createPlayQueue(options: PlayQueueOptions) {
     resendAfterMs = 30_000,
     maxInFlight = 4 * MAX_PLAYS_PER_BATCH,
     now = () => Date.now(),
+    random = Math.random,
     setTimer = (fn, ms) => setTimeout(fn, ms),
     onStoreError = (error) => console.warn('crier: could not persist a play record', error),
   } = options;
@@ -44,14 +50,18 @@ export function createPlayQueue(options: PlayQueueOptions) {
   const pending = new Map<string, PlayRecord>();
   /** Records of items on air now. */
   const open = new Map<string, StoredRecord>();
-  /** id → when it was last sent. */
-  const inFlight = new Map<string, number>();
+  /** id → the batch it went in, and when it is due again if not acknowledged by then. */
+  const inFlight = new Map<string, { batch: number; dueAt: number }>();
   /** Acknowledged ids, so a late write of an acked record (or a second ack) cannot bring it back. */
   const acked = new Set<string>();
   /** Closed records whose store write has not completed yet (what a page going away could lose). */
   const unsettled = new Map<string, PlayRecord>();
   let isFlushScheduled = false;
-  let isResendArmed = false;
+  /** The server said it is busy: no plays go out before this. */
+  let holdUntil = -Infinity;
+  /** When the armed wake-up timer fires (Infinity: none armed). */
+  let wakeAt = Infinity;
+  let nextBatch = 1;
 
   const write = (record: StoredRecord, durable: boolean) => store.put(record, durable).catch(onStoreError);
 
@@ -64,12 +74,27 @@ export function createPlayQueue(options: PlayQueueOptions) {
     }, flushDelayMs);
   }
 
+  /** Looks again at `at` (a hold ends, a sent batch times out); an earlier wake-up already armed covers it. */
+  function wakeBy(at: number): void {
+    if (at >= wakeAt) return;
+    wakeAt = at;
+    setTimer(() => {
+      if (wakeAt === at) wakeAt = Infinity;
+      if (pending.size > 0) flush();
+    }, Math.max(0, at - now()) + 1);
+  }
+
   /** Sends what is neither acknowledged nor freshly in flight; returns how many records went out. */
   function flush(): number {
     const t = now();
+    if (t < holdUntil) {
+      wakeBy(holdUntil);
+      return 0;
+    }
     let fresh = 0;
-    for (const [id, sentAt] of inFlight) {
-      if (t - sentAt < resendAfterMs) fresh++;
+    let nextDue = Infinity;
+    for (const [id, { dueAt }] of inFlight) {
+      if (t < dueAt) (fresh++, (nextDue = Math.min(nextDue, dueAt)));
       else inFlight.delete(id);
     }
     const room = Math.max(0, maxInFlight - fresh);
@@ -80,20 +105,54 @@ export function createPlayQueue(options: PlayQueueOptions) {
     }
     let sent = 0;
     for (let i = 0; i < due.length; i += MAX_PLAYS_PER_BATCH) {
-      const batch = due.slice(i, i + MAX_PLAYS_PER_BATCH);
-      if (!send(batch)) break;
-      for (const record of batch) inFlight.set(record.id, t);
-      sent += batch.length;
+      const records = due.slice(i, i + MAX_PLAYS_PER_BATCH);
+      const batch = nextBatch++;
+      if (!send(records, batch)) break;
+      for (const record of records) inFlight.set(record.id, { batch, dueAt: t + resendAfterMs });
+      nextDue = Math.min(nextDue, t + resendAfterMs);
+      sent += records.length;
     }
     // Resend what stays unacknowledged (a lost frame): look again when the oldest send times out.
-    if (inFlight.size > 0 && !isResendArmed) {
-      isResendArmed = true;
-      setTimer(() => {
-        isResendArmed = false;
-        if (pending.size > 0) flush();
-      }, resendAfterMs + 1);
-    }
+    if (inFlight.size > 0) wakeBy(nextDue);
     return sent;
+  }
+
+  /** Removes acknowledged records; ids we do not hold (already acked, another tab) are ignored. */
+  function ack(ids: readonly string[]): number {
+    const removed: string[] = [];
+    for (const id of ids) {
+      inFlight.delete(id);
+      if (pending.delete(id)) {
+        removed.push(id);
+        acked.add(id);
+      }
+    }
+    if (removed.length > 0) void store.remove(removed).catch(onStoreError);
+    if (pending.size > inFlight.size) scheduleFlush();
+    return removed.length;
+  }
+
+  /**
+   * A plays-ack as the server sent it. Busy: the named batch was not taken; it is due again, but no
+   * plays go out before retryAfterMs (plus jitter, so a fleet does not return as one wave) has passed.
+   * Records it deferred (too fast) wait that long before they are resent. Nothing is ever dropped.
+   */
+  function answer(message: Pick<PlaysAck, 'ids' | 'busy' | 'retryAfterMs' | 'batch'>): number {
+    const removed = ack(message.ids);
+    if (message.retryAfterMs === undefined) return removed;
+    const t = now();
+    const until = t + retryDelay(message.retryAfterMs, random);
+    // An ack that names no batch (a server before v1.4) leaves its records to their resend time.
+    if (message.batch !== undefined) {
+      for (const [id, flight] of inFlight) {
+        if (flight.batch !== message.batch) continue;
+        if (message.busy) inFlight.delete(id);
+        else flight.dueAt = until;
+      }
+    }
+    if (message.busy) holdUntil = Math.max(holdUntil, until);
+    wakeBy(until);
+    return removed;
   }
 
   /** A closed record: persisted, then due to the server. An invalid one would bounce forever, so it is refused. */
@@ -179,20 +238,8 @@ export function createPlayQueue(options: PlayQueueOptions) {
     /** A record that never opened (an item that failed before going on air). */
     add: close,
     flush,
-    /** Removes acknowledged records; ids we do not hold (already acked, another tab) are ignored. */
-    ack(ids: readonly string[]): number {
-      const removed: string[] = [];
-      for (const id of ids) {
-        inFlight.delete(id);
-        if (pending.delete(id)) {
-          removed.push(id);
-          acked.add(id);
-        }
-      }
-      if (removed.length > 0) void store.remove(removed).catch(onStoreError);
-      if (pending.size > inFlight.size) scheduleFlush();
-      return removed.length;
-    },
+    ack,
+    answer,
     /** A new socket: nothing sent on the old one can still be acknowledged, so everything is due again. */
     connectionReset(): void {
       inFlight.clear();
@@ -216,6 +263,10 @@ export function createPlayQueue(options: PlayQueueOptions) {
     },
     get inFlightCount() {
       return inFlight.size;
+    },
+    /** Until when the server asked for quiet (busy); -Infinity when it never did. */
+    get holdUntil() {
+      return holdUntil;
     },
   };
 }

@@ -133,9 +133,15 @@ export const HeartbeatSchema = z.object({
 export type CacheState = z.infer<typeof CacheStateSchema>;
 export type PlayerError = z.infer<typeof PlayerErrorSchema>;
 
+/** Names a plays batch so its ack can name it back (since protocol v1.4; docs/protocol.md, Limits). */
+export const PlaysBatchSchema = z.number().int().nonnegative().max(2 ** 31);
+
 export const PlaysSchema = z.object({
   type: z.literal('plays'),
   records: z.array(PlayRecordSchema).min(1).max(MAX_PLAYS_PER_BATCH),
+  // Since protocol v1.4: older servers ignore it (unknown keys are dropped), older players leave it out.
+  /** The player's number for this batch, echoed in its `plays-ack`: with several in flight it knows which one was refused. */
+  batch: PlaysBatchSchema.optional(),
 });
 
 export const ManifestAppliedSchema = z.object({
@@ -234,6 +240,8 @@ export const PlaysAckSchema = z.object({
   // Since protocol v1.3 (docs/protocol.md, Limits): older players resend after their own timeout all the same.
   /** The server is behind: nothing of the batch was taken (`ids` is empty); resend it after `retryAfterMs`. */
   busy: z.literal(true).optional(),
+  // Since protocol v1.4: the `batch` of the plays frame this answers, when it carried one.
+  batch: PlaysBatchSchema.optional(),
 });
 
 /** Answers each heartbeat, so a player notices a silently dead connection and reconnects. */

@@ -1,6 +1,7 @@
 // The one resolver: what a screen airs over a time range, as contiguous segments (no gaps, no overlaps),
 // each saying which rule won and over what. Pure and deterministic: the server uses it for previews and
 // manifests, the player bundles the same code. docs/scheduling.md states the rules this implements.
+import { airingsAnchor, airingsWindow, repeatAirings } from './alert-airings.js';
 import { DEFAULT_STILL_MS, isAirable, playbackFile } from './build-manifest.js';
 import type { Catalogue, MediaItem, Playlist } from './catalogue.schema.js';
 import { broadcastStarts, quietIntervals, scheduleIntervals, type Interval } from './occurrences.js';
@@ -34,7 +35,7 @@ export interface Segment {
   source: SourceRef;
   playlistId: string | null;
   playlistName: string | null;
-  /** loop: the playlist repeats; once: a broadcast airs its playlist one time through from `anchor`. */
+  /** loop: the playlist repeats; once: a broadcast (or an alert's N airings at a station) airs one time through from `anchor`. */
   mode: 'loop' | 'once';
   /** When the content began: a broadcast's fixed time (a resumed broadcast continues from there); null for loops. */
   anchor: number | null;
@@ -79,6 +80,8 @@ interface Candidate {
   /** Breaks ties of equal score: larger wins (a later broadcast time, then the newer rule, then the larger id). */
   tie: number;
   tie2: number;
+  /** An alert at a station: its items this many times through (alert-airings.ts). */
+  airings?: number;
 }
 
 /** Everything derived from one catalogue that does not depend on the screen; cached per catalogue object. */
@@ -246,9 +249,13 @@ export function resolveTimeline(
     if (!playlist) continue;
     const start = Date.parse(alert.startsAt);
     const end = Math.min(alert.expiresAt ? Date.parse(alert.expiresAt) : Infinity, alert.clearedAt ? Date.parse(alert.clearedAt) : Infinity);
-    if (end > start) {
-      add({ source: { kind: 'alert', id: alert.id, priority: alert.priority }, layer: LAYERS.alert, playlist, start, end, mode: 'loop', anchor: null, score: scoreOf(LAYERS.alert, alert.priority), tie: start, tie2: p.order.get(alert)! });
-    }
+    if (!(end > start)) continue;
+    const rank = { source: { kind: 'alert', id: alert.id, priority: alert.priority } satisfies SourceRef, layer: LAYERS.alert, playlist, score: scoreOf(LAYERS.alert, alert.priority), tie: start, tie2: p.order.get(alert)! };
+    // A station airs an alert's audio N times, then its schedule again; screens show the alert for its life.
+    const anchor = isAudioOnly && alert.airings ? airingsAnchor(alert, playlist, p.media) : null;
+    const window = anchor === null ? null : airingsWindow(anchor, alert.airings!, itemsAt(p, playlist, anchor, false, 'once', true));
+    if (window && window.start < end) add({ ...rank, start: window.start, end: Math.min(end, window.end), mode: 'once', anchor, airings: alert.airings! });
+    else if (!window) add({ ...rank, start, end, mode: 'loop', anchor: null });
   }
   const quiet: Interval[] = [];
   for (const rule of rulesFor(p.quietByKey, keys)) quiet.push(...intervalsOf(p, rule, zoneKey, () => quietIntervals(rule, fromMs, toMs, timeZone)));
@@ -291,7 +298,7 @@ export function resolveTimeline(
     const passed: PassedRule[] = [];
     for (const c of buckets[bucketOf(start)]!) {
       if (c.start > start || c.end <= start) continue;
-      const found = itemsAt(p, c.playlist, start, isQuiet, c.mode, isAudioOnly);
+      const found = repeatAirings(itemsAt(p, c.playlist, start, isQuiet, c.mode, isAudioOnly), c.airings ?? 1);
       if (found.length) {
         winner = c;
         items = found;

@@ -1,4 +1,5 @@
 // Shared test scaffolding: a real app on a temporary data directory, and real WebSocket clients.
+import { randomUUID } from 'node:crypto';
 import type { Test } from 'tap';
 import WebSocket from 'ws';
 import { buildApp, type BuildOptions, type CrierApp } from '../server/app.js';
@@ -135,6 +136,18 @@ export async function helloPlayer(t: Test, wsUrl: string, extra: Record<string, 
   const welcome = await player.next('welcome');
   return { player, welcome };
 }
+
+/** A valid play record of a test player (ids random, one item), starting at `startedAt` (ms). */
+export const testPlayRecord = (startedAt: number, lengthMs = 8000) => ({
+  id: randomUUID(),
+  itemId: 'item-1',
+  mediaId: 'media-1',
+  hash: 'a'.repeat(64),
+  manifestVersion: 'v1',
+  startedAt: new Date(startedAt).toISOString(),
+  endedAt: new Date(startedAt + lengthMs).toISOString(),
+  completed: true,
+});
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { ConsoleEventSchema } from '../console/console.protocol.js';
 import { ServerMessageSchema } from '../../player/protocol.js';
+import { PlayerHealthSchema } from '../api.schema.js';
+export { ClusterNodeSchema, type ClusterNode } from '../api.schema.js';
 
 /** What another node needs to show a player it does not hold: its session without the socket. */
 export const RemoteSessionSchema = z.object({
@@ -21,6 +23,8 @@ export const RemoteSessionSchema = z.object({
   sentManifestVersion: z.string().nullable(),
   appliedManifestVersion: z.string().nullable(),
   acceptsSharedManifest: z.boolean(),
+  /** The screen's latest health report as the node holding the socket keeps it (cache, errors, uptime). */
+  health: PlayerHealthSchema.nullable().optional(),
 });
 export type RemoteSession = z.infer<typeof RemoteSessionSchema>;
 

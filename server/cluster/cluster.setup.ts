@@ -11,7 +11,7 @@ import { openClusterBus } from './cluster.bus.js';
 import { relayConsoleHub } from './console.cluster.js';
 import { clusterJobQueue } from './jobs.cluster.js';
 import { createRunOnce } from './once.cluster.js';
-import { createClusterPresence } from './presence.cluster.js';
+import { createClusterPresence, type SharedScreenStatus } from './presence.cluster.js';
 
 /** `sync` reloads what other nodes committed (PostgreSQL), `version` names this node's latest commit. */
 type SharedCatalogue = Pick<CatalogueStore, 'read' | 'sync' | 'version'>;
@@ -24,6 +24,8 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
   const bus = await openClusterBus({ url: config.redisUrl, prefix: config.redisPrefix, nodeId: config.nodeId, log });
   const closers: (() => Promise<void> | void)[] = [];
   let clusterPresence: ReturnType<typeof createClusterPresence> | null = null;
+  /** This node's own consoles (not relayed): told when another node's players change what their lists show. */
+  let localHub: ConsoleHub | null = null;
   log.info({ nodeId: bus.nodeId }, '已加入集群 / joined the cluster');
 
   return {
@@ -35,12 +37,19 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
     presence(local: Presence): Presence {
       clusterPresence = createClusterPresence(local, bus, log);
       closers.push(() => clusterPresence!.close());
+      // Another node's player came, went, changed its sound, or its node died: this node's consoles reload
+      // their lists once the new state is here (the other node's own hint may arrive before it).
+      clusterPresence.onShownChange(() => localHub?.refresh('screens'));
       void clusterPresence.beat().catch(() => undefined);
       return clusterPresence.presence;
     },
+    /** The nodes alive (this one first, live; the others as of the last beat), for /healthz and /metrics: read from memory. */
+    view: () => ({ nodeId: bus.nodeId, nodes: clusterPresence?.view() ?? [] }),
     /** Every node's players, for /metrics. */
     everywhere: () => (clusterPresence ? [...clusterPresence.everywhere()] : []),
-    consoleHub: (local: ConsoleHub) => relayConsoleHub(local, bus),
+    consoleHub: (local: ConsoleHub) => relayConsoleHub((localHub = local), bus),
+    /** Screens' live status (last heartbeat, health) shared with every node, both ways. */
+    screens: (service: SharedScreenStatus) => clusterPresence?.shareStatus(service),
     jobs(local: JobQueue, deps: { catalogue: SharedCatalogue; resume: (mediaId: string) => void }) {
       return clusterJobQueue(local, { bus, ...deps, isAlive: (id) => !clusterPresence || clusterPresence.nodes().includes(id) });
     },

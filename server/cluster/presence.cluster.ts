@@ -4,16 +4,27 @@
 // stops refreshing both, and within NODE_TTL_MS its players disappear from every console.
 // The wrapper keeps the local interface: reads (sessionsOf, latestOf, countOf) see the whole cluster,
 // sends reach the node holding the socket, and allSessions() stays this node's (what it pushes to).
+// A session's summary carries its screen's live status too (last heartbeat, health report), so the
+// screens list, the dashboard and a screen's page agree on every node; a node keeps what it was told
+// (like its own players' reports) after the other node is gone.
+import type { PlayerHealth } from '../api.schema.js';
 import type { PlayerSession, Presence } from '../gateway/presence.js';
 import type { ClusterBus } from './cluster.bus.js';
-import { RemoteSessionSchema, type RemoteSession } from './cluster.protocol.js';
+import { ClusterNodeSchema, RemoteSessionSchema, type ClusterNode, type RemoteSession } from './cluster.protocol.js';
 
 export const PRESENCE_FLUSH_MS = 1000;
 export const NODE_HEARTBEAT_MS = 5000;
 /** A node not heard of for this long is gone: its players, leases and jobs are someone else's. */
 export const NODE_TTL_MS = 15_000;
 
-const summary = (s: PlayerSession): RemoteSession => ({
+/** The screens service's side of a screen's live status: this node's reports out, the others' in. */
+export interface SharedScreenStatus {
+  healthOf(screenId: string): PlayerHealth | undefined;
+  /** Another node's player was heard at `lastHeartbeatAt` (kept unless this node knows a later one). */
+  noteRemote(screenId: string, lastHeartbeatAt: string, health: PlayerHealth | null): void;
+}
+
+const summary = (s: PlayerSession, health: PlayerHealth | undefined): RemoteSession => ({
   sessionId: s.sessionId,
   screenId: s.screenId,
   connectedAt: s.connectedAt.toISOString(),
@@ -29,7 +40,22 @@ const summary = (s: PlayerSession): RemoteSession => ({
   sentManifestVersion: s.sentManifestVersion,
   appliedManifestVersion: s.appliedManifestVersion,
   acceptsSharedManifest: s.acceptsSharedManifest,
+  health: health ?? null,
 });
+
+/** What a console's screen list shows beyond times: which sessions, their mode and whether sound is blocked. */
+const isShownDifferently = (before: RemoteSession[] | undefined, after: RemoteSession[]) =>
+  !before || before.length !== after.length || after.some((s, i) => s.sessionId !== before[i]!.sessionId || s.soundBlocked !== before[i]!.soundBlocked || s.mode !== before[i]!.mode);
+
+/** A heartbeat key's value; null when unreadable (a node of an earlier version wrote only its time). */
+function parseNode(id: string, value: string): ClusterNode | null {
+  try {
+    const parsed = ClusterNodeSchema.safeParse(JSON.parse(value));
+    return parsed.success && parsed.data.id === id ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export type ClusterPresence = ReturnType<typeof createClusterPresence>;
 
@@ -39,8 +65,19 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
   const hashKey = (id: string) => key(`presence:${id}`);
   /** Other nodes' sessions, by node then screen. */
   const remote = new Map<string, Map<string, RemoteSession[]>>();
-  /** What this node last told the others, per screen (JSON), to send only changes. */
+  const startedAt = new Date().toISOString();
+  /** Other nodes alive at the last beat, as their heartbeat keys said (read from memory by /healthz: no Redis call per probe). */
+  let others: ClusterNode[] = [];
+  /** Which sessions (ids) this node last told the others of, per screen. */
   let told = new Map<string, string>();
+  /** Per session, the values its summary was last made from, compared by reference: a heartbeat replaces its Date, airing and health. */
+  const seen = new WeakMap<PlayerSession, unknown[]>();
+  let status: SharedScreenStatus | null = null;
+  const shownListeners: (() => void)[] = [];
+  const shownChanged = () => shownListeners.forEach((listen) => listen());
+  const heard = (sessions: RemoteSession[]) => {
+    for (const r of sessions) if (r.lastHeartbeatAt) status?.noteRemote(r.screenId, r.lastHeartbeatAt, r.health ?? null);
+  };
   /** The first flush after a start voids what a previous run under the same node id told (it may have died). */
   let isFirstFlush = true;
 
@@ -59,29 +96,48 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
 
   bus.on('presence', ({ upsert, gone, reset }, from) => {
     let byScreen = remote.get(from);
+    let isShown = gone.length > 0 || (!!reset && !!byScreen?.size);
     if (!byScreen || reset) remote.set(from, (byScreen = new Map()));
-    for (const [screenId, sessions] of Object.entries(upsert)) byScreen.set(screenId, sessions);
+    for (const [screenId, sessions] of Object.entries(upsert)) {
+      if (isShownDifferently(byScreen.get(screenId), sessions)) isShown = true;
+      byScreen.set(screenId, sessions);
+      heard(sessions);
+    }
     for (const screenId of gone) byScreen.delete(screenId);
+    if (isShown) shownChanged();
   });
   bus.on('to-screen', ({ screenId, message }) => void local.sendToScreen(screenId, message));
   bus.on('close-screen', ({ screenId, code, reason }) => {
     for (const s of local.sessionsOf(screenId)) s.close(code, reason);
   });
 
-  /** Sends the others what changed since the last flush, and keeps the hash a joining node reads. */
+  const hasChanged = (s: PlayerSession): boolean => {
+    const now = [s.lastHeartbeatAt, s.airing, s.volume, s.soundBlocked, s.isAlertAiring, s.sentManifestVersion, s.appliedManifestVersion, status?.healthOf(s.screenId)];
+    const before = seen.get(s);
+    seen.set(s, now);
+    return !before || now.some((value, i) => value !== before[i]);
+  };
+
+  /**
+   * Sends the others what changed since the last flush, and keeps the hash a joining node reads. Only
+   * changed screens are summarised (at 10,000 players about a thirtieth of them a second), one bus
+   * message and one Redis transaction for all of them.
+   */
   async function flush(): Promise<void> {
-    const now = new Map<string, RemoteSession[]>();
+    const now = new Map<string, PlayerSession[]>();
+    const changed = new Set<string>();
     for (const s of local.allSessions()) {
-      const list = now.get(s.screenId) ?? [];
-      list.push(summary(s));
-      now.set(s.screenId, list);
+      const list = now.get(s.screenId);
+      if (list) list.push(s);
+      else now.set(s.screenId, [s]);
+      if (hasChanged(s)) changed.add(s.screenId);
     }
     const next = new Map<string, string>();
     const upsert: Record<string, RemoteSession[]> = {};
     for (const [screenId, sessions] of now) {
-      const json = JSON.stringify(sessions);
-      next.set(screenId, json);
-      if (told.get(screenId) !== json) upsert[screenId] = sessions;
+      const ids = sessions.map((s) => s.sessionId).join(',');
+      next.set(screenId, ids);
+      if (changed.has(screenId) || told.get(screenId) !== ids) upsert[screenId] = sessions.map((s) => summary(s, status?.healthOf(screenId)));
     }
     const gone = [...told.keys()].filter((id) => !next.has(id));
     told = next;
@@ -98,16 +154,28 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     await tx.exec();
   }
 
+  const self = (): ClusterNode => {
+    let players = 0;
+    for (const _ of local.allSessions()) players++;
+    return { id: nodeId, startedAt, players, lastSeenAt: new Date().toISOString() };
+  };
+
   /** Refreshes this node's heartbeat, forgets nodes that stopped theirs, reads nodes it has not heard yet. */
   async function beat(): Promise<void> {
-    await redis.multi().set(nodeKey(nodeId), String(Date.now()), 'PX', NODE_TTL_MS).sadd(key('nodes'), nodeId).pexpire(hashKey(nodeId), NODE_TTL_MS).exec();
+    await redis.multi().set(nodeKey(nodeId), JSON.stringify(self()), 'PX', NODE_TTL_MS).sadd(key('nodes'), nodeId).pexpire(hashKey(nodeId), NODE_TTL_MS).exec();
     const nodes = (await redis.smembers(key('nodes'))).filter((id) => id !== nodeId);
     const alive = nodes.length ? await redis.mget(...nodes.map(nodeKey)) : [];
+    const seen: ClusterNode[] = [];
     for (const [i, id] of nodes.entries()) {
-      if (alive[i] === null) {
-        remote.delete(id);
+      const value = alive[i];
+      if (value === null || value === undefined) {
+        if (remote.delete(id)) shownChanged();
         await redis.srem(key('nodes'), id);
-      } else if (!remote.has(id)) {
+        continue;
+      }
+      const node = parseNode(id, value);
+      if (node) seen.push(node);
+      if (!remote.has(id)) {
         const stored = await redis.hgetall(hashKey(id));
         const byScreen = new Map<string, RemoteSession[]>();
         for (const [screenId, json] of Object.entries(stored)) {
@@ -115,8 +183,11 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
           if (parsed.success) byScreen.set(screenId, parsed.data);
         }
         remote.set(id, byScreen);
+        for (const sessions of byScreen.values()) heard(sessions);
+        if (byScreen.size) shownChanged();
       }
     }
+    others = seen;
   }
 
   const guard = (what: string, run: () => Promise<void>) => () => void run().catch((err: unknown) => log.warn({ err: (err as Error).message }, `集群在线状态${what}失败 / cluster presence ${what} failed`));
@@ -156,6 +227,16 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
       yield* local.allSessions();
       for (const byScreen of remote.values()) for (const sessions of byScreen.values()) yield* sessions;
     },
+    /** Shares screens' live status both ways (set once the screens service exists). */
+    shareStatus(screens: SharedScreenStatus): void {
+      status = screens;
+    },
+    /** Calls `listen` when another node's players come, go, or change what a console's list shows. */
+    onShownChange(listen: () => void): void {
+      shownListeners.push(listen);
+    },
+    /** Nodes alive at the last beat, this one first (live): what /healthz and /metrics show. */
+    view: (): ClusterNode[] => [self(), ...others],
     /** Node ids alive now, this one included. */
     nodes: () => [nodeId, ...remote.keys()],
     /** Now, not on the next tick: at start-up, and in tests. */

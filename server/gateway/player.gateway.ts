@@ -9,6 +9,7 @@ import {
   CLOSE_PROTOCOL_VERSION,
   CLOSE_UNAUTHORISED,
   PlayerMessageSchema,
+  PlaysBatchSchema,
   PROTOCOL_VERSION,
   type AiringFrame,
   type PlayerMessage,
@@ -112,9 +113,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
     };
 
     // Too far behind: the whole batch is refused at once, to be resent later, rather than waiting with the others.
-    const refuseBusy = (records: number) => {
+    const refuseBusy = (records: number, batch: number | undefined) => {
       overload.refused('plays', records, 'plays');
-      send({ type: 'plays-ack', ids: [], retryAfterMs: busyRetryAfterMs(), busy: true });
+      send({ type: 'plays-ack', ids: [], retryAfterMs: busyRetryAfterMs(), busy: true, ...(batch === undefined ? {} : { batch }) });
     };
 
     const helloTimer = setTimeout(() => {
@@ -156,7 +157,10 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       }
       // Behind: a plays batch is refused before it costs a validation (nothing of it is stored, so nothing needs checking).
       const records = (json as { type?: unknown } | null)?.type === 'plays' ? (json as { records?: unknown }).records : undefined;
-      if (session && Array.isArray(records) && admission.isFull(records.length)) return refuseBusy(records.length);
+      if (session && Array.isArray(records) && admission.isFull(records.length)) {
+        const batch = PlaysBatchSchema.safeParse((json as { batch?: unknown }).batch);
+        return refuseBusy(records.length, batch.success ? batch.data : undefined);
+      }
       const parsed = PlayerMessageSchema.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -254,7 +258,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
             send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
             return socket.close(CLOSE_UNAUTHORISED, 'revoked');
           }
-          if (admission.isFull(message.records.length)) return refuseBusy(message.records.length);
+          if (admission.isFull(message.records.length)) return refuseBusy(message.records.length, message.batch);
           // A play that started before the claim was made by an unclaimed screen: it stays apart.
           const verdict = await playLimits.check(screen, message.records, clock.now().getTime());
           const { claimed, unclaimed, refused } = verdict;
@@ -268,7 +272,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           );
           if (!written) {
             playLimits.release(screenId, verdict);
-            return refuseBusy(message.records.length);
+            return refuseBusy(message.records.length, message.batch);
           }
           const inserted = await written.catch((error: unknown) => {
             playLimits.release(screenId, verdict);
@@ -282,6 +286,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
             ids: message.records.filter((r) => !verdict.deferred.has(r.id)).map((r) => r.id),
             ...(refused.length ? { refused } : {}),
             ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
+            ...(message.batch === undefined ? {} : { batch: message.batch }),
           });
           deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
           if (claimed.length || unclaimed.length) deps.onActivity?.('plays');

@@ -108,6 +108,15 @@ export async function createScreensService(deps: {
       lastHeartbeatAt.set(screenId, at.toISOString());
       if (heartbeat) health.set(screenId, healthOf(heartbeat, at.toISOString(), health.get(screenId)?.recentErrors ?? []));
     },
+    /** A heartbeat another node received (cluster): kept like this node's own, unless this node heard the screen later. */
+    noteRemote(screenId: string, at: string, reported: PlayerHealth | null): void {
+      const known = lastHeartbeatAt.get(screenId);
+      if (known && Date.parse(known) >= Date.parse(at)) return;
+      lastHeartbeatAt.set(screenId, at);
+      if (reported) health.set(screenId, reported);
+    },
+    /** The latest health report of the screen this node knows. */
+    healthOf: (screenId: string): PlayerHealth | undefined => health.get(screenId),
     list(): ScreenWithStatus[] {
       return catalogue.read().screens.map((s) => ({ ...s, status: statusOf(s) }));
     },

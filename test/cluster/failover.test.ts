@@ -1,43 +1,18 @@
 // Real Crier node processes (server/main.ts) on one PostgreSQL and one Redis (issue 15.4): a change made
 // through node A reaches a player connected to node B; node A is killed with SIGKILL while its players
 // send plays, they reconnect to node B, and every acknowledged record is stored exactly once.
-import path from 'node:path';
-import t, { type Test } from 'tap';
-import { startServer, type RunningChild } from '../fixtures/child-server.js';
+import t from 'tap';
 import { TEST_ADMIN } from '../helper.js';
 import { createHttp } from '../load/http.js';
-import { createTestDatabase } from '../stores.js';
-import { servicesTestOptions, testRedisPrefix, testRedisUrl } from './services.js';
+import { startNodeProcesses, wsOf } from './nodes.js';
+import { servicesTestOptions } from './services.js';
 import { simPlayer, type SimPlayer } from './sim-player.js';
 
 // Node processes start, migrate and stop on a shared 2-core machine: more than tap's default per file.
 t.setTimeout(300_000);
 
-const wsOf = (baseUrl: string) => `${baseUrl.replace(/^http/, 'ws')}/ws/player`;
-
-async function startCluster(t: Test, names: string[]) {
-  const dir = t.testdir();
-  const env = {
-    CRIER_DATABASE_URL: await createTestDatabase(t),
-    CRIER_REDIS_URL: testRedisUrl(),
-    CRIER_REDIS_PREFIX: testRedisPrefix(),
-    CRIER_MEDIA_DIR: path.join(dir, 'shared', 'media'),
-    CRIER_ORIGINALS_DIR: path.join(dir, 'shared', 'originals'),
-    // Players here send far faster than a real one airs; the per-screen rate limit is not under test.
-    CRIER_PLAYS_PER_MINUTE: '10000',
-  };
-  const nodes: RunningChild[] = [];
-  // One after the other: the first creates the schema and the default campaign, the next finds them.
-  for (const name of names) nodes.push(await startServer(t, path.join(dir, name), { ...env, CRIER_NODE_ID: name }));
-  // Should tap end this process (a timeout), the nodes must not outlive it.
-  const killAll = () => nodes.forEach((n) => n.process.kill('SIGKILL'));
-  process.once('exit', killAll);
-  process.once('SIGTERM', () => (killAll(), process.kill(process.pid, 'SIGTERM')));
-  return nodes;
-}
-
 t.test('a change through node A reaches a player on node B', servicesTestOptions('redis', 'postgres'), async (t) => {
-  const [a, b] = await startCluster(t, ['a', 'b']);
+  const [a, b] = await startNodeProcesses(t, ['a', 'b']);
   const player = await simPlayer([wsOf(b!.baseUrl)]);
   t.teardown(() => player.close());
   const before = player.manifests.at(-1)!.version;
@@ -52,7 +27,7 @@ t.test('a change through node A reaches a player on node B', servicesTestOptions
 });
 
 t.test('node A killed while its players send plays: they move to node B and nothing acknowledged is lost or doubled', servicesTestOptions('redis', 'postgres'), async (t) => {
-  const [a, b] = await startCluster(t, ['a', 'b']);
+  const [a, b] = await startNodeProcesses(t, ['a', 'b']);
   const urls = [wsOf(a!.baseUrl), wsOf(b!.baseUrl)];
   const players: SimPlayer[] = [];
   for (let i = 0; i < 4; i++) players.push(await simPlayer(urls));

@@ -42,6 +42,16 @@ t.test('console, player and audio station under the CSP', browserTestOptions(), 
   await sleep(3000);
   t.same(stationViolations, [], 'audio station (its status panel styles itself): no CSP violation');
 
+  // The sign-in page asks for nothing that is not there. The browser's own /favicon.ico request shows
+  // only as a console line, and only on a context's first load.
+  const signIn = await (await browser.newContext()).newPage();
+  const failed: string[] = [];
+  signIn.on('console', (m) => /Failed to load resource/.test(m.text()) && !/401/.test(m.text()) && failed.push(m.text()));
+  await signIn.goto(`${baseUrl}/console`);
+  await signIn.locator('form[data-testid=login-form]').waitFor({ timeout: 10_000 });
+  await sleep(1000);
+  t.same(failed, [], 'console: no missing file (not even a favicon); only the sign-in check answers 401');
+
   const page = await consoleAs(t, browser, baseUrl, TEST_ADMIN.username, TEST_ADMIN.password);
   const consoleViolations: string[] = [];
   page.on('console', (m) => /Content Security Policy/i.test(m.text()) && consoleViolations.push(m.text()));

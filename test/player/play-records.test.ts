@@ -3,6 +3,7 @@
 // IndexedDB store (same interface); the real one runs in Chromium (test/e2e/offline.browser.test.ts).
 import fc from 'fast-check';
 import t from 'tap';
+import { MAX_RETRY_AFTER_MS } from '../../player/backoff.js';
 import { createPlayQueue, newRecordId, PENDING_PLAYS_KEY } from '../../player/play-records.js';
 import { MAX_PLAYS_PER_BATCH, PlayRecordSchema, type PlayRecord } from '../../player/protocol.js';
 import { createMemoryRecordStore, type RecordStore } from '../../player/record-store.js';
@@ -24,26 +25,30 @@ function makeRecord(n: number): PlayRecord {
 }
 
 /** A queue with a manual clock and timers, and a socket that records what was sent. */
-function harness(store: RecordStore & { records: Map<string, unknown> } = createMemoryRecordStore(), options: { isOpen?: boolean; maxInFlight?: number; legacy?: KeyValueStorage } = {}) {
+function harness(store: RecordStore & { records: Map<string, unknown> } = createMemoryRecordStore(), options: { isOpen?: boolean; maxInFlight?: number; legacy?: KeyValueStorage; random?: () => number } = {}) {
   const sent: PlayRecord[][] = [];
+  const batchNumbers: number[] = [];
   const timers: (() => void)[] = [];
   let clock = 0;
   let isOpen = options.isOpen ?? true;
   const queue = createPlayQueue({
     store,
-    send: (batch) => {
+    send: (batch, n) => {
       if (!isOpen) return false;
       sent.push(batch);
+      batchNumbers.push(n);
       return true;
     },
     now: () => clock,
     setTimer: (fn) => void timers.push(fn),
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.legacy ? { legacy: options.legacy } : {}),
+    ...(options.random ? { random: options.random } : {}),
   });
   return {
     queue,
     sent,
+    batchNumbers,
     store,
     runTimers: () => timers.splice(0).forEach((fn) => fn()),
     advance: (ms: number) => void (clock += ms),
@@ -127,6 +132,58 @@ t.test('in-flight records are not resent until the resend time or a new connecti
   t.equal(h.queue.flush(), 2, 'no ack in time: both again');
   h.queue.connectionReset();
   t.equal(h.queue.flush(), 2, 'a new socket: everything unacknowledged again');
+});
+
+t.test('busy: the named batch is kept and nothing goes out before retryAfterMs (plus jitter) has passed', async (t) => {
+  const h = harness(createMemoryRecordStore(), { maxInFlight: 1000, random: () => 0.5 });
+  for (let i = 0; i < 700; i++) h.queue.add(makeRecord(i));
+  t.equal(h.queue.flush(), 700, 'two batches in flight');
+  const [first, second] = h.batchNumbers;
+  t.not(first, second, 'each batch has its own number');
+  t.equal(h.queue.answer({ ids: [], busy: true, retryAfterMs: 2000, batch: second! }), 0, 'the second is refused busy');
+  t.equal(h.queue.size, 700, 'nothing is dropped');
+  t.equal(h.queue.holdUntil, 2000 + 250, 'held for retryAfterMs and a quarter of it at most (random 0.5: an eighth)');
+  const late = makeRecord(700);
+  h.queue.add(late);
+  h.advance(2249);
+  h.runTimers();
+  t.equal(h.queue.flush(), 0, 'not a frame during the hold, not even a new record');
+  t.equal(h.sent.length, 2);
+  t.equal(h.queue.answer({ ids: h.sent[0]!.map((r) => r.id), batch: first! }), 500, 'the first batch is still acknowledged during the hold');
+  h.advance(1);
+  h.runTimers();
+  t.same(h.sent.slice(2).flat().map((r) => r.id).sort(), [...h.sent[1]!, late].map((r) => r.id).sort(), 'after the hold: the refused batch and the new record, once');
+  t.equal(h.queue.answer({ ids: h.sent.slice(2).flat().map((r) => r.id) }), 201);
+  t.equal(h.queue.size, 0);
+});
+
+t.test('a busy ack without a batch (a server before v1.4) holds the queue; its records wait for their resend time', async (t) => {
+  const h = harness(createMemoryRecordStore(), { random: () => 0 });
+  h.queue.add(makeRecord(1));
+  h.queue.flush();
+  h.queue.answer({ ids: [], busy: true, retryAfterMs: 3000 });
+  h.advance(3000);
+  t.equal(h.queue.flush(), 0, 'the hold is over, but the record is still in flight');
+  h.advance(27_000);
+  t.equal(h.queue.flush(), 1, 'resent when its ack is overdue');
+});
+
+t.test('records the server deferred (retryAfterMs without busy) wait that long; a huge retryAfterMs is capped', async (t) => {
+  const h = harness(createMemoryRecordStore(), { random: () => 0 });
+  const records = [makeRecord(1), makeRecord(2)];
+  for (const r of records) h.queue.add(r);
+  h.queue.flush();
+  h.queue.answer({ ids: [records[0]!.id], retryAfterMs: 60_000, batch: h.batchNumbers[0]! });
+  h.queue.add(makeRecord(3));
+  t.equal(h.queue.flush(), 1, 'other records are not held');
+  h.advance(59_999);
+  t.equal(h.queue.flush(), 1, 'the deferred one waits its 60 s (the third, unacknowledged, is resent after 30 s)');
+  t.notOk(h.sent.at(-1)!.some((r) => r.id === records[1]!.id));
+  h.advance(1);
+  t.equal(h.queue.flush(), 1, 'then it goes again');
+  t.equal(h.sent.at(-1)![0]!.id, records[1]!.id);
+  h.queue.answer({ ids: [], busy: true, retryAfterMs: 86_400_000, batch: h.batchNumbers.at(-1)! });
+  t.equal(h.queue.holdUntil - 60_000, MAX_RETRY_AFTER_MS, 'a day is capped');
 });
 
 t.test('a closed socket leaves records due, not in flight', async (t) => {

@@ -1,23 +1,13 @@
 // A server that falls behind refuses new work clearly instead of stalling everyone (issue 14): plays
 // reach the disk a bounded commit at a time, batches past the pending bound are answered busy at once,
 // and new player connections are refused with 503 while the event loop has just stalled.
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import WebSocket from 'ws';
 import { SHED_HOLD_MS } from '../../server/gateway/overload.js';
 import { BUSY_RETRY_MIN_MS, createPlaysAdmission, DEFAULT_PLAYS_ADMISSION } from '../../server/gateway/plays-admission.js';
-import { helloPlayer, sleep, startTestServer } from '../helper.js';
+import { helloPlayer, sleep, startTestServer, testPlayRecord } from '../helper.js';
 
-const record = (startedAt: number) => ({
-  id: randomUUID(),
-  itemId: 'item-1',
-  mediaId: 'media-1',
-  hash: 'a'.repeat(64),
-  manifestVersion: 'v1',
-  startedAt: new Date(startedAt).toISOString(),
-  endedAt: new Date(startedAt + 8000).toISOString(),
-  completed: true,
-});
+const record = (startedAt: number) => testPlayRecord(startedAt);
 const batch = (n: number) => Array.from({ length: n }, (_, i) => record(Date.now() - 60_000 + i));
 
 /** Nothing else runs meanwhile: frames sent before it wait in the kernel and are read in one go after it. */

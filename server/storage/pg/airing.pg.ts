@@ -9,7 +9,8 @@ import { onlinePerDay, parseHealth, screenDayColumns, screenDayOf, verifySegment
 import { playFields, toStoredPlay, type AiringLog, type AiringLogOptions, type PlayQuery, type PlayRow } from '../airing.store.js';
 import { addToRollups, type RollupSum } from '../airing.rollup-sums.js';
 import { createLocalDayOf } from '../local-day.js';
-import { chainHash, GENESIS, verifyScreenChain, type ChainedFields, type ChainedRow, type ChainLink } from '../play-chain.js';
+import { chainHash, GENESIS, verifyScreenChainAsync, type ChainedFields, type ChainedRow, type ChainLink } from '../play-chain.js';
+import { CHAIN_ORDER, cursorRows } from './airing.export.pg.js';
 import { inTransaction, type PgClient, type PgPool } from './pool.js';
 
 /** Key of the advisory lock under which nodes create month partitions (any fixed number). */
@@ -354,16 +355,15 @@ export function createPgAiringReports(pool: PgPool, options: { timeZone?: string
   const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const linkOf = async (client: PgPool | PgClient, table: 'chain_anchors' | 'chain_heads', screenId: string): Promise<ChainLink> =>
     (await client.query<ChainLink>(`SELECT seq, hash FROM ${table} WHERE screen_id = $1`, [screenId])).rows[0] ?? GENESIS;
-  // Rows as SQLite orders them: a row without seq (inserted by hand) first, then by seq.
-  const CHAIN_ORDER = 'ORDER BY seq NULLS FIRST, id COLLATE "C"';
   const PG_HEX = (column: string) => `encode(${column}, 'hex')`;
 
-  /** One screen's chain in one snapshot (REPEATABLE READ), so records written meanwhile do not look like a break. */
+  /** One screen's chain in one snapshot (REPEATABLE READ), so records written meanwhile do not look like a break; read through a cursor, never whole. */
   const verifyOne = (screenId: string) =>
     inTransaction(pool, async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const { rows } = await client.query<ChainedRow>(`SELECT * FROM plays WHERE screen_id = $1 ${CHAIN_ORDER}`, [screenId]);
-      return verifyScreenChain(screenId, rows, await linkOf(client, 'chain_anchors', screenId), await linkOf(client, 'chain_heads', screenId));
+      const anchor = await linkOf(client, 'chain_anchors', screenId);
+      const head = await linkOf(client, 'chain_heads', screenId);
+      return verifyScreenChainAsync(screenId, cursorRows<ChainedRow>((sql, params) => client.query(sql, params), 'chain', `SELECT * FROM plays WHERE screen_id = $1 ${CHAIN_ORDER}`, [screenId]), anchor, head);
     });
 
   return {
