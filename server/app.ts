@@ -145,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(mediaDirs(config).media);
   const presence = cluster ? cluster.presence(createPresence()) : createPresence();
-  const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list() });
+  const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list(), ...(cluster ? { clusterNodes: () => cluster.view().nodes } : {}) });
   // Scale (issue 14): a server that falls behind says so in the log.
   const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
@@ -246,7 +246,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Routes: the whole URL map of the server.
   accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
-  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir });
+  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir, ...(cluster ? { cluster: cluster.view } : {}) });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConsoleEventSchema } from '../console/console.protocol.js';
 import { ServerMessageSchema } from '../../player/protocol.js';
 import { PlayerHealthSchema } from '../api.schema.js';
+export { ClusterNodeSchema, type ClusterNode } from '../api.schema.js';
 
 /** What another node needs to show a player it does not hold: its session without the socket. */
 export const RemoteSessionSchema = z.object({

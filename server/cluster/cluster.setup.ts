@@ -43,6 +43,8 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
       void clusterPresence.beat().catch(() => undefined);
       return clusterPresence.presence;
     },
+    /** The nodes alive (this one first, live; the others as of the last beat), for /healthz and /metrics: read from memory. */
+    view: () => ({ nodeId: bus.nodeId, nodes: clusterPresence?.view() ?? [] }),
     /** Every node's players, for /metrics. */
     everywhere: () => (clusterPresence ? [...clusterPresence.everywhere()] : []),
     consoleHub: (local: ConsoleHub) => relayConsoleHub((localHub = local), bus),
