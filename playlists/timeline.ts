@@ -35,7 +35,7 @@ export interface Segment {
   source: SourceRef;
   playlistId: string | null;
   playlistName: string | null;
-  /** loop: the playlist repeats; once: a broadcast airs its playlist one time through from `anchor`. */
+  /** loop: the playlist repeats; once: a broadcast (or an alert's N airings at a station) airs one time through from `anchor`. */
   mode: 'loop' | 'once';
   /** When the content began: a broadcast's fixed time (a resumed broadcast continues from there); null for loops. */
   anchor: number | null;
