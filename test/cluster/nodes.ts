@@ -11,12 +11,12 @@ import { startTestServer, TEST_ADMIN, type TestAppOptions } from '../helper.js';
 import { createTestDatabase } from '../stores.js';
 import { testRedisPrefix, testRedisUrl } from './services.js';
 
-export async function startNodes(t: Test, names: string[], options: TestAppOptions & { config?: Partial<Config>; redis?: boolean } = {}) {
-  const { config = {}, redis = true, ...appOptions } = options;
+export async function startNodes(t: Test, names: string[], options: TestAppOptions & { config?: Partial<Config>; perNode?: Record<string, Partial<Config>>; redis?: boolean } = {}) {
+  const { config = {}, perNode = {}, redis = true, ...appOptions } = options;
   const dir = t.testdir();
   const cluster = redis ? { redisUrl: testRedisUrl(), redisPrefix: testRedisPrefix() } : {};
   const nodes = [];
-  for (const name of names) nodes.push(await startTestServer(t, { dataDir: path.join(dir, name), ...cluster, nodeId: name, ...config }, appOptions));
+  for (const name of names) nodes.push(await startTestServer(t, { dataDir: path.join(dir, name), ...cluster, nodeId: name, ...config, ...perNode[name] }, appOptions));
   return { dir, nodes };
 }
 
