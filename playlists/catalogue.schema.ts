@@ -104,6 +104,8 @@ export const MediaItemSchema = z.object({
   /** Pending or rejected media never airs (isAirable). */
   approval: ApprovalSchema.optional(),
   createdAt: IsoTimeSchema,
+  /** When processing last finished: from then on it can air (an alert's audio counts its airings from here). */
+  readyAt: IsoTimeSchema.optional(),
 });
 export type MediaItem = z.infer<typeof MediaItemSchema>;
 

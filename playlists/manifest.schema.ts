@@ -39,7 +39,7 @@ export const ManifestSegmentSchema = z.object({
   key: z.string(),
   playlistId: IdSchema.nullable(),
   playlistName: z.string().nullable(),
-  /** loop: repeats until the segment ends; once: airs one time through, from `anchor` (a broadcast). */
+  /** loop: repeats until the segment ends; once: airs one time through, from `anchor` (a broadcast; an alert's N airings at a station). */
   mode: z.enum(['loop', 'once']),
   anchor: IsoTimeSchema.nullable(),
   /** Key into `timeline.loops`; an empty loop means nothing can air (the player's built-in slogan shows). */

@@ -89,7 +89,13 @@ export const BroadcastShape = {
 export const BroadcastSchema = z.object(BroadcastShape).refine(datesInOrder, datesMessage);
 export type Broadcast = z.infer<typeof BroadcastSchema>;
 
-/** Urgent content above everything, from startsAt until cleared or expired; it loops meanwhile. */
+/** The most times an alert's audio airs at a station before the station returns to its schedule. */
+export const MAX_ALERT_AIRINGS = 10;
+
+/**
+ * Urgent content above everything, from startsAt until cleared or expired: screens show it all that time;
+ * audio stations air its audio `airings` times and then return to their schedule (playlists/alert-airings.ts).
+ */
 export const AlertShape = {
   id: IdSchema,
   title: z.string().trim().min(1).max(120),
@@ -100,6 +106,8 @@ export const AlertShape = {
   expiresAt: IsoTimeSchema.optional(),
   /** Set when staff clear it; the alert stays on record (it aired, and that is traceable). */
   clearedAt: IsoTimeSchema.optional(),
+  /** Audio stations air the alert's audio this many times through, then go back to their schedule; absent: it loops while the alert is on. */
+  airings: z.number().int().min(1).max(MAX_ALERT_AIRINGS).optional(),
   createdAt: IsoTimeSchema,
 };
 export const AlertSchema = z

@@ -9,8 +9,8 @@ export interface WeavableItem {
   minPerHour?: number | undefined;
 }
 
-/** Ids stay valid (≤ 64 characters of [A-Za-z0-9_-]) and unique within one loop. */
-export const copyId = (id: string, copy: number) => `${id.slice(0, 56)}_sov${copy}`;
+/** Ids of an item's copies stay valid (≤ 64 characters of [A-Za-z0-9_-]) and unique within one loop; `mark` says why it was copied. */
+export const copyId = (id: string, copy: number, mark: 'sov' | 'air' = 'sov') => `${id.slice(0, 56)}_${mark}${copy}`;
 
 /** How many times an item of `durationMs` must air beside `othersMs` of other items to reach `perHour`. */
 export function copiesNeeded(perHour: number, durationMs: number, othersMs: number, others: number): number {

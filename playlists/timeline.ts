@@ -1,6 +1,7 @@
 // The one resolver: what a screen airs over a time range, as contiguous segments (no gaps, no overlaps),
 // each saying which rule won and over what. Pure and deterministic: the server uses it for previews and
 // manifests, the player bundles the same code. docs/scheduling.md states the rules this implements.
+import { airingsAnchor, airingsWindow, repeatAirings } from './alert-airings.js';
 import { DEFAULT_STILL_MS, isAirable, playbackFile } from './build-manifest.js';
 import type { Catalogue, MediaItem, Playlist } from './catalogue.schema.js';
 import { broadcastStarts, quietIntervals, scheduleIntervals, type Interval } from './occurrences.js';
@@ -34,7 +35,7 @@ export interface Segment {
   source: SourceRef;
   playlistId: string | null;
   playlistName: string | null;
-  /** loop: the playlist repeats; once: a broadcast airs its playlist one time through from `anchor`. */
+  /** loop: the playlist repeats; once: a broadcast (or an alert's N airings at a station) airs one time through from `anchor`. */
   mode: 'loop' | 'once';
   /** When the content began: a broadcast's fixed time (a resumed broadcast continues from there); null for loops. */
   anchor: number | null;
@@ -79,6 +80,8 @@ interface Candidate {
   /** Breaks ties of equal score: larger wins (a later broadcast time, then the newer rule, then the larger id). */
   tie: number;
   tie2: number;
+  /** Times through the items: 1, except for an alert at a station (alert-airings.ts). Every candidate has it: one object shape keeps the hot loop fast. */
+  airings: number;
 }
 
 /** Everything derived from one catalogue that does not depend on the screen; cached per catalogue object. */
@@ -216,14 +219,14 @@ export function resolveTimeline(
 
   const fallback = catalogue.defaultPlaylistId ? p.playlists.get(catalogue.defaultPlaylistId) : undefined;
   if (fallback) {
-    add({ source: { kind: 'default', id: fallback.id, priority: 0 }, layer: LAYERS.default, playlist: fallback, start: -Infinity, end: Infinity, mode: 'loop', anchor: null, score: scoreOf(LAYERS.default, 0), tie: 0, tie2: 0 });
+    add({ source: { kind: 'default', id: fallback.id, priority: 0 }, layer: LAYERS.default, playlist: fallback, start: -Infinity, end: Infinity, mode: 'loop', anchor: null, score: scoreOf(LAYERS.default, 0), tie: 0, tie2: 0, airings: 1 });
   }
   for (const entry of rulesFor(p.schedulesByKey, keys)) {
     const playlist = p.playlists.get(entry.playlistId);
     if (!playlist) continue;
     const source: SourceRef = { kind: 'schedule', id: entry.id, priority: entry.priority };
     for (const i of intervalsOf(p, entry, zoneKey, () => scheduleIntervals(entry, fromMs, toMs, timeZone))) {
-      add({ source, layer: LAYERS.schedule, playlist, start: i.start, end: i.end, mode: 'loop', anchor: null, score: scoreOf(LAYERS.schedule, entry.priority), tie: p.order.get(entry)!, tie2: 0 });
+      add({ source, layer: LAYERS.schedule, playlist, start: i.start, end: i.end, mode: 'loop', anchor: null, score: scoreOf(LAYERS.schedule, entry.priority), tie: p.order.get(entry)!, tie2: 0, airings: 1 });
     }
   }
   for (const broadcast of rulesFor(p.broadcastsByKey, keys)) {
@@ -238,7 +241,7 @@ export function resolveTimeline(
     );
     for (const o of occurrences) {
       // A later fixed time is honoured to the second: it cuts into an earlier broadcast of equal rank.
-      if (o.end > o.start) add({ source, layer: LAYERS.broadcast, playlist, start: o.start, end: o.end, mode: 'once', anchor: o.start, score: scoreOf(LAYERS.broadcast, broadcast.priority), tie: o.start, tie2: p.order.get(broadcast)! });
+      if (o.end > o.start) add({ source, layer: LAYERS.broadcast, playlist, start: o.start, end: o.end, mode: 'once', anchor: o.start, score: scoreOf(LAYERS.broadcast, broadcast.priority), tie: o.start, tie2: p.order.get(broadcast)!, airings: 1 });
     }
   }
   for (const alert of rulesFor(p.alertsByKey, keys)) {
@@ -246,9 +249,15 @@ export function resolveTimeline(
     if (!playlist) continue;
     const start = Date.parse(alert.startsAt);
     const end = Math.min(alert.expiresAt ? Date.parse(alert.expiresAt) : Infinity, alert.clearedAt ? Date.parse(alert.clearedAt) : Infinity);
-    if (end > start) {
-      add({ source: { kind: 'alert', id: alert.id, priority: alert.priority }, layer: LAYERS.alert, playlist, start, end, mode: 'loop', anchor: null, score: scoreOf(LAYERS.alert, alert.priority), tie: start, tie2: p.order.get(alert)! });
-    }
+    if (!(end > start)) continue;
+    const source: SourceRef = { kind: 'alert', id: alert.id, priority: alert.priority };
+    const score = scoreOf(LAYERS.alert, alert.priority);
+    const tie2 = p.order.get(alert)!;
+    // A station airs an alert's audio N times, then its schedule again; screens show the alert for its life.
+    const anchor = isAudioOnly && alert.airings ? airingsAnchor(alert, playlist, p.media) : null;
+    const window = anchor === null ? null : airingsWindow(anchor, alert.airings!, itemsAt(p, playlist, anchor, false, 'once', true));
+    if (window && window.start < end) add({ source, layer: LAYERS.alert, playlist, start: window.start, end: Math.min(end, window.end), mode: 'once', anchor, score, tie: start, tie2, airings: alert.airings! });
+    else if (!window) add({ source, layer: LAYERS.alert, playlist, start, end, mode: 'loop', anchor: null, score, tie: start, tie2, airings: 1 });
   }
   const quiet: Interval[] = [];
   for (const rule of rulesFor(p.quietByKey, keys)) quiet.push(...intervalsOf(p, rule, zoneKey, () => quietIntervals(rule, fromMs, toMs, timeZone)));
@@ -291,7 +300,7 @@ export function resolveTimeline(
     const passed: PassedRule[] = [];
     for (const c of buckets[bucketOf(start)]!) {
       if (c.start > start || c.end <= start) continue;
-      const found = itemsAt(p, c.playlist, start, isQuiet, c.mode, isAudioOnly);
+      const found = repeatAirings(itemsAt(p, c.playlist, start, isQuiet, c.mode, isAudioOnly), c.airings);
       if (found.length) {
         winner = c;
         items = found;

@@ -79,6 +79,17 @@ export const PlayListSchema = z.object({
   records: z.array(PlaySchema),
 });
 
+/** A Crier node as its heartbeat key in Redis says (`node:<id>`, renewed every 5 s, gone 15 s after its last renewal). */
+export const ClusterNodeSchema = z.object({
+  id: z.string(),
+  startedAt: IsoTimeSchema,
+  /** Player sockets the node holds. */
+  players: z.number().int().nonnegative(),
+  /** When the node last renewed its key. */
+  lastSeenAt: IsoTimeSchema,
+});
+export type ClusterNode = z.infer<typeof ClusterNodeSchema>;
+
 export const HealthSchema = z.object({
   status: z.literal('ok'),
   version: z.string(),
@@ -89,4 +100,6 @@ export const HealthSchema = z.object({
   mediaTools: z.object({ ffmpeg: z.string().nullable(), ffprobe: z.string().nullable() }),
   /** Room left on the data dir's disk; `isFull`: changes answer 507 disk-full until space returns. Null if it cannot be read. */
   disk: z.object({ freeBytes: z.number(), totalBytes: z.number(), isFull: z.boolean() }).nullable(),
+  /** Several nodes (CRIER_REDIS_URL): this node's id and every node alive, this one first; null for a single process. */
+  cluster: z.object({ nodeId: z.string(), nodes: z.array(ClusterNodeSchema) }).nullable(),
 });

@@ -139,13 +139,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Screens' place strings are copied from the register on every change (server/register/place-sync.ts).
   const catalogue = await stores.openCatalogue(withPlaceSync(accounts.catalogueHooks));
   await migrateFreeTextAtStart(catalogue, app.log);
-  const { log: airingLog, reports: airingReports } = await stores.openAiring({ onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
-  const asRuns = createAsRunService({ catalogue: () => catalogue.read(), airingLog, reports: airingReports, timeZone: config.timeZone });
+  const { log: airingLog, reports: airingReports, openExport: openAiringExport } = await stores.openAiring({ onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
+  const asRuns = createAsRunService({ catalogue: () => catalogue.read(), reports: airingReports, timeZone: config.timeZone });
   const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log, runOnce: cluster?.runOnce });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(mediaDirs(config).media);
   const presence = cluster ? cluster.presence(createPresence()) : createPresence();
-  const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list() });
+  const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list(), ...(cluster ? { clusterNodes: () => cluster.view().nodes } : {}) });
   // Scale (issue 14): a server that falls behind says so in the log.
   const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
@@ -246,7 +246,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Routes: the whole URL map of the server.
   accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
-  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir });
+  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir, ...(cluster ? { cluster: cluster.view } : {}) });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,
@@ -278,7 +278,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerScreenRoutes(app, { screens, publisher, airingLog }); //   /api/v1/screens, /api/v1/plays
   registerRegisterRoutes(app, register); //   /api/v1/register, /api/v1/register/{townships,villages,sites}/:id, /api/v1/register/campaign
   registerReportRoutes(app, { reports: airingReports, airingLog, clock, timeZone: config.timeZone, offlineAfterMs: config.offlineAfterMs, screens: () => catalogue.read().screens }); //   /api/v1/reports/*
-  registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, dataDir: config.dataDir, catalogue: () => catalogue.read(), isAiringEmbedded: stores.kind === 'embedded' }); //   /api/v1/proof/*
+  registerProofRoutes(app, { reports: airingReports, airingLog, asRuns, clock, timeZone: config.timeZone, openExport: openAiringExport, catalogue: () => catalogue.read() }); //   /api/v1/proof/*
   // Campaign reports, police figures, the weekly report (server/reports/reports.setup.ts).
   const campaignReports = installReports(app, { config, clock, catalogue, store: stores.reports, audit: accounts.audit, sources: createProofSources(airingReports, asRuns), runOnce: cluster?.runOnce });
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).

@@ -1,15 +1,16 @@
 // The only file that listens: load configuration, check the data dir, build the app, start, and stop cleanly on signals.
 import { ConfigError, loadConfig } from './config.js';
 import { installLoadProbe } from './ops/load-probe.js';
-import { checkDataDir, StoreError } from './storage/data-dir.js';
+import { checkDataDir, markRunning, markStopped, StoreError } from './storage/data-dir.js';
 import { backupStores } from './backup/backup.js';
 import { openControlSocket } from './backup/control.js';
 
 let config;
+let dataDirState;
 try {
   config = loadConfig();
   // Before the app (and its heavy imports) loads: a missing or damaged store stops here with one line.
-  await checkDataDir(config.dataDir, config.recreateStores, { onPostgres: !!config.databaseUrl });
+  dataDirState = await checkDataDir(config.dataDir, config.recreateStores, { onPostgres: !!config.databaseUrl });
 } catch (error) {
   if (!(error instanceof ConfigError) && !(error instanceof StoreError)) throw error;
   console.error(error.message);
@@ -34,11 +35,14 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+if (dataDirState.wasUncleanStop) app.log.warn('上次运行未正常停止，已完整检查全部数据库 / the last run did not stop cleanly: every database was checked in full');
+await markRunning(config.dataDir);
 control.serve({ backup: (target) => backupStores({ dataDir: config.dataDir, catalogueBackupTo: app.crier.catalogue.backupTo }, target) });
 const shutdown = async (signal: string) => {
   app.log.info({ signal }, '正在停止 / shutting down');
   await control.close();
   await app.close();
+  await markStopped(config.dataDir);
   process.exit(0);
 };
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -9,7 +9,7 @@ import { wavBytes, type SpeechAudio } from './speech.engine.js';
 
 export const MAX_REPEATS = 10;
 const RATE = 48_000;
-const CHIME_SECONDS = 2.2;
+export const CHIME_SECONDS = 2.2;
 /** Silence after each reading: long enough to tell them apart across a square. */
 export const PAUSE_SECONDS = 1.5;
 

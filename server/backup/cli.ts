@@ -34,7 +34,8 @@ try {
       fail(`服务器正在使用数据目录 ${dataDir}，请先停止它再恢复 / a server is running on the data dir ${dataDir}: stop it before restoring`);
     }
     const summary = await restoreStores(target, dataDir, { replace: flags.includes('--replace') });
-    await checkDataDir(dataDir, [], { onPostgres: !!databaseUrl });
+    // A restored copy is read in full, whatever its size: this is the moment to find a damaged backup.
+    await checkDataDir(dataDir, [], { onPostgres: !!databaseUrl, fullCheckMaxBytes: Infinity });
     console.log(
       `恢复完成 / restored: ${summary.stores} 个存储 stores, ${summary.files} 个文件 files → ${dataDir}` +
         (summary.movedAside ? `；原有存储已移到 / the previous stores were moved to ${summary.movedAside}` : ''),

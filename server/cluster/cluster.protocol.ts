@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConsoleEventSchema } from '../console/console.protocol.js';
 import { ServerMessageSchema } from '../../player/protocol.js';
 import { PlayerHealthSchema } from '../api.schema.js';
+export { ClusterNodeSchema, type ClusterNode } from '../api.schema.js';
 
 /** What another node needs to show a player it does not hold: its session without the socket. */
 export const RemoteSessionSchema = z.object({
@@ -36,6 +37,8 @@ export const ClusterMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('to-screen'), screenId: z.string(), message: ServerMessageSchema }),
   /** Close a screen's player sockets (revoked), wherever they are. */
   z.object({ type: z.literal('close-screen'), screenId: z.string(), code: z.number().int(), reason: z.string() }),
+  /** A media item was put in the waiting set (`media:waiting`): a node with a free runner takes it. */
+  z.object({ type: z.literal('media-waiting') }),
   /** Sessions of the sender that changed (upsert by screen) or left: other nodes' view of presence. */
   /** `reset`: the sender (re)started, so whatever it told before is void. */
   z.object({ type: z.literal('presence'), upsert: z.record(z.string(), z.array(RemoteSessionSchema)), gone: z.array(z.string()), reset: z.boolean().optional() }),

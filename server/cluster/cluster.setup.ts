@@ -18,7 +18,7 @@ type SharedCatalogue = Pick<CatalogueStore, 'read' | 'sync' | 'version'>;
 
 export type Cluster = Awaited<ReturnType<typeof openCluster>>;
 
-export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix' | 'nodeId' | 'databaseUrl'>, log: FastifyBaseLogger) {
+export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix' | 'nodeId' | 'databaseUrl' | 'ffmpegConcurrency'>, log: FastifyBaseLogger) {
   if (!config.redisUrl) return null;
   if (!config.databaseUrl) log.warn('集群未共享存储（未设置 CRIER_DATABASE_URL），各节点的内容和记录互不相通 / a cluster without CRIER_DATABASE_URL: the nodes do not share content or records');
   const bus = await openClusterBus({ url: config.redisUrl, prefix: config.redisPrefix, nodeId: config.nodeId, log });
@@ -43,13 +43,21 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
       void clusterPresence.beat().catch(() => undefined);
       return clusterPresence.presence;
     },
+    /** The nodes alive (this one first, live; the others as of the last beat), for /healthz and /metrics: read from memory. */
+    view: () => ({ nodeId: bus.nodeId, nodes: clusterPresence?.view() ?? [] }),
     /** Every node's players, for /metrics. */
     everywhere: () => (clusterPresence ? [...clusterPresence.everywhere()] : []),
     consoleHub: (local: ConsoleHub) => relayConsoleHub((localHub = local), bus),
     /** Screens' live status (last heartbeat, health) shared with every node, both ways. */
     screens: (service: SharedScreenStatus) => clusterPresence?.shareStatus(service),
     jobs(local: JobQueue, deps: { catalogue: SharedCatalogue; resume: (mediaId: string) => void }) {
-      return clusterJobQueue(local, { bus, ...deps, isAlive: (id) => !clusterPresence || clusterPresence.nodes().includes(id) });
+      return clusterJobQueue(local, {
+        bus,
+        ...deps,
+        concurrency: config.ffmpegConcurrency,
+        isShared: !!config.databaseUrl,
+        isAlive: (id) => !clusterPresence || clusterPresence.nodes().includes(id),
+      });
     },
     /**
      * Local commits are announced; an announced commit of another node is synced and then handled like

@@ -10,7 +10,7 @@
 import type { PlayerHealth } from '../api.schema.js';
 import type { PlayerSession, Presence } from '../gateway/presence.js';
 import type { ClusterBus } from './cluster.bus.js';
-import { RemoteSessionSchema, type RemoteSession } from './cluster.protocol.js';
+import { ClusterNodeSchema, RemoteSessionSchema, type ClusterNode, type RemoteSession } from './cluster.protocol.js';
 
 export const PRESENCE_FLUSH_MS = 1000;
 export const NODE_HEARTBEAT_MS = 5000;
@@ -47,6 +47,16 @@ const summary = (s: PlayerSession, health: PlayerHealth | undefined): RemoteSess
 const isShownDifferently = (before: RemoteSession[] | undefined, after: RemoteSession[]) =>
   !before || before.length !== after.length || after.some((s, i) => s.sessionId !== before[i]!.sessionId || s.soundBlocked !== before[i]!.soundBlocked || s.mode !== before[i]!.mode);
 
+/** A heartbeat key's value; null when unreadable (a node of an earlier version wrote only its time). */
+function parseNode(id: string, value: string): ClusterNode | null {
+  try {
+    const parsed = ClusterNodeSchema.safeParse(JSON.parse(value));
+    return parsed.success && parsed.data.id === id ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 export type ClusterPresence = ReturnType<typeof createClusterPresence>;
 
 export function createClusterPresence(local: Presence, bus: ClusterBus, log: { warn(obj: object, msg: string): void }) {
@@ -55,6 +65,9 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
   const hashKey = (id: string) => key(`presence:${id}`);
   /** Other nodes' sessions, by node then screen. */
   const remote = new Map<string, Map<string, RemoteSession[]>>();
+  const startedAt = new Date().toISOString();
+  /** Other nodes alive at the last beat, as their heartbeat keys said (read from memory by /healthz: no Redis call per probe). */
+  let others: ClusterNode[] = [];
   /** Which sessions (ids) this node last told the others of, per screen. */
   let told = new Map<string, string>();
   /** Per session, the values its summary was last made from, compared by reference: a heartbeat replaces its Date, airing and health. */
@@ -141,16 +154,28 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     await tx.exec();
   }
 
+  const self = (): ClusterNode => {
+    let players = 0;
+    for (const _ of local.allSessions()) players++;
+    return { id: nodeId, startedAt, players, lastSeenAt: new Date().toISOString() };
+  };
+
   /** Refreshes this node's heartbeat, forgets nodes that stopped theirs, reads nodes it has not heard yet. */
   async function beat(): Promise<void> {
-    await redis.multi().set(nodeKey(nodeId), String(Date.now()), 'PX', NODE_TTL_MS).sadd(key('nodes'), nodeId).pexpire(hashKey(nodeId), NODE_TTL_MS).exec();
+    await redis.multi().set(nodeKey(nodeId), JSON.stringify(self()), 'PX', NODE_TTL_MS).sadd(key('nodes'), nodeId).pexpire(hashKey(nodeId), NODE_TTL_MS).exec();
     const nodes = (await redis.smembers(key('nodes'))).filter((id) => id !== nodeId);
     const alive = nodes.length ? await redis.mget(...nodes.map(nodeKey)) : [];
+    const seen: ClusterNode[] = [];
     for (const [i, id] of nodes.entries()) {
-      if (alive[i] === null) {
+      const value = alive[i];
+      if (value === null || value === undefined) {
         if (remote.delete(id)) shownChanged();
         await redis.srem(key('nodes'), id);
-      } else if (!remote.has(id)) {
+        continue;
+      }
+      const node = parseNode(id, value);
+      if (node) seen.push(node);
+      if (!remote.has(id)) {
         const stored = await redis.hgetall(hashKey(id));
         const byScreen = new Map<string, RemoteSession[]>();
         for (const [screenId, json] of Object.entries(stored)) {
@@ -162,6 +187,7 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
         if (byScreen.size) shownChanged();
       }
     }
+    others = seen;
   }
 
   const guard = (what: string, run: () => Promise<void>) => () => void run().catch((err: unknown) => log.warn({ err: (err as Error).message }, `集群在线状态${what}失败 / cluster presence ${what} failed`));
@@ -209,6 +235,8 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     onShownChange(listen: () => void): void {
       shownListeners.push(listen);
     },
+    /** Nodes alive at the last beat, this one first (live): what /healthz and /metrics show. */
+    view: (): ClusterNode[] => [self(), ...others],
     /** Node ids alive now, this one included. */
     nodes: () => [nodeId, ...remote.keys()],
     /** Now, not on the next tick: at start-up, and in tests. */

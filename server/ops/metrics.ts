@@ -2,9 +2,10 @@
 // process): players connected, manifests pushed, plays acknowledged, media job queue and durations,
 // and prom-client's process metrics (event-loop lag, memory, CPU, handles).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ClusterNode } from '../api.schema.js';
 import type { Job, JobEvent } from '../services/media-job.schema.js';
 
-export function createMetrics(deps: { playersConnected: () => { mode: string }[]; jobs: () => Job[] }) {
+export function createMetrics(deps: { playersConnected: () => { mode: string }[]; jobs: () => Job[]; clusterNodes?: () => ClusterNode[] }) {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'crier_', eventLoopMonitoringPrecision: 20 });
   new Gauge({
@@ -29,6 +30,19 @@ export function createMetrics(deps: { playersConnected: () => { mode: string }[]
       for (const state of ['queued', 'running'] as const) this.set({ state }, jobs.filter((j) => j.state === state).length);
     },
   });
+  if (deps.clusterNodes) {
+    const nodes = deps.clusterNodes;
+    new Gauge({
+      name: 'crier_cluster_node_players',
+      help: 'Player sockets held by each Crier node alive in the cluster (as of its last heartbeat)',
+      labelNames: ['node'],
+      registers: [register],
+      collect() {
+        this.reset();
+        for (const node of nodes()) this.set({ node: node.id }, node.players);
+      },
+    });
+  }
   const manifestsPushed = new Counter({ name: 'crier_manifests_pushed_total', help: 'Manifests sent to players', registers: [register] });
   const playsAcknowledged = new Counter({
     name: 'crier_plays_acknowledged_total',

@@ -1,10 +1,9 @@
 // The proof-of-play export in the Outsmart Playout Reporting Standard layout (Playout File Format,
 // field order of version 1.5): CSV, UTF-8, no header, LF line ends, one record per play. What Crier
 // has no equivalent for (SPACE frame, buyer, agency and brand ids) is left empty; README says which.
-import type Database from 'better-sqlite3';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import { zoneOffsetMs } from '../../playlists/wall-clock.js';
-import { chainSegments, segmentRecords, type ExportQuery } from './chain.export.js';
+import type { AiringExportReader, ExportQuery } from '../storage/airing.export.js';
 
 /** A CSV field: quoted only when it must be (comma, quote or line break), quotes doubled. */
 const field = (value: string | number | null | undefined) => {
@@ -24,10 +23,10 @@ function offset(ms: number, timeZone: string): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-export function* oprsLines(db: Database.Database, q: ExportQuery, catalogue: Readonly<Catalogue>): Generator<string> {
+export async function* oprsLines(reader: AiringExportReader, q: ExportQuery, catalogue: Readonly<Catalogue>): AsyncGenerator<string> {
   const titles = new Map(catalogue.media.map((m) => [m.id, m.title]));
-  for (const segment of chainSegments(db, q)) {
-    for (const p of segmentRecords(db, segment)) {
+  for (const segment of await reader.segments(q)) {
+    for await (const p of reader.records(segment)) {
       const start = Date.parse(p.startedAt);
       const record = [
         null, // frameid: a SPACE frame id, which Crier's screens do not have

@@ -11,9 +11,10 @@ import { scopedTownship } from '../auth/township-scope.js';
 import type { Clock } from '../clock.js';
 import { AppError, ErrorBodySchema } from '../errors.js';
 import type { AsRunService } from '../proof/as-run.service.js';
-import { chainExportLines, openExportDatabase } from '../proof/chain.export.js';
+import { chainExportLines } from '../proof/chain.export.js';
 import { describeVerdict, verifyExportLines } from '../proof/chain.verify.js';
 import { oprsLines } from '../proof/oprs.export.js';
+import type { AiringExportReader } from '../storage/airing.export.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { AiringReports } from '../storage/airing.reports.js';
 
@@ -65,9 +66,19 @@ export const AsRunSchema = z.object({
   chain: ChainCheckSchema,
 });
 
+/** Lines joined into chunks of about 64 kB: a stream chunk per line would cost more than the line. */
+async function* inChunks(lines: AsyncIterable<string>, size = 64 * 1024): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const line of lines) {
+    chunk += line;
+    if (chunk.length >= size) (yield chunk), (chunk = '');
+  }
+  if (chunk) yield chunk;
+}
+
 export function registerProofRoutes(
   app: FastifyInstance,
-  deps: { reports: AiringReports; airingLog: AiringLog; asRuns: AsRunService; clock: Clock; timeZone: string; dataDir: string; catalogue: () => Readonly<Catalogue>; isAiringEmbedded?: boolean },
+  deps: { reports: AiringReports; airingLog: AiringLog; asRuns: AsRunService; clock: Clock; timeZone: string; openExport: () => Promise<AiringExportReader>; catalogue: () => Readonly<Catalogue> },
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['proof of airing'];
@@ -123,12 +134,11 @@ export function registerProofRoutes(
       await deps.airingLog.flush();
       const scope = screensInScope(req);
       const screenIds = screenId !== undefined ? [screenId] : (scope ?? undefined);
-      // The export reads the SQLite file; its PostgreSQL version is not written yet (the live check and verify are).
-      if (deps.isAiringEmbedded === false) throw new AppError(501, 'not-on-postgres', '播出记录在 PostgreSQL 中时暂不能导出 / exports are not yet available when the airing log is on PostgreSQL');
-      const db = openExportDatabase(deps.dataDir);
+      // Its own reader (SQLite connection, or PostgreSQL client and snapshot), ended when the stream ends or the client goes.
+      const reader = await deps.openExport();
       const query = { fromDay: from, toDay: to, screenIds, timeZone: deps.timeZone, now: deps.clock.now() };
-      const lines = format === 'oprs' ? oprsLines(db, query, deps.catalogue()) : chainExportLines(db, query);
-      const stream = Readable.from(lines).on('close', () => db.close());
+      const lines = format === 'oprs' ? oprsLines(reader, query, deps.catalogue()) : chainExportLines(reader, query);
+      const stream = Readable.from(inChunks(lines)).on('close', () => void reader.close());
       const name = `crier-plays-${screenId ?? 'all'}-${from}-${to}.${format === 'oprs' ? 'csv' : 'jsonl'}`;
       return reply.type(format === 'oprs' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(stream);
     },

@@ -25,8 +25,9 @@ export function registerSpeechRoutes(
         tags: ['alerts'],
         summary: 'One-step urgent alert: a headline (and subline) full-screen on screens, spoken in Mandarin on audio stations',
         description:
-          'Makes an alert slogan, a playlist and the alert, which airs at once; then (unless repeats is 0) a chime and the words ' +
-          'read `repeats` times, loudness-normalised, which joins the alert for audio stations when its processing is done.',
+          'Makes an alert slogan, a playlist and the alert, which airs on screens at once and until cleared or expired; then ' +
+          '(unless repeats is 0) a loudness-normalised clip of a chime and the words read once, which joins the alert when its ' +
+          'processing is done: audio stations air it `repeats` times, counted from then, and return to their schedule.',
         body: MessageAlertInputSchema,
         response: { 201: z.object({ alert: AlertSchema, slogan: MediaItemSchema, speech: SpokenSchema.nullable() }), ...errors },
       },

@@ -1,9 +1,10 @@
 // The urgent alert in one step: a headline (and subline) becomes a full-screen alert slogan for
-// screens and, for loudspeakers, the same words spoken in Mandarin after a chime, N times. No
-// playlist to prepare: the slogan, the clip and a playlist of the two are made here and the alert
-// goes out on them. The alert airs on screens at once; the spoken clip joins it seconds later,
-// when its loudness pass is done. Sending an alert is itself the release: its own content is
-// approved by whoever may send alerts.
+// screens and, for loudspeakers, the same words spoken in Mandarin after a chime. No playlist to
+// prepare: the slogan, the clip and a playlist of the two are made here and the alert goes out on
+// them. The alert airs on screens at once, for its whole life; the spoken clip (one chime, one
+// reading) joins it seconds later, when its loudness pass is done, and stations air it N times and
+// then return to their schedule (playlists/alert-airings.ts). Sending an alert is itself the
+// release: its own content is approved by whoever may send alerts.
 import { z } from 'zod';
 import { IsoTimeSchema, SloganSchema, type Catalogue, type MediaItem } from '../../playlists/catalogue.schema.js';
 import { AlertShape, type Alert } from '../../playlists/schedule.schema.js';
@@ -13,14 +14,14 @@ import type { CatalogueStore } from '../storage/catalogue.store.js';
 import type { AlertsService } from './alerts.service.js';
 import type { MediaService } from './media.service.js';
 import type { PlaylistsService } from './playlists.service.js';
-import { RepeatsSchema, spokenText, type SpeechService } from './speech.service.js';
+import { spokenText, type SpeechService } from './speech.service.js';
 
 export const MessageAlertInputSchema = z.object({
   headline: SloganSchema.shape.headline,
   subline: SloganSchema.shape.subline,
   target: AlertShape.target,
-  /** Loudspeakers read it this many times after one chime; 0 sends no speech. */
-  repeats: z.union([z.literal(0), RepeatsSchema]).default(3),
+  /** Stations air the chime and the reading this many times, then their schedule again; 0 sends no speech. */
+  repeats: z.union([z.literal(0), AlertShape.airings.unwrap()]).default(3),
   priority: AlertShape.priority,
   expiresAt: IsoTimeSchema.optional(),
   durationMinutes: z.number().int().min(1).max(60 * 24 * 31).optional(),
@@ -76,10 +77,11 @@ export function createMessageAlerts(deps: {
         priority: input.priority,
         ...(expiresAt ? { expiresAt } : {}),
         ...(durationMinutes ? { durationMinutes } : {}),
+        ...(input.repeats ? { airings: input.repeats } : {}),
       });
       if (!input.repeats) return { alert, slogan, speech: null };
-      // Screens already show it; now the loudspeakers' clip.
-      const spoken = await speech.makeAudio({ text: spokenText(input), repeats: input.repeats, title: `紧急广播：${input.headline}` });
+      // Screens already show it; now the loudspeakers' clip: one chime, one reading, aired `repeats` times.
+      const spoken = await speech.makeAudio({ text: spokenText(input), repeats: 1, title: `紧急广播：${input.headline}` });
       await approve([spoken.item.id]);
       await playlists.update(playlist.id, {
         name: playlist.name,

@@ -15,6 +15,8 @@ export const AlertInputSchema = z.object({
   playlistId: AlertShape.playlistId,
   target: AlertShape.target,
   priority: AlertShape.priority,
+  /** Audio stations air its audio this many times, then return to their schedule; absent: it loops while on. */
+  airings: AlertShape.airings,
   /** Absent: now. */
   startsAt: IsoTimeSchema.optional(),
   /** Absent (and no durationMinutes): until cleared. */
@@ -69,6 +71,7 @@ export function createAlertsService(deps: { catalogue: CatalogueStore; clock: Cl
           priority: input.priority,
           startsAt: startsAt.toISOString(),
           ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+          ...(input.airings ? { airings: input.airings } : {}),
           createdAt: now.toISOString(),
         };
         draft.alerts.push(created);

@@ -90,7 +90,7 @@ export function createMediaProcessing(deps: MediaServiceDeps) {
         const isKept = await catalogue.update((draft) => {
           const m = draft.media.find((x) => x.id === item.id);
           if (!m) return false;
-          Object.assign(m, { status: 'ready', renditions });
+          Object.assign(m, { status: 'ready', renditions, readyAt: deps.clock.now().toISOString() });
           delete m.error;
           return true;
         });

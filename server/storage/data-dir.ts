@@ -3,7 +3,7 @@
 // does stops the server, and so does a damaged one, each with one line naming the file and what to do.
 // Adding a store is one line in STORES; backup and restore (server/backup/) copy whatever is listed here.
 import Database from 'better-sqlite3';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile, writeFileDurably } from './durable-file.js';
 
@@ -35,8 +35,16 @@ export const STORES: readonly StoreEntry[] = [
 export const STORES_MANIFEST = 'stores.json';
 /** Data dirs from before the manifest held these (originals/ appeared only with the first upload). */
 const STORES_BEFORE_MANIFEST = ['catalogue.json', 'accounts.sqlite3', 'audit.sqlite3', 'airing.sqlite3', 'pairing.sqlite3', 'media'];
-/** Not stores, made again at start: a mount point's lost+found, scratch space, the control socket, fontconfig's cache. */
-const IGNORED = new Set(['lost+found', 'tmp', 'crier.sock', 'fontconfig']);
+/** Present while a server runs on this data dir; found at start, it says the last run did not stop cleanly. */
+export const RUNNING_MARKER = 'running.json';
+/**
+ * SQLite stores up to this size get a full quick_check at every start. quick_check reads every page
+ * (about 2 s per million plays), so a larger store gets it only after an unclean stop, the time damage
+ * happens; after a clean stop its header and length are checked.
+ */
+export const FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024;
+/** Not stores, made again at start: a mount point's lost+found, scratch space, the control socket, fontconfig's cache, the run marker. */
+const IGNORED = new Set(['lost+found', 'tmp', 'crier.sock', 'fontconfig', RUNNING_MARKER]);
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -75,8 +83,13 @@ async function readManifest(dataDir: string): Promise<string[] | null> {
   throw damagedStore(file, '不是有效的存储清单 / not a valid store list');
 }
 
+interface CheckDepth {
+  /** Largest SQLite file given a full quick_check; larger ones get the header and length check only. */
+  fullCheckMaxBytes: number;
+}
+
 /** Damage a file shows without reading it all: empty, or not what its kind begins with. SQLite files also pass quick_check. */
-async function checkStore(dataDir: string, store: StoreEntry): Promise<void> {
+async function checkStore(dataDir: string, store: StoreEntry, depth: CheckDepth): Promise<void> {
   const file = path.join(dataDir, store.name);
   const info = await stat(file);
   if (store.kind === 'dir') {
@@ -85,19 +98,20 @@ async function checkStore(dataDir: string, store: StoreEntry): Promise<void> {
   }
   if (!info.isFile()) throw damagedStore(file, '不是普通文件 / not a regular file');
   if (info.size === 0) throw damagedStore(file, '文件为空 / the file is empty');
-  if (store.kind === 'sqlite') await checkSqlite(file);
+  if (store.kind === 'sqlite') await checkSqlite(file, info.size, info.size <= depth.fullCheckMaxBytes);
   // The catalogue's content is checked where it is parsed (catalogue.store.ts).
 }
 
-async function checkSqlite(file: string): Promise<void> {
-  const head = Buffer.alloc(SQLITE_HEADER.length);
+async function checkSqlite(file: string, size: number, isFull: boolean): Promise<void> {
+  const head = Buffer.alloc(100);
   const handle = await open(file, 'r');
   try {
     await handle.read(head, 0, head.length, 0);
   } finally {
     await handle.close();
   }
-  if (!head.equals(SQLITE_HEADER)) throw damagedStore(file, '文件头不是 SQLite 数据库 / the header is not a SQLite database');
+  if (!head.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) throw damagedStore(file, '文件头不是 SQLite 数据库 / the header is not a SQLite database');
+  if (!isFull) return checkSqliteLength(file, head, size);
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { fileMustExist: true });
@@ -112,6 +126,28 @@ async function checkSqlite(file: string): Promise<void> {
   }
 }
 
+/** A truncated or padded file, from the header alone: its page count (when valid) times its page size is the file's length. */
+function checkSqliteLength(file: string, head: Buffer, size: number): void {
+  const pageSize = head.readUInt16BE(16) === 1 ? 65536 : head.readUInt16BE(16);
+  const pages = head.readUInt32BE(28);
+  // The in-header size is valid only when written by a version that keeps it (change counter = valid-for).
+  const isCountValid = pages > 0 && head.readUInt32BE(24) === head.readUInt32BE(92);
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw damagedStore(file, `页大小 ${pageSize} 无效 / invalid page size ${pageSize}`);
+  if (isCountValid && pages * pageSize !== size) {
+    throw damagedStore(file, `文件长 ${size} 字节，文件头记为 ${pages * pageSize} 字节 / the file is ${size} bytes, its header says ${pages * pageSize}`);
+  }
+}
+
+/** At start, once the app is up: from now until markStopped, a stop is unclean. */
+export async function markRunning(dataDir: string): Promise<void> {
+  await writeFileDurably(path.join(dataDir, RUNNING_MARKER), `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`);
+}
+
+/** After a clean stop (every store closed). */
+export async function markStopped(dataDir: string): Promise<void> {
+  await rm(path.join(dataDir, RUNNING_MARKER), { force: true });
+}
+
 /** The stores this data dir must hold: on PostgreSQL, those the database keeps are not its business. */
 export const storesInDataDir = (options: { onPostgres?: boolean } = {}) => STORES.filter((s) => !(options.onPostgres && s.onPostgres));
 
@@ -120,14 +156,21 @@ export const storesInDataDir = (options: { onPostgres?: boolean } = {}) => STORE
  * holds a damaged one. `recreate` names stores the operator chose to start empty (CRIER_RECREATE_STORES).
  * Only a data dir that is missing or empty is a first start. `onPostgres`: CRIER_DATABASE_URL is set, so
  * the stores PostgreSQL keeps are neither demanded nor checked here (files left from before are ignored).
+ * `wasUncleanStop`: the last server on it did not stop cleanly, so every SQLite store was read in full.
  */
-export async function checkDataDir(dataDir: string, recreate: readonly string[] = [], options: { onPostgres?: boolean } = {}): Promise<{ isFirstStart: boolean }> {
+export async function checkDataDir(
+  dataDir: string,
+  recreate: readonly string[] = [],
+  options: { onPostgres?: boolean; fullCheckMaxBytes?: number } = {},
+): Promise<{ isFirstStart: boolean; wasUncleanStop: boolean }> {
   const entries = await readdir(dataDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw new StoreError(`无法读取数据目录 ${dataDir}（${error.code}）/ cannot read the data dir ${dataDir} (${error.code})`);
   });
   const present = entries.filter((e) => !IGNORED.has(e));
-  if (present.length === 0) return { isFirstStart: true };
+  if (present.length === 0) return { isFirstStart: true, wasUncleanStop: false };
+  const wasUncleanStop = entries.includes(RUNNING_MARKER);
+  const depth = { fullCheckMaxBytes: wasUncleanStop ? Infinity : (options.fullCheckMaxBytes ?? FULL_CHECK_MAX_BYTES) };
 
   if (!entries.includes(STORES_MANIFEST) && !STORES.some((s) => entries.includes(s.name))) {
     throw new StoreError(
@@ -138,7 +181,7 @@ export async function checkDataDir(dataDir: string, recreate: readonly string[] 
   const held = (await readManifest(dataDir)) ?? STORES_BEFORE_MANIFEST;
   const missing: StoreEntry[] = [];
   for (const store of storesInDataDir(options)) {
-    if (await exists(path.join(dataDir, store.name))) await checkStore(dataDir, store);
+    if (await exists(path.join(dataDir, store.name))) await checkStore(dataDir, store, depth);
     else if (held.includes(store.name) && !recreate.includes(store.name)) missing.push(store);
   }
   if (missing.length) {
@@ -151,7 +194,7 @@ export async function checkDataDir(dataDir: string, recreate: readonly string[] 
         `or to start it empty on purpose set CRIER_RECREATE_STORES=${names}`,
     );
   }
-  return { isFirstStart: false };
+  return { isFirstStart: false, wasUncleanStop };
 }
 
 /** After the stores are open: creates the store directories and records which stores this data dir holds (`elsewhere`: kept outside it). */

@@ -82,6 +82,26 @@ export interface ChainVerdict {
  * `removed`.
  */
 export function verifyScreenChain(screenId: string, rows: Iterable<ChainedRow>, anchor: ChainLink, head: ChainLink | null): ChainVerdict {
+  const walker = createChainWalker(screenId, anchor);
+  for (const row of rows) {
+    const verdict = walker.push(row);
+    if (verdict) return verdict;
+  }
+  return walker.end(head);
+}
+
+/** The same walk over rows read in pages (a store's cursor), so a long chain is never held in memory. */
+export async function verifyScreenChainAsync(screenId: string, rows: AsyncIterable<ChainedRow>, anchor: ChainLink, head: ChainLink | null): Promise<ChainVerdict> {
+  const walker = createChainWalker(screenId, anchor);
+  for await (const row of rows) {
+    const verdict = walker.push(row);
+    if (verdict) return verdict;
+  }
+  return walker.end(head);
+}
+
+/** The walk fed one row at a time: `push` answers a break as soon as one is certain, `end` the verdict. */
+export function createChainWalker(screenId: string, anchor: ChainLink) {
   let prev = anchor;
   let previous: ChainedRow | null = null;
   let checked = 0;
@@ -110,21 +130,23 @@ export function verifyScreenChain(screenId: string, rows: Iterable<ChainedRow>, 
     return null;
   };
   let pending: ChainedRow | undefined;
-  for (const row of rows) {
-    if (pending) {
-      const verdict = step(pending, row);
-      if (verdict) return verdict;
-    }
-    pending = row;
-  }
-  if (pending) {
-    const verdict = step(pending, undefined);
-    if (verdict) return verdict;
-  }
-  if (head) {
-    if (head.seq > prev.seq) return broken(prev.seq + 1, null, 'removed');
-    if (head.seq < prev.seq) return broken(head.seq + 1, null, 'inserted');
-    if (head.hash !== prev.hash) return broken(prev.seq, (previous as ChainedRow | null)?.id ?? null, 'changed');
-  }
-  return { ok: true, checked };
+  return {
+    push(row: ChainedRow): ChainVerdict | null {
+      const verdict = pending ? step(pending, row) : null;
+      pending = row;
+      return verdict;
+    },
+    end(head: ChainLink | null): ChainVerdict {
+      if (pending) {
+        const verdict = step(pending, undefined);
+        if (verdict) return verdict;
+      }
+      if (head) {
+        if (head.seq > prev.seq) return broken(prev.seq + 1, null, 'removed');
+        if (head.seq < prev.seq) return broken(head.seq + 1, null, 'inserted');
+        if (head.hash !== prev.hash) return broken(prev.seq, (previous as ChainedRow | null)?.id ?? null, 'changed');
+      }
+      return { ok: true, checked };
+    },
+  };
 }

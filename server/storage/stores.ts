@@ -4,6 +4,7 @@
 import type { Config } from '../config.js';
 import { createTokenStore, type TokenStore } from '../pairing/token.store.js';
 import { createAccountsStore, type AccountsStore } from './accounts.store.js';
+import { openSqliteExportReader, type AiringExportReader } from './airing.export.js';
 import { createAiringReports, type AiringReports } from './airing.reports.js';
 import { createAiringLog, type AiringLog, type AiringLogOptions } from './airing.store.js';
 import { createAuditStore, type AuditStore } from './audit.store.js';
@@ -14,7 +15,9 @@ import { createPgAuditStore } from './pg/audit.pg.js';
 import { listenForCommits } from './pg/catalogue.listen.js';
 import { createPgCatalogueStore } from './pg/catalogue.pg.js';
 import { createPgAiringLog, createPgAiringReports } from './pg/airing.pg.js';
+import { openPgExportReader } from './pg/airing.export.pg.js';
 import { migrate } from './pg/migrate.js';
+import { assertNoUnfinishedMigration } from './pg/migration-marker.js';
 import { openPgPool, type PgPool } from './pg/pool.js';
 import { createPgReportsStore } from './pg/reports.pg.js';
 import { createPgTokenStore } from './pg/tokens.pg.js';
@@ -30,8 +33,8 @@ export interface Stores {
   reports: ReportsStore;
   /** The catalogue opens later than the rest: its hooks come from the accounts (who made each commit). */
   openCatalogue(hooks?: CatalogueHooks): Promise<CatalogueStore>;
-  /** The airing log (plays, heartbeats, rollups, chains) and its read-only reports. */
-  openAiring(options: AiringLogOptions): Promise<{ log: AiringLog; reports: AiringReports }>;
+  /** The airing log (plays, heartbeats, rollups, chains), its read-only reports, and a reader per chain export. */
+  openAiring(options: AiringLogOptions): Promise<{ log: AiringLog; reports: AiringReports; openExport: () => Promise<AiringExportReader> }>;
   /**
    * Other nodes' commits reach this one (PostgreSQL: LISTEN/NOTIFY): the catalogue syncs, and when it
    * changed, `onSynced` runs as after a local change. Embedded: nobody else writes, nothing to follow.
@@ -59,10 +62,11 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
   try {
     const applied = await migrate(pool);
     if (applied.length) log.info(`已执行数据库迁移 / database migrations applied: ${applied.join(', ')}`);
+    await assertNoUnfinishedMigration(pool);
     tokens = await createPgTokenStore(pool, log.warn.bind(log));
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw unreachable(url, error);
+    throw error instanceof StoreError ? error : unreachable(url, error);
   }
   const listeners: { close(): Promise<void> }[] = [];
   return {
@@ -73,7 +77,7 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     tokens,
     reports: createPgReportsStore(pool),
     openCatalogue: (hooks) => createPgCatalogueStore(pool, hooks),
-    openAiring: async (options) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options) }),
+    openAiring: async (options) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options), openExport: () => openPgExportReader(pool) }),
     async followCatalogue(catalogue, onSynced) {
       // One sync at a time; a notification of a version this node already has costs nothing.
       let syncing = Promise.resolve();
@@ -119,7 +123,7 @@ function openEmbedded(dataDir: string): Stores {
     // The log creates the file the read-only reports connection opens.
     openAiring: async (options) => {
       const log = createAiringLog(dataDir, options);
-      return { log, reports: createAiringReports(dataDir, options) };
+      return { log, reports: createAiringReports(dataDir, options), openExport: async () => openSqliteExportReader(dataDir) };
     },
     close: async () => undefined,
   };

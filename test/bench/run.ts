@@ -16,6 +16,7 @@ import { benchMedia } from './media.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchReports } from './reports.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
+import { benchStartup } from './startup.bench.js';
 import { withTempDir } from './temp-dir.js';
 import { fmt, quantile } from './stats.js';
 
@@ -118,9 +119,10 @@ const parts: Record<string, (half?: string) => unknown> = {
   claims: benchClaims,
   cluster: benchCluster,
   'airing-pg': benchAiringPg,
+  startup: benchStartup,
 };
-/** Parts that need PostgreSQL (and Redis): only when named. */
-const onlyWhenNamed = new Set(['cluster', 'airing-pg']);
+/** Parts that need PostgreSQL (and Redis), or write a gigabyte-sized store: only when named. */
+const onlyWhenNamed = new Set(['cluster', 'airing-pg', 'startup']);
 // A part may name a half after a colon (`reports:ingest`).
 const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
 const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);

@@ -67,3 +67,27 @@ t.test('a timed job\'s occurrence is run by one node only', needsRedis, async (t
   t.same(claims.filter(Boolean).length, 1, 'exactly one of three nodes claims the week');
   t.equal(await nodes[0]!.app.crier.cluster!.runOnce('weekly:2026-W49', 60_000), true, 'the next occurrence is anyone\'s');
 });
+
+t.test('a single process\'s /healthz has no cluster view', async (t) => {
+  const { nodes } = await startNodes(t, ['solo'], { redis: false });
+  const health = JSON.parse((await nodes[0]!.app.inject({ url: '/healthz' })).body) as { cluster: unknown };
+  t.equal(health.cluster, null);
+});
+
+t.test('/healthz lists every node alive, with its players; a node that leaves drops out', needsRedis, async (t) => {
+  const { nodes } = await startNodes(t, ['a', 'b', 'c']);
+  const [a, b, c] = nodes as [(typeof nodes)[0], (typeof nodes)[0], (typeof nodes)[0]];
+  await helloPlayer(t, b.wsUrl);
+  const clusterOnA = async () => (JSON.parse((await a.app.inject({ url: '/healthz' })).body) as { cluster: { nodeId: string; nodes: { id: string; players: number }[] } }).cluster;
+  const all = await until(async () => {
+    const cluster = await clusterOnA();
+    return cluster.nodes.find((n) => n.id === 'b')?.players === 1 && cluster.nodes.length === 3 ? cluster : null;
+  });
+  t.same(all.nodes.map((n) => n.id).sort(), ['a', 'b', 'c'], 'node A sees all three nodes');
+  await c.app.close();
+  const left = await until(async () => {
+    const cluster = await clusterOnA();
+    return cluster.nodes.length === 2 ? cluster : null;
+  });
+  t.same(left.nodes.map((n) => n.id).sort(), ['a', 'b'], 'node C, stopped, is no longer listed');
+});

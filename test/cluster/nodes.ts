@@ -11,12 +11,12 @@ import { startTestServer, TEST_ADMIN, type TestAppOptions } from '../helper.js';
 import { createTestDatabase } from '../stores.js';
 import { testRedisPrefix, testRedisUrl } from './services.js';
 
-export async function startNodes(t: Test, names: string[], options: TestAppOptions & { config?: Partial<Config>; redis?: boolean } = {}) {
-  const { config = {}, redis = true, ...appOptions } = options;
+export async function startNodes(t: Test, names: string[], options: TestAppOptions & { config?: Partial<Config>; perNode?: Record<string, Partial<Config>>; redis?: boolean } = {}) {
+  const { config = {}, perNode = {}, redis = true, ...appOptions } = options;
   const dir = t.testdir();
   const cluster = redis ? { redisUrl: testRedisUrl(), redisPrefix: testRedisPrefix() } : {};
   const nodes = [];
-  for (const name of names) nodes.push(await startTestServer(t, { dataDir: path.join(dir, name), ...cluster, nodeId: name, ...config }, appOptions));
+  for (const name of names) nodes.push(await startTestServer(t, { dataDir: path.join(dir, name), ...cluster, nodeId: name, ...config, ...perNode[name] }, appOptions));
   return { dir, nodes };
 }
 
@@ -60,16 +60,17 @@ export async function adminAt(t: Test, baseUrl: string) {
   const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN) });
   if (!res.ok) throw new Error(`login at ${baseUrl}: ${res.status} ${await res.text()}`);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('crier_session='))!.split(';')[0]!;
-  const get = async <T>(url: string): Promise<T> => {
+  const text = async (url: string): Promise<string> => {
     const answer = await fetch(baseUrl + url, { headers: { cookie } });
     if (!answer.ok) throw new Error(`GET ${url}: ${answer.status} ${await answer.text()}`);
-    return (await answer.json()) as T;
+    return answer.text();
   };
+  const get = async <T>(url: string): Promise<T> => JSON.parse(await text(url)) as T;
   const openConsole = async (onEvent: (event: ConsoleEvent) => void) => {
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws/console`, { headers: { cookie } });
     socket.on('message', (data) => onEvent(JSON.parse(data.toString()) as ConsoleEvent));
     await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
     t.teardown(() => socket.close());
   };
-  return { get, openConsole };
+  return { get, text, openConsole };
 }

@@ -1,9 +1,10 @@
 // Screens' live status on every node (issue 15.2): a real player on node B sends heartbeats; node A's
 // API (one screen, the list the screens page and the dashboard read) and its console's live hints show
 // them; when node B dies, its screen goes offline on node A after the presence TTL, and node A keeps
-// the last heartbeat and health report it was told.
+// the last heartbeat and health report it was told. The cluster view in /healthz and /metrics on node A
+// lists node B with its player while it lives, and drops it once it is dead.
 import t from 'tap';
-import type { ScreenWithStatus } from '../../server/api.schema.js';
+import type { ClusterNode, ScreenWithStatus } from '../../server/api.schema.js';
 import { helloPlayer } from '../helper.js';
 import { adminAt, startNodeProcesses, until, wsOf } from './nodes.js';
 import { servicesTestOptions } from './services.js';
@@ -12,6 +13,7 @@ import { servicesTestOptions } from './services.js';
 t.setTimeout(300_000);
 
 type Status = ScreenWithStatus['status'];
+type Health = { cluster: { nodeId: string; nodes: ClusterNode[] } | null };
 
 t.test('a player on node B is shown live on node A, and offline there once node B dies', servicesTestOptions('redis', 'postgres'), async (t) => {
   const [a, b] = await startNodeProcesses(t, ['a', 'b']);
@@ -60,6 +62,18 @@ t.test('a player on node B is shown live on node A, and offline there once node 
   await until(async () => readOnHint.find((s) => s.soundBlocked === false && s.health?.uptimeMs === 2222));
   t.pass('and a console on node A was told again');
 
+  // The cluster as node A's /healthz (no sign-in: load balancers) and /metrics see it.
+  const healthOnA = async () => (await (await fetch(`${a!.baseUrl}/healthz`)).json()) as Health;
+  const both = await until(async () => {
+    const { cluster } = await healthOnA();
+    return cluster?.nodes.find((n) => n.id === 'b')?.players === 1 ? cluster : null;
+  });
+  t.equal(both.nodeId, 'a', 'node A names itself');
+  t.same(both.nodes.map((n) => n.id), ['a', 'b'], 'and lists both nodes, itself first');
+  t.equal(both.nodes[0]!.players, 0, 'node A holds no player');
+  t.ok(both.nodes.every((n) => Date.parse(n.startedAt) <= Date.parse(n.lastSeenAt)), 'each with when it started and was last seen');
+  t.match(await admin.text('/metrics'), /crier_cluster_node_players\{node="b"\} 1/, '/metrics on node A counts node B\'s player');
+
   const hintsBefore = readOnHint.length;
   b!.process.kill('SIGKILL');
   const offline = await until(async () => {
@@ -71,4 +85,10 @@ t.test('a player on node B is shown live on node A, and offline there once node 
   t.equal(offline.health?.uptimeMs, 2222, 'and the last health report');
   await until(async () => readOnHint.slice(hintsBefore).find((s) => !s.isOnline));
   t.pass('a console on node A was told to reload when node B dropped out');
+  const alone = await until(async () => {
+    const { cluster } = await healthOnA();
+    return cluster?.nodes.length === 1 ? cluster : null;
+  });
+  t.same(alone.nodes.map((n) => n.id), ['a'], 'node A\'s /healthz no longer lists the dead node B');
+  t.notMatch(await admin.text('/metrics'), /crier_cluster_node_players\{node="b"\}/, 'nor does its /metrics');
 });

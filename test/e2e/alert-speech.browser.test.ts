@@ -1,5 +1,5 @@
 // The one-step urgent alert through the real console in Chromium: an editor types a headline and a
-// subline, picks every screen, sets two readings and sends. A screen shows the words full-screen; an
+// subline, picks every screen, sets two airings and sends. A screen shows the words full-screen; an
 // audio station plays the spoken clip (chime + Mandarin speech) made on the server.
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,10 @@ t.test('one-step alert from the red button: full-screen on a screen, spoken at a
   await form.locator('input[name=title]').fill('冒充公检法的电话都是诈骗');
   await form.locator('input[name=subline]').fill('请拨打96110咨询');
   await form.locator('input[name=repeats]').fill('2');
+  // The form says exactly what will happen: stations repeat it twice and go back to their programme.
+  const note = form.locator('[data-testid=alert-airings-note]', { hasText: '重复播报 2 次' });
+  await note.waitFor({ timeout: 5000 });
+  t.equal(await note.innerText(), '广播站重复播报 2 次后恢复正常节目（静音时段内不播报）；屏幕全屏显示，直到解除或到期。');
   await form.locator('button[type=submit]').click();
   await page.locator('[data-testid=active-alerts]', { hasText: '冒充公检法的电话都是诈骗' }).waitFor({ timeout: 15_000 });
 

@@ -3,21 +3,12 @@
 // out, loud (not silence), and at the same loudness as every clip.
 import path from 'node:path';
 import t from 'tap';
-import { measureLoudness } from '../../media/campaign/audio-tools.js';
-import { probe, runFfmpeg } from '../../media/ffmpeg.run.js';
 import { toSpokenPinyin } from '../../media/speech/mandarin-pinyin.js';
 import { createSpeaker } from '../../media/speech/speech.engines.js';
-import { PAUSE_SECONDS } from '../../media/speech/speech-clip.js';
 import { loadConfig } from '../../server/config.js';
 import { buildTestApp } from '../helper.js';
 import { waitSettled } from './fixtures/files.js';
-
-const syllables = (text: string) => toSpokenPinyin(text).split(/[\s,.]+/).filter((w) => /\d$/.test(w)).length;
-
-async function meanVolume(file: string): Promise<number> {
-  const report = await runFfmpeg(['-i', file, '-af', 'volumedetect', '-f', 'null', '-']);
-  return Number(/mean_volume:\s+(-?[\d.]+) dB/.exec(report)?.[1]);
-}
+import { measureSpokenClip } from './fixtures/speech.js';
 
 t.test('text reads as an announcer would: tones by context, numbers to dial digit by digit, letters by name', async (t) => {
   t.equal(toSpokenPinyin('请立即拨打96110。'), 'qing3 li4 ji2 bo1 da3 jiu3 liu4 yao1 yao1 ling2.');
@@ -30,7 +21,7 @@ t.test('text reads as an announcer would: tones by context, numbers to dial digi
   t.notMatch(toSpokenPinyin('紧急通知：冒充公检法，QQ、微信转账 3.5 万元'), /[\u4e00-\u9fff]|[A-Z]/, 'nothing left for the English reader');
 });
 
-t.test('one-step alert: its speech is a loudness-normalised Mandarin clip of the right length, and joins the alert', async (t) => {
+t.test('one-step alert: its speech is a loudness-normalised Mandarin clip (a chime, one reading) that joins the alert, aired `repeats` times', async (t) => {
   const app = await buildTestApp(t);
   const headline = '冒充公检法要求转账的都是诈骗';
   const subline = '请拨打96110咨询';
@@ -41,20 +32,18 @@ t.test('one-step alert: its speech is a loudness-normalised Mandarin clip of the
   const playlist = app.crier.catalogue.read().playlists.find((p) => p.id === sent.alert.playlistId)!;
   t.same(playlist.items.map((i) => i.mediaId), [sent.slogan.id, sent.speech.item.id], 'the alert airs the slogan and the spoken clip');
   t.equal(sent.slogan.slogan.theme, 'alert');
+  t.equal(sent.alert.airings, 2, 'stations air it twice, then return to their schedule');
 
   const item = await waitSettled(app, sent.speech.item.id, 60_000);
   t.equal(item.status, 'ready', JSON.stringify(item.error ?? ''));
   const mp3 = item.renditions.find((r: { role: string }) => r.role === 'playback');
   t.ok(item.renditions.some((r: { role: string }) => r.role === 'waveform'), 'a waveform like any audio upload');
   const file = path.join(app.crier.mediaStore.dir, mp3.fileName);
-  const { durationMs } = await probe(file);
-  const spokenSeconds = (durationMs! / 1000 - 2.2 - 2 * PAUSE_SECONDS) / 2;
-  const perSyllable = spokenSeconds / syllables(`${headline}。${subline}`);
-  t.ok(perSyllable > 0.15 && perSyllable < 0.6, `speech length fits the words: ${spokenSeconds.toFixed(2)} s per reading, ${perSyllable.toFixed(3)} s per syllable`);
-  const loud = await measureLoudness((args) => runFfmpeg(args), file);
+  const { durationMs, spokenSeconds, perSyllable, loud, mean } = await measureSpokenClip(file, `${headline}。${subline}`, 1);
+  t.ok(perSyllable > 0.15 && perSyllable < 0.6, `speech length fits one reading of the words: ${spokenSeconds.toFixed(2)} s, ${perSyllable.toFixed(3)} s per syllable`);
+  t.ok(Date.parse(item.readyAt) >= Date.parse(sent.alert.startsAt), 'its readiness is stamped: stations count their airings from then');
   t.ok(Math.abs(loud.integrated - -16) <= 1, `integrated loudness ${loud.integrated} LUFS (target -16)`);
   t.ok(loud.truePeak <= -0.5, `true peak ${loud.truePeak} dBTP`);
-  const mean = await meanVolume(file);
   t.ok(mean > -30, `not silence: mean volume ${mean} dB`);
   t.comment(`clip ${durationMs} ms, ${loud.integrated} LUFS, ${loud.truePeak} dBTP, mean ${mean} dB`);
 });

@@ -1,37 +1,29 @@
 // A chain export carries the chain; `npm run verify` checks an export or a live store and names
 // the first record changed, inserted or removed, in Chinese then English, exiting non-zero on a break.
-import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
+// Each runs on both airing logs (the SQLite file, and PostgreSQL when CRIER_TEST_DATABASE_URL is set).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
-import { onPostgres } from '../airing-stores.js';
+import { forEachAiringStore, onPostgres, type AiringBackend } from '../airing-stores.js';
+import { openPgExportReader } from '../../server/storage/pg/airing.export.pg.js';
+import { openPgPool } from '../../server/storage/pg/pool.js';
+import { commandOf } from '../cli.js';
 import { buildTestApp } from '../helper.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('server/proof/verify.cli.ts');
-const TSX = path.resolve('node_modules/.bin/tsx');
-const verifyCli = async (...args: string[]) => {
-  try {
-    const { stdout } = await run(TSX, [CLI, ...args]);
-    return { code: 0, lines: stdout.trim().split('\n') };
-  } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, lines: e.stdout.trim().split('\n') };
-  }
-};
+const verifyCli = commandOf('server/proof/verify.cli.ts');
 
 const play = (id: string, iso: string): PlayRecord => ({
   id, itemId: 'i1', mediaId: 'm1', hash: 'a'.repeat(64), manifestVersion: 'v1', startedAt: iso,
   endedAt: new Date(Date.parse(iso) + 10_000).toISOString(), completed: true, outcome: 'completed', clockOffsetMs: -40,
 });
 
-async function appWithPlays(t: Test) {
-  const dataDir = t.testdir();
-  const app = await buildTestApp(t, { dataDir });
+/** The CLI's arguments that check this store's live airing log. */
+const liveArgs = (store: AiringBackend) => (store.kind === 'embedded' ? ['--data-dir', store.dataDir] : ['--database-url', store.databaseUrl!]);
+
+async function appWithPlays(t: Test, store: AiringBackend) {
+  const app = await buildTestApp(t, { dataDir: store.dataDir, databaseUrl: store.databaseUrl });
   await app.crier.catalogue.update((draft) => {
     for (const id of ['scr-a', 'scr-b']) draft.screens.push({ id, name: id, isProvisional: false, township: '城关镇', groups: [], createdAt: '2026-01-01T00:00:00.000Z' });
   });
@@ -39,23 +31,21 @@ async function appWithPlays(t: Test) {
   await app.crier.airingLog.recordPlays('scr-a', false, [play('a1', '2026-01-09T03:00:00Z'), play('a2', '2026-01-10T03:00:00Z'), play('a3', '2026-01-10T04:00:00Z')]);
   await app.crier.airingLog.recordPlays('scr-a', false, [play('a4', '2026-01-10T05:00:00Z'), play('a5', '2026-01-11T03:00:00Z')]);
   await app.crier.airingLog.recordPlays('scr-b', false, [play('b1', '2026-01-10T03:00:00Z')]);
-  return { app, dataDir };
+  return { app, db: await store.raw() };
 }
 
-t.test('the live check over the API, then a record changed directly in SQLite is named', async (t) => {
-  const { app, dataDir } = await appWithPlays(t);
+forEachAiringStore(t, 'the live check over the API, then a record changed directly in the store is named', async (t, store) => {
+  const { app, db } = await appWithPlays(t, store);
   const ok = await app.inject({ url: '/api/v1/proof/verify' });
   t.equal(ok.statusCode, 200, ok.body);
   t.match(JSON.parse(ok.body), { ok: true, checked: 6, message: { zh: /校验通过/, en: /Verified: 6 play records/ } });
-  const db = new Database(path.join(dataDir, 'airing.sqlite3'));
-  db.prepare(`UPDATE plays SET media_id = 'm-other' WHERE id = 'a3'`).run();
-  db.close();
+  await db.run(`UPDATE plays SET media_id = 'm-other' WHERE id = 'a3'`);
   const bad = JSON.parse((await app.inject({ url: '/api/v1/proof/verify?screenId=scr-a' })).body);
   t.match(bad, { ok: false, firstBad: { screenId: 'scr-a', seq: 3, playId: 'a3', kind: 'changed' }, message: { zh: /屏幕 scr-a 的第 3 条记录（播放记录 a3）被修改/ } });
 });
 
-t.test('an export of a day range carries the chain; a file edited, with a line inserted or removed, is caught', async (t) => {
-  const { app, dataDir } = await appWithPlays(t);
+forEachAiringStore(t, 'an export of a day range carries the chain; a file edited, with a line inserted or removed, is caught', async (t, store) => {
+  const { app, db } = await appWithPlays(t, store);
   const res = await app.inject({ url: '/api/v1/proof/export?from=2026-01-10&to=2026-01-10' });
   t.equal(res.statusCode, 200, res.body);
   t.match(res.headers['content-disposition'], /attachment; filename="crier-plays-all-2026-01-10-2026-01-10\.jsonl"/);
@@ -101,18 +91,42 @@ t.test('an export of a day range carries the chain; a file edited, with a line i
   t.equal(junk.statusCode, 422);
   t.match(JSON.parse(junk.body).message, /^无法校验.* \/ Cannot verify/);
 
-  t.equal((await verifyCli('--data-dir', dataDir)).code, 0, 'the live store read-only from the command line');
-  const db = new Database(path.join(dataDir, 'airing.sqlite3'));
-  db.prepare(`DELETE FROM plays WHERE id = 'b1'`).run();
-  db.close();
-  const live = await verifyCli('--data-dir', dataDir);
+  t.equal((await verifyCli(...liveArgs(store))).code, 0, 'the live store read-only from the command line');
+  await db.run(`DELETE FROM plays WHERE id = 'b1'`);
+  const live = await verifyCli(...liveArgs(store));
   t.equal(live.code, 1);
   t.match(live.lines[1], /screen scr-b, record 1 was removed/);
   t.equal((await verifyCli()).code, 2, 'no argument: usage');
 });
 
-t.test('the same plays in the Outsmart Playout Reporting Standard CSV layout: no header, one row per play, the play id as reference', async (t) => {
-  const { app } = await appWithPlays(t);
+forEachAiringStore(t, 'a row changed, inserted or deleted with SQL: the route and the command line name the same first bad record', async (t, store) => {
+  const { app, db } = await appWithPlays(t, store);
+  const bothSay = async (expected: { seq: number; playId: string | null; kind: string }, words: RegExp) => {
+    const route = JSON.parse((await app.inject({ url: '/api/v1/proof/verify' })).body);
+    t.match(route, { ok: false, firstBad: { screenId: 'scr-a', ...expected } }, `the route: ${expected.kind}`);
+    const cli = await verifyCli(...liveArgs(store));
+    t.equal(cli.code, 1);
+    t.match(cli.lines[1], words, `the command line: ${expected.kind}`);
+    t.equal(cli.lines[1], route.message.en, 'word for word the route\'s verdict');
+  };
+  const [a2] = await db.all(`SELECT * FROM plays WHERE id = 'a2'`);
+  // Inserted: later records moved up to make room, as someone hiding it would.
+  await db.run(`UPDATE plays SET seq = seq + 1 WHERE screen_id = 'scr-a' AND seq >= 3`);
+  await db.run(`INSERT INTO plays (${Object.keys(a2!).join(', ')}) VALUES (${Object.keys(a2!).map(() => '?').join(', ')})`,
+    ...Object.values({ ...a2, id: 'forged', seq: 3, prev_hash: a2!.record_hash, outcome: 'cut' }));
+  await bothSay({ seq: 3, playId: 'forged', kind: 'inserted' }, /record 3 \(play forged\) was inserted/);
+  await db.run(`DELETE FROM plays WHERE id = 'forged'`);
+  await db.run(`UPDATE plays SET seq = seq - 1 WHERE screen_id = 'scr-a' AND seq >= 4`);
+  t.match(JSON.parse((await app.inject({ url: '/api/v1/proof/verify' })).body), { ok: true, checked: 6 }, 'put back: intact again');
+  await db.run(`UPDATE plays SET ended_at = ended_at + 1000 WHERE id = 'a4'`);
+  await bothSay({ seq: 4, playId: 'a4', kind: 'changed' }, /record 4 \(play a4\) was changed/);
+  await db.run(`UPDATE plays SET ended_at = ended_at - 1000 WHERE id = 'a4'`);
+  await db.run(`DELETE FROM plays WHERE id = 'a2'`);
+  await bothSay({ seq: 2, playId: 'a3', kind: 'removed' }, /record 2 \(play a3\) was removed/);
+});
+
+forEachAiringStore(t, 'the same plays in the Outsmart Playout Reporting Standard CSV layout: no header, one row per play, the play id as reference', async (t, store) => {
+  const { app } = await appWithPlays(t, store);
   const res = await app.inject({ url: '/api/v1/proof/export?from=2026-01-10&to=2026-01-10&screenId=scr-a&format=oprs' });
   t.equal(res.statusCode, 200, res.body);
   t.match(res.headers['content-type'], /^text\/csv/);
@@ -138,4 +152,28 @@ onPostgres(t, '`npm run verify -- --database-url` checks the live airing log on 
   const unreachable = await verifyCli('--database-url', 'postgres://crier:crier@127.0.0.1:1/none');
   t.equal(unreachable.code, 2, 'a database it cannot reach: cannot check');
   t.match(unreachable.lines[1], /^cannot check the airing log in PostgreSQL/);
+});
+
+onPostgres(t, 'a PostgreSQL export reads through a cursor a page at a time, and a reader closed mid-way gives its connection back', async (t, store) => {
+  const { log, close } = await store.openAiring({ timeZone: 'Asia/Shanghai' });
+  await log.recordPlays('scr-a', false, [1, 2, 3, 4, 5].map((n) => play(`a${n}`, `2026-01-10T0${n}:00:00Z`)));
+  await close();
+  const pool = openPgPool(store.databaseUrl!, { max: 1 });
+  t.teardown(() => pool.end());
+  const query = { fromDay: '2026-01-10', toDay: '2026-01-10', timeZone: 'Asia/Shanghai', now: new Date('2026-01-11T00:00:00Z') };
+  const reader = await openPgExportReader(pool, 2);
+  const [segment] = await reader.segments(query);
+  t.match(segment, { screenId: 'scr-a', fromSeq: 1, toSeq: 5, anchor: { seq: 0 }, head: { seq: 5 } });
+  const ids: string[] = [];
+  for await (const p of reader.records(segment!)) ids.push(p.id);
+  t.same(ids, ['a1', 'a2', 'a3', 'a4', 'a5'], 'three pages of two, in chain order');
+  const early = reader.records(segment!)[Symbol.asyncIterator]();
+  t.equal((await early.next()).value?.id, 'a1');
+  await reader.close();
+  t.equal((await early.next()).value?.id, 'a2', 'the rest of the page already fetched');
+  await t.rejects(early.next(), /closed/, 'nothing more is read from the database once closed');
+  // The pool holds one connection: a second reader can only open if the first gave it back.
+  const again = await openPgExportReader(pool, 2);
+  t.equal((await again.segments(query)).length, 1);
+  await again.close();
 });

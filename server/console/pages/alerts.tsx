@@ -30,7 +30,14 @@ const s = pick(
     byPlaylist: '使用已有播放列表',
     headline: '标题（大字）',
     subline: '副标题（可选）',
-    repeats: '广播朗读遍数（0 = 不播报）',
+    repeats: '广播站播报次数（每次先响提示音，0 = 不播报）',
+    airings: '广播站播放次数（空 = 插播期间一直循环）',
+    // What happens, said exactly (playlists/alert-airings.ts): stations repeat N times, screens keep it up.
+    spokenNote: (n: number) => `广播站重复播报 ${n} 次后恢复正常节目（静音时段内不播报）；屏幕全屏显示，直到解除或到期。`,
+    silentNote: '广播站不播报，照常播放；屏幕全屏显示，直到解除或到期。',
+    airingsNote: (n: number) => `广播站播放其中的音频 ${n} 遍后恢复正常节目（静音时段内不播）；屏幕显示，直到解除或到期。`,
+    loopNote: '广播站在插播期间循环播放其中的音频（静音时段内不播）；屏幕显示，直到解除或到期。',
+    airingsTag: (n: number) => `广播 ${n} 次`,
   },
   {
     button: 'Urgent alert',
@@ -49,7 +56,13 @@ const s = pick(
     byPlaylist: 'Use an existing playlist',
     headline: 'Headline (large type)',
     subline: 'Subline (optional)',
-    repeats: 'Spoken readings at stations (0 = none)',
+    repeats: 'Times stations air it (a chime before each; 0 = not spoken)',
+    airings: 'Times stations air its audio (empty = loop while on air)',
+    spokenNote: (n: number) => `Stations air it ${n} time(s), then return to their normal programme (not in quiet hours); screens show it full-screen until cleared or expired.`,
+    silentNote: 'Stations are not told and keep their programme; screens show it full-screen until cleared or expired.',
+    airingsNote: (n: number) => `Stations air its audio ${n} time(s), then return to their normal programme (not in quiet hours); screens show it until cleared or expired.`,
+    loopNote: 'Stations loop its audio while it is on air (not in quiet hours); screens show it until cleared or expired.',
+    airingsTag: (n: number) => `aired ${n}× at stations`,
   },
 );
 
@@ -61,6 +74,7 @@ export function AlertDialog({ onClose }: { onClose: () => void }) {
   const [content, setContent] = useState<'message' | 'playlist'>('message');
   const [subline, setSubline] = useState('');
   const [repeats, setRepeats] = useState('3');
+  const [airings, setAirings] = useState('');
   const [target, setTarget] = useState<Target>({ kind: 'all' });
   const [minutes, setMinutes] = useState('');
   const action = useAction();
@@ -74,7 +88,7 @@ export function AlertDialog({ onClose }: { onClose: () => void }) {
       if (content === 'message') {
         await api('POST', '/alerts/message', { headline: title, ...(subline.trim() ? { subline } : {}), target, repeats: Number(repeats), ...ends });
       } else {
-        await api('POST', '/alerts', { title, playlistId, target, ...ends });
+        await api('POST', '/alerts', { title, playlistId, target, ...(airings ? { airings: Number(airings) } : {}), ...ends });
       }
       onClose();
     });
@@ -95,14 +109,19 @@ export function AlertDialog({ onClose }: { onClose: () => void }) {
           <>
             <Field label={s.subline}><input name="subline" maxLength={160} value={subline} onInput={(e) => setSubline((e.target as HTMLInputElement).value)} /></Field>
             <Field label={s.repeats}><input name="repeats" type="number" min={0} max={10} required value={repeats} onInput={(e) => setRepeats((e.target as HTMLInputElement).value)} /></Field>
+            <p class="muted" data-testid="alert-airings-note">{Number(repeats) > 0 ? s.spokenNote(Number(repeats)) : s.silentNote}</p>
           </>
         ) : (
-          <Field label={t.playlist}>
-            <select name="playlistId" required value={playlistId} onChange={(e) => setPlaylistId((e.target as HTMLSelectElement).value)}>
-              <option value="" />
-              {(playlists.data ?? []).map((p) => <option value={p.id}>{p.name}</option>)}
-            </select>
-          </Field>
+          <>
+            <Field label={t.playlist}>
+              <select name="playlistId" required value={playlistId} onChange={(e) => setPlaylistId((e.target as HTMLSelectElement).value)}>
+                <option value="" />
+                {(playlists.data ?? []).map((p) => <option value={p.id}>{p.name}</option>)}
+              </select>
+            </Field>
+            <Field label={s.airings}><input name="airings" type="number" min={1} max={10} value={airings} onInput={(e) => setAirings((e.target as HTMLInputElement).value)} /></Field>
+            <p class="muted" data-testid="alert-airings-note">{Number(airings) > 0 ? s.airingsNote(Number(airings)) : s.loopNote}</p>
+          </>
         )}
         <TargetEditor value={target} onChange={setTarget} screens={screens.data ?? []} />
         <Field label={s.minutes}><input name="minutes" type="number" min={1} max={10080} value={minutes} onInput={(e) => setMinutes((e.target as HTMLInputElement).value)} /></Field>
@@ -139,7 +158,7 @@ export function ActiveAlerts() {
       {alerts.data.map((a) => (
         <div class="active-alert" data-alert-id={a.id}>
           <strong>⚠ {s.onAir}：{a.title}</strong>
-          <span>{describeTarget(a.target, screens.data ?? [])} · {a.expiresAt ? `${s.until} ${formatTime(a.expiresAt)}` : s.untilCleared}</span>
+          <span>{describeTarget(a.target, screens.data ?? [])} · {a.expiresAt ? `${s.until} ${formatTime(a.expiresAt)}` : s.untilCleared}{a.airings ? ` · ${s.airingsTag(a.airings)}` : ''}</span>
           <Guarded allowed={can('alerts:write')} name="clear-alert" disabled={action.busy} onClick={() => void action.run(async () => (await api('POST', `/alerts/${encodeURIComponent(a.id)}/clear`), alerts.reload()))}>
             {s.clear}
           </Guarded>

@@ -10,15 +10,15 @@ import type { MediaItem } from '../types.js';
 const s = pick(
   {
     heading: '广播音频',
-    explain: '由服务器把标语读成普通话（先响提示音），作为音频素材加入素材库，供广播站播放。',
-    repeats: '朗读遍数',
+    explain: '由服务器把标语读成普通话：先响一次提示音，再按所设遍数朗读（每遍后停顿 1.5 秒），作为一段音频素材加入素材库，供广播站播放。',
+    repeats: '每段音频朗读遍数',
     make: '生成广播音频',
     made: (title: string) => `已生成：${title}（处理完成后可播放）`,
   },
   {
     heading: 'Loudspeaker audio',
-    explain: 'The server reads the slogan aloud in Mandarin (after a chime) and adds it to the library as audio for stations.',
-    repeats: 'Readings',
+    explain: 'The server reads the slogan aloud in Mandarin: one chime, then the words as many times as set (1.5 s pause after each), added to the library as one audio clip for stations.',
+    repeats: 'Readings in the clip',
     make: 'Make audio from this slogan',
     made: (title: string) => `Made: ${title} (playable once processed)`,
   },
