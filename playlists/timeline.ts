@@ -80,8 +80,8 @@ interface Candidate {
   /** Breaks ties of equal score: larger wins (a later broadcast time, then the newer rule, then the larger id). */
   tie: number;
   tie2: number;
-  /** An alert at a station: its items this many times through (alert-airings.ts). */
-  airings?: number;
+  /** Times through the items: 1, except for an alert at a station (alert-airings.ts). Every candidate has it: one object shape keeps the hot loop fast. */
+  airings: number;
 }
 
 /** Everything derived from one catalogue that does not depend on the screen; cached per catalogue object. */
@@ -219,14 +219,14 @@ export function resolveTimeline(
 
   const fallback = catalogue.defaultPlaylistId ? p.playlists.get(catalogue.defaultPlaylistId) : undefined;
   if (fallback) {
-    add({ source: { kind: 'default', id: fallback.id, priority: 0 }, layer: LAYERS.default, playlist: fallback, start: -Infinity, end: Infinity, mode: 'loop', anchor: null, score: scoreOf(LAYERS.default, 0), tie: 0, tie2: 0 });
+    add({ source: { kind: 'default', id: fallback.id, priority: 0 }, layer: LAYERS.default, playlist: fallback, start: -Infinity, end: Infinity, mode: 'loop', anchor: null, score: scoreOf(LAYERS.default, 0), tie: 0, tie2: 0, airings: 1 });
   }
   for (const entry of rulesFor(p.schedulesByKey, keys)) {
     const playlist = p.playlists.get(entry.playlistId);
     if (!playlist) continue;
     const source: SourceRef = { kind: 'schedule', id: entry.id, priority: entry.priority };
     for (const i of intervalsOf(p, entry, zoneKey, () => scheduleIntervals(entry, fromMs, toMs, timeZone))) {
-      add({ source, layer: LAYERS.schedule, playlist, start: i.start, end: i.end, mode: 'loop', anchor: null, score: scoreOf(LAYERS.schedule, entry.priority), tie: p.order.get(entry)!, tie2: 0 });
+      add({ source, layer: LAYERS.schedule, playlist, start: i.start, end: i.end, mode: 'loop', anchor: null, score: scoreOf(LAYERS.schedule, entry.priority), tie: p.order.get(entry)!, tie2: 0, airings: 1 });
     }
   }
   for (const broadcast of rulesFor(p.broadcastsByKey, keys)) {
@@ -241,7 +241,7 @@ export function resolveTimeline(
     );
     for (const o of occurrences) {
       // A later fixed time is honoured to the second: it cuts into an earlier broadcast of equal rank.
-      if (o.end > o.start) add({ source, layer: LAYERS.broadcast, playlist, start: o.start, end: o.end, mode: 'once', anchor: o.start, score: scoreOf(LAYERS.broadcast, broadcast.priority), tie: o.start, tie2: p.order.get(broadcast)! });
+      if (o.end > o.start) add({ source, layer: LAYERS.broadcast, playlist, start: o.start, end: o.end, mode: 'once', anchor: o.start, score: scoreOf(LAYERS.broadcast, broadcast.priority), tie: o.start, tie2: p.order.get(broadcast)!, airings: 1 });
     }
   }
   for (const alert of rulesFor(p.alertsByKey, keys)) {
@@ -250,12 +250,14 @@ export function resolveTimeline(
     const start = Date.parse(alert.startsAt);
     const end = Math.min(alert.expiresAt ? Date.parse(alert.expiresAt) : Infinity, alert.clearedAt ? Date.parse(alert.clearedAt) : Infinity);
     if (!(end > start)) continue;
-    const rank = { source: { kind: 'alert', id: alert.id, priority: alert.priority } satisfies SourceRef, layer: LAYERS.alert, playlist, score: scoreOf(LAYERS.alert, alert.priority), tie: start, tie2: p.order.get(alert)! };
+    const source: SourceRef = { kind: 'alert', id: alert.id, priority: alert.priority };
+    const score = scoreOf(LAYERS.alert, alert.priority);
+    const tie2 = p.order.get(alert)!;
     // A station airs an alert's audio N times, then its schedule again; screens show the alert for its life.
     const anchor = isAudioOnly && alert.airings ? airingsAnchor(alert, playlist, p.media) : null;
     const window = anchor === null ? null : airingsWindow(anchor, alert.airings!, itemsAt(p, playlist, anchor, false, 'once', true));
-    if (window && window.start < end) add({ ...rank, start: window.start, end: Math.min(end, window.end), mode: 'once', anchor, airings: alert.airings! });
-    else if (!window) add({ ...rank, start, end, mode: 'loop', anchor: null });
+    if (window && window.start < end) add({ source, layer: LAYERS.alert, playlist, start: window.start, end: Math.min(end, window.end), mode: 'once', anchor, score, tie: start, tie2, airings: alert.airings! });
+    else if (!window) add({ source, layer: LAYERS.alert, playlist, start, end, mode: 'loop', anchor: null, score, tie: start, tie2, airings: 1 });
   }
   const quiet: Interval[] = [];
   for (const rule of rulesFor(p.quietByKey, keys)) quiet.push(...intervalsOf(p, rule, zoneKey, () => quietIntervals(rule, fromMs, toMs, timeZone)));
@@ -298,7 +300,7 @@ export function resolveTimeline(
     const passed: PassedRule[] = [];
     for (const c of buckets[bucketOf(start)]!) {
       if (c.start > start || c.end <= start) continue;
-      const found = repeatAirings(itemsAt(p, c.playlist, start, isQuiet, c.mode, isAudioOnly), c.airings ?? 1);
+      const found = repeatAirings(itemsAt(p, c.playlist, start, isQuiet, c.mode, isAudioOnly), c.airings);
       if (found.length) {
         winner = c;
         items = found;

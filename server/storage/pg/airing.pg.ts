@@ -20,13 +20,13 @@ const NO_PARTITION = '23514';
 /** Transactions of one node in flight at once; batches arriving meanwhile share the next one. */
 const MAX_IN_FLIGHT = 4;
 
-const COLUMNS = [
+export const COLUMNS = [
   'id', 'screen_id', 'item_id', 'media_id', 'hash', 'manifest_version', 'started_at', 'ended_at', 'completed', 'received_at',
   'is_provisional', 'planned_started_at', 'outcome', 'clock_offset_ms', 'seq', 'prev_hash', 'record_hash',
 ] as const satisfies readonly (keyof HexLinkedRow)[];
-const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'int8', 'int2', 'int8', 'int2', 'int8', 'text', 'int8', 'int8', 'text', 'text'];
+export const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'int8', 'int2', 'int8', 'int2', 'int8', 'text', 'int8', 'int8', 'text', 'text'];
 // Links travel as hex and are stored as their 32 bytes.
-const INSERT_PLAYS = `INSERT INTO plays (${COLUMNS.join(', ')})
+export const INSERT_PLAYS = `INSERT INTO plays (${COLUMNS.join(', ')})
   SELECT ${COLUMNS.map((c) => (c.endsWith('_hash') && c !== 'hash' ? `decode(${c}, 'hex')` : c)).join(', ')}
   FROM unnest(${COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${COLUMNS.join(', ')})`;
 
@@ -42,10 +42,20 @@ const STORE_CHAINED = `WITH stored AS (${INSERT_PLAYS}),
   FROM unnest($${HEADS_AT}::text[], $${HEADS_AT + 1}::int8[], $${HEADS_AT + 2}::text[]) AS v(screen_id, seq, hash) WHERE h.screen_id = v.screen_id`;
 
 // Month partitions, in UTC months counted from year 0: plays_2026_01 holds [2026-01-01, 2026-02-01).
-const monthOf = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth();
+export const monthOf = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth();
 const monthStart = (month: number) => Date.UTC(Math.floor(month / 12), month % 12, 1);
 const partitionOf = (month: number) => `plays_${Math.floor(month / 12)}_${String((month % 12) + 1).padStart(2, '0')}`;
 const PARTITION_NAME = /^plays_(\d+)_(\d\d)$/;
+
+/** Makes the month partitions of `months` (UTC months counted from year 0) that do not exist yet, under the nodes' lock. */
+export async function createMonthPartitions(pool: PgPool, months: readonly number[]): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITIONS_LOCK]);
+    for (const m of months) {
+      await client.query(`CREATE TABLE IF NOT EXISTS "${partitionOf(m)}" PARTITION OF plays FOR VALUES FROM (${monthStart(m)}) TO (${monthStart(m + 1)})`);
+    }
+  });
+}
 
 function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -124,12 +134,7 @@ export async function createPgAiringLog(pool: PgPool, options: AiringLogOptions 
   const ensureMonths = async (wanted: Iterable<number>) => {
     const missing = [...new Set(wanted)].filter((m) => !months.has(m));
     if (!missing.length) return;
-    await inTransaction(pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITIONS_LOCK]);
-      for (const m of missing) {
-        await client.query(`CREATE TABLE IF NOT EXISTS "${partitionOf(m)}" PARTITION OF plays FOR VALUES FROM (${monthStart(m)}) TO (${monthStart(m + 1)})`);
-      }
-    });
+    await createMonthPartitions(pool, missing);
     for (const m of missing) months.add(m);
   };
   await loadMonths();
