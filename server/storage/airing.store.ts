@@ -10,9 +10,10 @@ import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
 import { createHeartbeatIntervals, type StoredHeartbeat } from './airing.heartbeats.js';
 import { createRetention } from './airing.retention.js';
 import { SCHEMA, migrateColumns, migrateHeartbeatRows } from './airing.schema.js';
+import { isoTime } from './iso-time.js';
 import { createLocalDayOf } from './local-day.js';
 import { createPlayIngest } from './airing.ingest.js';
-import { linkHex, type ChainedFields } from './play-chain.js';
+import { linkHex, type ChainedFields, type ChainedRow } from './play-chain.js';
 
 export type { StoredHeartbeat } from './airing.heartbeats.js';
 export { playFields } from './airing.ingest.js';
@@ -86,19 +87,19 @@ export interface PlayRow extends ChainedFields {
   record_hash: string | Uint8Array;
 }
 
-export const toStoredPlay = (r: PlayRow): StoredPlay => ({
+export const toStoredPlay = (r: ChainedRow): StoredPlay => ({
   id: r.id,
   screenId: r.screen_id,
   itemId: r.item_id,
   mediaId: r.media_id,
   hash: r.hash,
   manifestVersion: r.manifest_version,
-  startedAt: new Date(r.started_at).toISOString(),
-  endedAt: new Date(r.ended_at).toISOString(),
+  startedAt: isoTime(r.started_at),
+  endedAt: isoTime(r.ended_at),
   completed: r.completed === 1,
-  receivedAt: new Date(r.received_at).toISOString(),
+  receivedAt: isoTime(r.received_at),
   isProvisional: r.is_provisional === 1,
-  plannedStartedAt: r.planned_started_at === null ? null : new Date(r.planned_started_at).toISOString(),
+  plannedStartedAt: r.planned_started_at === null ? null : isoTime(r.planned_started_at),
   outcome: r.outcome,
   clockOffsetMs: r.clock_offset_ms,
   seq: r.seq,

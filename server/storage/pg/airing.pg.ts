@@ -5,7 +5,7 @@
 // The Promise of recordPlays resolves after COMMIT (synchronous_commit: the WAL is flushed).
 import { DEFAULT_TIME_ZONE } from '../../../playlists/wall-clock.js';
 import { createHeartbeatTracker, storedHeartbeatOf, type HeartbeatChanges, type StoredHeartbeat } from '../airing.heartbeats.js';
-import { onlinePerDay, parseHealth, verifySegment, type AiringReports, type ScreenInterval } from '../airing.reports.js';
+import { onlinePerDay, parseHealth, screenDayColumns, screenDayOf, verifySegment, type AiringReports, type ScreenInterval } from '../airing.reports.js';
 import { playFields, toStoredPlay, type AiringLog, type AiringLogOptions, type PlayQuery, type PlayRow } from '../airing.store.js';
 import { addToRollups, type RollupSum } from '../airing.rollup-sums.js';
 import { createLocalDayOf } from '../local-day.js';
@@ -360,6 +360,8 @@ export function createPgAiringReports(pool: PgPool, options: { timeZone?: string
   const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const linkOf = async (client: PgPool | PgClient, table: 'chain_anchors' | 'chain_heads', screenId: string): Promise<ChainLink> =>
     (await client.query<ChainLink>(`SELECT seq, hash FROM ${table} WHERE screen_id = $1`, [screenId])).rows[0] ?? GENESIS;
+  const PG_HEX = (column: string) => `encode(${column}, 'hex')`;
+
   /** One screen's chain in one snapshot (REPEATABLE READ), so records written meanwhile do not look like a break; read through a cursor, never whole. */
   const verifyOne = (screenId: string) =>
     inTransaction(pool, async (client) => {
@@ -412,6 +414,28 @@ export function createPgAiringReports(pool: PgPool, options: { timeZone?: string
       const { rows } = await pool.query<ChainedRow>(`SELECT * FROM plays WHERE screen_id = $1 AND seq >= $2 AND seq <= $3 ${CHAIN_ORDER}`, [screenId, fromSeq - 1, toSeq + 1]);
       return verifySegment(screenId, rows, await linkOf(pool, 'chain_anchors', screenId), await linkOf(pool, 'chain_heads', screenId));
     },
+    screenDay: (screenId, from, to) =>
+      // One snapshot, as verifyOne: the day's seq range with the nearest records either side, its records, the unchained ones, anchor and head.
+      inTransaction(pool, async (client) => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { rows: [edges] } = await client.query<{ lo: number | null; hi: number | null; before: number | null; after: number | null }>(
+          `WITH day AS (SELECT min(seq) AS lo, max(seq) AS hi FROM plays WHERE screen_id = $1 AND started_at >= $2 AND started_at < $3)
+           SELECT lo, hi, (SELECT seq FROM plays WHERE screen_id = $1 AND seq < day.lo ORDER BY seq DESC LIMIT 1) AS before,
+             (SELECT seq FROM plays WHERE screen_id = $1 AND seq > day.hi ORDER BY seq LIMIT 1) AS after FROM day`,
+          [screenId, from, to],
+        );
+        const { lo, hi, before, after } = edges!;
+        const segment = lo === null || hi === null ? [] : (await client.query<ChainedRow>(
+          `SELECT ${screenDayColumns(PG_HEX)} FROM plays WHERE screen_id = $1 AND seq >= $2 AND seq <= $3 ${CHAIN_ORDER}`,
+          [screenId, before ?? lo, after ?? hi],
+        )).rows;
+        const { rows: unchained } = await client.query<ChainedRow>(
+          `SELECT ${screenDayColumns(PG_HEX)} FROM plays WHERE screen_id = $1 AND seq IS NULL AND started_at >= $2 AND started_at < $3 ${CHAIN_ORDER}`,
+          [screenId, from, to],
+        );
+        const records = { segment, isFromStart: before === null, isToEnd: after === null, unchained };
+        return screenDayOf(screenId, from, to, records, await linkOf(client, 'chain_anchors', screenId), await linkOf(client, 'chain_heads', screenId));
+      }),
     async healthBetween(screenId, from, to) {
       const { rows } = await pool.query<{ at: number; details: string }>(
         `(SELECT received_at AS at, details, row_id FROM heartbeat_health WHERE screen_id = $1 AND received_at >= $2 AND received_at < $3)
