@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { createLocalDayOf } from './local-day.js';
 import {
-  createAiringWrites, createTickQueue, deserialiseError, toWire,
+  createAiringWrites, createTickQueue, deserialiseError,
   type WriteOp, type WriterData, type WriterStart, type WriterReply, type WriterRequest, type WriteValue,
 } from './airing.writes.js';
 
@@ -105,19 +105,34 @@ function threadWriter(data: WriterData): AiringWriter {
   // Started at once, so it opens the database while the server starts, not at the first play.
   worker = spawn();
 
+  // The ops of one tick cross in one message, as one JSON text: cheaper for the event loop than a
+  // message per batch or cloning the records' objects (about a third of the cost, measured).
+  let outgoing: [id: number, op: WriteOp][] = [];
+  const send = () => {
+    if (outgoing.length === 0) return;
+    const ops = outgoing;
+    outgoing = [];
+    try {
+      const thread = (worker ??= spawn());
+      thread.ref();
+      thread.postMessage({ json: JSON.stringify(ops) } satisfies WriterRequest);
+    } catch (error) {
+      for (const [id] of ops) waiting.get(id)?.reject(error), waiting.delete(id);
+    }
+  };
+
   return {
     submit(op) {
       if (isClosed) return Promise.reject(new Error('播出记录已关闭 / the airing log is closed'));
-      const thread = (worker ??= spawn());
       const id = nextId++;
-      thread.ref();
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        thread.postMessage({ id, op: toWire(op) } satisfies WriterRequest);
+        if (outgoing.push([id, op]) === 1) setImmediate(send);
       });
     },
     async close() {
       isClosed = true;
+      send();
       const thread = worker;
       if (!thread) return;
       thread.ref();

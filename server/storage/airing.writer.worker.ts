@@ -4,8 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLocalDayOf } from './local-day.js';
 import {
-  createAiringWrites, createTickQueue, fromWire, openWriteConnection, serialiseError,
-  type Settled, type WriterReply, type WriterRequest, type WriterStart,
+  createAiringWrites, createTickQueue, openWriteConnection, serialiseError,
+  type Settled, type WriteOp, type WriterReply, type WriterRequest, type WriterStart,
 } from './airing.writes.js';
 
 const { file, timeZone, opened, port: startPort } = workerData as WriterStart;
@@ -50,5 +50,5 @@ port.on('message', (request: WriterRequest) => {
     );
     return;
   }
-  queue.submit(fromWire(request.op), (settled) => reply(request.id, settled));
+  for (const [id, op] of JSON.parse(request.json) as [number, WriteOp][]) queue.submit(op, (settled) => reply(id, settled));
 });
