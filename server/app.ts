@@ -140,7 +140,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const catalogue = await stores.openCatalogue(withPlaceSync(accounts.catalogueHooks));
   await migrateFreeTextAtStart(catalogue, app.log);
   const { log: airingLog, reports: airingReports, openExport: openAiringExport } = await stores.openAiring({ onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
-  const asRuns = createAsRunService({ catalogue: () => catalogue.read(), airingLog, reports: airingReports, timeZone: config.timeZone });
+  const asRuns = createAsRunService({ catalogue: () => catalogue.read(), reports: airingReports, timeZone: config.timeZone });
   const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log, runOnce: cluster?.runOnce });
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(mediaDirs(config).media);

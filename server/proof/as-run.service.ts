@@ -3,22 +3,20 @@
 import { screenById } from '../../playlists/catalogue.index.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import { AppError } from '../errors.js';
-import type { AiringLog } from '../storage/airing.store.js';
 import type { AiringReports } from '../storage/airing.reports.js';
 import { localDayBucket } from '../storage/local-day.js';
 import { buildAsRun } from './as-run.js';
 
-export function createAsRunService(deps: { catalogue: () => Readonly<Catalogue>; airingLog: AiringLog; reports: AiringReports; timeZone: string }) {
+export function createAsRunService(deps: { catalogue: () => Readonly<Catalogue>; reports: AiringReports; timeZone: string }) {
   return {
     async asRun(screenId: string, day: string) {
       const catalogue = deps.catalogue();
       const screen = screenById(catalogue, screenId);
       if (!screen) throw new AppError(404, 'not-found', `未找到屏幕 / no screen ${screenId}`);
       const { start: from, end: to } = localDayBucket(day, deps.timeZone);
-      const plays = await deps.airingLog.listPlays({ screenId, from: new Date(from), to: new Date(to), limit: 100_000 });
+      // The day's plays and their chain check come from one read of its records (the proof's bulk).
+      const { plays, chain } = await deps.reports.screenDay(screenId, from, to);
       const health = (await deps.reports.healthBetween(screenId, from, to)).map((h) => ({ ...(h.details as object), at: h.at }));
-      const range = await deps.reports.seqRange(screenId, from, to);
-      const chain = range ? await deps.reports.verifyChainSegment(screenId, range.fromSeq, range.toSeq) : { ok: true, checked: 0 };
       const online = await deps.reports.onlineIntervals(screenId, from, to);
       return { ...buildAsRun({ catalogue, screen, day, from, to, timeZone: deps.timeZone, plays, online, health }), chain };
     },

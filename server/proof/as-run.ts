@@ -5,6 +5,7 @@
 import type { Catalogue, MediaItem, Screen } from '../../playlists/catalogue.schema.js';
 import { resolveTimeline, segmentAt, type Segment, type SourceRef } from '../../playlists/timeline.js';
 import type { StoredPlay } from '../storage/airing.store.js';
+import { isoTime as iso } from '../storage/iso-time.js';
 
 export interface HealthAt {
   at: number;
@@ -76,8 +77,27 @@ export function buildAsRun(input: AsRunInput) {
     const all = [...catalogue.schedules, ...(catalogue.broadcasts ?? []), ...(catalogue.alerts ?? [])] as { id: string; playlistId: string }[];
     return playlistNameOf(all.find((r) => r.id === ref.id)?.playlistId ?? (ref.kind === 'default' ? ref.id : null));
   };
-  const words = (s: Segment) => ruleWords(catalogue, s.source, s.playlistName);
-  const sorted = [...plays].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  // A day holds thousands of plays: each one's start, base item and segment's words are worked out once.
+  const wordsOf = new Map<Segment, Words>();
+  const words = (s: Segment) => wordsOf.get(s) ?? wordsOf.set(s, ruleWords(catalogue, s.source, s.playlistName)).get(s)!;
+  const plannedOf = new Map<Segment, Set<string>>();
+  const plannedIds = (s: Segment) => plannedOf.get(s) ?? plannedOf.set(s, new Set(s.items.map((i) => baseItemId(i.id)))).get(s)!;
+  // Oldest first (a stable sort: plays starting together keep their order).
+  const sorted = plays.map((play) => ({ play, at: Date.parse(play.startedAt), base: baseItemId(play.itemId) })).sort((a, b) => a.at - b.at);
+  /** The plays that started in [a, b), by binary search on the sorted starts. */
+  const startedIn = (a: number, b: number) => {
+    const firstAt = (t: number) => {
+      let low = 0;
+      let high = sorted.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (sorted[mid]!.at < t) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    };
+    return sorted.slice(firstAt(a), firstAt(b));
+  };
 
   const onlineMs = (a: number, b: number) => online.reduce((n, i) => n + Math.max(0, Math.min(i.end, b) - Math.max(i.start, a)), 0);
   const healthAt = (t: number) => {
@@ -97,12 +117,11 @@ export function buildAsRun(input: AsRunInput) {
         h.errors?.some((e) => (e.kind === 'cache' || e.kind === 'item-failed') && (!itemId || !e.itemId || baseItemId(e.itemId) === itemId)),
     );
     if (failed) return 'not-cached';
-    const others = sorted.some((p) => Date.parse(p.startedAt) >= a && Date.parse(p.startedAt) < b && !segmentItemIds.has(baseItemId(p.itemId)));
+    const others = startedIn(a, b).some((p) => !segmentItemIds.has(p.base));
     return others ? 'other-content' : 'unknown';
   };
 
-  const aired = sorted.map((p) => {
-    const start = Date.parse(p.startedAt);
+  const aired = sorted.map(({ play: p, at: start, base }) => {
     const segment = segmentAt(timeline.segments, start);
     const m = media.get(p.mediaId);
     return {
@@ -120,19 +139,15 @@ export function buildAsRun(input: AsRunInput) {
       isProvisional: p.isProvisional,
       rule: segment ? words(segment) : null,
       /** Whether the play's item belongs to what the resolver planned at that moment. */
-      isPlanned: segment ? segment.items.some((i) => baseItemId(i.id) === baseItemId(p.itemId)) : false,
+      isPlanned: segment ? plannedIds(segment).has(base) : false,
     };
   });
 
   type Missed = { start: string; end: string; itemId: string | null; title: string | null; rule: Words; reason: MissReason; reasonWords: Words };
   const missed: Missed[] = [];
-  const iso = (ms: number) => new Date(ms).toISOString();
   const segments = timeline.segments.map((s) => {
-    const itemIds = new Set(s.items.map((i) => baseItemId(i.id)));
-    const inSegment = sorted.filter((p) => {
-      const t = Date.parse(p.startedAt);
-      return t >= s.start && t < s.end && itemIds.has(baseItemId(p.itemId));
-    });
+    const itemIds = plannedIds(s);
+    const inSegment = startedIn(s.start, s.end).filter((p) => itemIds.has(p.base));
     const rule = words(s);
     const miss = (a: number, b: number, item: { id: string; media: MediaItem } | null) => {
       // A loop missed as a whole is judged by all its items (sound blocked matters if any has sound).
@@ -144,7 +159,7 @@ export function buildAsRun(input: AsRunInput) {
       let at = s.anchor;
       for (const item of s.items) {
         const end = at + item.durationMs;
-        if (end > s.start && at < s.end && !inSegment.some((p) => baseItemId(p.itemId) === baseItemId(item.id))) miss(Math.max(at, s.start), Math.min(end, s.end), item);
+        if (end > s.start && at < s.end && !inSegment.some((p) => p.base === baseItemId(item.id))) miss(Math.max(at, s.start), Math.min(end, s.end), item);
         at = end;
       }
     } else if (s.items.length && inSegment.length === 0 && s.end - s.start >= Math.min(...s.items.map((i) => i.durationMs))) {

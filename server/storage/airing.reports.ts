@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
+import { toStoredPlay, type StoredPlay } from './airing.store.js';
 import { localDaysBetween } from './local-day.js';
 import { GENESIS, linkHex, verifyScreenChain, type ChainBreak, type ChainedRow, type ChainLink } from './play-chain.js';
 
@@ -40,6 +41,14 @@ export interface ChainCheck {
   firstBad?: ChainBreak;
 }
 
+/** One screen-day as the as-run log needs it: the plays that started in it and the chain check of their records. */
+export interface ScreenDay {
+  /** Oldest first (ties by id), records without chain columns included. */
+  plays: StoredPlay[];
+  /** The check of the day's seq range (one record of margin each side); `checked: 0` on a day without chained plays. */
+  chain: ChainCheck;
+}
+
 export interface AiringReports {
   // Promises: the PostgreSQL version (server/storage/pg/airing.pg.ts) cannot answer at once.
   /** Claimed plays per local day, screen and media item (unclaimed screens' plays are counted apart: `provisional: true`). */
@@ -54,6 +63,12 @@ export interface AiringReports {
   verifyChainSegment(screenId: string, fromSeq: number, toSeq: number): Promise<ChainCheck>;
   /** Health reports of a screen received in [from, to), with the one in force at `from`, oldest first (details parsed). */
   healthBetween(screenId: string, from: number, to: number): Promise<{ at: number; details: Record<string, unknown> }[]>;
+  /**
+   * A screen's plays that started in [from, to) and the chain check of their seq range, from one read
+   * of the records: the answers of listPlays + seqRange + verifyChainSegment without reading the day
+   * twice (and a record of the day without chain columns named as inserted, as verifyChain names it).
+   */
+  screenDay(screenId: string, from: number, to: number): Promise<ScreenDay>;
   /** The seq range of a screen's plays that started in [from, to). */
   seqRange(screenId: string, from: number, to: number): Promise<{ fromSeq: number; toSeq: number } | null>;
   close(): Promise<void>;
@@ -113,6 +128,57 @@ export function verifySegment(screenId: string, rows: readonly ChainedRow[], anc
   return verifyScreenChain(screenId, rows, start, last.seq !== null && last.seq >= head.seq ? head : null);
 }
 
+/**
+ * The columns of a screen-day read, links as lowercase hex (what linkHex makes of the stored bytes;
+ * rows from before the BLOB links already hold hex text): converted once by the database, where
+ * making a Buffer per link and hexing it in JavaScript was a good part of the proof's time.
+ */
+export const screenDayColumns = (hexOf: (column: string) => string) =>
+  `id, screen_id, item_id, media_id, hash, manifest_version, started_at, ended_at, completed, received_at, is_provisional,
+   planned_started_at, outcome, clock_offset_ms, seq, ${hexOf('prev_hash')} AS prev_hash, ${hexOf('record_hash')} AS record_hash`;
+
+/** A row of screenDayColumns read as an array (SQLite's raw mode: better-sqlite3 builds arrays far faster than objects). */
+export const screenDayRow = (c: unknown[]): ChainedRow => ({
+  id: c[0], screen_id: c[1], item_id: c[2], media_id: c[3], hash: c[4], manifest_version: c[5], started_at: c[6], ended_at: c[7], completed: c[8],
+  received_at: c[9], is_provisional: c[10], planned_started_at: c[11], outcome: c[12], clock_offset_ms: c[13], seq: c[14], prev_hash: c[15], record_hash: c[16],
+} as ChainedRow);
+
+/** A screen-day's records as one read finds them (see screenDayOf). */
+export interface ScreenDayRecords {
+  /**
+   * The screen's chained records in seq order, from the nearest one before the first seq of the
+   * day's plays to the nearest one after its last: the nearest that exist, not seq ± 1, so a removed
+   * first or last record of the day leaves a gap the check sees.
+   */
+  segment: readonly ChainedRow[];
+  /** No chained record before the day's first: the check starts from the chain's anchor. */
+  isFromStart: boolean;
+  /** No chained record after the day's last: the check ends at the chain's head. */
+  isToEnd: boolean;
+  /** The screen's records without chain columns that started in the day. */
+  unchained: readonly ChainedRow[];
+}
+
+/**
+ * A screen-day from one read. The chain check covers the day's seq range and the records either
+ * side, and where the day holds a record without chain columns it names that one as inserted, first,
+ * as the full check (verifyChain) does: it is on the as-run log, so the day's check must not call it
+ * sound.
+ */
+export function screenDayOf(screenId: string, from: number, to: number, day: ScreenDayRecords, anchor: ChainLink, head: ChainLink): ScreenDay {
+  const records = [...day.unchained, ...day.segment];
+  const first = records[0];
+  let chain: ChainCheck = { ok: true, checked: 0 };
+  if (first) {
+    const start = day.isFromStart || first.seq === null || first.prev_hash === null ? anchor : { seq: first.seq - 1, hash: linkHex(first.prev_hash) };
+    chain = verifyScreenChain(screenId, records, start, day.isToEnd ? head : null);
+  }
+  const inDay = day.segment.filter((r) => r.started_at >= from && r.started_at < to);
+  // The order listPlays gave the as-run log once sorted by start: start, then id.
+  const plays = [...day.unchained, ...inDay].sort((a, b) => a.started_at - b.started_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(toStoredPlay);
+  return { plays, chain };
+}
+
 export function parseHealth(rows: readonly { at: number; details: string }[]): { at: number; details: Record<string, unknown> }[] {
   return rows.flatMap((r) => {
     try {
@@ -140,6 +206,27 @@ export function createAiringQueries(db: Database.Database, zone: string): Sqlite
     UNION ALL SELECT * FROM (SELECT received_at, details FROM heartbeat_health WHERE screen_id = ? AND received_at < ? ORDER BY received_at DESC LIMIT 1)
     ORDER BY at`);
   const seqRange = db.prepare('SELECT min(seq) AS fromSeq, max(seq) AS toSeq FROM plays WHERE screen_id = ? AND started_at >= ? AND started_at < ?');
+  const sqliteHex = (c: string) => `CASE typeof(${c}) WHEN 'blob' THEN lower(hex(${c})) ELSE ${c} END`;
+  const daySegment = db.prepare(`SELECT ${screenDayColumns(sqliteHex)} FROM plays WHERE screen_id = ? AND seq >= ? AND seq <= ? ORDER BY seq, rowid`).raw();
+  const dayUnchained = db.prepare(`SELECT ${screenDayColumns(sqliteHex)} FROM plays WHERE screen_id = ? AND seq IS NULL AND started_at >= ? AND started_at < ? ORDER BY rowid`).raw();
+  const seqBefore = db.prepare('SELECT seq FROM plays WHERE screen_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1').pluck();
+  const seqAfter = db.prepare('SELECT seq FROM plays WHERE screen_id = ? AND seq > ? ORDER BY seq LIMIT 1').pluck();
+  // One snapshot: records written meanwhile do not look like a break.
+  const readScreenDay = db.transaction((screenId: string, from: number, to: number) => {
+    const range = seqRange.get(screenId, from, to) as { fromSeq: number | null; toSeq: number | null };
+    let segment: ChainedRow[] = [];
+    let isFromStart = true;
+    let isToEnd = true;
+    if (range.fromSeq !== null && range.toSeq !== null) {
+      const before = seqBefore.get(screenId, range.fromSeq) as number | undefined;
+      const after = seqAfter.get(screenId, range.toSeq) as number | undefined;
+      (isFromStart = before === undefined), (isToEnd = after === undefined);
+      segment = (daySegment.all(screenId, before ?? range.fromSeq, after ?? range.toSeq) as unknown[][]).map(screenDayRow);
+    }
+    const unchained = (dayUnchained.all(screenId, from, to) as unknown[][]).map(screenDayRow);
+    const link = (statement: Database.Statement) => (statement.get(screenId) as ChainLink | undefined) ?? GENESIS;
+    return screenDayOf(screenId, from, to, { segment, isFromStart, isToEnd, unchained }, link(anchorOf), link(headOf));
+  });
 
   const verifyOne = (screenId: string) =>
     verifyScreenChain(
@@ -178,6 +265,9 @@ export function createAiringQueries(db: Database.Database, zone: string): Sqlite
     },
     async healthBetween(screenId, from, to) {
       return parseHealth(healthRows.all(screenId, from, to, screenId, from) as { at: number; details: string }[]);
+    },
+    async screenDay(screenId, from, to) {
+      return readScreenDay(screenId, from, to);
     },
     async seqRange(screenId, from, to) {
       const r = seqRange.get(screenId, from, to) as { fromSeq: number | null; toSeq: number | null };

@@ -17,6 +17,7 @@ import { createPgCatalogueStore } from './pg/catalogue.pg.js';
 import { createPgAiringLog, createPgAiringReports } from './pg/airing.pg.js';
 import { openPgExportReader } from './pg/airing.export.pg.js';
 import { migrate } from './pg/migrate.js';
+import { assertNoUnfinishedMigration } from './pg/migration-marker.js';
 import { openPgPool, type PgPool } from './pg/pool.js';
 import { createPgReportsStore } from './pg/reports.pg.js';
 import { createPgTokenStore } from './pg/tokens.pg.js';
@@ -61,10 +62,11 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
   try {
     const applied = await migrate(pool);
     if (applied.length) log.info(`已执行数据库迁移 / database migrations applied: ${applied.join(', ')}`);
+    await assertNoUnfinishedMigration(pool);
     tokens = await createPgTokenStore(pool, log.warn.bind(log));
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw unreachable(url, error);
+    throw error instanceof StoreError ? error : unreachable(url, error);
   }
   const listeners: { close(): Promise<void> }[] = [];
   return {

@@ -1,30 +1,18 @@
 // A chain export carries the chain; `npm run verify` checks an export or a live store and names
 // the first record changed, inserted or removed, in Chinese then English, exiting non-zero on a break.
 // Each runs on both airing logs (the SQLite file, and PostgreSQL when CRIER_TEST_DATABASE_URL is set).
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
 import { forEachAiringStore, onPostgres, type AiringBackend } from '../airing-stores.js';
 import { openPgExportReader } from '../../server/storage/pg/airing.export.pg.js';
 import { openPgPool } from '../../server/storage/pg/pool.js';
+import { commandOf } from '../cli.js';
 import { buildTestApp } from '../helper.js';
 
-const run = promisify(execFile);
-const CLI = path.resolve('server/proof/verify.cli.ts');
-const TSX = path.resolve('node_modules/.bin/tsx');
-const verifyCli = async (...args: string[]) => {
-  try {
-    const { stdout } = await run(TSX, [CLI, ...args]);
-    return { code: 0, lines: stdout.trim().split('\n') };
-  } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, lines: e.stdout.trim().split('\n') };
-  }
-};
+const verifyCli = commandOf('server/proof/verify.cli.ts');
 
 const play = (id: string, iso: string): PlayRecord => ({
   id, itemId: 'i1', mediaId: 'm1', hash: 'a'.repeat(64), manifestVersion: 'v1', startedAt: iso,

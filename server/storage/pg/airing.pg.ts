@@ -5,7 +5,7 @@
 // The Promise of recordPlays resolves after COMMIT (synchronous_commit: the WAL is flushed).
 import { DEFAULT_TIME_ZONE } from '../../../playlists/wall-clock.js';
 import { createHeartbeatTracker, storedHeartbeatOf, type HeartbeatChanges, type StoredHeartbeat } from '../airing.heartbeats.js';
-import { onlinePerDay, parseHealth, verifySegment, type AiringReports, type ScreenInterval } from '../airing.reports.js';
+import { onlinePerDay, parseHealth, screenDayColumns, screenDayOf, verifySegment, type AiringReports, type ScreenInterval } from '../airing.reports.js';
 import { playFields, toStoredPlay, type AiringLog, type AiringLogOptions, type PlayQuery, type PlayRow } from '../airing.store.js';
 import { addToRollups, type RollupSum } from '../airing.rollup-sums.js';
 import { createLocalDayOf } from '../local-day.js';
@@ -20,13 +20,13 @@ const NO_PARTITION = '23514';
 /** Transactions of one node in flight at once; batches arriving meanwhile share the next one. */
 const MAX_IN_FLIGHT = 4;
 
-const COLUMNS = [
+export const COLUMNS = [
   'id', 'screen_id', 'item_id', 'media_id', 'hash', 'manifest_version', 'started_at', 'ended_at', 'completed', 'received_at',
   'is_provisional', 'planned_started_at', 'outcome', 'clock_offset_ms', 'seq', 'prev_hash', 'record_hash',
 ] as const satisfies readonly (keyof HexLinkedRow)[];
-const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'int8', 'int2', 'int8', 'int2', 'int8', 'text', 'int8', 'int8', 'text', 'text'];
+export const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'int8', 'int8', 'int2', 'int8', 'int2', 'int8', 'text', 'int8', 'int8', 'text', 'text'];
 // Links travel as hex and are stored as their 32 bytes.
-const INSERT_PLAYS = `INSERT INTO plays (${COLUMNS.join(', ')})
+export const INSERT_PLAYS = `INSERT INTO plays (${COLUMNS.join(', ')})
   SELECT ${COLUMNS.map((c) => (c.endsWith('_hash') && c !== 'hash' ? `decode(${c}, 'hex')` : c)).join(', ')}
   FROM unnest(${COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${COLUMNS.join(', ')})`;
 
@@ -42,10 +42,20 @@ const STORE_CHAINED = `WITH stored AS (${INSERT_PLAYS}),
   FROM unnest($${HEADS_AT}::text[], $${HEADS_AT + 1}::int8[], $${HEADS_AT + 2}::text[]) AS v(screen_id, seq, hash) WHERE h.screen_id = v.screen_id`;
 
 // Month partitions, in UTC months counted from year 0: plays_2026_01 holds [2026-01-01, 2026-02-01).
-const monthOf = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth();
+export const monthOf = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth();
 const monthStart = (month: number) => Date.UTC(Math.floor(month / 12), month % 12, 1);
 const partitionOf = (month: number) => `plays_${Math.floor(month / 12)}_${String((month % 12) + 1).padStart(2, '0')}`;
 const PARTITION_NAME = /^plays_(\d+)_(\d\d)$/;
+
+/** Makes the month partitions of `months` (UTC months counted from year 0) that do not exist yet, under the nodes' lock. */
+export async function createMonthPartitions(pool: PgPool, months: readonly number[]): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITIONS_LOCK]);
+    for (const m of months) {
+      await client.query(`CREATE TABLE IF NOT EXISTS "${partitionOf(m)}" PARTITION OF plays FOR VALUES FROM (${monthStart(m)}) TO (${monthStart(m + 1)})`);
+    }
+  });
+}
 
 function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -124,12 +134,7 @@ export async function createPgAiringLog(pool: PgPool, options: AiringLogOptions 
   const ensureMonths = async (wanted: Iterable<number>) => {
     const missing = [...new Set(wanted)].filter((m) => !months.has(m));
     if (!missing.length) return;
-    await inTransaction(pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITIONS_LOCK]);
-      for (const m of missing) {
-        await client.query(`CREATE TABLE IF NOT EXISTS "${partitionOf(m)}" PARTITION OF plays FOR VALUES FROM (${monthStart(m)}) TO (${monthStart(m + 1)})`);
-      }
-    });
+    await createMonthPartitions(pool, missing);
     for (const m of missing) months.add(m);
   };
   await loadMonths();
@@ -355,6 +360,8 @@ export function createPgAiringReports(pool: PgPool, options: { timeZone?: string
   const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const linkOf = async (client: PgPool | PgClient, table: 'chain_anchors' | 'chain_heads', screenId: string): Promise<ChainLink> =>
     (await client.query<ChainLink>(`SELECT seq, hash FROM ${table} WHERE screen_id = $1`, [screenId])).rows[0] ?? GENESIS;
+  const PG_HEX = (column: string) => `encode(${column}, 'hex')`;
+
   /** One screen's chain in one snapshot (REPEATABLE READ), so records written meanwhile do not look like a break; read through a cursor, never whole. */
   const verifyOne = (screenId: string) =>
     inTransaction(pool, async (client) => {
@@ -407,6 +414,28 @@ export function createPgAiringReports(pool: PgPool, options: { timeZone?: string
       const { rows } = await pool.query<ChainedRow>(`SELECT * FROM plays WHERE screen_id = $1 AND seq >= $2 AND seq <= $3 ${CHAIN_ORDER}`, [screenId, fromSeq - 1, toSeq + 1]);
       return verifySegment(screenId, rows, await linkOf(pool, 'chain_anchors', screenId), await linkOf(pool, 'chain_heads', screenId));
     },
+    screenDay: (screenId, from, to) =>
+      // One snapshot, as verifyOne: the day's seq range with the nearest records either side, its records, the unchained ones, anchor and head.
+      inTransaction(pool, async (client) => {
+        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { rows: [edges] } = await client.query<{ lo: number | null; hi: number | null; before: number | null; after: number | null }>(
+          `WITH day AS (SELECT min(seq) AS lo, max(seq) AS hi FROM plays WHERE screen_id = $1 AND started_at >= $2 AND started_at < $3)
+           SELECT lo, hi, (SELECT seq FROM plays WHERE screen_id = $1 AND seq < day.lo ORDER BY seq DESC LIMIT 1) AS before,
+             (SELECT seq FROM plays WHERE screen_id = $1 AND seq > day.hi ORDER BY seq LIMIT 1) AS after FROM day`,
+          [screenId, from, to],
+        );
+        const { lo, hi, before, after } = edges!;
+        const segment = lo === null || hi === null ? [] : (await client.query<ChainedRow>(
+          `SELECT ${screenDayColumns(PG_HEX)} FROM plays WHERE screen_id = $1 AND seq >= $2 AND seq <= $3 ${CHAIN_ORDER}`,
+          [screenId, before ?? lo, after ?? hi],
+        )).rows;
+        const { rows: unchained } = await client.query<ChainedRow>(
+          `SELECT ${screenDayColumns(PG_HEX)} FROM plays WHERE screen_id = $1 AND seq IS NULL AND started_at >= $2 AND started_at < $3 ${CHAIN_ORDER}`,
+          [screenId, from, to],
+        );
+        const records = { segment, isFromStart: before === null, isToEnd: after === null, unchained };
+        return screenDayOf(screenId, from, to, records, await linkOf(client, 'chain_anchors', screenId), await linkOf(client, 'chain_heads', screenId));
+      }),
     async healthBetween(screenId, from, to) {
       const { rows } = await pool.query<{ at: number; details: string }>(
         `(SELECT received_at AS at, details, row_id FROM heartbeat_health WHERE screen_id = $1 AND received_at >= $2 AND received_at < $3)

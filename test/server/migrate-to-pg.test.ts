@@ -1,0 +1,154 @@
+// `npm run migrate:pg`: a county's embedded data dir, made through the real app (a claimed screen,
+// plays through the real ingest, heartbeats, the register, a staff account, the audit trail), moved
+// into an empty PostgreSQL database; the app on PostgreSQL then gives the same answers. A source that
+// is not a data dir, a target that holds Crier data, and a run that failed half-way are refused, each
+// with a clear word. Skips without CRIER_TEST_DATABASE_URL (fails under CRIER_REQUIRE_SERVICES=1).
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { cp, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { migrate } from '../../server/storage/pg/migrate.js';
+import { openPgPool } from '../../server/storage/pg/pool.js';
+import { commandOf } from '../cli.js';
+import { helloPlayer, injectRaw, signIn, signInAs, startTestServer } from '../helper.js';
+import { placeSite } from '../register.fixtures.js';
+import { createTestDatabase, pgSkipReason, withClient } from '../stores.js';
+
+const migrateCli = commandOf('server/storage/migrate-to-pg.cli.ts');
+
+const json = (res: { body: string }) => JSON.parse(res.body) as unknown;
+const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+/** The answers compared before and after: on the embedded stores, then on PostgreSQL. */
+async function answers(app: Awaited<ReturnType<typeof startTestServer>>['app'], screenId: string) {
+  const range = `from=${today}&to=${today}`;
+  const exported = await app.inject({ url: `/api/v1/proof/export?${range}` });
+  const [header, ...records] = exported.body.split('\n');
+  return {
+    screens: json(await app.inject('/api/v1/screens')),
+    // The export's bytes, but for the moment it was made.
+    export: [JSON.stringify({ ...(JSON.parse(header!) as object), exportedAt: null }), ...records].join('\n'),
+    oprs: (await app.inject({ url: `/api/v1/proof/export?${range}&format=oprs` })).body,
+    verify: json(await app.inject('/api/v1/proof/verify')),
+    coverage: json(await app.inject(`/api/v1/reports/coverage?${range}&minMinutes=0`)),
+    daily: json(await app.inject(`/api/v1/reports/plays-per-day?${range}`)),
+    asRun: json(await app.inject(`/api/v1/proof/as-run?screenId=${screenId}&day=${today}`)),
+    audit: (json(await app.inject('/api/v1/audit?limit=500')) as { entries: { id: number }[] }).entries,
+  };
+}
+
+t.test('an embedded data dir moved into PostgreSQL answers the same there', { skip: pgSkipReason() }, async (t) => {
+  const dataDir = t.testdir();
+  const embedded = await startTestServer(t, { dataDir });
+  const { player, welcome } = await helloPlayer(t, embedded.wsUrl);
+  const siteId = await placeSite(embedded.app, '城关镇', '汽车站', '车站');
+  const claim = await embedded.app.inject({ method: 'POST', url: '/api/v1/screens/claim', payload: { code: welcome.pairingCode, name: '城关镇汽车站', siteId } });
+  t.equal(claim.statusCode, 200, claim.body);
+  const { token } = await player.next('paired');
+  const { manifest } = await player.next('manifest');
+  const item = manifest.items[0]!;
+  // Plays since the screen first said hello (the server refuses older ones): the first before the claim (kept apart as unclaimed), the rest after.
+  const since = Date.parse(embedded.app.crier.catalogue.read().screens.find((s) => s.id === welcome.screenId)!.createdAt);
+  const startOf = (n: number) => since + n * 20;
+  while (Date.now() < startOf(120) + 100) await new Promise((r) => setTimeout(r, 50)); // every play has ended by now
+  for (let batch = 0; batch < 3; batch++) {
+    const records = Array.from({ length: 40 }, (_, i) => {
+      const start = startOf(batch * 40 + i);
+      return { id: randomUUID(), itemId: item.id, mediaId: item.mediaId, hash: item.hash, manifestVersion: manifest.version, startedAt: new Date(start).toISOString(), endedAt: new Date(start + 15).toISOString(), completed: i % 7 !== 0 };
+    });
+    player.send({ type: 'plays', records });
+    const ack = await player.next('plays-ack', 10_000);
+    t.same([ack.ids.length, ack.refused], [40, undefined], `batch ${batch} stored and acknowledged`);
+  }
+  const now = Date.now();
+  for (let beat = 0; beat < 3; beat++) player.send({ type: 'heartbeat', sentAt: new Date().toISOString(), airing: null, manifestVersion: manifest.version, uptimeMs: 1000 * beat });
+  const staff = await signInAs(embedded.app, 'editor', null);
+  await embedded.app.crier.airingLog.flush();
+  player.socket.close();
+  await player.closed;
+  await embedded.app.close();
+  // Read back from the stores alone, as the PostgreSQL app will: a restart, not the first app's memory.
+  const restarted = await startTestServer(t, { dataDir });
+  const before = await answers(restarted.app, welcome.screenId);
+  t.match(before.verify, { ok: true, checked: 120 });
+  await restarted.app.close();
+
+  const databaseUrl = await createTestDatabase(t);
+  const moved = await migrateCli('--data-dir', dataDir, '--to', databaseUrl, '--batch', '50');
+  t.equal(moved.code, 0, moved.out);
+  t.match(moved.out, /播出记录 \/ plays: 120 行 rows/, 'progress per table');
+  t.match(moved.out, /plays\s+120 →\s+120/, 'the summary counts source and target');
+  t.match(moved.out, /every screen verified on the target \(120 records\)/);
+  t.notMatch(moved.out, /crier:crier@/, 'the password is never printed');
+
+  const onPg = await startTestServer(t, { dataDir, databaseUrl });
+  const after = await answers(onPg.app, welcome.screenId);
+  t.same(after.screens, before.screens, 'the screens list');
+  t.equal(after.export, before.export, 'the chain export, byte for byte (chain hashes unchanged)');
+  t.equal(after.oprs, before.oprs, 'the OPRS export');
+  t.same(after.verify, before.verify, 'the live chain check');
+  t.same(after.coverage, before.coverage, 'the coverage report');
+  t.same(after.daily, before.daily, 'plays per day, from the rollups');
+  t.same(after.asRun, before.asRun, 'the as-run log, with its online time from the heartbeat intervals');
+  const lastBefore = Math.max(...before.audit.map((e) => e.id));
+  t.same(after.audit.filter((e) => e.id <= lastBefore), before.audit, 'the audit trail (but for this sign-in)');
+  await signIn(onPg.app, staff.user.username, 'staff-password-1'); // throws unless the old password signs in
+  const wrong = await injectRaw(onPg.app)({ method: 'POST', url: '/api/v1/auth/login', payload: { username: staff.user.username, password: 'wrong-password-1' } });
+  t.equal(wrong.statusCode, 401);
+  const back = await helloPlayer(t, onPg.wsUrl, { screenId: welcome.screenId, token });
+  t.match(back.welcome, { screenId: welcome.screenId, screenName: '城关镇汽车站', isProvisional: false }, "the player's pairing token still opens the door");
+  const afterMove = randomUUID();
+  back.player.send({ type: 'plays', records: [{ id: afterMove, itemId: item.id, mediaId: item.mediaId, hash: item.hash, manifestVersion: manifest.version, startedAt: new Date(now - 5000).toISOString(), endedAt: new Date(now).toISOString(), completed: true }] });
+  t.same((await back.player.next('plays-ack', 10_000)).ids, [afterMove]);
+  t.match(json(await onPg.app.inject('/api/v1/proof/verify')), { ok: true, checked: 121 }, 'new plays chain onto the moved chain');
+  back.player.socket.close();
+  await back.player.closed;
+  const logins = (json(await onPg.app.inject(`/api/v1/audit?action=login&limit=500`)) as { entries: { id: number; actor: { username: string } | null }[] }).entries;
+  t.ok(logins.some((e) => e.id > lastBefore && e.actor?.username === staff.user.username), "this run's sign-in is audited, numbered after the moved entries");
+
+  const again = await migrateCli('--data-dir', dataDir, '--to', databaseUrl);
+  t.equal(again.code, 2, 'a second run into the same database is refused');
+  t.match(again.out, /已.*迁移过.*\/ the target database was already migrated into/);
+});
+
+t.test('refusals: not a data dir, a target with Crier data, and a run that failed half-way', { skip: pgSkipReason() }, async (t) => {
+  const dir = t.testdir();
+  const empty = path.join(dir, 'empty');
+  await mkdir(empty);
+  const databaseUrl = await createTestDatabase(t);
+  const notDir = await migrateCli('--data-dir', empty, '--to', databaseUrl);
+  t.equal(notDir.code, 2);
+  t.match(notDir.out, /不是完整的 Crier 数据目录.* \/ .* is not a complete Crier data dir/);
+  t.equal((await migrateCli('--data-dir', empty)).code, 2, 'no target: usage');
+  t.equal((await migrateCli('--data-dir', empty, '--to', 'mysql://x')).code, 2, 'not a postgres URL');
+
+  // A real data dir, with one audit row PostgreSQL cannot take (its JSON damaged), so the copy fails part-way.
+  const source = path.join(dir, 'county');
+  const app = await startTestServer(t, { dataDir: source });
+  await placeSite(app.app, '城关镇');
+  await app.app.close();
+  const broken = path.join(dir, 'broken');
+  await cp(source, broken, { recursive: true });
+  const db = new Database(path.join(broken, 'audit.sqlite3'));
+  db.prepare(`UPDATE audit SET after_json = '{not json' WHERE id = (SELECT max(id) FROM audit)`).run();
+  db.close();
+
+  const failed = await migrateCli('--data-dir', broken, '--to', databaseUrl);
+  t.equal(failed.code, 1, failed.out);
+  t.match(failed.out, /migration failed: .*json/i);
+  t.match(failed.out, /目标数据库已标记为未完成/);
+  await t.rejects(startTestServer(t, { dataDir: path.join(dir, 'node'), databaseUrl }), /未完成的迁移.*unfinished migration/, 'no server starts on the half-copied database');
+  const second = await migrateCli('--data-dir', source, '--to', databaseUrl);
+  t.equal(second.code, 2, 'nor does a second run copy into it');
+  t.match(second.out, /未完成的迁移.* \/ this PostgreSQL database holds an unfinished migration .*drop and create the database again/);
+
+  const used = await createTestDatabase(t);
+  const pool = openPgPool(used, { max: 1 });
+  await migrate(pool);
+  await pool.query(`INSERT INTO audit (at, action, entity, summary) VALUES (1, 'create', 'screen', 'x')`);
+  await pool.end();
+  const held = await migrateCli('--data-dir', source, '--to', used);
+  t.equal(held.code, 2);
+  t.match(held.out, /目标数据库已有 Crier 数据（audit）.*\/ the target database already holds Crier data \(audit\)/);
+  t.equal(await withClient(used, async (c) => (await c.query('SELECT count(*)::int AS n FROM audit')).rows[0].n), 1, 'and nothing was written');
+});
