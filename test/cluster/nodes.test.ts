@@ -6,7 +6,7 @@ import t from 'tap';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import type { ConsoleEvent } from '../../server/console/console.protocol.js';
-import { adminHeaders, helloPlayer, injectRaw } from '../helper.js';
+import { adminHeaders, helloPlayer, injectRaw, socketlessSession } from '../helper.js';
 import type { CrierApp } from '../../server/app.js';
 import { startNodes, until } from './nodes.js';
 import { servicesTestOptions, testRedisPrefix, testRedisUrl } from './services.js';
@@ -108,24 +108,8 @@ t.test('a thousand players arriving at once reach the other node in messages of 
   const now = new Date();
   const ids = Array.from({ length: 1200 }, (_, i) => `storm-${i}`);
   // Sessions as the gateway makes them, without sockets: what a reconnect storm adds within a second.
-  for (const [i, screenId] of ids.entries()) {
-    b.app.crier.presence.add({
-      sessionId: 100_000 + i,
-      screenId,
-      connectedAt: now,
-      playerVersion: 'storm',
-      mode: 'screen',
-      screenSize: { width: 1920, height: 1080 },
-      display: { width: 1920, height: 1080 },
-      lastHeartbeatAt: now,
-      airing: null,
-      sentManifestVersion: null,
-      appliedManifestVersion: null,
-      acceptsSharedManifest: true,
-      send: () => undefined,
-      sendManifest: () => undefined,
-      close: () => undefined,
-    });
+  for (const screenId of ids) {
+    b.app.crier.presence.add(socketlessSession(screenId, { connectedAt: now, lastHeartbeatAt: now }));
   }
   await until(async () => ids.every((id) => a.app.crier.presence.countOf(id) === 1));
   t.pass('node A sees all 1,200 of node B\'s players');
