@@ -111,11 +111,16 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     for (const s of local.sessionsOf(screenId)) s.close(code, reason);
   });
 
+  /** Whether the session's summary would differ from the last one; updates the remembered values in place (no allocation per session and flush). */
   const hasChanged = (s: PlayerSession): boolean => {
-    const now = [s.lastHeartbeatAt, s.airing, s.volume, s.soundBlocked, s.isAlertAiring, s.sentManifestVersion, s.appliedManifestVersion, status?.healthOf(s.screenId)];
+    const values = [s.lastHeartbeatAt, s.airing, s.volume, s.soundBlocked, s.isAlertAiring, s.sentManifestVersion, s.appliedManifestVersion, status?.healthOf(s.screenId)] as const;
     const before = seen.get(s);
-    seen.set(s, now);
-    return !before || now.some((value, i) => value !== before[i]);
+    if (!before) return (seen.set(s, [...values]), true);
+    let isChanged = false;
+    for (let i = 0; i < values.length; i++) {
+      if (before[i] !== values[i]) (before[i] = values[i], (isChanged = true));
+    }
+    return isChanged;
   };
 
   /**
@@ -135,7 +140,7 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     const next = new Map<string, string>();
     const upsert: Record<string, RemoteSession[]> = {};
     for (const [screenId, sessions] of now) {
-      const ids = sessions.map((s) => s.sessionId).join(',');
+      const ids = sessions.length === 1 ? String(sessions[0]!.sessionId) : sessions.map((s) => s.sessionId).join(',');
       next.set(screenId, ids);
       if (changed.has(screenId) || told.get(screenId) !== ids) upsert[screenId] = sessions.map((s) => summary(s, status?.healthOf(screenId)));
     }
