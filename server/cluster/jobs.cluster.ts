@@ -53,7 +53,9 @@ export function clusterJobQueue(
     // Another node took an item this node parked.
     forget(event.job.mediaId);
   });
-  bus.on('media-waiting', () => void pull());
+  // A failed pull leaves the item waiting (or the sweep puts it back): nothing to do but try again later.
+  const pullSoon = () => void pull().catch(() => undefined);
+  bus.on('media-waiting', pullSoon);
 
   const isBusy = () => local.list().filter((j) => j.state === 'queued' || j.state === 'running').length >= deps.concurrency;
 
@@ -61,6 +63,8 @@ export function clusterJobQueue(
   async function acquire(mediaId: string): Promise<boolean> {
     if ((await redis.set(leaseKey(mediaId), nodeId, 'PX', LEASE_MS, 'NX')) !== 'OK') return false;
     held.add(mediaId);
+    // Taken here (a start-up's own queue, a sweep): no other node need pull it any more.
+    await redis.zrem(waitingKey, mediaId);
     await catalogue.sync();
     const item = catalogue.read().media.find((m) => m.id === mediaId);
     if (item && item.status !== 'ready') return true;
@@ -86,7 +90,7 @@ export function clusterJobQueue(
         }
       } finally {
         // Once the queue has counted this runner free (after this promise settles), take the next waiting item.
-        setImmediate(() => void pull());
+        setImmediate(pullSoon);
       }
     });
   }
@@ -107,11 +111,18 @@ export function clusterJobQueue(
         if (!mediaId) return;
         const mine = parked.get(mediaId);
         forget(mediaId);
-        if (mine) runHere(mediaId, mine);
-        else {
+        if (mine) {
+          runHere(mediaId, mine);
+          continue;
+        }
+        try {
           // Another node's item: its commit may still be on its way here.
           await catalogue.sync();
           deps.resume(mediaId);
+        } catch (err) {
+          // Not ready to run it (starting up, the database away): it waits for the next node.
+          await park(mediaId);
+          throw err;
         }
       }
     } finally {

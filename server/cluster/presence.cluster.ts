@@ -13,6 +13,8 @@ import type { ClusterBus } from './cluster.bus.js';
 import { ClusterNodeSchema, RemoteSessionSchema, type ClusterNode, type RemoteSession } from './cluster.protocol.js';
 
 export const PRESENCE_FLUSH_MS = 1000;
+/** Screens per presence message (a summary with its health report is about 0.9 KB). */
+const PRESENCE_CHUNK = 500;
 export const NODE_HEARTBEAT_MS = 5000;
 /** A node not heard of for this long is gone: its players, leases and jobs are someone else's. */
 export const NODE_TTL_MS = 15_000;
@@ -111,11 +113,16 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     for (const s of local.sessionsOf(screenId)) s.close(code, reason);
   });
 
+  /** Whether the session's summary would differ from the last one; updates the remembered values in place (no allocation per session and flush). */
   const hasChanged = (s: PlayerSession): boolean => {
-    const now = [s.lastHeartbeatAt, s.airing, s.volume, s.soundBlocked, s.isAlertAiring, s.sentManifestVersion, s.appliedManifestVersion, status?.healthOf(s.screenId)];
+    const values = [s.lastHeartbeatAt, s.airing, s.volume, s.soundBlocked, s.isAlertAiring, s.sentManifestVersion, s.appliedManifestVersion, status?.healthOf(s.screenId)] as const;
     const before = seen.get(s);
-    seen.set(s, now);
-    return !before || now.some((value, i) => value !== before[i]);
+    if (!before) return (seen.set(s, [...values]), true);
+    let isChanged = false;
+    for (let i = 0; i < values.length; i++) {
+      if (before[i] !== values[i]) (before[i] = values[i], (isChanged = true));
+    }
+    return isChanged;
   };
 
   /**
@@ -135,7 +142,7 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     const next = new Map<string, string>();
     const upsert: Record<string, RemoteSession[]> = {};
     for (const [screenId, sessions] of now) {
-      const ids = sessions.map((s) => s.sessionId).join(',');
+      const ids = sessions.length === 1 ? String(sessions[0]!.sessionId) : sessions.map((s) => s.sessionId).join(',');
       next.set(screenId, ids);
       if (changed.has(screenId) || told.get(screenId) !== ids) upsert[screenId] = sessions.map((s) => summary(s, status?.healthOf(screenId)));
     }
@@ -144,7 +151,13 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     const reset = isFirstFlush;
     isFirstFlush = false;
     if (!reset && Object.keys(upsert).length === 0 && gone.length === 0) return;
-    bus.publish({ type: 'presence', upsert, gone, ...(reset ? { reset } : {}) });
+    // A reconnect storm changes thousands of screens in a second: several messages of at most
+    // PRESENCE_CHUNK screens each (in order, on one connection), so no node parses megabytes at once.
+    const entries = Object.entries(upsert);
+    for (let i = 0; i === 0 || i < entries.length; i += PRESENCE_CHUNK) {
+      const first = i === 0;
+      bus.publish({ type: 'presence', upsert: Object.fromEntries(entries.slice(i, i + PRESENCE_CHUNK)), gone: first ? gone : [], ...(reset && first ? { reset } : {}) });
+    }
     const tx = redis.multi();
     if (reset) tx.del(hashKey(nodeId));
     const fields = Object.entries(upsert).flatMap(([id, sessions]) => [id, JSON.stringify(sessions)]);

@@ -1,6 +1,6 @@
 // Checks a chain export (JSON Lines) or a live store, and words the verdict in Chinese, then English.
-import { verifyScreenChain, type ChainBreak, type ChainedRow, type ChainVerdict } from '../storage/play-chain.js';
-import { ExportHeaderSchema, ExportRecordSchema, toChainedRow } from './chain.export.js';
+import { createChainWalker, type ChainBreak, type ChainedRow, type ChainVerdict } from '../storage/play-chain.js';
+import { ExportHeaderSchema, ExportRecordSchema, toChainedRow, type ExportHeader } from './chain.export.js';
 
 export interface ExportVerdict extends ChainVerdict {
   screens: number;
@@ -10,48 +10,81 @@ export interface ExportVerdict extends ChainVerdict {
 
 /** Verifies an export: each screen's records against the anchor and head its header names. */
 export function verifyExportLines(lines: Iterable<string>): ExportVerdict {
+  const checker = createExportChecker();
+  for (const line of lines) {
+    const verdict = checker.line(line);
+    if (verdict) return verdict;
+  }
+  return checker.end();
+}
+
+/** The same, line by line from a stream (a file of any size): only each screen's last two records are held. */
+export async function verifyExportStream(lines: AsyncIterable<string>): Promise<ExportVerdict> {
+  const checker = createExportChecker();
+  for await (const line of lines) {
+    const verdict = checker.line(line);
+    if (verdict) return verdict;
+  }
+  return checker.end();
+}
+
+/**
+ * One walker per screen the header names, fed in file order. `line` answers only a file it cannot
+ * read on (not JSON, no header, a record that no longer parses); chain breaks are kept per screen and
+ * answered by `end`, in header order, after a screen the header does not name (an insertion).
+ */
+function createExportChecker() {
   let lineNo = 0;
-  let header: ReturnType<typeof ExportHeaderSchema.parse> | null = null;
-  const byScreen = new Map<string, ChainedRow[]>();
-  for (const raw of lines) {
-    lineNo++;
-    const line = raw.trim();
-    if (!line) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      return { ok: false, checked: 0, screens: 0, unreadable: { line: lineNo, message: '不是 JSON / not JSON' } };
-    }
-    if (!header) {
-      const parsed = ExportHeaderSchema.safeParse(json);
-      if (!parsed.success) return { ok: false, checked: 0, screens: 0, unreadable: { line: lineNo, message: `不是播出记录导出文件的文件头 / not an export header: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` } };
-      header = parsed.data;
-      continue;
-    }
-    const record = ExportRecordSchema.safeParse(json);
-    if (!record.success) {
-      // A record whose fields no longer parse was changed; name it as best the line allows.
-      const loose = json as { screenId?: unknown; seq?: unknown; id?: unknown };
-      const firstBad: ChainBreak = { screenId: String(loose.screenId ?? '?'), seq: Number(loose.seq ?? 0), playId: typeof loose.id === 'string' ? loose.id : null, kind: 'changed' };
-      return { ok: false, checked: 0, screens: 0, firstBad };
-    }
-    const rows = byScreen.get(record.data.screenId) ?? [];
-    rows.push(toChainedRow(record.data));
-    byScreen.set(record.data.screenId, rows);
-  }
-  if (!header) return { ok: false, checked: 0, screens: 0, unreadable: { line: lineNo, message: '文件是空的 / the file is empty' } };
-  let checked = 0;
-  const named = new Set(header.screens.map((s) => s.screenId));
-  for (const [screenId, rows] of byScreen) {
-    if (!named.has(screenId)) return { ok: false, checked, screens: header.screens.length, firstBad: { screenId, seq: rows[0]!.seq ?? 0, playId: rows[0]!.id, kind: 'inserted' } };
-  }
-  for (const s of header.screens) {
-    const verdict = verifyScreenChain(s.screenId, byScreen.get(s.screenId) ?? [], s.anchor, s.head);
-    checked += verdict.checked;
-    if (!verdict.ok) return { ...verdict, checked, screens: header.screens.length };
-  }
-  return { ok: true, checked, screens: header.screens.length };
+  let header: ExportHeader | null = null;
+  const walkers = new Map<string, { walker: ReturnType<typeof createChainWalker>; broken: ChainVerdict | null }>();
+  /** The first record of each screen the header does not name. */
+  const strays = new Map<string, ChainedRow>();
+  return {
+    line(raw: string): ExportVerdict | null {
+      lineNo++;
+      const line = raw.trim();
+      if (!line) return null;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        return { ok: false, checked: 0, screens: 0, unreadable: { line: lineNo, message: '不是 JSON / not JSON' } };
+      }
+      if (!header) {
+        const parsed = ExportHeaderSchema.safeParse(json);
+        if (!parsed.success) return { ok: false, checked: 0, screens: 0, unreadable: { line: lineNo, message: `不是播出记录导出文件的文件头 / not an export header: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` } };
+        header = parsed.data;
+        for (const s of header.screens) walkers.set(s.screenId, { walker: createChainWalker(s.screenId, s.anchor), broken: null });
+        return null;
+      }
+      const record = ExportRecordSchema.safeParse(json);
+      if (!record.success) {
+        // A record whose fields no longer parse was changed; name it as best the line allows.
+        const loose = json as { screenId?: unknown; seq?: unknown; id?: unknown };
+        const firstBad: ChainBreak = { screenId: String(loose.screenId ?? '?'), seq: Number(loose.seq ?? 0), playId: typeof loose.id === 'string' ? loose.id : null, kind: 'changed' };
+        return { ok: false, checked: 0, screens: 0, firstBad };
+      }
+      const row = toChainedRow(record.data);
+      const screen = walkers.get(row.screen_id);
+      if (!screen) {
+        if (!strays.has(row.screen_id)) strays.set(row.screen_id, row);
+      } else if (!screen.broken) screen.broken = screen.walker.push(row);
+      return null;
+    },
+    end(): ExportVerdict {
+      if (!header) return { ok: false, checked: 0, screens: 0, unreadable: { line: lineNo, message: '文件是空的 / the file is empty' } };
+      const screens = header.screens.length;
+      for (const [screenId, row] of strays) return { ok: false, checked: 0, screens, firstBad: { screenId, seq: row.seq ?? 0, playId: row.id, kind: 'inserted' } };
+      let checked = 0;
+      for (const s of header.screens) {
+        const screen = walkers.get(s.screenId)!;
+        const verdict = screen.broken ?? screen.walker.end(s.head);
+        checked += verdict.checked;
+        if (!verdict.ok) return { ...verdict, checked, screens };
+      }
+      return { ok: true, checked, screens };
+    },
+  };
 }
 
 const KIND_ZH = { changed: '被修改', inserted: '被插入', removed: '被删除' } as const;

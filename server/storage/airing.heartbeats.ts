@@ -104,11 +104,20 @@ export function storedHeartbeatOf(r: { at: number; sent_at: number; manifest_ver
   }
 }
 
-export function createHeartbeatIntervals(db: Database.Database, gapMs: number) {
+/** Writes drained changes in one transaction, on the connection that writes (the writer thread). */
+export function createHeartbeatWrites(db: Database.Database): (changes: HeartbeatChanges) => void {
   const upsertInterval = db.prepare(`INSERT INTO online_intervals (screen_id, start_at, end_at, beats) VALUES (?, ?, ?, ?)
     ON CONFLICT (screen_id, start_at) DO UPDATE SET end_at = excluded.end_at, beats = excluded.beats`);
   const insertHealth = db.prepare(`INSERT INTO heartbeat_health (screen_id, received_at, sent_at, manifest_version, uptime_ms, details)
     VALUES (@screen_id, @received_at, @sent_at, @manifest_version, @uptime_ms, @details)`);
+  return db.transaction((changes: HeartbeatChanges) => {
+    for (const i of changes.intervals) upsertInterval.run(...i);
+    for (const row of changes.health) insertHealth.run(row);
+  });
+}
+
+/** Heartbeats tracked in memory and handed to `write` (the writer thread); reads on `db` wait for what is handed over. */
+export function createHeartbeatIntervals(db: Database.Database, gapMs: number, write: (changes: HeartbeatChanges) => Promise<void>) {
   const tracker = createHeartbeatTracker(
     gapMs,
     db.prepare(`SELECT screen_id, max(start_at) AS start_at, end_at, beats FROM online_intervals GROUP BY screen_id`).all() as {
@@ -116,33 +125,32 @@ export function createHeartbeatIntervals(db: Database.Database, gapMs: number) {
     }[],
   );
 
-  const write = db.transaction((changes: HeartbeatChanges) => {
-    for (const i of changes.intervals) upsertInterval.run(...i);
-    for (const row of changes.health) insertHealth.run(row);
-  });
-  const flush = () => {
-    const changes = tracker.drain();
-    try {
-      write(changes);
-    } catch (error) {
-      tracker.restore(changes);
-      throw error;
+  // The last hand-over: a read waits for it even when there is nothing new to hand over.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    if (tracker.hasChanges()) {
+      const changes = tracker.drain();
+      writing = write(changes).catch((error: unknown) => {
+        tracker.restore(changes);
+        throw error;
+      });
     }
+    await writing;
   };
 
   return {
     record: tracker.record,
     flush,
     lastHeartbeats: tracker.lastHeartbeats,
-    count(screenId?: string): number {
-      flush();
+    async count(screenId?: string): Promise<number> {
+      await flush();
       const row = screenId
         ? db.prepare('SELECT coalesce(sum(beats), 0) AS n FROM online_intervals WHERE screen_id = ?').get(screenId)
         : db.prepare('SELECT coalesce(sum(beats), 0) AS n FROM online_intervals').get();
       return (row as { n: number }).n;
     },
-    latestHealth(): Map<string, StoredHeartbeat> {
-      flush();
+    async latestHealth(): Promise<Map<string, StoredHeartbeat>> {
+      await flush();
       // One row per screen: its latest report (SQLite returns the bare columns of the max() row).
       const rows = db
         .prepare(`SELECT screen_id, max(received_at) AS at, sent_at, manifest_version, uptime_ms, details FROM heartbeat_health GROUP BY screen_id`)

@@ -1,7 +1,8 @@
 // The airing log's write path for plays: each record is chained (per-screen hash chain), stored and
-// rolled up (per local day, screen and media item) in one transaction, and the batches that arrive
-// in the same tick share that transaction and its fsync (group commit). Hashes are kept as 32-byte
-// BLOBs: half the bytes of hex in the row and in the WAL, which is most of what a commit costs.
+// rolled up (per local day, screen and media item) in one transaction; the batches handed over
+// together share that transaction and its fsync (group commit, airing.write-queue.ts). The chain
+// heads live here, with the one connection that writes (the writer thread, airing.writer.ts). Hashes
+// are kept as 32-byte BLOBs: half the bytes of hex in the row and in the WAL, which is most of what a commit costs.
 import type Database from 'better-sqlite3';
 import type { PlayRecord } from '../../player/protocol.js';
 import { addToRollups, type RollupSum } from './airing.rollup-sums.js';
@@ -16,7 +17,13 @@ interface Link {
 
 const GENESIS_LINK: Link = { ...GENESIS, bytes: Buffer.from(GENESIS.hash, 'hex') };
 
-type PendingBatch = { rows: ChainedFields[]; resolve: (n: { inserted: number }) => void; reject: (e: unknown) => void };
+/** One player's batch as the gateway took it: what the writer thread is sent. */
+export interface PlaysBatch {
+  screenId: string;
+  isProvisional: boolean;
+  receivedAt: number;
+  records: readonly PlayRecord[];
+}
 
 export function createPlayIngest(db: Database.Database, dayOf: (ms: number) => string) {
   // Positional parameters: binding by name costs a property lookup per column on the hot path.
@@ -70,42 +77,23 @@ export function createPlayIngest(db: Database.Database, dayOf: (ms: number) => s
     insertPlay.run(r.id, r.screen_id, r.item_id, r.media_id, r.hash, r.manifest_version, r.started_at, r.ended_at, r.completed, r.received_at,
       r.is_provisional, r.planned_started_at, r.outcome, r.clock_offset_ms, seq, prevHash, recordHash).changes === 1;
 
-  const writePlays = db.transaction((batches: PendingBatch[], moved: Map<string, Link>) => {
-    const counts = batches.map((b) => chainAndRollUp(b.rows, storePlay, moved));
+  const rowsOf = function* (b: PlaysBatch) {
+    for (const r of b.records) yield playFields(b.screenId, b.isProvisional, b.receivedAt, r);
+  };
+  const writePlays = db.transaction((batches: readonly PlaysBatch[], moved: Map<string, Link>) => {
+    const counts = batches.map((b) => chainAndRollUp(rowsOf(b), storePlay, moved));
     saveHeads(moved);
     return counts;
   });
-  let pending: PendingBatch[] = [];
-  let isFlushScheduled = false;
-  const flush = () => {
-    isFlushScheduled = false;
-    const batches = pending;
-    pending = [];
-    if (batches.length === 0) return;
-    const moved = new Map<string, Link>();
-    try {
-      const counts = writePlays(batches, moved);
-      for (const [screenId, link] of moved) heads.set(screenId, link);
-      batches.forEach((b, i) => b.resolve({ inserted: counts[i]! }));
-    } catch (error) {
-      for (const b of batches) b.reject(error);
-    }
-  };
 
   return {
-    /** Resolves once the batch is committed (fsync'd) together with the others of its tick. */
-    record(screenId: string, isProvisional: boolean, records: readonly PlayRecord[]): Promise<{ inserted: number }> {
-      const receivedAt = Date.now();
-      const rows = records.map((r) => playFields(screenId, isProvisional, receivedAt, r));
-      return new Promise((resolve, reject) => {
-        pending.push({ rows, resolve, reject });
-        if (!isFlushScheduled) {
-          isFlushScheduled = true;
-          setImmediate(flush);
-        }
-      });
+    /** Stores the batches in one transaction (committed, fsync'd, when it returns); how many records of each were new. */
+    write(batches: readonly PlaysBatch[]): number[] {
+      const moved = new Map<string, Link>();
+      const counts = writePlays(batches, moved);
+      for (const [screenId, link] of moved) heads.set(screenId, link);
+      return counts;
     },
-    flush,
     /** A database from before the chain: its plays are chained and rolled up once, in the order they arrived. */
     chainExisting() {
       const setChain = db.prepare('UPDATE plays SET seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?');

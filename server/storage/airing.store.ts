@@ -1,18 +1,19 @@
 // The airing log: play records and heartbeats, the proof of airing. Append-heavy and headed for
 // millions of rows, so it lives in SQLite (WAL), not in the catalogue file. Each play is chained
 // (per-screen hash chain) and rolled up (per local day, screen and media item) in the transaction
-// that stores it, so reports never scan raw plays and a later edit of the file shows.
-import Database from 'better-sqlite3';
+// that stores it, so reports never scan raw plays and a later edit of the file shows. Writes run on
+// a connection of their own in a writer thread (airing.writer.ts); reads stay on this thread's.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Heartbeat, PlayRecord } from '../../player/protocol.js';
 import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
 import { createHeartbeatIntervals, type StoredHeartbeat } from './airing.heartbeats.js';
-import { createRetention } from './airing.retention.js';
 import { SCHEMA, migrateColumns, migrateHeartbeatRows } from './airing.schema.js';
 import { isoTime } from './iso-time.js';
 import { createLocalDayOf } from './local-day.js';
 import { createPlayIngest } from './airing.ingest.js';
+import { startAiringWriter, type WriterMode } from './airing.writer.js';
+import { openWriteConnection } from './airing.writes.js';
 import { linkHex, type ChainedFields, type ChainedRow } from './play-chain.js';
 
 export type { StoredHeartbeat } from './airing.heartbeats.js';
@@ -58,6 +59,8 @@ export interface AiringLogOptions {
   onlineGapMs?: number;
   /** The zone whose local days the rollups count in (CRIER_TIME_ZONE). */
   timeZone?: string;
+  /** Where commits run: a writer thread (the default), or inline on the event loop (for comparison). */
+  writer?: WriterMode;
 }
 
 export interface AiringLog {
@@ -119,27 +122,31 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record
 
 export function createAiringLog(dataDir: string, options: AiringLogOptions = {}): AiringLog {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'airing.sqlite3'));
-  db.pragma('journal_mode = WAL');
-  // FULL: a commit is fsync'd before we acknowledge play records to the player.
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
+  const file = path.join(dataDir, 'airing.sqlite3');
+  // Upgrades run here, before the writer starts; afterwards this connection only reads.
+  const db = openWriteConnection(file);
   db.exec(SCHEMA);
   const { isChainNew } = migrateColumns(db);
   const onlineGapMs = options.onlineGapMs ?? 90_000;
   migrateHeartbeatRows(db, onlineGapMs);
-  const dayOf = createLocalDayOf(options.timeZone ?? DEFAULT_TIME_ZONE);
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  if (isChainNew) createPlayIngest(db, createLocalDayOf(timeZone)).chainExisting();
 
-  const ingest = createPlayIngest(db, dayOf);
-  if (isChainNew) ingest.chainExisting();
-
-  const heartbeats = createHeartbeatIntervals(db, onlineGapMs);
-  const heartbeatTimer = setInterval(() => heartbeats.flush(), options.heartbeatFlushMs ?? 1000);
+  const writer = startAiringWriter(options.writer ?? 'thread', db, { file, timeZone });
+  const heartbeats = createHeartbeatIntervals(db, onlineGapMs, async (changes) => void (await writer.submit({ kind: 'heartbeats', changes })));
+  // A failed write keeps its changes for the next flush.
+  const heartbeatTimer = setInterval(() => heartbeats.flush().catch(() => {}), options.heartbeatFlushMs ?? 1000);
   heartbeatTimer.unref();
-  const retention = createRetention(db);
+  const flush = async () => {
+    await heartbeats.flush();
+    await writer.submit({ kind: 'sync' });
+  };
 
   return {
-    recordPlays: (screenId, isProvisional, records) => ingest.record(screenId, isProvisional, records),
+    async recordPlays(screenId, isProvisional, records) {
+      const inserted = await writer.submit({ kind: 'plays', batch: { screenId, isProvisional, receivedAt: Date.now(), records } });
+      return { inserted: inserted as number };
+    },
     recordHeartbeat(screenId, heartbeat, receivedAt) {
       heartbeats.record(screenId, heartbeat, receivedAt);
     },
@@ -158,22 +165,21 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
     lastHeartbeats: async () => heartbeats.lastHeartbeats(),
     latestHeartbeats: async () => heartbeats.latestHealth(),
     async prune(now, retentionDays) {
-      ingest.flush();
-      heartbeats.flush();
+      await heartbeats.flush();
       const cutoff = now.getTime() - retentionDays * 86_400_000;
-      const pruned = retention.prune(cutoff);
+      const pruned = (await writer.submit({ kind: 'prune', cutoff })) as { plays: number; intervals: number };
       heartbeats.forgetBefore(cutoff);
       return pruned;
     },
-    async flush() {
-      ingest.flush();
-      heartbeats.flush();
-    },
+    flush,
     async close() {
       clearInterval(heartbeatTimer);
-      ingest.flush();
-      heartbeats.flush();
-      db.close();
+      try {
+        await heartbeats.flush();
+      } finally {
+        await writer.close();
+        db.close();
+      }
     },
   };
 }

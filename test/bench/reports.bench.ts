@@ -65,27 +65,60 @@ function plainStore(dir: string) {
   };
 }
 
+/** The longest the event loop went without running a 1 ms timer, until stop() (which waits for one more). */
+function watchGaps() {
+  let last = performance.now();
+  let longest = 0;
+  let isOn = true;
+  const tick = () => {
+    const t = performance.now();
+    longest = Math.max(longest, t - last);
+    last = t;
+    if (isOn) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  return {
+    stop: () =>
+      new Promise<number>((resolve) =>
+        setTimeout(() => {
+          isOn = false;
+          resolve(Math.max(longest, performance.now() - last));
+        }, 1),
+      ),
+  };
+}
+
 async function benchIngest(): Promise<void> {
   await withTempDir(async (dir) => {
+    // The store as it runs (commits in its writer thread), the same store committing on the event loop, the plain table.
     const chained = createAiringLog(path.join(dir, 'chained'), { timeZone: ZONE });
+    const inline = createAiringLog(path.join(dir, 'inline'), { timeZone: ZONE, writer: 'inline' });
     const plain = plainStore(dir);
     const ROUNDS = 9;
+    const kinds = ['plain', 'inline', 'chained'] as const;
     for (const [batches, size] of [[200, 10], [50, 500]] as const) {
-      const rates = { chained: [] as number[], plain: [] as number[] };
-      // Alternate the two stores round by round, so the machine's noise falls on both alike.
+      const rates = { chained: [] as number[], inline: [] as number[], plain: [] as number[] };
+      // The longest the event loop was held while each store ingested (timers every 10 ms see it).
+      const stalls = { chained: [] as number[], inline: [] as number[], plain: [] as number[] };
+      // Alternate the stores round by round, so the machine's noise falls on all alike.
       for (let round = 0; round < ROUNDS; round++) {
-        for (const kind of ['plain', 'chained'] as const) {
+        for (const kind of kinds) {
           const work = Array.from({ length: batches }, (_, i) => ({ screenId: `scr-${i}`, records: Array.from({ length: size }, record) }));
+          const loop = watchGaps();
           const start = performance.now();
-          await Promise.all(work.map((w) => (kind === 'plain' ? plain.recordPlays(w.screenId, w.records) : chained.recordPlays(w.screenId, false, w.records))));
+          await Promise.all(work.map((w) => (kind === 'plain' ? plain.recordPlays(w.screenId, w.records) : (kind === 'inline' ? inline : chained).recordPlays(w.screenId, false, w.records))));
           rates[kind].push((batches * size) / ((performance.now() - start) / 1000));
+          stalls[kind].push(await loop.stop());
         }
       }
       const c = median(rates.chained);
+      const i = median(rates.inline);
       const p = median(rates.plain);
-      console.log(`reports: ingest, ${batches} concurrent batches of ${size}, fsync'd (median of ${ROUNDS}): chained + rollups ${Math.round(c).toLocaleString('en')} records/s, plain table ${Math.round(p).toLocaleString('en')} records/s, ratio ${(c / p).toFixed(2)}`);
+      console.log(`reports: ingest, ${batches} concurrent batches of ${size}, fsync'd (median of ${ROUNDS}): chained + rollups ${Math.round(c).toLocaleString('en')} records/s (writer thread), ${Math.round(i).toLocaleString('en')} records/s (inline on the event loop), plain table ${Math.round(p).toLocaleString('en')} records/s; ratio to plain ${(c / p).toFixed(2)} (thread), ${(i / p).toFixed(2)} (inline)`);
+      console.log(`reports: ingest, ${batches} × ${size}: longest event-loop stall per run, median: writer thread ${fmt(median(stalls.chained))}, inline ${fmt(median(stalls.inline))}, plain ${fmt(median(stalls.plain))}`);
     }
     await chained.close();
+    await inline.close();
     plain.close();
   });
 }

@@ -13,6 +13,7 @@ import { benchClaims } from './claims.bench.js';
 import { benchAiringPg } from './airing-pg.bench.js';
 import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
+import { benchMigratePg } from './migrate-pg.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchReports } from './reports.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
@@ -120,9 +121,10 @@ const parts: Record<string, (half?: string) => unknown> = {
   cluster: benchCluster,
   'airing-pg': benchAiringPg,
   startup: benchStartup,
+  'migrate-pg': benchMigratePg,
 };
 /** Parts that need PostgreSQL (and Redis), or write a gigabyte-sized store: only when named. */
-const onlyWhenNamed = new Set(['cluster', 'airing-pg', 'startup']);
+const onlyWhenNamed = new Set(['cluster', 'airing-pg', 'startup', 'migrate-pg']);
 // A part may name a half after a colon (`reports:ingest`).
 const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
 const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);

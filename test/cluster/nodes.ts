@@ -11,9 +11,8 @@ import { startTestServer, TEST_ADMIN, type TestAppOptions } from '../helper.js';
 import { createTestDatabase } from '../stores.js';
 import { testRedisPrefix, testRedisUrl } from './services.js';
 
-export async function startNodes(t: Test, names: string[], options: TestAppOptions & { config?: Partial<Config>; perNode?: Record<string, Partial<Config>>; redis?: boolean } = {}) {
-  const { config = {}, perNode = {}, redis = true, ...appOptions } = options;
-  const dir = t.testdir();
+export async function startNodes(t: Test, names: string[], options: TestAppOptions & { config?: Partial<Config>; perNode?: Record<string, Partial<Config>>; redis?: boolean; dir?: string } = {}) {
+  const { config = {}, perNode = {}, redis = true, dir = t.testdir(), ...appOptions } = options;
   const cluster = redis ? { redisUrl: testRedisUrl(), redisPrefix: testRedisPrefix() } : {};
   const nodes = [];
   for (const name of names) nodes.push(await startTestServer(t, { dataDir: path.join(dir, name), ...cluster, nodeId: name, ...config, ...perNode[name] }, appOptions));

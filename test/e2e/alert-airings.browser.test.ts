@@ -94,7 +94,8 @@ t.test('a station airs an alert\'s clip the 2 times asked, then its normal audio
 
   // The proof: two play records of the clip, each aired in full, each naming its airing.
   const clipPlays = async () => (await app.crier.airingLog.listPlays({ screenId: steadyId, limit: 200 })).filter((p) => p.mediaId === clipId);
-  for (let plays = await clipPlays(); plays.length < 2; plays = await clipPlays()) await steady.waitForTimeout(200);
+  const deadline = Date.now() + 20_000;
+  for (let plays = await clipPlays(); plays.length < 2 && Date.now() < deadline; plays = await clipPlays()) await steady.waitForTimeout(200);
   const plays = (await clipPlays()).sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   t.equal(plays.length, 2, 'two play records');
   t.same(plays.map((p) => p.completed), [true, true], 'each aired in full');

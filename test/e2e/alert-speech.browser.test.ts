@@ -64,7 +64,11 @@ t.test('one-step alert from the red button: full-screen on a screen, spoken at a
   const mp3 = `/media/${speech.renditions.find((r: { role: string }) => r.role === 'playback').fileName}`;
   await station.waitForFunction((src) => document.querySelector<HTMLAudioElement>('#stage .layer.is-live audio')?.src.endsWith(src), mp3, { timeout: 20_000 });
   const first = await audioState(station);
-  await station.waitForTimeout(800);
+  // Wait for the clip to move on (a condition, not a time): it is playing, not stuck.
+  await station.waitForFunction((t0) => {
+    const el = document.querySelector<HTMLAudioElement>('#stage .layer.is-live audio');
+    return !!el && !el.paused && el.currentTime > t0 + 0.3;
+  }, first?.currentTime ?? 0, { timeout: 10_000 });
   const later = await audioState(station);
   t.equal(later?.paused, false, 'the station plays it');
   t.ok(later && first && later.currentTime > first.currentTime + 0.3, `its time advances (${first?.currentTime.toFixed(2)} → ${later?.currentTime.toFixed(2)} s)`);

@@ -103,6 +103,8 @@ t.test('an embedded data dir moved into PostgreSQL answers the same there', { sk
   t.match(json(await onPg.app.inject('/api/v1/proof/verify')), { ok: true, checked: 121 }, 'new plays chain onto the moved chain');
   back.player.socket.close();
   await back.player.closed;
+  const logins = (json(await onPg.app.inject(`/api/v1/audit?action=login&limit=500`)) as { entries: { id: number; actor: { username: string } | null }[] }).entries;
+  t.ok(logins.some((e) => e.id > lastBefore && e.actor?.username === staff.user.username), "this run's sign-in is audited, numbered after the moved entries");
 
   const again = await migrateCli('--data-dir', dataDir, '--to', databaseUrl);
   t.equal(again.code, 2, 'a second run into the same database is refused');

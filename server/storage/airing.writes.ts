@@ -1,0 +1,120 @@
+// Every write of the SQLite airing log, on the one connection that writes: plays (chained and rolled
+// up), heartbeat intervals and health, retention. Writes handed over in the same tick are applied in
+// order, and consecutive plays batches share one transaction and its fsync (group commit). The same
+// code runs in the writer thread (airing.writer.ts) or, inline, on the main thread.
+import Database from 'better-sqlite3';
+import type { MessagePort } from 'node:worker_threads';
+import { createHeartbeatWrites, type HeartbeatChanges } from './airing.heartbeats.js';
+import { createPlayIngest, type PlaysBatch } from './airing.ingest.js';
+import { createRetention } from './airing.retention.js';
+
+export type WriteOp =
+  | { kind: 'plays'; batch: PlaysBatch }
+  | { kind: 'heartbeats'; changes: HeartbeatChanges }
+  | { kind: 'prune'; cutoff: number }
+  /** Resolves once every write handed over before it is committed. */
+  | { kind: 'sync' };
+
+/** What each op answers: plays → records new, prune → rows deleted, the others → null. */
+export type WriteValue = number | { plays: number; intervals: number } | null;
+export type Settled = { ok: true; value: WriteValue } | { ok: false; error: unknown };
+
+export function createAiringWrites(db: Database.Database, dayOf: (ms: number) => string) {
+  const ingest = createPlayIngest(db, dayOf);
+  const writeHeartbeats = createHeartbeatWrites(db);
+  const retention = createRetention(db);
+
+  const one = (op: Exclude<WriteOp, { kind: 'plays' }>): WriteValue => {
+    if (op.kind === 'heartbeats') return (writeHeartbeats(op.changes), null);
+    if (op.kind === 'prune') return retention.prune(op.cutoff);
+    return null;
+  };
+
+  return {
+    /** Applies the ops in order; each settles alone, except that consecutive plays commit (or fail) together. */
+    apply(ops: readonly WriteOp[]): Settled[] {
+      const settled: Settled[] = [];
+      for (let i = 0; i < ops.length; ) {
+        const op = ops[i]!;
+        if (op.kind !== 'plays') {
+          try {
+            settled.push({ ok: true, value: one(op) });
+          } catch (error) {
+            settled.push({ ok: false, error });
+          }
+          i++;
+          continue;
+        }
+        let end = i;
+        while (end < ops.length && ops[end]!.kind === 'plays') end++;
+        const batches = ops.slice(i, end).map((o) => (o as Extract<WriteOp, { kind: 'plays' }>).batch);
+        try {
+          for (const inserted of ingest.write(batches)) settled.push({ ok: true, value: inserted });
+        } catch (error) {
+          for (let k = i; k < end; k++) settled.push({ ok: false, error });
+        }
+        i = end;
+      }
+      return settled;
+    },
+  };
+}
+export type AiringWrites = ReturnType<typeof createAiringWrites>;
+
+/** Ops handed over in one tick are applied together at its end (setImmediate): the group commit. */
+export function createTickQueue(apply: (ops: readonly WriteOp[]) => Settled[]) {
+  let queued: { op: WriteOp; settle: (s: Settled) => void }[] = [];
+  const run = () => {
+    const batch = queued;
+    queued = [];
+    const settled = apply(batch.map((q) => q.op));
+    batch.forEach((q, i) => q.settle(settled[i]!));
+  };
+  return {
+    submit(op: WriteOp, settle: (s: Settled) => void): void {
+      if (queued.push({ op, settle }) === 1) setImmediate(run);
+    },
+  };
+}
+
+/** The connection that writes: WAL, and FULL so a commit is fsync'd before plays are acknowledged. */
+export function openWriteConnection(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+// The writer thread's messages (airing.writer.ts ↔ airing.writer.worker.ts).
+export interface WriterData {
+  file: string;
+  timeZone: string;
+}
+/** What the thread is started with: where to report that the database is open (see airing.writer.ts). */
+export interface WriterStart extends WriterData {
+  /** 0 while starting, 1 open, 2 failed (the port then carries the error). */
+  opened: Int32Array;
+  port: MessagePort;
+}
+/** Plays cross to the thread as JSON text: about three times cheaper for the event loop than cloning the objects. */
+export type WireOp = Exclude<WriteOp, { kind: 'plays' }> | { kind: 'plays'; batch: Omit<PlaysBatch, 'records'> & { records: string } };
+export type WriterRequest = { id: number; op: WireOp } | { op: 'close' };
+
+export const toWire = (op: WriteOp): WireOp => (op.kind === 'plays' ? { kind: 'plays', batch: { ...op.batch, records: JSON.stringify(op.batch.records) } } : op);
+export const fromWire = (op: WireOp): WriteOp =>
+  op.kind === 'plays' ? { kind: 'plays', batch: { ...op.batch, records: JSON.parse(op.batch.records) as PlaysBatch['records'] } } : op;
+export interface WriterReply {
+  settled?: [id: number, settled: Settled][];
+  closed?: true;
+}
+
+/** An error as it crosses threads: its message and SQLite's code (SQLITE_FULL tells a full disk). */
+export const serialiseError = (error: unknown) => {
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  return { message: typeof message === 'string' ? message : String(error), code: typeof code === 'string' ? code : undefined };
+};
+export const deserialiseError = (error: unknown): Error => {
+  const { message, code } = error as ReturnType<typeof serialiseError>;
+  return Object.assign(new Error(message), code === undefined ? {} : { code });
+};
