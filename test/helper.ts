@@ -6,6 +6,7 @@ import { buildApp, type BuildOptions, type CrierApp } from '../server/app.js';
 import { loadConfig, type Config } from '../server/config.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../player/protocol.js';
 import type { Role } from '../server/auth/permissions.js';
+import type { PlayerSession } from '../server/gateway/presence.js';
 
 /** The county admin every test app starts with (its password comes from config, as CRIER_ADMIN_PASSWORD would). */
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' } as const;
@@ -189,4 +190,27 @@ export async function signInAs(app: CrierApp, role: Role, township: string | nul
   const changed = await inject({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: 'first-password-1', newPassword: 'staff-password-1' } });
   if (changed.statusCode !== 204) throw new Error(`password change for ${username} failed: ${changed.statusCode} ${changed.body}`);
   return { headers, user: JSON.parse(created.body) as { id: string; username: string; role: string; township: string | null } };
+}
+
+/** A player session as the gateway makes one, without a socket (sends go nowhere): for presence tests at fleet size. */
+let socketlessSessions = 0;
+export function socketlessSession(screenId: string, fields: Partial<PlayerSession> = {}): PlayerSession {
+  return {
+    sessionId: 1_000_000 + ++socketlessSessions,
+    screenId,
+    connectedAt: new Date(),
+    playerVersion: 'socketless',
+    mode: 'screen',
+    screenSize: { width: 1920, height: 1080 },
+    display: { width: 1920, height: 1080 },
+    lastHeartbeatAt: null,
+    airing: null,
+    sentManifestVersion: null,
+    appliedManifestVersion: null,
+    acceptsSharedManifest: true,
+    send: () => undefined,
+    sendManifest: () => undefined,
+    close: () => undefined,
+    ...fields,
+  };
 }

@@ -13,6 +13,8 @@ import type { ClusterBus } from './cluster.bus.js';
 import { ClusterNodeSchema, RemoteSessionSchema, type ClusterNode, type RemoteSession } from './cluster.protocol.js';
 
 export const PRESENCE_FLUSH_MS = 1000;
+/** Screens per presence message (a summary with its health report is about 0.9 KB). */
+const PRESENCE_CHUNK = 500;
 export const NODE_HEARTBEAT_MS = 5000;
 /** A node not heard of for this long is gone: its players, leases and jobs are someone else's. */
 export const NODE_TTL_MS = 15_000;
@@ -149,7 +151,13 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     const reset = isFirstFlush;
     isFirstFlush = false;
     if (!reset && Object.keys(upsert).length === 0 && gone.length === 0) return;
-    bus.publish({ type: 'presence', upsert, gone, ...(reset ? { reset } : {}) });
+    // A reconnect storm changes thousands of screens in a second: several messages of at most
+    // PRESENCE_CHUNK screens each (in order, on one connection), so no node parses megabytes at once.
+    const entries = Object.entries(upsert);
+    for (let i = 0; i === 0 || i < entries.length; i += PRESENCE_CHUNK) {
+      const first = i === 0;
+      bus.publish({ type: 'presence', upsert: Object.fromEntries(entries.slice(i, i + PRESENCE_CHUNK)), gone: first ? gone : [], ...(reset && first ? { reset } : {}) });
+    }
     const tx = redis.multi();
     if (reset) tx.del(hashKey(nodeId));
     const fields = Object.entries(upsert).flatMap(([id, sessions]) => [id, JSON.stringify(sessions)]);

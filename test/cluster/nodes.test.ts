@@ -3,12 +3,13 @@
 // The nodes here keep their own embedded stores, so the screen is copied into A's catalogue; the
 // shared-store case (PostgreSQL) is test/cluster/failover.test.ts.
 import t from 'tap';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import type { ConsoleEvent } from '../../server/console/console.protocol.js';
-import { adminHeaders, helloPlayer, injectRaw } from '../helper.js';
+import { adminHeaders, helloPlayer, injectRaw, socketlessSession } from '../helper.js';
 import type { CrierApp } from '../../server/app.js';
 import { startNodes, until } from './nodes.js';
-import { servicesTestOptions } from './services.js';
+import { servicesTestOptions, testRedisPrefix, testRedisUrl } from './services.js';
 
 const needsRedis = servicesTestOptions('redis');
 
@@ -90,4 +91,28 @@ t.test('/healthz lists every node alive, with its players; a node that leaves dr
     return cluster.nodes.length === 2 ? cluster : null;
   });
   t.same(left.nodes.map((n) => n.id).sort(), ['a', 'b'], 'node C, stopped, is no longer listed');
+});
+
+t.test('a thousand players arriving at once reach the other node in messages of at most 500 screens', needsRedis, async (t) => {
+  const redisPrefix = testRedisPrefix();
+  const listener = new Redis(testRedisUrl());
+  t.teardown(() => listener.disconnect());
+  const sizes: number[] = [];
+  listener.on('message', (_channel: string, text: string) => {
+    const { message } = JSON.parse(text) as { message: { type: string; upsert?: Record<string, unknown> } };
+    if (message.type === 'presence') sizes.push(Object.keys(message.upsert ?? {}).length);
+  });
+  await listener.subscribe(`${redisPrefix}bus`);
+  const { nodes } = await startNodes(t, ['a', 'b'], { config: { redisPrefix } });
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+  const now = new Date();
+  const ids = Array.from({ length: 1200 }, (_, i) => `storm-${i}`);
+  // Sessions as the gateway makes them, without sockets: what a reconnect storm adds within a second.
+  for (const screenId of ids) {
+    b.app.crier.presence.add(socketlessSession(screenId, { connectedAt: now, lastHeartbeatAt: now }));
+  }
+  await until(async () => ids.every((id) => a.app.crier.presence.countOf(id) === 1));
+  t.pass('node A sees all 1,200 of node B\'s players');
+  t.ok(sizes.length >= 3, `in ${sizes.length} messages`);
+  t.ok(Math.max(...sizes) <= 500, `none with more than 500 screens (largest ${Math.max(...sizes)})`);
 });

@@ -100,6 +100,13 @@ t.test('a station airs an alert\'s clip the 2 times asked, then its normal audio
   t.equal(plays.length, 2, 'two play records');
   t.same(plays.map((p) => p.completed), [true, true], 'each aired in full');
   t.equal(plays[1]!.itemId, `${plays[0]!.itemId}_air2`, 'the second names its airing');
+  // The proof of airing plans the same two airings and finds each aired.
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(plays[0]!.startedAt));
+  const asRun = json(await app.inject({ url: `/api/v1/proof/as-run?screenId=${steadyId}&day=${day}` }));
+  const planned = asRun.segments.find((s: { mode: string; items: { mediaId: string }[] }) => s.mode === 'once' && s.items.some((i) => i.mediaId === clipId));
+  t.same(planned?.items.map((i: { itemId: string }) => i.itemId), plays.map((p) => p.itemId), 'the as-run plans two airings');
+  t.equal(planned?.aired, 2, 'and finds both aired');
+  t.notOk(asRun.missed.some((m: { itemId: string | null }) => m.itemId?.startsWith(clipItemId)), 'none reported missed');
 
   // The reloaded station: before the reload it aired the first and began the second; after it, the
   // second again (from its start) and never the first.

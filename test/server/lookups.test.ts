@@ -5,30 +5,14 @@ import t from 'tap';
 import { indexStats, screenById, unclaimedByCode } from '../../playlists/catalogue.index.js';
 import { emptyCatalogue, type Catalogue, type Screen } from '../../playlists/catalogue.schema.js';
 import { createPresence, type PlayerSession } from '../../server/gateway/presence.js';
-import { helloPlayer, startTestServer } from '../helper.js';
+import { helloPlayer, socketlessSession, startTestServer } from '../helper.js';
 
 const FLEET = 2000;
 const screenNo = (i: number): Screen => ({ id: `scr-load${String(i).padStart(6, '0')}`, name: `屏 ${i}`, isProvisional: false, groups: [], createdAt: new Date(0).toISOString(), claimedAt: new Date(0).toISOString() });
 
 /** A session whose every property read is counted. */
 function countedSession(screenId: string, reads: { n: number }): PlayerSession {
-  const session: PlayerSession = {
-    sessionId: Math.random(),
-    screenId,
-    connectedAt: new Date(),
-    playerVersion: 'counted',
-    mode: 'screen',
-    screenSize: { width: 1920, height: 1080 },
-    display: { width: 1920, height: 1080 },
-    lastHeartbeatAt: null,
-    airing: null,
-    sentManifestVersion: null,
-    appliedManifestVersion: null,
-    acceptsSharedManifest: true,
-    send: () => undefined,
-    sendManifest: () => undefined,
-    close: () => undefined,
-  };
+  const session = socketlessSession(screenId, { playerVersion: 'counted' });
   return new Proxy(session, { get: (target, key, receiver) => (reads.n++, Reflect.get(target, key, receiver)) });
 }
 
