@@ -175,7 +175,14 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
 
   /** Refreshes this node's heartbeat, forgets nodes that stopped theirs, reads nodes it has not heard yet. */
   async function beat(): Promise<void> {
-    await redis.multi().set(nodeKey(nodeId), JSON.stringify(self()), 'PX', NODE_TTL_MS).sadd(key('nodes'), nodeId).pexpire(hashKey(nodeId), NODE_TTL_MS).exec();
+    await redis
+      .multi()
+      .set(nodeKey(nodeId), JSON.stringify(self()), 'PX', NODE_TTL_MS)
+      .sadd(key('nodes'), nodeId)
+      .pexpire(hashKey(nodeId), NODE_TTL_MS)
+      // Renewed by every live node: once the last one is gone the set goes too.
+      .pexpire(key('nodes'), NODE_TTL_MS)
+      .exec();
     const nodes = (await redis.smembers(key('nodes'))).filter((id) => id !== nodeId);
     const alive = nodes.length ? await redis.mget(...nodes.map(nodeKey)) : [];
     const seen: ClusterNode[] = [];

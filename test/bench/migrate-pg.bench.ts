@@ -1,6 +1,7 @@
 // How fast `npm run migrate:pg` moves an embedded data dir into PostgreSQL: a data dir made by the app,
 // PLAYS plays on 10 screens written through the real SQLite ingest (chained and rolled up), then moved
-// three times, each into a fresh database, rows/s as the median of the three.
+// three times, each into a fresh database, rows/s as the median of the three; then the whole range
+// exported as a chain export from each store (lines/s, and how far the heap grew meanwhile).
 // `npm run bench -- migrate-pg[:PLAYS]` (default 200,000); needs CRIER_BENCH_DATABASE_URL or CRIER_TEST_DATABASE_URL.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -9,7 +10,12 @@ import type { PlayRecord } from '../../player/protocol.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
+import { DEFAULT_TIME_ZONE } from '../../playlists/wall-clock.js';
+import { chainExportLines } from '../../server/proof/chain.export.js';
+import { EXPORT_PAGE_ROWS, openSqliteExportReader } from '../../server/storage/airing.export.js';
 import { migrateToPg } from '../../server/storage/migrate-to-pg.js';
+import { openPgExportReader } from '../../server/storage/pg/airing.export.pg.js';
+import { openPgPool } from '../../server/storage/pg/pool.js';
 import { withDatabase } from './pg-database.js';
 import { quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
@@ -36,20 +42,42 @@ export async function benchMigratePg(plays = '200000'): Promise<void> {
     }
     await log.close();
     const { size } = await stat(path.join(dataDir, 'airing.sqlite3'));
+    const dayOf = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: DEFAULT_TIME_ZONE });
+    const [fromDay, toDay] = [dayOf(start - 86_400_000), dayOf(Date.now() + 86_400_000)];
     const rates: number[] = [];
     const totals: number[] = [];
+    const exports = { embedded: [] as number[], postgres: [] as number[] };
+    let peakHeap = 0;
     for (let round = 0; round < 3; round++) {
       await withDatabase(adminUrl, async (url) => {
         const summary = await migrateToPg({ dataDir, databaseUrl: url });
         const copied = summary.tables.find((t) => t.table === 'plays')!;
         rates.push((copied.source * 1000) / copied.ms);
         totals.push(summary.ms);
+        // The whole range as one chain export, from each store: lines/s, and the heap it took.
+        const pool = openPgPool(url, { max: 1 });
+        for (const [kind, open] of [['embedded', async () => openSqliteExportReader(dataDir)], ['postgres', () => openPgExportReader(pool)]] as const) {
+          const reader = await open();
+          const began = performance.now();
+          const heapBefore = process.memoryUsage().heapUsed;
+          let lines = 0;
+          for await (const _line of chainExportLines(reader, { fromDay, toDay, timeZone: DEFAULT_TIME_ZONE, now: new Date() })) {
+            if (++lines % 10_000 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed - heapBefore);
+          }
+          exports[kind].push((lines * 1000) / (performance.now() - began));
+          await reader.close();
+        }
+        await pool.end();
       });
     }
     const median = (xs: number[]) => quantile(xs, 0.5);
     console.log(
       `migrate:pg, ${total.toLocaleString('en')} plays (airing.sqlite3 ${(size / 1e6).toFixed(0)} MB): plays copied at median ${Math.round(median(rates)).toLocaleString('en')} rows/s; ` +
         `whole run with checks (counts, every chain verified on the target) median ${(median(totals) / 1000).toFixed(1)} s (3 runs)`,
+    );
+    console.log(
+      `chain export of all ${total.toLocaleString('en')} plays: SQLite median ${Math.round(median(exports.embedded)).toLocaleString('en')} lines/s, ` +
+        `PostgreSQL (cursor, ${EXPORT_PAGE_ROWS} a page) median ${Math.round(median(exports.postgres)).toLocaleString('en')} lines/s; the heap grew by at most ${(peakHeap / 1e6).toFixed(0)} MB during an export (garbage included)`,
     );
   });
 }
