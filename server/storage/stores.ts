@@ -44,6 +44,9 @@ export interface Stores {
   close(): Promise<void>;
 }
 
+/** Chain exports read at once from PostgreSQL per node; another waits for one to finish. */
+export const EXPORT_CONNECTIONS = 4;
+
 export type StoresConfig = Pick<Config, 'dataDir' | 'databaseUrl'>;
 
 export interface StoresLog {
@@ -69,6 +72,8 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     throw error instanceof StoreError ? error : unreachable(url, error);
   }
   const listeners: { close(): Promise<void> }[] = [];
+  // Exports hold a connection for as long as a download lasts: a pool of their own, so slow downloads never starve play writes.
+  let exportPool: PgPool | null = null;
   return {
     kind: 'postgres',
     pool,
@@ -77,7 +82,7 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     tokens,
     reports: createPgReportsStore(pool),
     openCatalogue: (hooks) => createPgCatalogueStore(pool, hooks),
-    openAiring: async (options) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options), openExport: () => openPgExportReader(pool) }),
+    openAiring: async (options) => ({ log: await createPgAiringLog(pool, options), reports: createPgAiringReports(pool, options), openExport: () => openPgExportReader((exportPool ??= openPgPool(url, { max: EXPORT_CONNECTIONS }))) }),
     async followCatalogue(catalogue, onSynced) {
       // One sync at a time; a notification of a version this node already has costs nothing.
       let syncing = Promise.resolve();
@@ -97,6 +102,7 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     },
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
+      await exportPool?.end();
       await pool.end();
     },
   };

@@ -9,7 +9,9 @@ import type { PlayRecord } from '../../player/protocol.js';
 import { forEachAiringStore, onPostgres, type AiringBackend } from '../airing-stores.js';
 import { openPgExportReader } from '../../server/storage/pg/airing.export.pg.js';
 import { openPgPool } from '../../server/storage/pg/pool.js';
+import { EXPORT_CONNECTIONS, openStores } from '../../server/storage/stores.js';
 import { commandOf } from '../cli.js';
+import { closeAll } from '../stores.js';
 import { buildTestApp } from '../helper.js';
 
 const verifyCli = commandOf('server/proof/verify.cli.ts');
@@ -176,4 +178,17 @@ onPostgres(t, 'a PostgreSQL export reads through a cursor a page at a time, and 
   const again = await openPgExportReader(pool, 2);
   t.equal((await again.segments(query)).length, 1);
   await again.close();
+});
+
+onPostgres(t, "an export in progress holds a connection of the exports' own pool, never one the play writes need", async (t, store) => {
+  const stores = await openStores({ dataDir: store.dataDir, databaseUrl: store.databaseUrl });
+  t.teardown(() => closeAll(stores));
+  const { log, reports, openExport } = await stores.openAiring({ timeZone: 'Asia/Shanghai' });
+  t.teardown(async () => (await log.close(), await reports.close()));
+  await log.recordPlays('scr-a', false, [play('a1', '2026-01-10T03:00:00Z')]);
+  const busy = () => stores.pool!.totalCount - stores.pool!.idleCount;
+  const readers = await Promise.all(Array.from({ length: EXPORT_CONNECTIONS }, () => openExport()));
+  t.equal(busy(), 0, 'the shared pool lends none of its connections to the exports');
+  t.same(await log.recordPlays('scr-a', false, [play('a2', '2026-01-10T04:00:00Z')]), { inserted: 1 }, 'plays are still written while every export connection is held');
+  for (const reader of readers) await reader.close();
 });
