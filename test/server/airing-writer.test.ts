@@ -1,0 +1,58 @@
+// The SQLite airing log commits in a writer thread (issue 14.3): the event loop keeps turning while a
+// large batch commits (inline, the commit holds it), a failed transaction crosses the thread as an
+// error and moves no chain head (the disk-full test shows SQLite's code crossing too), and a reopened log continues each chain where the thread left it.
+import t from 'tap';
+import type { PlayRecord } from '../../player/protocol.js';
+import { createAiringLog, type AiringLogOptions } from '../../server/storage/airing.store.js';
+import { testPlayRecord } from '../helper.js';
+
+const records = (n: number, from = Date.now() - 3_600_000): PlayRecord[] => Array.from({ length: n }, (_, i) => testPlayRecord(from + i * 100, 50));
+
+/** How many times the event loop turned (setImmediate) until `work` settled. */
+async function turnsDuring(work: Promise<unknown>): Promise<number> {
+  let turns = 0;
+  let isDone = false;
+  const spin = () => {
+    if (isDone) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  await work;
+  isDone = true;
+  return turns;
+}
+
+t.test('the event loop turns while the thread commits a large batch; inline the commit holds it', async (t) => {
+  const turns: Record<NonNullable<AiringLogOptions['writer']>, number> = { thread: 0, inline: 0 };
+  for (const writer of ['thread', 'inline'] as const) {
+    const log = createAiringLog(t.testdir(), { writer });
+    const batch = records(20_000);
+    turns[writer] = await turnsDuring(log.recordPlays('scr-big', false, batch));
+    t.equal(await log.countPlays({ screenId: 'scr-big' }), 20_000, `${writer}: every record is stored`);
+    await log.close();
+  }
+  t.ok(turns.thread >= 20, `thread: the loop turned ${turns.thread} times during the commit`);
+  t.ok(turns.inline <= 3, `inline: ${turns.inline} turns (the commit ran on the loop)`);
+});
+
+t.test('a failed transaction crosses the thread, stores nothing and moves no chain head', async (t) => {
+  const dir = t.testdir();
+  const log = createAiringLog(dir);
+  const good = records(3);
+  t.same(await log.recordPlays('scr-a', false, good), { inserted: 3 });
+  // A value SQLite cannot bind fails the transaction after two good rows of the batch were inserted.
+  const broken = { ...testPlayRecord(Date.now() - 1000), mediaId: { not: 'text' } } as unknown as PlayRecord;
+  await t.rejects(log.recordPlays('scr-a', false, [...records(2, Date.now() - 50_000), broken]), { message: /parameter/ }, 'the error reaches the caller ("Too few parameter values")');
+  t.equal(await log.countPlays({ screenId: 'scr-a' }), 3, 'nothing of the failed batch is stored');
+  await log.recordPlays('scr-a', false, records(1, Date.now() - 20_000));
+  const seqs = (await log.listPlays({ screenId: 'scr-a', limit: 10 })).map((p) => p.seq).sort((a, b) => a! - b!);
+  t.same(seqs, [1, 2, 3, 4], 'the next batch links to the last stored record, not to the failed ones');
+  await log.close();
+
+  const reopened = createAiringLog(dir);
+  await reopened.recordPlays('scr-a', false, records(2, Date.now() - 10_000));
+  const after = (await reopened.listPlays({ screenId: 'scr-a', limit: 10 })).map((p) => p.seq).sort((a, b) => a! - b!);
+  t.same(after, [1, 2, 3, 4, 5, 6], 'reopened, the chain goes on from the head the thread wrote');
+  await reopened.close();
+});
