@@ -11,10 +11,10 @@ t.test('a data dir that held the catalogue and accounts: refused embedded, fine 
   t.same(onPostgres, ['catalogue.json', 'accounts.sqlite3', 'audit.sqlite3', 'airing.sqlite3', 'pairing.sqlite3', 'reports.sqlite3']);
   const dir = t.testdir({ media: {}, [STORES_MANIFEST]: JSON.stringify({ stores: ['catalogue.json', 'accounts.sqlite3', 'media'] }) });
   await t.rejects(checkDataDir(dir), /catalogue\.json.*accounts\.sqlite3/, 'embedded: the missing stores stop the start');
-  t.same(await checkDataDir(dir, [], { onPostgres: true }), { isFirstStart: false }, 'PostgreSQL keeps them');
+  t.same(await checkDataDir(dir, [], { onPostgres: true }), { isFirstStart: false, wasUncleanStop: false }, 'PostgreSQL keeps them');
   // A damaged leftover of the embedded days is not the database's business either.
   await writeFile(path.join(dir, 'accounts.sqlite3'), 'not a database');
-  t.same(await checkDataDir(dir, [], { onPostgres: true }), { isFirstStart: false });
+  t.same(await checkDataDir(dir, [], { onPostgres: true }), { isFirstStart: false, wasUncleanStop: false });
   await t.rejects(checkDataDir(dir), /accounts\.sqlite3/);
 });
 
