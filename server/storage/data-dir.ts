@@ -83,13 +83,11 @@ async function readManifest(dataDir: string): Promise<string[] | null> {
   throw damagedStore(file, '不是有效的存储清单 / not a valid store list');
 }
 
-interface CheckDepth {
-  /** Largest SQLite file given a full quick_check; larger ones get the header and length check only. */
-  fullCheckMaxBytes: number;
-}
-
-/** Damage a file shows without reading it all: empty, or not what its kind begins with. SQLite files also pass quick_check. */
-async function checkStore(dataDir: string, store: StoreEntry, depth: CheckDepth): Promise<void> {
+/**
+ * Damage a file shows without reading it all: empty, or not what its kind begins with. SQLite files up to
+ * `fullCheckMaxBytes` also pass quick_check; larger ones get the header and length check only.
+ */
+async function checkStore(dataDir: string, store: StoreEntry, fullCheckMaxBytes: number): Promise<void> {
   const file = path.join(dataDir, store.name);
   const info = await stat(file);
   if (store.kind === 'dir') {
@@ -98,7 +96,7 @@ async function checkStore(dataDir: string, store: StoreEntry, depth: CheckDepth)
   }
   if (!info.isFile()) throw damagedStore(file, '不是普通文件 / not a regular file');
   if (info.size === 0) throw damagedStore(file, '文件为空 / the file is empty');
-  if (store.kind === 'sqlite') await checkSqlite(file, info.size, info.size <= depth.fullCheckMaxBytes);
+  if (store.kind === 'sqlite') await checkSqlite(file, info.size, info.size <= fullCheckMaxBytes);
   // The catalogue's content is checked where it is parsed (catalogue.store.ts).
 }
 
@@ -170,7 +168,7 @@ export async function checkDataDir(
   const present = entries.filter((e) => !IGNORED.has(e));
   if (present.length === 0) return { isFirstStart: true, wasUncleanStop: false };
   const wasUncleanStop = entries.includes(RUNNING_MARKER);
-  const depth = { fullCheckMaxBytes: wasUncleanStop ? Infinity : (options.fullCheckMaxBytes ?? FULL_CHECK_MAX_BYTES) };
+  const fullCheckMaxBytes = wasUncleanStop ? Infinity : (options.fullCheckMaxBytes ?? FULL_CHECK_MAX_BYTES);
 
   if (!entries.includes(STORES_MANIFEST) && !STORES.some((s) => entries.includes(s.name))) {
     throw new StoreError(
@@ -181,7 +179,7 @@ export async function checkDataDir(
   const held = (await readManifest(dataDir)) ?? STORES_BEFORE_MANIFEST;
   const missing: StoreEntry[] = [];
   for (const store of storesInDataDir(options)) {
-    if (await exists(path.join(dataDir, store.name))) await checkStore(dataDir, store, depth);
+    if (await exists(path.join(dataDir, store.name))) await checkStore(dataDir, store, fullCheckMaxBytes);
     else if (held.includes(store.name) && !recreate.includes(store.name)) missing.push(store);
   }
   if (missing.length) {

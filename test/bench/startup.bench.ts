@@ -1,14 +1,13 @@
 // What the start-up store checks cost on a large airing log (server/storage/data-dir.ts): after a clean
 // stop a store over FULL_CHECK_MAX_BYTES gets its header and length checked; after an unclean stop (the
 // run marker left behind) every page is read (quick_check). `npm run bench -- startup[:PLAYS]`.
-import { randomUUID } from 'node:crypto';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PlayRecord } from '../../player/protocol.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { checkDataDir, FULL_CHECK_MAX_BYTES, RUNNING_MARKER } from '../../server/storage/data-dir.js';
+import { testPlayRecord } from '../helper.js';
 import { fmt, quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
 
@@ -22,10 +21,7 @@ export async function benchStartup(plays = '1000000'): Promise<void> {
     const day = Date.now() - 86_400_000;
     for (let written = 0; written < total; written += 5000) {
       const screens = Array.from({ length: 10 }, (_, s) => {
-        const records = Array.from({ length: Math.min(500, Math.ceil((total - written) / 10)) }, (_, k): PlayRecord => {
-          const at = day + (written / 10 + k) * 20_000 + s;
-          return { id: randomUUID(), itemId: 'i', mediaId: 'm', hash: 'a'.repeat(64), manifestVersion: 'v', startedAt: new Date(at).toISOString(), endedAt: new Date(at + 20_000).toISOString(), completed: true };
-        });
+        const records = Array.from({ length: Math.min(500, Math.ceil((total - written) / 10)) }, (_, k) => testPlayRecord(day + (written / 10 + k) * 20_000 + s, 20_000));
         return log.recordPlays(`scr-${s}`, false, records);
       });
       await Promise.all(screens);
