@@ -174,6 +174,8 @@ function nextShare() {
 out('TAP version 14');
 out(`1..${files.length}`);
 let number = 0;
+/** A lane's top-level result, numbered in the merged stream's order. */
+const renumber = (line) => line.replace(/^(not )?ok \d+/, (_, not) => `${not ?? ''}ok ${++number}`);
 
 /** Reads one lane's TAP: each test file's lines are held until the file has ended, then written whole. */
 function laneReader() {
@@ -194,7 +196,7 @@ function laneReader() {
     }
     if (block && !ended && TOP_OK.test(line)) {
       recordTime(line);
-      block.push(line.replace(/^(not )?ok \d+/, (_, not) => `${not ?? ''}ok ${++number}`));
+      block.push(renumber(line));
       ended = true;
       return;
     }
@@ -205,6 +207,8 @@ function laneReader() {
     flush();
     const summary = SUMMARY.exec(line);
     if (summary) addSummary(summary[1]);
+    // A result of the runner's own (`not ok N - timeout!` after a file that ran out of time).
+    else if (TOP_OK.test(line)) out(renumber(line));
     // The lane's own header, plan, closing time and blank lines: the merged stream has its own.
     else if (line.trim() && !/^(TAP version \d+|1\.\.\d+|# time=[\d.]+ms|# No coverage generated)$/.test(line)) out(line);
   };
