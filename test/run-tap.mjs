@@ -177,10 +177,16 @@ let number = 0;
 /** A lane's top-level result, numbered in the merged stream's order. */
 const renumber = (line) => line.replace(/^(not )?ok \d+/, (_, not) => `${not ?? ''}ok ${++number}`);
 
-/** Reads one lane's TAP: each test file's lines are held until the file has ended, then written whole. */
+/**
+ * Reads one lane's TAP: each test file's lines are held until the file has ended, then written whole.
+ * A top-level result that is not the file's own (the runner's `not ok N - timeout!`) is written at once
+ * with its diagnostics (indented by two, where a file's lines are indented by four).
+ */
 function laneReader() {
   let block = null; // the lines of the file being read
+  let file = null; // its name
   let ended = false; // its top-level ok line was seen (its YAML diagnostics may follow)
+  let aside = false; // a runner's result was written; its diagnostics follow
   const flush = () => {
     if (!block) return;
     for (const line of block) out(line);
@@ -189,15 +195,26 @@ function laneReader() {
     ended = false;
   };
   const onLine = (line) => {
-    if (/^# Subtest: /.test(line)) {
+    if (aside && /^  (?! )/.test(line)) return out(line);
+    aside = false;
+    const subtest = /^# Subtest: (.*)$/.exec(line);
+    if (subtest) {
       flush();
       block = [line];
+      file = subtest[1];
       return;
     }
-    if (block && !ended && TOP_OK.test(line)) {
+    const result = TOP_OK.exec(line);
+    if (result && block && !ended && result[2] === file) {
       recordTime(line);
       block.push(renumber(line));
       ended = true;
+      return;
+    }
+    if (result) {
+      if (ended) flush();
+      out(renumber(line));
+      aside = true;
       return;
     }
     if (block && (line.startsWith(' ') || !ended)) {
@@ -207,8 +224,6 @@ function laneReader() {
     flush();
     const summary = SUMMARY.exec(line);
     if (summary) addSummary(summary[1]);
-    // A result of the runner's own (`not ok N - timeout!` after a file that ran out of time).
-    else if (TOP_OK.test(line)) out(renumber(line));
     // The lane's own header, plan, closing time and blank lines: the merged stream has its own.
     else if (line.trim() && !/^(TAP version \d+|1\.\.\d+|# time=[\d.]+ms|# No coverage generated)$/.test(line)) out(line);
   };
