@@ -8,7 +8,8 @@ import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Catalogue, Screen } from '../../playlists/catalogue.schema.js';
 import type { Target } from '../../playlists/schedule.schema.js';
 import { manifestKey } from '../../playlists/timeline-manifest.js';
-import { shareUnchanged } from '../../server/storage/catalogue.share.js';
+import { settle } from '../../server/storage/catalogue.delta.js';
+import { draftOf, finished } from '../../server/storage/catalogue.draft.js';
 import { at, audio, baseCatalogue, playlist, text } from '../fixtures/scheduling.js';
 
 const NOW = new Date('2026-03-27T09:30:00Z');
@@ -154,12 +155,13 @@ const EDITS: Record<string, Edit> = {
 };
 const editArb = fc.tuple(fc.constantFrom(...Object.keys(EDITS)), fc.integer({ min: 0, max: 1 << 16 }));
 
-/** What the store does: apply to a copy, then keep what did not change as the same objects. */
-function commit(before: Catalogue, edits: [string, number][]): Catalogue {
-  const draft = structuredClone(before);
-  for (const [name, n] of edits) EDITS[name]!(draft, n);
-  return shareUnchanged(before, draft);
+/** What the store does (catalogue.commits.ts): a copy-on-write draft, then what did not change stays the same objects. */
+function commitWith(before: Catalogue, change: (draft: Catalogue) => void): Catalogue {
+  const draft = draftOf(before);
+  change(draft);
+  return settle(before, finished(draft)).next;
 }
+const commit = (before: Catalogue, edits: [string, number][]) => commitWith(before, (draft) => edits.forEach(([name, n]) => EDITS[name]!(draft, n)));
 
 /** The brute force: every screen's manifest built from both catalogues, for each mode a player can say. */
 function reallyChanged(before: Catalogue, after: Catalogue): Set<string> {
@@ -222,13 +224,13 @@ t.test('a change reaching a few screens names only those', async (t) => {
   const alert = commit(before, [['add an alert', 0]]); // target number 0: all
   t.equal(affectedScreens(before, alert), 'all', 'an alert for all: all');
 
-  const township1 = shareUnchanged(before, { ...structuredClone(before), alerts: [{ id: 'al-t', title: 't', playlistId: 'pl-a', target: { kind: 'townships', townships: [township] }, priority: 1, startsAt: iso(-1), createdAt: iso(-1) }] });
+  const township1 = commitWith(before, (d) => void d.alerts.push({ id: 'al-t', title: 't', playlistId: 'pl-a', target: { kind: 'townships', townships: [township] }, priority: 1, startsAt: iso(-1), createdAt: iso(-1) }));
   t.same([...(affectedScreens(before, township1) as Set<string>)].sort(), inTownship.sort(), 'an alert for one township: its screens only');
 
   const one = commit(before, [['screen zone', 2]]);
   t.same([...(affectedScreens(before, one) as Set<string>)], ['scr-2'], 'one screen edited: that screen');
 
-  const unaired = shareUnchanged(before, { ...structuredClone(before), media: [...structuredClone(before.media), text('m-unused')] });
+  const unaired = commitWith(before, (d) => void d.media.push(text('m-unused')));
   t.same([...(affectedScreens(before, unaired) as Set<string>)], [], 'new media in no playlist: no screen');
 
   const register = commit(before, [['register only', 1]]);
