@@ -2,8 +2,9 @@
 // handled in the poll phase that read them: thousands of players sending at once would make that one
 // phase a stall of half a second, with every heartbeat and /healthz behind it. They wait in one queue,
 // handled in slices of at most `sliceMs` (the loop turns between slices), so small frames (heartbeats,
-// acks) and HTTP are answered between slices. A connection's frames keep their order: once one of its
-// frames waits, its later frames wait behind it, small ones too.
+// acks) and HTTP are answered between slices. Small frames never wait, not even behind their own
+// connection's large one (a heartbeat must not wait for a burst): nothing in the protocol depends on a
+// small frame coming after a large one; large frames are handled in the order they came.
 
 export interface FrameQueueLimits {
   /** Frames of at least this many bytes wait their turn; smaller ones run at once. */
@@ -80,9 +81,9 @@ export function createFrameQueue(limits: FrameQueueLimits = DEFAULT_FRAME_QUEUE,
 
   return {
     lane: (pause: () => void = () => {}, resume: () => void = () => {}): FrameLane => ({ queued: 0, bytes: 0, isClosed: false, pause, resume, isPaused: false }),
-    /** Runs `run` now (small, and nothing of its lane waits) or in its turn; `waitedMs` says how long it waited. */
+    /** Runs `run` now (small) or in its turn (large); `waitedMs` says how long it waited. */
     take(lane: FrameLane, bytes: number, run: (waitedMs: number) => void): void {
-      if (bytes < limits.heavyBytes && lane.queued === 0) return run(0);
+      if (bytes < limits.heavyBytes) return run(0);
       lane.queued++;
       lane.bytes += bytes;
       if (!lane.isPaused && lane.bytes >= limits.laneBytes) (lane.isPaused = true), lane.pause();

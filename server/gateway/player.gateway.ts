@@ -74,9 +74,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   const { presence, screens, pairing, publisher, airingLog, clock } = deps;
   const playLimits = createPlayLimits({ airingLog, settings: deps.playLimits });
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
-  const admission = createPlaysAdmission(deps.shedding.plays);
   // One queue for the whole gateway: a burst from thousands of players is read in slices, not in one stall.
   const frameQueue = createFrameQueue(deps.frameQueue ?? DEFAULT_FRAME_QUEUE);
+  const admission = createPlaysAdmission(deps.shedding.plays, { isBacklogged: () => frameQueue.waiting > 0 });
   const overload = createOverload({ eventLoop: deps.eventLoop, lagMs: deps.shedding.lagMs, plays: admission, log: app.log, onRefused: deps.metrics?.shed });
   const plays = createPlaysIntake({ screens, airingLog, clock, playLimits, admission, overload, metrics: deps.metrics, onActivity: deps.onActivity });
 
