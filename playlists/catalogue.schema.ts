@@ -185,6 +185,36 @@ export const CatalogueSchema = z.object({
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
 
+/**
+ * The catalogue's lists of items with ids, each with its item's schema: a change is validated item by
+ * item, only the items it touched (server/storage/catalogue.delta.ts). The other keys are settings.
+ */
+export const CATALOGUE_ITEM_SCHEMAS = {
+  media: MediaItemSchema,
+  playlists: PlaylistSchema,
+  schedules: ScheduleEntrySchema,
+  screens: ScreenSchema,
+  broadcasts: BroadcastSchema,
+  alerts: AlertSchema,
+  quietHours: QuietHoursSchema,
+  volumeSchedules: VolumeScheduleSchema,
+  townships: TownshipSchema,
+  villages: VillageSchema,
+  sites: SiteSchema,
+} as const satisfies Record<ItemListKeys, z.ZodType>;
+/** Every key whose value is a list of items with ids: the map above must name each (checked by the compiler). */
+type ItemListKeys = { [K in keyof Catalogue]: Catalogue[K] extends readonly { id: string }[] ? K : never }[keyof Catalogue];
+export type CatalogueListKey = keyof typeof CATALOGUE_ITEM_SCHEMAS;
+export type CatalogueSettingKey = Exclude<keyof Catalogue, CatalogueListKey>;
+/** The catalogue's settings (not lists of items), each with its schema. */
+export const CATALOGUE_SETTING_SCHEMAS = {
+  schemaVersion: CatalogueSchema.shape.schemaVersion,
+  defaultPlaylistId: CatalogueSchema.shape.defaultPlaylistId,
+  siteTypeSound: CatalogueSchema.shape.siteTypeSound,
+  seededDefaults: CatalogueSchema.shape.seededDefaults,
+  campaign: CatalogueSchema.shape.campaign,
+} as const satisfies Record<CatalogueSettingKey, z.ZodType>;
+
 export const emptyCatalogue = (): Catalogue => ({
   schemaVersion: 1,
   defaultPlaylistId: null,

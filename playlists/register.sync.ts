@@ -1,26 +1,30 @@
 // Screens keep their township, site and site type as plain strings (targets and the accounts' township
 // scope match them); when a screen has a site in the register, those strings are copies of the register.
-import type { Catalogue } from './catalogue.schema.js';
+import type { Catalogue, Screen } from './catalogue.schema.js';
 import { buildRegisterIndex } from './register.index.js';
 import { SITE_TYPES, type SiteType } from './register.schema.js';
 import type { Target } from './schedule.schema.js';
 
 /** Copies each placed screen's township, site and site type from the register; returns how many changed. */
 export function syncScreenPlaces(draft: Pick<Catalogue, 'screens' | 'townships' | 'villages' | 'sites'>): number {
-  // Built fresh: a draft is being changed, so no cached index of it may be trusted.
-  const index = buildRegisterIndex(draft);
-  let changed = 0;
-  for (const screen of draft.screens) {
-    if (!screen.siteId) continue;
-    const place = index.placeOfSite(screen.siteId);
-    if (!place) continue; // the catalogue's own check refuses a screen at an unknown site
-    if (screen.township === place.townshipName && screen.site === place.siteName && screen.siteType === place.siteType) continue;
+  // Built fresh: a draft is being changed, so no cached index of it may be trusted. Only the register's
+  // lists: this runs on every catalogue change, and the screens are looked at once, below.
+  const index = buildRegisterIndex({ screens: [], townships: draft.townships, villages: draft.villages, sites: draft.sites });
+  const isStale = (screen: Screen) => {
+    const place = screen.siteId ? index.placeOfSite(screen.siteId) : null;
+    // No place: the catalogue's own check refuses a screen at an unknown site.
+    return !!place && (screen.township !== place.townshipName || screen.site !== place.siteName || screen.siteType !== place.siteType);
+  };
+  // One filter, then writes to the few that differ: on a copy-on-write draft (server/storage/catalogue.draft.ts)
+  // reading every screen costs little, touching one copies it.
+  const stale = draft.screens.filter(isStale);
+  for (const screen of stale) {
+    const place = index.placeOfSite(screen.siteId!)!;
     screen.township = place.townshipName;
     screen.site = place.siteName;
     screen.siteType = place.siteType;
-    changed++;
   }
-  return changed;
+  return stale.length;
 }
 
 /** Free-text site types written before the register (English or Chinese variants) and the type each means. */

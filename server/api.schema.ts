@@ -102,4 +102,6 @@ export const HealthSchema = z.object({
   disk: z.object({ freeBytes: z.number(), totalBytes: z.number(), isFull: z.boolean() }).nullable(),
   /** Several nodes (CRIER_REDIS_URL): this node's id and every node alive, this one first; null for a single process. */
   cluster: z.object({ nodeId: z.string(), nodes: z.array(ClusterNodeSchema) }).nullable(),
+  /** The audit trail's writes: entries waiting for the store (kept in order, retried until written; the error is in the log), since when writes fail, failed writes since start. */
+  audit: z.object({ pending: z.number().int(), failingSince: IsoTimeSchema.nullable(), failures: z.number().int() }),
 });

@@ -145,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   installTownshipScope(app, { catalogue, airingLog });
   const mediaStore = createMediaStore(mediaDirs(config).media);
   const presence = cluster ? cluster.presence(createPresence()) : createPresence();
-  const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => jobs.list(), ...(cluster ? { clusterNodes: () => cluster.view().nodes } : {}) });
+  const metrics = createMetrics({ playersConnected: () => (cluster ? cluster.everywhere() : [...presence.allSessions()]), jobs: () => (clusterJobs ? clusterJobs.listHere() : jobs.list()), audit: accounts.audit.health, ...(cluster ? { clusterNodes: () => cluster.view().nodes } : {}) });
   // Scale (issue 14): a server that falls behind says so in the log.
   const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
@@ -209,7 +209,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
   });
   // In a cluster a job runs under a lease, and a dead node's items are picked up by the others.
-  const jobs = cluster ? cluster.jobs(localJobs, { catalogue, resume: (mediaId) => media.resume(mediaId) }) : localJobs;
+  const clusterJobs = cluster ? cluster.jobs(localJobs, { catalogue, resume: (mediaId) => media.resume(mediaId) }) : null;
+  const jobs = clusterJobs ?? localJobs;
   const media = await createMediaService({
     catalogue,
     mediaStore,
@@ -218,6 +219,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     jobs,
     clock,
     onChange,
+    // On a shared catalogue the cluster's sweep decides which node resumes what (clusterJobs.start below).
+    resumeAtStart: !clusterJobs?.isShared,
     settings: {
       limits: { image: config.maxImageBytes, audio: config.maxAudioBytes, video: config.maxVideoBytes },
       maxImagePixels: config.maxImagePixels,
@@ -229,6 +232,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       loudness: { I: config.loudness.integratedLufs, TP: config.loudness.truePeakDbtp, LRA: 11 },
     },
   });
+  clusterJobs?.start(); // a joining node takes waiting items at once
   // Speech for loudspeakers: one-step alerts and slogan clips (media/speech).
   const speak = createSpeaker({ vitsDir: config.ttsVitsDir, warn: (message) => app.log.warn(message) });
   const speech = createSpeechService({ media, speak, tmpDir: path.join(config.dataDir, 'tmp') });
@@ -246,7 +250,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Routes: the whole URL map of the server.
   accounts.registerRoutes({ catalogue, clock, onChange }); //   /api/v1/auth/*, /api/v1/users, /api/v1/audit, /api/v1/media/:id/approve|reject
-  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir, ...(cluster ? { cluster: cluster.view } : {}) });
+  registerHealthRoutes(app, { presence, version: CRIER_VERSION, timeZone: config.timeZone, mediaTools: checkMediaTools, dataDir: config.dataDir, audit: accounts.audit.health, ...(cluster ? { cluster: cluster.view } : {}) });
   await registerPages(app, { mediaDir: mediaStore.dir }); //   /, /player, /console, /assets/*, /fonts/*, /media/*
   registerPlayerGateway(app, {
     presence,

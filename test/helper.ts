@@ -108,12 +108,13 @@ export async function connectPlayer(t: Test, wsUrl: string): Promise<TestPlayer>
       const index = unread.findIndex((m) => m.type === type);
       if (index >= 0) return Promise.resolve(unread.splice(index, 1)[0] as never);
       return new Promise((resolve, reject) => {
-        const waiter = { type, resolve: resolve as (m: ServerMessage) => void };
-        waiters.push(waiter);
-        setTimeout(() => {
+        // Cleared once the message came: a pending timer would hold the test process open until it fired.
+        const timer = setTimeout(() => {
           const i = waiters.indexOf(waiter);
           if (i >= 0) (waiters.splice(i, 1), reject(new Error(`no ${type} message within ${timeoutMs} ms`)));
         }, timeoutMs);
+        const waiter = { type, resolve: (m: ServerMessage) => (clearTimeout(timer), resolve(m as never)) };
+        waiters.push(waiter);
       });
     },
   };

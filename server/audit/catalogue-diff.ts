@@ -64,7 +64,7 @@ export function diffCatalogues(before: Readonly<Catalogue>, after: Readonly<Cata
   for (const key of keys) {
     const was = (before as Record<string, unknown>)[key];
     const now = (after as Record<string, unknown>)[key];
-    // The store shares what did not change (server/storage/catalogue.share.ts): the same list, nothing to compare.
+    // The store shares what did not change (server/storage/catalogue.delta.ts): the same list, nothing to compare.
     if (was === now) continue;
     if (isItemList(was) || isItemList(now)) {
       const old = new Map((isItemList(was) ? was : []).map((i) => [i.id, i]));

@@ -3,6 +3,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { namedLoginStore } from './login-limit.store.js';
 import type { Redis } from 'ioredis';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
@@ -51,7 +52,7 @@ export async function installAuth(app: FastifyInstance, accounts: AccountsServic
     logLevel: 'debug',
   });
   // Limiters are used by the login route only (global: false): it counts failures, not every request.
-  await app.register(fastifyRateLimit, { global: false, ...(limits.redis ? { redis: limits.redis, nameSpace: limits.nameSpace ?? 'crier-login-', skipOnError: true } : {}) });
+  await app.register(fastifyRateLimit, { global: false, ...(limits.redis ? { store: namedLoginStore(limits.redis, limits.nameSpace ?? 'crier:login:'), skipOnError: true } : {}) });
   app.decorateRequest('signedIn', null);
   app.decorateRequest('session', null);
 

@@ -32,7 +32,7 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
     nodeId: bus.nodeId,
     bus,
     /** Login failures counted in Redis, so an attacker gains nothing by spreading tries over nodes. */
-    rateLimits: { redis: bus.redis, nameSpace: `${config.redisPrefix}login-` },
+    rateLimits: { redis: bus.redis, nameSpace: `${config.redisPrefix}login:` },
     runOnce: createRunOnce(bus),
     presence(local: Presence): Presence {
       clusterPresence = createClusterPresence(local, bus, log);
@@ -57,6 +57,7 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
         concurrency: config.ffmpegConcurrency,
         isShared: !!config.databaseUrl,
         isAlive: (id) => !clusterPresence || clusterPresence.nodes().includes(id),
+        onSweepError: (err) => log.warn({ err }, '媒体任务巡检失败，稍后重试 / media job sweep failed, will retry'),
       });
     },
     /**

@@ -6,7 +6,9 @@
 // never transcode the same item at once; once it holds the lease it re-reads the catalogue and skips an
 // item another node finished meanwhile. When a node dies its lease expires and another node's sweep puts
 // the item back in the waiting set (its original is on the shared originals dir). Job state is visible
-// on every node: jobs of the others come in as console events and are listed beside ours.
+// on every node: jobs of the others come in as console events and are listed beside ours. A node that
+// joins sweeps at once (`start`): it takes waiting items while it has room, parks orphans for everyone,
+// and leaves alone the items other nodes hold leases on (it queues nothing for them).
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 import type { Job, JobContext, JobQueue } from '../services/media.jobs.js';
 import type { ClusterBus } from './cluster.bus.js';
@@ -34,8 +36,10 @@ export function clusterJobQueue(
     isShared: boolean;
     isAlive: (nodeId: string) => boolean;
     resume: (mediaId: string) => void;
+    /** A sweep that failed (Redis or the database away): the next one tries again. */
+    onSweepError: (err: unknown) => void;
   },
-): JobQueue & { sweep(): Promise<void>; close(): Promise<void> } {
+): JobQueue & { isShared: boolean; listHere(): Job[]; start(): void; sweep(): Promise<void>; close(): Promise<void> } {
   const { bus, catalogue } = deps;
   const { redis, key, nodeId } = bus;
   const leaseKey = (mediaId: string) => key(`lease:media:${mediaId}`);
@@ -144,7 +148,8 @@ export function clusterJobQueue(
     }
     await pull();
   }
-  const sweeper = setInterval(() => void sweep().catch(() => undefined), SWEEP_MS);
+  const sweepNow = () => void sweep().catch(deps.onSweepError);
+  const sweeper = setInterval(sweepNow, SWEEP_MS);
 
   const theirs = () => [...others.values()].filter((o) => deps.isAlive(o.node)).map((o) => ({ ...o.job }));
   const waitingHere = () => [...parked.values()].map((p) => ({ ...p.job }));
@@ -160,6 +165,8 @@ export function clusterJobQueue(
       return { ...job };
     },
     list: () => [...local.list(), ...waitingHere(), ...theirs()],
+    /** This node's jobs only (its own and those it parked), for /metrics: summed over nodes, each job counts once. */
+    listHere: () => [...local.list(), ...waitingHere()],
     get: (id) => local.get(id) ?? waitingHere().find((j) => j.id === id) ?? theirs().find((j) => j.id === id),
     latestFor: (mediaId) => local.latestFor(mediaId) ?? (parked.has(mediaId) ? { ...parked.get(mediaId)!.job } : undefined) ?? theirs().filter((j) => j.mediaId === mediaId).at(-1),
     async cancelFor(mediaId) {
@@ -167,6 +174,9 @@ export function clusterJobQueue(
       await redis.zrem(waitingKey, mediaId).catch(() => undefined);
       await local.cancelFor(mediaId);
     },
+    isShared: deps.isShared,
+    /** Once the media service is up: this node's share of what waits, now rather than at the first sweep. */
+    start: sweepNow,
     sweep,
     async close() {
       clearInterval(renewer);

@@ -3,9 +3,10 @@
 // and prom-client's process metrics (event-loop lag, memory, CPU, handles).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClusterNode } from '../api.schema.js';
+import type { AuditHealth } from '../services/audit.service.js';
 import type { Job, JobEvent } from '../services/media-job.schema.js';
 
-export function createMetrics(deps: { playersConnected: () => { mode: string }[]; jobs: () => Job[]; clusterNodes?: () => ClusterNode[] }) {
+export function createMetrics(deps: { playersConnected: () => { mode: string }[]; jobs: () => Job[]; audit: () => AuditHealth; clusterNodes?: () => ClusterNode[] }) {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'crier_', eventLoopMonitoringPrecision: 20 });
   new Gauge({
@@ -22,12 +23,29 @@ export function createMetrics(deps: { playersConnected: () => { mode: string }[]
   });
   new Gauge({
     name: 'crier_media_jobs',
-    help: 'Media jobs (ffmpeg) waiting or running now: the queue depth',
+    help: 'Media jobs (ffmpeg) waiting or running now on this node (in a cluster, its own and those it put in the shared waiting set): the queue depth',
     labelNames: ['state'],
     registers: [register],
     collect() {
       const jobs = deps.jobs();
       for (const state of ['queued', 'running'] as const) this.set({ state }, jobs.filter((j) => j.state === state).length);
+    },
+  });
+  new Gauge({
+    name: 'crier_audit_entries_pending',
+    help: 'Audit entries recorded but not yet written to the audit store (kept in order and retried until written)',
+    registers: [register],
+    collect() {
+      this.set(deps.audit().pending);
+    },
+  });
+  new Counter({
+    name: 'crier_audit_write_failures_total',
+    help: 'Audit store writes that failed (each retried until written)',
+    registers: [register],
+    collect() {
+      this.reset();
+      this.inc(deps.audit().failures);
     },
   });
   if (deps.clusterNodes) {

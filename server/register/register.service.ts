@@ -11,6 +11,7 @@ import type { ImportResult, NewSite, NewTownship, NewVillage, RegisterTree, Site
 import { checkRegister, type RegisterActor } from './register.rules.js';
 import { exportTable, isXlsx, readCsv, readXlsx, rowsOf } from './register.file.js';
 import { mergeRows } from './register.import.js';
+import { detached } from '../storage/catalogue.draft.js';
 
 const unreadableXlsx = { line: 1, message: '第 1 行：无法读取此 XLSX 文件 / line 1: this XLSX file cannot be read' };
 
@@ -34,7 +35,7 @@ export function createRegisterService(deps: {
   async function change<T>(actor: RegisterActor, edit: (draft: Catalogue) => T): Promise<T> {
     const result = await catalogue.update((draft) => {
       // A copy: the edit changes the draft's objects in place.
-      const before = buildRegisterIndex(structuredClone({ screens: [], townships: draft.townships, villages: draft.villages, sites: draft.sites }));
+      const before = buildRegisterIndex(detached({ screens: [], townships: draft.townships, villages: draft.villages, sites: draft.sites }));
       const value = edit(draft);
       checkRegister(draft, before, actor);
       return value;

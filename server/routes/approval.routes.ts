@@ -18,7 +18,7 @@ export function registerApprovalRoutes(app: FastifyInstance, deps: { catalogue: 
       const media = draft.media.find((m) => m.id === id);
       if (!media) throw notFound('媒体 media', id);
       media.approval = approval;
-      return structuredClone(media);
+      return media; // copied out of the draft by the store
     });
     deps.onChange();
     return item;

@@ -8,6 +8,7 @@ import { notSignedIn, SESSION_COOKIE, sessionCookieOptions, type AuthSettings } 
 import { AppError, ErrorBodySchema } from '../errors.js';
 import { PasswordChangeSchema, permissionsOf, publicUser, UserSchema, type AccountsService } from '../services/accounts.service.js';
 import type { AuditService } from '../services/audit.service.js';
+import { usernameKey } from '../storage/username-key.js';
 
 const tags = ['accounts'];
 export const SignedInSchema = z.object({ user: UserSchema, csrfToken: z.string(), permissions: z.array(z.enum(PERMISSIONS)) });
@@ -31,10 +32,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { accounts: Accou
       after: { ip: req.ip, ...extra },
     });
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const nameOf = (req: FastifyRequest) => String((req.body as { username?: unknown } | undefined)?.username ?? '').trim().toLowerCase();
+  const nameOf = (req: FastifyRequest) => usernameKey(String((req.body as { username?: unknown } | undefined)?.username ?? '').trim());
   const limiters = [
-    app.createRateLimit({ max: LOGIN_LIMITS.perAddress, timeWindow: LOGIN_LIMITS.windowMs, keyGenerator: (req) => `login-ip:${req.ip}` }),
-    app.createRateLimit({ max: LOGIN_LIMITS.perUsername, timeWindow: LOGIN_LIMITS.windowMs, keyGenerator: (req) => `login-user:${nameOf(req)}` }),
+    app.createRateLimit({ max: LOGIN_LIMITS.perAddress, timeWindow: LOGIN_LIMITS.windowMs, keyGenerator: (req) => `ip:${req.ip}` }),
+    app.createRateLimit({ max: LOGIN_LIMITS.perUsername, timeWindow: LOGIN_LIMITS.windowMs, keyGenerator: (req) => `user:${nameOf(req)}` }),
   ];
 
   const signedInBody = (reply: FastifyReply, user: Parameters<typeof publicUser>[0]) => ({

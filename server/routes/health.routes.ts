@@ -3,12 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { HealthSchema, type ClusterNode } from '../api.schema.js';
 import type { MediaTools } from '../../media/ffmpeg.run.js';
 import type { Presence } from '../gateway/presence.js';
+import type { AuditHealth } from '../services/audit.service.js';
 import { diskState, type DiskState } from '../storage/disk-space.js';
 
 /** /healthz may be polled many times a second (load balancers, the load simulator): the disk is asked at most this often. */
 export const DISK_STATE_MAX_AGE_MS = 2_000;
 
-export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string; mediaTools: () => Promise<MediaTools>; dataDir: string; cluster?: () => { nodeId: string; nodes: ClusterNode[] } }): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Presence; version: string; timeZone: string; mediaTools: () => Promise<MediaTools>; dataDir: string; audit: () => AuditHealth; cluster?: () => { nodeId: string; nodes: ClusterNode[] } }): void {
   const startedAt = Date.now();
   let disk: { at: number; state: Promise<DiskState | null> } | null = null;
   const diskNow = () => {
@@ -28,6 +29,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { presence: Pre
       disk: await diskNow(),
       // From memory (the nodes' keys are read every 5 s anyway): a probe costs no Redis round trip.
       cluster: deps.cluster?.() ?? null,
+      audit: deps.audit(),
     }),
   );
 }

@@ -61,6 +61,8 @@ export interface MediaServiceDeps {
   clock: Clock;
   settings: IngestSettings & { videoPreset: X264Preset; loudness: { I: number; TP: number; LRA: number } };
   onChange: () => void;
+  /** Whether items left `processing` are queued here at start; false where the cluster's queue decides (jobs.cluster.ts `start`). */
+  resumeAtStart?: boolean;
 }
 
 export type MediaService = Awaited<ReturnType<typeof createMediaService>>;
@@ -79,7 +81,7 @@ export async function createMediaService(deps: MediaServiceDeps) {
 
   const find = (id: string) => catalogue.read().media.find((m) => m.id === id);
 
-  for (const item of catalogue.read().media) if (item.status === 'processing') processing.enqueue(item);
+  if (deps.resumeAtStart !== false) for (const item of catalogue.read().media) if (item.status === 'processing') processing.enqueue(item);
 
   return {
     list: (): MediaItem[] => catalogue.read().media,

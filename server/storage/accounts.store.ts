@@ -1,12 +1,13 @@
 // Staff accounts and their sessions. SQLite rather than the catalogue's JSON file: every signed-in
 // request touches its session (idle expiry), and a JSON store would rewrite the whole file for that,
-// without fsync; SQLite writes one small row durably, and enforces unique usernames for us. The
+// without fsync; SQLite writes one small row durably, and enforces unique usernames (username-key.ts) for us. The
 // interface is async and row-shaped so a larger deployment can put PostgreSQL behind it.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Role } from '../auth/permissions.js';
 import { isDiskFull } from './disk-space.js';
+import { usernameClashes, usernameKey } from './username-key.js';
 
 export interface StoredUser {
   id: string;
@@ -62,6 +63,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY,
   username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  username_key TEXT,
   display_name TEXT NOT NULL,
   role TEXT NOT NULL,
   township TEXT,
@@ -140,14 +142,16 @@ export function createAccountsStore(dataDir: string): AccountsStore {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  keyUsernames(db);
 
   const s = {
     count: db.prepare('SELECT COUNT(*) AS n FROM users'),
     list: db.prepare('SELECT * FROM users ORDER BY created_at, username'),
     get: db.prepare('SELECT * FROM users WHERE id = ?'),
-    find: db.prepare('SELECT * FROM users WHERE username = ?'),
-    insert: db.prepare(`INSERT INTO users (id, username, display_name, role, township, password_hash, must_change_password, disabled, created_at, updated_at)
-      VALUES (@id, @username, @display_name, @role, @township, @password_hash, @must_change_password, @disabled, @created_at, @updated_at)`),
+    // A data dir from before the key may hold two names with one key (usernameClashes): the exact name first, else the oldest.
+    find: db.prepare('SELECT * FROM users WHERE username_key = ? ORDER BY username = ? DESC, created_at, rowid LIMIT 1'),
+    insert: db.prepare(`INSERT INTO users (id, username, username_key, display_name, role, township, password_hash, must_change_password, disabled, created_at, updated_at)
+      VALUES (@id, @username, @username_key, @display_name, @role, @township, @password_hash, @must_change_password, @disabled, @created_at, @updated_at)`),
     remove: db.prepare('DELETE FROM users WHERE id = ?'),
     insertSession: db.prepare(`INSERT INTO sessions (id_hash, user_id, csrf_secret, created_at, last_seen_at)
       VALUES (@id_hash, @user_id, @csrf_secret, @created_at, @last_seen_at)`),
@@ -182,14 +186,17 @@ export function createAccountsStore(dataDir: string): AccountsStore {
       return row && toUser(row);
     },
     findUser: async (username) => {
-      const row = s.find.get(username) as UserRow | undefined;
+      const row = s.find.get(usernameKey(username), username) as UserRow | undefined;
       return row && toUser(row);
     },
     insertUser: async (u) => {
+      // The unique index is the rule; checked here too for a data dir whose old pairs kept the index from being made.
+      if (s.find.get(usernameKey(u.username), u.username)) throw new UsernameTakenError(u.username);
       try {
         s.insert.run({
           id: u.id,
           username: u.username,
+          username_key: usernameKey(u.username),
           display_name: u.displayName,
           role: u.role,
           township: u.township,
@@ -248,4 +255,21 @@ export function createAccountsStore(dataDir: string): AccountsStore {
     },
     close: () => db.close(),
   };
+}
+
+/**
+ * The app's username key on every row (a data dir from before it has none), then the unique index on
+ * it; a pair of old accounts with one key keeps the index from being made, and the insert's own check
+ * keeps the rule for new accounts (`npm run migrate:pg` refuses such a pair by name).
+ */
+function keyUsernames(db: Database.Database): void {
+  const columns = db.prepare('PRAGMA table_info(users)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'username_key')) db.exec('ALTER TABLE users ADD COLUMN username_key TEXT');
+  const rows = db.prepare('SELECT id, username, username_key FROM users').all() as { id: string; username: string; username_key: string | null }[];
+  const update = db.prepare('UPDATE users SET username_key = ? WHERE id = ?');
+  db.transaction(() => {
+    for (const row of rows) if (row.username_key !== usernameKey(row.username)) update.run(usernameKey(row.username), row.id);
+  })();
+  if (usernameClashes(rows.map((r) => r.username)).length === 0) db.exec('CREATE UNIQUE INDEX IF NOT EXISTS users_username_key ON users (username_key)');
+  else db.exec('CREATE INDEX IF NOT EXISTS users_by_username_key ON users (username_key)');
 }

@@ -2,14 +2,17 @@
 // applied in call order to a draft, validated, and made current only once the store has them durably.
 // Group commit: changes queued while a write is in flight reach the store together, so a storm of new
 // screens after an outage costs a few writes, not one each.
-import { CatalogueSchema, type Catalogue } from '../../playlists/catalogue.schema.js';
-import { catalogueDefects } from './catalogue.integrity.js';
-import { shareUnchanged } from './catalogue.share.js';
+// A change costs what it touches: it runs on a copy-on-write draft (catalogue.draft.ts) and only the
+// items it changed are validated and handed to the store (catalogue.delta.ts).
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import { settle, type CatalogueDelta } from './catalogue.delta.js';
+import { detached, draftOf, finished } from './catalogue.draft.js';
 import type { CatalogueHooks } from './catalogue.store.js';
 
 /** Where commits go. `write` resolves the new version, or null when another node committed first. */
 export interface CommitTarget {
-  write(next: Catalogue, baseVersion: number): Promise<number | null>;
+  /** `delta`: what changed since the catalogue at `baseVersion` (a store may write only that). */
+  write(next: Catalogue, baseVersion: number, delta: CatalogueDelta): Promise<number | null>;
   /** The latest committed catalogue, fetched after `write` lost a race. */
   latest(): Promise<{ catalogue: Catalogue; version: number }>;
 }
@@ -25,34 +28,39 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
   let pending: Pending[] = [];
   let isWriting = false;
 
+  type Outcome = { next: Catalogue; delta: CatalogueDelta; applied: Applied[] };
+
   /** Fast path: the whole batch on one draft, validated once. Null if any change throws or the result is invalid. */
-  function applyTogether(batch: Pending[]): { next: Catalogue; applied: Applied[] } | null {
-    const draft = structuredClone(current);
+  function applyTogether(batch: Pending[]): Outcome | null {
     try {
-      const applied = batch.map((p) => ({ p, result: p.change(draft) }));
+      const draft = draftOf(current);
+      // Each result is copied out at once: the next change in the batch must not change what this one returned.
+      const applied = batch.map((p) => ({ p, result: detached(p.change(draft)) }));
       hooks?.prepare?.(draft, current, batch[0]?.context);
-      return { next: validated(draft, current), applied };
+      return { ...settle(current, finished(draft)), applied };
     } catch {
       return null;
     }
   }
 
   /** Slow path: each change validated on its own, so a refused one fails alone and leaves no trace. */
-  function applyOneByOne(batch: Pending[]): { next: Catalogue; applied: Applied[] } {
-    let next = current;
+  function applyOneByOne(batch: Pending[]): Outcome {
+    let next: Readonly<Catalogue> = current;
     const applied: Applied[] = [];
     for (const p of batch) {
       try {
-        const draft = structuredClone(next);
-        const result = p.change(draft);
+        const draft = draftOf(next);
+        const result = detached(p.change(draft));
         hooks?.prepare?.(draft, next, p.context);
-        next = validated(draft, next);
+        next = settle(next, finished(draft)).next;
         applied.push({ p, result });
       } catch (error) {
         p.reject(error);
       }
     }
-    return { next, applied };
+    // One delta for the changes that passed, from the catalogue before the batch: the store writes it once.
+    const whole = settle(current, next as Catalogue);
+    return { next: whole.next, delta: whole.delta, applied };
   }
 
   /** A newer commit from elsewhere becomes current; an older or equal one (our own, seen late) is ignored. */
@@ -68,10 +76,10 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
     let round = batch;
     for (let attempt = 1; ; attempt++) {
       const base = current;
-      const { next, applied } = applyTogether(round) ?? applyOneByOne(round);
+      const { next, delta, applied } = applyTogether(round) ?? applyOneByOne(round);
       if (applied.length === 0) return;
       try {
-        const written = await target.write(next, version);
+        const written = await target.write(next, version, delta);
         if (written === null) {
           if (attempt >= MAX_ROUNDS) throw new Error(`目录写入冲突过多 / catalogue write lost ${MAX_ROUNDS} races to other nodes`);
           adopt(await target.latest());
@@ -117,12 +125,4 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
       });
     },
   };
-}
-
-/** The schema and the cross-references: a change that would break either is refused, so no start is. */
-function validated(draft: Catalogue, before: Readonly<Catalogue>): Catalogue {
-  const next = CatalogueSchema.parse(draft);
-  const defects = catalogueDefects(next);
-  if (defects.length) throw new Error(`catalogue change refused: ${defects.join('; ')}`);
-  return shareUnchanged(before, next);
 }

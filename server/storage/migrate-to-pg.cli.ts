@@ -1,21 +1,30 @@
-// npm run migrate:pg -- --data-dir DIR --to postgres://USER:PASSWORD@HOST/DB [--batch N]
+// npm run migrate:pg -- --data-dir DIR --to postgres://USER:PASSWORD@HOST/DB [--batch N] [--media-to DIR] [--originals-to DIR]
 // Moves an embedded data dir into an empty PostgreSQL database (server/storage/migrate-to-pg.ts), with
-// progress and a summary on stdout. Exits 0 when copied and checked, 1 when a copy or check failed
-// (the target is marked unfinished), 2 when refused before writing anything (or on bad arguments).
+// progress and a summary on stdout; run again with the same data dir, it continues a run that stopped.
+// --media-to / --originals-to copy the data dir's media files into the cluster's shared directories
+// (server/storage/migrate-media.ts; also without --to, and again at any time: only what is missing).
+// Exits 0 when copied and checked, 1 when a copy or check failed (the target is marked unfinished; run
+// again to continue), 2 when refused before writing anything (or on bad arguments).
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import path from 'node:path';
+import { copyContentFiles } from './migrate-media.js';
 import { DEFAULT_BATCH_ROWS, MigrateRefused, migrateToPg, type MigrateSummary } from './migrate-to-pg.js';
 
 const USAGE = [
-  '用法：npm run migrate:pg -- --data-dir 数据目录 --to postgres://用户:密码@主机/空数据库 [--batch 每批行数]',
-  'Usage: npm run migrate:pg -- --data-dir DIR --to postgres://USER:PASSWORD@HOST/EMPTY_DB [--batch ROWS]',
+  '用法：npm run migrate:pg -- --data-dir 数据目录 [--to postgres://用户:密码@主机/空数据库] [--batch 每批行数] [--media-to 共享素材目录] [--originals-to 共享原件目录]',
+  'Usage: npm run migrate:pg -- --data-dir DIR [--to postgres://USER:PASSWORD@HOST/EMPTY_DB] [--batch ROWS] [--media-to SHARED_MEDIA_DIR] [--originals-to SHARED_ORIGINALS_DIR]',
 ];
 
-const ArgsSchema = z.object({
-  'data-dir': z.string().min(1),
-  to: z.string().regex(/^postgres(ql)?:\/\//, '应为 postgres:// 地址 / must be a postgres:// URL'),
-  batch: z.coerce.number().int().min(1).max(50_000).default(DEFAULT_BATCH_ROWS),
-});
+const ArgsSchema = z
+  .object({
+    'data-dir': z.string().min(1),
+    to: z.string().regex(/^postgres(ql)?:\/\//, '应为 postgres:// 地址 / must be a postgres:// URL').optional(),
+    batch: z.coerce.number().int().min(1).max(50_000).default(DEFAULT_BATCH_ROWS),
+    'media-to': z.string().min(1).optional(),
+    'originals-to': z.string().min(1).optional(),
+  })
+  .refine((a) => a.to || a['media-to'] || a['originals-to'], { message: '需要 --to、--media-to 或 --originals-to / give --to, --media-to or --originals-to', path: ['to'] });
 
 /** The URL as printed: never its password. */
 const shown = (url: string) => {
@@ -39,10 +48,25 @@ function printSummary(s: MigrateSummary, url: string, dataDir: string): void {
   console.log(`  next: CRIER_DATABASE_URL=${shown(url)} CRIER_DATA_DIR=${dataDir} npm start (media stays in the data dir's media/ and originals/)`);
 }
 
+/** The data dir's media/ and originals/ into the shared directories; 1 if a source file is damaged. */
+async function copyMedia(dataDir: string, mediaTo: string | undefined, originalsTo: string | undefined): Promise<number> {
+  let code = 0;
+  for (const [what, name, to] of [['素材 / media', 'media', mediaTo], ['原件 / originals', 'originals', originalsTo]] as const) {
+    if (!to) continue;
+    const s = await copyContentFiles(path.join(dataDir, name), to, (line) => console.log(line));
+    console.log(`${what} → ${to}: 复制 ${s.copied} 个（${(s.bytes / 1e6).toFixed(1)} MB），已有且校验一致 ${s.skipped} 个 / copied ${s.copied} (${(s.bytes / 1e6).toFixed(1)} MB), already there and verified ${s.skipped}`);
+    if (s.damaged.length) {
+      code = 1;
+      console.log(`  这些源文件的内容与文件名（哈希）不符，未复制 / these source files do not match their name (hash) and were not copied: ${s.damaged.join(', ')}`);
+    }
+  }
+  return code;
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, to: { type: 'string' }, batch: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, to: { type: 'string' }, batch: { type: 'string' }, 'media-to': { type: 'string' }, 'originals-to': { type: 'string' } }, strict: true });
     parsed = ArgsSchema.safeParse(values);
   } catch (error) {
     console.log((error as Error).message);
@@ -53,15 +77,17 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { 'data-dir': dataDir, to, batch } = parsed.data;
-  console.log(`从 ${dataDir} 迁移到 ${shown(to)} / migrating ${dataDir} into ${shown(to)}`);
   try {
-    printSummary(await migrateToPg({ dataDir, databaseUrl: to, batchRows: batch, log: (line) => console.log(line) }), to, dataDir);
-    return 0;
+    if (to) {
+      console.log(`从 ${dataDir} 迁移到 ${shown(to)} / migrating ${dataDir} into ${shown(to)}`);
+      printSummary(await migrateToPg({ dataDir, databaseUrl: to, batchRows: batch, log: (line) => console.log(line) }), to, dataDir);
+    }
+    return await copyMedia(dataDir, parsed.data['media-to'], parsed.data['originals-to']);
   } catch (error) {
     if (error instanceof MigrateRefused) return console.log(error.message), 2;
     console.log(`迁移失败：${(error as Error).message}`);
     console.log(`migration failed: ${(error as Error).message}`);
-    console.log('目标数据库已标记为未完成，服务器不会在它上面启动；请删除并重新创建它，再迁移一次 / the target is marked unfinished and no server will start on it: drop and create it again, then migrate again');
+    console.log(`目标数据库已标记为未完成，服务器不会在它上面启动；排除原因后用同一数据目录再运行一次即可继续 / the target is marked unfinished and no server will start on it: once the cause is fixed, run again with the same data dir to continue`);
     return 1;
   }
 }

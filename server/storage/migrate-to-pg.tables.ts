@@ -4,6 +4,7 @@
 // JSON text to jsonb, a chain link's 32 bytes to hex for decode()).
 import { COLUMN_TYPES as PLAY_TYPES, COLUMNS as PLAY_COLUMNS, INSERT_PLAYS } from './pg/airing.pg.js';
 import { linkHex } from './play-chain.js';
+import { usernameKey } from './username-key.js';
 
 export interface ColumnCopy {
   name: string;
@@ -13,6 +14,8 @@ export interface ColumnCopy {
   from?: (value: unknown) => unknown;
   /** The SQL that turns the bound value into the column's (default: the value itself). */
   cast?: string;
+  /** The source column read for it (default: the same name). */
+  source?: string;
 }
 
 export interface TableCopy {
@@ -42,7 +45,8 @@ const plays: ColumnCopy[] = PLAY_COLUMNS.map((name, i) =>
 export const TABLES: readonly TableCopy[] = [
   {
     file: 'accounts.sqlite3', table: 'users', label: '账号 / accounts', orderBy: 'rowid',
-    columns: [text('id'), text('username'), text('display_name'), text('role'), text('township'), text('password_hash'), bool('must_change_password'), bool('disabled'), text('created_at'), text('updated_at')],
+    // The key is the app's (username-key.ts), computed on the way: a data dir from before it has none.
+    columns: [text('id'), text('username'), { name: 'username_key', type: 'text', source: 'username', from: (v) => usernameKey(v as string) }, text('display_name'), text('role'), text('township'), text('password_hash'), bool('must_change_password'), bool('disabled'), text('created_at'), text('updated_at')],
   },
   { file: 'accounts.sqlite3', table: 'sessions', label: '登录会话 / sessions', orderBy: 'rowid', columns: [text('id_hash'), text('user_id'), text('csrf_secret'), int8('created_at'), int8('last_seen_at')] },
   {

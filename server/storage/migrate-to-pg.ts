@@ -2,18 +2,22 @@
 // PostgreSQL database, for a county that grows into a city and must keep its history. Refuses a source
 // that is not a complete, stopped data dir and a target that already holds Crier data; marks the
 // target before the first row and finishes the mark after the last check (pg/migration-marker.ts), so
-// a run that stops half-way leaves a database that the server and a second run both refuse.
+// a run that stops half-way leaves a database that the server refuses and a second run from the same
+// data dir continues: each table is copied in a fixed order in batches that commit in turn, so what a
+// stopped run left is the first N rows of each table; the next run skips tables already whole and
+// continues the others after their Nth row, and the checks at the end run as always.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { readTextFile } from './durable-file.js';
+import { usernameClashes } from './username-key.js';
 import { checkDataDir, damagedStore, StoreError } from './data-dir.js';
 import { checkStored } from './catalogue.store.js';
 import { createAiringQueries } from './airing.reports.js';
 import { createMonthPartitions, createPgAiringReports, monthOf } from './pg/airing.pg.js';
 import { migrate } from './pg/migrate.js';
-import { readMigrationMark, unfinishedMigration } from './pg/migration-marker.js';
+import { readMigrationMark, type MigrationMark } from './pg/migration-marker.js';
 import { openPgPool, type PgClient, type PgPool } from './pg/pool.js';
 import { CRIER_TABLES, insertStatement, TABLES, type TableCopy } from './migrate-to-pg.tables.js';
 
@@ -62,16 +66,19 @@ export async function migrateToPg(options: MigrateOptions): Promise<MigrateSumma
   const pool = openPgPool(options.databaseUrl, { max: 2 });
   const sources = new Map<string, Database.Database>();
   try {
-    const applied = await prepareTarget(pool);
-    log(`目标数据库结构已建立 / schema created in the target (${applied.length} migrations)`);
-    await pool.query('INSERT INTO embedded_migration (source) VALUES ($1)', [path.resolve(options.dataDir)]);
+    const source = path.resolve(options.dataDir);
+    const { applied, resuming } = await prepareTarget(pool, source);
+    if (resuming) log(`继续 ${resuming.startedAt.toISOString()} 开始的未完成迁移 / continuing the unfinished migration started ${resuming.startedAt.toISOString()}`);
+    else log(`目标数据库结构已建立 / schema created in the target (${applied.length} migrations)`);
+    if (!resuming) await pool.query('INSERT INTO embedded_migration (source) VALUES ($1)', [source]);
 
     const open = (file: string) => {
       let db = sources.get(file);
       if (!db) (db = new Database(path.join(options.dataDir, file), { readonly: true, fileMustExist: true })), sources.set(file, db);
       return db;
     };
-    await pool.query('INSERT INTO catalogue (id, version, document) VALUES (1, 1, $1::jsonb)', [JSON.stringify(catalogue)]);
+    // Already there when continuing (the check at the end compares it with the source either way).
+    await pool.query('INSERT INTO catalogue (id, version, document) VALUES (1, 1, $1::jsonb) ON CONFLICT (id) DO NOTHING', [JSON.stringify(catalogue)]);
     log('目录已复制 / catalogue copied (screens, media, playlists, schedules, register)');
 
     const client = await pool.connect();
@@ -126,6 +133,7 @@ async function checkSourceStores(dataDir: string): Promise<unknown> {
         `a server is running on ${dataDir}, or did not stop cleanly (running.json is there): stop it first (after a power cut, start and stop it once), then migrate`,
     );
   }
+  refuseUsernameClashes(dataDir);
   const file = path.join(dataDir, 'catalogue.json');
   let json: unknown;
   try {
@@ -136,11 +144,30 @@ async function checkSourceStores(dataDir: string): Promise<unknown> {
   return checkStored(file, json);
 }
 
-/** An empty target gets the schema; nothing else is written yet, so any failure here is a refusal. */
-async function prepareTarget(pool: PgPool): Promise<string[]> {
+/** Accounts whose names one store kept apart and PostgreSQL would take as one (username-key.ts): named before anything is copied. */
+function refuseUsernameClashes(dataDir: string): void {
+  const db = new Database(path.join(dataDir, 'accounts.sqlite3'), { readonly: true, fileMustExist: true });
+  let clashes: string[][];
   try {
-    await checkTargetEmpty(pool);
-    return await migrate(pool);
+    clashes = usernameClashes((db.prepare('SELECT username FROM users ORDER BY rowid').all() as { username: string }[]).map((r) => r.username));
+  } finally {
+    db.close();
+  }
+  if (clashes.length === 0) return;
+  const named = clashes.map((group) => group.join(' / ')).join('; ');
+  throw new MigrateRefused(
+    `这些账号名只差大小写或全角/半角，PostgreSQL 中会被视为同一账号：${named}；请先在原服务器上删除或重建其中一个，未迁移任何数据 / ` +
+      `these account names differ only in case or width and would be one account in PostgreSQL: ${named}; delete or recreate one of each on the embedded server first: nothing was migrated`,
+  );
+}
+
+/** An empty target gets the schema (or one this data dir's unfinished run left is continued); nothing is written yet, so any failure here is a refusal. */
+async function prepareTarget(pool: PgPool, source: string): Promise<{ applied: string[]; resuming: MigrationMark | null }> {
+  try {
+    const mark = await readMigrationMark(pool);
+    const resuming = mark && !mark.finishedAt && mark.source === source ? mark : null;
+    if (!resuming) await checkTargetEmpty(pool, source);
+    return { applied: await migrate(pool), resuming };
   } catch (error) {
     if (error instanceof MigrateRefused) throw error;
     const why = (error as Error).message;
@@ -148,10 +175,15 @@ async function prepareTarget(pool: PgPool): Promise<string[]> {
   }
 }
 
-/** Refuses a database with any Crier row in it, or with the mark of an earlier run. */
-async function checkTargetEmpty(pool: PgPool): Promise<void> {
+/** Refuses a database with any Crier row in it, or with the mark of an earlier run (an unfinished one from another data dir). */
+async function checkTargetEmpty(pool: PgPool, source: string): Promise<void> {
   const mark = await readMigrationMark(pool);
-  if (mark && !mark.finishedAt) throw new MigrateRefused(unfinishedMigration(mark).message);
+  if (mark && !mark.finishedAt) {
+    throw new MigrateRefused(
+      `这个数据库里有一次从 ${mark.source} 开始的未完成的迁移，不是从 ${source}：用 --data-dir ${mark.source} 继续它，或删除并重新创建这个数据库 / ` +
+        `this database holds an unfinished migration from ${mark.source}, not from ${source}: continue it with --data-dir ${mark.source}, or drop and create the database again`,
+    );
+  }
   if (mark) {
     throw new MigrateRefused(
       `目标数据库已在 ${mark.finishedAt!.toISOString()} 从 ${mark.source} 迁移过，未再写入 / the target database was already migrated into from ${mark.source} at ${mark.finishedAt!.toISOString()}: nothing was written`,
@@ -177,13 +209,26 @@ function playMonths(airing: Database.Database): number[] {
   return months;
 }
 
-/** One table in batches: SQLite read while the previous batch is written (one insert in flight). */
+/**
+ * One table in batches: SQLite read while the previous batch is written (one insert in flight). Batches
+ * commit in source order, so a target holding N rows holds the first N: a table already whole is
+ * skipped, and one a stopped run left part-way continues after its Nth row (checked to be there).
+ */
 async function copyTable(source: Database.Database, client: PgClient, t: TableCopy, batchRows: number, log: (line: string) => void): Promise<TableSummary> {
   const started = Date.now();
   const total = (source.prepare(`SELECT count(*) AS n FROM ${t.table}`).get() as { n: number }).n;
+  const done = (await client.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${t.table}`)).rows[0]!.n;
+  const columns = `SELECT ${t.columns.map((c) => c.source ?? c.name).join(', ')} FROM ${t.table} ORDER BY ${t.orderBy}`;
+  if (done > 0) await checkPrefix(source, client, t, columns, done, total);
+  if (done === total) {
+    if (done > 0) log(`${t.label}: ${total.toLocaleString('en')} 行已在上次复制 / rows already copied by the last run`);
+    if (t.after) await client.query(t.after);
+    return { table: t.table, label: t.label, source: total, target: 0, ms: 0 };
+  }
+  if (done > 0) log(`${t.label}: 从第 ${(done + 1).toLocaleString('en')} 行继续 / continuing after row ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`);
   const sql = insertStatement(t);
-  const select = source.prepare(`SELECT ${t.columns.map((c) => c.name).join(', ')} FROM ${t.table} ORDER BY ${t.orderBy}`).raw();
-  let copied = 0;
+  const select = source.prepare(`${columns} LIMIT -1 OFFSET ?`).raw().bind(done);
+  let copied = done;
   let lastReport = Date.now();
   let inFlight: Promise<unknown> = Promise.resolve();
   let batch: unknown[][] = [];
@@ -209,8 +254,23 @@ async function copyTable(source: Database.Database, client: PgClient, t: TableCo
   await inFlight;
   if (t.after) await client.query(t.after);
   const ms = Date.now() - started;
-  log(`${t.label}: ${copied.toLocaleString('en')} 行 rows, ${(ms / 1000).toFixed(1)} s${copied && ms ? `, ${Math.round((copied * 1000) / ms).toLocaleString('en')} 行/秒 rows/s` : ''}`);
+  const rate = copied - done; // this run's rows
+  log(`${t.label}: ${copied.toLocaleString('en')} 行 rows, ${(ms / 1000).toFixed(1)} s${rate && ms ? `, ${Math.round((rate * 1000) / ms).toLocaleString('en')} 行/秒 rows/s` : ''}`);
   return { table: t.table, label: t.label, source: total, target: 0, ms };
+}
+
+/** A target holding `done` rows of a table must hold the source's first `done`: its last one is looked up by its first column. */
+async function checkPrefix(source: Database.Database, client: PgClient, t: TableCopy, columns: string, done: number, total: number): Promise<void> {
+  const last = done <= total ? (source.prepare(`${columns} LIMIT 1 OFFSET ?`).raw().get(done - 1) as unknown[] | undefined) : undefined;
+  const [first] = t.columns;
+  const value = last && first ? (first.from ? first.from(last[0]) : last[0]) : undefined;
+  const found = value === undefined ? 0 : (await client.query(`SELECT 1 FROM ${t.table} WHERE ${first!.name} = $1 LIMIT 1`, [value])).rowCount;
+  if (!found) {
+    throw new MigrateCheckFailed(
+      `目标库的 ${t.table} 有 ${done} 行，与源数据的前 ${done} 行不符（源数据在两次运行之间变了？）；请删除并重新创建目标数据库，再迁移 / ` +
+        `the target's ${t.table} holds ${done} rows that are not the source's first ${done} (did the source change between runs?): drop and create the target database, then migrate again`,
+    );
+  }
 }
 
 /** Counts, the catalogue, the chain heads, and every screen's chain verified on the target. */

@@ -10,7 +10,7 @@ import { createAiringLog, type AiringLog, type AiringLogOptions } from './airing
 import { createAuditStore, type AuditStore } from './audit.store.js';
 import { createCatalogueStore, type CatalogueHooks, type CatalogueStore } from './catalogue.store.js';
 import { StoreError } from './data-dir.js';
-import { createPgAccountsStore } from './pg/accounts.pg.js';
+import { createPgAccountsStore, reconcileUsernameKeys } from './pg/accounts.pg.js';
 import { createPgAuditStore } from './pg/audit.pg.js';
 import { listenForCommits } from './pg/catalogue.listen.js';
 import { createPgCatalogueStore } from './pg/catalogue.pg.js';
@@ -66,6 +66,7 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     const applied = await migrate(pool);
     if (applied.length) log.info(`已执行数据库迁移 / database migrations applied: ${applied.join(', ')}`);
     await assertNoUnfinishedMigration(pool);
+    await reconcileUsernameKeys(pool, log.warn.bind(log));
     tokens = await createPgTokenStore(pool, log.warn.bind(log));
   } catch (error) {
     await pool.end().catch(() => undefined);

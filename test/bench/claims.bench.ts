@@ -1,7 +1,8 @@
 // Claiming a screen as the fleet grows (issue 14): a catalogue with N claimed screens in ten townships,
 // then 30 codes claimed one after another through the real API (signed-in admin, audit, place sync),
 // and 30 more with 8 in flight, as `npm run loadtest` provisions. A claim should cost the same at 10
-// and at 10,000 screens.
+// and at 10,000 screens. At the largest fleet also an alert for every screen, raised and cleared
+// through the API (no player connected: the catalogue change's own cost).
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { helloMessage } from '../helper.js';
@@ -10,8 +11,9 @@ import { withTempDir } from './temp-dir.js';
 
 const PASSWORD = 'bench-admin-password';
 const CLAIMS = 30;
+const ALERTS = 10;
 
-async function claimsAt(fleet: number): Promise<void> {
+async function claimsAt(fleet: number, withAlerts: boolean): Promise<void> {
   await withTempDir(async (dataDir) => {
     const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent', adminPassword: PASSWORD }, { logger: false });
     const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: PASSWORD } });
@@ -64,11 +66,26 @@ async function claimsAt(fleet: number): Promise<void> {
       `claim at ${fleet.toLocaleString('en')} screens: one at a time median ${fmt(quantile(alone, 0.5))}, p99 ${fmt(quantile(alone, 0.99))}; ` +
         `8 in flight median ${fmt(quantile(concurrent, 0.5))}, ${perSecond.toFixed(1)} claims/s`,
     );
+    if (withAlerts) {
+      const playlistId = app.crier.catalogue.read().defaultPlaylistId!;
+      const raise: number[] = [];
+      const clear: number[] = [];
+      for (let i = 0; i < ALERTS; i++) {
+        let start = performance.now();
+        const alert = await post('/api/v1/alerts', { title: `bench ${i}`, playlistId, target: { kind: 'all' }, priority: 100 });
+        raise.push(performance.now() - start);
+        start = performance.now();
+        await post(`/api/v1/alerts/${alert.id}/clear`, {});
+        clear.push(performance.now() - start);
+      }
+      console.log(`alert for all at ${fleet.toLocaleString('en')} screens (API time, no player connected): raise median ${fmt(quantile(raise, 0.5))}, clear median ${fmt(quantile(clear, 0.5))}`);
+    }
     await app.close();
   });
 }
 
-/** `npm run bench -- claims` (10, 1,000 and 5,000 screens) or `claims:10000` for one size. */
+/** `npm run bench -- claims` (10, 1,000 and 10,000 screens; the alert at 10,000) or `claims:5000` for one size. */
 export async function benchClaims(size?: string): Promise<void> {
-  for (const fleet of size ? [Number(size)] : [10, 1000, 5000]) await claimsAt(fleet);
+  const fleets = size ? [Number(size)] : [10, 1000, 10_000];
+  for (const fleet of fleets) await claimsAt(fleet, fleet === fleets[fleets.length - 1]);
 }

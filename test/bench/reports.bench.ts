@@ -20,6 +20,9 @@ import { createAiringReports, type AiringReports } from '../../server/storage/ai
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { localDayBucket } from '../../server/storage/local-day.js';
 import { chainDigest, GENESIS, type ChainedFields } from '../../server/storage/play-chain.js';
+import { signIn, TEST_ADMIN } from '../helper.js';
+import { migrateToPg } from '../../server/storage/migrate-to-pg.js';
+import { withDatabase } from './pg-database.js';
 import { withTempDir } from './temp-dir.js';
 import { fmt, median, quantile } from './stats.js';
 
@@ -176,7 +179,7 @@ function generateWeek(dataDir: string, screens: number, days: string[], items: {
 }
 
 const DAYS = Array.from({ length: 7 }, (_, i) => dateOf(dayOf('2027-01-11') + i));
-const config = (dataDir: string) => ({ ...loadConfig({}), dataDir, logLevel: 'silent' as const, timeZone: ZONE });
+const config = (dataDir: string) => ({ ...loadConfig({}), dataDir, logLevel: 'silent' as const, timeZone: ZONE, adminPassword: TEST_ADMIN.password });
 
 /**
  * A county of `screens` screens in a fresh data dir and its week in the airing log: the server makes
@@ -237,7 +240,9 @@ async function benchProof(screens: number): Promise<void> {
     const app = await countyWeek(dataDir, screens, true);
     const reports = createAiringReports(dataDir, { timeZone: ZONE });
     try {
-      const times = { oneRead: [] as number[], twoReads: [] as number[] };
+      const times = { oneRead: [] as number[], twoReads: [] as number[], route: [] as number[] };
+      const headers = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
+      let routeBytes = 0;
       const timed = async <T>(into: number[], run: () => Promise<T>) => {
         const start = performance.now();
         const result = await run();
@@ -258,15 +263,65 @@ async function benchProof(screens: number): Promise<void> {
         if (!log.chain.ok) throw new Error(`chain check failed on generated data: ${JSON.stringify(log.chain)}`);
         if (!isDeepStrictEqual(log, fromTwo)) throw new Error(`the as-run log of ${screenId} on ${day} differs between one read and two`);
         checked += log.chain.checked;
+        // What the console waits for: a proof through the HTTP route, serialised to JSON, for another
+        // screen-day than the one just read (whose pages would now be in the cache).
+        const other = `scr-bench-${String((i * 37 + 17) % screens).padStart(4, '0')}`;
+        const answer = await timed(times.route, () => app.inject({ method: 'GET', url: `/api/v1/proof/as-run?screenId=${other}&day=${DAYS[(i * 3 + 1) % DAYS.length]}`, headers }));
+        if (answer.statusCode !== 200) throw new Error(`GET /api/v1/proof/as-run answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
+        routeBytes += answer.rawPayload.length;
       }
       const [now, two] = [times.oneRead, times.twoReads];
       console.log(`reports: one screen-day proof (as-run log + chain check of its ${Math.round(checked / ROUNDS).toLocaleString('en')} records), ${ROUNDS} screen-days of ${screens.toLocaleString('en')} screens: median ${fmt(median(now))}, p95 ${fmt(quantile(now, 0.95))} (target ≤ 100 ms); the same logs from two reads of the day (listPlays + verifyChainSegment, as before): median ${fmt(median(two))}, p95 ${fmt(quantile(two, 0.95))}; equal answers`);
+      console.log(`reports: a proof through GET /api/v1/proof/as-run (route, JSON answer of ${Math.round(routeBytes / ROUNDS / 1024)} KB): median ${fmt(median(times.route))}, p95 ${fmt(quantile(times.route, 0.95))}`);
       if (process.env.CRIER_BENCH_FULL === '1') await timeWeekly(app, screens);
     } finally {
       await reports.close();
       await app.close();
     }
   });
+}
+
+/**
+ * The same screen-day proofs on PostgreSQL: the county week moved there by `npm run migrate:pg`'s code,
+ * then each proof read from both stores in turn (each first every other time), answers compared.
+ */
+async function benchProofPg(screens: number): Promise<void> {
+  const adminUrl = process.env.CRIER_BENCH_DATABASE_URL ?? process.env.CRIER_TEST_DATABASE_URL;
+  if (!adminUrl) return void console.log('reports:proof-pg: skipped, set CRIER_BENCH_DATABASE_URL or CRIER_TEST_DATABASE_URL (a role that may CREATE DATABASE)');
+  await withTempDir((dataDir) =>
+    withDatabase(adminUrl, async (databaseUrl) => {
+      await (await countyWeek(dataDir, screens, true)).close();
+      const moved = await migrateToPg({ dataDir, databaseUrl });
+      console.log(`reports: moved to PostgreSQL in ${(moved.ms / 1000).toFixed(1)} s`);
+      const stores = {
+        SQLite: await buildApp(config(dataDir), { logger: false }),
+        PostgreSQL: await buildApp({ ...config(path.join(dataDir, 'pg-node')), databaseUrl }, { logger: false }),
+      };
+      try {
+        const times = { SQLite: [] as number[], PostgreSQL: [] as number[] };
+        const ROUNDS = 40;
+        for (let i = 0; i < ROUNDS; i++) {
+          const screenId = `scr-bench-${String((i * 37) % screens).padStart(4, '0')}`;
+          const day = DAYS[(i * 3) % DAYS.length]!;
+          const order = i % 2 ? (['SQLite', 'PostgreSQL'] as const) : (['PostgreSQL', 'SQLite'] as const);
+          const logs: Record<string, unknown> = {};
+          for (const kind of order) {
+            const start = performance.now();
+            const log = await stores[kind].crier.asRuns.asRun(screenId, day);
+            times[kind].push(performance.now() - start);
+            if (!log.chain.ok) throw new Error(`chain check failed on ${kind}: ${JSON.stringify(log.chain)}`);
+            logs[kind] = log;
+          }
+          if (!isDeepStrictEqual(logs.SQLite, logs.PostgreSQL)) throw new Error(`the as-run log of ${screenId} on ${day} differs between SQLite and PostgreSQL`);
+        }
+        const [pg, lite] = [times.PostgreSQL, times.SQLite];
+        console.log(`reports: one screen-day proof on PostgreSQL, ${ROUNDS} screen-days of ${screens.toLocaleString('en')} screens: median ${fmt(median(pg))}, p95 ${fmt(quantile(pg, 0.95))}; the same on SQLite: median ${fmt(median(lite))}, p95 ${fmt(quantile(lite, 0.95))}; ratio ${(median(pg) / median(lite)).toFixed(2)}; equal answers`);
+      } finally {
+        await stores.SQLite.close();
+        await stores.PostgreSQL.close();
+      }
+    }),
+  );
 }
 
 /**
@@ -307,7 +362,8 @@ function proofScreens(): number {
 }
 
 /**
- * `npm run bench -- reports` runs every part; `reports:ingest`, `reports:proof` or `reports:weekly` one.
+ * `npm run bench -- reports` runs every part but `reports:proof-pg`; `reports:ingest`, `reports:proof`, `reports:weekly` or
+ * `reports:proof-pg` (the proof on PostgreSQL against SQLite, needs CRIER_BENCH_DATABASE_URL or CRIER_TEST_DATABASE_URL) one.
  * Proof runs on a store with every raw play: 50 screens, CRIER_BENCH_SCREENS=N, or 1,000 (≈ 30
  * million plays) with CRIER_BENCH_FULL=1, which then times the weekly report on that store too.
  */
@@ -315,8 +371,10 @@ export async function benchReports(part?: string): Promise<void> {
   const parts: Record<string, () => Promise<void>> = {
     ingest: benchIngest,
     proof: () => benchProof(proofScreens()),
+    'proof-pg': () => benchProofPg(proofScreens()),
     weekly: benchWeekly,
   };
   if (part !== undefined && !(part in parts)) throw new Error(`unknown part reports:${part}; choose ${Object.keys(parts).map((p) => `reports:${p}`).join(', ')}`);
-  for (const [name, run] of Object.entries(parts)) if (part === undefined || part === name) await run();
+  // On PostgreSQL only when named: it needs a database server and a migration of the whole week.
+  for (const [name, run] of Object.entries(parts)) if (part === name || (part === undefined && name !== 'proof-pg')) await run();
 }

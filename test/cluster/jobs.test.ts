@@ -68,3 +68,23 @@ t.test('an item waiting for a runner outlives the node that took it: a node that
   await until(async () => c!.app.crier.jobs.list().find((j) => j.mediaId === id && j.state === 'done' && !j.id.startsWith('job-waiting')));
   t.pass('node C, which joined after node A left, ran it');
 });
+
+t.test('a node that joins takes what waits at once and leaves alone what another node is running', servicesTestOptions('redis', 'postgres'), async (t) => {
+  const { dir, config } = await sharedSetup(t);
+  const { nodes } = await startNodes(t, ['a', 'b'], { dir, config: { ...config, ffmpegConcurrency: 0 } });
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+  const waiting = (await uploadTone(t, a.app, dir, 880)).id as string;
+  const running = (await uploadTone(t, a.app, dir, 990)).id as string;
+  // What node B holds while it transcodes `running`: the item's lease, and the item out of the waiting set.
+  const { redis, key } = b.app.crier.cluster!.bus;
+  await redis.zrem(key('media:waiting'), running);
+  await redis.set(key(`lease:media:${running}`), 'b', 'PX', 600_000);
+
+  // Two runners: room for both items, so only the lease can keep it from `running`.
+  const { nodes: [c] } = await startNodes(t, ['c'], { dir, config: { ...config, ffmpegConcurrency: 2 } });
+  await until(async () => c!.app.crier.jobs.list().find((j) => j.mediaId === waiting && j.state === 'done' && !j.id.startsWith('job-waiting')));
+  t.equal(c!.app.crier.catalogue.read().media.find((m) => m.id === waiting)?.status, 'ready', 'node C ran the waiting item');
+  t.same(c!.app.crier.jobs.list().filter((j) => j.mediaId === running && !j.id.startsWith('job-waiting')), [], 'node C queued no job for the item node B is running');
+  t.equal(await redis.get(key(`lease:media:${running}`)), 'b', 'node B still holds its lease');
+  t.equal(c!.app.crier.catalogue.read().media.find((m) => m.id === running)?.status, 'processing', 'and the item is still B\'s to finish');
+});

@@ -60,6 +60,11 @@ t.test('failed logins count on every node together', needsRedis, async (t) => {
   const attempt = (inject: CrierApp['inject']) => inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'wrong-password-x' } });
   for (const inject of [a!, b!, a!, b!, a!]) t.equal((await attempt(inject)).statusCode, 401);
   t.equal((await attempt(b!)).statusCode, 429, 'the sixth failure is refused on node B after five spread over both nodes');
+  // The counters' Redis keys say what they limit (they once read `login-undefinedundefined-login-…`).
+  const { redis, key } = nodes[0]!.app.crier.cluster!.bus;
+  const keys = (await redis.keys(key('login*'))).sort();
+  t.same(keys, [key('login:ip:127.0.0.1'), key('login:user:admin')], 'one counter per address and one per account name');
+  t.same(await Promise.all(keys.map((k) => redis.get(k))), ['5', '5'], 'each counted the five failures of both nodes');
 });
 
 t.test('a timed job\'s occurrence is run by one node only', needsRedis, async (t) => {

@@ -3,6 +3,7 @@
 // the rule in words, and each miss with its reason.
 import t from 'tap';
 import type { Heartbeat } from '../../player/protocol.js';
+import { AsRunSchema } from '../../server/routes/proof.routes.js';
 import { buildTestApp } from '../helper.js';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -32,6 +33,8 @@ t.test('as-run: planned against aired, rules in words, misses with reasons, the 
   const res = await app.inject({ url: '/api/v1/proof/as-run?screenId=scr-mall&day=2026-01-10' });
   t.equal(res.statusCode, 200, res.body);
   const log = JSON.parse(res.body);
+  // The route writes its (large) answer without validating it: what it writes must be what the schema says, no field more.
+  t.strictSame(log, AsRunSchema.parse(log), 'the answer is exactly the documented shape');
   t.equal(log.plannedFrom, 'current-catalogue');
   t.match(log.note.zh, /当前的节目目录/);
   t.match(log.aired, [{ itemId: 'noon-1', title: '网贷诈骗：放款前收费', plannedStart: '2026-01-10T04:00:00.000Z', start: '2026-01-10T04:00:00.120Z', outcome: 'completed', clockOffsetMs: -120, isPlanned: true, seq: 1 }]);

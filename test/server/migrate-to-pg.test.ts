@@ -5,13 +5,19 @@
 // with a clear word. Skips without CRIER_TEST_DATABASE_URL (fails under CRIER_REQUIRE_SERVICES=1).
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
+import type { PlayRecord } from '../../player/protocol.js';
+import { sha256OfFile } from '../../media/media.store.js';
+import { createAiringLog } from '../../server/storage/airing.store.js';
 import { migrate } from '../../server/storage/pg/migrate.js';
 import { openPgPool } from '../../server/storage/pg/pool.js';
 import { commandOf } from '../cli.js';
 import { helloPlayer, injectRaw, signIn, signInAs, startTestServer } from '../helper.js';
+import { png, upload } from '../media/fixtures/files.js';
+import { until } from '../cluster/nodes.js';
 import { placeSite } from '../register.fixtures.js';
 import { createTestDatabase, pgSkipReason, withClient } from '../stores.js';
 
@@ -139,8 +145,11 @@ t.test('refusals: not a data dir, a target with Crier data, and a run that faile
   t.match(failed.out, /目标数据库已标记为未完成/);
   await t.rejects(startTestServer(t, { dataDir: path.join(dir, 'node'), databaseUrl }), /未完成的迁移.*unfinished migration/, 'no server starts on the half-copied database');
   const second = await migrateCli('--data-dir', source, '--to', databaseUrl);
-  t.equal(second.code, 2, 'nor does a second run copy into it');
-  t.match(second.out, /未完成的迁移.* \/ this PostgreSQL database holds an unfinished migration .*drop and create the database again/);
+  t.equal(second.code, 2, 'nor does a run from another data dir copy into it');
+  t.match(second.out, /未完成的迁移.* \/ this database holds an unfinished migration from .*broken, not from .*county: continue it with --data-dir .*broken, or drop and create the database again/);
+  const again = await migrateCli('--data-dir', broken, '--to', databaseUrl);
+  t.equal(again.code, 1, 'a run from the same data dir continues, and stops at the same bad row');
+  t.match(again.out, /continuing the unfinished migration/);
 
   const used = await createTestDatabase(t);
   const pool = openPgPool(used, { max: 1 });
@@ -151,4 +160,111 @@ t.test('refusals: not a data dir, a target with Crier data, and a run that faile
   t.equal(held.code, 2);
   t.match(held.out, /目标数据库已有 Crier 数据（audit）.*\/ the target database already holds Crier data \(audit\)/);
   t.equal(await withClient(used, async (c) => (await c.query('SELECT count(*)::int AS n FROM audit')).rows[0].n), 1, 'and nothing was written');
+});
+
+t.test('account names one in PostgreSQL but two in the data dir are named before anything is copied', { skip: pgSkipReason() }, async (t) => {
+  const dir = t.testdir();
+  const source = path.join(dir, 'county');
+  const app = await startTestServer(t, { dataDir: source });
+  await app.app.close();
+  // Two accounts an older embedded store kept apart (its NOCASE folds ASCII only): É/é, and a full-width name.
+  const db = new Database(path.join(source, 'accounts.sqlite3'));
+  db.exec('DROP INDEX IF EXISTS users_username_key');
+  const insert = db.prepare(`INSERT INTO users (id, username, display_name, role, township, password_hash, must_change_password, disabled, created_at, updated_at)
+    SELECT ?, ?, display_name, role, township, password_hash, 0, 0, created_at, updated_at FROM users WHERE username = 'admin'`);
+  for (const [id, username] of [['u-e1', 'Émile'], ['u-e2', 'émile'], ['u-f1', 'staff'], ['u-f2', 'ＳＴＡＦＦ']]) insert.run(id, username);
+  db.close();
+  const databaseUrl = await createTestDatabase(t);
+  const refused = await migrateCli('--data-dir', source, '--to', databaseUrl);
+  t.equal(refused.code, 2, refused.out);
+  t.match(refused.out, /只差大小写.*Émile \/ émile; staff \/ ＳＴＡＦＦ.*\/ these account names differ only in case or width/);
+  t.equal(await withClient(databaseUrl, async (c) => (await c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).rows[0].n), 0, 'nothing was written, not even the schema');
+});
+
+t.test('a run killed part-way is continued by the next: tables done are skipped, the plays continue after the last copied', { skip: pgSkipReason() }, async (t) => {
+  const dir = t.testdir();
+  const source = path.join(dir, 'county');
+  const app = await startTestServer(t, { dataDir: source });
+  await app.app.close();
+  // 30,000 plays on 10 screens through the real SQLite ingest (chained and rolled up).
+  const total = 30_000;
+  const log = createAiringLog(source);
+  const start = Date.now() - (total / 10) * 20_000;
+  for (let written = 0; written < total; written += 5000) {
+    await Promise.all(Array.from({ length: 10 }, (_, s) => {
+      const records = Array.from({ length: 500 }, (_, k): PlayRecord => {
+        const at = start + (written / 10 + k) * 20_000 + s;
+        return { id: randomUUID(), itemId: 'i', mediaId: 'm', hash: 'a'.repeat(64), manifestVersion: 'v', startedAt: new Date(at).toISOString(), endedAt: new Date(at + 19_000).toISOString(), completed: true };
+      });
+      return log.recordPlays(`scr-${s}`, false, records);
+    }));
+  }
+  await log.close();
+  const databaseUrl = await createTestDatabase(t);
+  const playsThere = () => withClient(databaseUrl, async (c) => (await c.query('SELECT count(*)::int AS n FROM plays')).rows[0].n as number).catch(() => 0);
+
+  // Small batches, so the copy of the plays is under way for a while; killed (SIGKILL) once some are there.
+  // One process (node with tsx's loader, not the tsx wrapper, which would leave its child running when killed).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/storage/migrate-to-pg.cli.ts', '--data-dir', source, '--to', databaseUrl, '--batch', '20'], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  t.teardown(() => void child.kill('SIGKILL'));
+  await until(async () => (await playsThere()) > 0 || child.exitCode !== null);
+  child.kill('SIGKILL');
+  await exited;
+  // Its connections end with it (a statement under way may still commit first): count once they are gone.
+  const name = new URL(databaseUrl).pathname.slice(1);
+  await until(() => withClient(databaseUrl, async (c) => (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name])).rows[0].n === 0));
+  const left = await playsThere();
+  t.ok(left > 0 && left < total, `killed part-way through the plays (${left} of ${total} there)`);
+  await t.rejects(startTestServer(t, { dataDir: path.join(dir, 'node'), databaseUrl }), /未完成的迁移.*unfinished migration/, 'no server starts on the half-copied database');
+
+  const second = await migrateCli('--data-dir', source, '--to', databaseUrl);
+  t.equal(second.code, 0, second.out);
+  t.match(second.out, /continuing the unfinished migration/);
+  t.match(second.out, /账号 \/ accounts: \d+ 行已在上次复制 \/ rows already copied by the last run/, 'a table the first run finished is skipped');
+  t.match(second.out, new RegExp(`continuing after row ${left.toLocaleString('en')} of ${total.toLocaleString('en')}`), 'the plays continue after the last one copied');
+  t.match(second.out, /every screen verified on the target \(30000 records\)/, 'and the checks at the end ran: every chain verified');
+  const counts = await withClient(databaseUrl, async (c) => (await c.query('SELECT count(*)::int AS plays, count(DISTINCT id)::int AS ids, (SELECT count(*)::int FROM play_ids) AS play_ids FROM plays')).rows[0]);
+  t.same(counts, { plays: total, ids: total, play_ids: total }, 'each play once');
+  const node = await startTestServer(t, { dataDir: path.join(dir, 'node-2'), databaseUrl });
+  t.match(JSON.parse((await node.app.inject('/api/v1/proof/verify')).body), { ok: true }, 'a server starts on it and its live check passes');
+});
+
+t.test('--media-to and --originals-to copy the content-addressed files into the shared dirs, by hash, again only what is missing', { skip: pgSkipReason() }, async (t) => {
+  const dir = t.testdir();
+  const source = path.join(dir, 'county');
+  const app = await startTestServer(t, { dataDir: source });
+  t.equal((await upload(app.app, { name: '海报.png', data: await png(640, 360) })).status, 201);
+  await app.app.close();
+  const shared = { media: path.join(dir, 'shared', 'media'), originals: path.join(dir, 'shared', 'originals') };
+  const names = async (d: string) => (await readdir(d)).filter((n) => /^[0-9a-f]{64}\./.test(n)).sort();
+  const media = await names(path.join(source, 'media'));
+  t.ok(media.length > 1, 'the data dir holds renditions');
+
+  const first = await migrateCli('--data-dir', source, '--media-to', shared.media, '--originals-to', shared.originals);
+  t.equal(first.code, 0, first.out);
+  t.same(await names(shared.media), media, 'every rendition copied under its name');
+  t.same(await names(shared.originals), await names(path.join(source, 'originals')), 'and every original');
+  for (const name of [...media, ...(await names(shared.originals)).map((n) => `../originals/${n}`)]) {
+    t.equal(await sha256OfFile(path.join(shared.media, name)), path.basename(name).split('.')[0], `${path.basename(name)}: its bytes match its name`);
+  }
+  t.match(first.out, new RegExp(`copied ${media.length} .*already there and verified 0`));
+
+  // A copy cut short (or damaged) on the shared dir, and one gone: the next run puts back just those two.
+  await writeFile(path.join(shared.media, media[0]!), (await readFile(path.join(shared.media, media[0]!))).subarray(0, 100));
+  await rm(path.join(shared.media, media[1]!));
+  const second = await migrateCli('--data-dir', source, '--media-to', shared.media);
+  t.equal(second.code, 0, second.out);
+  t.match(second.out, new RegExp(`copied 2 .*already there and verified ${media.length - 2}`), 'only the two missing or wrong are copied again');
+  t.equal(await sha256OfFile(path.join(shared.media, media[0]!)), media[0]!.split('.')[0], 'the cut-short copy is whole again');
+  t.same((await readdir(shared.media)).filter((n) => n.startsWith('.tmp-')), [], 'no temp file left');
+
+  // A source file whose bytes no longer match its name is named and not copied.
+  const rotten = media[2] ?? media[0]!;
+  await writeFile(path.join(source, 'media', rotten), 'not the bytes of this hash');
+  await rm(path.join(shared.media, rotten));
+  const third = await migrateCli('--data-dir', source, '--media-to', shared.media);
+  t.equal(third.code, 1, third.out);
+  t.match(third.out, new RegExp(`do not match their name \\(hash\\) and were not copied: ${rotten}`));
+  t.notOk((await readdir(shared.media)).includes(rotten), 'nothing under its name on the shared dir');
 });

@@ -28,8 +28,9 @@ async function client(url: string) {
       new Promise<Frame>((resolve, reject) => {
         const i = frames.findIndex((f) => f.type === type);
         if (i >= 0) return resolve(frames.splice(i, 1)[0]!);
-        waiters.push({ type, resolve });
-        setTimeout(() => reject(new Error(`no ${type}`)), 4000);
+        // Cleared once the frame came: a pending timer would hold the test process open until it fired.
+        const timer = setTimeout(() => reject(new Error(`no ${type}`)), 4000);
+        waiters.push({ type, resolve: (f: Frame) => (clearTimeout(timer), resolve(f)) });
       }),
   };
 }

@@ -6,7 +6,7 @@ import net from 'node:net';
 import t, { type Test } from 'tap';
 import WebSocket from 'ws';
 import { webDistDir } from '../../server/web/bundle.js';
-import { adminHeaders, buildTestApp, helloPlayer, sleep, startTestServer } from '../helper.js';
+import { adminHeaders, buildTestApp, helloPlayer, startTestServer } from '../helper.js';
 
 type Answer = { statusCode: number; headers: Record<string, unknown> };
 
@@ -86,7 +86,12 @@ function rawClient(port: number, send: string) {
   const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
   return { socket, closed };
 }
-const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => 'still open' as const)]);
+/** `p`, or 'still open' after `ms`; the timer goes once `p` settles, so it does not hold the test process open. */
+const within = <T>(p: Promise<T>, ms: number) => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'still open'>((resolve) => (timer = setTimeout(() => resolve('still open'), ms)));
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
+};
 
 t.test('half-sent requests and idle keep-alive sockets are dropped within seconds; player WebSockets stay', async (t) => {
   const { app, wsUrl } = await startTestServer(t, { httpTimeouts: { headersMs: 1000, idleMs: 1500, keepAliveMs: 1000 } });

@@ -19,6 +19,19 @@ const user = (id: string, username: string, over: Partial<StoredUser> = {}): Sto
   ...over,
 });
 
+forEachStore(t, 'accounts: one rule for the same name in both stores (NFKC, then lower case, computed in the app)', async (t, backend) => {
+  const { accounts } = await backend.open();
+  await accounts.insertUser(user('u1', 'Émile'));
+  await accounts.insertUser(user('u2', 'ＳＴＡＦＦ'));
+  for (const [id, name] of [['u3', 'émile'], ['u4', 'ÉMILE'], ['u5', 'staff'], ['u6', 'Staff']] as const) {
+    const taken = await accounts.insertUser(user(id, name)).catch((error: unknown) => error);
+    t.ok(taken instanceof UsernameTakenError, `${name}: taken`);
+  }
+  t.equal((await accounts.findUser('émile'))?.id, 'u1', 'a non-ASCII letter in another case finds the account');
+  t.equal((await accounts.findUser('staff'))?.id, 'u2', 'half-width finds the full-width name');
+  t.equal(await accounts.countUsers(), 2, 'no second account was made');
+});
+
 forEachStore(t, 'accounts: users are found case-insensitively, unique by name, updated and deleted', async (t, backend) => {
   const { accounts } = await backend.open();
   t.equal(await accounts.countUsers(), 0);

@@ -1,6 +1,6 @@
 // The mark a move of an embedded data dir leaves in the database (migration 110): started before the
 // first row is copied, finished after the last check. Unfinished, the database holds part of a county's
-// data: nothing may start on it or copy into it.
+// data: no server may start on it, and only a run from the same data dir copies into it (continuing).
 import { StoreError } from '../data-dir.js';
 import type { PgClient, PgPool } from './pool.js';
 
@@ -25,9 +25,9 @@ export async function readMigrationMark(db: PgPool | PgClient): Promise<Migratio
 export const unfinishedMigration = (mark: MigrationMark) =>
   new StoreError(
     `这个 PostgreSQL 数据库里有一次未完成的迁移（从 ${mark.source}，开始于 ${mark.startedAt.toISOString()}），数据不完整，未使用；` +
-      `请删除并重新创建这个数据库（DROP DATABASE …; CREATE DATABASE …），再运行 npm run migrate:pg / ` +
+      `请用同一数据目录再运行一次 npm run migrate:pg 继续完成它（或删除并重新创建这个数据库后重新迁移）/ ` +
       `this PostgreSQL database holds an unfinished migration (from ${mark.source}, started ${mark.startedAt.toISOString()}): its data is incomplete and was not used; ` +
-      `drop and create the database again (DROP DATABASE …; CREATE DATABASE …), then run npm run migrate:pg again`,
+      `run npm run migrate:pg again with the same data dir to finish it (or drop and create the database again, then migrate)`,
   );
 
 /** Refuses a database a migration did not finish; at server start, after the schema migrations. */
