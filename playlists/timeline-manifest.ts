@@ -10,7 +10,7 @@ import type { ScreenAttributes } from './targets.js';
 import { describeSegment, resolveTimeline, screenSignature, segmentAt, type ResolvedItem, type Segment } from './timeline.js';
 import { soundOf } from './sound.js';
 import { resolveVolume, volumeSignature } from './volume.js';
-import { localDayAt, wallToInstant } from './wall-clock.js';
+import { localDayAt, usableTimeZone, wallToInstant } from './wall-clock.js';
 
 /** Days of timeline in a manifest: today, plus 7 whole days ahead at any time of day. */
 export const MANIFEST_DAYS = 8;
@@ -66,12 +66,45 @@ function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { disp
   return { full, from, to, cacheKey, sound };
 }
 
+/** Ids of screens some rule names by id (`screens` targets), per catalogue: those get keys of their own. */
+const namedByRules = new WeakMap<object, Set<string>>();
+function screensNamedByRules(catalogue: Readonly<Catalogue>): Set<string> {
+  let named = namedByRules.get(catalogue);
+  if (named) return named;
+  named = new Set();
+  for (const rules of [catalogue.schedules, catalogue.broadcasts, catalogue.alerts, catalogue.quietHours, catalogue.volumeSchedules]) {
+    for (const rule of rules ?? []) if (rule.target.kind === 'screens') for (const id of rule.target.screenIds) named.add(id);
+  }
+  namedByRules.set(catalogue, named);
+  return named;
+}
+/** Keys per catalogue by what a key depends on (day, zone, mode, place, groups, sound, display), for screens no rule names by id. */
+const keysByClass = new WeakMap<object, Map<string, string>>();
+
 /**
  * Screens with equal keys get equal manifests at the same instant, all but `screenId`: a publisher
- * builds and serialises one per key and sends the same bytes to all of them.
+ * builds and serialises one per key and sends the same bytes to all of them. Thousands of screens share
+ * a few keys: a screen no rule names by id takes the key worked out for an equal screen (same catalogue
+ * object, day, zone, mode, place, groups, sound setting and display), so a push to all costs a lookup each.
  */
-export const manifestKey = (catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions = {}): string =>
-  keyOf(catalogue, screen, now, options).cacheKey;
+export function manifestKey(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions = {}): string {
+  if (options.useCache === false || screensNamedByRules(catalogue).has(screen.id)) return keyOf(catalogue, screen, now, options).cacheKey;
+  const known = screenById(catalogue, screen.id);
+  // As completeScreen merges them: the caller's fields win, even when present but undefined.
+  const field = <K extends keyof ScreenAttributes>(k: K) => (k in screen ? screen[k] : known?.[k]);
+  const zone = usableTimeZone(field('timeZone'), options.timeZone);
+  const display = screen.display ? `${screen.display.width}x${screen.display.height}` : '-';
+  const groups = field('groups');
+  const kind = `${manifestWindow(now, zone).from}|${zone}|${field('mode') ?? ''}|${field('township') ?? ''}|${field('siteType') ?? ''}|${field('sound') ?? ''}|${display}|${groups ? groups.join('\u0001') : ''}`;
+  let keys = keysByClass.get(catalogue);
+  if (!keys) keysByClass.set(catalogue, (keys = new Map()));
+  let key = keys.get(kind);
+  if (key === undefined) {
+    if (keys.size >= MAX_BUILT) keys.clear();
+    keys.set(kind, (key = keyOf(catalogue, screen, now, options).cacheKey));
+  }
+  return key;
+}
 
 export function buildTimelineManifest(
   catalogue: Readonly<Catalogue>,

@@ -233,7 +233,8 @@ export function resolveTimeline(
     const playlist = p.playlists.get(broadcast.playlistId);
     if (!playlist) continue;
     const source: SourceRef = { kind: 'broadcast', id: broadcast.id, priority: broadcast.priority };
-    const occurrences = intervalsOf(p, broadcast, zoneKey, () =>
+    // A broadcast's length is its airable items' here: an audio station's differ from a screen's, so each has its own.
+    const occurrences = intervalsOf(p, broadcast, isAudioOnly ? `${zoneKey}|audio` : zoneKey, () =>
       broadcastStarts(broadcast, fromMs, toMs, timeZone).map((start) => ({
         start,
         end: start + itemsAt(p, playlist, start, false, 'once', isAudioOnly).reduce((sum, i) => sum + i.durationMs, 0),

@@ -45,6 +45,8 @@ import { registerVolumeRoutes } from './routes/volume.routes.js';
 import { createBoundaryScheduler } from './scheduling/boundaries.js';
 import { createAlertsService } from './services/alerts.service.js';
 import { createManifestPublisher } from './services/manifest.publisher.js';
+import type { CatalogueStore } from './storage/catalogue.store.js';
+import type { AffectedScreens } from '../playlists/affected-screens.js';
 import { createJobQueue, type JobEventSink } from './services/media.jobs.js';
 import { createMediaService } from './services/media.service.js';
 import { createSpeaker } from '../media/speech/speech.engines.js';
@@ -137,7 +139,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Our services.
   // Screens' place strings are copied from the register on every change (server/register/place-sync.ts).
-  const catalogue = await stores.openCatalogue(withPlaceSync(accounts.catalogueHooks));
+  const catalogueHooks = withPlaceSync(accounts.catalogueHooks);
+  // In a cluster every commit is announced with the screens it affects (issue 15).
+  let openedCatalogue: CatalogueStore | null = null;
+  const catalogue = await stores.openCatalogue(cluster ? cluster.announceCommits(catalogueHooks, () => openedCatalogue?.version() ?? 0) : catalogueHooks);
+  openedCatalogue = catalogue;
   await migrateFreeTextAtStart(catalogue, app.log);
   const { log: airingLog, reports: airingReports, openExport: openAiringExport } = await stores.openAiring({ onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
   const asRuns = createAsRunService({ catalogue: () => catalogue.read(), reports: airingReports, timeZone: config.timeZone });
@@ -152,16 +158,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
-  const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.catalogueChanged() });
-  const republish = () => {
-    publisher.catalogueChanged();
+  const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.republishAll() });
+  // Pushes (issue 14/15): a local change is measured against the snapshot before it; commits adopted from
+  // other nodes come with the screens they named (`named`), since a synced snapshot shares no objects.
+  const republish = (named?: AffectedScreens): AffectedScreens => {
+    let affected: AffectedScreens = named ?? 'all';
+    if (named === undefined) affected = publisher.catalogueChanged();
+    else publisher.adopted(named);
     consoleHub.refresh('catalogue');
     boundaries.plan();
+    return affected;
   };
-  // In a cluster a commit is announced, and other nodes' commits are synced and republished here too.
-  const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : republish;
-  // On PostgreSQL, other nodes' commits also arrive by LISTEN/NOTIFY (Redis or not): synced, then republished here.
-  await stores.followCatalogue(catalogue, republish);
+  // In a cluster a commit is announced with the screens it affects, and other nodes' commits are synced and republished here too.
+  const onChange = cluster ? cluster.followCatalogue(catalogue, republish) : () => void republish();
+  // On PostgreSQL, other nodes' commits also arrive by LISTEN/NOTIFY (Redis or not): synced, then republished
+  // here; with Redis, for the screens the committing node named (all when its message never comes).
+  if (cluster) await stores.followCatalogue(cluster.sharedCatalogue(catalogue), () => undefined);
+  else await stores.followCatalogue(catalogue, () => void republish('all'));
   const screens = await createScreensService({ catalogue, presence, airingLog, clock, offlineAfterMs: config.offlineAfterMs, onChange: () => onChange() });
   cluster?.screens(screens); // live status (last heartbeat, health) of every node's players
   const { tokens } = stores;

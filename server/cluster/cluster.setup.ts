@@ -6,8 +6,10 @@ import type { Config } from '../config.js';
 import type { ConsoleHub } from '../gateway/console.gateway.js';
 import type { Presence } from '../gateway/presence.js';
 import type { JobQueue } from '../services/media.jobs.js';
-import type { CatalogueStore } from '../storage/catalogue.store.js';
+import type { CatalogueHooks, CatalogueStore } from '../storage/catalogue.store.js';
+import { affectedScreens, type AffectedScreens } from '../../playlists/affected-screens.js';
 import { openClusterBus } from './cluster.bus.js';
+import { createCatalogueSignal } from './catalogue.signal.js';
 import { relayConsoleHub } from './console.cluster.js';
 import { clusterJobQueue } from './jobs.cluster.js';
 import { createRunOnce } from './once.cluster.js';
@@ -26,6 +28,10 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
   let clusterPresence: ReturnType<typeof createClusterPresence> | null = null;
   /** This node's own consoles (not relayed): told when another node's players change what their lists show. */
   let localHub: ConsoleHub | null = null;
+  /** Set by followCatalogue: tells the other nodes what a commit of this node changed. */
+  let announce: (version: number, affected: AffectedScreens) => void = () => undefined;
+  /** Set by followCatalogue: a sync whose adopted versions the catalogue signal passes over. */
+  let syncShared: () => Promise<boolean> = async () => false;
   log.info({ nodeId: bus.nodeId }, '已加入集群 / joined the cluster');
 
   return {
@@ -61,22 +67,57 @@ export async function openCluster(config: Pick<Config, 'redisUrl' | 'redisPrefix
       });
     },
     /**
-     * Local commits are announced; an announced commit of another node is synced and then handled like
-     * a local one (`republish`: manifests for this node's own players, console hints, boundaries).
+     * Local commits are announced (announceCommits); an announced commit of another node is synced and then
+     * handled like a local one (`republish`: manifests for this node's own players of the screens it named,
+     * console hints, boundaries).
      */
-    followCatalogue(catalogue: SharedCatalogue, republish: () => void): () => void {
-      let syncing = Promise.resolve();
-      bus.on('catalogue', () => {
-        syncing = syncing
-          .then(async () => {
-            if (await catalogue.sync()) republish();
-          })
-          .catch((err: unknown) => log.error({ err }, '目录同步失败 / catalogue sync failed'));
-      });
-      return () => {
-        republish();
-        bus.publish({ type: 'catalogue', version: catalogue.version(), screenIds: null });
+    followCatalogue(catalogue: SharedCatalogue, republish: (named?: AffectedScreens) => AffectedScreens): () => void {
+      const signal = createCatalogueSignal({ adopted: (named) => void republish(named) });
+      closers.push(() => signal.close());
+      // Every sync (this bus's, or the store's own notice) says which versions it adopted.
+      syncShared = async () => {
+        const from = catalogue.version();
+        const changed = await catalogue.sync();
+        if (changed) signal.synced(from, catalogue.version());
+        return changed;
       };
+      let syncing = Promise.resolve();
+      bus.on('catalogue', (message) => {
+        signal.announced(message.version, message.screenIds);
+        syncing = syncing.then(async () => void (await syncShared())).catch((err: unknown) => log.error({ err }, '目录同步失败 / catalogue sync failed'));
+      });
+      announce = (version, affected) => {
+        signal.committed(version, affected);
+        bus.publish({ type: 'catalogue', version, screenIds: affected === 'all' ? null : [...affected] });
+      };
+      return () => void republish();
+    },
+    /**
+     * Every commit of this node is announced with the screens it can affect (affected-screens.ts), from the
+     * catalogue before and after it: also commits no service republishes for (a paired-ack, a first hello's
+     * mode), so other nodes never wait for an announcement that does not come.
+     */
+    announceCommits<C>(hooks: CatalogueHooks<C>, version: () => number): CatalogueHooks<C> {
+      return {
+        ...hooks,
+        committed(before, after, context) {
+          hooks.committed?.(before, after, context);
+          announce(version(), affectedScreens(before, after));
+        },
+      };
+    },
+    /**
+     * The catalogue as the store's own follower (PostgreSQL LISTEN) should sync it: what it adopts is passed
+     * over by the signal, for the screens the committing nodes named, so the follower needs no callback.
+     */
+    sharedCatalogue<C extends SharedCatalogue>(catalogue: C): C {
+      return new Proxy(catalogue, {
+        get(target, key) {
+          if (key === 'sync') return syncShared;
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
     },
     async close(): Promise<void> {
       for (const close of closers) await close();

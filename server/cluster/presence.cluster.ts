@@ -218,6 +218,7 @@ export function createClusterPresence(local: Presence, bus: ClusterBus, log: { w
     add: (session) => local.add(session),
     remove: (session) => local.remove(session),
     sessionsOf: (screenId) => [...local.sessionsOf(screenId), ...remoteOf(screenId).map(asSession)],
+    ownSessionsOf: (screenId) => local.ownSessionsOf(screenId),
     countOf: (screenId) => local.countOf(screenId) + remoteOf(screenId).length,
     latestOf(screenId) {
       let best = local.latestOf(screenId);

@@ -57,6 +57,10 @@ export function createPresence() {
     sessionsOf(screenId: string): PlayerSession[] {
       return [...(sessionsByScreen.get(screenId) ?? [])];
     },
+    /** The screen's sessions on this node only (in a cluster `sessionsOf` sees every node's): what this node pushes to. */
+    ownSessionsOf(screenId: string): Iterable<PlayerSession> {
+      return sessionsByScreen.get(screenId) ?? [];
+    },
     /** How many sessions the screen has open (usually one; two while a player reconnects). */
     countOf(screenId: string): number {
       return sessionsByScreen.get(screenId)?.size ?? 0;

@@ -8,11 +8,21 @@ import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import { localDayAt, usableTimeZone, wallToInstant } from '../../playlists/wall-clock.js';
 import type { Clock } from '../clock.js';
 
+/** Zones screens name, per screens list (a change that leaves the screens alone reuses it: no pass over 10,000 screens per edit). */
+const zonesByList = new WeakMap<readonly object[], { defaultZone: string; zones: Set<string> }>();
+function zonesOf(screens: Readonly<Catalogue>['screens'], defaultZone: string): Set<string> {
+  const cached = zonesByList.get(screens);
+  if (cached && cached.defaultZone === defaultZone) return cached.zones;
+  const zones = new Set<string>();
+  for (const s of screens) if (s.timeZone) zones.add(usableTimeZone(s.timeZone, defaultZone));
+  zonesByList.set(screens, { defaultZone, zones });
+  return zones;
+}
+
 /** The nearest instant after `now` at which the server must republish, and why. */
 export function nextServerBoundary(catalogue: Readonly<Catalogue>, now: Date, defaultZone: string): { at: number; why: string } | null {
   const t = now.getTime();
-  const zones = new Set([usableTimeZone(defaultZone)]);
-  for (const s of catalogue.screens) if (s.timeZone) zones.add(usableTimeZone(s.timeZone, defaultZone));
+  const zones = new Set([usableTimeZone(defaultZone), ...zonesOf(catalogue.screens, defaultZone)]);
   let best: { at: number; why: string } | null = null;
   const consider = (at: number, why: string) => {
     if (at > t && (!best || at < best.at)) best = { at, why };

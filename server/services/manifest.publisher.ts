@@ -1,8 +1,11 @@
 // Pushes each connected player the manifest it should air, and only when its version changed.
-// Screens with equal rules share one manifest: it is built and serialised once per pass and the same
-// bytes go to every player that accepts a shared manifest (players that do not get their `screenId`
-// spliced in). A pass runs in slices, so heartbeats and the API are answered while 10,000 are sent.
+// A catalogue change passes over the players of the screens it can affect (playlists/affected-screens.ts),
+// not over every player: an alert for one township costs that township. Screens with equal rules share
+// one manifest: it is built and serialised once per pass and the same bytes go to every player that
+// accepts a shared manifest (players that do not get their `screenId` spliced in). A pass runs in slices,
+// so heartbeats and the API are answered while 10,000 are sent.
 import type { FastifyBaseLogger } from 'fastify';
+import { affectedScreens, unionAffected, type AffectedScreens } from '../../playlists/affected-screens.js';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
 import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
@@ -37,7 +40,11 @@ export function createManifestPublisher(deps: {
 }) {
   const { catalogue, presence, clock, log, timeZone } = deps;
   const options = { timeZone };
-  const stats = { serialised: 0, passes: 0 };
+  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0 };
+  /** The catalogue the latest change was measured against: the next one is measured from here. */
+  let seen: Readonly<Catalogue> = catalogue.read();
+  /** Screens the next pass goes over. */
+  let pending: AffectedScreens = new Set();
   let isScheduled = false;
   let isRunning = false;
   let isDirty = false;
@@ -81,20 +88,40 @@ export function createManifestPublisher(deps: {
     return deliver(session, framesFor(cat, new Date(recent.at), recent.frames, session));
   }
 
+  /** This node's sessions of the screens named (all of them for `all`). */
+  function sessionsOf(screens: AffectedScreens): PlayerSession[] {
+    if (screens === 'all') return [...presence.allSessions()];
+    const found: PlayerSession[] = [];
+    for (const id of screens) for (const session of presence.ownSessionsOf(id)) found.push(session);
+    return found;
+  }
+
   async function pass(): Promise<number> {
+    const screens = pending;
+    pending = new Set();
+    const sessions = sessionsOf(screens);
+    if (sessions.length === 0) return 0;
     const cat = catalogue.read();
     const now = clock.now();
     const frames = new Map<string, Frames | null>();
     recent = { catalogue: cat, at: now.getTime(), frames };
     stats.passes++;
+    stats.visited += sessions.length;
+    stats.lastVisited = sessions.length;
     let sent = 0;
-    let seen = 0;
-    for (const session of [...presence.allSessions()]) {
-      if (++seen % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    let done = 0;
+    for (const session of sessions) {
+      if (++done % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       if (deliver(session, framesFor(cat, now, frames, session))) sent++;
     }
-    if (sent) log.info({ sent, distinct: frames.size }, 'manifests pushed');
+    if (sent) log.info({ sent, distinct: frames.size, visited: sessions.length }, 'manifests pushed');
     return sent;
+  }
+
+  function schedule(): void {
+    if (isScheduled) return;
+    isScheduled = true;
+    setImmediate(() => void publishNow().catch((error: unknown) => log.error({ err: error }, 'manifest publish failed')));
   }
 
   /** Runs a pass now; a change during a pass causes one more pass after it. Resolves with how many were sent. */
@@ -121,13 +148,38 @@ export function createManifestPublisher(deps: {
     manifestFor,
     offerCurrent,
     publishNow,
-    /** Counts for tests and the load report: manifests serialised, passes run. */
+    /** Counts for tests and the load report: manifests serialised, passes run, sessions passed over. */
     stats,
-    /** Call after any catalogue change; several changes in one tick cause one pass. */
-    catalogueChanged(): void {
-      if (isScheduled) return;
-      isScheduled = true;
-      setImmediate(() => void publishNow().catch((error: unknown) => log.error({ err: error }, 'manifest publish failed')));
+    /** Nothing waiting or running: every change so far has been passed over. */
+    get isIdle(): boolean {
+      return !isScheduled && !isRunning && pending !== 'all' && pending.size === 0;
+    },
+    /**
+     * Call after a catalogue change of this node; several changes in one tick cause one pass, over the
+     * screens they affect. Returns those screens (what the cluster signal names to the other nodes).
+     */
+    catalogueChanged(): AffectedScreens {
+      const now = catalogue.read();
+      const affected = affectedScreens(seen, now);
+      seen = now;
+      pending = unionAffected(pending, affected);
+      schedule();
+      return affected;
+    },
+    /**
+     * Other nodes' commits were adopted (synced from the shared store, so no object is shared with the
+     * snapshot before): their own answer says which screens they affect, or `all` when it is not known.
+     */
+    adopted(named: AffectedScreens): void {
+      seen = catalogue.read();
+      pending = unionAffected(pending, named);
+      schedule();
+    },
+    /** Time moved on (a local midnight, an alert's expiry): every player is offered its manifest again. */
+    republishAll(): void {
+      seen = catalogue.read();
+      pending = 'all';
+      schedule();
     },
   };
 }

@@ -7,10 +7,11 @@ const server = new WebSocketServer({ port, host: '127.0.0.1', perMessageDeflate:
 server.on('listening', () => process.send!({ ev: 'listening', port }));
 server.on('connection', (socket) => socket.on('error', () => undefined));
 
-process.on('message', (message: { cmd: 'push'; bytes: number } | { cmd: 'stats' }) => {
+process.on('message', (message: { cmd: 'push'; bytes: number; text?: string } | { cmd: 'stats' }) => {
   if (message.cmd === 'push') {
     const at = performance.timeOrigin + performance.now();
-    const payload = Buffer.from(JSON.stringify({ type: 'floor', pad: 'x'.repeat(Math.max(0, message.bytes - 30)) }));
+    // `text`: Crier's own manifest frame, so clients parse what they parse from Crier; else padding of that size.
+    const payload = Buffer.from(message.text ?? JSON.stringify({ type: 'floor', pad: 'x'.repeat(Math.max(0, message.bytes - 30)) }));
     for (const socket of server.clients) socket.send(payload);
     process.send!({ ev: 'pushed', at, clients: server.clients.size });
   } else {

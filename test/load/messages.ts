@@ -18,6 +18,8 @@ export type ChildCommand =
   | { cmd: 'steady'; everyMs: number; forMs: number }
   | { cmd: 'plays-report' }
   | { cmd: 'heartbeat-report' }
+  /** The latest manifest frame this process received, as text. */
+  | { cmd: 'sample' }
   | { cmd: 'stop' };
 
 export type ChildEvent =
@@ -30,5 +32,7 @@ export type ChildEvent =
   | { ev: 'sent'; sent: number; at: number }
   /** latencies: from the send that was taken; endToEnd: from the first send (busy answers resent after retryAfterMs). */
   | { ev: 'plays'; acked: number; pending: number; latencies: number[]; endToEnd: number[]; busy: number; busyReplies: number; firstAckAt: number; lastAckAt: number }
-  | { ev: 'heartbeats'; byPhase: Record<string, number[]>; dropped: number }
+  /** up: sent → the server's stamp; down: the stamp → read here (ms, one machine's clock); loopDelay: this process's event loop per phase. */
+  | { ev: 'heartbeats'; byPhase: Record<string, number[]>; up: Record<string, number[]>; down: Record<string, number[]>; loopDelay: Record<string, { p50: number; p99: number; max: number }>; dropped: number }
+  | { ev: 'sample'; text: string }
   | { ev: 'log'; text: string };

@@ -2,6 +2,7 @@
 // (hello, heartbeats, plays, manifest-applied, paired-ack), each bound to a 127.x.y.z source address.
 // Driven by the orchestrator (run.ts) over IPC; reports times as `now()` (comparable across processes).
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { CAPABILITY_SHARED_MANIFEST, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
@@ -47,6 +48,24 @@ function arrive(floor: boolean, index: number, at: number, bytes: number): void 
   marked.bytes = Math.max(marked.bytes, bytes);
 }
 const heartbeatLatencies = new Map<string, number[]>();
+/** Heartbeats split at the server's stamp (`serverTime`, same machine clock): player → server handled, server handled → ack read here. */
+const heartbeatUp = new Map<string, number[]>();
+const heartbeatDown = new Map<string, number[]>();
+/** This process's own event-loop delay per phase: a player process busy reading manifests delays every message it reads. */
+const loopDelay = new Map<string, { p50: number; p99: number; max: number }>();
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const closeLoopPhase = () => {
+  if (loop.count) loopDelay.set(phase, { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 });
+  loop.reset();
+};
+/** The latest manifest frame as received, so the floor can send the very same bytes. */
+let lastManifestText = '';
+const pushTo = (map: Map<string, number[]>, value: number) => {
+  const list = map.get(phase) ?? [];
+  list.push(value);
+  map.set(phase, list);
+};
 let ackLatencies: number[] = [];
 let endToEnd: number[] = [];
 /** Records answered busy (each resend counted again), and how many such answers. */
@@ -75,6 +94,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       return;
     case 'manifest': {
       const first = message.manifest.items[0];
+      lastManifestText = text;
       p.manifestVersion = message.manifest.version;
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
       arrive(false, p.spec.index, at, text.length);
@@ -85,9 +105,10 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       const sentAt = message.echo && p.heartbeats.get(message.echo);
       if (sentAt) {
         p.heartbeats.delete(message.echo!);
-        const list = heartbeatLatencies.get(phase) ?? [];
-        list.push(at - sentAt);
-        heartbeatLatencies.set(phase, list);
+        pushTo(heartbeatLatencies, at - sentAt);
+        const handledAt = Date.parse(message.serverTime);
+        pushTo(heartbeatUp, handledAt - Date.parse(message.echo!));
+        pushTo(heartbeatDown, Date.now() - handledAt);
       }
       return;
     }
@@ -285,8 +306,11 @@ process.on('message', async (command: ChildCommand) => {
       floorSockets = [];
       return send({ ev: 'done' });
     case 'phase':
+      closeLoopPhase();
       phase = command.phase;
       return send({ ev: 'done' });
+    case 'sample':
+      return send({ ev: 'sample', text: lastManifestText });
     case 'mark':
       marked = { label: command.label, floor: command.floor, arrivals: new Map(), seen: new Set(), bytes: 0 };
       return send({ ev: 'done' });
@@ -335,9 +359,15 @@ process.on('message', async (command: ChildCommand) => {
       return send({ ev: 'plays', acked, pending, latencies: ackLatencies, endToEnd, busy, busyReplies, firstAckAt, lastAckAt });
     }
     case 'heartbeat-report': {
+      closeLoopPhase();
       const report = Object.fromEntries(heartbeatLatencies);
+      const up = Object.fromEntries(heartbeatUp);
+      const down = Object.fromEntries(heartbeatDown);
+      const loops = Object.fromEntries(loopDelay);
       heartbeatLatencies.clear();
-      return send({ ev: 'heartbeats', byPhase: report, dropped });
+      heartbeatUp.clear();
+      heartbeatDown.clear();
+      return send({ ev: 'heartbeats', byPhase: report, up, down, loopDelay: loops, dropped });
     }
     case 'stop':
       closeAll();

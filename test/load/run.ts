@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--skip-pushes] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--skip-pushes] [--skip-plays] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -23,6 +23,8 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     /** Plays only: no pushes, no floor (a quicker run when only plays changed). */
     'skip-pushes': { type: 'boolean', default: false },
+    /** Pushes only: no plays phases (a profile of the pushes alone). */
+    'skip-plays': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
     'burst-records': { type: 'string', default: '20' },
     'max-minutes': { type: 'string', default: '20' },
@@ -275,12 +277,14 @@ async function main(): Promise<void> {
     await new Promise((r) => floor.once('message', r));
     const floorAddresses = Array.from({ length: N }, (_, i) => addressOf(i, 2));
     await all((i) => ({ cmd: 'connect-floor', url: `ws://127.0.0.1:${flags['floor-port']}`, localAddresses: share(floorAddresses, i) }), 'connected');
-    const floorRuns: ReturnType<typeof stats>[] = [];
-    for (let k = 0; k < 3; k++) {
+    // Two payloads of one size: padding (the floor of earlier runs), and Crier's own manifest frame, so the
+    // floor's clients parse exactly what Crier's clients parse (same bytes, same JSON).
+    const sample = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample' }), 'sample')).map((e) => e.text).find((x) => x.length > 0);
+    const floorRound = async (text: string | undefined) => {
       await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
       const pushed = await new Promise<{ at: number }>((r) => {
         floor.once('message', r as (m: unknown) => void);
-        floor.send({ cmd: 'push', bytes: manifestBytes || 2048 });
+        floor.send({ cmd: 'push', bytes: manifestBytes || 2048, ...(text ? { text } : {}) });
       });
       const arrived: number[] = [];
       const deadline = Date.now() + 30_000;
@@ -289,15 +293,24 @@ async function main(): Promise<void> {
         const got = await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals');
         arrived.push(...got.flatMap((g) => g.arrivals.map(([, at]) => at - pushed.at)));
       }
-      floorRuns.push(stats(arrived));
       await sleep(500);
-    }
+      return stats(arrived);
+    };
+    const floorRuns: ReturnType<typeof stats>[] = [];
+    for (let k = 0; k < 3; k++) floorRuns.push(await floorRound(undefined));
+    const sameRuns: ReturnType<typeof stats>[] = [];
+    for (let k = 0; k < 3 && sample; k++) sameRuns.push(await floorRound(sample));
     await all(() => ({ cmd: 'close-floor' }), 'done');
     floor.kill();
     const floorP99 = median(floorRuns.map((r) => r.p99));
-    report.floor = { bytes: manifestBytes || 2048, runs: floorRuns, medianP99: floorP99 };
-    for (const p of pushes) (p as { ratioP99ToFloor?: number }).ratioP99ToFloor = round((p.latencyMs as { p99: number }).p99 / floorP99);
-    console.log(`floor (${manifestBytes} B to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
+    const sameP99 = sameRuns.length ? median(sameRuns.map((r) => r.p99)) : NaN;
+    report.floor = { bytes: manifestBytes || 2048, runs: floorRuns, medianP99: floorP99, sameBytes: { bytes: sample?.length ?? 0, runs: sameRuns, medianP99: sameP99 } };
+    for (const p of pushes) {
+      const p99 = (p.latencyMs as { p99: number }).p99;
+      Object.assign(p, { ratioP99ToFloor: round(p99 / floorP99), ratioP99ToSameBytesFloor: round(p99 / sameP99) });
+    }
+    console.log(`floor (${manifestBytes} B of padding to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
+    console.log(`floor (Crier's own ${sample?.length ?? 0}-byte manifest frame, same bytes, same parse): p99 ${sameRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToSameBytesFloor: number }).ratioP99ToSameBytesFloor}×`).join(', ')}`);
   }
 
   if (!flags['skip-pushes']) await pushesAndFloor();
@@ -329,19 +342,32 @@ async function main(): Promise<void> {
     console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms`);
     return row;
   };
-  const burst = await plays('plays-burst', { cmd: 'burst', records: Number(flags['burst-records']) }, 120_000);
-  const steadyMs = Number(flags['steady-seconds']) * 1000;
-  const steady = await plays('plays-steady', { cmd: 'steady', everyMs: 10_000, forMs: steadyMs }, 60_000);
-  report.plays = { burst, steady };
+  if (!flags['skip-plays']) {
+    const burst = await plays('plays-burst', { cmd: 'burst', records: Number(flags['burst-records']) }, 120_000);
+    const steadyMs = Number(flags['steady-seconds']) * 1000;
+    const steady = await plays('plays-steady', { cmd: 'steady', everyMs: 10_000, forMs: steadyMs }, 60_000);
+    report.plays = { burst, steady };
+  }
 
   await setPhase('end');
   const hb = await all<Extract<ChildEvent, { ev: 'heartbeats' }>>(() => ({ cmd: 'heartbeat-report' }), 'heartbeats');
   const byPhase: Record<string, number[]> = {};
   for (const h of hb) for (const [k, v] of Object.entries(h.byPhase)) (byPhase[k] ??= []).push(...v);
   report.heartbeatMs = Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, stats(v)]));
+  // Where a slow heartbeat ack waited: before the server handled it (up) or after (down: the ack, then the player process).
+  const split = (key: 'up' | 'down') => {
+    const merged: Record<string, number[]> = {};
+    for (const h of hb) for (const [k, v] of Object.entries(h[key])) (merged[k] ??= []).push(...v);
+    return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, stats(v)]));
+  };
+  report.heartbeatSplitMs = { up: split('up'), down: split('down') };
+  report.playerLoopDelayMs = hb.map((h) => h.loopDelay);
   report.healthzMs = Object.fromEntries(Object.entries(healthz).map(([k, v]) => [k, stats(v)]));
   report.dropped = hb.reduce((n, h) => n + h.dropped, 0);
   console.log(`heartbeat ack ms by phase: ${Object.entries(report.heartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
+  const { up, down } = report.heartbeatSplitMs as Record<'up' | 'down', Record<string, ReturnType<typeof stats>>>;
+  console.log(`heartbeat split p99 (sent → server stamp / stamp → read by the player): ${Object.keys(up).map((k) => `${k} ${up[k]!.p99}/${down[k]?.p99}`).join('; ')}`);
+  console.log(`player processes' event loop p99 ms by phase: ${Object.keys(hb[0]?.loopDelay ?? {}).map((k) => `${k} ${hb.map((h) => round(h.loopDelay[k]?.p99 ?? NaN)).join('/')}`).join('; ')}`);
   console.log(`/healthz ms by phase: ${Object.entries(report.healthzMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max}`).join('; ')}`);
   console.log(`dropped players: ${report.dropped}`);
 

@@ -126,3 +126,18 @@ t.test('each screen airs in its own zone; DST days are 23 and 25 hours long', as
 function at(): string {
   return '2026-01-01T00:00:00.000Z';
 }
+
+t.test("a broadcast's length at a station does not become a screen's (one catalogue, station resolved first)", async (t) => {
+  const c = baseCatalogue();
+  // pl-morning: a slogan and the bell. A station airs the bell alone (30 s); a screen both (40 s).
+  c.broadcasts.push({ id: 'bc-m', name: '早间', playlistId: 'pl-morning', target: { kind: 'all' }, times: ['07:00'], priority: 0, createdAt: '2026-01-01T00:00:00Z' });
+  const range = [sh('2026-01-12T06:00:00'), sh('2026-01-12T08:00:00')] as const;
+  const broadcastMs = (tl: Timeline) => tl.segments.filter((s) => s.source.kind === 'broadcast').reduce((sum, s) => sum + s.end - s.start, 0);
+  const alone = broadcastMs(resolveTimeline(baseCatalogueWith(c), mall, ...range));
+  t.equal(alone, 40_000, 'a screen alone: the slogan and the bell');
+  t.equal(broadcastMs(resolveTimeline(c, { id: 'scr-village', siteType: 'loudspeaker', mode: 'audio' }, ...range)), 30_000, 'a station: the bell');
+  t.equal(broadcastMs(resolveTimeline(c, mall, ...range)), alone, 'the screen after the station, same catalogue object: still both');
+});
+
+/** A copy, so nothing cached for `c` is shared. */
+const baseCatalogueWith = (c: ReturnType<typeof baseCatalogue>) => structuredClone(c);

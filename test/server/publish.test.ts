@@ -59,6 +59,26 @@ t.test('a township change is pushed to that township only', async (t) => {
   await sleep(500);
   t.same(east.map((p) => p.frames.length), [1, 1], 'both screens of 东乡 got the change');
   t.same(west.map((p) => p.frames.length), [0, 0], 'no screen of 西乡 was sent anything');
+  t.equal(app.crier.publisher.stats.lastVisited, 2, 'the pass went over the two players of 东乡 only');
+});
+
+t.test('work in proportion to the change: an edit no screen airs passes over no player', async (t) => {
+  const { app, wsUrl } = await startTestServer(t, {}, { logger: false });
+  const east = await claimedPlayer(t, app, wsUrl, '东乡', SHARED);
+  const west = [await claimedPlayer(t, app, wsUrl, '西乡', SHARED), await claimedPlayer(t, app, wsUrl, '西乡', SHARED)];
+  const { publisher } = app.crier;
+  while (!publisher.isIdle) await sleep(20);
+  for (const p of west) p.frames.length = 0;
+  const visited = publisher.stats.visited;
+  const mediaId = app.crier.catalogue.read().media[0]!.id;
+  const unaired = await app.inject({ method: 'POST', url: '/api/v1/playlists', payload: { name: '未排播', items: [{ mediaId, durationMs: 5000 }] } });
+  t.equal(unaired.statusCode, 201, 'a playlist no rule airs');
+  // Then a change for 东乡 alone: once its player has it, every pass since has run.
+  east.frames.length = 0;
+  t.equal((await alert(app, { kind: 'townships', townships: ['东乡'] })).statusCode, 201);
+  while (east.frames.length === 0) await sleep(20);
+  t.equal(publisher.stats.visited - visited, 1, 'the two changes together went over one player: 东乡\'s');
+  t.same(west.map((p) => p.frames.length), [0, 0]);
 });
 
 t.test('a player that does not read: the server holds one manifest for it, and ends it past the hard bound', async (t) => {
