@@ -111,6 +111,7 @@ t.test('with PostgreSQL refusing connections, audit entries wait in order and ar
   t.same(await failedSignIns(app), [...names].reverse().concat('before'), 'every entry written once, in the order it happened');
   t.equal((await auditHealth(app)).pending, 0, '/healthz: nothing waits');
   t.equal((await auditHealth(app)).failingSince, null, 'and writes work again');
+  await app.close(); // before the teardown drops its database under it
 });
 
 t.test('entries the store still refuses at shutdown are logged in full, not dropped', { skip: smallDiskSkip }, async (t) => {

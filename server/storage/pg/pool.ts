@@ -16,6 +16,10 @@ export function openPgPool(url: string, options: { max?: number } = {}): PgPool 
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'crier' });
   // An idle client losing its server (restart, failover) must not crash the process: the pool drops it and the next query reconnects.
   pool.on('error', (error) => console.error(`PostgreSQL 空闲连接出错 / idle PostgreSQL connection failed: ${error.message}`));
+  // Nor one lost while checked out between two queries (a transaction awaiting its own work): the pool
+  // listens only to idle clients, and an 'error' nobody listens to ends the process. The caller's next
+  // query on it fails instead, and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
