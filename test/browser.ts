@@ -30,9 +30,24 @@ export function browserTestOptions(): { skip: string | false } {
   return { skip: 'Chromium not installed: apt-get install chromium, or set CHROMIUM_PATH' };
 }
 
-/** A headless Chromium, closed when the test ends. */
-export async function launchBrowser(t: Test): Promise<Browser> {
-  const browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS });
+/**
+ * The tests run under tsx, whose esbuild keeps function names by wrapping named functions in
+ * `__name(fn, "name")`. A function Playwright sends into a page (evaluate, waitForFunction,
+ * addInitScript) carries that call along, and a page has no `__name`: every context gets one first,
+ * returning the function as it is (the name is not needed there).
+ */
+const NAME_HELPER = "Object.defineProperty(globalThis, '__name', { value: (fn) => fn, configurable: true, writable: true });";
+
+/** A headless Chromium (`args`: CHROMIUM_ARGS unless given), closed when the test ends. */
+export async function launchBrowser(t: Test, args: string[] = CHROMIUM_ARGS): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: chromiumPath()!, args });
   t.teardown(() => browser.close());
+  // browser.newPage() makes its context through browser.newContext(), so both are covered.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript({ content: NAME_HELPER });
+    return context;
+  };
   return browser;
 }

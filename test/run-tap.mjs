@@ -1,13 +1,27 @@
 // Runs the tap suite and ends with the plain `N passed, N failed` line CI reads, taken from tap's
-// own closing summary (`# { total, pass, fail, ... }`), keeping tap's exit code. Failures are
+// own closing summaries (`# { total, pass, fail, ... }`), keeping tap's exit code. Failures are
 // repeated just above that line (test file, subtest, assertion and its diagnostics), because CI
 // shows only the end of a long log.
+//
+// With file arguments (`npm test -- test/x.test.ts`, test/robustness/run.ts) it is one plain tap run.
+// Without (the whole suite, as CI runs it) it runs two lanes: two test files at once, one per core of
+// CI's two-core machine, where tap's own default is one (`jobs` = cores - 1). Each lane is a
+// `tap --jobs=1` over a share of the files, taken as it goes (the shares shrink towards the end, so
+// both lanes finish close together); every file that drives Chromium goes to one share that one lane
+// runs, so two Chromiums never compete for the two cores. The lanes' outputs are merged into one TAP
+// stream, a whole test file at a time, numbered in the order the files end.
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const args = process.argv.slice(2);
-const child = spawn('npx', ['tap', '--reporter=tap', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-let tail = '';
-let partial = '';
+const LANES = Math.max(1, Number(process.env.CRIER_TEST_LANES ?? 2));
+const started = Date.now();
+const lanes = new Set(); // running tap processes, ended with us
+
+// ---- failures, from the merged TAP stream -------------------------------------------------------
+
 const subtests = []; // the "# Subtest:" names open at each indent
 const failures = [];
 let diag = null; // the failure whose YAML diagnostics are being read, with its indent
@@ -38,16 +52,34 @@ function readLine(line) {
   }
 }
 
-child.stdout.on('data', (chunk) => {
-  const text = chunk.toString();
-  process.stdout.write(text);
-  tail = (tail + text).slice(-4096);
-  const lines = (partial + text).split('\n');
-  partial = lines.pop();
-  for (const line of lines) readLine(line);
-});
-child.on('close', (code, signal) => {
-  if (partial) readLine(partial);
+const out = (line) => {
+  process.stdout.write(`${line}\n`);
+  readLine(line);
+};
+
+// ---- tap's closing summaries and per-file times -------------------------------------------------
+
+const counts = {}; // summed `# { total: N, pass: N, ... }`
+const fileTimes = []; // [ms, file] from each file's top-level `ok N - file # time=…ms`
+const SUMMARY = /^# (\{[^\n]*\})$/;
+const addSummary = (text) => {
+  for (const [, key, value] of text.matchAll(/\b(\w+): (\d+)/g)) counts[key] = (counts[key] ?? 0) + Number(value);
+};
+
+function report(code, expectedFiles) {
+  if (expectedFiles !== undefined && fileTimes.length < expectedFiles) {
+    // A lane that died took files with it: that is a failure even if everything that ran passed.
+    console.log(`\n# run-tap: ${expectedFiles - fileTimes.length} of ${expectedFiles} test files reported nothing`);
+    failures.push({ indent: 0, lines: [], title: `${expectedFiles - fileTimes.length} test files never reported` });
+    counts.fail = (counts.fail ?? 0) + 1;
+    code ||= 1;
+  }
+  if (fileTimes.length > 1) {
+    const sum = fileTimes.reduce((s, [ms]) => s + ms, 0);
+    const slowest = [...fileTimes].sort((a, b) => b[0] - a[0]).slice(0, 5);
+    console.log(`\n# ${fileTimes.length} test files; their own times add up to ${(sum / 60_000).toFixed(1)} min, the run took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+    console.log(`# slowest: ${slowest.map(([ms, f]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+  }
   const real = failures.filter((f) => !/ # TODO/.test(f.title));
   if (real.length > 0) {
     console.log(`\n# Failures (${real.length}):`);
@@ -56,14 +88,181 @@ child.on('close', (code, signal) => {
       for (const line of failure.lines.slice(0, 25)) console.log(`  ${line.slice(failure.indent).trimEnd()}`);
     }
   }
-  const summary = [...tail.matchAll(/^# (\{[^\n]*\})$/gm)].pop()?.[1];
-  const count = (name) => Number(summary?.match(new RegExp(`\\b${name}: (\\d+)`))?.[1] ?? 0);
-  if (summary) {
-    const skipped = count('skip') + count('todo');
-    console.log(`\n${count('pass')} passed, ${count('fail')} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  if (counts.total !== undefined) {
+    const skipped = (counts.skip ?? 0) + (counts.todo ?? 0);
+    console.log(`\n${counts.pass ?? 0} passed, ${counts.fail ?? 0} failed${skipped ? `, ${skipped} skipped` : ''}`);
   } else {
     console.log('\n0 passed, 1 failed');
     console.error('run-tap: no summary line from tap');
+    code ||= 1;
   }
-  process.exit(code ?? (signal ? 1 : 0));
-});
+  process.exit(code);
+}
+
+// ---- one tap process ------------------------------------------------------------------------------
+
+/** Runs `npx tap` with `tapArgs`, handing each stdout line to `onLine`; resolves with its exit code. */
+function runTap(tapArgs, onLine, onOutput = () => {}) {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['tap', ...tapArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    lanes.add(child);
+    let partial = '';
+    child.stdout.on('data', (chunk) => {
+      onOutput();
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop();
+      for (const line of lines) onLine(line);
+    });
+    child.on('close', (code, signal) => {
+      lanes.delete(child);
+      onOutput();
+      if (partial) onLine(partial);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of lanes) child.kill(signal);
+    process.exit(1);
+  });
+}
+
+const TOP_OK = /^(not )?ok \d+ - (.*?)(?: # time=([\d.]+)ms)?(?: # .*)?$/;
+const recordTime = (line) => {
+  const ok = TOP_OK.exec(line);
+  if (ok) fileTimes.push([Number(ok[3] ?? 0), ok[2]]);
+};
+
+// ---- file arguments: one plain tap run ----------------------------------------------------------
+
+if (args.length > 0) {
+  const code = await runTap(['--reporter=tap', ...args], (line) => {
+    const summary = SUMMARY.exec(line);
+    if (summary) addSummary(summary[1]);
+    else recordTime(line);
+    out(line);
+  });
+  report(code);
+}
+
+// ---- the whole suite: lanes ---------------------------------------------------------------------
+
+const files = [];
+await runTap(['list'], (line) => void (line.trim() && files.push(line.trim())));
+if (files.length === 0) {
+  console.error('run-tap: `tap list` found no test files');
+  process.exit(1);
+}
+// A file drives Chromium when it imports test/browser.ts or Playwright.
+const drivesChromium = (file) => /from ['"][./]*(?:[\w-]+\/)*browser\.js['"]|from ['"]playwright-core['"]/.test(readFileSync(file, 'utf8'));
+const browserFiles = files.filter(drivesChromium);
+const otherFiles = files.filter((f) => !browserFiles.includes(f));
+
+let browserTaken = browserFiles.length === 0;
+/** The next share of files for a lane: the Chromium files all at once, then ever smaller shares of the rest. */
+function nextShare() {
+  if (!browserTaken) {
+    browserTaken = true;
+    return browserFiles;
+  }
+  if (otherFiles.length === 0) return null;
+  return otherFiles.splice(0, Math.max(1, Math.ceil(otherFiles.length / (2 * LANES))));
+}
+
+out('TAP version 14');
+out(`1..${files.length}`);
+let number = 0;
+/** A lane's top-level result, numbered in the merged stream's order. */
+const renumber = (line) => line.replace(/^(not )?ok \d+/, (_, not) => `${not ?? ''}ok ${++number}`);
+
+/**
+ * Reads one lane's TAP: each test file's lines are held until the file has ended, then written whole.
+ * A top-level result that is not the file's own (the runner's `not ok N - timeout!`) is written at once
+ * with its diagnostics (indented by two, where a file's lines are indented by four).
+ */
+function laneReader() {
+  let block = null; // the lines of the file being read
+  let file = null; // its name
+  let ended = false; // its top-level ok line was seen (its YAML diagnostics may follow)
+  let aside = false; // a runner's result was written; its diagnostics follow
+  const flush = () => {
+    if (!block) return;
+    for (const line of block) out(line);
+    out('');
+    block = null;
+    ended = false;
+  };
+  const onLine = (line) => {
+    if (aside && /^  (?! )/.test(line)) return out(line);
+    aside = false;
+    const subtest = /^# Subtest: (.*)$/.exec(line);
+    if (subtest) {
+      flush();
+      block = [line];
+      file = subtest[1];
+      return;
+    }
+    const result = TOP_OK.exec(line);
+    if (result && block && !ended && result[2] === file) {
+      recordTime(line);
+      block.push(renumber(line));
+      ended = true;
+      return;
+    }
+    if (result) {
+      if (ended) flush();
+      out(renumber(line));
+      aside = true;
+      return;
+    }
+    if (block && (line.startsWith(' ') || !ended)) {
+      block.push(line);
+      return;
+    }
+    flush();
+    const summary = SUMMARY.exec(line);
+    if (summary) addSummary(summary[1]);
+    // The lane's own header, plan, closing time and blank lines: the merged stream has its own.
+    else if (line.trim() && !/^(TAP version \d+|1\.\.\d+|# time=[\d.]+ms|# No coverage generated)$/.test(line)) out(line);
+  };
+  return { onLine, flush };
+}
+
+// tap rebuilds itself before its first output when its plugin set changed (package.json's `tap`
+// block): the other lanes start once the first one has printed, so two never rebuild at once.
+let firstLaneOutput;
+const firstLaneStarted = new Promise((resolve) => (firstLaneOutput = resolve));
+
+// A share is named in a `--save` file rather than as arguments: tap then runs just those files and,
+// as for any subset, leaves .tap/processinfo alone, where the other lane's test processes write as
+// they exit (a plain run empties it first). It is emptied here once, before anything runs.
+rmSync(new URL('../.tap/processinfo', import.meta.url), { recursive: true, force: true });
+let shares = 0;
+async function runShare(files, onLine, onOutput) {
+  const saveFile = path.join(os.tmpdir(), `crier-tap-share-${process.pid}-${++shares}.txt`);
+  writeFileSync(saveFile, `${files.join('\n')}\n`);
+  try {
+    return await runTap(['--reporter=tap', '--jobs=1', `--save=${saveFile}`], onLine, onOutput);
+  } finally {
+    rmSync(saveFile, { force: true }); // tap leaves the failed files in it
+  }
+}
+
+async function lane(_, index) {
+  if (index > 0) await firstLaneStarted;
+  let code = 0;
+  for (let share = nextShare(); share; share = nextShare()) {
+    const reader = laneReader();
+    const shareCode = await runShare(share, reader.onLine, index === 0 ? firstLaneOutput : undefined);
+    reader.flush();
+    code ||= shareCode;
+  }
+  return code;
+}
+
+const codes = await Promise.all(Array.from({ length: LANES }, lane));
+out(`# { ${Object.entries(counts).map(([key, value]) => `${key}: ${value}`).join(', ')} }`);
+out(`# time=${Date.now() - started}ms`);
+report(codes.find((c) => c !== 0) ?? 0, files.length);

@@ -2,7 +2,7 @@
 // pushes manifests, stores heartbeats and play records (acknowledged only once durable).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type {} from '@fastify/websocket';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import {
   CAPABILITY_SHARED_MANIFEST,
   CLOSE_POLICY_VIOLATION,
@@ -16,10 +16,9 @@ import {
   type ServerMessage,
 } from '../../player/protocol.js';
 import type { Clock } from '../clock.js';
-import { notFound } from '../errors.js';
 import type { ManifestPublisher } from '../services/manifest.publisher.js';
 import type { ScreensService } from '../services/screens.service.js';
-import { isRevoked, type PairingService } from '../pairing/pairing.service.js';
+import type { PairingService } from '../pairing/pairing.service.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import { createFaultLog } from './client-faults.js';
 import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND } from './connection-limits.js';
@@ -30,7 +29,9 @@ import { createSendQueue, DEFAULT_SEND_LIMITS } from './send-queue.js';
 import { isDiskFull } from '../storage/disk-space.js';
 import type { EventLoopWatch } from '../ops/event-loop.js';
 import { CONNECT_RETRY_AFTER_SECONDS, createOverload } from './overload.js';
-import { busyRetryAfterMs, createPlaysAdmission, type PlaysAdmissionLimits } from './plays-admission.js';
+import { createPlaysAdmission, type PlaysAdmissionLimits } from './plays-admission.js';
+import { createPlaysIntake, type PlaysConnection } from './plays-intake.js';
+import { createFrameQueue, DEFAULT_FRAME_QUEUE, type FrameQueueLimits } from './frame-queue.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
 export const MAX_VIOLATIONS = 5;
@@ -60,11 +61,12 @@ export interface PlayerGatewayDeps {
   metrics?: Pick<Metrics, 'manifestPushed' | 'playsAcknowledged' | 'shed'>;
   /** When to refuse new work (server/gateway/overload.ts): after a stall of lagMs, or past the plays bound. */
   shedding: { lagMs: number; plays: PlaysAdmissionLimits };
+  /** Which frames wait their turn and how long a turn is (server/gateway/frame-queue.ts). */
+  frameQueue?: FrameQueueLimits;
   eventLoop?: Pick<EventLoopWatch, 'stalledWithin'>;
 }
 
-/** What a player whose plays came too fast is told to wait before resending them. */
-export const PLAYS_RETRY_AFTER_MS = 60_000;
+const byteLength = (data: RawData) => (Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength);
 
 let nextSessionId = 1;
 
@@ -72,8 +74,11 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   const { presence, screens, pairing, publisher, airingLog, clock } = deps;
   const playLimits = createPlayLimits({ airingLog, settings: deps.playLimits });
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
-  const admission = createPlaysAdmission(deps.shedding.plays);
+  // One queue for the whole gateway: a burst from thousands of players is read in slices, not in one stall.
+  const frameQueue = createFrameQueue(deps.frameQueue ?? DEFAULT_FRAME_QUEUE);
+  const admission = createPlaysAdmission(deps.shedding.plays, { isBacklogged: () => frameQueue.waiting > 0 });
   const overload = createOverload({ eventLoop: deps.eventLoop, lagMs: deps.shedding.lagMs, plays: admission, log: app.log, onRefused: deps.metrics?.shed });
+  const plays = createPlaysIntake({ screens, airingLog, clock, playLimits, admission, overload, metrics: deps.metrics, onActivity: deps.onActivity });
 
   // Behind: a new connection is refused before the upgrade (the player backs off and returns), not queued behind the stall.
   const refuseWhenBehind = async (_request: unknown, reply: FastifyReply) => {
@@ -101,6 +106,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
     let isAlive = true;
     const fault = createFaultLog(log);
     const frames = createTokenBucket(FRAME_BURST, FRAMES_PER_SECOND, () => Date.now());
+    const lane = frameQueue.lane(() => socket.pause(), () => socket.resume());
 
     const violation = (reason: string, message: string) => {
       violations++;
@@ -112,11 +118,15 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       }
     };
 
-    // Too far behind: the whole batch is refused at once, to be resent later, rather than waiting with the others.
-    const refuseBusy = (records: number, batch: number | undefined) => {
-      overload.refused('plays', records, 'plays');
-      send({ type: 'plays-ack', ids: [], retryAfterMs: busyRetryAfterMs(), busy: true, ...(batch === undefined ? {} : { batch }) });
-    };
+    const playsConnection = (screenId: string): PlaysConnection => ({
+      screenId,
+      send,
+      fault,
+      revoked: () => {
+        send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
+        socket.close(CLOSE_UNAUTHORISED, 'revoked');
+      },
+    });
 
     const helloTimer = setTimeout(() => {
       if (!session) socket.close(CLOSE_POLICY_VIOLATION, 'hello expected');
@@ -129,6 +139,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
     socket.on('pong', () => (isAlive = true));
 
     socket.on('close', () => {
+      lane.isClosed = true;
       clearTimeout(helloTimer);
       clearInterval(pingTimer);
       queue.close();
@@ -139,10 +150,15 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       }
     });
 
-    // Attached synchronously, before any await, so no early frame is missed.
+    // Attached synchronously, before any await, so no early frame is missed. Large frames wait their turn.
     socket.on('message', (data, isBinary) => {
       if (!frames.take()) return violation('too-many-frames', `每秒最多 ${FRAMES_PER_SECOND} 帧 / at most ${FRAMES_PER_SECOND} frames a second`);
       if (isBinary) return violation('binary-frame', 'frames must be JSON text');
+      frameQueue.take(lane, byteLength(data), (waitedMs) => onFrame(data, waitedMs));
+    });
+
+    /** One text frame, parsed and validated; `waitedMs`: how long it waited to be read (counts against a plays batch's wait). */
+    function onFrame(data: RawData, waitedMs: number): void {
       let json: unknown;
       try {
         json = JSON.parse(data.toString());
@@ -157,16 +173,16 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       }
       // Behind: a plays batch is refused before it costs a validation (nothing of it is stored, so nothing needs checking).
       const records = (json as { type?: unknown } | null)?.type === 'plays' ? (json as { records?: unknown }).records : undefined;
-      if (session && Array.isArray(records) && admission.isFull(records.length)) {
+      if (session && Array.isArray(records) && plays.isFull(records.length, waitedMs)) {
         const batch = PlaysBatchSchema.safeParse((json as { batch?: unknown }).batch);
-        return refuseBusy(records.length, batch.success ? batch.data : undefined);
+        return plays.refuseBusy(playsConnection(session.screenId), records.length, batch.success ? batch.data : undefined);
       }
       const parsed = PlayerMessageSchema.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         return violation('invalid-message', `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
       }
-      handle(parsed.data).catch((error: unknown) => {
+      handle(parsed.data, waitedMs).catch((error: unknown) => {
         // A full disk is the server's to fix; the player keeps its records and resends them (nothing is acknowledged).
         if (isDiskFull(error)) {
           log.warn({ err: error }, '磁盘已满，播放记录待重发 / disk full: plays wait for a resend');
@@ -175,9 +191,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         log.error({ err: error }, 'player message failed');
         send({ type: 'error', reason: 'internal', message: 'the server could not process this message; it will be accepted when resent' });
       });
-    });
+    }
 
-    async function handle(message: PlayerMessage): Promise<void> {
+    async function handle(message: PlayerMessage, waitedMs: number): Promise<void> {
       if (message.type === 'hello') {
         if (session || isHelloPending) return violation('duplicate-hello', 'hello was already received on this connection');
         isHelloPending = true;
@@ -249,49 +265,8 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           send({ type: 'heartbeat-ack', serverTime: now.toISOString(), echo: message.sentAt });
           return;
         }
-        case 'plays': {
-          // The catalogue record only (an O(1) lookup): no live status is built per plays message.
-          const screen = screens.find(session.screenId);
-          if (!screen) throw notFound('屏幕 screen', session.screenId);
-          if (isRevoked(screen)) {
-            // Revoked between this player's hello and now: nothing more is taken from it.
-            send({ type: 'unauthorised', reason: 'revoked', message: '此屏幕的授权已被吊销 / this screen\'s authorisation was revoked' });
-            return socket.close(CLOSE_UNAUTHORISED, 'revoked');
-          }
-          if (admission.isFull(message.records.length)) return refuseBusy(message.records.length, message.batch);
-          // A play that started before the claim was made by an unclaimed screen: it stays apart.
-          const verdict = await playLimits.check(screen, message.records, clock.now().getTime());
-          const { claimed, unclaimed, refused } = verdict;
-          const screenId = session.screenId;
-          // Admitted: written with the others of its turn (at most a commit's worth at once), acknowledged once durable.
-          const written = admission.admit(claimed.length + unclaimed.length, () =>
-            Promise.all([
-              unclaimed.length ? airingLog.recordPlays(screenId, true, unclaimed) : { inserted: 0 },
-              claimed.length ? airingLog.recordPlays(screenId, false, claimed) : { inserted: 0 },
-            ]),
-          );
-          if (!written) {
-            playLimits.release(screenId, verdict);
-            return refuseBusy(message.records.length, message.batch);
-          }
-          const inserted = await written.catch((error: unknown) => {
-            playLimits.release(screenId, verdict);
-            throw error;
-          });
-          playLimits.settle(session.screenId, verdict, { unclaimed: inserted[0].inserted, claimed: inserted[1].inserted });
-          if (refused.length) fault('plays-refused', { reasons: [...new Set(refused.map((r) => r.reason))] });
-          if (verdict.deferred.size) fault('plays-too-fast', { deferred: verdict.deferred.size });
-          send({
-            type: 'plays-ack',
-            ids: message.records.filter((r) => !verdict.deferred.has(r.id)).map((r) => r.id),
-            ...(refused.length ? { refused } : {}),
-            ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
-            ...(message.batch === undefined ? {} : { batch: message.batch }),
-          });
-          deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
-          if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
-          return;
-        }
+        case 'plays':
+          return plays.take(playsConnection(session.screenId), message, waitedMs);
         case 'airing': {
           // What just went on air: shown by consoles at once (coalesced per screen by the hub).
           const { itemId, mediaId, startedAt, isAlert } = message;

@@ -3,6 +3,7 @@
 // (per-screen hash chain) and rolled up (per local day, screen and media item) in the transaction
 // that stores it, so reports never scan raw plays and a later edit of the file shows. Writes run on
 // a connection of their own in a writer thread (airing.writer.ts); reads stay on this thread's.
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Heartbeat, PlayRecord } from '../../player/protocol.js';
@@ -137,6 +138,9 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   // A failed write keeps its changes for the next flush.
   const heartbeatTimer = setInterval(() => heartbeats.flush().catch(() => {}), options.heartbeatFlushMs ?? 1000);
   heartbeatTimer.unref();
+  // A few query shapes (whereClause's combinations), each prepared once: a screen's first plays batch reads its last play.
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => statements.get(sql) ?? statements.set(sql, db.prepare(sql)).get(sql)!;
   const flush = async () => {
     await heartbeats.flush();
     await writer.submit({ kind: 'sync' });
@@ -152,14 +156,12 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
     },
     async listPlays(query) {
       const { sql, params } = whereClause(query);
-      const rows = db
-        .prepare(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id LIMIT @limit`)
-        .all({ ...params, limit: query.limit }) as PlayRow[];
+      const rows = prepared(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id LIMIT @limit`).all({ ...params, limit: query.limit }) as PlayRow[];
       return rows.map(toStoredPlay);
     },
     async countPlays(query) {
       const { sql, params } = whereClause(query);
-      return (db.prepare(`SELECT count(*) AS n FROM plays ${sql}`).get(params) as { n: number }).n;
+      return (prepared(`SELECT count(*) AS n FROM plays ${sql}`).get(params) as { n: number }).n;
     },
     countHeartbeats: async (screenId) => heartbeats.count(screenId),
     lastHeartbeats: async () => heartbeats.lastHeartbeats(),

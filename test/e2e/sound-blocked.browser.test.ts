@@ -3,9 +3,8 @@
 // and a tap starts the sound; "now airing" follows the airing frame, alerts as alerts.
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import t from 'tap';
-import { browserTestOptions, CHROMIUM_ARGS, chromiumPath, launchBrowser } from '../browser.js';
+import { browserTestOptions, CHROMIUM_ARGS, launchBrowser } from '../browser.js';
 import { consoleAs, go } from '../console-ui.js';
 import { startTestServer, TEST_ADMIN } from '../helper.js';
 
@@ -13,8 +12,7 @@ const json = (res: { body: string }) => JSON.parse(res.body);
 
 t.test('blocked autoplay: the station says so in large type, the console shows it red, a tap starts the sound', browserTestOptions(), async (t) => {
   // No --autoplay-policy flag: the browser refuses unmuted playback until a tap.
-  const strict = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_ARGS.filter((a) => !a.startsWith('--autoplay-policy')) });
-  t.teardown(() => strict.close());
+  const strict = await launchBrowser(t, CHROMIUM_ARGS.filter((a) => !a.startsWith('--autoplay-policy')));
   const browser = await launchBrowser(t);
   const { app, baseUrl } = await startTestServer(t, { heartbeatIntervalMs: 1000 });
   const station = await strict.newPage({ viewport: { width: 1280, height: 720 } });

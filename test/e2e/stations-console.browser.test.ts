@@ -40,13 +40,14 @@ t.test('quiet hours, the save warning, the preview and the dashboard list', brow
   t.equal(app.crier.catalogue.read().schedules.length, 1, 'saved on the second click');
 
   await go(page, `screens/${welcome.screenId}`);
-  const why = page.locator('[data-testid=timeline] td[data-field=why]').first();
+  // The row that says it, not the first row: from 22:00 to 06:30 the first one is the quiet hours.
+  const why = page.locator('[data-testid=timeline] td[data-field=why]', { hasText: '「标语轮播」中没有音频' }).first();
   await why.waitFor({ timeout: 10_000 });
   t.match(await why.innerText(), /「标语轮播」中没有音频，播放默认宣传音频/, 'the preview says so in words');
 
   const english = await consoleAs(t, browser, `${baseUrl}`, TEST_ADMIN.username, TEST_ADMIN.password);
   await english.goto(`${baseUrl}/console?lang=en#/screens/${welcome.screenId}`);
-  const whyEn = english.locator('[data-testid=timeline] td[data-field=why]').first();
+  const whyEn = english.locator('[data-testid=timeline] td[data-field=why]', { hasText: 'no audio in “标语轮播”' }).first();
   await whyEn.waitFor({ timeout: 10_000 });
   t.match(await whyEn.innerText(), /no audio in “标语轮播”, airing the default audio/);
 

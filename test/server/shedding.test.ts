@@ -1,6 +1,7 @@
 // A server that falls behind refuses new work clearly instead of stalling everyone (issue 14): plays
-// reach the disk a bounded commit at a time, batches past the pending bound are answered busy at once,
-// and new player connections are refused with 503 while the event loop has just stalled.
+// go to the store's thread as they come while the wait stays bounded, batches past it are answered busy
+// at once with a slot to come back in, and new player connections are refused with 503 while the event
+// loop has just stalled.
 import t from 'tap';
 import WebSocket from 'ws';
 import { SHED_HOLD_MS } from '../../server/gateway/overload.js';
@@ -32,37 +33,63 @@ function manualStore() {
   return { inStore, finish, write };
 }
 
-t.test('plays reach the store a commit at a time; past the pending bound a batch is refused, never started', async (t) => {
+t.test('plays are handed to the store without waiting for earlier commits, up to perCommit; past the wait bound a batch is refused, never started', async (t) => {
   let clock = 0;
-  const admission = createPlaysAdmission({ perCommit: 10, maxPending: 30, maxWaitMs: 500 }, () => clock);
+  let backlogged = false;
+  // 40 records a second until measured: half a second's worth is 20 records.
+  const admission = createPlaysAdmission({ perCommit: 10, maxPending: 30, maxWaitMs: 500, minRate: 40 }, { now: () => clock, isBacklogged: () => backlogged });
   const { inStore, finish, write } = manualStore();
-  t.equal(admission.bound, 20, 'before the store has written anything: two commits\' worth');
-  const a = admission.admit(6, write(6));
-  const b = admission.admit(6, write(6));
+  t.equal(admission.bound, 20, 'before anything is measured: minRate × maxWaitMs');
+  const a = admission.admit(4, write(4));
+  const b = admission.admit(4, write(4));
+  t.same(inStore, [4, 8], 'the second batch goes to the store while the first is still being committed');
   const c = admission.admit(6, write(6));
-  t.same(inStore, [6], 'the second batch would pass a commit\'s worth: it waits');
-  t.equal(admission.pending, 18);
-  t.equal(admission.admit(3, write(3)), null, 'past the pending bound: refused');
-  t.ok(admission.isFull(3), 'and said so beforehand');
-  t.notOk(admission.isFull(2), 'what still fits is taken');
+  t.same(inStore, [4, 8], 'one that would pass perCommit in the store\'s hands waits');
+  t.equal(admission.pending, 14);
+  t.equal(admission.admit(7, write(7)), null, 'past what is made durable in maxWaitMs: refused');
+  t.ok(admission.isFull(7), 'and said so beforehand');
+  t.notOk(admission.isFull(6), 'what still fits is taken');
+  t.ok(admission.isFull(6, 250), 'unless it already waited to be read: that counts against its half second');
   clock += 1000;
   finish.shift()!();
-  t.equal(await a, 6);
-  t.same(inStore, [6, 6], 'the next one starts once the first is durable, alone (6 + 6 > 10)');
-  t.equal(admission.bound, 10, 'a slow store (6 records a second) lowers the bound to one commit\'s worth');
+  t.equal(await a, 4);
+  t.same(inStore, [4, 8, 10], 'the waiting batch starts once there is room');
   finish.shift()!();
   await b;
   finish.shift()!();
   t.equal(await c, 6);
   t.equal(admission.pending, 0, 'nothing left waiting');
-  const big = admission.admit(100, write(100));
-  t.ok(big, 'a batch larger than the bound still goes through when nothing else waits');
-  clock += 1;
+  t.equal(admission.bound, 20, 'measured slower than minRate (4 records in a second while a batch waited for room): the floor holds, a slow stretch must not feed on itself');
+  backlogged = true;
+  const big = admission.admit(100, write(100), 10_000);
+  t.ok(big, 'a batch larger than the bound still goes through when nothing else waits, however long it waited');
+  clock += 10;
   finish.shift()!();
   await big;
-  t.equal(admission.bound, 30, 'a fast store raises it, up to maxPending');
+  t.equal(admission.bound, 30, 'a fast store, measured while frames waited to be read, raises it, up to maxPending');
   clock += 60_000;
-  t.equal(admission.bound, 30, 'old figures fade but the rate stays');
+  t.equal(admission.bound, 20, 'after a quiet minute the old figures have faded: minRate again');
+});
+
+t.test('refused batches are told to come back one after another, at the pace the server made plays durable', async (t) => {
+  let clock = 0;
+  const admission = createPlaysAdmission({ perCommit: 1000, maxPending: 1000, maxWaitMs: 500, minRate: 100 }, { now: () => clock, isBacklogged: () => true });
+  const { finish, write } = manualStore();
+  const first = admission.admit(50, write(50));
+  clock += 500;
+  finish.shift()!();
+  await first;
+  t.equal(admission.rate, 100, '50 records in half a second with frames waiting (and minRate as a quarter second\'s worth): 100 a second');
+  const inHand = admission.admit(50, write(50));
+  t.equal(admission.retryAfterMs(20), 500, 'the first refused batch comes back after what is pending (50 records)');
+  t.equal(admission.retryAfterMs(20), 700, 'the next after the first one\'s 20 records');
+  t.equal(admission.retryAfterMs(10), 900);
+  clock += 300;
+  t.equal(admission.retryAfterMs(10), 700, 'the slots given stay taken as time passes');
+  clock += 10_000;
+  finish.shift()!();
+  await inHand;
+  t.equal(admission.retryAfterMs(10), BUSY_RETRY_MIN_MS, 'once everything is durable, after the minimum wait');
 });
 
 t.test('a batch arriving while the pending bound is full is answered busy at once and stored when resent', async (t) => {

@@ -1,0 +1,95 @@
+// A player's plays batch from frame to ack: the screen still authorised, the batch admitted (or
+// answered busy with a slot to come back in), sorted by the screen's limits, handed to the airing log
+// (its writer thread) and acknowledged only once durable.
+import type { PlayerMessage, ServerMessage } from '../../player/protocol.js';
+import type { Clock } from '../clock.js';
+import { notFound } from '../errors.js';
+import type { Metrics } from '../ops/metrics.js';
+import { isRevoked } from '../pairing/pairing.service.js';
+import type { ScreensService } from '../services/screens.service.js';
+import type { AiringLog } from '../storage/airing.store.js';
+import type { Overload } from './overload.js';
+import type { PlayLimits } from './play-limits.js';
+import type { PlaysAdmission } from './plays-admission.js';
+
+/** What a player whose plays came too fast is told to wait before resending them. */
+export const PLAYS_RETRY_AFTER_MS = 60_000;
+
+type PlaysMessage = Extract<PlayerMessage, { type: 'plays' }>;
+
+/** The connection a batch came on. */
+export interface PlaysConnection {
+  screenId: string;
+  send(message: ServerMessage): void;
+  /** The screen was revoked since its hello: it is told so and the connection closes. */
+  revoked(): void;
+  /** A client fault, logged once per connection and kind. */
+  fault(kind: string, details?: Record<string, unknown>): void;
+}
+
+export interface PlaysIntakeDeps {
+  screens: Pick<ScreensService, 'find'>;
+  airingLog: Pick<AiringLog, 'recordPlays'>;
+  clock: Clock;
+  playLimits: PlayLimits;
+  admission: PlaysAdmission;
+  overload: Pick<Overload, 'refused'>;
+  metrics?: Pick<Metrics, 'playsAcknowledged'> | undefined;
+  onActivity?: ((topic: 'plays') => void) | undefined;
+}
+
+export function createPlaysIntake(deps: PlaysIntakeDeps) {
+  const { screens, airingLog, clock, playLimits, admission } = deps;
+
+  /** Too far behind: the whole batch is refused at once, with its slot to come back in, rather than waiting with the others. */
+  function refuseBusy(connection: PlaysConnection, records: number, batch: number | undefined): void {
+    deps.overload.refused('plays', records, 'plays');
+    connection.send({ type: 'plays-ack', ids: [], retryAfterMs: admission.retryAfterMs(records), busy: true, ...(batch === undefined ? {} : { batch }) });
+  }
+
+  async function take(connection: PlaysConnection, message: PlaysMessage, waitedMs: number): Promise<void> {
+    const { screenId } = connection;
+    // The catalogue record only (an O(1) lookup): no live status is built per plays message.
+    const screen = screens.find(screenId);
+    if (!screen) throw notFound('屏幕 screen', screenId);
+    // Revoked between this player's hello and now: nothing more is taken from it.
+    if (isRevoked(screen)) return connection.revoked();
+    if (admission.isFull(message.records.length, waitedMs)) return refuseBusy(connection, message.records.length, message.batch);
+    // A play that started before the claim was made by an unclaimed screen: it stays apart.
+    const verdict = await playLimits.check(screen, message.records, clock.now().getTime());
+    const { claimed, unclaimed, refused } = verdict;
+    // Admitted: handed to the store's thread as it comes, acknowledged once durable.
+    const written = admission.admit(
+      claimed.length + unclaimed.length,
+      () =>
+        Promise.all([
+          unclaimed.length ? airingLog.recordPlays(screenId, true, unclaimed) : { inserted: 0 },
+          claimed.length ? airingLog.recordPlays(screenId, false, claimed) : { inserted: 0 },
+        ]),
+      waitedMs,
+    );
+    if (!written) {
+      playLimits.release(screenId, verdict);
+      return refuseBusy(connection, message.records.length, message.batch);
+    }
+    const inserted = await written.catch((error: unknown) => {
+      playLimits.release(screenId, verdict);
+      throw error;
+    });
+    playLimits.settle(screenId, verdict, { unclaimed: inserted[0].inserted, claimed: inserted[1].inserted });
+    if (refused.length) connection.fault('plays-refused', { reasons: [...new Set(refused.map((r) => r.reason))] });
+    if (verdict.deferred.size) connection.fault('plays-too-fast', { deferred: verdict.deferred.size });
+    connection.send({
+      type: 'plays-ack',
+      ids: message.records.filter((r) => !verdict.deferred.has(r.id)).map((r) => r.id),
+      ...(refused.length ? { refused } : {}),
+      ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
+      ...(message.batch === undefined ? {} : { batch: message.batch }),
+    });
+    deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
+    if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
+  }
+
+  return { take, refuseBusy, isFull: admission.isFull };
+}
+export type PlaysIntake = ReturnType<typeof createPlaysIntake>;
