@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Test } from 'tap';
 import { CATALOGUE_FILE, freshJournal, JOURNAL_FILE, readStoredFiles } from '../server/storage/catalogue.journal.js';
+import { loadPgCatalogue } from '../server/storage/pg/catalogue.pg.js';
 import { openStores, type Stores } from '../server/storage/stores.js';
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -77,7 +78,8 @@ export function forEachStore(t: Test, name: string, body: (t: Test, backend: Sto
 export async function storedCatalogue(backend: StoreBackend): Promise<unknown> {
   // Embedded: the snapshot with its journal replayed (server/storage/catalogue.journal.ts).
   if (backend.kind === 'embedded') return (await readStoredFiles(backend.dataDir)).json;
-  return withClient(backend.databaseUrl!, async (client) => (await client.query<{ document: unknown }>('SELECT document FROM catalogue WHERE id = 1')).rows[0]?.document ?? null);
+  // PostgreSQL: the document with the deltas after it (server/storage/pg/catalogue.pg.ts).
+  return withClient(backend.databaseUrl!, async (client) => (await loadPgCatalogue(client))?.catalogue ?? null);
 }
 
 /** Overwrites the stored catalogue behind the store's back (damage, or another node's hand). */
@@ -87,7 +89,8 @@ export async function overwriteCatalogue(backend: StoreBackend, text: string): P
     await writeFile(path.join(backend.dataDir, CATALOGUE_FILE), text);
     return writeFile(path.join(backend.dataDir, JOURNAL_FILE), freshJournal(text));
   }
-  await withClient(backend.databaseUrl!, (client) => client.query('UPDATE catalogue SET document = $1::jsonb, version = version + 1 WHERE id = 1', [text]));
+  // The document becomes the whole catalogue at the new version (no deltas after it).
+  await withClient(backend.databaseUrl!, (client) => client.query('UPDATE catalogue SET document = $1::jsonb, version = version + 1, document_version = NULL WHERE id = 1', [text]));
 }
 
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
