@@ -129,6 +129,8 @@ export interface Config {
   host: string;
   /** Absolute path; the catalogue, airing log and media live under it. */
   dataDir: string;
+  /** Embedded catalogue: compact its journal into a new snapshot past this many bytes (default: the snapshot's size, ≥ 1 MiB). Tests set it low. */
+  catalogueJournalBytes?: number;
   timeZone: string;
   heartbeatIntervalMs: number;
   /** A screen without a heartbeat for this long counts as offline even if its socket looks open. */

@@ -3,10 +3,12 @@
 // gets a database of its own (crier_t_<random>), dropped when it ends. Without the URL the PG variant
 // skips with the reason, unless CRIER_REQUIRE_SERVICES=1 (CI), where that is a failure.
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Test } from 'tap';
+import { CATALOGUE_FILE, freshJournal, JOURNAL_FILE, readStoredFiles } from '../server/storage/catalogue.journal.js';
+import { loadPgCatalogue } from '../server/storage/pg/catalogue.pg.js';
 import { openStores, type Stores } from '../server/storage/stores.js';
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -74,17 +76,21 @@ export function forEachStore(t: Test, name: string, body: (t: Test, backend: Sto
 
 /** The catalogue as stored (file text, or the row's document), for checks that a refused change left it alone. */
 export async function storedCatalogue(backend: StoreBackend): Promise<unknown> {
-  if (backend.kind === 'embedded') {
-    const text = await readFile(path.join(backend.dataDir, 'catalogue.json'), 'utf8').catch(() => null);
-    return text === null ? null : (JSON.parse(text) as unknown);
-  }
-  return withClient(backend.databaseUrl!, async (client) => (await client.query<{ document: unknown }>('SELECT document FROM catalogue WHERE id = 1')).rows[0]?.document ?? null);
+  // Embedded: the snapshot with its journal replayed (server/storage/catalogue.journal.ts).
+  if (backend.kind === 'embedded') return (await readStoredFiles(backend.dataDir)).json;
+  // PostgreSQL: the document with the deltas after it (server/storage/pg/catalogue.pg.ts).
+  return withClient(backend.databaseUrl!, async (client) => (await loadPgCatalogue(client))?.catalogue ?? null);
 }
 
 /** Overwrites the stored catalogue behind the store's back (damage, or another node's hand). */
 export async function overwriteCatalogue(backend: StoreBackend, text: string): Promise<void> {
-  if (backend.kind === 'embedded') return writeFile(path.join(backend.dataDir, 'catalogue.json'), text);
-  await withClient(backend.databaseUrl!, (client) => client.query('UPDATE catalogue SET document = $1::jsonb, version = version + 1 WHERE id = 1', [text]));
+  if (backend.kind === 'embedded') {
+    // A new snapshot and a journal that continues it with nothing after, as a restore would leave them.
+    await writeFile(path.join(backend.dataDir, CATALOGUE_FILE), text);
+    return writeFile(path.join(backend.dataDir, JOURNAL_FILE), freshJournal(text));
+  }
+  // The document becomes the whole catalogue at the new version (no deltas after it).
+  await withClient(backend.databaseUrl!, (client) => client.query('UPDATE catalogue SET document = $1::jsonb, version = version + 1, document_version = NULL WHERE id = 1', [text]));
 }
 
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -2,9 +2,10 @@
 // catalogue by its store (the committed state), folders file by file, incrementally (a file already in
 // the backup with the same size is not copied again; media and originals are named by their SHA-256,
 // so the same name is the same bytes). backup.json is written last: without it a backup is incomplete.
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { CATALOGUE_FILE, freshJournal, JOURNAL_FILE } from '../storage/catalogue.journal.js';
 import { STORES, type StoreEntry } from '../storage/data-dir.js';
 import { syncDir, writeFileDurably } from '../storage/durable-file.js';
 import { sha256OfFile } from '../../media/media.store.js';
@@ -16,7 +17,7 @@ const FileSchema = z.object({ path: z.string(), bytes: z.number().int().nonnegat
 export const BackupManifestSchema = z.object({
   format: z.literal(1),
   createdAt: z.string(),
-  stores: z.array(z.object({ name: z.string(), kind: z.enum(['sqlite', 'json', 'dir']), files: z.array(FileSchema) })),
+  stores: z.array(z.object({ name: z.string(), kind: z.enum(['sqlite', 'json', 'journal', 'dir']), files: z.array(FileSchema) })),
 });
 export type BackupManifest = z.infer<typeof BackupManifestSchema>;
 
@@ -76,7 +77,9 @@ async function backupFile(store: StoreEntry, sources: BackupSources, target: str
   const temp = `${into}.partial`;
   await rm(temp, { force: true });
   if (store.kind === 'sqlite') await copySqlite(source, temp);
-  else if (store.kind === 'json' && sources.catalogueBackupTo && store.name === 'catalogue.json') await sources.catalogueBackupTo(temp);
+  else if (sources.catalogueBackupTo && store.name === CATALOGUE_FILE) await sources.catalogueBackupTo(temp);
+  // The running store's snapshot is the whole catalogue: its journal in the backup continues it with nothing after.
+  else if (sources.catalogueBackupTo && store.name === JOURNAL_FILE) await writeFile(temp, freshJournal(await readFile(path.join(target, CATALOGUE_FILE))));
   else await copyFile(source, temp);
   await syncFile(temp);
   await rename(temp, into);
@@ -111,8 +114,8 @@ export async function backupStores(sources: BackupSources, target: string): Prom
   const summary: BackupSummary = { target, stores: 0, copied: 0, unchanged: 0, bytes: 0 };
   const manifest: BackupManifest = { format: 1, createdAt: new Date().toISOString(), stores: [] };
   for (const store of STORES) {
-    // On PostgreSQL there is no catalogue.json: the running store still writes the committed catalogue.
-    const isFromStore = store.name === 'catalogue.json' && sources.catalogueBackupTo !== undefined;
+    // On PostgreSQL there is no catalogue.json: the running store still writes the committed catalogue (and its journal).
+    const isFromStore = (store.name === CATALOGUE_FILE || store.name === JOURNAL_FILE) && sources.catalogueBackupTo !== undefined;
     if (!isFromStore && !(await stat(path.join(sources.dataDir, store.name)).catch(() => null))) continue;
     const entry = store.kind === 'dir' ? await backupDir(store, sources.dataDir, target, summary) : await backupFile(store, sources, target);
     if (store.kind !== 'dir') summary.bytes += entry.files[0]!.bytes;

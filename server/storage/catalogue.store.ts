@@ -1,14 +1,15 @@
-// The catalogue (media, playlists, schedules, screens) in one JSON file, written atomically and durably
-// (temp file, fsync, rename, fsync of the directory) before a change is answered. Behind this small
-// interface so a larger deployment can keep it in PostgreSQL (pg/catalogue.pg.ts); both share the write
-// path (catalogue.commits.ts).
+// The catalogue (media, playlists, schedules, screens) in the data dir: a JSON snapshot and a journal
+// of what each commit changed, fsync'd before a change is answered (catalogue.journal.ts). Behind this
+// small interface so a larger deployment can keep it in PostgreSQL (pg/catalogue.pg.ts); both share the
+// write path (catalogue.commits.ts).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CatalogueSchema, emptyCatalogue, type Catalogue } from '../../playlists/catalogue.schema.js';
 import { catalogueDefects } from './catalogue.integrity.js';
 import { damagedStore } from './data-dir.js';
 import { createCommitQueue } from './catalogue.commits.js';
-import { readTextFile, writeFileDurably } from './durable-file.js';
+import { CATALOGUE_FILE, JOURNAL_FILE, openJournal, readStoredFiles, type JournalOptions, type StoredFiles } from './catalogue.journal.js';
+import { writeFileDurably } from './durable-file.js';
 
 export interface CatalogueStore {
   /** The current catalogue. Treat as read-only: change it only through `update`. */
@@ -47,16 +48,17 @@ export interface CatalogueHooks<C = unknown> {
   batchKey?(context: C): unknown;
 }
 
-export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHooks): Promise<CatalogueStore> {
+export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHooks, options: JournalOptions = {}): Promise<CatalogueStore> {
   await mkdir(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'catalogue.json');
-  const stored = parseStored(file, await readTextFile(file));
+  const stored = await readStoredFiles(dataDir);
+  const catalogue = checkStoredFiles(dataDir, stored);
+  const journal = await openJournal(dataDir, stored, options);
   const commits = createCommitQueue(
-    { catalogue: stored ?? emptyCatalogue(), version: 0 },
+    { catalogue: catalogue ?? emptyCatalogue(), version: 0 },
     {
-      // Only this process writes the file: every write wins, and the version just counts them.
-      write: async (next, baseVersion) => {
-        await writeFileDurably(file, JSON.stringify(next, null, 2));
+      // Only this process writes the files: every write wins, and the version just counts them.
+      write: async (next, baseVersion, delta) => {
+        await journal.commit(next, delta);
         return baseVersion + 1;
       },
       latest: async () => ({ catalogue: commits.read() as Catalogue, version: commits.version() }),
@@ -64,7 +66,7 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
     hooks,
   );
   return {
-    isNew: stored === null,
+    isNew: catalogue === null,
     read: commits.read,
     version: commits.version,
     sync: async () => false,
@@ -73,17 +75,25 @@ export async function createCatalogueStore(dataDir: string, hooks?: CatalogueHoo
   };
 }
 
-/** A stored catalogue that does not parse, fit the schema or hold together stops the start, naming why. */
-function parseStored(file: string, text: string | null): Catalogue | null {
-  if (text === null) return null;
-  if (text.trim() === '') throw damagedStore(file, '文件为空 / the file is empty');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw damagedStore(file, `不是完整的 JSON / not complete JSON: ${(error as Error).message}`);
+/** The catalogue the data dir's files hold (snapshot and journal), checked; null when there is none. Changes no file (migrate-to-pg, tests). */
+export async function readEmbeddedCatalogue(dataDir: string): Promise<Catalogue | null> {
+  return checkStoredFiles(dataDir, await readStoredFiles(dataDir));
+}
+
+/** Checked like one file; when it fails after the journal's lines, the file named is the one at fault. */
+function checkStoredFiles(dataDir: string, stored: StoredFiles): Catalogue | null {
+  if (stored.json === null) return null;
+  if (stored.replayed === 0) {
+    const snapshot = checkStored(path.join(dataDir, CATALOGUE_FILE), stored.json);
+    if (stored.mismatch) throw stored.mismatch;
+    return snapshot;
   }
-  return checkStored(file, json);
+  try {
+    return checkStored(path.join(dataDir, JOURNAL_FILE), stored.json);
+  } catch (error) {
+    checkStored(path.join(dataDir, CATALOGUE_FILE), JSON.parse(stored.snapshotText!));
+    throw error;
+  }
 }
 
 /** A stored document (file or database row) that does not fit the schema or hold together stops the start. */

@@ -7,7 +7,7 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile, writeFileDurably } from './durable-file.js';
 
-export type StoreKind = 'sqlite' | 'json' | 'dir';
+export type StoreKind = 'sqlite' | 'json' | 'journal' | 'dir';
 
 export interface StoreEntry {
   /** File or directory name inside the data dir. */
@@ -21,6 +21,8 @@ export interface StoreEntry {
 
 export const STORES: readonly StoreEntry[] = [
   { name: 'catalogue.json', kind: 'json', what: '屏幕、素材、播放列表和排期 / screens, media, playlists and schedules', onPostgres: true },
+  // The catalogue's changes since catalogue.json was last written (server/storage/catalogue.journal.ts): the two belong together.
+  { name: 'catalogue.journal', kind: 'journal', what: '目录最近的变更（须与 catalogue.json 一起） / the catalogue\'s latest changes (belongs with catalogue.json)', onPostgres: true },
   { name: 'accounts.sqlite3', kind: 'sqlite', what: '账号和登录 / accounts and sessions', onPostgres: true },
   { name: 'audit.sqlite3', kind: 'sqlite', what: '操作日志 / audit trail', onPostgres: true },
   { name: 'airing.sqlite3', kind: 'sqlite', what: '播出记录 / airing log (plays, heartbeats)', onPostgres: true },
@@ -97,7 +99,7 @@ async function checkStore(dataDir: string, store: StoreEntry, fullCheckMaxBytes:
   if (!info.isFile()) throw damagedStore(file, '不是普通文件 / not a regular file');
   if (info.size === 0) throw damagedStore(file, '文件为空 / the file is empty');
   if (store.kind === 'sqlite') await checkSqlite(file, info.size, info.size <= fullCheckMaxBytes);
-  // The catalogue's content is checked where it is parsed (catalogue.store.ts).
+  // The catalogue's content (snapshot and journal) is checked where it is parsed (catalogue.journal.ts, catalogue.store.ts).
 }
 
 async function checkSqlite(file: string, size: number, isFull: boolean): Promise<void> {

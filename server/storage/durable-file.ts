@@ -2,7 +2,7 @@
 // old one, fsync the directory. lowdb's adapter renames without either fsync, so a cut could leave an
 // empty or old file although the change had been answered. A failed write leaves no temp file behind.
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The file's text, or null when it does not exist. */
@@ -16,20 +16,27 @@ export async function readTextFile(file: string): Promise<string | null> {
 }
 
 /** Makes a rename or a new file in `dir` durable. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
+export const syncDir = (dir: string): Promise<void> => withHandle(dir, 'r', (handle) => handle.sync());
+
+/** Cuts `file` to `length` bytes, durably (a torn last line of a journal). */
+export const truncateDurably = (file: string, length: number): Promise<void> =>
+  withHandle(file, 'r+', async (handle) => {
+    await handle.truncate(length);
     await handle.sync();
+  });
+
+async function withHandle(file: string, flags: string, work: (handle: FileHandle) => Promise<void>): Promise<void> {
+  const handle = await open(file, flags);
+  try {
+    await work(handle);
   } finally {
     await handle.close();
   }
 }
 
-/** Replaces `file` with `data` atomically and durably: when this resolves, the new bytes are on disk. */
-export async function writeFileDurably(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomUUID()}.tmp`);
-  let isRenamed = false;
+/** Writes `data` to a temp file beside `file` and fsyncs it; `renameDurably` then puts it in place. */
+export async function writeTempDurably(file: string, data: string | Uint8Array): Promise<string> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
   try {
     const handle = await open(temp, 'w');
     try {
@@ -38,10 +45,25 @@ export async function writeFileDurably(file: string, data: string | Uint8Array):
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
-    isRenamed = true;
-    await syncDir(dir);
-  } finally {
-    if (!isRenamed) await rm(temp, { force: true });
+    return temp;
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
+}
+
+/** Renames a temp file from `writeTempDurably` over `file` and fsyncs the directory; a failed rename removes the temp file. */
+export async function renameDurably(temp: string, file: string): Promise<void> {
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncDir(path.dirname(file));
+}
+
+/** Replaces `file` with `data` atomically and durably: when this resolves, the new bytes are on disk. */
+export async function writeFileDurably(file: string, data: string | Uint8Array): Promise<void> {
+  await renameDurably(await writeTempDurably(file, data), file);
 }

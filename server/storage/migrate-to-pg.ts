@@ -1,4 +1,4 @@
-// A one-way move of an embedded data dir (catalogue.json and the SQLite stores) into an empty
+// A one-way move of an embedded data dir (catalogue.json with its journal, and the SQLite stores) into an empty
 // PostgreSQL database, for a county that grows into a city and must keep its history. Refuses a source
 // that is not a complete, stopped data dir and a target that already holds Crier data; marks the
 // target before the first row and finishes the mark after the last check (pg/migration-marker.ts), so
@@ -10,10 +10,9 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { readTextFile } from './durable-file.js';
 import { usernameClashes } from './username-key.js';
-import { checkDataDir, damagedStore, StoreError } from './data-dir.js';
-import { checkStored } from './catalogue.store.js';
+import { checkDataDir, StoreError } from './data-dir.js';
+import { readEmbeddedCatalogue } from './catalogue.store.js';
 import { createAiringQueries } from './airing.reports.js';
 import { createMonthPartitions, createPgAiringReports, monthOf } from './pg/airing.pg.js';
 import { migrate } from './pg/migrate.js';
@@ -134,14 +133,8 @@ async function checkSourceStores(dataDir: string): Promise<unknown> {
     );
   }
   refuseUsernameClashes(dataDir);
-  const file = path.join(dataDir, 'catalogue.json');
-  let json: unknown;
-  try {
-    json = JSON.parse((await readTextFile(file)) ?? '');
-  } catch (error) {
-    throw damagedStore(file, `不是完整的 JSON / not complete JSON: ${(error as Error).message}`);
-  }
-  return checkStored(file, json);
+  // Snapshot and journal together, checked as the server checks them at start.
+  return readEmbeddedCatalogue(dataDir);
 }
 
 /** Accounts whose names one store kept apart and PostgreSQL would take as one (username-key.ts): named before anything is copied. */

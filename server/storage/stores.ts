@@ -47,7 +47,7 @@ export interface Stores {
 /** Chain exports read at once from PostgreSQL per node; another waits for one to finish. */
 export const EXPORT_CONNECTIONS = 4;
 
-export type StoresConfig = Pick<Config, 'dataDir' | 'databaseUrl'>;
+export type StoresConfig = Pick<Config, 'dataDir' | 'databaseUrl' | 'catalogueJournalBytes'>;
 
 export interface StoresLog {
   info(message: string): void;
@@ -56,7 +56,7 @@ export interface StoresLog {
 const SILENT: StoresLog = { info: () => undefined, warn: () => undefined };
 
 export async function openStores(config: StoresConfig, log: StoresLog = SILENT): Promise<Stores> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl, log) : openEmbedded(config.dataDir);
+  return config.databaseUrl ? openPostgres(config.databaseUrl, log) : openEmbedded(config, log);
 }
 
 async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
@@ -117,7 +117,7 @@ function unreachable(url: string, error: unknown): StoreError {
   return new StoreError(`无法打开 PostgreSQL 数据库 ${shown.href}（${why}），服务器未启动 / cannot open the PostgreSQL database ${shown.href} (${why}): the server did not start`);
 }
 
-function openEmbedded(dataDir: string): Stores {
+function openEmbedded({ dataDir, catalogueJournalBytes }: StoresConfig, log: StoresLog): Stores {
   return {
     kind: 'embedded',
     pool: null,
@@ -125,7 +125,7 @@ function openEmbedded(dataDir: string): Stores {
     audit: createAuditStore(dataDir),
     tokens: createTokenStore(dataDir),
     reports: createReportsStore(dataDir),
-    openCatalogue: (hooks) => createCatalogueStore(dataDir, hooks),
+    openCatalogue: (hooks) => createCatalogueStore(dataDir, hooks, { limitBytes: catalogueJournalBytes, warn: (message) => log.warn(message) }),
     followCatalogue: async () => undefined,
     // The log creates the file the read-only reports connection opens.
     openAiring: async (options) => {

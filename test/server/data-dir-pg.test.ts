@@ -8,7 +8,7 @@ import { checkDataDir, STORES, STORES_MANIFEST, storesInDataDir } from '../../se
 const onPostgres = STORES.filter((s) => s.onPostgres).map((s) => s.name);
 
 t.test('a data dir that held the catalogue and accounts: refused embedded, fine on PostgreSQL', async (t) => {
-  t.same(onPostgres, ['catalogue.json', 'accounts.sqlite3', 'audit.sqlite3', 'airing.sqlite3', 'pairing.sqlite3', 'reports.sqlite3']);
+  t.same(onPostgres, ['catalogue.json', 'catalogue.journal', 'accounts.sqlite3', 'audit.sqlite3', 'airing.sqlite3', 'pairing.sqlite3', 'reports.sqlite3']);
   const dir = t.testdir({ media: {}, [STORES_MANIFEST]: JSON.stringify({ stores: ['catalogue.json', 'accounts.sqlite3', 'media'] }) });
   await t.rejects(checkDataDir(dir), /catalogue\.json.*accounts\.sqlite3/, 'embedded: the missing stores stop the start');
   t.same(await checkDataDir(dir, [], { onPostgres: true }), { isFirstStart: false, wasUncleanStop: false }, 'PostgreSQL keeps them');

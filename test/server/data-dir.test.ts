@@ -78,6 +78,8 @@ const cases: Case[] = [
     Object.entries(damages)
       // One truncated database is enough: SQLite reads a truncated file as shorter, quick_check finds it.
       .filter(([how]) => !(store.kind === 'sqlite' && how === 'truncated' && store.name !== 'airing.sqlite3'))
+      // A journal cut short is what a power cut leaves: its torn last line is dropped (test/server/catalogue-journal.test.ts).
+      .filter(([how]) => !(store.kind === 'journal' && how === 'truncated'))
       .map<Case>(([how, apply]) => ({
         name: `${store.name}, ${how}: refused with one line naming it, the file left as it was`,
         prepare: damage(store.name, apply),

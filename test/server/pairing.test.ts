@@ -6,6 +6,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORISED, PAIRING_CODE_ALPHABET } from '../../player/protocol.js';
 import { loadConfig } from '../../server/config.js';
+import { readEmbeddedCatalogue } from '../../server/storage/catalogue.store.js';
 import { placeSite } from '../register.fixtures.js';
 import { connectPlayer, helloMessage, helloPlayer, injectRaw, signInAs, sleep, startTestServer, type TestPlayer } from '../helper.js';
 
@@ -43,8 +44,8 @@ t.test('an unknown player gets a six-character code, unique and persisted; welco
   t.equal(players[0]!.welcome.isProvisional, true);
   const stored = app.crier.catalogue.read().screens.find((s) => s.id === players[0]!.welcome.screenId)!;
   t.equal(stored.pairingCode, codes[0], 'kept in the catalogue');
-  const file = JSON.parse(await readFile(path.join(dataDir, 'catalogue.json'), 'utf8'));
-  t.equal(file.screens.find((s: { id: string }) => s.id === stored.id).pairingCode, codes[0], 'and on disk');
+  const onDisk = await readEmbeddedCatalogue(dataDir);
+  t.equal(onDisk?.screens.find((s) => s.id === stored.id)?.pairingCode, codes[0], 'and on disk');
   t.match(stored.name, codes[0]!, 'the provisional name shows the code');
   players[0]!.player.socket.close();
   const again = await helloPlayer(t, wsUrl, { screenId: players[0]!.welcome.screenId });
@@ -93,8 +94,8 @@ t.test('claim → paired → reconnect with the token → claimed welcome', asyn
   player.send({ type: 'paired-ack', screenId: welcome.screenId });
   await sleep(200);
   t.equal(tokens.pendingOf(welcome.screenId), undefined, 'forgotten once the player confirmed it');
-  const catalogueFile = await readFile(path.join(dataDir, 'catalogue.json'), 'utf8');
-  t.notOk(catalogueFile.includes(paired.token) || catalogueFile.includes(sha256(paired.token)), 'no token material in the catalogue');
+  const catalogueFile = (await readFile(path.join(dataDir, 'catalogue.json'), 'utf8')) + (await readFile(path.join(dataDir, 'catalogue.journal'), 'utf8'));
+  t.notOk(catalogueFile.includes(paired.token) || catalogueFile.includes(sha256(paired.token)), 'no token material in the catalogue (snapshot or journal)');
   const tokenFiles = (await readdir(dataDir)).filter((f) => f.startsWith('pairing.sqlite3'));
   const tokenBytes = Buffer.concat(await Promise.all(tokenFiles.map((f) => readFile(path.join(dataDir, f)))));
   t.notOk(tokenBytes.includes(paired.token), 'nor, once delivered, the plain token in the token store');

@@ -32,7 +32,7 @@ t.test('on PostgreSQL: login, a claim and a schedule change survive a restart', 
   await first.app.close();
 
   const files = await readdir(dataDir);
-  for (const name of ['catalogue.json', 'accounts.sqlite3', 'audit.sqlite3', 'airing.sqlite3', 'pairing.sqlite3', 'reports.sqlite3']) t.notOk(files.includes(name), `no ${name} in the data dir`);
+  for (const name of ['catalogue.json', 'catalogue.journal', 'accounts.sqlite3', 'audit.sqlite3', 'airing.sqlite3', 'pairing.sqlite3', 'reports.sqlite3']) t.notOk(files.includes(name), `no ${name} in the data dir`);
 
   const second = await startTestServer(t, { dataDir, databaseUrl });
   const screens = json(await second.app.inject('/api/v1/screens')) as { id: string; name: string; isProvisional: boolean }[];

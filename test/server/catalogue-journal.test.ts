@@ -1,0 +1,144 @@
+// The embedded catalogue's journal (issue 14): a claim writes the same few hundred bytes at 10 and at
+// 10,000 screens (counted in the kernel's tally of bytes this process wrote, /proc/self/io), a reopen
+// replays the journal to the very catalogue, a snapshot compacts it, a torn last line is dropped with
+// a warning, and damage anywhere else, or a journal that does not continue catalogue.json, stops the start.
+import { appendFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import { freshJournal } from '../../server/storage/catalogue.journal.js';
+import { createCatalogueStore, readEmbeddedCatalogue } from '../../server/storage/catalogue.store.js';
+
+const NOW = '2026-11-30T08:00:00.000Z';
+
+/** Bytes this process has passed to write(2) and its kin so far. */
+async function bytesWritten(): Promise<number> {
+  const io = await readFile('/proc/self/io', 'utf8');
+  return Number(/wchar: (\d+)/.exec(io)![1]);
+}
+
+/** A data dir whose catalogue holds `n` claimed screens and one unclaimed (id `new`, code ABCDEF). */
+async function fleetStore(dir: string, n: number, options: Parameters<typeof createCatalogueStore>[2] = {}) {
+  const store = await createCatalogueStore(dir, undefined, options);
+  await store.update((draft) => {
+    for (let i = 0; i < n; i++) draft.screens.push({ id: `s-${i}`, name: `屏幕 ${i}`, isProvisional: false, groups: [], createdAt: NOW, claimedAt: NOW });
+    draft.screens.push({ id: 'new', name: '未认领屏幕 ABCDEF', isProvisional: true, groups: [], createdAt: NOW, pairingCode: 'ABCDEF' });
+  });
+  return store;
+}
+
+const claim = (id: string, name: string) => (draft: Catalogue) => {
+  const screen = draft.screens.find((s) => s.id === id)!;
+  screen.isProvisional = false;
+  delete screen.pairingCode;
+  screen.name = name;
+  screen.claimedAt = NOW;
+};
+
+t.test('a claim writes the same bytes at 10 and at 10,000 screens, and a reopen replays it', async (t) => {
+  const dir = t.testdir({ small: {}, large: {} });
+  const written: number[] = [];
+  for (const [name, n] of [['small', 10], ['large', 10_000]] as const) {
+    const dataDir = path.join(dir, name);
+    const store = await fleetStore(dataDir, n);
+    const snapshotBytes = (await stat(path.join(dataDir, 'catalogue.json'))).size;
+    const before = await bytesWritten();
+    await store.update(claim('new', '新屏'));
+    written.push((await bytesWritten()) - before);
+    t.equal((await stat(path.join(dataDir, 'catalogue.json'))).size, snapshotBytes, `${n} screens: catalogue.json is not rewritten`);
+    const reopened = await readEmbeddedCatalogue(dataDir);
+    t.same(reopened, store.read(), `${n} screens: the snapshot with its journal is the catalogue`);
+  }
+  const [small, large] = written as [number, number];
+  t.ok(small > 0 && small < 1000, `a claim at 10 screens wrote ${small} bytes`);
+  t.equal(large, small, `a claim at 10,000 screens wrote ${large} bytes, the same`);
+});
+
+t.test('the journal is compacted into a new snapshot once it outgrows its limit; every change survives a reopen', async (t) => {
+  const dataDir = t.testdir();
+  const store = await fleetStore(dataDir, 20, { limitBytes: 2000 });
+  const firstSnapshot = await readFile(path.join(dataDir, 'catalogue.json'), 'utf8');
+  for (let i = 0; i < 20; i++) await store.update((draft) => void (draft.screens[i]!.name = `改名 ${i}`));
+  // The snapshot runs after the commit that crossed the limit: one more change waits for it.
+  await store.update((draft) => void draft.screens.splice(3, 1));
+  await store.update((draft) => void draft.screens.reverse());
+  await store.update((draft) => void draft.seededDefaults.push('x'));
+  t.not(await readFile(path.join(dataDir, 'catalogue.json'), 'utf8'), firstSnapshot, 'catalogue.json was written again');
+  t.ok((await stat(path.join(dataDir, 'catalogue.journal'))).size < 2000 + 1000, 'and the journal started afresh');
+  const reopened = await createCatalogueStore(dataDir);
+  t.same(reopened.read(), store.read(), 'removals, reorders and settings replay to the same catalogue');
+  t.equal(reopened.read().screens[0]!.id, 'new');
+});
+
+t.test('a torn last line (a power cut before the answer) is dropped with a warning; the store goes on', async (t) => {
+  const dataDir = t.testdir();
+  const store = await fleetStore(dataDir, 3);
+  await store.update(claim('new', '新屏'));
+  const journal = path.join(dataDir, 'catalogue.journal');
+  const whole = await readFile(journal);
+  await appendFile(journal, '0123456789abcdef {"n":2,"lists":{"screens":{"upserted":[{"id":"s-0","na');
+  const warnings: string[] = [];
+  const reopened = await createCatalogueStore(dataDir, undefined, { warn: (m) => warnings.push(m) });
+  t.same(reopened.read(), store.read(), 'every answered change is there');
+  t.match(warnings, [/最后一行不完整.*dropped/], 'said so in one line');
+  t.same(await readFile(journal), whole, 'the torn line is cut off the file');
+  await reopened.update(claim('s-1', '再改'));
+  t.equal((await readEmbeddedCatalogue(dataDir))?.screens.find((s) => s.id === 's-1')?.name, '再改', 'later lines follow the good ones');
+});
+
+t.test('damage before the last line, or a journal that does not continue catalogue.json, stops the start untouched', async (t) => {
+  const dataDir = t.testdir();
+  const store = await fleetStore(dataDir, 3);
+  await store.update(claim('new', '新屏'));
+  await store.update((draft) => void (draft.screens[0]!.name = '又改'));
+  const journal = path.join(dataDir, 'catalogue.journal');
+  const good = await readFile(journal, 'utf8');
+  const lines = good.split('\n');
+  const damaged = [lines[0], lines[1]!.replace('新屏', '旧屏'), ...lines.slice(2)].join('\n');
+  await writeFile(journal, damaged);
+  const refusal = /^存储文件已损坏：.*catalogue\.journal（第 2 行损坏.*damaged store .*catalogue\.journal .*line 2 is damaged.*npm run restore/;
+  await t.rejects(createCatalogueStore(dataDir), { name: 'StoreError', message: refusal });
+  t.equal(await readFile(journal, 'utf8'), damaged, 'the journal is left as it was');
+
+  await writeFile(journal, [lines[0], lines[2], lines[1], ''].join('\n'));
+  await t.rejects(createCatalogueStore(dataDir), { name: 'StoreError', message: /line 2 is number 2, expected 1/ }, 'a line out of place is damage too');
+
+  await writeFile(journal, good);
+  const other = JSON.stringify({ ...store.read(), screens: [] }, null, 2);
+  await writeFile(path.join(dataDir, 'catalogue.json'), other);
+  await t.rejects(createCatalogueStore(dataDir), { name: 'StoreError', message: /catalogue\.journal.*does not continue catalogue\.json/ });
+});
+
+t.test('a power cut between the snapshot and the new journal: the lines after its point are replayed', async (t) => {
+  const dataDir = t.testdir();
+  const store = await fleetStore(dataDir, 3);
+  await store.update(claim('new', '新屏'));
+  // As the snapshot step leaves it when cut after renaming catalogue.json: the old journal ends with a point naming it.
+  const text = JSON.stringify(store.read(), null, 2);
+  await appendFile(path.join(dataDir, 'catalogue.journal'), freshJournal(text));
+  await writeFile(path.join(dataDir, 'catalogue.json'), text);
+  const reopened = await createCatalogueStore(dataDir);
+  t.same(reopened.read(), store.read());
+  await reopened.update((draft) => void (draft.screens[2]!.name = '断电后'));
+  t.same(await readEmbeddedCatalogue(dataDir), reopened.read(), 'a change after it is replayed from the point on');
+});
+
+t.test('a journal whose catalogue.json is gone (recreated on purpose) is moved aside; a data dir without a journal gets one', async (t) => {
+  const dataDir = t.testdir();
+  const store = await fleetStore(dataDir, 2);
+  await store.update(claim('new', '新屏'));
+  const catalogueText = await readFile(path.join(dataDir, 'catalogue.json'), 'utf8');
+  await rm(path.join(dataDir, 'catalogue.json'));
+  const warnings: string[] = [];
+  const fresh = await createCatalogueStore(dataDir, undefined, { warn: (m) => warnings.push(m) });
+  t.equal(fresh.isNew, true);
+  t.match(warnings, [/moved to .*catalogue\.journal\.orphan-/]);
+  t.ok((await readdir(dataDir)).some((f) => f.startsWith('catalogue.journal.orphan-')));
+
+  const upgraded = t.testdir();
+  await writeFile(path.join(upgraded, 'catalogue.json'), catalogueText);
+  const old = await createCatalogueStore(upgraded);
+  t.equal(await readFile(path.join(upgraded, 'catalogue.journal'), 'utf8'), freshJournal(catalogueText), 'a catalogue from before the journal gets one at start');
+  await old.update(claim('s-0', '升级后'));
+  t.equal((await readEmbeddedCatalogue(upgraded))?.screens[0]?.name, '升级后');
+});
