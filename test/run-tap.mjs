@@ -67,10 +67,11 @@ const addSummary = (text) => {
 };
 
 function report(code, expectedFiles) {
-  if (expectedFiles !== undefined && fileTimes.length < expectedFiles) {
+  const missing = expectedFiles === undefined ? 0 : expectedFiles - filesSeen.size;
+  if (missing > 0) {
     // A lane that died took files with it: that is a failure even if everything that ran passed.
-    console.log(`\n# run-tap: ${expectedFiles - fileTimes.length} of ${expectedFiles} test files reported nothing`);
-    failures.push({ indent: 0, lines: [], title: `${expectedFiles - fileTimes.length} test files never reported` });
+    console.log(`\n# run-tap: ${missing} of ${expectedFiles} test files reported nothing`);
+    failures.push({ indent: 0, lines: [], title: `${missing} test files never reported` });
     counts.fail = (counts.fail ?? 0) + 1;
     code ||= 1;
   }
@@ -174,6 +175,7 @@ function nextShare() {
 out('TAP version 14');
 out(`1..${files.length}`);
 let number = 0;
+const filesSeen = new Set(); // the files whose lines came
 /** A lane's top-level result, numbered in the merged stream's order. */
 const renumber = (line) => line.replace(/^(not )?ok \d+/, (_, not) => `${not ?? ''}ok ${++number}`);
 
@@ -202,6 +204,7 @@ function laneReader() {
       flush();
       block = [line];
       file = subtest[1];
+      filesSeen.add(file);
       return;
     }
     const result = TOP_OK.exec(line);
@@ -217,7 +220,10 @@ function laneReader() {
       aside = true;
       return;
     }
-    if (block && (line.startsWith(' ') || !ended)) {
+    // Lines of the file (indented), or its last lines before its result; a top-level comment (the lane's
+    // closing counts) ends it even without one: after a timeout tap numbers the next file's result
+    // `timeout!` and never writes that file's own.
+    if (block && (line.startsWith(' ') || (!ended && !line.startsWith('#')))) {
       block.push(line);
       return;
     }
