@@ -11,7 +11,9 @@ import { placeSite } from '../register.fixtures.js';
 
 t.test('upload, playlist, schedule to a township, approve: the township player switches to it', browserTestOptions(), async (t) => {
   const browser = await launchBrowser(t);
-  const { app, baseUrl } = await startTestServer(t, { heartbeatIntervalMs: 1000, approval: 'required' });
+  // One t.testdir() per test (a second call empties the first): the server's data and the poster below share it.
+  const dir = t.testdir();
+  const { app, baseUrl } = await startTestServer(t, { heartbeatIntervalMs: 1000, approval: 'required', dataDir: path.join(dir, 'data') });
 
   // A real player page, placed in 城关镇 by the county.
   const player = await browser.newPage({ viewport: { width: 960, height: 540 } });
@@ -25,7 +27,7 @@ t.test('upload, playlist, schedule to a township, approve: the township player s
   const editor = await signInAs(app, 'editor');
   const page = await consoleAs(t, browser, baseUrl, editor.user.username);
   await go(page, 'media');
-  const poster = path.join(t.testdir(), '反诈海报-城关镇.png');
+  const poster = path.join(dir, '反诈海报-城关镇.png');
   await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#1d4ed8' } }).png().toFile(poster);
   await page.locator('[data-testid=dropzone] input[type=file]').setInputFiles(poster);
   await page.locator('[data-testid=upload][data-done=true]').waitFor({ timeout: 20_000 });

@@ -8,7 +8,9 @@ import { readChinese, shareRecognised } from '../ocr.js';
 import { signInBrowser, startTestServer } from '../helper.js';
 
 t.test('Swagger UI renders under the CSP, answers "Try it out" and draws its Chinese', browserTestOptions(), async (t) => {
-  const { app, baseUrl } = await startTestServer(t);
+  // One t.testdir() per test (a second call empties the first): the server's data and the screenshot share it.
+  const dir = t.testdir();
+  const { app, baseUrl } = await startTestServer(t, { dataDir: path.join(dir, 'data') });
   const spec = JSON.parse((await app.inject({ url: '/docs/json' })).body) as { info: { description: string }; paths: Record<string, object> };
   const operations = Object.values(spec.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
   const browser = await launchBrowser(t);
@@ -41,7 +43,7 @@ t.test('Swagger UI renders under the CSP, answers "Try it out" and draws its Chi
 
   await page.evaluate(() => document.fonts.ready);
   const description = page.locator('.swagger-ui .info .description');
-  const shot = path.join(t.testdir(), 'docs-description.png');
+  const shot = path.join(dir, 'docs-description.png');
   await description.screenshot({ path: shot, scale: 'device' });
   const chinese = spec.info.description.split(' / ')[0]!;
   const read = await readChinese(shot);

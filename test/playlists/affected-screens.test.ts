@@ -140,8 +140,10 @@ const EDITS: Record<string, Edit> = {
     pick(d.screens, n).timeZone = pick(ZONES, n >> 3);
   },
   'add and remove screens': (d, n) => {
+    const added = screenOf(100 + (n & 15), n >> 4);
     if (n & 8 && d.screens.length > 1) d.screens.splice(Math.abs(n >> 4) % d.screens.length, 1);
-    else d.screens.push(screenOf(100 + (n & 15), n >> 4));
+    // Two adds of one id in a batch would be refused by the store (seed 1984241092): the second adds nothing.
+    else if (!d.screens.some((s) => s.id === added.id)) d.screens.push(added);
   },
   'site type sound': (d, n) => {
     d.siteTypeSound = { ...d.siteTypeSound, [pick(SITE_TYPES, n)]: n & 8 ? 'on' : 'off' };

@@ -1,6 +1,7 @@
 // /ws/console pushes job progress and change hints to open consoles, through a real socket.
+import os from 'node:os';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import t, { type Test } from 'tap';
 import WebSocket from 'ws';
 import type { ConsoleEvent } from '../../server/console/console.protocol.js';
@@ -33,7 +34,10 @@ t.test('a console hears about screens, catalogue changes and job progress', asyn
   await helloPlayer(t, wsUrl);
   await live.waitFor((e) => e.type === 'refresh' && e.topic === 'screens');
 
-  const wav = path.join(t.testdir(), 'tone.wav');
+  // Not t.testdir(): that is the server's data directory, and asking again would empty it.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-console-events-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const wav = path.join(dir, 'tone.wav');
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=550:sample_rate=44100', '-t', '2', wav]);
   const res = await app.inject({ method: 'POST', url: '/api/v1/media', ...form({ name: 'tone.wav', data: await readFile(wav) }, { title: '提示音' }) });
   t.equal(res.statusCode, 201, res.body);
