@@ -196,7 +196,13 @@ export async function openJournal(dataDir: string, stored: StoredFiles, options:
     const data = Buffer.from(line);
     const handle = await open(journalFile, 'r+');
     try {
-      await handle.write(data, 0, data.length, size);
+      // One write may take only part of the line (a disk with a page's slack left): write on until all of
+      // it is there, so a full disk ends in ENOSPC (and the truncate below) rather than a torn line kept.
+      for (let written = 0; written < data.length; ) {
+        const { bytesWritten } = await handle.write(data, written, data.length - written, size + written);
+        if (bytesWritten === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        written += bytesWritten;
+      }
       await handle.datasync();
       size += data.length;
     } catch (error) {

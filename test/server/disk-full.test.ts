@@ -7,6 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { helloPlayer, injectRaw, signIn, sleep, startTestServer, TEST_ADMIN } from '../helper.js';
 import { DISK_STATE_MAX_AGE_MS } from '../../server/routes/health.routes.js';
+import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
 import { png, upload } from '../media/fixtures/files.js';
 import { fillDisk, mountSmallDisk, smallDiskSkip } from '../fixtures/small-disk.js';
 
@@ -27,7 +28,9 @@ t.test('a full data disk is named, survivable and recovers by itself', { skip: s
   const clerk = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
   const mediaId = app.crier.catalogue.read().media[0]!.id;
   const slogan = (headline: string) => app.inject({ method: 'POST', url: '/api/v1/media/slogans', payload: { slogan: { headline, theme: 'alert' } } });
-  const playlist = (name: string) => app.inject({ method: 'POST', url: '/api/v1/playlists', payload: { name, items: [{ mediaId, durationMs: 5000 }] } });
+  // 100 items: a change is one journal line, and a line shorter than the free end of the journal's last
+  // page is written even on a full disk (and rightly kept); this one needs new pages, so it meets ENOSPC.
+  const playlist = (name: string) => app.inject({ method: 'POST', url: '/api/v1/playlists', payload: { name, items: Array.from({ length: 100 }, () => ({ mediaId, durationMs: 5000 })) } });
   const health = async () => JSON.parse((await app.inject('/healthz')).body) as { disk: { isFull: boolean; freeBytes: number } | null };
   t.equal((await health()).disk?.isFull, false, 'room to begin with');
 
@@ -81,4 +84,7 @@ t.test('a full data disk is named, survivable and recovers by itself', { skip: s
   t.equal((await playlist('空间恢复后的列表')).statusCode, 201, 'a playlist works again');
   t.equal((await upload(app, { name: 'poster.png', data: await png(800, 600) })).status, 201, 'an upload works again');
   await app.close();
+  // The next start reads what the full disk left: no torn line of the refused change before the later ones.
+  const reopened = (await createCatalogueStore(path.join(disk, 'data'))).read().playlists.map((p) => p.name);
+  t.ok(reopened.includes('空间恢复后的列表') && !reopened.includes('磁盘满时的列表'), 'the stored catalogue opens again, with the later playlist and without the refused one');
 });
