@@ -2,12 +2,12 @@
 // catalogue by its store (the committed state), folders file by file, incrementally (a file already in
 // the backup with the same size is not copied again; media and originals are named by their SHA-256,
 // so the same name is the same bytes). backup.json is written last: without it a backup is incomplete.
-import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CATALOGUE_FILE, freshJournal, JOURNAL_FILE } from '../storage/catalogue.journal.js';
 import { STORES, type StoreEntry } from '../storage/data-dir.js';
-import { syncDir, writeFileDurably } from '../storage/durable-file.js';
+import { syncDir, syncFile, writeFileDurably } from '../storage/durable-file.js';
 import { sha256OfFile } from '../../media/media.store.js';
 import { copySqlite } from './sqlite-copy.js';
 
@@ -37,15 +37,6 @@ export interface BackupSummary {
 }
 
 const isTemp = (name: string) => name.startsWith('.');
-
-async function syncFile(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Copies `source` to `target` through a temp file: an interrupted copy never sits under the real name. */
 async function copyDurably(source: string, target: string): Promise<void> {

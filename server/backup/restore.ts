@@ -1,10 +1,10 @@
 // Puts a backup back into a stopped server's data dir. Refuses an incomplete backup (no backup.json, a
 // listed file missing or of the wrong size, a database or catalogue whose SHA-256 differs) before
 // touching anything, and a data dir that still holds stores unless told to move them aside.
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { STORES, STORES_MANIFEST, StoreError } from '../storage/data-dir.js';
-import { readTextFile, syncDir, writeFileDurably } from '../storage/durable-file.js';
+import { readTextFile, syncDir, syncFile, writeFileDurably } from '../storage/durable-file.js';
 import { sha256OfFile } from '../../media/media.store.js';
 import { BACKUP_MANIFEST, BackupManifestSchema, type BackupManifest } from './backup.js';
 
@@ -35,8 +35,7 @@ async function copyInto(source: string, target: string): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.restoring`);
   await copyFile(source, temp);
-  const handle = await open(temp, 'r+');
-  await handle.sync().finally(() => handle.close());
+  await syncFile(temp);
   await rename(temp, target);
 }
 

@@ -18,6 +18,9 @@ export async function readTextFile(file: string): Promise<string | null> {
 /** Makes a rename or a new file in `dir` durable. */
 export const syncDir = (dir: string): Promise<void> => withHandle(dir, 'r', (handle) => handle.sync());
 
+/** Makes a file's bytes durable (a copy made with `copyFile`, before it is renamed into place). */
+export const syncFile = (file: string): Promise<void> => withHandle(file, 'r+', (handle) => handle.sync());
+
 /** Cuts `file` to `length` bytes, durably (a torn last line of a journal). */
 export const truncateDurably = (file: string, length: number): Promise<void> =>
   withHandle(file, 'r+', async (handle) => {
