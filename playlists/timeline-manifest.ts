@@ -138,6 +138,45 @@ export function buildTimelineManifest(
   };
 }
 
+/** A loop as players receive it, with its JSON and digest: screens airing the same playlist on the same display share one. */
+interface WireLoop {
+  items: ManifestItem[];
+  json: string;
+  version: string;
+}
+/** Per resolved item list (memoised per catalogue in timeline.ts), per display. */
+const wireLoops = new WeakMap<ResolvedItem[], Map<string, WireLoop>>();
+/** The JSON of a loop's items by the array a manifest carries (its `items` and `timeline.loops`). */
+const loopJson = new WeakMap<ManifestItem[], string>();
+/** The JSON of a built timeline, composed from its parts, so a manifest is not stringified whole again. */
+const timelineJson = new WeakMap<ManifestTimeline, string>();
+
+function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireLoop {
+  let byDisplay = wireLoops.get(resolved);
+  if (!byDisplay) wireLoops.set(resolved, (byDisplay = new Map()));
+  const displayKey = display ? `${display.width}x${display.height}` : '-';
+  let loop = byDisplay.get(displayKey);
+  if (!loop) {
+    const items = resolved.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
+    const json = JSON.stringify(items);
+    loop = { items, json, version: contentVersion(json) };
+    loopJson.set(items, json);
+    byDisplay.set(displayKey, loop);
+  }
+  return loop;
+}
+
+/**
+ * The shared form of a manifest (without `screenId`) as JSON, equal to `JSON.stringify` of it: a built
+ * timeline and its loops are stringified once and spliced in, whatever the number of screens or passes.
+ */
+export function sharedManifestJson(manifest: Manifest): string {
+  const { screenId: _perScreen, items, timeline, ...head } = manifest;
+  const itemsJson = loopJson.get(items) ?? JSON.stringify(items);
+  const rest = timeline ? `,"timeline":${timelineJson.get(timeline) ?? JSON.stringify(timeline)}` : '';
+  return `${JSON.stringify(head).slice(0, -1)},"items":${itemsJson}${rest}}`;
+}
+
 function buildTimeline(
   catalogue: Readonly<Catalogue>,
   screen: ScreenAttributes,
@@ -149,13 +188,18 @@ function buildTimeline(
 ): BuiltTimeline {
   const resolved = resolveTimeline(catalogue, screen, from, to, options);
   const loops: Record<string, ManifestItem[]> = {};
+  const loopParts: string[] = [];
+  const loopVersions: string[] = [];
   const loopKeys = new Map<ResolvedItem[], string>();
   const loopOf = (items: ResolvedItem[]): string => {
     let key = loopKeys.get(items);
     if (key === undefined) {
       key = `L${loopKeys.size}`;
       loopKeys.set(items, key);
-      loops[key] = items.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
+      const wire = wireLoop(items, display);
+      loops[key] = wire.items;
+      loopParts.push(`"${key}":${wire.json}`);
+      loopVersions.push(wire.version);
     }
     return key;
   };
@@ -175,6 +219,10 @@ function buildTimeline(
   }));
   const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
   const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes, ...(sound ? { sound } : {}) };
-  // Only the timeline is hashed: `items` and `reason` follow from it and the moment of building.
-  return { timeline, version: contentVersion(JSON.stringify(timeline)), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
+  // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
+  const head = `{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":${JSON.stringify(segments)}`;
+  const tail = `"volumes":${JSON.stringify(volumes)}${sound ? ',"sound":true' : ''}}`;
+  timelineJson.set(timeline, `${head},"loops":{${loopParts.join(',')}},${tail}`);
+  // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
+  return { timeline, version: contentVersion(`${head}|${loopVersions.join(',')}|${tail}`), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }

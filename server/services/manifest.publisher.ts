@@ -10,7 +10,7 @@ import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
 import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
-import { manifestKey } from '../../playlists/timeline-manifest.js';
+import { manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
 import type { Clock } from '../clock.js';
 import type { Presence, PlayerSession } from '../gateway/presence.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
@@ -58,8 +58,7 @@ export function createManifestPublisher(deps: {
   function serialise(manifest: Manifest | null): Frames | null {
     if (!manifest) return null;
     stats.serialised++;
-    const { screenId: _perScreen, ...shared } = manifest;
-    const json = JSON.stringify(shared);
+    const json = sharedManifestJson(manifest);
     return { version: manifest.version, shared: Buffer.from(`{"type":"manifest","manifest":${json}}`), tail: `${json.slice(1)}}` };
   }
 

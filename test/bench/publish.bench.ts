@@ -59,3 +59,82 @@ export async function benchPublish(screens = Number(process.env.CRIER_BENCH_SCRE
     await app.close();
   });
 }
+
+/**
+ * Issue 14's "screens whose rules all differ": N screens, each with a schedule entry of its own (its own
+ * dayparts and weekdays, one of a few playlists) and a broadcast of its own, so no two manifests are equal.
+ * Then a change for all of them (an alert for all) and `republishAll` (midnight): wall time from the change
+ * to the first and the last session's manifest, and CPU per distinct build. `npm run bench -- publish:distinct`.
+ */
+export async function benchPublishDistinct(screens = Number(process.env.CRIER_BENCH_SCREENS ?? 2000)): Promise<void> {
+  await withTempDir(async (dataDir) => {
+    const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent' }, { logger: false });
+    const { catalogue, presence, publisher, alerts } = app.crier;
+    const createdAt = new Date().toISOString();
+    await catalogue.update((draft) => {
+      const media = draft.media.map((m) => m.id);
+      // A few playlists of the campaign's media in different orders: screens share playlists, not rules.
+      const playlistIds: string[] = [];
+      for (let k = 0; k < 8; k++) {
+        const id = `bench-pl-${k}`;
+        playlistIds.push(id);
+        const items = media.map((_, j) => ({ id: `bench-pl-${k}-${j}`, mediaId: media[(j + k) % media.length]!, ...(j % 3 === 0 ? { durationMs: 5000 + k * 500 } : {}) }));
+        draft.playlists.push({ id, name: `基准 ${k}`, description: '', items, createdAt, updatedAt: createdAt });
+      }
+      for (let i = 0; i < screens; i++) {
+        const id = `bench-${i}`;
+        draft.screens.push({ id, name: `屏 ${i}`, isProvisional: false, groups: [`组${i % 10}`], createdAt });
+        const hour = 6 + (i % 12);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        draft.schedules.push({
+          id: `bench-sch-${i}`, playlistId: playlistIds[i % playlistIds.length]!, target: { kind: 'screens', screenIds: [id] }, priority: i % 7,
+          weekdays: [1 + (i % 7), 1 + ((i + 3) % 7)], windows: [{ start: `${pad(hour)}:${pad(i % 60)}`, end: `${pad(hour + 2)}:00` }], createdAt,
+        });
+        (draft.broadcasts ??= []).push({
+          id: `bench-bc-${i}`, name: `广播 ${i}`, playlistId: playlistIds[(i + 1) % playlistIds.length]!, target: { kind: 'screens', screenIds: [id] },
+          times: [`${pad(7 + (i % 11))}:${pad((i * 7) % 60)}`], priority: 0, createdAt,
+        });
+      }
+    });
+    const playlistId = catalogue.read().defaultPlaylistId!;
+    let sends = 0;
+    let firstAt = 0;
+    let lastAt = 0;
+    for (let i = 0; i < screens; i++) {
+      presence.add(socketlessSession(`bench-${i}`, {
+        sendManifest: () => {
+          lastAt = performance.now();
+          if (sends++ === 0) firstAt = lastAt;
+        },
+      }));
+    }
+    const settle = async () => {
+      while (!publisher.isIdle) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    await publisher.publishNow();
+    await settle();
+    const rows: Record<string, { first: number[]; last: number[]; cpu: number[]; sent: number[] }> = {};
+    const measure = async (label: string, change: () => unknown) => {
+      sends = 0;
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      await change();
+      await settle();
+      const used = process.cpuUsage(cpu);
+      const row = (rows[label] ??= { first: [], last: [], cpu: [], sent: [] });
+      row.first.push(firstAt - start);
+      row.last.push(lastAt - start);
+      row.cpu.push((used.user + used.system) / 1000);
+      row.sent.push(sends);
+    };
+    for (let round = 0; round < Number(process.env.CRIER_BENCH_ROUNDS ?? 3); round++) {
+      await measure('alert for all', () => alerts.create({ title: `全部 ${round}`, playlistId, target: { kind: 'all' }, priority: 100 }));
+    }
+    const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+    console.log(`publish, ${screens} screens whose rules all differ (one session each, sends counted; median of ${rows['alert for all']!.cpu.length}):`);
+    for (const [label, row] of Object.entries(rows)) {
+      console.log(`  ${label}: first ${fmt(median(row.first))}, last ${fmt(median(row.last))}, CPU ${fmt(median(row.cpu))} (${((median(row.cpu) * 1000) / screens).toFixed(0)} µs per screen), ${row.sent[0]} sent`);
+    }
+    await app.close();
+  });
+}

@@ -1,6 +1,6 @@
 // npm run bench: figures for the foundation, measured in one run on this machine. Medians and
 // percentiles, never single timings; rerun it rather than trusting a number in a README.
-import { benchPublish } from './publish.bench.js';
+import { benchPublish, benchPublishDistinct } from './publish.bench.js';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import WebSocket from 'ws';
@@ -115,7 +115,7 @@ const parts: Record<string, (half?: string) => unknown> = {
   scheduling: benchScheduling,
   plays: benchPlayIngest,
   push: () => benchPush(1000),
-  publish: () => benchPublish(),
+  publish: (half?: string) => (half === 'distinct' ? benchPublishDistinct() : benchPublish()),
   media: benchMedia,
   player: benchPlayer,
   reports: benchReports,
