@@ -1,9 +1,12 @@
 // The SQLite airing log commits in a writer thread (issue 14.3): the event loop keeps turning while a
 // large batch commits (inline, the commit holds it), a failed transaction crosses the thread as an
-// error and moves no chain head (the disk-full test shows SQLite's code crossing too), and a reopened log continues each chain where the thread left it.
+// error and moves no chain head (the disk-full test shows SQLite's code crossing too), a reopened log continues each chain where the thread left it, and commits checkpoint the WAL only every ~40 MB.
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
 import { createAiringLog, type AiringLogOptions } from '../../server/storage/airing.store.js';
+import { WAL_CHECKPOINT_PAGES } from '../../server/storage/airing.writes.js';
 import { testPlayRecord } from '../helper.js';
 
 const records = (n: number, from = Date.now() - 3_600_000): PlayRecord[] => Array.from({ length: n }, (_, i) => testPlayRecord(from + i * 100, 50));
@@ -54,5 +57,22 @@ t.test('a failed transaction crosses the thread, stores nothing and moves no cha
   await reopened.recordPlays('scr-a', false, records(2, Date.now() - 10_000));
   const after = (await reopened.listPlays({ screenId: 'scr-a', limit: 10 })).map((p) => p.seq).sort((a, b) => a! - b!);
   t.same(after, [1, 2, 3, 4, 5, 6], 'reopened, the chain goes on from the head the thread wrote');
+  await reopened.close();
+});
+
+t.test('commits leave their pages in the WAL past SQLite\'s 1,000-page default, and a reopened log reads them', async (t) => {
+  const dir = t.testdir();
+  const log = createAiringLog(dir);
+  // Commits one after another, each well under the threshold, together well over SQLite's default one.
+  for (let i = 0; i < 6; i++) await log.recordPlays(`scr-${i}`, false, records(3_000, Date.now() - 3_600_000 + i * 400_000));
+  const peek = new Database(path.join(dir, 'airing.sqlite3'));
+  // How many frames the WAL holds (a checkpoint after a commit would have restarted it); this one copies them back.
+  const frames = (peek.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+  peek.close();
+  t.ok(frames > 1_000, `the WAL holds ${frames} frames (a checkpoint after every ~1,000 pages would have restarted it)`);
+  t.ok(frames < WAL_CHECKPOINT_PAGES, `and fewer than the ${WAL_CHECKPOINT_PAGES} that trigger a checkpoint`);
+  await log.close();
+  const reopened = createAiringLog(dir);
+  t.equal(await reopened.countPlays({}), 18_000, 'every committed record is there after a reopen');
   await reopened.close();
 });
