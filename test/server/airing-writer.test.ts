@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
-import { createAiringLog, type AiringLogOptions } from '../../server/storage/airing.store.js';
+import { createAiringLog, playFields, type AiringLogOptions, type StoredPlay } from '../../server/storage/airing.store.js';
+import { chainHash } from '../../server/storage/play-chain.js';
 import { WAL_CHECKPOINT_PAGES } from '../../server/storage/airing.writes.js';
 import { testPlayRecord } from '../helper.js';
 
@@ -75,4 +76,26 @@ t.test('commits leave their pages in the WAL past SQLite\'s 1,000-page default, 
   const reopened = createAiringLog(dir);
   t.equal(await reopened.countPlays({}), 18_000, 'every committed record is there after a reopen');
   await reopened.close();
+});
+
+t.test('plays crossing to the thread (packed) are stored as inline ones are, optional fields and all, and each hashes to itself', async (t) => {
+  const base = Date.now() - 3_600_000;
+  const full = { ...testPlayRecord(base), plannedStartedAt: new Date(base - 150).toISOString(), outcome: 'cut' as const, clockOffsetMs: -37, completed: false };
+  const bare = testPlayRecord(base + 60_000, 20_000);
+  const empty = { ...testPlayRecord(base + 120_000), plannedStartedAt: '', clockOffsetMs: 0, outcome: 'lost' as const };
+  const stored: Record<string, StoredPlay[]> = {};
+  for (const writer of ['thread', 'inline'] as const) {
+    const log = createAiringLog(t.testdir(), { writer });
+    t.same(await log.recordPlays('scr-p', false, [full, bare]), { inserted: 2 });
+    t.same(await log.recordPlays('scr-u', true, [empty, full]), { inserted: 1 }, `${writer}: a play id already stored is refused, whichever screen sends it`);
+    stored[writer] = (await log.listPlays({ limit: 10 })).sort((a, b) => a.id.localeCompare(b.id));
+    await log.close();
+  }
+  const withoutArrival = (p: StoredPlay) => ({ ...p, receivedAt: undefined, prevHash: undefined, recordHash: undefined });
+  t.same(stored.thread!.map(withoutArrival), stored.inline!.map(withoutArrival), 'the same fields, whichever way they were written');
+  t.equal(stored.thread!.length, 3);
+  for (const p of stored.thread!) {
+    const fields = playFields(p.screenId, p.isProvisional, Date.parse(p.receivedAt), p);
+    t.equal(chainHash(fields, p.prevHash!), p.recordHash, `${p.id}: its hash is that of the fields stored`);
+  }
 });
