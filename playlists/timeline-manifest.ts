@@ -141,6 +141,8 @@ export function buildTimelineManifest(
 /** A loop as players receive it, with its JSON and digest: screens airing the same playlist on the same display share one. */
 interface WireLoop {
   items: ManifestItem[];
+  /** Each item's JSON: the compact form lists an item once for all the loops that hold it. */
+  itemJson: string[];
   json: string;
   version: string;
 }
@@ -148,8 +150,14 @@ interface WireLoop {
 const wireLoops = new WeakMap<ResolvedItem[], Map<string, WireLoop>>();
 /** The JSON of a loop's items by the array a manifest carries (its `items` and `timeline.loops`). */
 const loopJson = new WeakMap<ManifestItem[], string>();
-/** The JSON of a built timeline, composed from its parts, so a manifest is not stringified whole again. */
-const timelineJson = new WeakMap<ManifestTimeline, string>();
+/** A built timeline's JSON in parts (before the loops, the loops, after them), so a manifest is not stringified whole again. */
+interface TimelineParts {
+  head: string;
+  loops: [key: string, loop: WireLoop][];
+  tail: string;
+  json: string;
+}
+const timelineParts = new WeakMap<ManifestTimeline, TimelineParts>();
 
 function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireLoop {
   let byDisplay = wireLoops.get(resolved);
@@ -158,8 +166,9 @@ function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireL
   let loop = byDisplay.get(displayKey);
   if (!loop) {
     const items = resolved.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
-    const json = JSON.stringify(items);
-    loop = { items, json, version: contentVersion(json) };
+    const itemJson = items.map((item) => JSON.stringify(item));
+    const json = `[${itemJson.join(',')}]`;
+    loop = { items, itemJson, json, version: contentVersion(json) };
     loopJson.set(items, json);
     byDisplay.set(displayKey, loop);
   }
@@ -173,8 +182,29 @@ function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireL
 export function sharedManifestJson(manifest: Manifest): string {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
   const itemsJson = loopJson.get(items) ?? JSON.stringify(items);
-  const rest = timeline ? `,"timeline":${timelineJson.get(timeline) ?? JSON.stringify(timeline)}` : '';
+  const rest = timeline ? `,"timeline":${timelineParts.get(timeline)?.json ?? JSON.stringify(timeline)}` : '';
   return `${JSON.stringify(head).slice(0, -1)},"items":${itemsJson}${rest}}`;
+}
+
+/**
+ * The compact form (manifest.schema.ts, CompactManifestSchema) as JSON, without `screenId`; null for a
+ * manifest not built here (no parts to compose from): that one goes out in the full form.
+ */
+export function compactManifestJson(manifest: Manifest): string | null {
+  const { screenId: _perScreen, items, timeline, ...head } = manifest;
+  const parts = timeline && timelineParts.get(timeline);
+  const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
+  if (!parts || itemsLoop === undefined) return null;
+  const table = new Map<string, number>();
+  const loops = parts.loops.map(([key, loop]) => {
+    const indexes = loop.itemJson.map((json) => {
+      let i = table.get(json);
+      if (i === undefined) table.set(json, (i = table.size));
+      return i;
+    });
+    return `"${key}":[${indexes.join(',')}]`;
+  });
+  return `${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":${parts.head},"items":[${[...table.keys()].join(',')}],"loops":{${loops.join(',')}},${parts.tail}}`;
 }
 
 function buildTimeline(
@@ -188,8 +218,7 @@ function buildTimeline(
 ): BuiltTimeline {
   const resolved = resolveTimeline(catalogue, screen, from, to, options);
   const loops: Record<string, ManifestItem[]> = {};
-  const loopParts: string[] = [];
-  const loopVersions: string[] = [];
+  const wireLoops: [string, WireLoop][] = [];
   const loopKeys = new Map<ResolvedItem[], string>();
   const loopOf = (items: ResolvedItem[]): string => {
     let key = loopKeys.get(items);
@@ -198,8 +227,7 @@ function buildTimeline(
       loopKeys.set(items, key);
       const wire = wireLoop(items, display);
       loops[key] = wire.items;
-      loopParts.push(`"${key}":${wire.json}`);
-      loopVersions.push(wire.version);
+      wireLoops.push([key, wire]);
     }
     return key;
   };
@@ -222,7 +250,8 @@ function buildTimeline(
   // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
   const head = `{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":${JSON.stringify(segments)}`;
   const tail = `"volumes":${JSON.stringify(volumes)}${sound ? ',"sound":true' : ''}}`;
-  timelineJson.set(timeline, `${head},"loops":{${loopParts.join(',')}},${tail}`);
+  const json = `${head},"loops":{${wireLoops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${tail}`;
+  timelineParts.set(timeline, { head, loops: wireLoops, tail, json });
   // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
-  return { timeline, version: contentVersion(`${head}|${loopVersions.join(',')}|${tail}`), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
+  return { timeline, version: contentVersion(`${head}|${wireLoops.map(([, loop]) => loop.version).join(',')}|${tail}`), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }

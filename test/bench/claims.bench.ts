@@ -11,6 +11,11 @@ import { fmt, quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
 
 const PASSWORD = 'bench-admin-password';
+/** This process's CPU time (user + system) since `start`, in ms: steadier than wall time on a machine others share. */
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
 const CLAIMS = 30;
 const ALERTS = 10;
 
@@ -41,10 +46,13 @@ async function claimsAt(fleet: number, withAlerts: boolean): Promise<void> {
     // The first hello of each new player: an unclaimed screen with a code, one after another.
     const codes: string[] = [];
     const hellos: number[] = [];
+    const hellosCpu: number[] = [];
     await profiled(`hellos-${fleet}`, async () => {
       for (let i = 0; i < 2 * CLAIMS; i++) {
         const start = performance.now();
+        const cpu = process.cpuUsage();
         const admission = await app.crier.pairing.admit(helloMessage() as never, `127.9.${Math.floor(i / 10)}.${i % 10}`);
+        hellosCpu.push(cpuMs(cpu));
         hellos.push(performance.now() - start);
         if (!admission.admitted || !admission.screen.pairingCode) throw new Error('no pairing code');
         codes.push(admission.screen.pairingCode);
@@ -56,8 +64,13 @@ async function claimsAt(fleet: number, withAlerts: boolean): Promise<void> {
       return performance.now() - start;
     };
     const alone: number[] = [];
+    const aloneCpu: number[] = [];
     await profiled(`claims-${fleet}-alone`, async () => {
-      for (let i = 0; i < CLAIMS; i++) alone.push(await claim(codes[i]!, i));
+      for (let i = 0; i < CLAIMS; i++) {
+        const cpu = process.cpuUsage();
+        alone.push(await claim(codes[i]!, i));
+        aloneCpu.push(cpuMs(cpu));
+      }
     });
     let next = CLAIMS;
     const concurrent: number[] = [];
@@ -74,8 +87,8 @@ async function claimsAt(fleet: number, withAlerts: boolean): Promise<void> {
     );
     const perSecond = (CLAIMS / (performance.now() - started)) * 1000;
     console.log(
-      `claim at ${fleet.toLocaleString('en')} screens: one at a time median ${fmt(quantile(alone, 0.5))}, p99 ${fmt(quantile(alone, 0.99))}; ` +
-        `8 in flight median ${fmt(quantile(concurrent, 0.5))}, ${perSecond.toFixed(1)} claims/s; new screen's first hello median ${fmt(quantile(hellos, 0.5))}`,
+      `claim at ${fleet.toLocaleString('en')} screens: one at a time median ${fmt(quantile(alone, 0.5))} (CPU ${fmt(quantile(aloneCpu, 0.5))}), p99 ${fmt(quantile(alone, 0.99))}; ` +
+        `8 in flight median ${fmt(quantile(concurrent, 0.5))}, ${perSecond.toFixed(1)} claims/s; new screen's first hello median ${fmt(quantile(hellos, 0.5))} (CPU ${fmt(quantile(hellosCpu, 0.5))})`,
     );
     if (withAlerts) {
       const playlistId = app.crier.catalogue.read().defaultPlaylistId!;

@@ -259,9 +259,9 @@ async function benchProof(screens: number): Promise<void> {
     const app = await countyWeek(dataDir, screens, true);
     const reports = createAiringReports(dataDir, { timeZone: ZONE });
     try {
-      const times = { oneRead: [] as number[], twoReads: [] as number[], route: [] as number[] };
+      const times = { oneRead: [] as number[], twoReads: [] as number[], route: [] as number[], br: [] as number[], gzip: [] as number[] };
+      const wire = { route: 0, br: 0, gzip: 0 };
       const headers = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
-      let routeBytes = 0;
       const timed = async <T>(into: number[], run: () => Promise<T>) => {
         const start = performance.now();
         const result = await run();
@@ -283,15 +283,24 @@ async function benchProof(screens: number): Promise<void> {
         if (!isDeepStrictEqual(log, fromTwo)) throw new Error(`the as-run log of ${screenId} on ${day} differs between one read and two`);
         checked += log.chain.checked;
         // What the console waits for: a proof through the HTTP route, serialised to JSON, for another
-        // screen-day than the one just read (whose pages would now be in the cache).
+        // screen-day than the one just read (whose pages would now be in the cache); the same answer
+        // also as a browser asks for it, brotli and gzip, each first every third time.
         const other = `scr-bench-${String((i * 37 + 17) % screens).padStart(4, '0')}`;
-        const answer = await timed(times.route, () => app.inject({ method: 'GET', url: `/api/v1/proof/as-run?screenId=${other}&day=${DAYS[(i * 3 + 1) % DAYS.length]}`, headers }));
-        if (answer.statusCode !== 200) throw new Error(`GET /api/v1/proof/as-run answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
-        routeBytes += answer.rawPayload.length;
+        const url = `/api/v1/proof/as-run?screenId=${other}&day=${DAYS[(i * 3 + 1) % DAYS.length]}`;
+        const kinds = ['route', 'br', 'gzip'] as const;
+        for (const kind of kinds.map((_, k) => kinds[(i + k) % kinds.length]!)) {
+          const encoding = kind === 'route' ? {} : { 'accept-encoding': kind };
+          const answer = await timed(times[kind], () => app.inject({ method: 'GET', url, headers: { ...headers, ...encoding } }));
+          if (answer.statusCode !== 200) throw new Error(`GET /api/v1/proof/as-run answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
+          if ((answer.headers['content-encoding'] ?? 'route') !== kind) throw new Error(`GET /api/v1/proof/as-run with ${JSON.stringify(encoding)} came as ${answer.headers['content-encoding']}`);
+          wire[kind] += answer.rawPayload.length;
+        }
       }
       const [now, two] = [times.oneRead, times.twoReads];
       console.log(`reports: one screen-day proof (as-run log + chain check of its ${Math.round(checked / ROUNDS).toLocaleString('en')} records), ${ROUNDS} screen-days of ${screens.toLocaleString('en')} screens: median ${fmt(median(now))}, p95 ${fmt(quantile(now, 0.95))} (target ≤ 100 ms); the same logs from two reads of the day (listPlays + verifyChainSegment, as before): median ${fmt(median(two))}, p95 ${fmt(quantile(two, 0.95))}; equal answers`);
-      console.log(`reports: a proof through GET /api/v1/proof/as-run (route, JSON answer of ${Math.round(routeBytes / ROUNDS / 1024)} KB): median ${fmt(median(times.route))}, p95 ${fmt(quantile(times.route, 0.95))}`);
+      console.log(`reports: a proof through GET /api/v1/proof/as-run (route, JSON answer of ${Math.round(wire.route / ROUNDS / 1024)} KB): median ${fmt(median(times.route))}, p95 ${fmt(quantile(times.route, 0.95))}`);
+      const kb = (bytes: number) => `${Math.round(bytes / ROUNDS / 1024)} KB`;
+      console.log(`reports: the same answers compressed as a browser asks: brotli ${kb(wire.br)} (median ${fmt(median(times.br))}, p95 ${fmt(quantile(times.br, 0.95))}), gzip ${kb(wire.gzip)} (median ${fmt(median(times.gzip))}, p95 ${fmt(quantile(times.gzip, 0.95))}), against ${kb(wire.route)} plain`);
       if (process.env.CRIER_BENCH_FULL === '1') await timeWeekly(app, screens);
     } finally {
       await reports.close();
