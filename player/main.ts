@@ -25,6 +25,7 @@ import { createOverlay, IDENTIFY_MS } from './overlay.js';
 import { createPairingView } from './pairing-view.js';
 import { createPlayQueue, newRecordId } from './play-records.js';
 import {
+  CAPABILITY_COMPACT_MANIFEST,
   CAPABILITY_SHARED_MANIFEST,
   CLOSE_PROTOCOL_VERSION,
   CLOSE_UNAUTHORISED,
@@ -275,7 +276,7 @@ const connection = createConnection({
       ...(token ? { token } : {}),
       playerVersion: PLAYER_VERSION,
       mode,
-      capabilities: [...(mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio']), CAPABILITY_SHARED_MANIFEST],
+      capabilities: [...(mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio']), CAPABILITY_SHARED_MANIFEST, CAPABILITY_COMPACT_MANIFEST],
       screen: {
         width: Math.max(1, Math.round(innerWidth || screen.width)),
         height: Math.max(1, Math.round(innerHeight || screen.height)),

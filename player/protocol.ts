@@ -2,7 +2,7 @@
 // Both sides validate every frame with these schemas (docs/protocol.md explains the exchange).
 import * as z from 'zod';
 import { IdSchema, IsoTimeSchema } from '../playlists/catalogue.schema.js';
-import { ManifestSchema } from '../playlists/manifest.schema.js';
+import { WireManifestSchema } from '../playlists/manifest.schema.js';
 
 export const PROTOCOL_VERSION = 1;
 /**
@@ -10,6 +10,11 @@ export const PROTOCOL_VERSION = 1;
  * from welcome): the server then sends one screen the same bytes as every screen with the same rules.
  */
 export const CAPABILITY_SHARED_MANIFEST = 'shared-manifest';
+/**
+ * Said by players that read the compact manifest (playlists/manifest.schema.ts, CompactManifestSchema):
+ * each item once, loops as indexes. Players that do not say it get the full form, as before.
+ */
+export const CAPABILITY_COMPACT_MANIFEST = 'compact-manifest';
 /** WebSocket close code for repeated protocol violations (4000–4999 is the application range). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_PROTOCOL_VERSION = 4001;
@@ -218,7 +223,8 @@ export const UnauthorisedSchema = z.object({
 
 export const ManifestMessageSchema = z.object({
   type: z.literal('manifest'),
-  manifest: ManifestSchema,
+  /** The full form, or the compact one for players that said CAPABILITY_COMPACT_MANIFEST (expanded on parsing). */
+  manifest: WireManifestSchema,
 });
 
 /** A play record the server will never store: dated in the future or before the screen existed, or an unclaimed screen's quota is full. */

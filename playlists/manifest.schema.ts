@@ -91,3 +91,34 @@ export const ManifestSchema = z.object({
   timeline: ManifestTimelineSchema.optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
+
+/**
+ * The compact wire form (capability `compact-manifest`): each distinct item once in `timeline.items`, loops
+ * as indexes into it, and `itemsLoop` naming the loop that is `items`, instead of the loop written out again.
+ * Players expand it into the Manifest above (expandManifest), so everything after reception is unchanged.
+ */
+export const CompactManifestSchema = ManifestSchema.omit({ items: true, timeline: true })
+  .extend({
+    itemsLoop: z.string(),
+    timeline: ManifestTimelineSchema.omit({ loops: true }).extend({
+      items: z.array(ManifestItemSchema),
+      loops: z.record(z.string(), z.array(z.number().int().nonnegative())),
+    }),
+  })
+  .refine((m) => m.itemsLoop in m.timeline.loops && Object.values(m.timeline.loops).every((loop) => loop.every((i) => i < m.timeline.items.length)), {
+    message: '紧凑清单引用了不存在的节目 / compact manifest refers to a missing item or loop',
+  });
+export type CompactManifest = z.infer<typeof CompactManifestSchema>;
+
+/** The Manifest a compact one stands for: equal, field for field, to the full form the server would send. */
+export function expandManifest(compact: CompactManifest): Manifest {
+  const { itemsLoop, timeline, ...head } = compact;
+  const { items: table, loops: indexes, timeZone, from, to, segments, ...after } = timeline;
+  const loops: Record<string, ManifestItem[]> = {};
+  for (const [key, loop] of Object.entries(indexes)) loops[key] = loop.map((i) => table[i]!);
+  // The full form's field order, so the expanded manifest serialises as the full one does.
+  return { ...head, items: loops[itemsLoop]!, timeline: { timeZone, from, to, segments, loops, ...after } };
+}
+
+/** A manifest on the wire, in either form; what the player gets is always the full one. */
+export const WireManifestSchema = z.union([ManifestSchema, CompactManifestSchema.transform(expandManifest)]);

@@ -15,12 +15,17 @@ interface Calendar {
   weekdays?: number[] | undefined;
 }
 
+/** The last range asked for: every rule of every screen in a zone asks for the same one (Intl is slow). */
+let lastCovering: { from: number; to: number; timeZone: string; days: readonly DayNumber[] } | null = null;
+
 /** The local days between two instants, one day earlier too (a window or broadcast may reach past midnight). */
-function daysCovering(from: number, to: number, timeZone: string): DayNumber[] {
+function daysCovering(from: number, to: number, timeZone: string): readonly DayNumber[] {
+  if (lastCovering && lastCovering.from === from && lastCovering.to === to && lastCovering.timeZone === timeZone) return lastCovering.days;
   const first = localDayAt(from, timeZone).day - 1;
   const last = localDayAt(to, timeZone).day;
   const days: DayNumber[] = [];
   for (let d = first; d <= last; d++) days.push(d);
+  lastCovering = { from, to, timeZone, days };
   return days;
 }
 

@@ -1,6 +1,6 @@
 // The register's own rules, checked on every catalogue change: ids unique, names unique within their
 // parent (no two 城关镇), every village in a township, every site in a village, every screen's site known.
-import type { Catalogue } from './catalogue.schema.js';
+import type { Catalogue, Screen } from './catalogue.schema.js';
 
 export interface RegisterProblem {
   path: (string | number)[];
@@ -33,7 +33,10 @@ export function registerProblems(catalogue: Registered): RegisterProblem[] {
     if (!villages.has(s.villageId)) problems.push({ path: ['sites', i, 'villageId'], message: `点位「${s.name}」所属村/社区不存在 / site "${s.name}": unknown village ${s.villageId}` });
   });
   catalogue.screens.forEach((s, i) => {
-    if (s.siteId !== undefined && !sites.has(s.siteId)) problems.push({ path: ['screens', i, 'siteId'], message: `屏幕「${s.name}」的点位不存在 / screen "${s.name}": unknown site ${s.siteId}` });
+    if (s.siteId !== undefined && !sites.has(s.siteId)) problems.push(unknownSite(s, i));
   });
   return problems;
 }
+
+/** A screen (at place `i` of the list) whose site is not in the register. */
+export const unknownSite = (s: Screen, i: number): RegisterProblem => ({ path: ['screens', i, 'siteId'], message: `屏幕「${s.name}」的点位不存在 / screen "${s.name}": unknown site ${s.siteId}` });

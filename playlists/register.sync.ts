@@ -1,23 +1,27 @@
 // Screens keep their township, site and site type as plain strings (targets and the accounts' township
 // scope match them); when a screen has a site in the register, those strings are copies of the register.
 import type { Catalogue, Screen } from './catalogue.schema.js';
-import { buildRegisterIndex } from './register.index.js';
+import { buildRegisterIndex, type RegisterIndex } from './register.index.js';
 import { SITE_TYPES, type SiteType } from './register.schema.js';
 import type { Target } from './schedule.schema.js';
+
+type PlaceLookup = Pick<RegisterIndex, 'placeOfSite'>;
+
+/** The screen's township, site and site type differ from its site's in the register (no site, or an unknown one: not stale). */
+function isStale(screen: Screen, index: PlaceLookup): boolean {
+  const place = screen.siteId ? index.placeOfSite(screen.siteId) : null;
+  // No place: the catalogue's own check refuses a screen at an unknown site.
+  return !!place && (screen.township !== place.townshipName || screen.site !== place.siteName || screen.siteType !== place.siteType);
+}
 
 /** Copies each placed screen's township, site and site type from the register; returns how many changed. */
 export function syncScreenPlaces(draft: Pick<Catalogue, 'screens' | 'townships' | 'villages' | 'sites'>): number {
   // Built fresh: a draft is being changed, so no cached index of it may be trusted. Only the register's
-  // lists: this runs on every catalogue change, and the screens are looked at once, below.
+  // lists: the screens are looked at once, below.
   const index = buildRegisterIndex({ screens: [], townships: draft.townships, villages: draft.villages, sites: draft.sites });
-  const isStale = (screen: Screen) => {
-    const place = screen.siteId ? index.placeOfSite(screen.siteId) : null;
-    // No place: the catalogue's own check refuses a screen at an unknown site.
-    return !!place && (screen.township !== place.townshipName || screen.site !== place.siteName || screen.siteType !== place.siteType);
-  };
   // One filter, then writes to the few that differ: on a copy-on-write draft (server/storage/catalogue.draft.ts)
   // reading every screen costs little, touching one copies it.
-  const stale = draft.screens.filter(isStale);
+  const stale = draft.screens.filter((screen) => isStale(screen, index));
   for (const screen of stale) {
     const place = index.placeOfSite(screen.siteId!)!;
     screen.township = place.townshipName;
@@ -25,6 +29,13 @@ export function syncScreenPlaces(draft: Pick<Catalogue, 'screens' | 'townships' 
     screen.siteType = place.siteType;
   }
   return stale.length;
+}
+
+/** One screen with its place copied from the register: the same object when it already agrees (a commit's written screens, server/storage/catalogue.delta.ts). */
+export function withPlace(screen: Screen, index: PlaceLookup): Screen {
+  if (!isStale(screen, index)) return screen;
+  const place = index.placeOfSite(screen.siteId!)!;
+  return { ...screen, township: place.townshipName, site: place.siteName, siteType: place.siteType };
 }
 
 /** Free-text site types written before the register (English or Chinese variants) and the type each means. */

@@ -138,6 +138,75 @@ export function buildTimelineManifest(
   };
 }
 
+/** A loop as players receive it, with its JSON and digest: screens airing the same playlist on the same display share one. */
+interface WireLoop {
+  items: ManifestItem[];
+  /** Each item's JSON: the compact form lists an item once for all the loops that hold it. */
+  itemJson: string[];
+  json: string;
+  version: string;
+}
+/** Per resolved item list (memoised per catalogue in timeline.ts), per display. */
+const wireLoops = new WeakMap<ResolvedItem[], Map<string, WireLoop>>();
+/** The JSON of a loop's items by the array a manifest carries (its `items` and `timeline.loops`). */
+const loopJson = new WeakMap<ManifestItem[], string>();
+/** A built timeline's JSON in parts (before the loops, the loops, after them), so a manifest is not stringified whole again. */
+interface TimelineParts {
+  head: string;
+  loops: [key: string, loop: WireLoop][];
+  tail: string;
+  json: string;
+}
+const timelineParts = new WeakMap<ManifestTimeline, TimelineParts>();
+
+function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireLoop {
+  let byDisplay = wireLoops.get(resolved);
+  if (!byDisplay) wireLoops.set(resolved, (byDisplay = new Map()));
+  const displayKey = display ? `${display.width}x${display.height}` : '-';
+  let loop = byDisplay.get(displayKey);
+  if (!loop) {
+    const items = resolved.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
+    const itemJson = items.map((item) => JSON.stringify(item));
+    const json = `[${itemJson.join(',')}]`;
+    loop = { items, itemJson, json, version: contentVersion(json) };
+    loopJson.set(items, json);
+    byDisplay.set(displayKey, loop);
+  }
+  return loop;
+}
+
+/**
+ * The shared form of a manifest (without `screenId`) as JSON, equal to `JSON.stringify` of it: a built
+ * timeline and its loops are stringified once and spliced in, whatever the number of screens or passes.
+ */
+export function sharedManifestJson(manifest: Manifest): string {
+  const { screenId: _perScreen, items, timeline, ...head } = manifest;
+  const itemsJson = loopJson.get(items) ?? JSON.stringify(items);
+  const rest = timeline ? `,"timeline":${timelineParts.get(timeline)?.json ?? JSON.stringify(timeline)}` : '';
+  return `${JSON.stringify(head).slice(0, -1)},"items":${itemsJson}${rest}}`;
+}
+
+/**
+ * The compact form (manifest.schema.ts, CompactManifestSchema) as JSON, without `screenId`; null for a
+ * manifest not built here (no parts to compose from): that one goes out in the full form.
+ */
+export function compactManifestJson(manifest: Manifest): string | null {
+  const { screenId: _perScreen, items, timeline, ...head } = manifest;
+  const parts = timeline && timelineParts.get(timeline);
+  const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
+  if (!parts || itemsLoop === undefined) return null;
+  const table = new Map<string, number>();
+  const loops = parts.loops.map(([key, loop]) => {
+    const indexes = loop.itemJson.map((json) => {
+      let i = table.get(json);
+      if (i === undefined) table.set(json, (i = table.size));
+      return i;
+    });
+    return `"${key}":[${indexes.join(',')}]`;
+  });
+  return `${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":${parts.head},"items":[${[...table.keys()].join(',')}],"loops":{${loops.join(',')}},${parts.tail}}`;
+}
+
 function buildTimeline(
   catalogue: Readonly<Catalogue>,
   screen: ScreenAttributes,
@@ -149,13 +218,16 @@ function buildTimeline(
 ): BuiltTimeline {
   const resolved = resolveTimeline(catalogue, screen, from, to, options);
   const loops: Record<string, ManifestItem[]> = {};
+  const wireLoops: [string, WireLoop][] = [];
   const loopKeys = new Map<ResolvedItem[], string>();
   const loopOf = (items: ResolvedItem[]): string => {
     let key = loopKeys.get(items);
     if (key === undefined) {
       key = `L${loopKeys.size}`;
       loopKeys.set(items, key);
-      loops[key] = items.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
+      const wire = wireLoop(items, display);
+      loops[key] = wire.items;
+      wireLoops.push([key, wire]);
     }
     return key;
   };
@@ -175,6 +247,11 @@ function buildTimeline(
   }));
   const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
   const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes, ...(sound ? { sound } : {}) };
-  // Only the timeline is hashed: `items` and `reason` follow from it and the moment of building.
-  return { timeline, version: contentVersion(JSON.stringify(timeline)), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
+  // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
+  const head = `{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":${JSON.stringify(segments)}`;
+  const tail = `"volumes":${JSON.stringify(volumes)}${sound ? ',"sound":true' : ''}}`;
+  const json = `${head},"loops":{${wireLoops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${tail}`;
+  timelineParts.set(timeline, { head, loops: wireLoops, tail, json });
+  // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
+  return { timeline, version: contentVersion(`${head}|${wireLoops.map(([, loop]) => loop.version).join(',')}|${tail}`), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }

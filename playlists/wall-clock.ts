@@ -75,16 +75,34 @@ export function localDayAt(ms: number, timeZone: string): { day: DayNumber; minu
 }
 
 const wallCache = new Map<string, number>();
+/** Per zone and day: the offset when it holds from the day before to the day after (no change near the day), else null. */
+const steadyOffsets = new Map<string, number | null>();
+
+function steadyOffset(day: DayNumber, timeZone: string): number | null {
+  const key = `${timeZone}|${day}`;
+  let offset = steadyOffsets.get(key);
+  if (offset === undefined) {
+    const start = day * DAY_MS;
+    const samples = [start - DAY_MS, start, start + DAY_MS, start + 2 * DAY_MS].map((ms) => zoneOffsetMs(ms, timeZone));
+    offset = samples.every((o) => o === samples[0]) ? samples[0]! : null;
+    if (steadyOffsets.size > 10_000) steadyOffsets.clear();
+    steadyOffsets.set(key, offset);
+  }
+  return offset;
+}
 
 /**
- * The instant when the zone's clock shows `minuteOfDay` (0–1440) on `day`. Memoised: schedules
- * ask for the same few wall times of the same few days for every screen of a zone.
+ * The instant when the zone's clock shows `minuteOfDay` (0–1440) on `day`. On a day with no offset change
+ * near it (most days) that is one subtraction, whatever the minute: thousands of screens with dayparts of
+ * their own ask for thousands of different wall times.
  */
 export function wallToInstant(day: DayNumber, minuteOfDay: number, timeZone: string): number {
+  const wall = day * DAY_MS + minuteOfDay * MINUTE_MS;
+  const steady = steadyOffset(day, timeZone);
+  if (steady !== null) return wall - steady;
   const key = `${timeZone}|${day}|${minuteOfDay}`;
   const cached = wallCache.get(key);
   if (cached !== undefined) return cached;
-  const wall = day * DAY_MS + minuteOfDay * MINUTE_MS;
   const before = zoneOffsetMs(wall - DAY_MS, timeZone);
   const after = zoneOffsetMs(wall + DAY_MS, timeZone);
   let instant: number;

@@ -18,6 +18,7 @@ import { systemClock, type Clock } from './clock.js';
 import { mediaDirs, type Config } from './config.js';
 import { frameworkErrors, installErrorHandler } from './errors.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { installCompression } from './compression.js';
 import { openApiTransform, SECURITY_SCHEMES } from './openapi.js';
 import { SWAGGER_UI_OPTIONS } from './openapi-ui.js';
 import { createMetrics } from './ops/metrics.js';
@@ -110,6 +111,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   // Third-party plugins (security headers first, so they cover every route, the docs' included).
   await installSecurityHeaders(app);
+  // Compression for the routes that opt in (server/compression.ts: the as-run log, exports).
+  await installCompression(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: PLAYER_WS_MAX_PAYLOAD }, errorHandler: webSocketErrorHandler });
   await app.register(fastifySwagger, {
     openapi: {

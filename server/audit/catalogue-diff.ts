@@ -1,6 +1,7 @@
 // What a catalogue change changed, item by item: compared by id per collection, so one diff covers every
 // service (and every collection added later) without any of them reporting its own edits.
-import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import { itemById } from '../../playlists/catalogue.index.js';
+import { CATALOGUE_ITEM_SCHEMAS, type Catalogue } from '../../playlists/catalogue.schema.js';
 import { isItemList as isIdList } from '../storage/catalogue.share.js';
 
 export interface ItemChange {
@@ -58,6 +59,38 @@ const json = (item: object) => {
   return text;
 };
 
+/** The catalogue's lists are lists of items by their schema: no pass over 10,000 screens to tell. */
+const isListOf = (key: string, value: unknown): value is Item[] => (key in CATALOGUE_ITEM_SCHEMAS ? Array.isArray(value) : isItemList(value));
+
+/**
+ * One list's changes, walking it by identity: an item that is still the very object it was is skipped,
+ * and a changed one is compared with its prior found by id (playlists/catalogue.index.ts), so a claim's
+ * diff at 10,000 screens looks at one screen. Deletions are looked for only when the list lost a place.
+ */
+function listChanges(key: string, was: readonly Item[], now: readonly Item[]): ItemChange[] {
+  const changes: ItemChange[] = [];
+  const entity = ENTITY[key]?.[0] ?? key;
+  let isExtension = now.length >= was.length;
+  for (let i = 0; i < now.length; i++) {
+    const item = now[i]!;
+    if (item === was[i]) continue;
+    if (i < was.length && was[i]!.id !== item.id) isExtension = false;
+    const prior = was[i]?.id === item.id ? was[i] : itemById(was, item.id);
+    if (!prior) {
+      changes.push({ action: 'create', entity, entityId: item.id, summary: describeChange('create', key, labelOf(item)), before: null, after: item });
+    } else if (prior !== item && json(prior) !== json(item)) {
+      const state = item.approval?.state;
+      const action = state !== prior.approval?.state && (state === 'approved' || state === 'rejected') ? (state === 'approved' ? 'approve' : 'reject') : 'update';
+      changes.push({ action, entity, entityId: item.id, summary: describeChange(action, key, labelOf(item)), before: prior, after: item });
+    }
+  }
+  if (isExtension) return changes;
+  for (const item of was) {
+    if (itemById(now, item.id) === undefined) changes.push({ action: 'delete', entity, entityId: item.id, summary: describeChange('delete', key, labelOf(item)), before: item, after: null });
+  }
+  return changes;
+}
+
 export function diffCatalogues(before: Readonly<Catalogue>, after: Readonly<Catalogue>): ItemChange[] {
   const changes: ItemChange[] = [];
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -66,23 +99,8 @@ export function diffCatalogues(before: Readonly<Catalogue>, after: Readonly<Cata
     const now = (after as Record<string, unknown>)[key];
     // The store shares what did not change (server/storage/catalogue.delta.ts): the same list, nothing to compare.
     if (was === now) continue;
-    if (isItemList(was) || isItemList(now)) {
-      const old = new Map((isItemList(was) ? was : []).map((i) => [i.id, i]));
-      const entity = ENTITY[key]?.[0] ?? key;
-      for (const item of isItemList(now) ? now : []) {
-        const prior = old.get(item.id);
-        old.delete(item.id);
-        if (!prior) {
-          changes.push({ action: 'create', entity, entityId: item.id, summary: describeChange('create', key, labelOf(item)), before: null, after: item });
-        } else if (prior !== item && json(prior) !== json(item)) {
-          const state = item.approval?.state;
-          const action = state !== prior.approval?.state && (state === 'approved' || state === 'rejected') ? (state === 'approved' ? 'approve' : 'reject') : 'update';
-          changes.push({ action, entity, entityId: item.id, summary: describeChange(action, key, labelOf(item)), before: prior, after: item });
-        }
-      }
-      for (const [id, item] of old) {
-        changes.push({ action: 'delete', entity, entityId: id, summary: describeChange('delete', key, labelOf(item)), before: item, after: null });
-      }
+    if (isListOf(key, was) || isListOf(key, now)) {
+      changes.push(...listChanges(key, isListOf(key, was) ? was : [], isListOf(key, now) ? now : []));
     } else if (JSON.stringify(was) !== JSON.stringify(now)) {
       const [zh, en] = SETTINGS[key] ?? [key, key];
       changes.push({ action: 'update', entity: 'catalogue', entityId: key, summary: `修改设置「${zh}」 / changed setting “${en}”`, before: was ?? null, after: now ?? null });

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { RawData, WebSocket } from 'ws';
 import {
+  CAPABILITY_COMPACT_MANIFEST,
   CAPABILITY_SHARED_MANIFEST,
   CLOSE_POLICY_VIOLATION,
   CLOSE_PROTOCOL_VERSION,
@@ -221,6 +222,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           sentManifestVersion: message.manifestVersion,
           appliedManifestVersion: message.manifestVersion,
           acceptsSharedManifest: message.capabilities.includes(CAPABILITY_SHARED_MANIFEST),
+          acceptsCompactManifest: message.capabilities.includes(CAPABILITY_COMPACT_MANIFEST),
           send,
           sendManifest: (frame) => (queue.sendLatest(frame), deps.metrics?.manifestPushed()),
           close: (code, reason) => socket.close(code, reason),

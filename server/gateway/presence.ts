@@ -25,6 +25,8 @@ export interface PlayerSession {
   appliedManifestVersion: string | null;
   /** Said in its hello (capability `shared-manifest`): it takes manifests without its screenId, the same bytes as its peers. */
   readonly acceptsSharedManifest: boolean;
+  /** Said in its hello (capability `compact-manifest`, with `shared-manifest`): it reads the compact manifest form. */
+  readonly acceptsCompactManifest?: boolean;
   send(message: ServerMessage): void;
   /** A serialised manifest message; while the socket is backed up only the newest waits. */
   sendManifest(frame: string | Buffer): void;

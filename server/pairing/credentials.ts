@@ -7,7 +7,7 @@ const randomChars = (alphabet: string, length: number) =>
   Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
 
 /** A code not in `taken` (the unclaimed screens' codes): 31^6 ≈ 887 million, so a retry is rare. */
-export function newPairingCode(taken: ReadonlySet<string>): string {
+export function newPairingCode(taken: { has(code: string): boolean }): string {
   for (;;) {
     const code = randomChars(PAIRING_CODE_ALPHABET, PAIRING_CODE_LENGTH);
     if (!taken.has(code)) return code;

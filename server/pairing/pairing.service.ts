@@ -1,7 +1,7 @@
 // Pairing: who may speak for a screen. An unknown player becomes an unclaimed screen with a code;
 // staff claim the code and the player gets a device token; a revoked token closes the door again.
 import { z } from 'zod';
-import { screenById, unclaimedByCode } from '../../playlists/catalogue.index.js';
+import { screenById, unclaimedByCode, unclaimedScreens } from '../../playlists/catalogue.index.js';
 import { ScreenSchema, type Catalogue, type Screen } from '../../playlists/catalogue.schema.js';
 import { CLOSE_TRY_AGAIN_LATER, CLOSE_UNAUTHORISED, PairingCodeSchema, type Hello, type ServerMessage } from '../../player/protocol.js';
 import type { ScreenWithStatus } from '../api.schema.js';
@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import { AppError, notFound } from '../errors.js';
 import type { Presence } from '../gateway/presence.js';
 import type { ScreensService } from '../services/screens.service.js';
+import { appendedItems, committedList, draftItem, removeFromDraft } from '../storage/catalogue.draft.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 import { registerIndex } from '../../playlists/register.index.js';
 import { freeTextPlaceFields, refuseFreeTextPlace } from '../register/register.api.js';
@@ -83,10 +84,18 @@ export function createPairingService(deps: {
 }) {
   const { catalogue, tokens, presence, screens, clock, limiter } = deps;
   const find = (id: string) => screenById(catalogue.read(), id);
-  const takenCodes = (draft: Catalogue) => new Set(draft.screens.flatMap((s) => (s.pairingCode ? [s.pairingCode] : [])));
+  /** Codes shown now: the committed screens' (indexed) and those of screens new in this batch (at the end). */
+  const takenCodes = (draft: Catalogue) => {
+    const committed = committedList(draft.screens);
+    const fresh = new Set(appendedItems(draft.screens).flatMap((s) => (s.pairingCode ? [s.pairingCode] : [])));
+    return { has: (code: string) => fresh.has(code) || unclaimedByCode({ screens: committed }, code) !== undefined };
+  };
 
   /** Drops the oldest offline unclaimed screens until one more fits; throws when every one is online. */
   function makeRoom(draft: Catalogue): void {
+    // Under the cap even counting every screen new in this batch: no pass over the screens.
+    const atMost = unclaimedScreens({ screens: committedList(draft.screens) }).length + appendedItems(draft.screens).length;
+    if (atMost < deps.maxUnclaimedScreens) return;
     const unclaimed = draft.screens.filter((s) => s.isProvisional);
     const excess = unclaimed.length - deps.maxUnclaimedScreens + 1;
     if (excess <= 0) return;
@@ -94,8 +103,7 @@ export function createPairingService(deps: {
       .filter((s) => presence.countOf(s.id) === 0)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     if (offline.length < excess) throw new UnclaimedCapReached();
-    const drop = new Set(offline.slice(0, excess).map((s) => s.id));
-    draft.screens = draft.screens.filter((s) => !drop.has(s.id));
+    removeFromDraft(draft.screens, offline.slice(0, excess).map((s) => s.id));
   }
 
   async function createUnclaimed(hello: Hello, ip: string): Promise<Admission> {
@@ -104,7 +112,7 @@ export function createPairingService(deps: {
     }
     try {
       const id = await catalogue.update((draft) => {
-        const existing = hello.screenId ? draft.screens.find((s) => s.id === hello.screenId) : undefined;
+        const existing = hello.screenId ? draftItem(draft.screens, hello.screenId) : undefined;
         if (existing) return existing.id; // two first hellos with the same id raced: one record
         makeRoom(draft);
         const code = newPairingCode(takenCodes(draft));
@@ -132,7 +140,7 @@ export function createPairingService(deps: {
   async function ensureCode(screen: Screen): Promise<Screen> {
     if (screen.pairingCode) return screen;
     await catalogue.update((draft) => {
-      const s = draft.screens.find((x) => x.id === screen.id);
+      const s = draftItem(draft.screens, screen.id);
       if (s?.isProvisional && !s.pairingCode) s.pairingCode = newPairingCode(takenCodes(draft));
     });
     return find(screen.id)!;
@@ -159,8 +167,8 @@ export function createPairingService(deps: {
     await tokens.issue(target.id, hashToken(token), token, at);
     const id = await catalogue
       .update((draft) => {
-        const screen = draft.screens.find((s) => s.id === target.id && s.isProvisional && s.pairingCode === input.code);
-        if (!screen) throw unknownCode(); // claimed by someone else meanwhile
+        const screen = draftItem(draft.screens, target.id);
+        if (!screen?.isProvisional || screen.pairingCode !== input.code) throw unknownCode(); // claimed by someone else meanwhile
         screen.isProvisional = false;
         delete screen.pairingCode;
         delete screen.revokedAt;
@@ -239,7 +247,7 @@ export function createPairingService(deps: {
       // The token goes first: from this instant it opens nothing, whatever happens next.
       await tokens.drop(id);
       await catalogue.update((draft) => {
-        const s = draft.screens.find((x) => x.id === id);
+        const s = draftItem(draft.screens, id);
         if (s && !s.revokedAt) s.revokedAt = now;
       });
       const frame = unauthorised('revoked');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createAiringQueries } from '../storage/airing.reports.js';
 import { createPgAiringReports } from '../storage/pg/airing.pg.js';
-import { openPgPool } from '../storage/pg/pool.js';
+import { closePgPool, openPgPool } from '../storage/pg/pool.js';
 import { describeVerdict, verifyExportStream } from './chain.verify.js';
 
 const USAGE = [
@@ -41,7 +41,7 @@ async function main(args: string[]): Promise<number> {
     } catch (error) {
       return print([`无法检查 PostgreSQL 中的播出记录：${(error as Error).message}`, `cannot check the airing log in PostgreSQL: ${(error as Error).message}`]), 2;
     } finally {
-      await pool.end();
+      await closePgPool(pool);
     }
   }
   if (args.length !== 1 || args[0]!.startsWith('--')) return print(USAGE), 2;

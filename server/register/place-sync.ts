@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { isEmptyMigration, migrateFreeTextPlaces, type MigrationReport } from '../../playlists/register.migrate.js';
 import { syncScreenPlaces } from '../../playlists/register.sync.js';
+import { isChanged } from '../storage/catalogue.draft.js';
 import type { CatalogueHooks, CatalogueStore } from '../storage/catalogue.store.js';
 import { newPlaceId } from './register.service.js';
 
@@ -11,7 +12,9 @@ export function withPlaceSync<C>(hooks: CatalogueHooks<C>): CatalogueHooks<C> {
   return {
     ...hooks,
     prepare(draft, before, context) {
-      syncScreenPlaces(draft);
+      // Only a change of the register can make untouched screens stale; the screens a change writes are
+      // placed as they are settled (server/storage/catalogue.delta.ts), so a claim does not pass over them all.
+      if (isChanged(draft.townships, before.townships) || isChanged(draft.villages, before.villages) || isChanged(draft.sites, before.sites)) syncScreenPlaces(draft);
       hooks.prepare?.(draft, before, context);
     },
   };

@@ -17,6 +17,7 @@ import { oprsLines } from '../proof/oprs.export.js';
 import type { AiringExportReader } from '../storage/airing.export.js';
 import type { AiringLog } from '../storage/airing.store.js';
 import type { AiringReports } from '../storage/airing.reports.js';
+import { LARGE_ANSWER } from '../compression.js';
 
 export const MAX_EXPORT_DAYS = 400;
 /** An uploaded export to check: a screen-week is about 20 MB. */
@@ -126,6 +127,7 @@ export function registerProofRoutes(
           format: z.enum(['jsonl', 'oprs']).default('jsonl'),
         }),
       },
+      compress: LARGE_ANSWER,
     },
     async (req, reply) => {
       const { from, to, screenId, format } = req.query;
@@ -177,6 +179,7 @@ export function registerProofRoutes(
       // A day's log is ~4,000 plays (2 MB): validating it on the way out took longer than building it.
       // Written as built; test/proof/as-run.test.ts checks the answer is exactly the schema's shape.
       serializerCompiler: () => (data) => JSON.stringify(data),
+      compress: LARGE_ANSWER,
     },
     async (req) => {
       await deps.airingLog.flush();

@@ -2,31 +2,41 @@
 // A catalogue change passes over the players of the screens it can affect (playlists/affected-screens.ts),
 // not over every player: an alert for one township costs that township. Screens with equal rules share
 // one manifest: it is built and serialised once per pass and the same bytes go to every player that
-// accepts a shared manifest (players that do not get their `screenId` spliced in). A pass runs in slices,
-// so heartbeats and the API are answered while 10,000 are sent.
+// accepts a shared manifest (players that do not get their `screenId` spliced in); players that read the
+// compact form get that (each item once, loops as indexes), older ones the full form. A pass runs in slices,
+// so heartbeats and the API are answered while 10,000 are sent or built.
 import type { FastifyBaseLogger } from 'fastify';
 import { affectedScreens, unionAffected, type AffectedScreens } from '../../playlists/affected-screens.js';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
 import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
-import { manifestKey } from '../../playlists/timeline-manifest.js';
+import { compactManifestJson, manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
 import type { Clock } from '../clock.js';
 import type { Presence, PlayerSession } from '../gateway/presence.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
-/** Sessions handled before the pass yields to other work (heartbeats, acks, /healthz). */
-const SLICE = 500;
+/** How long a pass runs before it yields to other work (heartbeats, acks, /healthz): builds of screens whose rules all differ take ~0.5 ms each. */
+const SLICE_MS = 15;
 /** A hello reuses a frame built this recently for the same rules: a reconnect storm builds a few, not thousands. */
 const FRAME_REUSE_MS = 1000;
+/** Frames kept per pass: enough for every screen of a county sharing a few, bounded when rules all differ (each one tens of KB). */
+const MAX_FRAMES = 2000;
 
-/** One manifest, serialised once: `shared` for players that accept it, `tail` to splice a screenId into. */
+/**
+ * One manifest, serialised once per form and only when some player takes that form: `compact` for players
+ * that read the compact manifest, `shared` for those that take one without their screenId, `tail` to splice
+ * a screenId into for the rest.
+ */
 interface Frames {
   version: string;
-  shared: Buffer;
-  /** The manifest JSON after its opening brace, closed as a message. */
-  tail: string;
+  manifest: Manifest;
+  json?: string;
+  shared?: Buffer;
+  compact?: Buffer;
 }
+
+const manifestFrame = (json: string) => Buffer.from(`{"type":"manifest","manifest":${json}}`);
 
 export type ManifestPublisher = ReturnType<typeof createManifestPublisher>;
 
@@ -58,9 +68,15 @@ export function createManifestPublisher(deps: {
   function serialise(manifest: Manifest | null): Frames | null {
     if (!manifest) return null;
     stats.serialised++;
-    const { screenId: _perScreen, ...shared } = manifest;
-    const json = JSON.stringify(shared);
-    return { version: manifest.version, shared: Buffer.from(`{"type":"manifest","manifest":${json}}`), tail: `${json.slice(1)}}` };
+    return { version: manifest.version, manifest };
+  }
+
+  const fullJson = (f: Frames) => (f.json ??= sharedManifestJson(f.manifest));
+  /** The bytes for this session, made the first time a session of that form needs them. */
+  function frameFor(session: PlayerSession, f: Frames): Buffer | string {
+    if (session.acceptsSharedManifest && session.acceptsCompactManifest) return (f.compact ??= manifestFrame(compactManifestJson(f.manifest) ?? fullJson(f)));
+    if (session.acceptsSharedManifest) return (f.shared ??= manifestFrame(fullJson(f)));
+    return `{"type":"manifest","manifest":{"screenId":${JSON.stringify(session.screenId)},${fullJson(f).slice(1)}}`;
   }
 
   /** The frames for this session's rules, from `frames` or built now. */
@@ -68,7 +84,10 @@ export function createManifestPublisher(deps: {
     const screen = { id: session.screenId, display: session.display, mode: session.mode };
     const key = manifestKey(cat, screen, now, options);
     let f = frames.get(key);
-    if (f === undefined) frames.set(key, (f = serialise(buildManifest(cat, screen, now, options))));
+    if (f === undefined) {
+      if (frames.size >= MAX_FRAMES) frames.clear();
+      frames.set(key, (f = serialise(buildManifest(cat, screen, now, options))));
+    }
     return f;
   }
 
@@ -76,7 +95,7 @@ export function createManifestPublisher(deps: {
   function deliver(session: PlayerSession, f: Frames | null): boolean {
     if (!f || f.version === session.sentManifestVersion) return false;
     session.sentManifestVersion = f.version;
-    session.sendManifest(session.acceptsSharedManifest ? f.shared : `{"type":"manifest","manifest":{"screenId":${JSON.stringify(session.screenId)},${f.tail}`);
+    session.sendManifest(frameFor(session, f));
     return true;
   }
 
@@ -106,15 +125,19 @@ export function createManifestPublisher(deps: {
     const frames = new Map<string, Frames | null>();
     recent = { catalogue: cat, at: now.getTime(), frames };
     stats.passes++;
+    const serialisedBefore = stats.serialised;
     stats.visited += sessions.length;
     stats.lastVisited = sessions.length;
     let sent = 0;
-    let done = 0;
+    let sliceStart = performance.now();
     for (const session of sessions) {
-      if (++done % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
       if (deliver(session, framesFor(cat, now, frames, session))) sent++;
     }
-    if (sent) log.info({ sent, distinct: frames.size, visited: sessions.length }, 'manifests pushed');
+    if (sent) log.info({ sent, distinct: stats.serialised - serialisedBefore, visited: sessions.length }, 'manifests pushed');
     return sent;
   }
 

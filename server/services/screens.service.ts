@@ -13,6 +13,7 @@ import { AppError, notFound } from '../errors.js';
 import type { Presence } from '../gateway/presence.js';
 import { RECOVERED_FOR_MS, terminalStatusOf } from '../proof/terminal-status.js';
 import type { AiringLog } from '../storage/airing.store.js';
+import { draftItem } from '../storage/catalogue.draft.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 import { createModeWriter } from './screen-modes.js';
 
@@ -87,13 +88,13 @@ export async function createScreensService(deps: {
         throw new AppError(422, 'unknown-time-zone', `未知时区 / unknown IANA time zone: ${patch.timeZone}`);
       }
       await catalogue.update((draft) => {
-        const screen = draft.screens.find((s) => s.id === id);
+        const screen = draftItem(draft.screens, id);
         if (!screen) throw notFound('屏幕 screen', id);
         const { siteId, name, groups, timeZone, sound } = patch;
         Object.assign(screen, Object.fromEntries(Object.entries({ name, groups, timeZone }).filter(([, v]) => v !== undefined)));
         if (siteId === null) delete screen.siteId;
         else if (siteId !== undefined) {
-          if (!draft.sites.some((s) => s.id === siteId)) throw new AppError(422, 'unknown-site', `点位不存在 / no such site in the register: ${siteId}`);
+          if (!draftItem(draft.sites, siteId)) throw new AppError(422, 'unknown-site', `点位不存在 / no such site in the register: ${siteId}`);
           screen.siteId = siteId;
         }
         if (sound === 'auto') delete screen.sound;

@@ -5,11 +5,13 @@
 import Database from 'better-sqlite3';
 import type { MessagePort } from 'node:worker_threads';
 import { createHeartbeatWrites, type HeartbeatChanges } from './airing.heartbeats.js';
-import { createPlayIngest, type PlaysBatch } from './airing.ingest.js';
+import { batchRows, createPlayIngest, packedBatchRows, type PackedPlaysBatch, type PlaysBatch } from './airing.ingest.js';
 import { createRetention } from './airing.retention.js';
 
 export type WriteOp =
   | { kind: 'plays'; batch: PlaysBatch }
+  /** The same, as it crosses to the writer thread (airing.writer.ts packs it). */
+  | { kind: 'packed-plays'; batch: PackedPlaysBatch }
   | { kind: 'heartbeats'; changes: HeartbeatChanges }
   | { kind: 'prune'; cutoff: number }
   /** Resolves once every write handed over before it is committed. */
@@ -24,7 +26,11 @@ export function createAiringWrites(db: Database.Database, dayOf: (ms: number) =>
   const writeHeartbeats = createHeartbeatWrites(db);
   const retention = createRetention(db);
 
-  const one = (op: Exclude<WriteOp, { kind: 'plays' }>): WriteValue => {
+  type PlaysOp = Extract<WriteOp, { kind: 'plays' | 'packed-plays' }>;
+  const isPlays = (op: WriteOp): op is PlaysOp => op.kind === 'plays' || op.kind === 'packed-plays';
+  const rowsOf = (op: PlaysOp) => (op.kind === 'plays' ? batchRows(op.batch) : packedBatchRows(op.batch));
+
+  const one = (op: Exclude<WriteOp, PlaysOp>): WriteValue => {
     if (op.kind === 'heartbeats') return (writeHeartbeats(op.changes), null);
     if (op.kind === 'prune') return retention.prune(op.cutoff);
     return null;
@@ -36,7 +42,7 @@ export function createAiringWrites(db: Database.Database, dayOf: (ms: number) =>
       const settled: Settled[] = [];
       for (let i = 0; i < ops.length; ) {
         const op = ops[i]!;
-        if (op.kind !== 'plays') {
+        if (!isPlays(op)) {
           try {
             settled.push({ ok: true, value: one(op) });
           } catch (error) {
@@ -46,10 +52,9 @@ export function createAiringWrites(db: Database.Database, dayOf: (ms: number) =>
           continue;
         }
         let end = i;
-        while (end < ops.length && ops[end]!.kind === 'plays') end++;
-        const batches = ops.slice(i, end).map((o) => (o as Extract<WriteOp, { kind: 'plays' }>).batch);
+        while (end < ops.length && isPlays(ops[end]!)) end++;
         try {
-          for (const inserted of ingest.write(batches)) settled.push({ ok: true, value: inserted });
+          for (const inserted of ingest.write((ops.slice(i, end) as PlaysOp[]).map(rowsOf))) settled.push({ ok: true, value: inserted });
         } catch (error) {
           for (let k = i; k < end; k++) settled.push({ ok: false, error });
         }
@@ -77,12 +82,19 @@ export function createTickQueue(apply: (ops: readonly WriteOp[]) => Settled[]) {
   };
 }
 
+/** WAL pages (4 KiB) a commit may leave before it copies them back into the database file: about 40 MB. */
+export const WAL_CHECKPOINT_PAGES = 10_000;
+
 /** The connection that writes: WAL, and FULL so a commit is fsync'd before plays are acknowledged. */
 export function openWriteConnection(file: string): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // Play ids are random, so every commit dirties index pages all over the file; SQLite's default
+  // (1,000 pages) copied them back after nearly every commit. Checkpointing ten times less often
+  // copies a page rewritten by several commits once: a third fewer bytes written per play (measured).
+  db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   return db;
 }
 

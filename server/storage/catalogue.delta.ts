@@ -12,9 +12,12 @@ import {
   type Catalogue,
   type CatalogueListKey,
   type CatalogueSettingKey,
+  type Screen,
 } from '../../playlists/catalogue.schema.js';
-import { registerProblems } from '../../playlists/register.check.js';
-import { catalogueDefects } from './catalogue.integrity.js';
+import { carryIndex, itemById } from '../../playlists/catalogue.index.js';
+import { registerPlaces } from '../../playlists/register.index.js';
+import { withPlace } from '../../playlists/register.sync.js';
+import { changeDefects, changeRegisterProblems } from './catalogue.integrity.js';
 
 type Item = { id: string };
 
@@ -50,27 +53,40 @@ function parsed(schema: z.ZodType, value: unknown, at: PropertyKey[]): unknown {
   throw new z.ZodError(result.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] })));
 }
 
-const byId = (items: readonly Item[]) => new Map(items.map((item) => [item.id, item]));
+/** One list settled: the list to keep, its change (null: none), and what the integrity check needs. */
+interface SettledList {
+  list: readonly Item[];
+  change: ListChange | null;
+  validated: number;
+  /** Items were removed or reordered (positions of kept items moved). */
+  positionsMoved: boolean;
+  /** Ids now in the list more than once. */
+  duplicates: string[];
+  /** Where each upserted item stands in the list. */
+  upsertedAt: number[];
+}
 
-/** One list: the items not identical to before are validated; returns the list to keep and its change (null: none). */
-function settleList(key: CatalogueListKey, was: readonly Item[], value: unknown): { list: readonly Item[]; change: ListChange | null; validated: number } {
-  if (value === was) return { list: was, change: null, validated: 0 };
+/** One list: the items not identical to before are validated; costs what changed plus a pass of identity checks. */
+function settleList(key: CatalogueListKey, was: readonly Item[], value: unknown, fill: (item: Item) => Item = (item) => item): SettledList {
+  const unchanged = { list: was, change: null, validated: 0, positionsMoved: false, duplicates: [], upsertedAt: [] };
+  if (value === was) return unchanged;
   // Not a list at all (a change replaced it): the schema says why, or fills its default.
   const now = (Array.isArray(value) ? value : parsed(CatalogueSchema.shape[key], value, [key])) as unknown[];
   const schema = CATALOGUE_ITEM_SCHEMAS[key] as z.ZodType;
   const list = now.slice() as Item[];
-  let before: Map<string, Item> | null = null; // built only when an item is not where it was
-  let isSamePlaces = list.length === was.length;
+  // Every old place still holds its id and new items come at the end: the common case (a claim, a new screen).
+  let isExtension = list.length >= was.length;
   let validated = 0;
   const upserted: Item[] = [];
+  const upsertedAt: number[] = [];
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     if (item === was[i]) continue;
     const id = (item as Item | undefined)?.id;
-    if (was[i]?.id !== id) isSamePlaces = false;
-    const old = was[i]?.id === id ? was[i] : (before ??= byId(was)).get(id as string);
+    if (i < was.length && was[i]!.id !== id) isExtension = false;
+    const old = was[i]?.id === id ? was[i] : itemById(was, id as string);
     if (old === item) continue; // moved, not changed
-    const fresh = parsed(schema, item, [key, i]) as Item;
+    const fresh = parsed(schema, fill(item as Item), [key, i]) as Item;
     validated++;
     if (old !== undefined && isDeepStrictEqual(old, fresh)) {
       list[i] = old;
@@ -78,35 +94,64 @@ function settleList(key: CatalogueListKey, was: readonly Item[], value: unknown)
     }
     list[i] = fresh;
     upserted.push(fresh);
+    upsertedAt.push(i);
   }
-  if (isSamePlaces) return upserted.length ? { list, change: { upserted, removed: [] }, validated } : { list: was, change: null, validated };
-  const nowIds = new Set(list.map((item) => item.id));
+  if (isExtension) {
+    // Only the appended ids can be twice: once among the old ones (still in their places) or among themselves.
+    const added = new Set<string>();
+    const duplicates: string[] = [];
+    for (let i = was.length; i < list.length; i++) {
+      const id = list[i]!.id;
+      if (itemById(was, id) !== undefined || added.has(id)) duplicates.push(id);
+      added.add(id);
+    }
+    if (upserted.length === 0 && list.length === was.length) return unchanged;
+    return { list, change: { upserted, removed: [] }, validated, positionsMoved: false, duplicates, upsertedAt };
+  }
+  // Removals and reorders (staff deleting or sorting): a pass over the list.
+  const nowIds = new Set<string>();
+  const duplicates: string[] = [];
+  for (const item of list) (nowIds.has(item.id) ? duplicates.push(item.id) : nowIds.add(item.id));
   const removed = was.filter((item) => !nowIds.has(item.id)).map((item) => item.id);
   const kept = was.filter((item) => nowIds.has(item.id)).map((item) => item.id);
   const wasIds = new Set(kept);
   const natural = [...kept, ...list.filter((item) => !wasIds.has(item.id)).map((item) => item.id)];
   const ids = list.map((item) => item.id);
   const isNaturalOrder = natural.length === ids.length && natural.every((id, i) => id === ids[i]);
-  return { list, change: { upserted, removed, ...(isNaturalOrder ? {} : { order: ids }) }, validated };
+  return { list, change: { upserted, removed, ...(isNaturalOrder ? {} : { order: ids }) }, validated, positionsMoved: true, duplicates, upsertedAt };
 }
 
 /**
+ * A written screen's township, site and site type, copied from its site in the register: here, so only the
+ * screens a commit wrote are looked at (server/register/place-sync.ts syncs every screen when the register changes).
+ */
+const placed = (changed: Catalogue) => (item: Item): Item => {
+  const screen = item as Screen;
+  return typeof screen === 'object' && screen !== null && typeof screen.siteId === 'string' ? withPlace(screen, registerPlaces(changed)) : item;
+};
+
+/**
  * The catalogue after a change (`changed`: the finished draft, sharing what it did not touch with
- * `before`): touched items and settings validated, the whole catalogue's cross-references checked
- * (ids unique, references resolve, the register holds together). Throws, naming why, when refused.
+ * `before`): touched items and settings validated, and the cross-references the change could break
+ * checked (ids unique, references resolve, the register holds together: catalogue.integrity.ts).
+ * Throws, naming why, when refused. The lists' id indexes move to the new lists (catalogue.index.ts).
  */
 export function settle(before: Readonly<Catalogue>, changed: Catalogue): Settled {
   const next: Record<string, unknown> = {};
   const delta: CatalogueDelta = { lists: {}, settings: {} };
+  const lists: Partial<Record<CatalogueListKey, SettledList>> = {};
   let validated = 0;
   for (const key of KEYS) {
     const was = before[key];
     const value = (changed as Record<string, unknown>)[key];
     if (isListKey(key)) {
-      const settled = settleList(key, was as readonly Item[], value);
+      const settled = settleList(key, was as readonly Item[], value, key === 'screens' ? placed(changed) : undefined);
       next[key] = settled.list;
       validated += settled.validated;
-      if (settled.change) delta.lists[key] = settled.change;
+      if (settled.change) {
+        delta.lists[key] = settled.change;
+        lists[key] = settled;
+      }
     } else if (value === was) {
       next[key] = was;
     } else {
@@ -118,11 +163,14 @@ export function settle(before: Readonly<Catalogue>, changed: Catalogue): Settled
     }
   }
   const catalogue = next as Catalogue;
-  // Cheap passes over ids (sets, no deep reads): measured in test/bench (claims), a few ms at 10,000 screens.
-  const problems = registerProblems(catalogue);
+  const duplicates = Object.fromEntries(Object.entries(lists).map(([key, l]) => [key, l.duplicates]));
+  const problems = changeRegisterProblems(catalogue, delta, lists.screens?.upsertedAt ?? []);
   if (problems.length) throw new z.ZodError(problems.map((p) => ({ code: 'custom' as const, path: p.path, message: p.message, input: undefined })));
-  const defects = catalogueDefects(catalogue);
+  const defects = changeDefects(catalogue, delta, duplicates);
   if (defects.length) throw new Error(`catalogue change refused: ${defects.join('; ')}`);
+  for (const [key, l] of Object.entries(lists)) {
+    carryIndex(before[key as CatalogueListKey] as readonly Item[], l.list, { upserted: l.change!.upserted, removed: l.change!.removed, positionsMoved: l.positionsMoved });
+  }
   return { next: catalogue, delta, validated };
 }
 

@@ -17,7 +17,7 @@ import { createAiringQueries } from './airing.reports.js';
 import { createMonthPartitions, createPgAiringReports, monthOf } from './pg/airing.pg.js';
 import { migrate } from './pg/migrate.js';
 import { readMigrationMark, type MigrationMark } from './pg/migration-marker.js';
-import { openPgPool, type PgClient, type PgPool } from './pg/pool.js';
+import { closePgPool, openPgPool, type PgClient, type PgPool } from './pg/pool.js';
 import { CRIER_TABLES, insertStatement, TABLES, type TableCopy } from './migrate-to-pg.tables.js';
 
 /** The stores a data dir must hold to be moved; reports.sqlite3 came later and may be absent (nothing to copy then). */
@@ -104,7 +104,7 @@ export async function migrateToPg(options: MigrateOptions): Promise<MigrateSumma
     return summary;
   } finally {
     for (const db of sources.values()) db.close();
-    await pool.end();
+    await closePgPool(pool);
   }
 }
 

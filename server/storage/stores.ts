@@ -18,7 +18,7 @@ import { createPgAiringLog, createPgAiringReports } from './pg/airing.pg.js';
 import { openPgExportReader } from './pg/airing.export.pg.js';
 import { migrate } from './pg/migrate.js';
 import { assertNoUnfinishedMigration } from './pg/migration-marker.js';
-import { openPgPool, type PgPool } from './pg/pool.js';
+import { closePgPool, openPgPool, type PgPool } from './pg/pool.js';
 import { createPgReportsStore } from './pg/reports.pg.js';
 import { createPgTokenStore } from './pg/tokens.pg.js';
 import { createReportsStore, type ReportsStore } from './reports.store.js';
@@ -69,7 +69,7 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     await reconcileUsernameKeys(pool, log.warn.bind(log));
     tokens = await createPgTokenStore(pool, log.warn.bind(log));
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await closePgPool(pool).catch(() => undefined);
     throw error instanceof StoreError ? error : unreachable(url, error);
   }
   const listeners: { close(): Promise<void> }[] = [];
@@ -103,8 +103,8 @@ async function openPostgres(url: string, log: StoresLog): Promise<Stores> {
     },
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
-      await exportPool?.end();
-      await pool.end();
+      if (exportPool) await closePgPool(exportPool);
+      await closePgPool(pool);
     },
   };
 }

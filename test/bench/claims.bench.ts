@@ -6,10 +6,16 @@
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { helloMessage } from '../helper.js';
+import { profiled } from './profile.js';
 import { fmt, quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
 
 const PASSWORD = 'bench-admin-password';
+/** This process's CPU time (user + system) since `start`, in ms: steadier than wall time on a machine others share. */
+const cpuMs = (start: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
 const CLAIMS = 30;
 const ALERTS = 10;
 
@@ -37,34 +43,52 @@ async function claimsAt(fleet: number, withAlerts: boolean): Promise<void> {
         draft.screens.push({ id: `fleet-${i}`, name: `屏幕 ${i}`, isProvisional: false, siteId: sites[i % 10]!, groups: [], createdAt: now, claimedAt: now });
       }
     });
+    // The first hello of each new player: an unclaimed screen with a code, one after another.
     const codes: string[] = [];
-    for (let i = 0; i < 2 * CLAIMS; i++) {
-      const admission = await app.crier.pairing.admit(helloMessage() as never, `127.9.${Math.floor(i / 10)}.${i % 10}`);
-      if (!admission.admitted || !admission.screen.pairingCode) throw new Error('no pairing code');
-      codes.push(admission.screen.pairingCode);
-    }
+    const hellos: number[] = [];
+    const hellosCpu: number[] = [];
+    await profiled(`hellos-${fleet}`, async () => {
+      for (let i = 0; i < 2 * CLAIMS; i++) {
+        const start = performance.now();
+        const cpu = process.cpuUsage();
+        const admission = await app.crier.pairing.admit(helloMessage() as never, `127.9.${Math.floor(i / 10)}.${i % 10}`);
+        hellosCpu.push(cpuMs(cpu));
+        hellos.push(performance.now() - start);
+        if (!admission.admitted || !admission.screen.pairingCode) throw new Error('no pairing code');
+        codes.push(admission.screen.pairingCode);
+      }
+    });
     const claim = async (code: string, i: number) => {
       const start = performance.now();
       await post('/api/v1/screens/claim', { code, name: `新屏 ${i}`, siteId: sites[i % 10] });
       return performance.now() - start;
     };
     const alone: number[] = [];
-    for (let i = 0; i < CLAIMS; i++) alone.push(await claim(codes[i]!, i));
+    const aloneCpu: number[] = [];
+    await profiled(`claims-${fleet}-alone`, async () => {
+      for (let i = 0; i < CLAIMS; i++) {
+        const cpu = process.cpuUsage();
+        alone.push(await claim(codes[i]!, i));
+        aloneCpu.push(cpuMs(cpu));
+      }
+    });
     let next = CLAIMS;
     const concurrent: number[] = [];
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < 2 * CLAIMS) {
-          const i = next++;
-          concurrent.push(await claim(codes[i]!, i));
-        }
-      }),
+    await profiled(`claims-${fleet}-concurrent`, () =>
+      Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < 2 * CLAIMS) {
+            const i = next++;
+            concurrent.push(await claim(codes[i]!, i));
+          }
+        }),
+      ),
     );
     const perSecond = (CLAIMS / (performance.now() - started)) * 1000;
     console.log(
-      `claim at ${fleet.toLocaleString('en')} screens: one at a time median ${fmt(quantile(alone, 0.5))}, p99 ${fmt(quantile(alone, 0.99))}; ` +
-        `8 in flight median ${fmt(quantile(concurrent, 0.5))}, ${perSecond.toFixed(1)} claims/s`,
+      `claim at ${fleet.toLocaleString('en')} screens: one at a time median ${fmt(quantile(alone, 0.5))} (CPU ${fmt(quantile(aloneCpu, 0.5))}), p99 ${fmt(quantile(alone, 0.99))}; ` +
+        `8 in flight median ${fmt(quantile(concurrent, 0.5))}, ${perSecond.toFixed(1)} claims/s; new screen's first hello median ${fmt(quantile(hellos, 0.5))} (CPU ${fmt(quantile(hellosCpu, 0.5))})`,
     );
     if (withAlerts) {
       const playlistId = app.crier.catalogue.read().defaultPlaylistId!;

@@ -101,7 +101,9 @@ export async function benchPublishDistinct(screens = Number(process.env.CRIER_BE
     let firstAt = 0;
     let lastAt = 0;
     for (let i = 0; i < screens; i++) {
+      // As the browser player says in its hello: it takes shared and compact manifests.
       presence.add(socketlessSession(`bench-${i}`, {
+        acceptsCompactManifest: process.env.CRIER_BENCH_FULL_MANIFESTS !== '1',
         sendManifest: () => {
           lastAt = performance.now();
           if (sends++ === 0) firstAt = lastAt;

@@ -7,6 +7,7 @@
 //    beside the same log from the two reads it made before, and the bytes per million plays.
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -91,6 +92,16 @@ function watchGaps() {
   };
 }
 
+/** Bytes this process has had written to disk so far (Linux's /proc/self/io, every thread's writes; null elsewhere). */
+function bytesWritten(): number | null {
+  try {
+    const found = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return found ? Number(found[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function benchIngest(): Promise<void> {
   await withTempDir(async (dir) => {
     // The store as it runs (commits in its writer thread), the same store committing on the event loop, the plain table.
@@ -103,15 +114,19 @@ async function benchIngest(): Promise<void> {
       const rates = { chained: [] as number[], inline: [] as number[], plain: [] as number[] };
       // The longest the event loop was held while each store ingested (timers every 10 ms see it).
       const stalls = { chained: [] as number[], inline: [] as number[], plain: [] as number[] };
+      // What each store had written to disk (WAL, checkpoints) per record: steadier than a rate on a shared machine.
+      const written = { chained: 0, inline: 0, plain: 0 };
       // Alternate the stores round by round, so the machine's noise falls on all alike.
       for (let round = 0; round < ROUNDS; round++) {
         for (const kind of kinds) {
           const work = Array.from({ length: batches }, (_, i) => ({ screenId: `scr-${i}`, records: Array.from({ length: size }, record) }));
           const loop = watchGaps();
+          const bytesBefore = bytesWritten();
           const start = performance.now();
           await Promise.all(work.map((w) => (kind === 'plain' ? plain.recordPlays(w.screenId, w.records) : (kind === 'inline' ? inline : chained).recordPlays(w.screenId, false, w.records))));
           rates[kind].push((batches * size) / ((performance.now() - start) / 1000));
           stalls[kind].push(await loop.stop());
+          if (bytesBefore !== null) written[kind] += bytesWritten()! - bytesBefore;
         }
       }
       const c = median(rates.chained);
@@ -119,6 +134,10 @@ async function benchIngest(): Promise<void> {
       const p = median(rates.plain);
       console.log(`reports: ingest, ${batches} concurrent batches of ${size}, fsync'd (median of ${ROUNDS}): chained + rollups ${Math.round(c).toLocaleString('en')} records/s (writer thread), ${Math.round(i).toLocaleString('en')} records/s (inline on the event loop), plain table ${Math.round(p).toLocaleString('en')} records/s; ratio to plain ${(c / p).toFixed(2)} (thread), ${(i / p).toFixed(2)} (inline)`);
       console.log(`reports: ingest, ${batches} × ${size}: longest event-loop stall per run, median: writer thread ${fmt(median(stalls.chained))}, inline ${fmt(median(stalls.inline))}, plain ${fmt(median(stalls.plain))}`);
+      if (bytesWritten() !== null) {
+        const perRecord = (kind: keyof typeof written) => `${(written[kind] / (ROUNDS * batches * size) / 1024).toFixed(2)} KB`;
+        console.log(`reports: ingest, ${batches} × ${size}: written to disk per record (WAL and checkpoints): writer thread ${perRecord('chained')}, inline ${perRecord('inline')}, plain ${perRecord('plain')}`);
+      }
     }
     await chained.close();
     await inline.close();
@@ -240,9 +259,9 @@ async function benchProof(screens: number): Promise<void> {
     const app = await countyWeek(dataDir, screens, true);
     const reports = createAiringReports(dataDir, { timeZone: ZONE });
     try {
-      const times = { oneRead: [] as number[], twoReads: [] as number[], route: [] as number[] };
+      const times = { oneRead: [] as number[], twoReads: [] as number[], route: [] as number[], br: [] as number[], gzip: [] as number[] };
+      const wire = { route: 0, br: 0, gzip: 0 };
       const headers = await signIn(app, TEST_ADMIN.username, TEST_ADMIN.password);
-      let routeBytes = 0;
       const timed = async <T>(into: number[], run: () => Promise<T>) => {
         const start = performance.now();
         const result = await run();
@@ -264,15 +283,24 @@ async function benchProof(screens: number): Promise<void> {
         if (!isDeepStrictEqual(log, fromTwo)) throw new Error(`the as-run log of ${screenId} on ${day} differs between one read and two`);
         checked += log.chain.checked;
         // What the console waits for: a proof through the HTTP route, serialised to JSON, for another
-        // screen-day than the one just read (whose pages would now be in the cache).
+        // screen-day than the one just read (whose pages would now be in the cache); the same answer
+        // also as a browser asks for it, brotli and gzip, each first every third time.
         const other = `scr-bench-${String((i * 37 + 17) % screens).padStart(4, '0')}`;
-        const answer = await timed(times.route, () => app.inject({ method: 'GET', url: `/api/v1/proof/as-run?screenId=${other}&day=${DAYS[(i * 3 + 1) % DAYS.length]}`, headers }));
-        if (answer.statusCode !== 200) throw new Error(`GET /api/v1/proof/as-run answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
-        routeBytes += answer.rawPayload.length;
+        const url = `/api/v1/proof/as-run?screenId=${other}&day=${DAYS[(i * 3 + 1) % DAYS.length]}`;
+        const kinds = ['route', 'br', 'gzip'] as const;
+        for (const kind of kinds.map((_, k) => kinds[(i + k) % kinds.length]!)) {
+          const encoding = kind === 'route' ? {} : { 'accept-encoding': kind };
+          const answer = await timed(times[kind], () => app.inject({ method: 'GET', url, headers: { ...headers, ...encoding } }));
+          if (answer.statusCode !== 200) throw new Error(`GET /api/v1/proof/as-run answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
+          if ((answer.headers['content-encoding'] ?? 'route') !== kind) throw new Error(`GET /api/v1/proof/as-run with ${JSON.stringify(encoding)} came as ${answer.headers['content-encoding']}`);
+          wire[kind] += answer.rawPayload.length;
+        }
       }
       const [now, two] = [times.oneRead, times.twoReads];
       console.log(`reports: one screen-day proof (as-run log + chain check of its ${Math.round(checked / ROUNDS).toLocaleString('en')} records), ${ROUNDS} screen-days of ${screens.toLocaleString('en')} screens: median ${fmt(median(now))}, p95 ${fmt(quantile(now, 0.95))} (target ≤ 100 ms); the same logs from two reads of the day (listPlays + verifyChainSegment, as before): median ${fmt(median(two))}, p95 ${fmt(quantile(two, 0.95))}; equal answers`);
-      console.log(`reports: a proof through GET /api/v1/proof/as-run (route, JSON answer of ${Math.round(routeBytes / ROUNDS / 1024)} KB): median ${fmt(median(times.route))}, p95 ${fmt(quantile(times.route, 0.95))}`);
+      console.log(`reports: a proof through GET /api/v1/proof/as-run (route, JSON answer of ${Math.round(wire.route / ROUNDS / 1024)} KB): median ${fmt(median(times.route))}, p95 ${fmt(quantile(times.route, 0.95))}`);
+      const kb = (bytes: number) => `${Math.round(bytes / ROUNDS / 1024)} KB`;
+      console.log(`reports: the same answers compressed as a browser asks: brotli ${kb(wire.br)} (median ${fmt(median(times.br))}, p95 ${fmt(quantile(times.br, 0.95))}), gzip ${kb(wire.gzip)} (median ${fmt(median(times.gzip))}, p95 ${fmt(quantile(times.gzip, 0.95))}), against ${kb(wire.route)} plain`);
       if (process.env.CRIER_BENCH_FULL === '1') await timeWeekly(app, screens);
     } finally {
       await reports.close();

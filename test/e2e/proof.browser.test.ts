@@ -43,7 +43,10 @@ t.test('verify page: live check, uploaded export intact and edited, as-run of a 
   t.match(await page.locator('[data-testid=chain-verdict][data-ok=false]').textContent(), /屏幕 scr-mall 的第 1 条记录（播放记录 0b6f1d52-7c1e-4f0b-9d7a-000000000000）被修改/);
 
   await page.fill('input[name=as-run-day]', '2026-01-10');
+  // Awaited from before the click, so no earlier answer satisfies it.
+  const asRunAnswer = page.waitForResponse((r) => r.url().includes('/api/v1/proof/as-run'), { timeout: 10_000 });
   await page.click('button[name=show-as-run]');
+  t.match((await asRunAnswer).headers()['content-encoding'], /^(br|gzip|zstd)$/, 'the as-run log came compressed (Chromium asks for it), and the page reads it');
   await page.locator('[data-testid=as-run-aired] tbody tr').first().waitFor({ timeout: 10_000 });
   t.equal(await page.locator('[data-testid=as-run-aired] tbody tr').count(), 3);
   t.match(await page.locator('[data-testid=as-run-aired] tbody tr').first().textContent(), /网贷诈骗：放款前收费.*完整.*默认宣传/);

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { CAPABILITY_SHARED_MANIFEST, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
+import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_SHARED_MANIFEST, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
+import type { CompactManifest, Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -82,6 +83,14 @@ let steadyTimers: NodeJS.Timeout[] = [];
  * simulated ones parsing the same 26 KB each on one shared core measure the simulator, not the server.
  */
 const isLean = process.env.LOADTEST_LEAN === '1';
+
+// manifests helper's block: players say `compact-manifest` as the real player does, unless --full-manifests.
+const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(process.env.LOADTEST_FULL_MANIFESTS === '1' ? [] : [CAPABILITY_COMPACT_MANIFEST])];
+/** The item airing when the manifest was built, from either form (not expanded: a player process reads thousands). */
+function firstItem(m: Manifest | CompactManifest): Manifest['items'][number] | undefined {
+  return 'itemsLoop' in m ? m.timeline.items[m.timeline.loops[m.itemsLoop]?.[0] ?? -1] : m.items[0];
+}
+// end of the manifests helper's block
 const MANIFEST_PREFIX = '{"type":"manifest","manifest":{"version":"';
 const parsedByVersion = new Map<string, unknown>();
 function parseFrame(text: string): unknown {
@@ -112,7 +121,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       send({ ev: 'paired', index: p.spec.index, screenId: message.screenId, token: message.token });
       return;
     case 'manifest': {
-      const first = message.manifest.items[0];
+      const first = firstItem(message.manifest as Manifest | CompactManifest);
       lastManifestText = text;
       p.manifestVersion = message.manifest.version;
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
@@ -209,7 +218,7 @@ function connect(p: SimPlayer, url: string): Promise<Outcome> {
           ...(p.token ? { token: p.token } : {}),
           playerVersion: 'loadtest',
           mode: 'screen',
-          capabilities: ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST],
+          capabilities,
           screen: { width: 1920, height: 1080, pixelRatio: 1 },
           manifestVersion: p.manifestVersion,
         }),

@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--skip-pushes] [--skip-plays] [--lean-players] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -27,6 +27,8 @@ const { values: flags } = parseArgs({
     'skip-plays': { type: 'boolean', default: false },
     /** Simulated players parse each distinct manifest once per process (Crier's and the floor's clients alike). */
     'lean-players': { type: 'boolean', default: false },
+    /** Players that do not say `compact-manifest` (the full form, as players before it). */
+    'full-manifests': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
     'burst-records': { type: 'string', default: '20' },
     'max-minutes': { type: 'string', default: '20' },
@@ -58,7 +60,7 @@ rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
-const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], startedAt: new Date().toISOString() };
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 const hardStop = setTimeout(() => {
   console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
@@ -117,7 +119,7 @@ interface PlayerProc {
 const events: ((e: ChildEvent) => void)[] = [];
 
 function startPlayers(): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0' } });
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0' } });
   children.push(child);
   child.on('message', (e: ChildEvent) => {
     if (e.ev === 'log') logLine(e.text);

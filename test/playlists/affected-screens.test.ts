@@ -11,73 +11,7 @@ import { manifestKey } from '../../playlists/timeline-manifest.js';
 import { settle } from '../../server/storage/catalogue.delta.js';
 import { draftOf, finished } from '../../server/storage/catalogue.draft.js';
 import { at, audio, baseCatalogue, playlist, text } from '../fixtures/scheduling.js';
-
-const NOW = new Date('2026-03-27T09:30:00Z');
-const iso = (offsetMin: number) => new Date(NOW.getTime() + offsetMin * 60_000).toISOString();
-const TOWNSHIPS = ['城关镇', '河口乡', '新华镇'];
-const GROUPS = ['商场', '学校', '村广播'];
-const SITE_TYPES = ['mall', 'school', 'loudspeaker'];
-const PLAYLISTS = ['pl-default', 'pl-a', 'pl-b', 'pl-audio', 'pl-none'];
-const MEDIA = ['m-a', 'm-b', 'm-c', 'm-au'];
-const ZONES = ['Asia/Shanghai', 'Asia/Urumqi'];
-
-const pick = <T>(xs: readonly T[], n: number): T => xs[Math.abs(n) % xs.length]!;
-function targetOf(n: number, screenIds: string[]): Target {
-  switch (Math.abs(n) % 5) {
-    case 0:
-      return { kind: 'all' };
-    case 1:
-      return { kind: 'screens', screenIds: [pick(screenIds, n >> 3)] };
-    case 2:
-      return { kind: 'groups', groups: [pick(GROUPS, n >> 3)] };
-    case 3:
-      return { kind: 'townships', townships: [pick(TOWNSHIPS, n >> 3)] };
-    default:
-      return { kind: 'siteTypes', siteTypes: [pick(SITE_TYPES, n >> 3)] };
-  }
-}
-const screenOf = (i: number, n: number): Screen => ({
-  id: `scr-${i}`,
-  name: `screen ${i}`,
-  isProvisional: false,
-  township: pick(TOWNSHIPS, n),
-  siteType: pick(SITE_TYPES, n >> 2),
-  groups: n & 16 ? [pick(GROUPS, n >> 5)] : [],
-  ...(n & 128 ? { timeZone: pick(ZONES, n >> 8) } : {}),
-  ...(n & 512 ? { mode: 'audio' as const } : {}),
-  ...(n & 1024 ? { sound: (n & 2048 ? 'on' : 'off') as 'on' | 'off' } : {}),
-  createdAt: at,
-});
-
-/** A catalogue from a list of numbers: each number picks one rule or screen's fields. */
-function catalogueFrom(r: { screens: number[]; schedules: number[]; broadcasts: number[]; alerts: number[]; quiet: number[]; volumes: number[]; hasDefault: boolean }): Catalogue {
-  const c = baseCatalogue();
-  c.defaultPlaylistId = r.hasDefault ? 'pl-default' : null;
-  c.media.push(text('m-a', { validTo: iso(600) }), text('m-b'), text('m-c', { status: 'processing' }), audio('m-au', 45_000));
-  c.playlists.push(playlist('pl-a', [['m-a', 8000], ['m-b', 8000]]), playlist('pl-b', [['m-b', 8000], ['m-au']]), playlist('pl-audio', [['m-au']]), playlist('pl-none', [['m-c', 8000]]));
-  c.screens = r.screens.map((n, i) => screenOf(i, n));
-  const ids = c.screens.map((s) => s.id).concat('scr-x');
-  const created = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
-  c.schedules = r.schedules.map((n, i) => ({ id: `sch-${i}`, playlistId: pick(PLAYLISTS, n), target: targetOf(n >> 3, ids), priority: (n >> 6) & 3, ...(n & 4096 ? { windows: [{ start: '08:00', end: '12:00' }] } : {}), createdAt: created(i) }));
-  c.broadcasts = r.broadcasts.map((n, i) => ({ id: `bc-${i}`, name: `b${i}`, playlistId: pick(PLAYLISTS, n), target: targetOf(n >> 3, ids), priority: 0, times: [pick(['07:00', '12:00', '18:00'], n >> 6)], createdAt: created(i) }));
-  c.alerts = r.alerts.map((n, i) => ({ id: `al-${i}`, title: `a${i}`, playlistId: pick(PLAYLISTS, n), target: targetOf(n >> 3, ids), priority: 0, startsAt: iso(-60), ...(n & 64 ? { airings: 2 } : {}), createdAt: created(i) }));
-  c.quietHours = r.quiet.map((n, i) => ({ id: `qh-${i}`, name: `q${i}`, target: targetOf(n, ids), windows: [{ start: '22:00', end: '06:30' }], createdAt: created(i) }));
-  c.volumeSchedules = r.volumes.map((n, i) => ({ id: `vol-${i}`, name: `v${i}`, target: targetOf(n, ids), levels: [{ from: '09:00', to: '18:00', volume: 40 + (n & 31) }], createdAt: created(i) }));
-  return c;
-}
-
-const small = fc.integer({ min: 0, max: 1 << 14 });
-const catalogueArb = fc
-  .record({
-    screens: fc.array(small, { minLength: 1, maxLength: 8 }),
-    schedules: fc.array(small, { maxLength: 4 }),
-    broadcasts: fc.array(small, { maxLength: 2 }),
-    alerts: fc.array(small, { maxLength: 2 }),
-    quiet: fc.array(small, { maxLength: 2 }),
-    volumes: fc.array(small, { maxLength: 2 }),
-    hasDefault: fc.boolean(),
-  })
-  .map(catalogueFrom);
+import { catalogueArb, catalogueFrom, GROUPS, iso, MEDIA, NOW, pick, PLAYLISTS, screenOf, SITE_TYPES, targetOf, TOWNSHIPS, ZONES } from '../fixtures/random-catalogue.js';
 
 type Edit = (draft: Catalogue, n: number) => void;
 const RULE_LISTS = ['schedules', 'broadcasts', 'alerts', 'quietHours', 'volumeSchedules'] as const;

@@ -44,3 +44,29 @@ t.test('an unknown zone falls back to the default instead of failing', async (t)
   t.equal(usableTimeZone(undefined, 'Europe/Berlin'), 'Europe/Berlin');
   t.equal(usableTimeZone('America/New_York'), 'America/New_York');
 });
+
+// wallToInstant takes a shortcut on days with no offset change near them: it must agree with the full
+// search (the definition, kept here) on every day and minute, in zones with odd and half-hour changes.
+t.test('wallToInstant agrees with the full search in zones with daylight saving', async (t) => {
+  const reference = (day: number, minute: number, zone: string) => {
+    const wall = day * 86_400_000 + minute * 60_000;
+    const before = zoneOffsetMs(wall - 86_400_000, zone);
+    const after = zoneOffsetMs(wall + 86_400_000, zone);
+    if (before === after) return wall - before;
+    const early = wall - before;
+    const late = wall - after;
+    const isEarlyReal = zoneOffsetMs(early, zone) === before;
+    const isLateReal = zoneOffsetMs(late, zone) === after;
+    return isEarlyReal && isLateReal ? Math.min(early, late) : isEarlyReal ? early : isLateReal ? late : wall - before;
+  };
+  let checked = 0;
+  for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Shanghai']) {
+    for (let day = dayOf('2026-01-01'); day < dayOf('2027-01-01'); day++) {
+      for (const minute of [0, 1, 59, 90, 119, 120, 121, 150, 179, 180, 181, 719, 1380, 1439, 1440]) {
+        if (wallToInstant(day, minute, zone) !== reference(day, minute, zone)) t.fail(`${zone} ${day} ${minute}`);
+        checked++;
+      }
+    }
+  }
+  t.equal(checked, 5 * 365 * 15, 'every day of 2026 in five zones');
+});

@@ -1,9 +1,13 @@
 // The SQLite airing log commits in a writer thread (issue 14.3): the event loop keeps turning while a
 // large batch commits (inline, the commit holds it), a failed transaction crosses the thread as an
-// error and moves no chain head (the disk-full test shows SQLite's code crossing too), and a reopened log continues each chain where the thread left it.
+// error and moves no chain head (the disk-full test shows SQLite's code crossing too), a reopened log continues each chain where the thread left it, and commits checkpoint the WAL only every ~40 MB.
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import t from 'tap';
 import type { PlayRecord } from '../../player/protocol.js';
-import { createAiringLog, type AiringLogOptions } from '../../server/storage/airing.store.js';
+import { createAiringLog, playFields, type AiringLogOptions, type StoredPlay } from '../../server/storage/airing.store.js';
+import { chainHash } from '../../server/storage/play-chain.js';
+import { WAL_CHECKPOINT_PAGES } from '../../server/storage/airing.writes.js';
 import { testPlayRecord } from '../helper.js';
 
 const records = (n: number, from = Date.now() - 3_600_000): PlayRecord[] => Array.from({ length: n }, (_, i) => testPlayRecord(from + i * 100, 50));
@@ -55,4 +59,43 @@ t.test('a failed transaction crosses the thread, stores nothing and moves no cha
   const after = (await reopened.listPlays({ screenId: 'scr-a', limit: 10 })).map((p) => p.seq).sort((a, b) => a! - b!);
   t.same(after, [1, 2, 3, 4, 5, 6], 'reopened, the chain goes on from the head the thread wrote');
   await reopened.close();
+});
+
+t.test('commits leave their pages in the WAL past SQLite\'s 1,000-page default, and a reopened log reads them', async (t) => {
+  const dir = t.testdir();
+  const log = createAiringLog(dir);
+  // Commits one after another, each well under the threshold, together well over SQLite's default one.
+  for (let i = 0; i < 6; i++) await log.recordPlays(`scr-${i}`, false, records(3_000, Date.now() - 3_600_000 + i * 400_000));
+  const peek = new Database(path.join(dir, 'airing.sqlite3'));
+  // How many frames the WAL holds (a checkpoint after a commit would have restarted it); this one copies them back.
+  const frames = (peek.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+  peek.close();
+  t.ok(frames > 1_000, `the WAL holds ${frames} frames (a checkpoint after every ~1,000 pages would have restarted it)`);
+  t.ok(frames < WAL_CHECKPOINT_PAGES, `and fewer than the ${WAL_CHECKPOINT_PAGES} that trigger a checkpoint`);
+  await log.close();
+  const reopened = createAiringLog(dir);
+  t.equal(await reopened.countPlays({}), 18_000, 'every committed record is there after a reopen');
+  await reopened.close();
+});
+
+t.test('plays crossing to the thread (packed) are stored as inline ones are, optional fields and all, and each hashes to itself', async (t) => {
+  const base = Date.now() - 3_600_000;
+  const full = { ...testPlayRecord(base), plannedStartedAt: new Date(base - 150).toISOString(), outcome: 'cut' as const, clockOffsetMs: -37, completed: false };
+  const bare = testPlayRecord(base + 60_000, 20_000);
+  const empty = { ...testPlayRecord(base + 120_000), plannedStartedAt: '', clockOffsetMs: 0, outcome: 'lost' as const };
+  const stored: Record<string, StoredPlay[]> = {};
+  for (const writer of ['thread', 'inline'] as const) {
+    const log = createAiringLog(t.testdir(), { writer });
+    t.same(await log.recordPlays('scr-p', false, [full, bare]), { inserted: 2 });
+    t.same(await log.recordPlays('scr-u', true, [empty, full]), { inserted: 1 }, `${writer}: a play id already stored is refused, whichever screen sends it`);
+    stored[writer] = (await log.listPlays({ limit: 10 })).sort((a, b) => a.id.localeCompare(b.id));
+    await log.close();
+  }
+  const withoutArrival = (p: StoredPlay) => ({ ...p, receivedAt: undefined, prevHash: undefined, recordHash: undefined });
+  t.same(stored.thread!.map(withoutArrival), stored.inline!.map(withoutArrival), 'the same fields, whichever way they were written');
+  t.equal(stored.thread!.length, 3);
+  for (const p of stored.thread!) {
+    const fields = playFields(p.screenId, p.isProvisional, Date.parse(p.receivedAt), p);
+    t.equal(chainHash(fields, p.prevHash!), p.recordHash, `${p.id}: its hash is that of the fields stored`);
+  }
 });

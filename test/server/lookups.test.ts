@@ -2,13 +2,18 @@
 // operations (element and property reads), never in time.
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { indexStats, screenById, unclaimedByCode } from '../../playlists/catalogue.index.js';
+import { indexStats, positionOf, screenById, unclaimedByCode, unclaimedScreens } from '../../playlists/catalogue.index.js';
 import { emptyCatalogue, type Catalogue, type Screen } from '../../playlists/catalogue.schema.js';
 import { createPresence, type PlayerSession } from '../../server/gateway/presence.js';
+import { draftItem, removeFromDraft } from '../../server/storage/catalogue.draft.js';
+import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
 import { helloPlayer, socketlessSession, startTestServer } from '../helper.js';
 
 const FLEET = 2000;
 const screenNo = (i: number): Screen => ({ id: `scr-load${String(i).padStart(6, '0')}`, name: `屏 ${i}`, isProvisional: false, groups: [], createdAt: new Date(0).toISOString(), claimedAt: new Date(0).toISOString() });
+
+/** A pairing code (six of A–Z and 2–9) made of a letter and a number. */
+const codeOf = (letter: string, n: number) => letter + [...n.toString(24).padStart(5, '0')].map((d) => 'ABCDEFGHJKLMNPQRSTUVWXYZ'[parseInt(d, 24)]).join('');
 
 /** A session whose every property read is counted. */
 function countedSession(screenId: string, reads: { n: number }): PlayerSession {
@@ -67,4 +72,37 @@ t.test('plays messages and the screen list do not grow with the number of connec
   reads.n = 0;
   t.equal(screens.list().length, FLEET + 1);
   t.ok(reads.n < 20 * FLEET, `the list read ${reads.n} session properties for ${FLEET} sessions`);
+});
+
+t.test('commits carry the index: claims at 10,000 screens build none, and an older snapshot still answers as it was', async (t) => {
+  const store = await createCatalogueStore(t.testdir());
+  await store.update((draft) => {
+    for (let i = 0; i < 10_000; i++) draft.screens.push({ ...screenNo(i), isProvisional: i % 100 === 0, ...(i % 100 === 0 ? { pairingCode: codeOf('C', i) } : { claimedAt: new Date(0).toISOString() }) });
+  });
+  const first = store.read();
+  t.equal(unclaimedByCode(first, codeOf('C', 100))?.id, screenNo(100).id);
+  const builtBefore = indexStats.built;
+  for (let i = 0; i < 50; i++) {
+    await store.update((draft) => {
+      const screen = draftItem(draft.screens, screenNo(i * 100).id)!;
+      screen.isProvisional = false;
+      delete screen.pairingCode;
+      screen.name = `认领 ${i}`;
+    });
+    await store.update((draft) => void draft.screens.push({ ...screenNo(20_000 + i), isProvisional: true, pairingCode: codeOf('N', i) }));
+  }
+  const last = store.read();
+  t.equal(indexStats.built - builtBefore, 0, 'a hundred commits built no index from a whole list');
+  t.equal(screenById(last, screenNo(100).id)?.name, '认领 1');
+  t.equal(unclaimedByCode(last, codeOf('C', 100)), undefined, 'a claimed code is gone');
+  t.equal(unclaimedByCode(last, codeOf('N', 49))?.id, screenNo(20_049).id, 'a new code is there');
+  t.equal(unclaimedScreens(last).length, 100, 'a hundred unclaimed: fifty of them claimed, fifty new');
+  t.equal(screenById(first, screenNo(100).id)?.name, '屏 100', 'the first snapshot still sees its own screen');
+  t.equal(screenById(first, screenNo(20_000).id), undefined, 'and not the screens added after it');
+  t.equal(positionOf(last.screens, screenNo(20_049).id), 10_049);
+  // Deleting moves places: the next lookups still find each screen where it is.
+  await store.update((draft) => void removeFromDraft(draft.screens, [screenNo(3).id, screenNo(5_000).id]));
+  const after = store.read();
+  t.equal(after.screens[positionOf(after.screens, screenNo(9_999).id)!]?.id, screenNo(9_999).id);
+  t.equal(screenById(after, screenNo(3).id), undefined);
 });

@@ -4,7 +4,7 @@
 import type { Test } from 'tap';
 import t from 'tap';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CAPABILITY_SHARED_MANIFEST } from '../../player/protocol.js';
+import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_SHARED_MANIFEST, ServerMessageSchema } from '../../player/protocol.js';
 import { createSendQueue } from '../../server/gateway/send-queue.js';
 import type { CrierApp } from '../../server/app.js';
 import { helloPlayer, sleep, startTestServer } from '../helper.js';
@@ -47,6 +47,30 @@ t.test('a change for all: each distinct manifest is serialised once and shared p
   t.notOk((JSON.parse(shared[0]!) as { manifest: { screenId?: string } }).manifest.screenId, 'the shared manifest names no screen');
   for (const p of fleet.slice(4)) t.equal((JSON.parse(p.frames[0]!) as { manifest: { screenId: string } }).manifest.screenId, p.screenId, 'a player without the capability still gets its screenId');
   t.equal(app.crier.publisher.stats.serialised - before, 1, 'six players, one serialisation');
+});
+
+t.test('a player that reads the compact form gets it: smaller, and once expanded the manifest full-form players get', async (t) => {
+  const { app, wsUrl } = await startTestServer(t, {}, { logger: false });
+  const compact = await claimedPlayer(t, app, wsUrl, '城关镇', [...SHARED, CAPABILITY_COMPACT_MANIFEST]);
+  const shared = await claimedPlayer(t, app, wsUrl, '城关镇', SHARED);
+  const old = await claimedPlayer(t, app, wsUrl, '城关镇', ['text', 'image', 'video', 'audio']);
+  const fleet = [compact, shared, old];
+  t.equal((await alert(app, { kind: 'all' })).statusCode, 201);
+  const alertOn = (frame: string) => frame.includes('"kind":"alert"');
+  // Frames from before the alert never satisfy this: each player waits for one that airs it.
+  while (!fleet.every((p) => p.frames.some(alertOn))) await new Promise((resolve) => setImmediate(resolve));
+  const [c, s, o] = fleet.map((p) => p.frames.find(alertOn)!);
+  t.ok(c!.includes('"itemsLoop"') && !s!.includes('"itemsLoop"') && !o!.includes('"itemsLoop"'), 'only the compact player got the compact form');
+  t.ok(c!.length < s!.length * 0.7, `compact ${c!.length} bytes against ${s!.length} (the default campaign's loops share their items)`);
+  const manifestOf = (frame: string) => {
+    const m = ServerMessageSchema.parse(JSON.parse(frame));
+    if (m.type !== 'manifest') throw new Error('not a manifest');
+    const { screenId: _, ...rest } = m.manifest;
+    return rest;
+  };
+  t.same(manifestOf(c!), manifestOf(s!), 'expanded, it is the shared full form');
+  t.same(manifestOf(c!), manifestOf(o!), 'and the full form with the screenId');
+  t.equal(JSON.stringify(manifestOf(c!)), JSON.stringify(manifestOf(s!)), 'field for field, in order');
 });
 
 t.test('a township change is pushed to that township only', async (t) => {

@@ -5,7 +5,7 @@
 // The Promise of recordPlays resolves after COMMIT (synchronous_commit: the WAL is flushed).
 import { DEFAULT_TIME_ZONE } from '../../../playlists/wall-clock.js';
 import { createHeartbeatTracker, storedHeartbeatOf, type HeartbeatChanges, type StoredHeartbeat } from '../airing.heartbeats.js';
-import { onlinePerDay, parseHealth, screenDayColumns, screenDayOf, verifySegment, type AiringReports, type ScreenInterval } from '../airing.reports.js';
+import { onlinePerDay, parseHealth, screenDayColumns, screenDayOf, screenDayRow, verifySegment, type AiringReports, type ScreenDay, type ScreenInterval } from '../airing.reports.js';
 import { playFields, toStoredPlay, type AiringLog, type AiringLogOptions, type PlayQuery, type PlayRow } from '../airing.store.js';
 import { addToRollups, type RollupSum } from '../airing.rollup-sums.js';
 import { createLocalDayOf } from '../local-day.js';
@@ -355,12 +355,63 @@ export async function createPgAiringLog(pool: PgPool, options: AiringLogOptions 
   };
 }
 
+const PG_HEX = (column: string) => `encode(${column}, 'hex')`;
+
+/** The chain's anchor or head as a row in screenDayColumns' places: no id, item_id names it, its link where a record has seq and record_hash. */
+const linkRow = (link: 'anchor' | 'head') =>
+  `SELECT NULL, NULL, '${link}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, seq, NULL, hash FROM chain_${link}s WHERE screen_id = $1`;
+
+/**
+ * A screen-day in one statement, so one snapshot and one round trip: the day's seq range, its chained
+ * records from the nearest one before that range to the nearest one after, the day's records without
+ * chain columns, and the chain's anchor and head (screenDayOfRows takes them apart). The range comes
+ * from the day's entries of plays_by_screen_day (migration 140), an index-only read: OFFSET 0 keeps
+ * it so, where a bare min()/max() lets the planner walk the seq index from either end instead,
+ * visiting every row of the week outside the day on its way.
+ */
+const SCREEN_DAY = `WITH day AS (
+    SELECT min(seq) AS lo, max(seq) AS hi FROM (SELECT seq FROM plays WHERE screen_id = $1 AND started_at >= $2 AND started_at < $3 OFFSET 0) AS d),
+  bounds AS (
+    SELECT coalesce((SELECT seq FROM plays WHERE screen_id = $1 AND seq < day.lo ORDER BY seq DESC LIMIT 1), day.lo) AS first,
+      coalesce((SELECT seq FROM plays WHERE screen_id = $1 AND seq > day.hi ORDER BY seq LIMIT 1), day.hi) AS last FROM day)
+  SELECT * FROM (
+    SELECT ${screenDayColumns(PG_HEX)} FROM plays, bounds WHERE screen_id = $1 AND seq >= bounds.first AND seq <= bounds.last
+    UNION ALL SELECT ${screenDayColumns(PG_HEX)} FROM plays WHERE screen_id = $1 AND seq IS NULL AND started_at >= $2 AND started_at < $3
+    UNION ALL ${linkRow('anchor')}
+    UNION ALL ${linkRow('head')}
+  ) AS r ${CHAIN_ORDER}`;
+
+/** A screen-day from SCREEN_DAY's rows (arrays): the links taken out, and whether a record lies before or after the day's seq range. */
+function screenDayOfRows(screenId: string, from: number, to: number, rows: readonly unknown[][]): ScreenDay {
+  const links = { anchor: GENESIS, head: GENESIS };
+  const segment: ChainedRow[] = [];
+  const unchained: ChainedRow[] = [];
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const columns of rows) {
+    if (columns[0] === null) {
+      links[columns[2] as 'anchor' | 'head'] = { seq: columns[14] as number, hash: columns[16] as string };
+      continue;
+    }
+    const row = screenDayRow(columns);
+    if (row.seq === null) {
+      unchained.push(row);
+      continue;
+    }
+    segment.push(row);
+    if (row.started_at >= from && row.started_at < to) (lo = Math.min(lo, row.seq)), (hi = Math.max(hi, row.seq));
+  }
+  // In seq order, so a neighbour before the day's range is the first record and one after it the last.
+  const isFromStart = !((segment[0]?.seq ?? lo) < lo);
+  const isToEnd = !((segment.at(-1)?.seq ?? hi) > hi);
+  return screenDayOf(screenId, from, to, { segment, isFromStart, isToEnd, unchained }, links.anchor, links.head);
+}
+
 /** The airing log's read-only questions (rollups, online time, chain checks) answered from PostgreSQL. */
 export function createPgAiringReports(pool: PgPool, options: { timeZone?: string } = {}): AiringReports {
   const zone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const linkOf = async (client: PgPool | PgClient, table: 'chain_anchors' | 'chain_heads', screenId: string): Promise<ChainLink> =>
     (await client.query<ChainLink>(`SELECT seq, hash FROM ${table} WHERE screen_id = $1`, [screenId])).rows[0] ?? GENESIS;
-  const PG_HEX = (column: string) => `encode(${column}, 'hex')`;
 
   /** One screen's chain in one snapshot (REPEATABLE READ), so records written meanwhile do not look like a break; read through a cursor, never whole. */
   const verifyOne = (screenId: string) =>
@@ -414,28 +465,10 @@ export function createPgAiringReports(pool: PgPool, options: { timeZone?: string
       const { rows } = await pool.query<ChainedRow>(`SELECT * FROM plays WHERE screen_id = $1 AND seq >= $2 AND seq <= $3 ${CHAIN_ORDER}`, [screenId, fromSeq - 1, toSeq + 1]);
       return verifySegment(screenId, rows, await linkOf(pool, 'chain_anchors', screenId), await linkOf(pool, 'chain_heads', screenId));
     },
-    screenDay: (screenId, from, to) =>
-      // One snapshot, as verifyOne: the day's seq range with the nearest records either side, its records, the unchained ones, anchor and head.
-      inTransaction(pool, async (client) => {
-        await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const { rows: [edges] } = await client.query<{ lo: number | null; hi: number | null; before: number | null; after: number | null }>(
-          `WITH day AS (SELECT min(seq) AS lo, max(seq) AS hi FROM plays WHERE screen_id = $1 AND started_at >= $2 AND started_at < $3)
-           SELECT lo, hi, (SELECT seq FROM plays WHERE screen_id = $1 AND seq < day.lo ORDER BY seq DESC LIMIT 1) AS before,
-             (SELECT seq FROM plays WHERE screen_id = $1 AND seq > day.hi ORDER BY seq LIMIT 1) AS after FROM day`,
-          [screenId, from, to],
-        );
-        const { lo, hi, before, after } = edges!;
-        const segment = lo === null || hi === null ? [] : (await client.query<ChainedRow>(
-          `SELECT ${screenDayColumns(PG_HEX)} FROM plays WHERE screen_id = $1 AND seq >= $2 AND seq <= $3 ${CHAIN_ORDER}`,
-          [screenId, before ?? lo, after ?? hi],
-        )).rows;
-        const { rows: unchained } = await client.query<ChainedRow>(
-          `SELECT ${screenDayColumns(PG_HEX)} FROM plays WHERE screen_id = $1 AND seq IS NULL AND started_at >= $2 AND started_at < $3 ${CHAIN_ORDER}`,
-          [screenId, from, to],
-        );
-        const records = { segment, isFromStart: before === null, isToEnd: after === null, unchained };
-        return screenDayOf(screenId, from, to, records, await linkOf(client, 'chain_anchors', screenId), await linkOf(client, 'chain_heads', screenId));
-      }),
+    async screenDay(screenId, from, to) {
+      const { rows } = await pool.query<unknown[]>({ name: 'screen-day', text: SCREEN_DAY, values: [screenId, from, to], rowMode: 'array' });
+      return screenDayOfRows(screenId, from, to, rows);
+    },
     async healthBetween(screenId, from, to) {
       const { rows } = await pool.query<{ at: number; details: string }>(
         `(SELECT received_at AS at, details, row_id FROM heartbeat_health WHERE screen_id = $1 AND received_at >= $2 AND received_at < $3)

@@ -12,8 +12,17 @@ const types = {
     oid === INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** Each pool's connections not yet closed (closePgPool waits for them). */
+const openClients = new WeakMap<PgPool, Set<pg.PoolClient>>();
+
 export function openPgPool(url: string, options: { max?: number } = {}): PgPool {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, application_name: 'crier' });
+  const clients = new Set<pg.PoolClient>();
+  openClients.set(pool, clients);
+  pool.on('connect', (client) => {
+    clients.add(client);
+    client.once('end', () => clients.delete(client));
+  });
   // An idle client losing its server (restart, failover) must not crash the process: the pool drops it and the next query reconnects.
   pool.on('error', (error) => console.error(`PostgreSQL 空闲连接出错 / idle PostgreSQL connection failed: ${error.message}`));
   // Nor one lost while checked out between two queries (a transaction awaiting its own work): the pool
@@ -21,6 +30,18 @@ export function openPgPool(url: string, options: { max?: number } = {}): PgPool 
   // query on it fails instead, and the pool drops it on release.
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/**
+ * Ends the pool and waits until the server has let each of its connections go. pool.end() resolves
+ * as soon as it has asked them to end, while their backends are still there (pg_stat_activity shows
+ * them): a DROP DATABASE … WITH (FORCE) made then killed them mid-goodbye, and the pool logged "idle
+ * PostgreSQL connection failed" for a connection it had already closed.
+ */
+export async function closePgPool(pool: PgPool): Promise<void> {
+  await pool.end();
+  const closing = [...(openClients.get(pool) ?? [])].map((client) => new Promise((resolve) => client.once('end', resolve)));
+  await Promise.all(closing);
 }
 
 /** Runs `work` in one transaction on one client: committed if it returns, rolled back if it throws. */
