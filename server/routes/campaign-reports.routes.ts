@@ -21,6 +21,7 @@ import type { ReportDocument } from '../reports/render/document.js';
 import { attachment, CONTENT_TYPES, renderReport, REPORT_FORMATS, type ReportFormat } from '../reports/render/index.js';
 import { weeklyDocument } from '../reports/weekly.document.js';
 import type { WeeklyService } from '../reports/weekly.service.js';
+import { LARGE_ANSWER } from '../compression.js';
 
 export const MAX_CAMPAIGN_REPORT_DAYS = 92;
 const FormatParams = z.object({ format: z.enum(REPORT_FORMATS) });
@@ -51,12 +52,13 @@ export function registerCampaignReportRoutes(
   function report<Q extends z.ZodRawShape, S extends z.ZodType>(path: string, summary: string, query: Q, schema: S, build: (ctx: ReportContext, q: z.infer<z.ZodObject<Q>>) => Promise<z.infer<S>>, document: (report: z.infer<S>, at: Date) => ReportDocument) {
     const querystring = z.object(query);
     // Generic schemas defeat the type provider's inference, so this one route is declared untyped; zod still validates both ways.
-    app.get(path, { schema: { tags, summary, querystring, response: { 200: schema, 400: ErrorBodySchema, 404: ErrorBodySchema, 422: ErrorBodySchema } } }, async (req) =>
+    // compress: the JSON and CSV answers (a screen-day's proof is ~2 MB); PDF and XLSX are sent as they are (already compressed formats).
+    app.get(path, { schema: { tags, summary, querystring, response: { 200: schema, 400: ErrorBodySchema, 404: ErrorBodySchema, 422: ErrorBodySchema } }, compress: LARGE_ANSWER }, async (req) =>
       build(ctxOf(req), req.query as z.infer<z.ZodObject<Q>>),
     );
     r.get(
       `${path}/:format`,
-      { schema: { tags, summary: `${summary}: as PDF (A4), XLSX or CSV (UTF-8 with BOM)`, querystring, params: FormatParams, response: { 400: ErrorBodySchema, 404: ErrorBodySchema, 422: ErrorBodySchema } } },
+      { schema: { tags, summary: `${summary}: as PDF (A4), XLSX or CSV (UTF-8 with BOM)`, querystring, params: FormatParams, response: { 400: ErrorBodySchema, 404: ErrorBodySchema, 422: ErrorBodySchema } }, compress: LARGE_ANSWER },
       async (req, reply) => {
         const ctx = ctxOf(req);
         return send(reply, document(await build(ctx, req.query as z.infer<z.ZodObject<Q>>), ctx.now), req.params.format);

@@ -19,6 +19,7 @@ import * as z from 'zod';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import { isEmptyDelta, replayed, type CatalogueDelta } from './catalogue.delta.js';
 import { damagedStore } from './data-dir.js';
+import { snapshotText } from './catalogue.snapshot-text.js';
 import { readTextFile, renameDurably, truncateDurably, writeFileDurably, writeTempDurably } from './durable-file.js';
 
 export const CATALOGUE_FILE = 'catalogue.json';
@@ -218,8 +219,7 @@ export async function openJournal(dataDir: string, stored: StoredFiles, options:
 
   /** The whole catalogue into catalogue.json, and a journal that starts there. */
   async function snapshot(next: Catalogue, hasJournal: boolean): Promise<void> {
-    const text = JSON.stringify(next, null, 2);
-    const sha = sha256(text);
+    const { text, sha } = await snapshotText(next);
     const temp = await writeTempDurably(file, text);
     try {
       // From this point on the start accepts either catalogue.json: the old one with the lines before, or this one.

@@ -7,6 +7,7 @@
 //    beside the same log from the two reads it made before, and the bytes per million plays.
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -91,6 +92,16 @@ function watchGaps() {
   };
 }
 
+/** Bytes this process has had written to disk so far (Linux's /proc/self/io, every thread's writes; null elsewhere). */
+function bytesWritten(): number | null {
+  try {
+    const found = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return found ? Number(found[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function benchIngest(): Promise<void> {
   await withTempDir(async (dir) => {
     // The store as it runs (commits in its writer thread), the same store committing on the event loop, the plain table.
@@ -103,15 +114,19 @@ async function benchIngest(): Promise<void> {
       const rates = { chained: [] as number[], inline: [] as number[], plain: [] as number[] };
       // The longest the event loop was held while each store ingested (timers every 10 ms see it).
       const stalls = { chained: [] as number[], inline: [] as number[], plain: [] as number[] };
+      // What each store had written to disk (WAL, checkpoints) per record: steadier than a rate on a shared machine.
+      const written = { chained: 0, inline: 0, plain: 0 };
       // Alternate the stores round by round, so the machine's noise falls on all alike.
       for (let round = 0; round < ROUNDS; round++) {
         for (const kind of kinds) {
           const work = Array.from({ length: batches }, (_, i) => ({ screenId: `scr-${i}`, records: Array.from({ length: size }, record) }));
           const loop = watchGaps();
+          const bytesBefore = bytesWritten();
           const start = performance.now();
           await Promise.all(work.map((w) => (kind === 'plain' ? plain.recordPlays(w.screenId, w.records) : (kind === 'inline' ? inline : chained).recordPlays(w.screenId, false, w.records))));
           rates[kind].push((batches * size) / ((performance.now() - start) / 1000));
           stalls[kind].push(await loop.stop());
+          if (bytesBefore !== null) written[kind] += bytesWritten()! - bytesBefore;
         }
       }
       const c = median(rates.chained);
@@ -119,6 +134,10 @@ async function benchIngest(): Promise<void> {
       const p = median(rates.plain);
       console.log(`reports: ingest, ${batches} concurrent batches of ${size}, fsync'd (median of ${ROUNDS}): chained + rollups ${Math.round(c).toLocaleString('en')} records/s (writer thread), ${Math.round(i).toLocaleString('en')} records/s (inline on the event loop), plain table ${Math.round(p).toLocaleString('en')} records/s; ratio to plain ${(c / p).toFixed(2)} (thread), ${(i / p).toFixed(2)} (inline)`);
       console.log(`reports: ingest, ${batches} × ${size}: longest event-loop stall per run, median: writer thread ${fmt(median(stalls.chained))}, inline ${fmt(median(stalls.inline))}, plain ${fmt(median(stalls.plain))}`);
+      if (bytesWritten() !== null) {
+        const perRecord = (kind: keyof typeof written) => `${(written[kind] / (ROUNDS * batches * size) / 1024).toFixed(2)} KB`;
+        console.log(`reports: ingest, ${batches} × ${size}: written to disk per record (WAL and checkpoints): writer thread ${perRecord('chained')}, inline ${perRecord('inline')}, plain ${perRecord('plain')}`);
+      }
     }
     await chained.close();
     await inline.close();

@@ -27,15 +27,18 @@ t.test('as-run log and exports: compressed as Accept-Encoding asks, the same ans
   await app.crier.catalogue.update((draft) => {
     draft.screens.push({ id: 'scr-mall', name: '万达广场', isProvisional: false, township: '城关镇', groups: [], createdAt: at });
   });
-  const day = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-  const now = Date.now();
-  await app.crier.airingLog.recordPlays('scr-mall', false, Array.from({ length: 60 }, (_, i) => testPlayRecord(now - 3_600_000 + i * 10_000)));
+  // A day gone by: today's as-run log and reports change as the clock passes planned items, between one request and the next.
+  const day = '2026-01-10';
+  const start = Date.parse('2026-01-10T02:00:00Z');
+  await app.crier.airingLog.recordPlays('scr-mall', false, Array.from({ length: 60 }, (_, i) => testPlayRecord(start + i * 10_000)));
   await app.crier.airingLog.flush();
   const session = await adminHeaders(app);
   const urls = {
     'as-run': `${baseUrl}/api/v1/proof/as-run?screenId=scr-mall&day=${day}`,
     'export (JSON Lines)': `${baseUrl}/api/v1/proof/export?from=${day}&to=${day}`,
     'export (OPRS CSV)': `${baseUrl}/api/v1/proof/export?from=${day}&to=${day}&format=oprs`,
+    'proof report': `${baseUrl}/api/v1/reports/proof?screenId=scr-mall&day=${day}`,
+    'proof report (CSV)': `${baseUrl}/api/v1/reports/proof/csv?screenId=scr-mall&day=${day}`,
   };
   for (const [name, url] of Object.entries(urls)) {
     const plain = await get(url, session);
@@ -52,6 +55,10 @@ t.test('as-run log and exports: compressed as Accept-Encoding asks, the same ans
     const refused = await get(url, { ...session, 'accept-encoding': 'br', 'x-no-compression': '1' });
     t.equal(refused.headers['content-encoding'], undefined, `${name}: x-no-compression sends it plain`);
   }
+  const pdf = await get(`${baseUrl}/api/v1/reports/proof/pdf?screenId=scr-mall&day=${day}`, { ...session, 'accept-encoding': 'br, gzip' });
+  t.equal(pdf.headers['content-type'], 'application/pdf', 'the proof report as PDF');
+  t.equal(pdf.headers['content-encoding'], undefined, 'a PDF (already compressed) is sent as it is');
+  t.equal(pdf.bytes.subarray(0, 5).toString(), '%PDF-');
 });
 
 t.test('pages, the player bundle and media are served as before: no encoding, the same security headers', async (t) => {
