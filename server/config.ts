@@ -103,6 +103,8 @@ const EnvSchema = z.object({
   CRIER_MAX_PENDING_PLAYS: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_PLAYS_ADMISSION.maxPending),
   CRIER_PLAYS_PER_COMMIT: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_PLAYS_ADMISSION.perCommit),
   CRIER_PLAYS_MAX_WAIT_MS: z.coerce.number().int().min(1).max(600_000).default(DEFAULT_PLAYS_ADMISSION.maxWaitMs),
+  // Plays a second the admission assumes the store takes at least (the floor of what it measures; issue 14, drain).
+  CRIER_PLAYS_MIN_RATE: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_PLAYS_ADMISSION.minRate!),
   // PostgreSQL (issue 15): set, every store but the media files lives in this database; unset (or empty), the embedded files.
   CRIER_DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isPostgresUrl, POSTGRES_URL_HINT).optional()),
   // Several nodes as one Crier (server/cluster/, docs/scaling.md): Redis for fan-out, presence, limits and locks.
@@ -269,7 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: parseTrustProxy(e.CRIER_TRUST_PROXY),
     metricsToken: e.CRIER_METRICS_TOKEN,
-    shedding: { lagMs: e.CRIER_SHED_LAG_MS, plays: { perCommit: e.CRIER_PLAYS_PER_COMMIT, maxPending: e.CRIER_MAX_PENDING_PLAYS, maxWaitMs: e.CRIER_PLAYS_MAX_WAIT_MS } },
+    shedding: { lagMs: e.CRIER_SHED_LAG_MS, plays: { perCommit: e.CRIER_PLAYS_PER_COMMIT, maxPending: e.CRIER_MAX_PENDING_PLAYS, maxWaitMs: e.CRIER_PLAYS_MAX_WAIT_MS, minRate: e.CRIER_PLAYS_MIN_RATE } },
     databaseUrl: e.CRIER_DATABASE_URL,
     redisUrl: e.CRIER_REDIS_URL,
     redisPrefix: e.CRIER_REDIS_PREFIX,

@@ -46,8 +46,8 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
   let waitingRecords = 0;
   const waiting: { records: number; start: () => void }[] = [];
   // The rate: records made durable while the server was saturated (frames waiting to be read, batches
-  // waiting for room in the store, or batches refused lately) and the store had plays in hand, over that
-  // time. Measured while it is given less than it can take, it would say what it was given, not what it can take.
+  // waiting for room in the store, or batches refused lately), over that time. Measured while it is given
+  // less than it can take, it would say what it was given, not what it can take.
   let written = 0;
   let sampledMs = 0;
   let lastAt = now();
@@ -66,15 +66,10 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
     decayedAt += halves * RATE_HALF_LIFE_MS;
   }
 
-  /**
-   * Counts the time since the last look (and what became durable in it) when the server was saturated
-   * and the store had plays in hand. Called whenever what the store holds changes, so the store was busy
-   * or idle for the whole interval: time it sat idle while refused players waited for their slots says
-   * nothing of what it can take (counted, it made the rate what was given, and the slots later still).
-   */
+  /** Counts the time since the last look (and what became durable in it) when the server was saturated. */
   function sample(t: number, records: number): void {
     decay(t);
-    if (inStore > 0 && isSaturated(t)) {
+    if (isSaturated(t)) {
       sampledMs += t - lastAt;
       written += records;
     }
@@ -115,7 +110,6 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
       if (isFull(records, waitedMs)) return null;
       return new Promise<T>((resolve, reject) => {
         const start = () => {
-          sample(now(), 0);
           inStore += records;
           const done = (isWritten: boolean) => {
             sample(now(), isWritten ? records : 0);

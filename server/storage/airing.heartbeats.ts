@@ -41,6 +41,8 @@ export function createHeartbeatTracker(gapMs: number, seed: Iterable<{ screen_id
   let pendingHealth: HeartbeatChanges['health'] = [];
   // Intervals a gap closed before their last extension was written.
   let closed: [string, OpenInterval][] = [];
+  // Screens whose open interval changed since the last drain: a flush looks at these, not at the whole fleet.
+  const dirty = new Set<string>();
 
   return {
     record(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void {
@@ -52,6 +54,7 @@ export function createHeartbeatTracker(gapMs: number, seed: Iterable<{ screen_id
         open.set(screenId, { start: at, end: at, beats: 1, isDirty: true });
       }
       else current.beats++, (current.isDirty = true); // a late or equal timestamp: counted, the interval stays
+      dirty.add(screenId);
       if (heartbeat.playerVersion === undefined) return;
       const { type: _t, sentAt: _s, uptimeMs: _u, airing: _a, ...health } = heartbeat;
       const key = healthKey(health);
@@ -63,13 +66,17 @@ export function createHeartbeatTracker(gapMs: number, seed: Iterable<{ screen_id
       });
     },
     hasChanges(): boolean {
-      return closed.length > 0 || pendingHealth.length > 0 || [...open.values()].some((i) => i.isDirty);
+      return closed.length > 0 || pendingHealth.length > 0 || dirty.size > 0;
     },
     /** What to write now; a failed write hands it back with `restore`. */
     drain(): HeartbeatChanges {
       const intervals: HeartbeatChanges['intervals'] = closed.map(([screenId, i]) => [screenId, i.start, i.end, i.beats]);
       closed = [];
-      for (const [screenId, i] of open) if (i.isDirty) intervals.push([screenId, i.start, i.end, i.beats]), (i.isDirty = false);
+      for (const screenId of dirty) {
+        const i = open.get(screenId);
+        if (i?.isDirty) intervals.push([screenId, i.start, i.end, i.beats]), (i.isDirty = false);
+      }
+      dirty.clear();
       const health = pendingHealth;
       pendingHealth = [];
       return { intervals, health };
@@ -77,7 +84,7 @@ export function createHeartbeatTracker(gapMs: number, seed: Iterable<{ screen_id
     restore(changes: HeartbeatChanges): void {
       for (const [screenId, start, end, beats] of changes.intervals) {
         const i = open.get(screenId);
-        if (i && i.start === start) i.isDirty = true;
+        if (i && i.start === start) (i.isDirty = true), dirty.add(screenId);
         else closed.push([screenId, { start, end, beats, isDirty: true }]);
       }
       pendingHealth = [...changes.health, ...pendingHealth];

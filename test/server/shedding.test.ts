@@ -92,25 +92,6 @@ t.test('refused batches are told to come back one after another, at the pace the
   t.equal(admission.retryAfterMs(10), BUSY_RETRY_MIN_MS, 'once everything is durable, after the minimum wait');
 });
 
-t.test('time the store sits idle while refused players wait for their slots does not lower the rate', async (t) => {
-  let clock = 0;
-  const admission = createPlaysAdmission({ perCommit: 10_000, maxPending: 100_000, maxWaitMs: 500, minRate: 100 }, { now: () => clock, isBacklogged: () => true });
-  const { finish, write } = manualStore();
-  const first = admission.admit(1000, write(1000));
-  clock += 1000;
-  finish.shift()!();
-  await first;
-  t.equal(admission.rate, 820, '1,000 records in the second the store had them (minRate as a quarter second\'s worth)');
-  t.equal(admission.retryAfterMs(1000), BUSY_RETRY_MIN_MS, 'a batch is refused; nothing is pending');
-  clock += 1500;
-  t.equal(admission.rate, 820, 'a second and a half with nothing in the store, though saturated: the rate stays what the store showed it can take');
-  const second = admission.admit(1000, write(1000));
-  clock += 1000;
-  finish.shift()!();
-  await second;
-  t.equal(admission.rate, 871, 'the next commit counts its own time only (older figures halved after three seconds)');
-});
-
 t.test('a batch arriving while the pending bound is full is answered busy at once and stored when resent', async (t) => {
   const { app, wsUrl } = await startTestServer(t, { shedding: { lagMs: 0, plays: { perCommit: 3, maxPending: 4, maxWaitMs: 500 } } });
   const first = await helloPlayer(t, wsUrl);
