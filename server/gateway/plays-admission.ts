@@ -18,7 +18,12 @@ export interface PlaysAdmissionLimits {
   minRate?: number;
 }
 
-export const DEFAULT_PLAYS_ADMISSION: PlaysAdmissionLimits = { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 500, minRate: 10_000 };
+// minRate 30,000: refused batches are given slots at the measured rate, and that rate (counted while the
+// server is saturated, idle waits for those slots included) settles on its floor, so the floor paces a
+// burst's drain. On a quiet 2-core machine (docs/scaling.md, fifth session) 30,000 drained 10,000 players'
+// burst at 22.5-22.9k plays/s against 9.8-10.1k with 10,000; 40,000 drained no faster with 40 % more busy
+// answers. A smaller or busier machine sets CRIER_PLAYS_MIN_RATE lower.
+export const DEFAULT_PLAYS_ADMISSION: PlaysAdmissionLimits = { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 500, minRate: 30_000 };
 
 /** A busy player waits at least this long, and at most BUSY_RETRY_MAX_MS, before resending. */
 export const BUSY_RETRY_MIN_MS = 250;
