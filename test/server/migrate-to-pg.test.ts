@@ -89,6 +89,13 @@ t.test('an embedded data dir moved into PostgreSQL answers the same there', { sk
   t.match(moved.out, /plays\s+120 →\s+120/, 'the summary counts source and target');
   t.match(moved.out, /every screen verified on the target \(120 records\)/);
   t.notMatch(moved.out, /crier:crier@/, 'the password is never printed');
+  // Planner statistics are gathered by the move itself (autovacuum may come much later): last_analyze is set only by ANALYZE.
+  const analysed = () => withClient(databaseUrl, async (c) =>
+    (await c.query("SELECT relname, last_analyze IS NOT NULL AS done FROM pg_stat_user_tables WHERE relname LIKE 'plays\\_%' ORDER BY relname")).rows as { relname: string; done: boolean }[]);
+  let partitions = await analysed();
+  // Statistics reach the shared view within moments of the command; look again a few times before judging.
+  for (let look = 0; look < 20 && !partitions.every((p) => p.done); look++) partitions = (await new Promise((r) => setTimeout(r, 100)), await analysed());
+  t.ok(partitions.length > 0 && partitions.every((p) => p.done), `every plays partition has planner statistics after the move: ${JSON.stringify(partitions)}`);
 
   const onPg = await startTestServer(t, { dataDir, databaseUrl });
   const after = await answers(onPg.app, welcome.screenId);
