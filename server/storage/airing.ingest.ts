@@ -41,25 +41,11 @@ export const packBatch = (b: PlaysBatch): PackedPlaysBatch => ({
 
 /** A batch's rows in the store's columns, from the records as handed over (objects inline, packed across the thread). */
 export const batchRows = (b: PlaysBatch): ChainedFields[] => b.records.map((r) => playFields(b.screenId, b.isProvisional, b.receivedAt, r));
-export const packedBatchRows = (b: PackedPlaysBatch): ChainedFields[] => {
-  const isProvisional = b.isProvisional ? 1 : 0;
-  return b.records.map((r) => ({
-    id: r[0],
-    screen_id: b.screenId,
-    item_id: r[1],
-    media_id: r[2],
-    hash: r[3],
-    manifest_version: r[4],
-    started_at: Date.parse(r[5]),
-    ended_at: Date.parse(r[6]),
-    completed: r[7] ? 1 : 0,
-    received_at: b.receivedAt,
-    is_provisional: isProvisional,
-    planned_started_at: r[8] ? Date.parse(r[8]) : null,
-    outcome: r[9],
-    clock_offset_ms: r[10],
-  }));
-};
+/** The same rows from packed records: unpacked into playFields' source, so the columns are made in one place. */
+export const packedBatchRows = (b: PackedPlaysBatch): ChainedFields[] =>
+  b.records.map(([id, itemId, mediaId, hash, manifestVersion, startedAt, endedAt, completed, plannedStartedAt, outcome, clockOffsetMs]) =>
+    playFields(b.screenId, b.isProvisional, b.receivedAt, { id, itemId, mediaId, hash, manifestVersion, startedAt, endedAt, completed, plannedStartedAt, outcome, clockOffsetMs }),
+  );
 
 export function createPlayIngest(db: Database.Database, dayOf: (ms: number) => string) {
   // Positional parameters: binding by name costs a property lookup per column on the hot path.
