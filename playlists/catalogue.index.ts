@@ -5,6 +5,8 @@
 // so a claim at 10,000 screens costs what it touches, and a reader still holding the old list gets its
 // own answers.
 import type { Catalogue, MediaItem, Screen } from './catalogue.schema.js';
+import type { Target } from './schedule.schema.js';
+import { screenKeys, targetKeys } from './targets.js';
 
 type Item = { id: string };
 
@@ -16,12 +18,30 @@ const unclaimedIdOf: KeyOf = (s) => ((s as Screen).isProvisional ? s.id : undefi
 /** The secondary keys every list's index keeps (they answer undefined for items of other kinds). */
 const SECONDARY = [pairingCodeOf, unclaimedIdOf];
 
+/**
+ * Where an item stands among targets (playlists/targets.ts): a rule (an item with a target) under
+ * `<priority>|` and `<priority>|<each key its target names>`, a screen under the keys that reach it by
+ * group, township or site type. So a new rule finds the rules of its priority that can reach its screens,
+ * and a target value is known, without a pass over thousands of rules or screens.
+ */
+const reachKeysOf = (item: Item): readonly string[] => {
+  const rule = item as Item & { target?: Target; priority?: number };
+  if (rule.target && typeof rule.target === 'object') {
+    const p = `${rule.priority ?? 0}|`;
+    return [p, ...targetKeys(rule.target).map((key) => p + key)];
+  }
+  // Only screens have groups, a township or a site type: other items answer none.
+  return screenKeys(item as Screen).filter((key) => key !== '*' && !key.startsWith('s:'));
+};
+
 interface Root {
   byId: Map<string, Item>;
   /** Where each id stands in the list: lets a change find its item in a draft without a scan. */
   at: Map<string, number>;
   /** Secondary maps (SECONDARY), built with the index and kept up to date from then on. */
   by: Map<KeyOf, Map<string, Item>>;
+  /** Ids by reach key (reachKeysOf), kept up to date like the others. */
+  reach: Map<string, Set<string>>;
 }
 /** An older list: the items that differ from the `next` list by id (undefined: absent here). */
 interface Undo {
@@ -40,7 +60,7 @@ const MAX_WALK = 32;
 function rootOf(list: readonly Item[]): Root {
   const node = nodes.get(list);
   if (node && 'root' in node) return node.root;
-  const root: Root = { byId: new Map(), at: new Map(), by: new Map(SECONDARY.map((keyOf) => [keyOf, new Map()])) };
+  const root: Root = { byId: new Map(), at: new Map(), by: new Map(SECONDARY.map((keyOf) => [keyOf, new Map()])), reach: new Map() };
   list.forEach((item, i) => {
     root.byId.set(item.id, item);
     root.at.set(item.id, i);
@@ -48,10 +68,27 @@ function rootOf(list: readonly Item[]): Root {
       const key = keyOf(item);
       if (key !== undefined) map.set(key, item);
     }
+    addReach(root, item);
   });
   indexStats.built++;
   nodes.set(list, { root });
   return root;
+}
+
+function addReach(root: Root, item: Item): void {
+  for (const key of reachKeysOf(item)) {
+    let ids = root.reach.get(key);
+    if (!ids) root.reach.set(key, (ids = new Set()));
+    ids.add(item.id);
+  }
+}
+
+function dropReach(root: Root, item: Item): void {
+  for (const key of reachKeysOf(item)) {
+    const ids = root.reach.get(key);
+    ids?.delete(item.id);
+    if (ids?.size === 0) root.reach.delete(key);
+  }
 }
 
 function lookup(list: readonly Item[], id: string): Item | undefined {
@@ -88,6 +125,7 @@ export function carryIndex(from: readonly Item[], to: readonly Item[], change: {
       const key = keyOf(old);
       if (key !== undefined && map.get(key) === old) map.delete(key);
     }
+    dropReach(root, old);
   };
   for (const id of change.removed) {
     remember(id);
@@ -101,6 +139,7 @@ export function carryIndex(from: readonly Item[], to: readonly Item[], change: {
       const key = keyOf(item);
       if (key !== undefined) map.set(key, item);
     }
+    addReach(root, item);
   }
   if (change.positionsMoved) {
     root.at.clear();
@@ -127,3 +166,10 @@ export const unclaimedByCode = (catalogue: { readonly screens: readonly Screen[]
 export const unclaimedScreens = (catalogue: { readonly screens: readonly Screen[] }): Screen[] => [...secondary(catalogue.screens, unclaimedIdOf).values()] as Screen[];
 /** Pairing codes shown now. */
 export const shownCodes = (catalogue: { readonly screens: readonly Screen[] }): ReadonlySet<string> => new Set(secondary(catalogue.screens, pairingCodeOf).keys());
+
+const NONE: ReadonlySet<string> = new Set();
+/**
+ * Ids of a list's items under a reach key (reachKeysOf): rules `reachingIds(schedules, '3|t:城关镇')`,
+ * screens `reachingIds(screens, 't:城关镇')`. Current lists only (an older one rebuilds); do not change the set.
+ */
+export const reachingIds = (list: readonly Item[], key: string): ReadonlySet<string> => rootOf(list).reach.get(key) ?? NONE;
