@@ -47,6 +47,8 @@ interface Root {
 interface Undo {
   undo: Map<string, Item | undefined>;
   next: readonly Item[];
+  /** Items were removed or reordered between the two lists (positions differ beyond the appended ones). */
+  positionsMoved: boolean;
 }
 type Node = { root: Root } | Undo;
 
@@ -57,38 +59,102 @@ export const indexStats = { built: 0 };
 /** An old list's lookups past this many newer commits rebuild its index instead of walking the notes. */
 const MAX_WALK = 32;
 
-function rootOf(list: readonly Item[]): Root {
-  const node = nodes.get(list);
-  if (node && 'root' in node) return node.root;
+function build(list: readonly Item[]): Root {
   const root: Root = { byId: new Map(), at: new Map(), by: new Map(SECONDARY.map((keyOf) => [keyOf, new Map()])), reach: new Map() };
   list.forEach((item, i) => {
-    root.byId.set(item.id, item);
     root.at.set(item.id, i);
-    for (const [keyOf, map] of root.by) {
-      const key = keyOf(item);
-      if (key !== undefined) map.set(key, item);
-    }
-    addReach(root, item);
+    put(root, item.id, item);
   });
   indexStats.built++;
   nodes.set(list, { root });
   return root;
 }
 
-function addReach(root: Root, item: Item): void {
+/** The index of this list: its own, or the newest one moved back to it (rerooted), or built from the list. */
+function rootOf(list: readonly Item[]): Root {
+  const node = nodes.get(list);
+  if (node && 'root' in node) return node.root;
+  return (node && reroot(list)) || build(list);
+}
+
+/** Makes `id` stand for `item` (undefined: absent) in the index, its secondary keys and reach keys following. */
+function put(root: Root, id: string, item: Item | undefined): void {
+  const old = root.byId.get(id);
+  if (old) {
+    for (const [keyOf, map] of root.by) {
+      const key = keyOf(old);
+      if (key !== undefined && map.get(key) === old) map.delete(key);
+    }
+    for (const key of reachKeysOf(old)) {
+      const ids = root.reach.get(key);
+      ids?.delete(id);
+      if (ids?.size === 0) root.reach.delete(key);
+    }
+  }
+  if (!item) {
+    root.byId.delete(id);
+    return;
+  }
+  root.byId.set(id, item);
+  for (const [keyOf, map] of root.by) {
+    const key = keyOf(item);
+    if (key !== undefined) map.set(key, item);
+  }
   for (const key of reachKeysOf(item)) {
     let ids = root.reach.get(key);
     if (!ids) root.reach.set(key, (ids = new Set()));
-    ids.add(item.id);
+    ids.add(id);
   }
 }
 
-function dropReach(root: Root, item: Item): void {
-  for (const key of reachKeysOf(item)) {
-    const ids = root.reach.get(key);
-    ids?.delete(item.id);
-    if (ids?.size === 0) root.reach.delete(key);
+/**
+ * Moves `root` from list `from` to list `to`, which differ by the items in `changes` (their values in `to`),
+ * and returns the inverse notes (their values in `from`). Costs the changes, plus a pass for positions when
+ * items were removed or reordered.
+ */
+function step(root: Root, from: readonly Item[], to: readonly Item[], changes: ReadonlyMap<string, Item | undefined>, positionsMoved: boolean): Map<string, Item | undefined> {
+  const inverse = new Map<string, Item | undefined>();
+  for (const [id, item] of changes) {
+    inverse.set(id, root.byId.get(id));
+    put(root, id, item);
   }
+  if (positionsMoved) {
+    root.at.clear();
+    to.forEach((item, i) => root.at.set(item.id, i));
+  } else {
+    // Only the tail differs: items appended to the longer list.
+    for (let i = to.length; i < from.length; i++) root.at.delete(from[i]!.id);
+    for (let i = from.length; i < to.length; i++) root.at.set(to[i]!.id, i);
+  }
+  return inverse;
+}
+
+/**
+ * An older list asked for its index (a read while a newer commit is being written, which already carried the
+ * index on): the newest index is moved back to it through the notes, costing what changed since, instead of a
+ * build from the whole list. The newer lists get notes to find their way back. Null when the chain is too long.
+ */
+function reroot(list: readonly Item[]): Root | null {
+  const chain: [readonly Item[], Undo][] = [];
+  let at: readonly Item[] = list;
+  let node = nodes.get(at);
+  while (node && 'undo' in node) {
+    if (chain.length >= MAX_WALK) return null;
+    chain.push([at, node]);
+    at = node.next;
+    node = nodes.get(at);
+  }
+  if (!node) return null;
+  const { root } = node;
+  let newer = at;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const [older, { undo, positionsMoved }] = chain[i]!;
+    const redo = step(root, newer, older, undo, positionsMoved);
+    nodes.set(newer, { undo: redo, next: older, positionsMoved });
+    newer = older;
+  }
+  nodes.set(list, { root });
+  return root;
 }
 
 function lookup(list: readonly Item[], id: string): Item | undefined {
@@ -109,47 +175,20 @@ const secondary = (list: readonly Item[], keyOf: KeyOf): ReadonlyMap<string, Ite
 /**
  * The commit made `to` from `from` by upserting and removing these items (catalogue.delta.ts): `to`'s index
  * is `from`'s, changed in place. `positionsMoved`: items were removed or reordered, so positions are rebuilt.
- * Without an index on `from` (never asked, or an old list) nothing is done: `to` builds its own when asked.
+ * Without an index on `from` (never asked, or too old) nothing is done: `to` builds its own when asked.
  */
 export function carryIndex(from: readonly Item[], to: readonly Item[], change: { upserted: readonly Item[]; removed: readonly string[]; positionsMoved: boolean }): void {
   if (nodes.has(to)) return;
   const node = nodes.get(from);
-  if (!node || !('root' in node)) return;
-  const { root } = node;
-  const undo = new Map<string, Item | undefined>();
-  const remember = (id: string) => {
-    const old = root.byId.get(id);
-    if (!undo.has(id)) undo.set(id, old);
-    if (!old) return;
-    for (const [keyOf, map] of root.by) {
-      const key = keyOf(old);
-      if (key !== undefined && map.get(key) === old) map.delete(key);
-    }
-    dropReach(root, old);
-  };
-  for (const id of change.removed) {
-    remember(id);
-    root.byId.delete(id);
-    root.at.delete(id);
-  }
-  for (const item of change.upserted) {
-    remember(item.id);
-    root.byId.set(item.id, item);
-    for (const [keyOf, map] of root.by) {
-      const key = keyOf(item);
-      if (key !== undefined) map.set(key, item);
-    }
-    addReach(root, item);
-  }
-  if (change.positionsMoved) {
-    root.at.clear();
-    to.forEach((item, i) => root.at.set(item.id, i));
-  } else {
-    // Only appended items take new places: the others kept theirs.
-    for (let i = from.length; i < to.length; i++) root.at.set(to[i]!.id, i);
-  }
+  // An index a reader moved back to an older list comes forward again first.
+  const root = node && ('root' in node ? node.root : reroot(from));
+  if (!root) return;
+  const changes = new Map<string, Item | undefined>();
+  for (const id of change.removed) changes.set(id, undefined);
+  for (const item of change.upserted) changes.set(item.id, item);
+  const undo = step(root, from, to, changes, change.positionsMoved);
   nodes.set(to, { root });
-  nodes.set(from, { undo, next: to });
+  nodes.set(from, { undo, next: to, positionsMoved: change.positionsMoved });
 }
 
 /** The item of this id in a list, in O(1) (a list of the catalogue, or any list of items: indexed at first use). */

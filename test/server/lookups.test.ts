@@ -138,3 +138,30 @@ t.test('rules and screens by what they reach: carried by commits, right after ad
   t.equal(reachingIds(store.read().schedules, '1|').size, 499, 'one of 500 deleted');
   t.same([...reachingIds(store.read().screens, 'g:学校')].sort(), [screenNo(7).id, screenNo(8).id], 'a screen that joined a group');
 });
+
+t.test('reads while a commit is being written move the index back instead of building one (claims in flight)', async (t) => {
+  const store = await createCatalogueStore(t.testdir());
+  await store.update((draft) => {
+    for (let i = 0; i < 2000; i++) draft.screens.push({ ...screenNo(i), isProvisional: i % 10 === 0, ...(i % 10 === 0 ? { pairingCode: codeOf('R', i) } : {}) });
+  });
+  t.equal(unclaimedByCode(store.read(), codeOf('R', 0))?.id, screenNo(0).id);
+  const builtBefore = indexStats.built;
+  for (let i = 0; i < 20; i++) {
+    const code = codeOf('R', i * 10);
+    // The queue idle again (it goes idle a moment after the last commit is answered), so this change is applied at once.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Applied at once (the index carried to the new list), written meanwhile: the committed catalogue is still the old one.
+    const written = store.update((draft) => {
+      const screen = draftItem(draft.screens, screenNo(i * 10).id)!;
+      screen.isProvisional = false;
+      delete screen.pairingCode;
+    });
+    t.equal(unclaimedByCode(store.read(), code)?.id, screenNo(i * 10).id, 'still unclaimed until written');
+    t.equal(positionOf(store.read().screens, screenNo(1999).id), 1999);
+    await written;
+    t.equal(unclaimedByCode(store.read(), code), undefined, 'claimed once written');
+    t.equal(unclaimedScreens(store.read()).length, 200 - i - 1);
+  }
+  // Before: each read during a write built the old list's index from its 2,000 screens.
+  t.equal(indexStats.built - builtBefore, 0, 'twenty commits with reads in flight built no index from a whole list');
+});
