@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { IdSchema, IsoTimeSchema } from '../playlists/catalogue.schema.js';
 import { WireManifestSchema } from '../playlists/manifest.schema.js';
+import { ManifestPatchSchema } from '../playlists/manifest-patch.js';
 
 export const PROTOCOL_VERSION = 1;
 /**
@@ -15,6 +16,11 @@ export const CAPABILITY_SHARED_MANIFEST = 'shared-manifest';
  * each item once, loops as indexes. Players that do not say it get the full form, as before.
  */
 export const CAPABILITY_COMPACT_MANIFEST = 'compact-manifest';
+/**
+ * Said (with the two above) by players that apply `manifest-patch` frames to the compact manifest they hold,
+ * and ask with `manifest-wanted` when they cannot. Players that do not say it get whole manifests, as before.
+ */
+export const CAPABILITY_MANIFEST_PATCH = 'manifest-patch';
 /** WebSocket close code for repeated protocol violations (4000–4999 is the application range). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_PROTOCOL_VERSION = 4001;
@@ -154,6 +160,13 @@ export const ManifestAppliedSchema = z.object({
   version: z.string().min(1).max(64),
 });
 
+/** The player cannot use a `manifest-patch` (it holds another version, or the result is not a valid manifest): send the whole one. */
+export const ManifestWantedSchema = z.object({
+  type: z.literal('manifest-wanted'),
+  /** The version it holds and keeps airing, if any. */
+  version: z.string().min(1).max(64).nullable(),
+});
+
 export const CommandAckSchema = z.object({
   type: z.literal('command-ack'),
   commandId: z.string().min(1).max(64),
@@ -181,6 +194,7 @@ export const PlayerMessageSchema = z.discriminatedUnion('type', [
   HeartbeatSchema,
   PlaysSchema,
   ManifestAppliedSchema,
+  ManifestWantedSchema,
   CommandAckSchema,
   PairedAckSchema,
   AiringFrameSchema,
@@ -225,6 +239,17 @@ export const ManifestMessageSchema = z.object({
   type: z.literal('manifest'),
   /** The full form, or the compact one for players that said CAPABILITY_COMPACT_MANIFEST (expanded on parsing). */
   manifest: WireManifestSchema,
+});
+
+/**
+ * What changed from the compact manifest the player holds (capability `manifest-patch`, docs/protocol.md):
+ * applied to the frame of version `base` it gives the new manifest, version and all. A player that holds
+ * another version, or whose result fails the manifest schema, keeps what it airs and sends `manifest-wanted`.
+ */
+export const ManifestPatchMessageSchema = z.object({
+  type: z.literal('manifest-patch'),
+  base: z.string().min(1).max(64),
+  patch: ManifestPatchSchema,
 });
 
 /** A play record the server will never store: dated in the future or before the screen existed, or an unclaimed screen's quota is full. */
@@ -284,6 +309,7 @@ export const ErrorFrameSchema = z.object({
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   ManifestMessageSchema,
+  ManifestPatchMessageSchema,
   PlaysAckSchema,
   HeartbeatAckSchema,
   CommandSchema,

@@ -5,6 +5,7 @@ import type {} from '@fastify/websocket';
 import type { RawData, WebSocket } from 'ws';
 import {
   CAPABILITY_COMPACT_MANIFEST,
+  CAPABILITY_MANIFEST_PATCH,
   CAPABILITY_SHARED_MANIFEST,
   CLOSE_POLICY_VIOLATION,
   CLOSE_PROTOCOL_VERSION,
@@ -226,6 +227,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           appliedManifestVersion: message.manifestVersion,
           acceptsSharedManifest: message.capabilities.includes(CAPABILITY_SHARED_MANIFEST),
           acceptsCompactManifest: message.capabilities.includes(CAPABILITY_COMPACT_MANIFEST),
+          acceptsManifestPatch: message.capabilities.includes(CAPABILITY_MANIFEST_PATCH),
           send,
           sendManifest: (frame) => (queue.sendLatest(frame), deps.metrics?.manifestPushed()),
           close: (code, reason) => socket.close(code, reason),
@@ -281,9 +283,14 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           return;
         }
         case 'manifest-applied':
-          session.appliedManifestVersion = message.version;
+          publisher.applied(session, message.version);
           // Debug only: 10,000 players applying a change would write 10,000 lines.
           log.debug({ screenId: session.screenId, version: message.version }, 'manifest applied');
+          return;
+        case 'manifest-wanted':
+          // A patch it could not use: once per connection in the log, the whole manifest every time.
+          fault('manifest-wanted', { version: message.version });
+          publisher.resendWhole(session);
           return;
         case 'paired-ack':
           if (message.screenId === session.screenId) await pairing.confirmPaired(session.screenId);

@@ -27,6 +27,13 @@ export interface PlayerSession {
   readonly acceptsSharedManifest: boolean;
   /** Said in its hello (capability `compact-manifest`, with `shared-manifest`): it reads the compact manifest form. */
   readonly acceptsCompactManifest?: boolean;
+  // manifests helper's block: patch frames (docs/protocol.md, capability `manifest-patch`).
+  /** Said in its hello (capability `manifest-patch`, with the two above): it applies patches to the frame it holds. */
+  readonly acceptsManifestPatch?: boolean;
+  /** The publisher's id of the frame sent last, and the frame the player confirmed it applied: patches start from that one. */
+  sentManifestFrame?: number;
+  patchBase?: { frame: number; version: string } | null;
+  // end of the manifests helper's block
   send(message: ServerMessage): void;
   /** A serialised manifest message; while the socket is backed up only the newest waits. */
   sendManifest(frame: string | Buffer): void;

@@ -4,8 +4,12 @@
 // one manifest: it is built and serialised once per pass and the same bytes go to every player that
 // accepts a shared manifest (players that do not get their `screenId` spliced in); players that read the
 // compact form get that (each item once, loops as indexes), older ones the full form. A pass runs in slices,
-// so heartbeats and the API are answered while 10,000 are sent or built.
+// so heartbeats and the API are answered while 10,000 are sent or built. A player that said `manifest-patch`
+// and confirmed the frame it holds gets what changed from it (playlists/manifest-patch.ts) when that is
+// much smaller: each (held frame, new frame) patch is computed and serialised once, the same bytes for all.
 import type { FastifyBaseLogger } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
 import { affectedScreens, unionAffected, type AffectedScreens } from '../../playlists/affected-screens.js';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
@@ -22,6 +26,14 @@ const SLICE_MS = 15;
 const FRAME_REUSE_MS = 1000;
 /** Frames kept per pass: enough for every screen of a county sharing a few, bounded when rules all differ (each one tens of KB). */
 const MAX_FRAMES = 2000;
+/** Compact frames kept as patch bases: the few versions a county's players hold (screens whose rules all differ get full frames). */
+const MAX_BASES = 256;
+/** Patches kept by (base frame, new frame): a pass and the hellos after it reuse them. */
+const MAX_PATCHES = 512;
+/** Diffs per pass: past this (rules that all differ: every pair is new) the rest get full frames, cheaper than diffing each. */
+const MAX_DIFFS_PER_PASS = 200;
+/** A patch goes out only when it is under this share of the full frame; otherwise the full frame is as cheap to send. */
+const MAX_PATCH_SHARE = 0.5;
 
 /**
  * One manifest, serialised once per form and only when some player takes that form: `compact` for players
@@ -29,14 +41,28 @@ const MAX_FRAMES = 2000;
  * a screenId into for the rest.
  */
 interface Frames {
+  /** Names this build among those of the same version (built at another instant, `reason` and `generatedAt` differ): what a patch starts from. */
+  id: number;
   version: string;
   manifest: Manifest;
   json?: string;
   shared?: Buffer;
   compact?: Buffer;
+  /** The compact form's JSON (null: none), kept while the frame may be a patch base. */
+  compactJson?: string | null;
+}
+/** A frame a player may hold, as the patch base: its JSON, parsed when first diffed against. */
+interface Base {
+  version: string;
+  json: string;
+  value?: Json;
 }
 
 const manifestFrame = (json: string) => Buffer.from(`{"type":"manifest","manifest":${json}}`);
+/** Frames by manifest key, the least recently used evicted past MAX_FRAMES; NO_MANIFEST where nothing airs. */
+const NO_MANIFEST = Symbol('no manifest');
+type FrameCache = LRUCache<string, Frames | typeof NO_MANIFEST>;
+const newFrameCache = (): FrameCache => new LRUCache({ max: MAX_FRAMES });
 
 export type ManifestPublisher = ReturnType<typeof createManifestPublisher>;
 
@@ -50,7 +76,7 @@ export function createManifestPublisher(deps: {
 }) {
   const { catalogue, presence, clock, log, timeZone } = deps;
   const options = { timeZone };
-  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0 };
+  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0 };
   /** The catalogue the latest change was measured against: the next one is measured from here. */
   let seen: Readonly<Catalogue> = catalogue.read();
   /** Screens the next pass goes over. */
@@ -59,7 +85,12 @@ export function createManifestPublisher(deps: {
   let isRunning = false;
   let isDirty = false;
   /** Frames of the latest pass (or hellos since), for the catalogue and instant they were built at. */
-  let recent: { catalogue: Readonly<Catalogue>; at: number; frames: Map<string, Frames | null> } | null = null;
+  let recent: { catalogue: Readonly<Catalogue>; at: number; frames: FrameCache } | null = null;
+  let nextFrameId = 1;
+  const bases = new LRUCache<number, Base>({ max: MAX_BASES });
+  /** Serialised patch frames by `base>next` frame ids; '' where the full frame goes instead. */
+  const patches = new LRUCache<string, Buffer | ''>({ max: MAX_PATCHES });
+  let diffsLeft = MAX_DIFFS_PER_PASS;
 
   /** Without a display (preview of an offline screen) stills are chosen for 1920×1080; the mode defaults to the screen's last one. */
   const manifestFor = (screenId: string, display?: Display, mode?: ScreenMode): Manifest | null =>
@@ -68,34 +99,66 @@ export function createManifestPublisher(deps: {
   function serialise(manifest: Manifest | null): Frames | null {
     if (!manifest) return null;
     stats.serialised++;
-    return { version: manifest.version, manifest };
+    return { id: nextFrameId++, version: manifest.version, manifest };
   }
 
   const fullJson = (f: Frames) => (f.json ??= sharedManifestJson(f.manifest));
+  const compactJson = (f: Frames) => (f.compactJson !== undefined ? f.compactJson : (f.compactJson = compactManifestJson(f.manifest)));
   /** The bytes for this session, made the first time a session of that form needs them. */
   function frameFor(session: PlayerSession, f: Frames): Buffer | string {
-    if (session.acceptsSharedManifest && session.acceptsCompactManifest) return (f.compact ??= manifestFrame(compactManifestJson(f.manifest) ?? fullJson(f)));
+    if (session.acceptsSharedManifest && session.acceptsCompactManifest) return (f.compact ??= manifestFrame(compactJson(f) ?? fullJson(f)));
     if (session.acceptsSharedManifest) return (f.shared ??= manifestFrame(fullJson(f)));
     return `{"type":"manifest","manifest":{"screenId":${JSON.stringify(session.screenId)},${fullJson(f).slice(1)}}`;
   }
 
   /** The frames for this session's rules, from `frames` or built now. */
-  function framesFor(cat: Readonly<Catalogue>, now: Date, frames: Map<string, Frames | null>, session: PlayerSession): Frames | null {
+  function framesFor(cat: Readonly<Catalogue>, now: Date, frames: FrameCache, session: PlayerSession): Frames | null {
     const screen = { id: session.screenId, display: session.display, mode: session.mode };
     const key = manifestKey(cat, screen, now, options);
     let f = frames.get(key);
-    if (f === undefined) {
-      if (frames.size >= MAX_FRAMES) frames.clear();
-      frames.set(key, (f = serialise(buildManifest(cat, screen, now, options))));
+    if (f === undefined) frames.set(key, (f = serialise(buildManifest(cat, screen, now, options)) ?? NO_MANIFEST));
+    return f === NO_MANIFEST ? null : f;
+  }
+
+  /** Keeps the compact frame as a base for the patches of players that will hold it. */
+  function keepAsBase(f: Frames): void {
+    const json = compactJson(f);
+    if (json !== null && !bases.has(f.id)) bases.set(f.id, { version: f.version, json });
+  }
+  const parsed = (b: Base) => (b.value ??= JSON.parse(b.json) as Json);
+
+  /** The patch frame from the frame this session holds to `f`, when there is one worth sending. */
+  function patchFor(session: PlayerSession, f: Frames): Buffer | null {
+    const held = session.patchBase;
+    if (!held || !session.acceptsManifestPatch || !session.acceptsCompactManifest || !session.acceptsSharedManifest) return null;
+    const pair = `${held.frame}>${f.id}`;
+    let frame = patches.get(pair);
+    if (frame === undefined) {
+      const base = bases.get(held.frame);
+      const next = compactJson(f);
+      if (!base || next === null || diffsLeft <= 0) return null;
+      diffsLeft--;
+      stats.patched++;
+      const patch = diffManifest(parsed(base), JSON.parse(next) as Json);
+      const bytes = patch && Buffer.from(`{"type":"manifest-patch","base":${JSON.stringify(base.version)},"patch":${JSON.stringify(patch)}}`);
+      frame = bytes && bytes.length < MAX_PATCH_SHARE * (f.compact ??= manifestFrame(next)).length ? bytes : '';
+      patches.set(pair, frame);
     }
-    return f;
+    return frame || null;
   }
 
   /** Sends the frames if the session does not have that version yet; returns whether it sent. */
   function deliver(session: PlayerSession, f: Frames | null): boolean {
     if (!f || f.version === session.sentManifestVersion) return false;
+    const patch = patchFor(session, f);
     session.sentManifestVersion = f.version;
-    session.sendManifest(frameFor(session, f));
+    // Until the player confirms this one, no patch starts from a frame it may have left.
+    session.patchBase = null;
+    if (session.acceptsManifestPatch) {
+      session.sentManifestFrame = f.id;
+      keepAsBase(f);
+    }
+    session.sendManifest(patch ?? frameFor(session, f));
     return true;
   }
 
@@ -103,7 +166,7 @@ export function createManifestPublisher(deps: {
   function offerCurrent(session: PlayerSession): boolean {
     const cat = catalogue.read();
     const now = clock.now();
-    if (!recent || recent.catalogue !== cat || now.getTime() - recent.at > FRAME_REUSE_MS) recent = { catalogue: cat, at: now.getTime(), frames: new Map() };
+    if (!recent || recent.catalogue !== cat || now.getTime() - recent.at > FRAME_REUSE_MS) recent = { catalogue: cat, at: now.getTime(), frames: newFrameCache() };
     return deliver(session, framesFor(cat, new Date(recent.at), recent.frames, session));
   }
 
@@ -122,9 +185,10 @@ export function createManifestPublisher(deps: {
     if (sessions.length === 0) return 0;
     const cat = catalogue.read();
     const now = clock.now();
-    const frames = new Map<string, Frames | null>();
+    const frames = newFrameCache();
     recent = { catalogue: cat, at: now.getTime(), frames };
     stats.passes++;
+    diffsLeft = MAX_DIFFS_PER_PASS;
     const serialisedBefore = stats.serialised;
     stats.visited += sessions.length;
     stats.lastVisited = sessions.length;
@@ -170,8 +234,22 @@ export function createManifestPublisher(deps: {
   return {
     manifestFor,
     offerCurrent,
+    /**
+     * The player confirmed it applied `version` (manifest-applied): when that is the frame sent last, patches
+     * may start from it. Anything else (an older frame's late answer) leaves the next push a full frame.
+     */
+    applied(session: PlayerSession, version: string): void {
+      session.appliedManifestVersion = version;
+      session.patchBase = session.acceptsManifestPatch && version === session.sentManifestVersion && session.sentManifestFrame ? { frame: session.sentManifestFrame, version } : null;
+    },
+    /** The player cannot use what it got (a patch for another base, a result that fails the schema): the whole manifest again. */
+    resendWhole(session: PlayerSession): boolean {
+      session.patchBase = null;
+      session.sentManifestVersion = null;
+      return offerCurrent(session);
+    },
     publishNow,
-    /** Counts for tests and the load report: manifests serialised, passes run, sessions passed over. */
+    /** Counts for tests and the load report: manifests serialised, passes run, sessions passed over, patches computed. */
     stats,
     /** Nothing waiting or running: every change so far has been passed over. */
     get isIdle(): boolean {

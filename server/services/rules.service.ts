@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import type { Clock } from '../clock.js';
 import { notFound } from '../errors.js';
+import { draftItem, removeFromDraft, replaceInDraft } from '../storage/catalogue.draft.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
 
 type Collection = 'schedules' | 'broadcasts' | 'quietHours' | 'volumeSchedules';
@@ -47,14 +48,13 @@ export function createRuleService<K extends Collection, Input extends object>(op
     },
     async update(id: string, input: Input): Promise<RuleOf<K>> {
       const rule = await catalogue.update((draft) => {
-        const list = rules(draft);
-        const index = list.findIndex((r) => (r as Stamped).id === id);
-        const existing = list[index] as Stamped | undefined;
+        const list = rules(draft) as (RuleOf<K> & Stamped)[];
+        const existing = draftItem(list, id);
         if (!existing) throw notFound(label, id);
         const now = clock.now();
-        const updated = { ...input, id, createdAt: existing.createdAt, updatedAt: now.toISOString() } as unknown as RuleOf<K>;
+        const updated = { ...input, id, createdAt: existing.createdAt, updatedAt: now.toISOString() } as unknown as RuleOf<K> & Stamped;
         check(draft, updated, now);
-        list[index] = updated;
+        replaceInDraft(list, updated);
         return updated;
       });
       onChange();
@@ -62,9 +62,9 @@ export function createRuleService<K extends Collection, Input extends object>(op
     },
     async remove(id: string): Promise<void> {
       await catalogue.update((draft) => {
-        const list = rules(draft);
-        if (!list.some((r) => (r as Stamped).id === id)) throw notFound(label, id);
-        (draft[collection] as RuleOf<K>[]) = list.filter((r) => (r as Stamped).id !== id);
+        const list = rules(draft) as (RuleOf<K> & Stamped)[];
+        if (!draftItem(list, id)) throw notFound(label, id);
+        removeFromDraft(list, [id]);
       });
       onChange();
     },

@@ -83,3 +83,22 @@ export function removeFromDraft(list: Item[], ids: Iterable<string>): void {
     if (at >= 0) list.splice(at, 1);
   }
 }
+
+/** Items a change put in place of others in a draft's list (replaceInDraft), per draft list. */
+const rewrites = new WeakMap<object, Item[]>();
+
+/**
+ * Puts `item` in place of the item of its id in a draft's list, noted so a later change of the same batch that
+ * finds items through the committed list's index (by what they reach, not by id) sees it (rewrittenItems).
+ */
+export function replaceInDraft<T extends Item>(list: T[], item: T): void {
+  const at = draftPosition(list, item.id);
+  if (at < 0) throw new Error(`no item ${item.id} to replace`);
+  list[at] = item;
+  let items = rewrites.get(list);
+  if (!items) rewrites.set(list, (items = []));
+  items.push(item);
+}
+
+/** What earlier changes of this batch put in place of committed items of a draft's list (replaceInDraft). */
+export const rewrittenItems = <T extends Item>(list: readonly T[]): readonly T[] => (rewrites.get(list) ?? []) as unknown as readonly T[];

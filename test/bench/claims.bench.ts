@@ -3,46 +3,18 @@
 // and 30 more with 8 in flight, as `npm run loadtest` provisions. A claim should cost the same at 10
 // and at 10,000 screens. At the largest fleet also an alert for every screen, raised and cleared
 // through the API (no player connected: the catalogue change's own cost).
-import { buildApp } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
 import { helloMessage } from '../helper.js';
+import { adminAppWithFleet, cpuMs } from './admin-app.js';
 import { profiled } from './profile.js';
 import { fmt, quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
 
-const PASSWORD = 'bench-admin-password';
-/** This process's CPU time (user + system) since `start`, in ms: steadier than wall time on a machine others share. */
-const cpuMs = (start: NodeJS.CpuUsage) => {
-  const { user, system } = process.cpuUsage(start);
-  return (user + system) / 1000;
-};
 const CLAIMS = 30;
 const ALERTS = 10;
 
 async function claimsAt(fleet: number, withAlerts: boolean): Promise<void> {
   await withTempDir(async (dataDir) => {
-    const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent', adminPassword: PASSWORD }, { logger: false });
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: PASSWORD } });
-    const cookie = login.cookies.find((c) => c.name === 'crier_session')!;
-    const headers = { cookie: `crier_session=${cookie.value}`, 'x-csrf-token': (JSON.parse(login.body) as { csrfToken: string }).csrfToken };
-    const post = async (url: string, payload: object) => {
-      const res = await app.inject({ method: 'POST', url, headers, payload });
-      if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
-      return JSON.parse(res.body) as { id: string };
-    };
-    const sites: string[] = [];
-    for (let k = 1; k <= 10; k++) {
-      const township = await post('/api/v1/register/townships', { name: `乡镇${k}` });
-      const village = await post('/api/v1/register/villages', { townshipId: township.id, name: `乡镇${k}社区`, kind: 'community' });
-      sites.push((await post('/api/v1/register/sites', { villageId: village.id, name: `乡镇${k}广场`, type: '广场' })).id);
-    }
-    // The fleet already claimed, in one commit (place sync fills township and site from the register).
-    const now = new Date().toISOString();
-    await app.crier.catalogue.update((draft) => {
-      for (let i = 0; i < fleet; i++) {
-        draft.screens.push({ id: `fleet-${i}`, name: `屏幕 ${i}`, isProvisional: false, siteId: sites[i % 10]!, groups: [], createdAt: now, claimedAt: now });
-      }
-    });
+    const { app, post, sites } = await adminAppWithFleet(dataDir, fleet);
     // The first hello of each new player: an unclaimed screen with a code, one after another.
     const codes: string[] = [];
     const hellos: number[] = [];

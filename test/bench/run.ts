@@ -11,6 +11,7 @@ import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
 import { createAiringLog } from '../../server/storage/airing.store.js';
 import { helloMessage } from '../helper.js';
 import { benchClaims } from './claims.bench.js';
+import { benchSchedules } from './schedules.bench.js';
 import { benchAiringPg } from './airing-pg.bench.js';
 import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
@@ -120,6 +121,7 @@ const parts: Record<string, (half?: string) => unknown> = {
   player: benchPlayer,
   reports: benchReports,
   claims: benchClaims,
+  schedules: benchSchedules,
   cluster: benchCluster,
   'airing-pg': benchAiringPg,
   startup: benchStartup,

@@ -273,7 +273,7 @@ async function main(): Promise<void> {
         }
       }),
     );
-    report.distinctRules = { screens: specs.filter((s) => s.screenId).length, ms: round(now() - started) };
+    report.distinctRules = { screens: specs.filter((s) => s.screenId).length, ms: round(now() - started), postsInFlight: 8 };
     console.log(`distinct rules: a schedule entry for each of ${specs.length} screens in ${round((now() - started) / 1000)} s`);
     await sleep(3000);
   }
@@ -325,6 +325,14 @@ async function main(): Promise<void> {
     await push('clear-township', () => http.post(`/api/v1/alerts/${townAlert.id}/clear`, {}), inTownship);
     await push('clear-all', () => http.post(`/api/v1/alerts/${allAlert.id}/clear`, {}), null);
     report.pushes = pushes;
+    // commits helper's block: with --distinct-rules, push-all's first and last arrival are the issue's figures.
+    if (flags['distinct-rules']) {
+      const all = pushes.find((p) => p.label === 'push-all') as { received: number; expected: number; latencyMs: { min: number; max: number } } | undefined;
+      const setUp = report.distinctRules as { screens: number; ms: number };
+      if (all) Object.assign(setUp, { firstManifestMs: all.latencyMs.min, lastManifestMs: all.latencyMs.max, received: all.received });
+      console.log(`distinct rules: set-up ${round(setUp.ms / 1000)} s for ${setUp.screens} entries; push-all first manifest ${all?.latencyMs.min} ms (target ≤ 1000), last ${all?.latencyMs.max} ms (target ≤ 5000), ${all?.received}/${all?.expected} received`);
+    }
+    // end of the commits helper's block
 
     // The floor: a bare ws server, the same number of sockets from the same processes, the same bytes.
     await setPhase('floor');

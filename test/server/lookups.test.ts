@@ -2,12 +2,12 @@
 // operations (element and property reads), never in time.
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { indexStats, positionOf, screenById, unclaimedByCode, unclaimedScreens } from '../../playlists/catalogue.index.js';
+import { indexStats, positionOf, reachingIds, screenById, unclaimedByCode, unclaimedScreens } from '../../playlists/catalogue.index.js';
 import { emptyCatalogue, type Catalogue, type Screen } from '../../playlists/catalogue.schema.js';
 import { createPresence, type PlayerSession } from '../../server/gateway/presence.js';
 import { draftItem, removeFromDraft } from '../../server/storage/catalogue.draft.js';
 import { createCatalogueStore } from '../../server/storage/catalogue.store.js';
-import { helloPlayer, socketlessSession, startTestServer } from '../helper.js';
+import { buildTestApp, helloPlayer, socketlessSession, startTestServer } from '../helper.js';
 
 const FLEET = 2000;
 const screenNo = (i: number): Screen => ({ id: `scr-load${String(i).padStart(6, '0')}`, name: `屏 ${i}`, isProvisional: false, groups: [], createdAt: new Date(0).toISOString(), claimedAt: new Date(0).toISOString() });
@@ -105,4 +105,63 @@ t.test('commits carry the index: claims at 10,000 screens build none, and an old
   const after = store.read();
   t.equal(after.screens[positionOf(after.screens, screenNo(9_999).id)!]?.id, screenNo(9_999).id);
   t.equal(screenById(after, screenNo(3).id), undefined);
+});
+
+t.test('rules and screens by what they reach: carried by commits, right after adds, moves and deletes', async (t) => {
+  const store = (await buildTestApp(t)).crier.catalogue;
+  const stamp = new Date(0).toISOString();
+  await store.update((draft) => {
+    for (let i = 0; i < 1000; i++) draft.screens.push({ ...screenNo(i), township: i % 2 ? '东乡镇' : '城关镇', groups: i === 7 ? ['学校'] : [] });
+  });
+  const playlistId = store.read().defaultPlaylistId!;
+  const rule = (id: string, screenId: string, priority = 1) => ({ id, playlistId, target: { kind: 'screens' as const, screenIds: [screenId] }, priority, createdAt: stamp });
+  const ids = (key: string) => [...reachingIds(store.read().schedules, key)].sort();
+  await store.update((draft) => {
+    for (let i = 0; i < 500; i++) draft.schedules.push(rule(`sch-${i}`, screenNo(i).id));
+  });
+  t.same(ids(`1|s:${screenNo(3).id}`), ['sch-3']);
+  t.equal(reachingIds(store.read().schedules, '1|').size, 500, 'every rule of priority 1');
+  t.equal(reachingIds(store.read().screens, 't:东乡镇').size, 500, 'screens by township');
+  t.same([...reachingIds(store.read().screens, 'g:学校')], [screenNo(7).id], 'screens by group');
+  const builtBefore = indexStats.built;
+  await store.update((draft) => {
+    draft.schedules.push(rule('sch-new', screenNo(3).id, 2));
+    draftItem(draft.schedules, 'sch-4')!.target = { kind: 'townships', townships: ['城关镇'] };
+  });
+  await store.update((draft) => removeFromDraft(draft.schedules, ['sch-5']));
+  await store.update((draft) => void (draftItem(draft.screens, screenNo(8).id)!.groups = ['学校']));
+  t.equal(indexStats.built - builtBefore, 0, 'three commits built no index from a whole list');
+  t.same(ids(`2|s:${screenNo(3).id}`), ['sch-new'], 'a new rule under its priority');
+  t.same(ids(`1|s:${screenNo(4).id}`), [], 'a moved rule left its old screen');
+  t.same(ids('1|t:城关镇'), ['sch-4'], 'and is under its township');
+  t.same(ids(`1|s:${screenNo(5).id}`), [], 'a deleted rule is gone');
+  t.equal(reachingIds(store.read().schedules, '1|').size, 499, 'one of 500 deleted');
+  t.same([...reachingIds(store.read().screens, 'g:学校')].sort(), [screenNo(7).id, screenNo(8).id], 'a screen that joined a group');
+});
+
+t.test('reads while a commit is being written move the index back instead of building one (claims in flight)', async (t) => {
+  const store = await createCatalogueStore(t.testdir());
+  await store.update((draft) => {
+    for (let i = 0; i < 2000; i++) draft.screens.push({ ...screenNo(i), isProvisional: i % 10 === 0, ...(i % 10 === 0 ? { pairingCode: codeOf('R', i) } : {}) });
+  });
+  t.equal(unclaimedByCode(store.read(), codeOf('R', 0))?.id, screenNo(0).id);
+  const builtBefore = indexStats.built;
+  for (let i = 0; i < 20; i++) {
+    const code = codeOf('R', i * 10);
+    // The queue idle again (it goes idle a moment after the last commit is answered), so this change is applied at once.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Applied at once (the index carried to the new list), written meanwhile: the committed catalogue is still the old one.
+    const written = store.update((draft) => {
+      const screen = draftItem(draft.screens, screenNo(i * 10).id)!;
+      screen.isProvisional = false;
+      delete screen.pairingCode;
+    });
+    t.equal(unclaimedByCode(store.read(), code)?.id, screenNo(i * 10).id, 'still unclaimed until written');
+    t.equal(positionOf(store.read().screens, screenNo(1999).id), 1999);
+    await written;
+    t.equal(unclaimedByCode(store.read(), code), undefined, 'claimed once written');
+    t.equal(unclaimedScreens(store.read()).length, 200 - i - 1);
+  }
+  // Before: each read during a write built the old list's index from its 2,000 screens.
+  t.equal(indexStats.built - builtBefore, 0, 'twenty commits with reads in flight built no index from a whole list');
 });
