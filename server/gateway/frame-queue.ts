@@ -5,6 +5,7 @@
 // acks) and HTTP are answered between slices. Small frames never wait, not even behind their own
 // connection's large one (a heartbeat must not wait for a burst): nothing in the protocol depends on a
 // small frame coming after a large one; large frames are handled in the order they came.
+import { createSlicedQueue } from './sliced-queue.js';
 
 export interface FrameQueueLimits {
   /** Frames of at least this many bytes wait their turn; smaller ones run at once. */
@@ -31,53 +32,11 @@ export interface FrameLane {
   isPaused: boolean;
 }
 
-interface Waiting {
-  lane: FrameLane;
-  bytes: number;
-  /** When it was queued (performance.now()). */
-  at: number;
-  run: (waitedMs: number) => void;
-}
-
 export type FrameQueue = ReturnType<typeof createFrameQueue>;
 
 export function createFrameQueue(limits: FrameQueueLimits = DEFAULT_FRAME_QUEUE, now: () => number = () => performance.now()) {
-  let waiting: Waiting[] = [];
-  let head = 0;
+  const queue = createSlicedQueue(limits.sliceMs, now);
   let waitingBytes = 0;
-  let isScheduled = false;
-
-  const schedule = () => {
-    if (isScheduled) return;
-    isScheduled = true;
-    setImmediate(slice);
-  };
-
-  function slice(): void {
-    isScheduled = false;
-    const until = now() + limits.sliceMs;
-    try {
-      while (head < waiting.length) {
-        const next = waiting[head]!;
-        waiting[head++] = undefined as unknown as Waiting;
-        waitingBytes -= next.bytes;
-        const { lane } = next;
-        lane.queued--;
-        lane.bytes -= next.bytes;
-        if (lane.isPaused && lane.queued === 0) {
-          lane.isPaused = false;
-          lane.resume();
-        }
-        if (!lane.isClosed) next.run(now() - next.at);
-        if (now() >= until) break;
-      }
-    } finally {
-      // Compacted now and then, not per frame: shift() on a long array is itself linear.
-      if (head === waiting.length) (waiting = []), (head = 0);
-      else if (head > 1024 && head * 2 > waiting.length) (waiting = waiting.slice(head)), (head = 0);
-      if (head < waiting.length) schedule();
-    }
-  }
 
   return {
     lane: (pause: () => void = () => {}, resume: () => void = () => {}): FrameLane => ({ queued: 0, bytes: 0, isClosed: false, pause, resume, isPaused: false }),
@@ -88,12 +47,21 @@ export function createFrameQueue(limits: FrameQueueLimits = DEFAULT_FRAME_QUEUE,
       lane.bytes += bytes;
       if (!lane.isPaused && lane.bytes >= limits.laneBytes) (lane.isPaused = true), lane.pause();
       waitingBytes += bytes;
-      waiting.push({ lane, bytes, at: now(), run });
-      schedule();
+      const at = now();
+      queue.push(() => {
+        waitingBytes -= bytes;
+        lane.queued--;
+        lane.bytes -= bytes;
+        if (lane.isPaused && lane.queued === 0) {
+          lane.isPaused = false;
+          lane.resume();
+        }
+        if (!lane.isClosed) run(now() - at);
+      });
     },
     /** Frames waiting their turn. */
     get waiting(): number {
-      return waiting.length - head;
+      return queue.waiting;
     },
     get waitingBytes(): number {
       return waitingBytes;

@@ -34,6 +34,7 @@ import { CONNECT_RETRY_AFTER_SECONDS, createOverload } from './overload.js';
 import { createPlaysAdmission, type PlaysAdmissionLimits } from './plays-admission.js';
 import { createPlaysIntake, type PlaysConnection } from './plays-intake.js';
 import { createFrameQueue, DEFAULT_FRAME_QUEUE, type FrameQueueLimits } from './frame-queue.js';
+import { createSlicedQueue } from './sliced-queue.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
 export const MAX_VIOLATIONS = 5;
@@ -80,7 +81,9 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   const frameQueue = createFrameQueue(deps.frameQueue ?? DEFAULT_FRAME_QUEUE);
   const admission = createPlaysAdmission(deps.shedding.plays, { isBacklogged: () => frameQueue.waiting > 0 });
   const overload = createOverload({ eventLoop: deps.eventLoop, lagMs: deps.shedding.lagMs, plays: admission, log: app.log, onRefused: deps.metrics?.shed });
-  const plays = createPlaysIntake({ screens, airingLog, clock, playLimits, admission, overload, metrics: deps.metrics, onActivity: deps.onActivity });
+  // A commit's acks go out in slices like the frames (bursts helper's line).
+  const acks = createSlicedQueue((deps.frameQueue ?? DEFAULT_FRAME_QUEUE).sliceMs);
+  const plays = createPlaysIntake({ screens, airingLog, clock, playLimits, admission, overload, metrics: deps.metrics, onActivity: deps.onActivity, acks });
 
   // Behind: a new connection is refused before the upgrade (the player backs off and returns), not queued behind the stall.
   const refuseWhenBehind = async (_request: unknown, reply: FastifyReply) => {

@@ -11,6 +11,7 @@ import type { AiringLog } from '../storage/airing.store.js';
 import type { Overload } from './overload.js';
 import type { PlayLimits } from './play-limits.js';
 import type { PlaysAdmission } from './plays-admission.js';
+import type { SlicedQueue } from './sliced-queue.js';
 
 /** What a player whose plays came too fast is told to wait before resending them. */
 export const PLAYS_RETRY_AFTER_MS = 60_000;
@@ -36,6 +37,12 @@ export interface PlaysIntakeDeps {
   overload: Pick<Overload, 'refused'>;
   metrics?: Pick<Metrics, 'playsAcknowledged'> | undefined;
   onActivity?: ((topic: 'plays') => void) | undefined;
+  /**
+   * Where acks wait their turn: one commit makes hundreds of batches durable at once, and their acks sent
+   * in the one callback that resolved them stalled the loop 100-200 ms (a writev each; docs/scaling.md,
+   * sixth session). Without it, each ack is sent as soon as its batch is durable.
+   */
+  acks?: Pick<SlicedQueue, 'push'> | undefined;
 }
 
 export function createPlaysIntake(deps: PlaysIntakeDeps) {
@@ -76,18 +83,32 @@ export function createPlaysIntake(deps: PlaysIntakeDeps) {
       playLimits.release(screenId, verdict);
       throw error;
     });
-    playLimits.settle(screenId, verdict, { unclaimed: inserted[0].inserted, claimed: inserted[1].inserted });
-    if (refused.length) connection.fault('plays-refused', { reasons: [...new Set(refused.map((r) => r.reason))] });
-    if (verdict.deferred.size) connection.fault('plays-too-fast', { deferred: verdict.deferred.size });
-    connection.send({
-      type: 'plays-ack',
-      ids: message.records.filter((r) => !verdict.deferred.has(r.id)).map((r) => r.id),
-      ...(refused.length ? { refused } : {}),
-      ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
-      ...(message.batch === undefined ? {} : { batch: message.batch }),
-    });
-    deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
-    if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
+    // Sent within its slice (not in a continuation after it), so a slice bounds the sends it makes.
+    const acknowledge = () => {
+      playLimits.settle(screenId, verdict, { unclaimed: inserted[0].inserted, claimed: inserted[1].inserted });
+      if (refused.length) connection.fault('plays-refused', { reasons: [...new Set(refused.map((r) => r.reason))] });
+      if (verdict.deferred.size) connection.fault('plays-too-fast', { deferred: verdict.deferred.size });
+      connection.send({
+        type: 'plays-ack',
+        ids: message.records.filter((r) => !verdict.deferred.has(r.id)).map((r) => r.id),
+        ...(refused.length ? { refused } : {}),
+        ...(verdict.deferred.size ? { retryAfterMs: PLAYS_RETRY_AFTER_MS } : {}),
+        ...(message.batch === undefined ? {} : { batch: message.batch }),
+      });
+      deps.metrics?.playsAcknowledged(claimed.length + unclaimed.length, refused.length, verdict.deferred.size);
+      if (claimed.length || unclaimed.length) deps.onActivity?.('plays');
+    };
+    if (!deps.acks) return acknowledge();
+    await new Promise<void>((resolve, reject) =>
+      deps.acks!.push(() => {
+        try {
+          acknowledge();
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
   }
 
   return { take, refuseBusy, isFull: admission.isFull };

@@ -1,7 +1,9 @@
 // Device tokens, apart from the catalogue: the catalogue is served, diffed into the audit trail and
 // copied around, and none of that may carry token material. Only the SHA-256 of each token is kept,
 // plus the plain token of a claim until its player confirms it (so a restart does not lose it).
-// SQLite with synchronous=FULL: a claim or a revocation is on disk before it is answered. Writes are rare.
+// SQLite with synchronous=FULL: a claim or a revocation is on disk before it is answered. Writes queued in
+// the same turn of the event loop share one transaction: claims in flight together (provisioning a fleet)
+// wait for one durable write, and hold the event loop for one set of fsyncs, not one each.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +26,15 @@ export interface TokenStore {
   close(): void;
 }
 
-export function createTokenStore(dataDir: string): TokenStore {
+interface Queued {
+  screenId: string;
+  run: () => void;
+  isDrop: boolean;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export function createTokenStore(dataDir: string): TokenStore & { transactions(): number } {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'pairing.sqlite3'));
   // A forgotten token must be gone from the files too: no WAL keeping old pages, and freed bytes zeroed.
@@ -44,14 +54,71 @@ export function createTokenStore(dataDir: string): TokenStore {
   const clearPending = db.prepare('UPDATE device_tokens SET pending_token = NULL WHERE screen_id = ?');
   const remove = db.prepare('DELETE FROM device_tokens WHERE screen_id = ?');
 
+  let queued: Queued[] = [];
+  let transactions = 0;
+  /** Screens whose token a queued drop removes, or whose plain copy a queued delivery clears: reads answer as if written. */
+  const dropping = new Set<string>();
+  const delivering = new Set<string>();
+  const writeAll = db.transaction((batch: Queued[]) => {
+    for (const w of batch) w.run();
+  });
+  function flush(): void {
+    const batch = queued;
+    queued = [];
+    if (batch.length === 0) return;
+    let failed: unknown = null;
+    try {
+      writeAll(batch);
+      transactions++;
+    } catch (error) {
+      failed = error;
+    }
+    for (const w of batch) {
+      // A failed batch is written again one by one, so one refused write fails alone.
+      if (failed !== null) {
+        try {
+          db.transaction(w.run)();
+          transactions++;
+        } catch (error) {
+          w.reject(error);
+          continue;
+        }
+      }
+      w.resolve();
+    }
+    for (const w of batch) (w.isDrop ? dropping : delivering).delete(w.screenId);
+  }
+  function write(screenId: string, run: () => void, isDrop = false): Promise<void> {
+    return new Promise((resolve, reject) => {
+      queued.push({ screenId, run, isDrop, resolve, reject });
+      if (queued.length === 1) setImmediate(flush);
+    });
+  }
+
   return {
-    screenOf: (tokenHash) => byHash.get(tokenHash)?.screen_id,
-    hasToken: (screenId) => byScreen.get(screenId) !== undefined,
-    pendingOf: (screenId) => byScreen.get(screenId)?.pending_token ?? undefined,
-    issue: async (screenId, tokenHash, pendingToken, at) => void upsert.run(screenId, tokenHash, pendingToken, at.getTime()),
-    delivered: (screenId) => void clearPending.run(screenId),
-    drop: async (screenId) => void remove.run(screenId),
+    screenOf: (tokenHash) => {
+      const screenId = byHash.get(tokenHash)?.screen_id;
+      return screenId !== undefined && !dropping.has(screenId) ? screenId : undefined;
+    },
+    hasToken: (screenId) => !dropping.has(screenId) && byScreen.get(screenId) !== undefined,
+    pendingOf: (screenId) => (dropping.has(screenId) || delivering.has(screenId) ? undefined : (byScreen.get(screenId)?.pending_token ?? undefined)),
+    issue: (screenId, tokenHash, pendingToken, at) => write(screenId, () => void upsert.run(screenId, tokenHash, pendingToken, at.getTime())),
+    delivered: (screenId) => {
+      delivering.add(screenId);
+      // A failure only keeps the plain copy longer.
+      write(screenId, () => void clearPending.run(screenId)).catch(() => undefined);
+    },
+    drop: (screenId) => {
+      // Refused from this call on, as before: the token opens nothing while its removal is written.
+      dropping.add(screenId);
+      return write(screenId, () => void remove.run(screenId), true);
+    },
     refresh: async () => undefined,
-    close: () => db.close(),
+    close: () => {
+      flush();
+      db.close();
+    },
+    /** Transactions written (tests count them). */
+    transactions: () => transactions,
   };
 }

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
+import { retryDelay } from '../../player/backoff.js';
+import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
 import type { Json } from '../../playlists/manifest-patch.js';
 import type { CompactManifest, Manifest } from '../../playlists/manifest.schema.js';
@@ -20,24 +21,32 @@ interface SimPlayer {
   token: string | null;
   manifestVersion: string | null;
   /** The compact manifest as received (or patched): what a `manifest-patch` applies to. */
-  held: HeldManifest | null;
+  heldManifest: HeldManifest | null;
   item: { itemId: string; mediaId: string; hash: string } | null;
   isClosing: boolean;
   heartbeatTimer: NodeJS.Timeout | null;
   /** sentAt of heartbeats awaiting their ack. */
   heartbeats: Map<string, number>;
-  /** Each plays batch awaiting its ack, by its first record id: sent at `at` (last attempt), first sent at `firstAt`. */
-  batches: Map<string, Batch>;
+  /** Plays frames awaiting their ack, by the frame's batch number (what the ack names), each carrying one or more batches. */
+  inFlight: Map<number, Batch[]>;
+  /** Batches refused busy (or made during a hold), sent again when the hold ends, as player/play-records.ts does. */
+  held: Batch[];
+  /** The server said busy: no plays frame goes out before this (its retryAfterMs plus the player's jitter). */
+  holdUntil: number;
+  holdTimer: NodeJS.Timeout | null;
+  nextBatch: number;
 }
 
+/** One burst or steady send's records: sent at `at` (last attempt), first sent at `firstAt`. */
 interface Batch {
   at: number;
   firstAt: number;
   count: number;
   records: unknown[];
-  /** Refused as busy and waiting to be resent. */
-  isWaiting: boolean;
 }
+
+/** LOADTEST_HEARTBEAT_MS: a probe process (run.ts --probe-players): heartbeats at that interval, no plays. */
+const probeHeartbeatMs = Number(process.env.LOADTEST_HEARTBEAT_MS ?? 0);
 
 const players = new Map<number, SimPlayer>();
 let floorSockets: WebSocket[] = [];
@@ -142,13 +151,13 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       send({ ev: 'paired', index: p.spec.index, screenId: message.screenId, token: message.token });
       return;
     case 'manifest-patch': {
-      const outcome = patched(p.held, text, message);
+      const outcome = patched(p.heldManifest, text, message);
       if (!outcome.ok) {
         send({ ev: 'log', text: `player ${p.spec.index}: patch refused (${outcome.reason}), asking for the whole manifest` });
         p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
         return;
       }
-      p.held = outcome.held;
+      p.heldManifest = outcome.held;
       p.manifestVersion = outcome.held.version;
       const first = outcome.manifest.items[0];
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
@@ -161,7 +170,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       lastManifestText = text;
       p.manifestVersion = message.manifest.version;
       // The wire form as received (not expanded): patches apply to it.
-      if (isPatching) p.held = { version: message.manifest.version, wire: message.manifest as unknown as Json };
+      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: message.manifest as unknown as Json };
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
       arrive(false, p.spec.index, at, text.length);
       p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: message.manifest.version }));
@@ -179,30 +188,26 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       return;
     }
     case 'plays-ack': {
+      // The frame the ack names (the oldest in flight for a server that names none).
+      const number = message.batch ?? p.inFlight.keys().next().value;
+      const frame = number === undefined ? undefined : p.inFlight.get(number);
+      if (!frame) return;
+      p.inFlight.delete(number!);
       if (message.busy) {
-        // Which batch is not said: the oldest one in flight (players here have one at a time); resent as a real player would.
-        const waiting = [...p.batches.values()].find((b) => !b.isWaiting);
-        if (!waiting) return;
-        busy += waiting.count;
+        // As player/play-records.ts: nothing goes out before retryAfterMs plus up to a quarter more at random, then it is resent.
+        for (const b of frame) busy += b.count;
         busyReplies++;
-        waiting.isWaiting = true;
-        setTimeout(() => {
-          if (p.socket?.readyState !== WebSocket.OPEN) return;
-          waiting.isWaiting = false;
-          waiting.at = now();
-          p.socket.send(JSON.stringify({ type: 'plays', records: waiting.records }));
-        }, message.retryAfterMs ?? 30_000);
+        p.held.push(...frame);
+        hold(p, now() + retryDelay(message.retryAfterMs ?? 30_000));
         return;
       }
-      const batch = message.ids[0] ? p.batches.get(message.ids[0]) : undefined;
-      if (batch) {
-        p.batches.delete(message.ids[0]!);
-        ackLatencies.push(at - batch.at);
-        endToEnd.push(at - batch.firstAt);
-        acked += batch.count;
-        firstAckAt ||= at;
-        lastAckAt = at;
+      for (const b of frame) {
+        ackLatencies.push(at - b.at);
+        endToEnd.push(at - b.firstAt);
+        acked += b.count;
       }
+      firstAckAt ||= at;
+      lastAckAt = at;
       return;
     }
     case 'error':
@@ -218,6 +223,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
 
 function startHeartbeats(p: SimPlayer, intervalMs: number): void {
   if (p.heartbeatTimer) clearInterval(p.heartbeatTimer);
+  if (probeHeartbeatMs) intervalMs = probeHeartbeatMs;
   const beat = () => {
     if (p.socket?.readyState !== WebSocket.OPEN) return;
     const sentAt = new Date().toISOString();
@@ -294,7 +300,7 @@ async function connectAll(specs: PlayerSpec[], url: string, concurrency: number)
       const spec = specs[next++]!;
       let p = players.get(spec.index);
       if (!p) {
-        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, held: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), batches: new Map() };
+        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, heldManifest: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), inFlight: new Map(), held: [], holdUntil: -Infinity, holdTimer: null, nextBatch: 1 };
         players.set(spec.index, p);
       }
       let outcome = await connect(p, url);
@@ -311,8 +317,37 @@ async function connectAll(specs: PlayerSpec[], url: string, concurrency: number)
   return { ok, failed, refused };
 }
 
+/** One plays frame carrying `batches`, numbered as the real player numbers its frames (a resend is a new number). */
+function sendFrame(p: SimPlayer, batches: Batch[]): void {
+  const number = p.nextBatch++;
+  const at = now();
+  for (const b of batches) b.at = at;
+  p.inFlight.set(number, batches);
+  p.socket!.send(JSON.stringify({ type: 'plays', batch: number, records: batches.flatMap((b) => b.records) }));
+}
+
+/** Holds plays until `until` (the latest hold wins), then sends what is held in frames of at most MAX_PLAYS_PER_BATCH records. */
+function hold(p: SimPlayer, until: number): void {
+  p.holdUntil = Math.max(p.holdUntil, until);
+  if (p.holdTimer) return;
+  const wake = () => {
+    p.holdTimer = null;
+    if (now() < p.holdUntil) return void (p.holdTimer = setTimeout(wake, p.holdUntil - now() + 1));
+    if (p.socket?.readyState !== WebSocket.OPEN) return;
+    let frame: Batch[] = [];
+    let records = 0;
+    for (const b of p.held.splice(0)) {
+      if (records + b.count > MAX_PLAYS_PER_BATCH && frame.length) (sendFrame(p, frame), (frame = []), (records = 0));
+      frame.push(b);
+      records += b.count;
+    }
+    if (frame.length) sendFrame(p, frame);
+  };
+  p.holdTimer = setTimeout(wake, p.holdUntil - now() + 1);
+}
+
 function sendPlays(p: SimPlayer, count: number): boolean {
-  if (!p.item || !p.manifestVersion || p.socket?.readyState !== WebSocket.OPEN) return false;
+  if (probeHeartbeatMs || !p.item || !p.manifestVersion || p.socket?.readyState !== WebSocket.OPEN) return false;
   const end = Date.now();
   const records = Array.from({ length: count }, () => ({
     id: randomUUID(),
@@ -323,8 +358,10 @@ function sendPlays(p: SimPlayer, count: number): boolean {
     completed: true,
   }));
   const at = now();
-  p.batches.set(records[0]!.id, { at, firstAt: at, count, records, isWaiting: false });
-  p.socket.send(JSON.stringify({ type: 'plays', records }));
+  const batch: Batch = { at, firstAt: at, count, records };
+  // Held by an earlier busy answer: it goes with the held ones when the hold ends.
+  if (at < p.holdUntil) p.held.push(batch);
+  else sendFrame(p, [batch]);
   return true;
 }
 
@@ -332,6 +369,7 @@ function closeAll(): void {
   for (const p of players.values()) {
     p.isClosing = true;
     if (p.heartbeatTimer) clearTimeout(p.heartbeatTimer);
+    if (p.holdTimer) clearTimeout(p.holdTimer);
     p.socket?.close();
   }
   for (const s of floorSockets) s.close();
@@ -393,9 +431,17 @@ process.on('message', async (command: ChildCommand) => {
       busy = busyReplies = 0;
       acked = 0;
       firstAckAt = 0;
+      // Sent a hundred players at a time, the loop turning between: in one synchronous pass this process
+      // stalled 0.6-1.6 s (ids, JSON, 2,500 sends), and every heartbeat ack read meanwhile counted that
+      // stall as the server's. A real fleet's players each send their own on their own device.
+      const at = now();
+      const all = [...players.values()];
       let sent = 0;
-      for (const p of players.values()) if (sendPlays(p, command.records)) sent += command.records;
-      return send({ ev: 'sent', sent, at: now() });
+      for (let i = 0; i < all.length; i += 100) {
+        for (const p of all.slice(i, i + 100)) if (sendPlays(p, command.records)) sent += command.records;
+        await new Promise((r) => setImmediate(r));
+      }
+      return send({ ev: 'sent', sent, at });
     }
     case 'steady': {
       ackLatencies = [];
@@ -421,7 +467,7 @@ process.on('message', async (command: ChildCommand) => {
     }
     case 'plays-report': {
       let pending = 0;
-      for (const p of players.values()) pending += [...p.batches.values()].reduce((n, b) => n + b.count, 0);
+      for (const p of players.values()) for (const b of [...[...p.inFlight.values()].flat(), ...p.held]) pending += b.count;
       return send({ ev: 'plays', acked, pending, latencies: ackLatencies, endToEnd, busy, busyReplies, firstAckAt, lastAckAt });
     }
     case 'heartbeat-report': {

@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--distinct-rules] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--distinct-rules] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -34,6 +34,14 @@ const { values: flags } = parseArgs({
     /** Every screen gets a schedule entry of its own before the pushes, so each push builds one manifest per screen. */
     'distinct-rules': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
+    // bursts helper's block: where the loop's stalls come from, and heartbeats as a player that is not itself bursting sees them.
+    /** The server runs with --trace-gc (one line per collection in server.log). */
+    'trace-gc': { type: 'boolean', default: false },
+    /** More node flags for the server (e.g. `--node-args=--max-semi-space-size=32`), to compare settings in one harness. */
+    'node-args': { type: 'string', default: '' },
+    /** Players taken out of the fleet into a process of their own: no plays, a heartbeat every second, reported apart. */
+    'probe-players': { type: 'string', default: '50' },
+    // end of the bursts helper's block
     'burst-records': { type: 'string', default: '20' },
     'max-minutes': { type: 'string', default: '20' },
     'log-level': { type: 'string', default: 'info' },
@@ -74,7 +82,7 @@ const hardStop = setTimeout(() => {
 
 // ── processes ──────────────────────────────────────────────
 function startServer(): Promise<ChildProcess> {
-  const execArgv = ['--import', 'tsx', '--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}/profile`] : [])];
+  const execArgv = ['--import', 'tsx', '--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}/profile`] : []), ...(flags['trace-gc'] ? ['--trace-gc'] : []), ...flags['node-args'].split(/\s+/).filter(Boolean)];
   const server = fork(path.join(root, 'server/main.ts'), [], {
     cwd: root,
     execArgv,
@@ -114,6 +122,10 @@ interface ProbeAnswer {
   connected: number;
   memory: NodeJS.MemoryUsage;
   eventLoop: { p50: number; p99: number; max: number };
+  /** Collections in the window (by kind), the long ones and the loop's stalls, each with its time in the window. */
+  gc?: Record<string, { n: number; totalMs: number; maxMs: number }>;
+  longGc?: { atMs: number; ms: number; kind: string }[];
+  stalls?: { atMs: number; ms: number }[];
 }
 
 interface PlayerProc {
@@ -122,8 +134,8 @@ interface PlayerProc {
 }
 const events: ((e: ChildEvent) => void)[] = [];
 
-function startPlayers(): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0' } });
+function startPlayers(heartbeatMs?: number): PlayerProc {
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
   child.on('message', (e: ChildEvent) => {
     if (e.ev === 'log') logLine(e.text);
@@ -190,9 +202,10 @@ async function main(): Promise<void> {
   const http = createHttp(`http://127.0.0.1:${flags.port}`);
   if (!(await http.waitUp(60_000))) throw new Error(`Crier did not start: see ${runDir}/server.log`);
   await http.login('admin', PASSWORD);
-  const procs = Array.from({ length: PROCS }, startPlayers);
+  const procs = Array.from({ length: PROCS }, () => startPlayers());
   const all = <T extends ChildEvent>(command: (i: number) => ChildCommand, until: ChildEvent['ev']) => Promise.all(procs.map((p, i) => p.ask(command(i), until))) as Promise<T[]>;
-  const share = <T>(xs: T[], i: number) => xs.filter((_, k) => k % PROCS === i);
+  // The probe process (if any) is the last of procs: it gets no share of the fleet's work.
+  const share = <T>(xs: T[], i: number) => (i < PROCS ? xs.filter((_, k) => k % PROCS === i) : []);
   const wsUrl = `ws://127.0.0.1:${flags.port}/ws/player`;
   void sampleHealthz(http);
   const setPhase = async (name: string) => {
@@ -205,18 +218,25 @@ async function main(): Promise<void> {
     await setPhase('provision');
     specs = await provision(http, procs, specs);
     await all(() => ({ cmd: 'stop' }), 'done');
-    procs.splice(0, procs.length, ...Array.from({ length: PROCS }, startPlayers));
+    procs.splice(0, procs.length, ...Array.from({ length: PROCS }, () => startPlayers()));
     writeFileSync(path.join(runDir, 'fleet.json'), JSON.stringify(specs));
   } else {
     specs = JSON.parse(readFileSync(path.join(fleetDir, 'fleet.json'), 'utf8')) as PlayerSpec[];
   }
+  // bursts helper's block: probe players, a process of their own that sends a heartbeat a second and no plays,
+  // so their heartbeat latency is the server's answer, not a player process busy with its own burst.
+  const PROBES = N >= 200 ? Math.max(0, Number(flags['probe-players'])) : 0;
+  const probeSpecs = specs.slice(N - PROBES);
+  if (PROBES) procs.push(startPlayers(1000));
+  const specsOf = (i: number) => (i < PROCS ? share(specs.slice(0, N - PROBES), i) : probeSpecs);
+  // end of the bursts helper's block
   await sleep(2000);
 
   // Memory before and after every player is connected and idle.
   const before = await probe(server, { gc: true });
   await setPhase('connect');
   const connectStart = now();
-  const connected = await all<Extract<ChildEvent, { ev: 'connected' }>>((i) => ({ cmd: 'connect', url: wsUrl, players: share(specs, i), concurrency: 200 }), 'connected');
+  const connected = await all<Extract<ChildEvent, { ev: 'connected' }>>((i) => ({ cmd: 'connect', url: wsUrl, players: specsOf(i), concurrency: 200 }), 'connected');
   report.connect = { ms: round(now() - connectStart), ok: connected.reduce((n, c) => n + c.ok, 0), failed: connected.reduce((n, c) => n + c.failed, 0), refused503: connected.reduce((n, c) => n + (c.refused ?? 0), 0) };
   console.log(`connect: ${N} players in ${round((now() - connectStart) / 1000)} s (${(report.connect as { failed: number }).failed} failed; ${(report.connect as { refused503: number }).refused503} attempts refused busy and retried)`);
   await setPhase('idle');
@@ -255,7 +275,7 @@ async function main(): Promise<void> {
         }
       }),
     );
-    report.distinctRules = { screens: specs.filter((s) => s.screenId).length, ms: round(now() - started) };
+    report.distinctRules = { screens: specs.filter((s) => s.screenId).length, ms: round(now() - started), postsInFlight: 8 };
     console.log(`distinct rules: a schedule entry for each of ${specs.length} screens in ${round((now() - started) / 1000)} s`);
     await sleep(3000);
   }
@@ -307,6 +327,14 @@ async function main(): Promise<void> {
     await push('clear-township', () => http.post(`/api/v1/alerts/${townAlert.id}/clear`, {}), inTownship);
     await push('clear-all', () => http.post(`/api/v1/alerts/${allAlert.id}/clear`, {}), null);
     report.pushes = pushes;
+    // commits helper's block: with --distinct-rules, push-all's first and last arrival are the issue's figures.
+    if (flags['distinct-rules']) {
+      const all = pushes.find((p) => p.label === 'push-all') as { received: number; expected: number; latencyMs: { min: number; max: number } } | undefined;
+      const setUp = report.distinctRules as { screens: number; ms: number };
+      if (all) Object.assign(setUp, { firstManifestMs: all.latencyMs.min, lastManifestMs: all.latencyMs.max, received: all.received });
+      console.log(`distinct rules: set-up ${round(setUp.ms / 1000)} s for ${setUp.screens} entries; push-all first manifest ${all?.latencyMs.min} ms (target ≤ 1000), last ${all?.latencyMs.max} ms (target ≤ 5000), ${all?.received}/${all?.expected} received`);
+    }
+    // end of the commits helper's block
 
     // The floor: a bare ws server, the same number of sockets from the same processes, the same bytes.
     await setPhase('floor');
@@ -379,7 +407,7 @@ async function main(): Promise<void> {
     await probe(server, { reset: true });
     const sent = await all<Extract<ChildEvent, { ev: 'sent' }>>(() => command, 'sent');
     const total = sent.reduce((n, s) => n + s.sent, 0);
-    const sentAt = Math.min(...sent.map((s) => s.at));
+    const sentAt = Math.min(...sent.filter((s) => s.sent > 0).map((s) => s.at));
     let reports: Extract<ChildEvent, { ev: 'plays' }>[] = [];
     const deadline = Date.now() + waitMs;
     do {
@@ -387,6 +415,9 @@ async function main(): Promise<void> {
       reports = await all(() => ({ cmd: 'plays-report' }), 'plays');
     } while (Date.now() < deadline && reports.some((r) => r.pending > 0));
     const el = await probe(server, { reset: true });
+    report.serverGc ??= {};
+    (report.serverGc as Record<string, unknown>)[label] = { gc: el.gc, longGc: el.longGc, stalls: el.stalls };
+    console.log(`${label}: server GC ${Object.entries(el.gc ?? {}).map(([k, v]) => `${k} ${v.n}× ${v.totalMs} ms (max ${v.maxMs})`).join(', ')}; stalls ≥ 100 ms ${(el.stalls ?? []).map((x) => `${x.ms}@${x.atMs}`).join(' ') || 'none'}; GC ≥ 20 ms ${(el.longGc ?? []).map((x) => `${x.kind} ${x.ms}@${x.atMs}`).join(' ') || 'none'}`);
     const acked = reports.reduce((n, r) => n + r.acked, 0);
     const lastAck = Math.max(...reports.map((r) => r.lastAckAt));
     const firstAck = Math.min(...reports.filter((r) => r.firstAckAt).map((r) => r.firstAckAt));
@@ -408,7 +439,14 @@ async function main(): Promise<void> {
   }
 
   await setPhase('end');
-  const hb = await all<Extract<ChildEvent, { ev: 'heartbeats' }>>(() => ({ cmd: 'heartbeat-report' }), 'heartbeats');
+  const hbAll = await all<Extract<ChildEvent, { ev: 'heartbeats' }>>(() => ({ cmd: 'heartbeat-report' }), 'heartbeats');
+  const hb = hbAll.slice(0, PROCS);
+  const hbProbe = hbAll[PROCS];
+  if (hbProbe) {
+    report.probeHeartbeatMs = Object.fromEntries(Object.entries(hbProbe.byPhase).map(([k, v]) => [k, stats(v)]));
+    report.probeLoopDelayMs = hbProbe.loopDelay;
+    console.log(`probe players (${PROBES}, a heartbeat a second, no plays, a process of their own): heartbeat ack ms by phase: ${Object.entries(report.probeHeartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
+  }
   const byPhase: Record<string, number[]> = {};
   for (const h of hb) for (const [k, v] of Object.entries(h.byPhase)) (byPhase[k] ??= []).push(...v);
   report.heartbeatMs = Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, stats(v)]));
@@ -421,7 +459,7 @@ async function main(): Promise<void> {
   report.heartbeatSplitMs = { up: split('up'), down: split('down') };
   report.playerLoopDelayMs = hb.map((h) => h.loopDelay);
   report.healthzMs = Object.fromEntries(Object.entries(healthz).map(([k, v]) => [k, stats(v)]));
-  report.dropped = hb.reduce((n, h) => n + h.dropped, 0);
+  report.dropped = hbAll.reduce((n, h) => n + h.dropped, 0);
   console.log(`heartbeat ack ms by phase: ${Object.entries(report.heartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
   const { up, down } = report.heartbeatSplitMs as Record<'up' | 'down', Record<string, ReturnType<typeof stats>>>;
   console.log(`heartbeat split p99 (sent → server stamp / stamp → read by the player): ${Object.keys(up).map((k) => `${k} ${up[k]!.p99}/${down[k]?.p99}`).join('; ')}`);

@@ -1,0 +1,56 @@
+// The device-token store (server/pairing/token.store.ts): writes queued in the same turn share one
+// transaction (claims in flight together wait for one durable write, not one each); each write is on disk
+// when it resolves (another connection reads it); a drop refuses the token from the call on.
+import t from 'tap';
+import { createTokenStore } from '../../server/pairing/token.store.js';
+
+t.test('claims in flight together share one durable transaction', async (t) => {
+  const dir = t.testdir();
+  const store = createTokenStore(dir);
+  t.teardown(() => store.close());
+  const before = store.transactions();
+  await Promise.all(Array.from({ length: 8 }, (_, i) => store.issue(`scr-${i}`, `hash-${i}`, `token-${i}`, new Date())));
+  // Before: one transaction (and its fsyncs, holding the event loop) per claim.
+  t.equal(store.transactions() - before, 1, 'eight issues, one transaction');
+  const other = createTokenStore(dir);
+  t.teardown(() => other.close());
+  t.same(Array.from({ length: 8 }, (_, i) => other.screenOf(`hash-${i}`)), Array.from({ length: 8 }, (_, i) => `scr-${i}`), 'on disk once answered: another connection reads all eight');
+  t.equal(other.pendingOf('scr-3'), 'token-3');
+  await store.issue('scr-8', 'hash-8', 'token-8', new Date());
+  t.equal(store.transactions() - before, 2, 'a claim alone is its own transaction');
+});
+
+t.test('a drop refuses the token at once; a delivery forgets the plain copy at once; both are written', async (t) => {
+  const dir = t.testdir();
+  const store = createTokenStore(dir);
+  t.teardown(() => store.close());
+  await store.issue('scr-a', 'hash-a', 'token-a', new Date());
+  await store.issue('scr-b', 'hash-b', 'token-b', new Date());
+  const dropped = store.drop('scr-a');
+  t.equal(store.screenOf('hash-a'), undefined, 'refused from the call on');
+  t.equal(store.hasToken('scr-a'), false);
+  store.delivered('scr-b');
+  t.equal(store.pendingOf('scr-b'), undefined, 'the plain copy is forgotten from the call on');
+  await dropped;
+  const other = createTokenStore(dir);
+  t.teardown(() => other.close());
+  t.equal(other.screenOf('hash-a'), undefined, 'the drop is on disk');
+  t.equal(other.screenOf('hash-b'), 'scr-b');
+  t.equal(other.pendingOf('scr-b'), undefined, 'the delivery too (written with the drop)');
+  // Revoked, then claimed again in the same turn: the new token stands.
+  const again = [store.drop('scr-b'), store.issue('scr-b', 'hash-b2', 'token-b2', new Date())];
+  await Promise.all(again);
+  t.equal(store.screenOf('hash-b'), undefined);
+  t.equal(store.screenOf('hash-b2'), 'scr-b');
+});
+
+t.test('closing writes what is queued', async (t) => {
+  const dir = t.testdir();
+  const store = createTokenStore(dir);
+  const issued = store.issue('scr-c', 'hash-c', 'token-c', new Date());
+  store.close();
+  await issued;
+  const other = createTokenStore(dir);
+  t.teardown(() => other.close());
+  t.equal(other.screenOf('hash-c'), 'scr-c');
+});
