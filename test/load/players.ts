@@ -8,7 +8,7 @@ import { retryDelay } from '../../player/backoff.js';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
 import type { Json } from '../../playlists/manifest-patch.js';
-import type { CompactManifest, Manifest } from '../../playlists/manifest.schema.js';
+import { WireManifestSchema, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -99,6 +99,9 @@ const isLean = process.env.LOADTEST_LEAN === '1';
 
 // manifests helper's block: players say `compact-manifest` as the real player does, unless --full-manifests.
 const isFull = process.env.LOADTEST_FULL_MANIFESTS === '1';
+/** LOADTEST_VALIDATE=1: whole manifests are validated as the browser player validates them (patched ones always are). */
+const isValidating = process.env.LOADTEST_VALIDATE === '1';
+const validated = new WeakSet<object>();
 const isPatching = !isFull && process.env.LOADTEST_NO_PATCHES !== '1';
 const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(isFull ? [] : [CAPABILITY_COMPACT_MANIFEST]), ...(isPatching ? [CAPABILITY_MANIFEST_PATCH] : [])];
 /**
@@ -166,6 +169,12 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       return;
     }
     case 'manifest': {
+      // --validate-manifests: checked and expanded as the browser player does (lean players: once per frame object).
+      if (isValidating && !validated.has(message.manifest) && !WireManifestSchema.safeParse(message.manifest).success) {
+        send({ ev: 'log', text: `player ${p.spec.index}: invalid manifest` });
+        return;
+      }
+      if (isValidating && isLean) validated.add(message.manifest);
       const first = firstItem(message.manifest as Manifest | CompactManifest);
       lastManifestText = text;
       p.manifestVersion = message.manifest.version;
