@@ -17,21 +17,29 @@ export type ManifestPatch =
    */
   | { at: number; remove: number; insert: Json[]; edits?: [number, number, ManifestPatch][] };
 
-/** A value from JSON.parse is JSON by construction: checking its every level again would cost more than the patch saves. */
-const JsonSchema = z.custom<Json>((value) => value !== undefined);
+const isIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const hasOnly = (o: object, allowed: string[]) => Object.keys(o).every((k) => allowed.includes(k));
+const isNames = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((k) => typeof k === 'string'));
 
-export const ManifestPatchSchema: z.ZodType<ManifestPatch> = z.lazy(() =>
-  z.union([
-    z.strictObject({
-      at: z.number().int().nonnegative(),
-      remove: z.number().int().nonnegative(),
-      insert: z.array(JsonSchema),
-      edits: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), ManifestPatchSchema])).optional(),
-    }),
-    z.strictObject({ keys: z.record(z.string(), ManifestPatchSchema), removed: z.array(z.string()).optional(), order: z.array(z.string()).optional() }),
-    z.strictObject({ replace: JsonSchema }).refine((p) => 'replace' in p, { message: '补丁缺少 replace / patch without replace' }),
-  ]),
-);
+/**
+ * The shape of a patch, checked in one walk: a zod union per node (tried branch by branch, through a lazy
+ * schema) cost as much as validating the whole manifest. Values inside are JSON by construction (JSON.parse).
+ */
+function isManifestPatch(p: unknown): p is ManifestPatch {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return false;
+  if ('replace' in p) return hasOnly(p, ['replace']) && p.replace !== undefined;
+  if ('keys' in p) {
+    const { keys, removed, order } = p as { keys: unknown; removed?: unknown; order?: unknown };
+    return hasOnly(p, ['keys', 'removed', 'order']) && typeof keys === 'object' && keys !== null && !Array.isArray(keys) && Object.values(keys).every(isManifestPatch) && isNames(removed) && isNames(order);
+  }
+  const { at, remove, insert, edits } = p as { at?: unknown; remove?: unknown; insert?: unknown; edits?: unknown };
+  return (
+    hasOnly(p, ['at', 'remove', 'insert', 'edits']) && isIndex(at) && isIndex(remove) && Array.isArray(insert) &&
+    (edits === undefined || (Array.isArray(edits) && edits.every((e) => Array.isArray(e) && e.length === 3 && isIndex(e[0]) && isIndex(e[1]) && isManifestPatch(e[2]))))
+  );
+}
+
+export const ManifestPatchSchema = z.custom<ManifestPatch>(isManifestPatch, { message: '清单补丁格式不符 / not a manifest patch' });
 
 const isObject = (v: Json): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
 

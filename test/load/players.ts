@@ -111,13 +111,25 @@ const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIF
  */
 const patchedByHeld = new WeakMap<object, Map<string, PatchOutcome>>();
 function patched(held: HeldManifest | null, text: string, json: unknown): PatchOutcome {
-  const cache = isLean && held && typeof held.wire === 'object' && held.wire ? (patchedByHeld.get(held.wire) ?? patchedByHeld.set(held.wire, new Map()).get(held.wire)!) : null;
+  const cache = held && typeof held.wire === 'object' && held.wire ? (patchedByHeld.get(held.wire) ?? patchedByHeld.set(held.wire, new Map()).get(held.wire)!) : null;
   const cached = cache?.get(text);
-  if (cached) return cached;
+  if (cached && isLean) return cached;
   const frame = ManifestPatchMessageSchema.safeParse(json);
   const outcome: PatchOutcome = frame.success ? applyPatchFrame(held, frame.data) : { ok: false, reason: 'does-not-fit' };
+  // Every player does the work; the result is kept once per process (one real player holds one manifest on
+  // its own device: thousands of equal copies in one heap would measure the simulator's garbage collector).
+  if (cached?.ok && outcome.ok) return cached;
   cache?.set(text, outcome);
   return outcome;
+}
+/** Whole manifests held for patches, one object per frame text (as above: equal copies are not kept apart). */
+const heldByText = new Map<string, Json>();
+function heldWire(text: string, wire: Json): Json {
+  const kept = heldByText.get(text);
+  if (kept !== undefined) return kept;
+  if (heldByText.size > 100) heldByText.clear();
+  heldByText.set(text, wire);
+  return wire;
 }
 /** The item airing when the manifest was built, from either form (not expanded: a player process reads thousands). */
 function firstItem(m: Manifest | CompactManifest): Manifest['items'][number] | undefined {
@@ -179,7 +191,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       lastManifestText = text;
       p.manifestVersion = message.manifest.version;
       // The wire form as received (not expanded): patches apply to it.
-      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: message.manifest as unknown as Json };
+      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: heldWire(text, message.manifest as unknown as Json) };
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
       arrive(false, p.spec.index, at, text.length);
       p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: message.manifest.version }));
