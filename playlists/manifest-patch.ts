@@ -94,9 +94,13 @@ export function diffManifest(base: Json, next: Json): ManifestPatch | null {
 }
 
 /** A plain object from entries: a key like `__proto__` stays a key, never a prototype. */
-function objectOf(entries: [string, Json][]): { [key: string]: Json } {
+function objectOf(entries: Iterable<[string, Json]>): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  // defineProperty for every key made slow (dictionary) objects: only the one key that needs it gets it.
+  for (const [k, v] of entries) {
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
   return out;
 }
 
@@ -117,7 +121,7 @@ export function applyManifestPatch(base: Json, patch: ManifestPatch): Json {
       if (had === undefined && !('replace' in p)) throw new Error(`补丁修改不存在的键 ${k} / patch changes a missing key ${k}`);
       entries.set(k, applyManifestPatch(had ?? null, p));
     }
-    if (!patch.order) return objectOf([...entries]);
+    if (!patch.order) return objectOf(entries);
     if (patch.order.length !== entries.size || patch.order.some((k) => !entries.has(k))) throw new Error('补丁的键顺序不符 / patch key order does not match');
     return objectOf(patch.order.map((k) => [k, entries.get(k)!]));
   }
