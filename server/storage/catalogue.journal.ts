@@ -7,10 +7,13 @@
 //
 // Each line is `<first 16 hex digits of the SHA-256 of the JSON> <JSON>\n`, the JSON being either
 //   {"snapshot":"<SHA-256 of catalogue.json's bytes>"}  a point: the catalogue is that file's content here
+//   {"snapshot":"<SHA-256>","after":7}                  a point: that file's content is the catalogue after delta 7
 //   {"n":7,"lists":{…},"settings":{…}}                  a commit's delta, numbered 1, 2, 3 … in the file
-// A journal begins with a point naming the snapshot it continues. Writing a snapshot appends a point
-// naming the new snapshot before renaming it into place, so whichever step a power cut interrupts,
-// the start finds the last point naming the catalogue.json it holds and replays what follows it.
+// A journal begins with a point naming the snapshot it continues. A snapshot is written beside the commits,
+// not in their way: commits go on appending while it is written, then a point naming it and the delta it
+// follows is appended, it is renamed into place, and only the switch to a new journal (the point and the
+// few deltas since) holds commits back. Whichever step a power cut interrupts, the start finds the last
+// point naming the catalogue.json it holds and replays the deltas after it.
 // A torn last line (a write never answered) is dropped with a warning; damage elsewhere stops the start.
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
@@ -36,13 +39,13 @@ const lineOf = (entry: object): string => {
 /** A journal that continues the snapshot whose bytes are `snapshotText` and holds nothing after it (backups, tests). */
 export const freshJournal = (snapshotText: string | Buffer): string => lineOf({ snapshot: sha256(snapshotText) });
 
-const PointSchema = z.strictObject({ snapshot: z.string().regex(/^[0-9a-f]{64}$/) });
+const PointSchema = z.strictObject({ snapshot: z.string().regex(/^[0-9a-f]{64}$/), after: z.number().int().nonnegative().optional() });
 const DeltaLineSchema = z.strictObject({
   n: z.number().int().positive(),
   lists: z.record(z.string(), z.strictObject({ upserted: z.array(z.looseObject({ id: z.string() })), removed: z.array(z.string()), order: z.array(z.string()).optional() })),
   settings: z.record(z.string(), z.unknown()),
 });
-type Entry = { snapshot: string } | z.infer<typeof DeltaLineSchema>;
+type Entry = z.infer<typeof PointSchema> | z.infer<typeof DeltaLineSchema>;
 
 /** One line's entry, or why it is not one. */
 function entryOf(line: string): Entry | string {
@@ -140,7 +143,10 @@ export async function readStoredFiles(dataDir: string): Promise<StoredFiles> {
     const mismatch = damagedStore(journalFile, `与 ${CATALOGUE_FILE} 不相接（两者须一同恢复）/ it does not continue ${CATALOGUE_FILE} (restore the two together)`);
     return { snapshotText, json, replayed: 0, journal, mismatch };
   }
-  const deltas = parsed.entries.slice(from + 1).filter((e): e is z.infer<typeof DeltaLineSchema> => 'n' in e);
+  const point = parsed.entries[from] as z.infer<typeof PointSchema>;
+  const isDelta = (e: Entry): e is z.infer<typeof DeltaLineSchema> => 'n' in e;
+  // A point written beside the commits names the delta it follows: the deltas after that one, wherever they stand.
+  const deltas = point.after === undefined ? parsed.entries.slice(from + 1).filter(isDelta) : parsed.entries.filter((e) => isDelta(e) && e.n > point.after!) as z.infer<typeof DeltaLineSchema>[];
   if (deltas.length === 0 || typeof json !== 'object' || json === null) return { snapshotText, json, replayed: 0, journal, mismatch: null };
   try {
     return { snapshotText, json: replayed(json as Record<string, unknown>, deltas as CatalogueDelta[]), replayed: deltas.length, journal, mismatch: null };
@@ -153,6 +159,8 @@ export interface JournalOptions {
   /** Compact into a new snapshot past this many journal bytes (default: the snapshot's size, at least MIN_JOURNAL_BYTES). */
   limitBytes?: number | undefined;
   warn?: ((message: string) => void) | undefined;
+  /** Awaited once a snapshot's file is durable, before its point is appended (a test holds a compaction there). */
+  snapshotWritten?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -217,18 +225,20 @@ export async function openJournal(dataDir: string, stored: StoredFiles, options:
     }
   }
 
-  /** The whole catalogue into catalogue.json, and a journal that starts there. */
-  async function snapshot(next: Catalogue, hasJournal: boolean): Promise<void> {
+  /** Journal writes one at a time: a compaction's point and its switch go between commits, never into one. */
+  let tail: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  /** While a snapshot is written: the deltas committed since the catalogue it holds, for the new journal. */
+  let since: CatalogueDelta[] | null = null;
+
+  /** The first commit of a new data dir: the whole catalogue into catalogue.json, and a journal that starts there. */
+  async function firstSnapshot(next: Catalogue): Promise<void> {
     const { text, sha } = await snapshotText(next);
-    const temp = await writeTempDurably(file, text);
-    try {
-      // From this point on the start accepts either catalogue.json: the old one with the lines before, or this one.
-      if (hasJournal) await append(lineOf({ snapshot: sha }));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await renameDurably(temp, file);
+    await writeFileDurably(file, text);
     snapshotBytes = Buffer.byteLength(text);
     const journalText = lineOf({ snapshot: sha });
     await writeFileDurably(journalFile, journalText);
@@ -236,20 +246,57 @@ export async function openJournal(dataDir: string, stored: StoredFiles, options:
     nextN = 1;
   }
 
+  /**
+   * The catalogue after delta `after` into catalogue.json, beside the commits (which go on appending), then
+   * a new journal: its point and the deltas committed meanwhile, renumbered. Commits wait only for that switch.
+   */
+  async function compact(catalogue: Catalogue, after: number): Promise<void> {
+    since = [];
+    try {
+      const { text, sha } = await snapshotText(catalogue);
+      const temp = await writeTempDurably(file, text);
+      try {
+        await options.snapshotWritten?.();
+        // From this point on the start accepts either catalogue.json: the old one with the lines before, or this one with the deltas after `after`.
+        await serially(() => append(lineOf({ snapshot: sha, after })));
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+      await renameDurably(temp, file);
+      snapshotBytes = Buffer.byteLength(text);
+      await serially(async () => {
+        const deltas = since!;
+        const journalText = lineOf({ snapshot: sha }) + deltas.map((delta, i) => lineOf({ n: i + 1, ...delta })).join('');
+        await writeFileDurably(journalFile, journalText);
+        size = Buffer.byteLength(journalText);
+        nextN = deltas.length + 1;
+      });
+    } finally {
+      since = null;
+    }
+  }
+
   const limit = () => options.limitBytes ?? Math.max(MIN_JOURNAL_BYTES, snapshotBytes);
 
   return {
     async commit(next: Catalogue, delta: CatalogueDelta): Promise<void> {
-      await compacting;
-      if (snapshotBytes === 0) return snapshot(next, false);
+      if (snapshotBytes === 0) return serially(() => firstSnapshot(next));
       if (isEmptyDelta(delta)) return;
-      await append(lineOf({ n: nextN, ...delta }));
-      nextN++;
-      if (size <= limit()) return;
-      // Not awaited by this commit (already durable): the next one waits for it.
-      compacting = snapshot(next, true)
+      const n = await serially(async () => {
+        await append(lineOf({ n: nextN, ...delta }));
+        since?.push(delta);
+        return nextN++;
+      });
+      if (compacting || size <= limit()) return;
+      // Not awaited by any commit: the next ones append beside it.
+      compacting = compact(next, n)
         .catch((error: Error) => warn(`目录快照失败，稍后再试 / the catalogue snapshot failed and will be tried again: ${error.message}`))
         .finally(() => (compacting = null));
+    },
+    /** Resolves once a snapshot being written is done (tests). */
+    settled: async () => {
+      await compacting;
     },
     /** Bytes in the journal now (tests, benchmarks). */
     size: () => size,

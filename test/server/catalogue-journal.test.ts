@@ -2,6 +2,7 @@
 // 10,000 screens (counted in the kernel's tally of bytes this process wrote, /proc/self/io), a reopen
 // replays the journal to the very catalogue, a snapshot compacts it, a torn last line is dropped with
 // a warning, and damage anywhere else, or a journal that does not continue catalogue.json, stops the start.
+import { createHash } from 'node:crypto';
 import { appendFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
@@ -26,6 +27,21 @@ async function fleetStore(dir: string, n: number, options: Parameters<typeof cre
   });
   return store;
 }
+
+/** Until the journal has started afresh after a snapshot (under `limit` bytes, beginning with a point). */
+async function compacted(dataDir: string, limit: number): Promise<void> {
+  for (;;) {
+    const text = await readFile(path.join(dataDir, 'catalogue.journal'), 'utf8');
+    if (Buffer.byteLength(text) < limit && !text.includes('"after"')) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A journal line as the store writes it: 16 hex digits of the JSON's SHA-256, a space, the JSON. */
+const journalLine = (entry: object) => {
+  const json = JSON.stringify(entry);
+  return `${createHash('sha256').update(json).digest('hex').slice(0, 16)} ${json}\n`;
+};
 
 const claim = (id: string, name: string) => (draft: Catalogue) => {
   const screen = draft.screens.find((s) => s.id === id)!;
@@ -59,12 +75,12 @@ t.test('the journal is compacted into a new snapshot once it outgrows its limit;
   const store = await fleetStore(dataDir, 20, { limitBytes: 2000 });
   const firstSnapshot = await readFile(path.join(dataDir, 'catalogue.json'), 'utf8');
   for (let i = 0; i < 20; i++) await store.update((draft) => void (draft.screens[i]!.name = `改名 ${i}`));
-  // The snapshot runs after the commit that crossed the limit: one more change waits for it.
+  // The snapshot runs beside the commits after the one that crossed the limit.
   await store.update((draft) => void draft.screens.splice(3, 1));
   await store.update((draft) => void draft.screens.reverse());
   await store.update((draft) => void draft.seededDefaults.push('x'));
+  await compacted(dataDir, 2000);
   t.not(await readFile(path.join(dataDir, 'catalogue.json'), 'utf8'), firstSnapshot, 'catalogue.json was written again');
-  t.ok((await stat(path.join(dataDir, 'catalogue.journal'))).size < 2000 + 1000, 'and the journal started afresh');
   const reopened = await createCatalogueStore(dataDir);
   t.same(reopened.read(), store.read(), 'removals, reorders and settings replay to the same catalogue');
   t.equal(reopened.read().screens[0]!.id, 'new');
@@ -141,4 +157,54 @@ t.test('a journal whose catalogue.json is gone (recreated on purpose) is moved a
   t.equal(await readFile(path.join(upgraded, 'catalogue.journal'), 'utf8'), freshJournal(catalogueText), 'a catalogue from before the journal gets one at start');
   await old.update(claim('s-0', '升级后'));
   t.equal((await readEmbeddedCatalogue(upgraded))?.screens[0]?.name, '升级后');
+});
+
+t.test('commits go on while a snapshot is written: none waits for it, and every one is in the journal that follows', async (t) => {
+  const dataDir = t.testdir();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let isHeld = false;
+  const store = await fleetStore(dataDir, 20, {
+    limitBytes: 2000,
+    snapshotWritten: () => {
+      isHeld = true;
+      return held;
+    },
+  });
+  let i = 0;
+  while (!isHeld && i < 200) await store.update((draft) => void (draft.screens[i % 20]!.name = `改名 ${i++}`));
+  t.ok(isHeld, 'a snapshot began and is held');
+  // The snapshot is held after its file is written: ten commits now. Before, the first of them waited for the snapshot.
+  const answered = (async () => {
+    for (let k = 0; k < 10; k++) await store.update((draft) => void (draft.screens[k]!.name = `快照中 ${k}`));
+    return 'answered';
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const blocked = new Promise((resolve) => (timer = setTimeout(resolve, 30_000, 'waited for the snapshot')));
+  t.equal(await Promise.race([answered, blocked]), 'answered', 'ten commits answered one after another while the snapshot was held');
+  clearTimeout(timer);
+  release();
+  await compacted(dataDir, 2000 + 1000);
+  const journal = await readFile(path.join(dataDir, 'catalogue.journal'), 'utf8');
+  t.ok(journal.split('\n').filter(Boolean).length >= 11, 'the new journal holds its point and the commits made meanwhile');
+  t.same(await readEmbeddedCatalogue(dataDir), store.read(), 'the snapshot with the new journal is the catalogue');
+  await store.update((draft) => void (draft.screens[0]!.name = '之后'));
+  t.same((await createCatalogueStore(dataDir)).read(), store.read(), 'and later commits follow them');
+});
+
+t.test('a power cut after a snapshot written beside commits was renamed into place: the deltas after the one it follows are replayed', async (t) => {
+  const dataDir = t.testdir();
+  const store = await fleetStore(dataDir, 3);
+  await store.update(claim('new', '新屏'));
+  const text = JSON.stringify(store.read(), null, 2);
+  await store.update((draft) => void (draft.screens[0]!.name = '快照之后'));
+  await store.update((draft) => void (draft.screens[1]!.name = '也在之后'));
+  // Deltas 2 and 3 were appended while the snapshot of the catalogue after delta 1 was written; then its point, then the rename.
+  const sha = createHash('sha256').update(text).digest('hex');
+  await appendFile(path.join(dataDir, 'catalogue.journal'), journalLine({ snapshot: sha, after: 1 }));
+  await writeFile(path.join(dataDir, 'catalogue.json'), text);
+  const reopened = await createCatalogueStore(dataDir);
+  t.same(reopened.read(), store.read(), 'deltas 2 and 3, before the point in the file, are replayed');
+  await reopened.update((draft) => void (draft.screens[2]!.name = '断电后'));
+  t.same(await readEmbeddedCatalogue(dataDir), reopened.read(), 'and a change after it');
 });
