@@ -14,7 +14,10 @@ export interface ConnectionOptions {
   url: string;
   hello: () => PlayerMessage;
   heartbeat: () => PlayerMessage;
-  onMessage: (message: ServerMessage) => void;
+  /** `json`: the frame as received (a compact manifest before expansion: what a patch applies to). */
+  onMessage: (message: ServerMessage, json: unknown) => void;
+  /** A frame that fails its schema (it is otherwise ignored): a malformed manifest patch must be answered. */
+  onInvalid?: (json: unknown) => void;
   /** True once the server welcomed us, false when the socket is gone. */
   onOnline: (isOnline: boolean) => void;
   onClose?: (code: number) => void;
@@ -87,6 +90,7 @@ export function createConnection(options: ConnectionOptions) {
     const parsed = ServerMessageSchema.safeParse(json);
     if (!parsed.success) {
       console.warn('crier: ignoring an invalid frame', parsed.error.issues);
+      options.onInvalid?.(json);
       return;
     }
     const message = parsed.data;
@@ -94,7 +98,7 @@ export function createConnection(options: ConnectionOptions) {
       options.onOnline(true);
       startHeartbeat(message.heartbeatIntervalMs);
     }
-    options.onMessage(message);
+    options.onMessage(message, json);
   }
 
   function startHeartbeat(intervalMs: number): void {

@@ -23,9 +23,12 @@ import { airsHere } from './airs-here.js';
 import { createOfflineCache } from './offline.js';
 import { createOverlay, IDENTIFY_MS } from './overlay.js';
 import { createPairingView } from './pairing-view.js';
+import { applyPatchFrame, type HeldManifest } from './manifest-patching.js';
+import type { Json } from '../playlists/manifest-patch.js';
 import { createPlayQueue, newRecordId } from './play-records.js';
 import {
   CAPABILITY_COMPACT_MANIFEST,
+  CAPABILITY_MANIFEST_PATCH,
   CAPABILITY_SHARED_MANIFEST,
   CLOSE_PROTOCOL_VERSION,
   CLOSE_UNAUTHORISED,
@@ -276,7 +279,7 @@ const connection = createConnection({
       ...(token ? { token } : {}),
       playerVersion: PLAYER_VERSION,
       mode,
-      capabilities: [...(mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio']), CAPABILITY_SHARED_MANIFEST, CAPABILITY_COMPACT_MANIFEST],
+      capabilities: [...(mode === 'audio' ? ['audio'] : ['text', 'image', 'video', 'audio']), CAPABILITY_SHARED_MANIFEST, CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH],
       screen: {
         width: Math.max(1, Math.round(innerWidth || screen.width)),
         height: Math.max(1, Math.round(innerHeight || screen.height)),
@@ -310,6 +313,9 @@ const connection = createConnection({
     };
   },
   onMessage: handle,
+  onInvalid(json) {
+    if ((json as { type?: unknown } | null)?.type === 'manifest-patch') wantWholeManifest('malformed');
+  },
   onOnline(online) {
     if (online !== isOnline) connectionSince = clock.now();
     isOnline = online;
@@ -323,7 +329,27 @@ const connection = createConnection({
   },
 });
 
-function handle(message: ServerMessage): void {
+/** The manifest received last in the form it came (compact), what the next `manifest-patch` applies to. */
+let heldWire: HeldManifest | null = null;
+/** A patch this player cannot use: it keeps airing what it has and asks for the whole manifest. */
+function wantWholeManifest(reason: string): void {
+  console.warn(`crier: manifest patch not applied (${reason}), asking for the whole manifest`);
+  heldWire = null;
+  connection.send({ type: 'manifest-wanted', version: loop.appliedVersion });
+}
+
+function receiveManifest(manifest: Manifest): void {
+  saveManifest(storage, manifest);
+  // Not airing (code only, not authorised): nothing is prepared, so no media is even fetched.
+  latestManifest = manifest;
+  volume.setManifest(manifest);
+  if (isLoopStarted) {
+    loop.setManifest(manifest);
+    offline.sync(loop.manifests);
+  }
+}
+
+function handle(message: ServerMessage, json?: unknown): void {
   lastSync = clock.now();
   switch (message.type) {
     case 'welcome':
@@ -348,15 +374,19 @@ function handle(message: ServerMessage): void {
       queue.flush();
       break;
     case 'manifest':
-      saveManifest(storage, message.manifest);
-      // Not airing (code only, not authorised): nothing is prepared, so no media is even fetched.
-      latestManifest = message.manifest;
-      volume.setManifest(message.manifest);
-      if (isLoopStarted) {
-        loop.setManifest(message.manifest);
-        offline.sync(loop.manifests);
-      }
+      heldWire = { version: message.manifest.version, wire: (json as { manifest: Json }).manifest };
+      receiveManifest(message.manifest);
       break;
+    case 'manifest-patch': {
+      const outcome = applyPatchFrame(heldWire, message);
+      if (!outcome.ok) {
+        wantWholeManifest(outcome.reason);
+        break;
+      }
+      heldWire = outcome.held;
+      receiveManifest(outcome.manifest);
+      break;
+    }
     case 'heartbeat-ack': {
       const sent = message.echo ? beatsSent.get(message.echo) : undefined;
       if (sent !== undefined) {

@@ -11,14 +11,23 @@ export type ManifestPatch =
   | { replace: Json }
   /** Keys whose values changed (patched) or are new, keys gone, and the key order when it is not the base's with new keys last. */
   | { keys: Record<string, ManifestPatch>; removed?: string[]; order?: string[] }
-  /** `remove` elements from `at` replaced by `insert`. */
-  | { at: number; remove: number; insert: Json[] };
+  /**
+   * `remove` elements from `at` replaced by `insert`; `edits` [i, j, patch]: insert[i] is the base's element j
+   * patched (a segment whose source changed is sent as that change, not whole; insert[i] is null on the wire).
+   */
+  | { at: number; remove: number; insert: Json[]; edits?: [number, number, ManifestPatch][] };
 
-const JsonSchema: z.ZodType<Json> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]));
+/** A value from JSON.parse is JSON by construction: checking its every level again would cost more than the patch saves. */
+const JsonSchema = z.custom<Json>((value) => value !== undefined);
 
 export const ManifestPatchSchema: z.ZodType<ManifestPatch> = z.lazy(() =>
   z.union([
-    z.strictObject({ at: z.number().int().nonnegative(), remove: z.number().int().nonnegative(), insert: z.array(JsonSchema) }),
+    z.strictObject({
+      at: z.number().int().nonnegative(),
+      remove: z.number().int().nonnegative(),
+      insert: z.array(JsonSchema),
+      edits: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), ManifestPatchSchema])).optional(),
+    }),
     z.strictObject({ keys: z.record(z.string(), ManifestPatchSchema), removed: z.array(z.string()).optional(), order: z.array(z.string()).optional() }),
     z.strictObject({ replace: JsonSchema }).refine((p) => 'replace' in p, { message: '补丁缺少 replace / patch without replace' }),
   ]),
@@ -59,7 +68,19 @@ export function diffManifest(base: Json, next: Json): ManifestPatch | null {
     while (prefix < base.length && prefix < next.length && isSame(base[prefix]!, next[prefix]!)) prefix++;
     let suffix = 0;
     while (suffix < base.length - prefix && suffix < next.length - prefix && isSame(base[base.length - 1 - suffix]!, next[next.length - 1 - suffix]!)) suffix++;
-    return { at: prefix, remove: base.length - prefix - suffix, insert: next.slice(prefix, next.length - suffix) };
+    const remove = base.length - prefix - suffix;
+    const insert = next.slice(prefix, next.length - suffix);
+    // Inserted elements paired with removed ones from the end (a split segment adds one at the front):
+    // each goes as its patch when that is shorter than the element.
+    const edits: [number, number, ManifestPatch][] = [];
+    for (let i = insert.length - 1, j = prefix + remove - 1; i >= 0 && j >= prefix; i--, j--) {
+      const patch = diffManifest(base[j]!, insert[i]!);
+      if (patch && !('replace' in patch) && JSON.stringify(patch).length + 8 < JSON.stringify(insert[i]).length) {
+        edits.push([i, j, patch]);
+        insert[i] = null;
+      }
+    }
+    return { at: prefix, remove, insert, ...(edits.length ? { edits: edits.reverse() } : {}) };
   }
   return { replace: next };
 }
@@ -94,5 +115,10 @@ export function applyManifestPatch(base: Json, patch: ManifestPatch): Json {
   }
   if (!Array.isArray(base)) throw new Error('补丁要求数组 / patch expects an array');
   if (patch.at + patch.remove > base.length) throw new Error('补丁超出数组范围 / patch splices past the array');
-  return [...base.slice(0, patch.at), ...patch.insert, ...base.slice(patch.at + patch.remove)];
+  const insert = [...patch.insert];
+  for (const [i, j, edit] of patch.edits ?? []) {
+    if (i >= insert.length || j >= base.length) throw new Error('补丁引用不存在的元素 / patch edits a missing element');
+    insert[i] = applyManifestPatch(base[j]!, edit);
+  }
+  return [...base.slice(0, patch.at), ...insert, ...base.slice(patch.at + patch.remove)];
 }

@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { retryDelay } from '../../player/backoff.js';
-import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_SHARED_MANIFEST, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
+import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
+import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
+import type { Json } from '../../playlists/manifest-patch.js';
 import type { CompactManifest, Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
@@ -18,6 +20,8 @@ interface SimPlayer {
   screenId: string | null;
   token: string | null;
   manifestVersion: string | null;
+  /** The compact manifest as received (or patched): what a `manifest-patch` applies to. */
+  heldManifest: HeldManifest | null;
   item: { itemId: string; mediaId: string; hash: string } | null;
   isClosing: boolean;
   heartbeatTimer: NodeJS.Timeout | null;
@@ -94,7 +98,24 @@ let steadyTimers: NodeJS.Timeout[] = [];
 const isLean = process.env.LOADTEST_LEAN === '1';
 
 // manifests helper's block: players say `compact-manifest` as the real player does, unless --full-manifests.
-const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(process.env.LOADTEST_FULL_MANIFESTS === '1' ? [] : [CAPABILITY_COMPACT_MANIFEST])];
+const isFull = process.env.LOADTEST_FULL_MANIFESTS === '1';
+const isPatching = !isFull && process.env.LOADTEST_NO_PATCHES !== '1';
+const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(isFull ? [] : [CAPABILITY_COMPACT_MANIFEST]), ...(isPatching ? [CAPABILITY_MANIFEST_PATCH] : [])];
+/**
+ * A patch frame as the browser player takes it: the frame checked against the protocol schema, applied to the
+ * manifest held, the result validated and expanded as a whole manifest (player/manifest-patching.ts).
+ * Lean players do it once per (held manifest, frame) in a process.
+ */
+const patchedByHeld = new WeakMap<object, Map<string, PatchOutcome>>();
+function patched(held: HeldManifest | null, text: string, json: unknown): PatchOutcome {
+  const cache = isLean && held && typeof held.wire === 'object' && held.wire ? (patchedByHeld.get(held.wire) ?? patchedByHeld.set(held.wire, new Map()).get(held.wire)!) : null;
+  const cached = cache?.get(text);
+  if (cached) return cached;
+  const frame = ManifestPatchMessageSchema.safeParse(json);
+  const outcome: PatchOutcome = frame.success ? applyPatchFrame(held, frame.data) : { ok: false, reason: 'does-not-fit' };
+  cache?.set(text, outcome);
+  return outcome;
+}
 /** The item airing when the manifest was built, from either form (not expanded: a player process reads thousands). */
 function firstItem(m: Manifest | CompactManifest): Manifest['items'][number] | undefined {
   return 'itemsLoop' in m ? m.timeline.items[m.timeline.loops[m.itemsLoop]?.[0] ?? -1] : m.items[0];
@@ -129,10 +150,27 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       p.socket?.send(JSON.stringify({ type: 'paired-ack', screenId: message.screenId }));
       send({ ev: 'paired', index: p.spec.index, screenId: message.screenId, token: message.token });
       return;
+    case 'manifest-patch': {
+      const outcome = patched(p.heldManifest, text, message);
+      if (!outcome.ok) {
+        send({ ev: 'log', text: `player ${p.spec.index}: patch refused (${outcome.reason}), asking for the whole manifest` });
+        p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
+        return;
+      }
+      p.heldManifest = outcome.held;
+      p.manifestVersion = outcome.held.version;
+      const first = outcome.manifest.items[0];
+      if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
+      arrive(false, p.spec.index, at, text.length);
+      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: p.manifestVersion }));
+      return;
+    }
     case 'manifest': {
       const first = firstItem(message.manifest as Manifest | CompactManifest);
       lastManifestText = text;
       p.manifestVersion = message.manifest.version;
+      // The wire form as received (not expanded): patches apply to it.
+      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: message.manifest as unknown as Json };
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
       arrive(false, p.spec.index, at, text.length);
       p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: message.manifest.version }));
@@ -262,7 +300,7 @@ async function connectAll(specs: PlayerSpec[], url: string, concurrency: number)
       const spec = specs[next++]!;
       let p = players.get(spec.index);
       if (!p) {
-        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), inFlight: new Map(), held: [], holdUntil: -Infinity, holdTimer: null, nextBatch: 1 };
+        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, heldManifest: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), inFlight: new Map(), held: [], holdUntil: -Infinity, holdTimer: null, nextBatch: 1 };
         players.set(spec.index, p);
       }
       let outcome = await connect(p, url);

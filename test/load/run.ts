@@ -29,6 +29,8 @@ const { values: flags } = parseArgs({
     'lean-players': { type: 'boolean', default: false },
     /** Players that do not say `compact-manifest` (the full form, as players before it). */
     'full-manifests': { type: 'boolean', default: false },
+    /** Players that do not say `manifest-patch` (whole compact manifests on every change, as before patches). */
+    'no-patches': { type: 'boolean', default: false },
     /** Every screen gets a schedule entry of its own before the pushes, so each push builds one manifest per screen. */
     'distinct-rules': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
@@ -70,7 +72,7 @@ rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
-const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], startedAt: new Date().toISOString() };
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 const hardStop = setTimeout(() => {
   console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
@@ -133,7 +135,7 @@ interface PlayerProc {
 const events: ((e: ChildEvent) => void)[] = [];
 
 function startPlayers(heartbeatMs?: number): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
   child.on('message', (e: ChildEvent) => {
     if (e.ev === 'log') logLine(e.text);
@@ -344,11 +346,11 @@ async function main(): Promise<void> {
     // Two payloads of one size: padding (the floor of earlier runs), and Crier's own manifest frame, so the
     // floor's clients parse exactly what Crier's clients parse (same bytes, same JSON).
     const sample = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample' }), 'sample')).map((e) => e.text).find((x) => x.length > 0);
-    const floorRound = async (text: string | undefined) => {
+    const floorRound = async (text: string | undefined, bytes = manifestBytes || 2048) => {
       await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
       const pushed = await new Promise<{ at: number }>((r) => {
         floor.once('message', r as (m: unknown) => void);
-        floor.send({ cmd: 'push', bytes: manifestBytes || 2048, ...(text ? { text } : {}) });
+        floor.send({ cmd: 'push', bytes, ...(text ? { text } : {}) });
       });
       const arrived: number[] = [];
       const deadline = Date.now() + 30_000;
@@ -360,21 +362,41 @@ async function main(): Promise<void> {
       await sleep(500);
       return stats(arrived);
     };
+    // manifests helper's block: with patches a push sends fewer bytes than the manifest frame, so each push is
+    // also compared with a floor sending padding of the bytes that push sent (one floor per distinct size);
+    // the padding of the whole manifest frame (`manifestBytes`: the floor of earlier runs) is kept beside it.
+    const fullBytes = Math.max(manifestBytes, sample?.length ?? 0) || 2048;
     const floorRuns: ReturnType<typeof stats>[] = [];
-    for (let k = 0; k < 3; k++) floorRuns.push(await floorRound(undefined));
+    for (let k = 0; k < 3; k++) floorRuns.push(await floorRound(undefined, fullBytes));
     const sameRuns: ReturnType<typeof stats>[] = [];
     for (let k = 0; k < 3 && sample; k++) sameRuns.push(await floorRound(sample));
+    const pushSizes = [...new Set(pushes.map((p) => p.manifestBytes as number).filter((b) => b > 0 && b !== fullBytes))];
+    const sizeRuns = new Map<number, ReturnType<typeof stats>[]>();
+    for (const size of pushSizes) {
+      const runs: ReturnType<typeof stats>[] = [];
+      for (let k = 0; k < 3; k++) runs.push(await floorRound(undefined, size));
+      sizeRuns.set(size, runs);
+    }
     await all(() => ({ cmd: 'close-floor' }), 'done');
     floor.kill();
     const floorP99 = median(floorRuns.map((r) => r.p99));
     const sameP99 = sameRuns.length ? median(sameRuns.map((r) => r.p99)) : NaN;
-    report.floor = { bytes: manifestBytes || 2048, runs: floorRuns, medianP99: floorP99, sameBytes: { bytes: sample?.length ?? 0, runs: sameRuns, medianP99: sameP99 } };
+    const sizeP99 = (size: number) => (sizeRuns.has(size) ? median(sizeRuns.get(size)!.map((r) => r.p99)) : floorP99);
+    report.floor = {
+      bytes: fullBytes, runs: floorRuns, medianP99: floorP99, sameBytes: { bytes: sample?.length ?? 0, runs: sameRuns, medianP99: sameP99 },
+      pushBytes: [...sizeRuns].map(([bytes, runs]) => ({ bytes, runs, medianP99: sizeP99(bytes) })),
+    };
     for (const p of pushes) {
       const p99 = (p.latencyMs as { p99: number }).p99;
-      Object.assign(p, { ratioP99ToFloor: round(p99 / floorP99), ratioP99ToSameBytesFloor: round(p99 / sameP99) });
+      Object.assign(p, { ratioP99ToFloor: round(p99 / floorP99), ratioP99ToSameBytesFloor: round(p99 / sameP99), ratioP99ToPushBytesFloor: round(p99 / sizeP99(p.manifestBytes as number)) });
     }
-    console.log(`floor (${manifestBytes} B of padding to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
+    console.log(`floor (${fullBytes} B of padding, the whole manifest frame's size, to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
     console.log(`floor (Crier's own ${sample?.length ?? 0}-byte manifest frame, same bytes, same parse): p99 ${sameRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToSameBytesFloor: number }).ratioP99ToSameBytesFloor}×`).join(', ')}`);
+    for (const [size, runs] of sizeRuns) {
+      const same = pushes.filter((p) => p.manifestBytes === size);
+      console.log(`floor (${size} B of padding, the bytes ${same.map((p) => p.label).join(', ')} sent): p99 ${runs.map((r) => r.p99).join(', ')} ms; ratios ${same.map((p) => `${p.label} ${(p as { ratioP99ToPushBytesFloor: number }).ratioP99ToPushBytesFloor}×`).join(', ')}`);
+    }
+    // end of the manifests helper's block
   }
 
   if (!flags['skip-pushes']) await pushesAndFloor();
