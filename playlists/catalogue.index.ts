@@ -19,8 +19,8 @@ const unclaimedIdOf: KeyOf = (s) => ((s as Screen).isProvisional ? s.id : undefi
 const SECONDARY = [pairingCodeOf, unclaimedIdOf];
 
 /**
- * Where an item stands among targets (playlists/targets.ts): a rule (an item with a target) under
- * `<priority>|` and `<priority>|<each key its target names>`, a screen under the keys that reach it by
+ * Where an item stands among targets (playlists/targets.ts): a rule (an item with a target) under each key
+ * its target names, `<priority>|` and `<priority>|<each key>`; a screen under the keys that reach it by
  * group, township or site type. So a new rule finds the rules of its priority that can reach its screens,
  * and a target value is known, without a pass over thousands of rules or screens.
  */
@@ -28,7 +28,8 @@ const reachKeysOf = (item: Item): readonly string[] => {
   const rule = item as Item & { target?: Target; priority?: number };
   if (rule.target && typeof rule.target === 'object') {
     const p = `${rule.priority ?? 0}|`;
-    return [p, ...targetKeys(rule.target).map((key) => p + key)];
+    const keys = targetKeys(rule.target);
+    return [...keys, p, ...keys.map((key) => p + key)];
   }
   // Only screens have groups, a township or a site type: other items answer none.
   return screenKeys(item as Screen).filter((key) => key !== '*' && !key.startsWith('s:'));
@@ -208,7 +209,7 @@ export const shownCodes = (catalogue: { readonly screens: readonly Screen[] }): 
 
 const NONE: ReadonlySet<string> = new Set();
 /**
- * Ids of a list's items under a reach key (reachKeysOf): rules `reachingIds(schedules, '3|t:城关镇')`,
+ * Ids of a list's items under a reach key (reachKeysOf): rules `reachingIds(schedules, 't:城关镇')` or of one priority `'3|t:城关镇'`,
  * screens `reachingIds(screens, 't:城关镇')`. Current lists only (an older one rebuilds); do not change the set.
  */
 export const reachingIds = (list: readonly Item[], key: string): ReadonlySet<string> => rootOf(list).reach.get(key) ?? NONE;

@@ -2,7 +2,7 @@
 // player can air the next 7 days without the server. The window is anchored to the day, so the version
 // changes when content or rules change, and once a day at local midnight — not as time passes.
 import { manifestItem, type Display } from './build-manifest.js';
-import { screenById } from './catalogue.index.js';
+import { reachingIds, screenById } from './catalogue.index.js';
 import type { Catalogue } from './catalogue.schema.js';
 import { contentVersion } from './content-version.js';
 import type { Manifest, ManifestItem, ManifestSegment, ManifestTimeline } from './manifest.schema.js';
@@ -66,18 +66,9 @@ function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { disp
   return { full, from, to, cacheKey, sound };
 }
 
-/** Ids of screens some rule names by id (`screens` targets), per catalogue: those get keys of their own. */
-const namedByRules = new WeakMap<object, Set<string>>();
-function screensNamedByRules(catalogue: Readonly<Catalogue>): Set<string> {
-  let named = namedByRules.get(catalogue);
-  if (named) return named;
-  named = new Set();
-  for (const rules of [catalogue.schedules, catalogue.broadcasts, catalogue.alerts, catalogue.quietHours, catalogue.volumeSchedules]) {
-    for (const rule of rules ?? []) if (rule.target.kind === 'screens') for (const id of rule.target.screenIds) named.add(id);
-  }
-  namedByRules.set(catalogue, named);
-  return named;
-}
+/** Whether some rule names the screen by id (a `screens` target): such a screen gets a key of its own. Through the rule lists' indexes, which commits carry, not a pass over every rule per catalogue. */
+const isNamedByRule = (catalogue: Readonly<Catalogue>, screenId: string): boolean =>
+  [catalogue.schedules, catalogue.broadcasts, catalogue.alerts, catalogue.quietHours, catalogue.volumeSchedules].some((rules) => !!rules && reachingIds(rules, `s:${screenId}`).size > 0);
 /** Keys per catalogue by what a key depends on (day, zone, mode, place, groups, sound, display), for screens no rule names by id. */
 const keysByClass = new WeakMap<object, Map<string, string>>();
 
@@ -88,7 +79,7 @@ const keysByClass = new WeakMap<object, Map<string, string>>();
  * object, day, zone, mode, place, groups, sound setting and display), so a push to all costs a lookup each.
  */
 export function manifestKey(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions = {}): string {
-  if (options.useCache === false || screensNamedByRules(catalogue).has(screen.id)) return keyOf(catalogue, screen, now, options).cacheKey;
+  if (options.useCache === false || isNamedByRule(catalogue, screen.id)) return keyOf(catalogue, screen, now, options).cacheKey;
   const known = screenById(catalogue, screen.id);
   // As completeScreen merges them: the caller's fields win, even when present but undefined.
   const field = <K extends keyof ScreenAttributes>(k: K) => (k in screen ? screen[k] : known?.[k]);

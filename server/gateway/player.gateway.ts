@@ -79,7 +79,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
   // One queue for the whole gateway: a burst from thousands of players is read in slices, not in one stall.
   const frameQueue = createFrameQueue(deps.frameQueue ?? DEFAULT_FRAME_QUEUE);
-  const admission = createPlaysAdmission(deps.shedding.plays, { isBacklogged: () => frameQueue.waiting > 0 });
+  const admission = createPlaysAdmission(deps.shedding.plays);
   const overload = createOverload({ eventLoop: deps.eventLoop, lagMs: deps.shedding.lagMs, plays: admission, log: app.log, onRefused: deps.metrics?.shed });
   // A commit's acks go out in slices like the frames (bursts helper's line).
   const acks = createSlicedQueue((deps.frameQueue ?? DEFAULT_FRAME_QUEUE).sliceMs);

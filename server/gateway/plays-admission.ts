@@ -1,11 +1,18 @@
 // Play records between a player's frame and the disk, bounded. The store commits in a thread of its
 // own (server/storage/airing.writer.ts), so a commit no longer stalls the event loop: whatever is
 // admitted is handed over at once (up to `perCommit` records in its hands) and the thread groups it
-// into transactions as it comes. What is bounded is the wait: a batch is taken only if, at the rate the
-// server has made plays durable while saturated, it is durable within `maxWaitMs` of its arrival (time
-// spent waiting to be read counts). Past that the server is behind, and the batch is answered `busy` at
-// once with a time to come back: refused batches are given slots one after another at that rate, so the
-// resends return at the pace the server can take, not as one wave.
+// into transactions as it comes. What is bounded is the wait: a batch is taken only if, at the pace the
+// server is found to keep, it is durable within `maxWaitMs` of its arrival (time spent waiting to be
+// read counts). Past that the server is behind, and the batch is answered `busy` at once with a time to
+// come back: refused batches are given slots one after another at that pace, so the resends return at
+// the rate the server can take, not as one wave.
+//
+// The pace follows whichever part is narrowest, the main thread (frames waiting to be read) or the
+// writer thread (commits), by what happens to the batches it paces (AIMD-like, decided once a round):
+// it rises while batches that came back at their slot are taken and made durable in time; it falls when
+// such a batch is refused again, or when any taken batch is made durable later than maxWaitMs from its
+// arrival. It never goes below `minRate`. A rate measured from what became durable (the fifth session's)
+// measured the pace it had set itself and settled on its floor, so a constant paced every burst.
 
 export interface PlaysAdmissionLimits {
   /** Records in the store's hands at once (handed over, not yet committed), at most. */
@@ -14,81 +21,73 @@ export interface PlaysAdmissionLimits {
   maxPending: number;
   /** How long an accepted batch should wait for the disk at most, from its arrival. */
   maxWaitMs: number;
-  /** Records a second assumed before anything is measured, and the floor of what is measured. */
+  /** The pace (records a second) never goes below this. */
   minRate?: number;
+  /** The pace before anything is learned (at least minRate); DEFAULT_START_RATE unless given. */
+  startRate?: number;
 }
 
-// minRate 30,000: refused batches are given slots at the measured rate, and that rate (counted while the
-// server is saturated, idle waits for those slots included) settles on its floor, so the floor paces a
-// burst's drain. On a quiet 2-core machine (docs/scaling.md, fifth session) 30,000 drained 10,000 players'
-// burst at 22.5-22.9k plays/s against 9.8-10.1k with 10,000; 40,000 drained no faster with 40 % more busy
-// answers. A smaller or busier machine sets CRIER_PLAYS_MIN_RATE lower.
-export const DEFAULT_PLAYS_ADMISSION: PlaysAdmissionLimits = { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 500, minRate: 30_000 };
+// minRate 10,000, starting at 30,000: on a quiet 2-core machine a pace of 30,000 drained 10,000 players'
+// burst at 22.5-22.9k plays/s (docs/scaling.md, fifth session) and the pace rises from there when the
+// machine takes more; on a crowded one a fixed 30,000 churned (slots too early, resends refused again),
+// and the pace now falls from it. See docs/scaling.md, sixth session (bursts).
+export const DEFAULT_START_RATE = 30_000;
+export const DEFAULT_PLAYS_ADMISSION: PlaysAdmissionLimits = { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 500, minRate: 10_000 };
 
 /** A busy player waits at least this long, and at most BUSY_RETRY_MAX_MS, before resending. */
 export const BUSY_RETRY_MIN_MS = 250;
 export const BUSY_RETRY_MAX_MS = 60_000;
 
-/** The rate is measured over roughly this long (older figures count half every period). */
-const RATE_HALF_LIFE_MS = 3_000;
-/** minRate counts as this much measurement: the first figures move the rate, but do not replace it at once. */
-const PRIOR_MS = 250;
-/** A refusal means the server is at what it can take for about this long. */
-const SATURATED_AFTER_REFUSAL_MS = 1_000;
+/**
+ * The pace moves at most once a round: by FALL when more than TROUBLE_SHARE of the round's outcomes went
+ * wrong (a batch durable late, a slotted batch refused again), else by RISE when a slotted batch was taken
+ * in time. One late batch in hundreds (a GC pause, an fsync) is noise, not a verdict on the pace.
+ */
+const ROUND_MS = 500;
+const RISE = 1.125;
+const FALL = 0.8;
+const TROUBLE_SHARE = 0.1;
+/** A slot this far past is forgotten (its player went away). */
+const FORGET_SLOT_MS = 2 * BUSY_RETRY_MAX_MS;
 
 export type PlaysAdmission = ReturnType<typeof createPlaysAdmission>;
 
 export interface PlaysAdmissionOptions {
   now?: () => number;
-  /** Whether frames wait to be read (server/gateway/frame-queue.ts): the server is saturated, its rate is what it can take. */
-  isBacklogged?: () => boolean;
 }
 
 export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAYS_ADMISSION, options: PlaysAdmissionOptions = {}) {
-  const { now = () => performance.now(), isBacklogged = () => false } = options;
+  const { now = () => performance.now() } = options;
   const minPerMs = (limits.minRate ?? DEFAULT_PLAYS_ADMISSION.minRate!) / 1000;
+  /** Above this the pending bound (maxPending) binds, not the pace. */
+  const maxPerMs = Math.max(minPerMs, limits.maxPending / limits.maxWaitMs);
+  let perMs = Math.min(maxPerMs, Math.max(minPerMs, (limits.startRate ?? DEFAULT_START_RATE) / 1000));
   let inStore = 0;
   let waitingRecords = 0;
   const waiting: { records: number; start: () => void }[] = [];
-  // The rate: records made durable while the server was saturated (frames waiting to be read, batches
-  // waiting for room in the store, or batches refused lately), over that time. Measured while it is given
-  // less than it can take, it would say what it was given, not what it can take.
-  let written = 0;
-  let sampledMs = 0;
-  let lastAt = now();
-  let refusedAt = -Infinity;
-  let decayedAt = now();
   /** When the store is free for the next refused batch (the slots already given to earlier ones). */
   let nextSlotAt = -Infinity;
+  /** Who was given a slot (a connection's key), and for when: its next batch tells whether the pace held. */
+  const slotted = new Map<string, number>();
+  let roundStart = now();
+  /** This round's outcomes: slotted batches taken in time, any batches taken in time, and the ones that went wrong. */
+  let rises = 0;
+  let onTime = 0;
+  let falls = 0;
 
-  const isSaturated = (t: number) => isBacklogged() || waiting.length > 0 || t - refusedAt < SATURATED_AFTER_REFUSAL_MS;
-
-  function decay(t: number): void {
-    const halves = Math.floor((t - decayedAt) / RATE_HALF_LIFE_MS);
-    if (halves <= 0) return;
-    written /= 2 ** halves;
-    sampledMs /= 2 ** halves;
-    decayedAt += halves * RATE_HALF_LIFE_MS;
+  /** Closes the round if it is over: the pace falls if anything went wrong in it, else rises if a slotted batch went right. */
+  function roll(t: number): void {
+    if (t - roundStart < ROUND_MS) return;
+    if (falls > TROUBLE_SHARE * (falls + onTime)) perMs = Math.max(minPerMs, perMs * FALL);
+    else if (rises > 0) perMs = Math.min(maxPerMs, perMs * RISE);
+    for (const [key, at] of slotted) if (at < t - FORGET_SLOT_MS) slotted.delete(key);
+    rises = onTime = falls = 0;
+    roundStart = t;
   }
 
-  /** Counts the time since the last look (and what became durable in it) when the server was saturated. */
-  function sample(t: number, records: number): void {
-    decay(t);
-    if (isSaturated(t)) {
-      sampledMs += t - lastAt;
-      written += records;
-    }
-    lastAt = t;
-  }
-
-  /**
-   * Records per millisecond: as measured while saturated (minRate counting as PRIOR_MS of measurement),
-   * never below minRate. Without the floor a slow stretch feeds on itself: a low rate refuses more,
-   * refusals cost the loop time, fewer plays become durable, and the rate falls further.
-   */
   function rate(): number {
-    decay(now());
-    return Math.max(minPerMs, (written + minPerMs * PRIOR_MS) / (sampledMs + PRIOR_MS));
+    roll(now());
+    return perMs;
   }
 
   const bound = () => Math.min(limits.maxPending, Math.floor(rate() * limits.maxWaitMs));
@@ -110,14 +109,21 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
     /**
      * Runs `write` (the store call for `records` records) now or when the store has room for them.
      * Null, and `write` never runs, when the server is too far behind: the caller answers busy.
+     * `key` names the connection, so a batch that came back at its slot is known.
      */
-    admit<T>(records: number, write: () => Promise<T>, waitedMs = 0): Promise<T> | null {
+    admit<T>(records: number, write: () => Promise<T>, waitedMs = 0, key?: string): Promise<T> | null {
       if (isFull(records, waitedMs)) return null;
+      const arrivedAt = now() - waitedMs;
+      const wasSlotted = key !== undefined && slotted.delete(key);
       return new Promise<T>((resolve, reject) => {
         const start = () => {
           inStore += records;
           const done = (isWritten: boolean) => {
-            sample(now(), isWritten ? records : 0);
+            const t = now();
+            roll(t);
+            // Durable later than promised: the pace is above what the narrowest part keeps.
+            if (t - arrivedAt > limits.maxWaitMs) falls++;
+            else if (isWritten) (onTime++, wasSlotted && rises++);
             inStore -= records;
             startWaiting();
           };
@@ -135,15 +141,16 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
     },
     /**
      * When a refused batch of `records` should come back: once what is pending is durable, after the
-     * batches refused before it (each given its share of the store's time), within the bounds.
+     * batches refused before it (each given its share of the store's time), within the bounds. A batch
+     * of a connection that was given a slot before and is refused again lowers the pace.
      */
-    retryAfterMs(records: number): number {
+    retryAfterMs(records: number, key?: string): number {
       const t = now();
-      sample(t, 0);
-      refusedAt = t;
-      const perMs = rate();
+      roll(t);
+      if (key !== undefined && slotted.has(key)) falls++;
       const at = Math.max(t + pending() / perMs, nextSlotAt, t + BUSY_RETRY_MIN_MS);
       nextSlotAt = at + records / perMs;
+      if (key !== undefined) slotted.set(key, at);
       return Math.min(BUSY_RETRY_MAX_MS, Math.ceil(at - t));
     },
     /** Records accepted and not yet durable. */
@@ -152,11 +159,11 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
     },
     /** Whether a batch of this size, read after waiting `waitedMs`, would be refused now. */
     isFull: (records = 1, waitedMs = 0) => isFull(records, waitedMs),
-    /** How many records may be pending now (the store's recent rate × maxWaitMs, within the limits). */
+    /** How many records may be pending now (the pace × maxWaitMs, within the limits). */
     get bound(): number {
       return bound();
     },
-    /** The rate as the admission sees it (records a second). */
+    /** The pace (records a second). */
     get rate(): number {
       return Math.round(rate() * 1000);
     },

@@ -51,7 +51,7 @@ export function createPlaysIntake(deps: PlaysIntakeDeps) {
   /** Too far behind: the whole batch is refused at once, with its slot to come back in, rather than waiting with the others. */
   function refuseBusy(connection: PlaysConnection, records: number, batch: number | undefined): void {
     deps.overload.refused('plays', records, 'plays');
-    connection.send({ type: 'plays-ack', ids: [], retryAfterMs: admission.retryAfterMs(records), busy: true, ...(batch === undefined ? {} : { batch }) });
+    connection.send({ type: 'plays-ack', ids: [], retryAfterMs: admission.retryAfterMs(records, connection.screenId), busy: true, ...(batch === undefined ? {} : { batch }) });
   }
 
   async function take(connection: PlaysConnection, message: PlaysMessage, waitedMs: number): Promise<void> {
@@ -74,6 +74,7 @@ export function createPlaysIntake(deps: PlaysIntakeDeps) {
           claimed.length ? airingLog.recordPlays(screenId, false, claimed) : { inserted: 0 },
         ]),
       waitedMs,
+      screenId,
     );
     if (!written) {
       playLimits.release(screenId, verdict);

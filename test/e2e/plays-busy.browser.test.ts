@@ -47,10 +47,10 @@ const framesOf = (page: Page) => page.evaluate(() => (window as unknown as { __p
 
 t.test('a real player refused busy keeps its records, waits retryAfterMs, resends, and every record lands once', browserTestOptions(), async (t) => {
   const dataDir = t.testdir();
-  // A pending bound of one record: while a batch is in the store's hands, any other is refused busy. A rate
-  // floor of half a record a second makes retryAfterMs about two seconds per pending record: twice the
+  // A pending bound of one record: while a batch is in the store's hands, any other is refused busy. A pace
+  // of half a record a second (its start and its floor) makes retryAfterMs about two seconds per pending record: twice the
   // player's own flush delay (1 s), so a player that ignored it would be seen sending too early.
-  const { app, baseUrl } = await startTestServer(t, { dataDir, shedding: { lagMs: 0, plays: { perCommit: 1000, maxPending: 1, maxWaitMs: 500, minRate: 0.5 } } });
+  const { app, baseUrl } = await startTestServer(t, { dataDir, shedding: { lagMs: 0, plays: { perCommit: 1000, maxPending: 1, maxWaitMs: 500, minRate: 0.5, startRate: 0.5 } } });
   // Items of a second (the shortest allowed): the player closes a record and sends a batch about every second.
   await fastLoop(app, 1000);
 

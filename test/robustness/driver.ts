@@ -3,9 +3,11 @@
 // snapshot of what a refused request must leave unchanged.
 // `npm test` runs each check short (a few seconds); `npm run robustness` runs them long
 // (CRIER_ROBUSTNESS=long) and prints their figures (test/robustness/run.ts).
+import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import type { Test } from 'tap';
 import type { CrierApp } from '../../server/app.js';
+import { sleep } from '../helper.js';
 
 export const isLong = process.env.CRIER_ROBUSTNESS === 'long';
 
@@ -88,3 +90,26 @@ export const HOSTILE_STRINGS = [
   'CON',
   '\r\nSet-Cookie: a=b',
 ];
+
+/** Runs a writer fixture (`ok N` per confirmed write) until it has confirmed some, kills it at a random moment after, and returns what it confirmed. */
+export function writeAndKill(fixture: string, dataDir: string, first: number, maxDelayMs: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const confirmed: number[] = [];
+    let stderr = '';
+    let text = '';
+    let killing = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const lines = text.split('\n');
+      text = lines.pop()!;
+      for (const line of lines) if (line.startsWith('ok ')) confirmed.push(Number(line.slice(3)));
+      if (!killing && confirmed.length >= 3) {
+        killing = true;
+        void sleep(Math.random() * maxDelayMs).then(() => child.kill('SIGKILL'));
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(confirmed) : reject(new Error(`the writer exited (${code}): ${stderr}`))));
+  });
+}

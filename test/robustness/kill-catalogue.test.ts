@@ -2,45 +2,20 @@
 // SIGKILLed at a random moment, again and again, on the same data dir. Every change it was told was
 // written is there afterwards, the files are whole (the next start accepts them), and nothing else is
 // lost. The writer compacts its journal every few changes, so kills land in snapshots too (issue 14).
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { readEmbeddedCatalogue } from '../../server/storage/catalogue.store.js';
-import { sleep } from '../helper.js';
-import { figure, size } from './driver.js';
-
-/** Runs the writer until it has confirmed some changes, kills it at a random moment after, and returns what it confirmed. */
-function writeAndKill(dataDir: string, first: number, maxDelayMs: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/catalogue-writer.ts', dataDir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const confirmed: number[] = [];
-    let stderr = '';
-    let text = '';
-    let killing = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const lines = text.split('\n');
-      text = lines.pop()!;
-      for (const line of lines) if (line.startsWith('ok ')) confirmed.push(Number(line.slice(3)));
-      if (!killing && confirmed.length >= 3) {
-        killing = true;
-        void sleep(Math.random() * maxDelayMs).then(() => child.kill('SIGKILL'));
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(confirmed) : reject(new Error(`the writer exited (${code}): ${stderr}`))));
-  });
-}
+import { figure, size, writeAndKill } from './driver.js';
 
 t.test('a catalogue writer killed mid-write, again and again, loses no change it confirmed', async (t) => {
   const dataDir = path.join(t.testdir(), 'data');
   const kills = size(1, 30);
   const confirmed: number[] = [];
   for (let round = 0; round < kills; round++) {
-    confirmed.push(...(await writeAndKill(dataDir, 1000 * (round + 1), 400)));
+    confirmed.push(...(await writeAndKill('test/fixtures/catalogue-writer.ts', dataDir, 1000 * (round + 1), 400)));
   }
   const app = await buildApp({ ...loadConfig({}), dataDir, logLevel: 'silent', adminPassword: 'test-admin-password', scryptLogN: 10, stationQuietHours: null }, { logger: false });
   t.teardown(() => app.close());

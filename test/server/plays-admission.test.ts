@@ -1,0 +1,103 @@
+// The plays admission's pace (server/gateway/plays-admission.ts): it rises while batches that came back
+// at their slot are taken and made durable in time, falls when such a batch is refused again or any
+// taken batch is made durable late, moves at most once a round, and keeps within minRate and what
+// maxPending allows. A fake clock; the store is finished by hand.
+import t from 'tap';
+import { createPlaysAdmission } from '../../server/gateway/plays-admission.js';
+
+function setup(limits: { minRate: number; startRate: number; maxPending?: number }) {
+  let clock = 0;
+  const admission = createPlaysAdmission({ perCommit: 1e6, maxPending: limits.maxPending ?? 1e6, maxWaitMs: 500, ...limits }, { now: () => clock });
+  const finish: (() => void)[] = [];
+  const write = () => () => new Promise<void>((resolve) => finish.push(resolve));
+  return { admission, finish, write, advance: (ms: number) => (clock += ms) };
+}
+
+t.test('taken at its slot and durable in time: the pace rises, once a round', async (t) => {
+  const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
+  admission.retryAfterMs(20, 'screen-a');
+  admission.retryAfterMs(20, 'screen-b');
+  advance(300);
+  const a = admission.admit(20, write(), 0, 'screen-a');
+  const b = admission.admit(20, write(), 0, 'screen-b');
+  advance(100);
+  finish.shift()!();
+  finish.shift()!();
+  await Promise.all([a, b]);
+  t.equal(admission.rate, 10_000, 'not before the round is over');
+  advance(200);
+  t.equal(admission.rate, 11_250, 'then up by an eighth, once, for two good batches');
+  advance(500);
+  t.equal(admission.rate, 11_250, 'a round with nothing in it leaves it');
+  const c = admission.admit(20, write(), 0, 'screen-c');
+  finish.shift()!();
+  await c;
+  advance(500);
+  t.equal(admission.rate, 11_250, 'a batch that was never refused says nothing about the pace');
+});
+
+t.test('refused again after its slot: the pace falls, never below minRate', async (t) => {
+  const { admission, advance } = setup({ minRate: 7000, startRate: 10_000 });
+  admission.retryAfterMs(20, 'screen-a');
+  advance(300);
+  admission.retryAfterMs(20, 'screen-a');
+  admission.retryAfterMs(20, 'screen-b');
+  advance(200);
+  t.equal(admission.rate, 8000, 'down by a fifth for a round with a batch refused again');
+  admission.retryAfterMs(20, 'screen-a');
+  admission.retryAfterMs(20, 'screen-b');
+  advance(500);
+  t.equal(admission.rate, 7000, 'and again, down to minRate and no further');
+  admission.retryAfterMs(20, 'screen-a');
+  advance(500);
+  t.equal(admission.rate, 7000);
+});
+
+t.test('a taken batch made durable later than maxWaitMs after its arrival lowers the pace, even with good ones in the round', async (t) => {
+  const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
+  admission.retryAfterMs(20, 'screen-a');
+  const late = admission.admit(20, write(), 400);
+  const slotted = admission.admit(20, write(), 0, 'screen-a');
+  advance(150);
+  finish.shift()!();
+  finish.shift()!();
+  await Promise.all([late, slotted]);
+  advance(400);
+  t.equal(admission.rate, 8000, 'it waited 400 ms to be read and 150 ms for the disk: past the bound (one of two outcomes)');
+});
+
+t.test('one late batch among many in time is noise: the pace still rises', async (t) => {
+  const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
+  admission.retryAfterMs(20, 'screen-a');
+  const batches = [admission.admit(20, write(), 400), admission.admit(20, write(), 0, 'screen-a'), ...Array.from({ length: 10 }, () => admission.admit(20, write()))];
+  advance(150);
+  for (const f of finish.splice(0)) f();
+  await Promise.all(batches);
+  advance(400);
+  t.equal(admission.rate, 11_250, '1 late of 12: under a tenth');
+});
+
+t.test('the pace tops out where maxPending binds', async (t) => {
+  const { admission, finish, write, advance } = setup({ minRate: 10, startRate: 95, maxPending: 50 });
+  for (let round = 0; round < 3; round++) {
+    admission.retryAfterMs(1, 'screen-a');
+    const a = admission.admit(1, write(), 0, 'screen-a');
+    finish.shift()!();
+    await a;
+    advance(500);
+  }
+  t.equal(admission.rate, 100, '50 records in half a second: 100 a second');
+  t.equal(admission.bound, 50);
+});
+
+t.test('slots are spaced at the pace of the moment', async (t) => {
+  const { admission, advance } = setup({ minRate: 100, startRate: 1000 });
+  t.equal(admission.retryAfterMs(100, 'screen-a'), 250, 'nothing pending: after the minimum wait');
+  t.equal(admission.retryAfterMs(100, 'screen-b'), 350, 'the next one 100 records later at 1,000 a second');
+  advance(500);
+  admission.retryAfterMs(100, 'screen-a');
+  advance(500);
+  t.equal(admission.rate, 800, 'screen-a refused again: the pace falls');
+  t.equal(admission.retryAfterMs(80, 'screen-c'), 250);
+  t.equal(admission.retryAfterMs(80, 'screen-d'), 350, '80 records at 800 a second: 100 ms apart');
+});
