@@ -190,6 +190,7 @@ export function createManifestPublisher(deps: {
     stats.passes++;
     diffsLeft = MAX_DIFFS_PER_PASS;
     const serialisedBefore = stats.serialised;
+    const patchedBefore = stats.patched;
     stats.visited += sessions.length;
     stats.lastVisited = sessions.length;
     let sent = 0;
@@ -201,7 +202,7 @@ export function createManifestPublisher(deps: {
       }
       if (deliver(session, framesFor(cat, now, frames, session))) sent++;
     }
-    if (sent) log.info({ sent, distinct: stats.serialised - serialisedBefore, visited: sessions.length }, 'manifests pushed');
+    if (sent) log.info({ sent, distinct: stats.serialised - serialisedBefore, patches: stats.patched - patchedBefore, visited: sessions.length }, 'manifests pushed');
     return sent;
   }
 
