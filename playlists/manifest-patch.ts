@@ -17,21 +17,29 @@ export type ManifestPatch =
    */
   | { at: number; remove: number; insert: Json[]; edits?: [number, number, ManifestPatch][] };
 
-/** A value from JSON.parse is JSON by construction: checking its every level again would cost more than the patch saves. */
-const JsonSchema = z.custom<Json>((value) => value !== undefined);
+const isIndex = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const hasOnly = (o: object, allowed: string[]) => Object.keys(o).every((k) => allowed.includes(k));
+const isNames = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((k) => typeof k === 'string'));
 
-export const ManifestPatchSchema: z.ZodType<ManifestPatch> = z.lazy(() =>
-  z.union([
-    z.strictObject({
-      at: z.number().int().nonnegative(),
-      remove: z.number().int().nonnegative(),
-      insert: z.array(JsonSchema),
-      edits: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), ManifestPatchSchema])).optional(),
-    }),
-    z.strictObject({ keys: z.record(z.string(), ManifestPatchSchema), removed: z.array(z.string()).optional(), order: z.array(z.string()).optional() }),
-    z.strictObject({ replace: JsonSchema }).refine((p) => 'replace' in p, { message: '补丁缺少 replace / patch without replace' }),
-  ]),
-);
+/**
+ * The shape of a patch, checked in one walk: a zod union per node (tried branch by branch, through a lazy
+ * schema) cost as much as validating the whole manifest. Values inside are JSON by construction (JSON.parse).
+ */
+function isManifestPatch(p: unknown): p is ManifestPatch {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return false;
+  if ('replace' in p) return hasOnly(p, ['replace']) && p.replace !== undefined;
+  if ('keys' in p) {
+    const { keys, removed, order } = p as { keys: unknown; removed?: unknown; order?: unknown };
+    return hasOnly(p, ['keys', 'removed', 'order']) && typeof keys === 'object' && keys !== null && !Array.isArray(keys) && Object.values(keys).every(isManifestPatch) && isNames(removed) && isNames(order);
+  }
+  const { at, remove, insert, edits } = p as { at?: unknown; remove?: unknown; insert?: unknown; edits?: unknown };
+  return (
+    hasOnly(p, ['at', 'remove', 'insert', 'edits']) && isIndex(at) && isIndex(remove) && Array.isArray(insert) &&
+    (edits === undefined || (Array.isArray(edits) && edits.every((e) => Array.isArray(e) && e.length === 3 && isIndex(e[0]) && isIndex(e[1]) && isManifestPatch(e[2]))))
+  );
+}
+
+export const ManifestPatchSchema = z.custom<ManifestPatch>(isManifestPatch, { message: '清单补丁格式不符 / not a manifest patch' });
 
 const isObject = (v: Json): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -86,9 +94,13 @@ export function diffManifest(base: Json, next: Json): ManifestPatch | null {
 }
 
 /** A plain object from entries: a key like `__proto__` stays a key, never a prototype. */
-function objectOf(entries: [string, Json][]): { [key: string]: Json } {
+function objectOf(entries: Iterable<[string, Json]>): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  // defineProperty for every key made slow (dictionary) objects: only the one key that needs it gets it.
+  for (const [k, v] of entries) {
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
   return out;
 }
 
@@ -109,7 +121,7 @@ export function applyManifestPatch(base: Json, patch: ManifestPatch): Json {
       if (had === undefined && !('replace' in p)) throw new Error(`补丁修改不存在的键 ${k} / patch changes a missing key ${k}`);
       entries.set(k, applyManifestPatch(had ?? null, p));
     }
-    if (!patch.order) return objectOf([...entries]);
+    if (!patch.order) return objectOf(entries);
     if (patch.order.length !== entries.size || patch.order.some((k) => !entries.has(k))) throw new Error('补丁的键顺序不符 / patch key order does not match');
     return objectOf(patch.order.map((k) => [k, entries.get(k)!]));
   }

@@ -4,6 +4,7 @@
 // CPU time of this process (process.cpuUsage), which a busy machine disturbs far less than wall time.
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import type { PlayerSession } from '../../server/gateway/presence.js';
 import { socketlessSession } from '../helper.js';
 import { fmt, quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
@@ -100,15 +101,22 @@ export async function benchPublishDistinct(screens = Number(process.env.CRIER_BE
     let sends = 0;
     let firstAt = 0;
     let lastAt = 0;
+    const isPatching = process.env.CRIER_BENCH_FULL_MANIFESTS !== '1' && process.env.CRIER_BENCH_NO_PATCHES !== '1';
+    let patchFrames = 0;
     for (let i = 0; i < screens; i++) {
-      // As the browser player says in its hello: it takes shared and compact manifests.
-      presence.add(socketlessSession(`bench-${i}`, {
+      // As the browser player says in its hello: it takes shared and compact manifests, and patches, and
+      // confirms each manifest it gets (so the next change may be a patch: rules that all differ, no two alike).
+      const session: PlayerSession = socketlessSession(`bench-${i}`, {
         acceptsCompactManifest: process.env.CRIER_BENCH_FULL_MANIFESTS !== '1',
-        sendManifest: () => {
+        acceptsManifestPatch: isPatching,
+        sendManifest: (frame) => {
           lastAt = performance.now();
           if (sends++ === 0) firstAt = lastAt;
+          if (String(frame.slice(0, 30)).startsWith('{"type":"manifest-patch"')) patchFrames++;
+          if (isPatching) publisher.applied(session, session.sentManifestVersion!);
         },
-      }));
+      });
+      presence.add(session);
     }
     const settle = async () => {
       while (!publisher.isIdle) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -137,6 +145,7 @@ export async function benchPublishDistinct(screens = Number(process.env.CRIER_BE
     for (const [label, row] of Object.entries(rows)) {
       console.log(`  ${label}: first ${fmt(median(row.first))}, last ${fmt(median(row.last))}, CPU ${fmt(median(row.cpu))} (${((median(row.cpu) * 1000) / screens).toFixed(0)} µs per screen), ${row.sent[0]} sent`);
     }
+    console.log(`  players taking patches: ${isPatching ? 'yes' : 'no'}; patch frames sent ${patchFrames}, patches computed ${publisher.stats.patched}`);
     await app.close();
   });
 }

@@ -8,7 +8,7 @@ import { retryDelay } from '../../player/backoff.js';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
 import type { Json } from '../../playlists/manifest-patch.js';
-import type { CompactManifest, Manifest } from '../../playlists/manifest.schema.js';
+import { WireManifestSchema, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -99,6 +99,9 @@ const isLean = process.env.LOADTEST_LEAN === '1';
 
 // manifests helper's block: players say `compact-manifest` as the real player does, unless --full-manifests.
 const isFull = process.env.LOADTEST_FULL_MANIFESTS === '1';
+/** LOADTEST_VALIDATE=1: whole manifests are validated as the browser player validates them (patched ones always are). */
+const isValidating = process.env.LOADTEST_VALIDATE === '1';
+const validated = new WeakSet<object>();
 const isPatching = !isFull && process.env.LOADTEST_NO_PATCHES !== '1';
 const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(isFull ? [] : [CAPABILITY_COMPACT_MANIFEST]), ...(isPatching ? [CAPABILITY_MANIFEST_PATCH] : [])];
 /**
@@ -108,13 +111,25 @@ const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIF
  */
 const patchedByHeld = new WeakMap<object, Map<string, PatchOutcome>>();
 function patched(held: HeldManifest | null, text: string, json: unknown): PatchOutcome {
-  const cache = isLean && held && typeof held.wire === 'object' && held.wire ? (patchedByHeld.get(held.wire) ?? patchedByHeld.set(held.wire, new Map()).get(held.wire)!) : null;
+  const cache = held && typeof held.wire === 'object' && held.wire ? (patchedByHeld.get(held.wire) ?? patchedByHeld.set(held.wire, new Map()).get(held.wire)!) : null;
   const cached = cache?.get(text);
-  if (cached) return cached;
+  if (cached && isLean) return cached;
   const frame = ManifestPatchMessageSchema.safeParse(json);
   const outcome: PatchOutcome = frame.success ? applyPatchFrame(held, frame.data) : { ok: false, reason: 'does-not-fit' };
+  // Every player does the work; the result is kept once per process (one real player holds one manifest on
+  // its own device: thousands of equal copies in one heap would measure the simulator's garbage collector).
+  if (cached?.ok && outcome.ok) return cached;
   cache?.set(text, outcome);
   return outcome;
+}
+/** Whole manifests held for patches, one object per frame text (as above: equal copies are not kept apart). */
+const heldByText = new Map<string, Json>();
+function heldWire(text: string, wire: Json): Json {
+  const kept = heldByText.get(text);
+  if (kept !== undefined) return kept;
+  if (heldByText.size > 100) heldByText.clear();
+  heldByText.set(text, wire);
+  return wire;
 }
 /** The item airing when the manifest was built, from either form (not expanded: a player process reads thousands). */
 function firstItem(m: Manifest | CompactManifest): Manifest['items'][number] | undefined {
@@ -166,11 +181,17 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       return;
     }
     case 'manifest': {
+      // --validate-manifests: checked and expanded as the browser player does (lean players: once per frame object).
+      if (isValidating && !validated.has(message.manifest) && !WireManifestSchema.safeParse(message.manifest).success) {
+        send({ ev: 'log', text: `player ${p.spec.index}: invalid manifest` });
+        return;
+      }
+      if (isValidating && isLean) validated.add(message.manifest);
       const first = firstItem(message.manifest as Manifest | CompactManifest);
       lastManifestText = text;
       p.manifestVersion = message.manifest.version;
       // The wire form as received (not expanded): patches apply to it.
-      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: message.manifest as unknown as Json };
+      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: heldWire(text, message.manifest as unknown as Json) };
       if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
       arrive(false, p.spec.index, at, text.length);
       p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: message.manifest.version }));

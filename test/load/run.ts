@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--distinct-rules] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--no-patches] [--validate-manifests] [--distinct-rules] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -31,6 +31,8 @@ const { values: flags } = parseArgs({
     'full-manifests': { type: 'boolean', default: false },
     /** Players that do not say `manifest-patch` (whole compact manifests on every change, as before patches). */
     'no-patches': { type: 'boolean', default: false },
+    /** Players validate every whole manifest as the browser player does (patched results always are): like for like with patches. */
+    'validate-manifests': { type: 'boolean', default: false },
     /** Every screen gets a schedule entry of its own before the pushes, so each push builds one manifest per screen. */
     'distinct-rules': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
@@ -72,7 +74,7 @@ rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
-const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], startedAt: new Date().toISOString() };
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: flags['validate-manifests'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 const hardStop = setTimeout(() => {
   console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
@@ -135,7 +137,7 @@ interface PlayerProc {
 const events: ((e: ChildEvent) => void)[] = [];
 
 function startPlayers(heartbeatMs?: number): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['validate-manifests'] ? '1' : '0', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
   child.on('message', (e: ChildEvent) => {
     if (e.ev === 'log') logLine(e.text);
