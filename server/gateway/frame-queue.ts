@@ -5,7 +5,7 @@
 // acks) and HTTP are answered between slices. Small frames never wait, not even behind their own
 // connection's large one (a heartbeat must not wait for a burst): nothing in the protocol depends on a
 // small frame coming after a large one; large frames are handled in the order they came.
-import { createSlicedQueue } from './sliced-queue.js';
+import { createSlicedQueue, type SlicedQueue } from './sliced-queue.js';
 
 export interface FrameQueueLimits {
   /** Frames of at least this many bytes wait their turn; smaller ones run at once. */
@@ -34,9 +34,10 @@ export interface FrameLane {
 
 export type FrameQueue = ReturnType<typeof createFrameQueue>;
 
-export function createFrameQueue(limits: FrameQueueLimits = DEFAULT_FRAME_QUEUE, now: () => number = () => performance.now()) {
-  const queue = createSlicedQueue(limits.sliceMs, now);
+/** `queue`: the slices frames are handled in, shared with the acks (which go first) when given. */
+export function createFrameQueue(limits: FrameQueueLimits = DEFAULT_FRAME_QUEUE, now: () => number = () => performance.now(), queue: SlicedQueue = createSlicedQueue(limits.sliceMs, now)) {
   let waitingBytes = 0;
+  let waitingFrames = 0;
 
   return {
     lane: (pause: () => void = () => {}, resume: () => void = () => {}): FrameLane => ({ queued: 0, bytes: 0, isClosed: false, pause, resume, isPaused: false }),
@@ -48,7 +49,9 @@ export function createFrameQueue(limits: FrameQueueLimits = DEFAULT_FRAME_QUEUE,
       if (!lane.isPaused && lane.bytes >= limits.laneBytes) (lane.isPaused = true), lane.pause();
       waitingBytes += bytes;
       const at = now();
+      waitingFrames++;
       queue.push(() => {
+        waitingFrames--;
         waitingBytes -= bytes;
         lane.queued--;
         lane.bytes -= bytes;
@@ -61,7 +64,7 @@ export function createFrameQueue(limits: FrameQueueLimits = DEFAULT_FRAME_QUEUE,
     },
     /** Frames waiting their turn. */
     get waiting(): number {
-      return queue.waiting;
+      return waitingFrames;
     },
     get waitingBytes(): number {
       return waitingBytes;

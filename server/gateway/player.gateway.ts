@@ -78,11 +78,12 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   const playLimits = createPlayLimits({ airingLog, settings: deps.playLimits });
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
   // One queue for the whole gateway: a burst from thousands of players is read in slices, not in one stall.
-  const frameQueue = createFrameQueue(deps.frameQueue ?? DEFAULT_FRAME_QUEUE);
+  // One turn's slice for the frames and the acks, acks first (bursts helper's lines).
+  const turns = createSlicedQueue((deps.frameQueue ?? DEFAULT_FRAME_QUEUE).sliceMs);
+  const frameQueue = createFrameQueue(deps.frameQueue ?? DEFAULT_FRAME_QUEUE, undefined, turns);
   const admission = createPlaysAdmission(deps.shedding.plays);
   const overload = createOverload({ eventLoop: deps.eventLoop, lagMs: deps.shedding.lagMs, plays: admission, log: app.log, onRefused: deps.metrics?.shed });
-  // A commit's acks go out in slices like the frames (bursts helper's line).
-  const acks = createSlicedQueue((deps.frameQueue ?? DEFAULT_FRAME_QUEUE).sliceMs);
+  const acks = { push: (task: () => void) => turns.push(task, true) };
   const plays = createPlaysIntake({ screens, airingLog, clock, playLimits, admission, overload, metrics: deps.metrics, onActivity: deps.onActivity, acks });
 
   // Behind: a new connection is refused before the upgrade (the player backs off and returns), not queued behind the stall.

@@ -3,6 +3,7 @@
 // connection with too much waiting is not read further until it drains, and a closed one's are dropped.
 import t from 'tap';
 import { createFrameQueue } from '../../server/gateway/frame-queue.js';
+import { createSlicedQueue } from '../../server/gateway/sliced-queue.js';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -68,5 +69,21 @@ t.test('a connection with too many bytes waiting is paused until they are handle
   closed.isClosed = true;
   await turn();
   t.same(ran, [], 'the connection closed before its frame\'s turn: dropped (nothing of it was acknowledged)');
+  t.equal(queue.waiting, 0);
+});
+
+t.test('sharing its slices with urgent work (the acks): the urgent tasks run first, the frames with what is left of the slice', async (t) => {
+  let clock = 0;
+  const turns = createSlicedQueue(10, () => clock);
+  const queue = createFrameQueue({ heavyBytes: 1, sliceMs: 10, laneBytes: 1 << 30 }, () => clock, turns);
+  const lane = queue.lane();
+  const ran: string[] = [];
+  for (let i = 0; i < 3; i++) queue.take(lane, 1000, () => (ran.push(`frame ${i}`), (clock += 4)));
+  turns.push(() => (ran.push('ack'), (clock += 4)), true);
+  t.equal(queue.waiting, 3, 'the frame queue counts its frames, not the acks');
+  await turn();
+  t.same(ran, ['ack', 'frame 0', 'frame 1'], 'the ack came after the frames but goes first; the frames share the 10 ms slice');
+  await turn();
+  t.same(ran, ['ack', 'frame 0', 'frame 1', 'frame 2']);
   t.equal(queue.waiting, 0);
 });
