@@ -15,8 +15,9 @@ import { placeSite } from '../register.fixtures.js';
 
 type Edit = [label: string, change: (draft: Catalogue) => void];
 const NOW = '2026-11-30T08:00:00.000Z';
-/** A plain copy of an item of a draft (one an earlier edit added is plain already). */
-const copy = <T extends object>(item: T): T => (isDraft(item) ? (current(item as never) as T) : structuredClone(item));
+/** A deep copy of an item of a draft: current() of an untouched draft is the committed object itself, and a shallow copy would share
+ * its lists, so a later edit of the copy in the same mix would write into the committed catalogue (seed 930780 did). */
+const copy = <T extends object>(item: T): T => structuredClone(isDraft(item) ? (current(item as never) as T) : item);
 
 /** One of each kind of break, and harmless edits beside them; each edit applies to any catalogue (it does nothing where it cannot). */
 const EDITS: Edit[] = [
