@@ -27,12 +27,14 @@ export interface PlaysAdmissionLimits {
   startRate?: number;
 }
 
-// minRate 10,000, starting at 30,000: on a quiet 2-core machine a pace of 30,000 drained 10,000 players'
-// burst at 22.5-22.9k plays/s (docs/scaling.md, fifth session) and the pace rises from there when the
-// machine takes more; on a crowded one a fixed 30,000 churned (slots too early, resends refused again),
-// and the pace now falls from it. See docs/scaling.md, sixth session (bursts).
+// minRate 30,000: on the quiet 2-core machine (docs/scaling.md, sixth session, coordinator) the pace fell
+// below 30,000 within a 10,000-player burst and drained it at 13.3-15.5k plays/s with a floor of 10,000,
+// against 20.4-20.8k with 30,000 (alternated, same minutes; ack p99 of a taken batch 0.7-0.8 s in both).
+// The pace still rises above the floor when the machine takes more. A crowded or smaller machine, where a
+// fixed 30,000 churned (slots too early, resends refused again), sets CRIER_PLAYS_MIN_RATE lower and the
+// pace then falls as far as that.
 export const DEFAULT_START_RATE = 30_000;
-export const DEFAULT_PLAYS_ADMISSION: PlaysAdmissionLimits = { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 500, minRate: 10_000 };
+export const DEFAULT_PLAYS_ADMISSION: PlaysAdmissionLimits = { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 500, minRate: 30_000 };
 
 /** A busy player waits at least this long, and at most BUSY_RETRY_MAX_MS, before resending. */
 export const BUSY_RETRY_MIN_MS = 250;
