@@ -9,7 +9,7 @@ import type { Manifest, ManifestItem, ManifestSegment, ManifestTimeline } from '
 import type { ScreenAttributes } from './targets.js';
 import { describeSegment, resolveTimeline, screenSignature, segmentAt, type ResolvedItem, type Segment } from './timeline.js';
 import { soundOf } from './sound.js';
-import { resolveVolume, volumeSignature } from './volume.js';
+import { resolveVolume, volumeRulesSignature, volumeSignature } from './volume.js';
 import { localDayAt, usableTimeZone, wallToInstant } from './wall-clock.js';
 
 /** Days of timeline in a manifest: today, plus 7 whole days ahead at any time of day. */
@@ -198,6 +198,33 @@ export function compactManifestJson(manifest: Manifest): string | null {
   return `${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":${parts.head},"items":[${[...table.keys()].join(',')}],"loops":{${loops.join(',')}},${parts.tail}}`;
 }
 
+/** ISO text of the instants builds use: segment edges fall on a few thousand minutes, each formatted once. */
+const isoTexts = new Map<number, string>();
+const MAX_ISO_TEXTS = 50_000;
+function iso(ms: number): string {
+  let text = isoTexts.get(ms);
+  if (text === undefined) {
+    if (isoTexts.size >= MAX_ISO_TEXTS) isoTexts.clear();
+    isoTexts.set(ms, (text = new Date(ms).toISOString()));
+  }
+  return text;
+}
+
+/** A screen's volumes as manifests carry them, with their JSON: per catalogue by what they depend on (zone, range, the volume and quiet rules reaching the screen), so screens whose schedules all differ but whose volumes agree share one. */
+const volumesByCatalogue = new WeakMap<object, Map<string, { volumes: ManifestTimeline['volumes']; json: string }>>();
+function wireVolumes(catalogue: Readonly<Catalogue>, screen: ScreenAttributes, from: number, to: number, options: TimelineManifestOptions) {
+  let byKey = volumesByCatalogue.get(catalogue);
+  if (!byKey) volumesByCatalogue.set(catalogue, (byKey = new Map()));
+  const key = `${usableTimeZone(screen.timeZone, options.timeZone)}|${from}|${to}|${volumeRulesSignature(catalogue, screen)}`;
+  let found = byKey.get(key);
+  if (!found) {
+    const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
+    if (byKey.size >= MAX_BUILT) byKey.clear();
+    byKey.set(key, (found = { volumes, json: JSON.stringify(volumes) }));
+  }
+  return found;
+}
+
 function buildTimeline(
   catalogue: Readonly<Catalogue>,
   screen: ScreenAttributes,
@@ -222,7 +249,6 @@ function buildTimeline(
     }
     return key;
   };
-  const iso = (ms: number) => new Date(ms).toISOString();
   const segments: ManifestSegment[] = resolved.segments.map((s) => ({
     start: iso(s.start),
     end: iso(s.end),
@@ -236,13 +262,14 @@ function buildTimeline(
     isQuiet: s.isQuiet,
     reason: describeSegment(s),
   }));
-  const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
+  const { volumes, json: volumesJson } = wireVolumes(catalogue, screen, from, to, options);
   const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes, ...(sound ? { sound } : {}) };
   // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
   const head = `{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":${JSON.stringify(segments)}`;
-  const tail = `"volumes":${JSON.stringify(volumes)}${sound ? ',"sound":true' : ''}}`;
+  const tail = `"volumes":${volumesJson}${sound ? ',"sound":true' : ''}}`;
   const json = `${head},"loops":{${wireLoops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${tail}`;
   timelineParts.set(timeline, { head, loops: wireLoops, tail, json });
   // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
-  return { timeline, version: contentVersion(`${head}|${wireLoops.map(([, loop]) => loop.version).join(',')}|${tail}`), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
+  const version = contentVersion([head, '|', wireLoops.map(([, loop]) => loop.version).join(','), '|', tail]);
+  return { timeline, version, spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }
