@@ -55,7 +55,19 @@ export function manifestWindow(now: Date, timeZone: string): { from: number; to:
 export const segmentKey = (s: Pick<Segment, 'source' | 'mode' | 'anchor'>) =>
   `${s.source.kind}:${s.source.id ?? '-'}${s.mode === 'once' && s.anchor !== null ? `@${s.anchor}` : ''}`;
 
-function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions) {
+type KeyOf = ReturnType<typeof computeKeyOf>;
+/** The last key worked out: a publisher asks a screen's key, then builds that same screen object at the same instant. */
+let lastKey: { catalogue: object; screen: object; at: number; timeZone: string | undefined; key: KeyOf } | null = null;
+
+function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions): KeyOf {
+  const at = now.getTime();
+  if (lastKey && lastKey.catalogue === catalogue && lastKey.screen === screen && lastKey.at === at && lastKey.timeZone === options.timeZone) return lastKey.key;
+  const key = computeKeyOf(catalogue, screen, now, options);
+  lastKey = { catalogue, screen, at, timeZone: options.timeZone, key };
+  return key;
+}
+
+function computeKeyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions) {
   const full = completeScreen(catalogue, screen);
   const signature = screenSignature(catalogue, full, options);
   const timeZone = signature.slice(0, signature.indexOf('|'));
@@ -143,10 +155,13 @@ const wireLoops = new WeakMap<ResolvedItem[], Map<string, WireLoop>>();
 const loopJson = new WeakMap<ManifestItem[], string>();
 /** A built timeline's JSON in parts (before the loops, the loops, after them), so a manifest is not stringified whole again. */
 interface TimelineParts {
-  head: string;
+  /** The text before the loops, as flat pieces (a frame is written from pieces without joining them). */
+  head: string[];
   loops: [key: string, loop: WireLoop][];
-  tail: string;
+  tail: string[];
   json: string;
+  /** The compact form's item table and loops as indexes, made the first time a compact form is asked. */
+  compact?: { items: string; loops: string };
 }
 const timelineParts = new WeakMap<ManifestTimeline, TimelineParts>();
 
@@ -182,20 +197,32 @@ export function sharedManifestJson(manifest: Manifest): string {
  * manifest not built here (no parts to compose from): that one goes out in the full form.
  */
 export function compactManifestJson(manifest: Manifest): string | null {
+  const pieces = compactManifestPieces(manifest);
+  return pieces && pieces.reduce((json, piece) => json + piece, '');
+}
+
+/**
+ * The compact form's JSON as pieces in order, the long ones flat (the segments', the item table's, the
+ * volumes'): a frame is written from them into one buffer without a joined copy of tens of KB per build.
+ */
+export function compactManifestPieces(manifest: Manifest): string[] | null {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
   const parts = timeline && timelineParts.get(timeline);
   const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
   if (!parts || itemsLoop === undefined) return null;
-  const table = new Map<string, number>();
-  const loops = parts.loops.map(([key, loop]) => {
-    const indexes = loop.itemJson.map((json) => {
-      let i = table.get(json);
-      if (i === undefined) table.set(json, (i = table.size));
-      return i;
+  if (!parts.compact) {
+    const table = new Map<string, number>();
+    const loops = parts.loops.map(([key, loop]) => {
+      const indexes = loop.itemJson.map((json) => {
+        let i = table.get(json);
+        if (i === undefined) table.set(json, (i = table.size));
+        return i;
+      });
+      return `"${key}":[${indexes.join(',')}]`;
     });
-    return `"${key}":[${indexes.join(',')}]`;
-  });
-  return `${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":${parts.head},"items":[${[...table.keys()].join(',')}],"loops":{${loops.join(',')}},${parts.tail}}`;
+    parts.compact = { items: [...table.keys()].join(','), loops: loops.join(',') };
+  }
+  return [`${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":`, ...parts.head, ',"items":[', parts.compact.items, '],"loops":{', parts.compact.loops, '},', ...parts.tail, '}'];
 }
 
 /** ISO text of the instants builds use: segment edges fall on a few thousand minutes, each formatted once. */
@@ -265,11 +292,11 @@ function buildTimeline(
   const { volumes, json: volumesJson } = wireVolumes(catalogue, screen, from, to, options);
   const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes, ...(sound ? { sound } : {}) };
   // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
-  const head = `{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":${JSON.stringify(segments)}`;
-  const tail = `"volumes":${volumesJson}${sound ? ',"sound":true' : ''}}`;
-  const json = `${head},"loops":{${wireLoops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${tail}`;
+  const head = [`{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":`, JSON.stringify(segments)];
+  const tail = ['"volumes":', volumesJson, sound ? ',"sound":true}' : '}'];
+  const json = `${head[0]}${head[1]},"loops":{${wireLoops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${tail.join('')}`;
   timelineParts.set(timeline, { head, loops: wireLoops, tail, json });
   // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
-  const version = contentVersion([head, '|', wireLoops.map(([, loop]) => loop.version).join(','), '|', tail]);
+  const version = contentVersion([...head, '|', wireLoops.map(([, loop]) => loop.version).join(','), '|', ...tail]);
   return { timeline, version, spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }
