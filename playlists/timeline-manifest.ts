@@ -148,7 +148,10 @@ interface WireLoop {
   itemJson: string[];
   json: string;
   version: string;
+  /** Names this loop among all made in this process: a key for what is made from a list of loops. */
+  serial: number;
 }
+let nextLoopSerial = 0;
 /** Per resolved item list (memoised per catalogue in timeline.ts), per display. */
 const wireLoops = new WeakMap<ResolvedItem[], Map<string, WireLoop>>();
 /** The JSON of a loop's items by the array a manifest carries (its `items` and `timeline.loops`). */
@@ -159,9 +162,41 @@ interface TimelineParts {
   head: string[];
   loops: [key: string, loop: WireLoop][];
   tail: string[];
-  json: string;
+  /** The whole timeline's JSON, made the first time the full form is asked. */
+  json?: string;
   /** The compact form's item table and loops as indexes, made the first time a compact form is asked. */
-  compact?: { items: string; loops: string };
+  compact?: CompactLoops;
+}
+/** The compact form's item table and its loops as indexes into it: the same for every timeline with the same loops in the same order. */
+interface CompactLoops {
+  items: string;
+  loops: string;
+}
+/** By the loops' serials and keys: screens whose rules all differ still air a few playlists, so they share a few tables. */
+const compactLoopsByLoops = new Map<string, CompactLoops>();
+
+function compactLoopsOf(loops: TimelineParts['loops']): CompactLoops {
+  const key = loops.map(([k, loop]) => `${k}=${loop.serial}`).join(',');
+  let found = compactLoopsByLoops.get(key);
+  if (!found) {
+    const table = new Map<string, number>();
+    const indexed = loops.map(([k, loop]) => {
+      const indexes = loop.itemJson.map((json) => {
+        let i = table.get(json);
+        if (i === undefined) table.set(json, (i = table.size));
+        return i;
+      });
+      return `"${k}":[${indexes.join(',')}]`;
+    });
+    if (compactLoopsByLoops.size >= MAX_BUILT) compactLoopsByLoops.clear();
+    compactLoopsByLoops.set(key, (found = { items: [...table.keys()].join(','), loops: indexed.join(',') }));
+  }
+  return found;
+}
+
+/** The full JSON of a timeline built here, composed from its parts once. */
+function timelineJson(parts: TimelineParts): string {
+  return (parts.json ??= `${parts.head.join('')},"loops":{${parts.loops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${parts.tail.join('')}`);
 }
 const timelineParts = new WeakMap<ManifestTimeline, TimelineParts>();
 
@@ -174,7 +209,7 @@ function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireL
     const items = resolved.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
     const itemJson = items.map((item) => JSON.stringify(item));
     const json = `[${itemJson.join(',')}]`;
-    loop = { items, itemJson, json, version: contentVersion(json) };
+    loop = { items, itemJson, json, version: contentVersion(json), serial: nextLoopSerial++ };
     loopJson.set(items, json);
     byDisplay.set(displayKey, loop);
   }
@@ -188,7 +223,8 @@ function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireL
 export function sharedManifestJson(manifest: Manifest): string {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
   const itemsJson = loopJson.get(items) ?? JSON.stringify(items);
-  const rest = timeline ? `,"timeline":${timelineParts.get(timeline)?.json ?? JSON.stringify(timeline)}` : '';
+  const parts = timeline && timelineParts.get(timeline);
+  const rest = timeline ? `,"timeline":${parts ? timelineJson(parts) : JSON.stringify(timeline)}` : '';
   return `${JSON.stringify(head).slice(0, -1)},"items":${itemsJson}${rest}}`;
 }
 
@@ -210,18 +246,7 @@ export function compactManifestPieces(manifest: Manifest): string[] | null {
   const parts = timeline && timelineParts.get(timeline);
   const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
   if (!parts || itemsLoop === undefined) return null;
-  if (!parts.compact) {
-    const table = new Map<string, number>();
-    const loops = parts.loops.map(([key, loop]) => {
-      const indexes = loop.itemJson.map((json) => {
-        let i = table.get(json);
-        if (i === undefined) table.set(json, (i = table.size));
-        return i;
-      });
-      return `"${key}":[${indexes.join(',')}]`;
-    });
-    parts.compact = { items: [...table.keys()].join(','), loops: loops.join(',') };
-  }
+  parts.compact ??= compactLoopsOf(parts.loops);
   return [`${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":`, ...parts.head, ',"items":[', parts.compact.items, '],"loops":{', parts.compact.loops, '},', ...parts.tail, '}'];
 }
 
@@ -294,8 +319,7 @@ function buildTimeline(
   // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
   const head = [`{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":`, JSON.stringify(segments)];
   const tail = ['"volumes":', volumesJson, sound ? ',"sound":true}' : '}'];
-  const json = `${head[0]}${head[1]},"loops":{${wireLoops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${tail.join('')}`;
-  timelineParts.set(timeline, { head, loops: wireLoops, tail, json });
+  timelineParts.set(timeline, { head, loops: wireLoops, tail });
   // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
   const version = contentVersion([...head, '|', wireLoops.map(([, loop]) => loop.version).join(','), '|', ...tail]);
   return { timeline, version, spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
