@@ -171,7 +171,10 @@ interface TimelineParts {
 interface CompactLoops {
   items: string;
   loops: string;
+  /** The item table's UTF-8, encoded the first time a frame is written: most of a frame's bytes, the same for all that share the table. */
+  itemsBytes?: Uint8Array;
 }
+const utf8 = new TextEncoder();
 /** By the loops' serials and keys: screens whose rules all differ still air a few playlists, so they share a few tables. */
 const compactLoopsByLoops = new Map<string, CompactLoops>();
 
@@ -242,12 +245,21 @@ export function compactManifestJson(manifest: Manifest): string | null {
  * volumes'): a frame is written from them into one buffer without a joined copy of tens of KB per build.
  */
 export function compactManifestPieces(manifest: Manifest): string[] | null {
+  return compactPieces(manifest, (loops) => loops.items);
+}
+
+/** The compact form's pieces as `compactManifestPieces` gives them, with the item table as UTF-8 made once: what a frame is written from. */
+export function compactManifestFramePieces(manifest: Manifest): (string | Uint8Array)[] | null {
+  return compactPieces(manifest, (loops) => (loops.itemsBytes ??= utf8.encode(loops.items)));
+}
+
+function compactPieces<T>(manifest: Manifest, itemTable: (loops: CompactLoops) => T): (string | T)[] | null {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
   const parts = timeline && timelineParts.get(timeline);
   const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
   if (!parts || itemsLoop === undefined) return null;
   parts.compact ??= compactLoopsOf(parts.loops);
-  return [`${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":`, ...parts.head, ',"items":[', parts.compact.items, '],"loops":{', parts.compact.loops, '},', ...parts.tail, '}'];
+  return [`${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":`, ...parts.head, ',"items":[', itemTable(parts.compact), '],"loops":{', parts.compact.loops, '},', ...parts.tail, '}'];
 }
 
 /** ISO text of the instants builds use: segment edges fall on a few thousand minutes, each formatted once. */

@@ -15,7 +15,7 @@ import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
 import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
-import { compactManifestJson, compactManifestPieces, manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
+import { compactManifestFramePieces, compactManifestJson, manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
 import type { Clock } from '../clock.js';
 import type { Presence, PlayerSession } from '../gateway/presence.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
@@ -108,7 +108,7 @@ export function createManifestPublisher(deps: {
   const compactJson = (f: Frames) => (f.compactJson !== undefined ? f.compactJson : (f.compactJson = compactManifestJson(f.manifest)));
   /** The compact frame, written from the build's pieces; the full form for a manifest not built here. */
   function compactFrame(f: Frames): Buffer {
-    const pieces = compactManifestPieces(f.manifest);
+    const pieces = compactManifestFramePieces(f.manifest);
     return pieces ? bytesOf([FRAME_OPEN, ...pieces, '}']) : manifestFrame(fullJson(f));
   }
   /** The bytes for this session, made the first time a session of that form needs them. */

@@ -4,16 +4,19 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { buildManifest } from '../../playlists/build-manifest.js';
-import { compactManifestJson, compactManifestPieces } from '../../playlists/timeline-manifest.js';
+import { compactManifestFramePieces, compactManifestJson, compactManifestPieces } from '../../playlists/timeline-manifest.js';
 import { bytesOf } from '../../server/services/frame-bytes.js';
 import { catalogueArb, NOW } from '../fixtures/random-catalogue.js';
 
-t.test('the bytes written from pieces are the UTF-8 of the pieces joined', async (t) => {
+t.test('the bytes written from pieces (text or UTF-8) are the UTF-8 of the pieces joined', async (t) => {
   const piece = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('防范电信网络诈骗 · 默认宣传循环', '😀', ''));
   let checked = 0;
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
       if (!bytesOf(pieces).equals(Buffer.from(pieces.join('')))) throw new Error(`bytes of ${JSON.stringify(pieces)} differ`);
+      // Any of them given as its UTF-8 bytes instead.
+      const mixed = pieces.map((p, i) => (i % 2 ? new TextEncoder().encode(p) : p));
+      if (!bytesOf(mixed).equals(Buffer.from(pieces.join('')))) throw new Error(`bytes of ${JSON.stringify(pieces)}, some as bytes, differ`);
       checked++;
       return true;
     }),
@@ -33,7 +36,10 @@ t.test("a built manifest's compact pieces join to its compact JSON and write to 
         const json = compactManifestJson(m)!;
         if (pieces.join('') !== json) throw new Error(`pieces of ${s.id} join to another text`);
         JSON.parse(json);
-        if (!bytesOf(['{"type":"manifest","manifest":', ...pieces, '}']).equals(Buffer.from(`{"type":"manifest","manifest":${json}}`))) throw new Error(`frame of ${s.id} differs`);
+        const expected = Buffer.from(`{"type":"manifest","manifest":${json}}`);
+        if (!bytesOf(['{"type":"manifest","manifest":', ...pieces, '}']).equals(expected)) throw new Error(`frame of ${s.id} differs`);
+        // With the item table as bytes made once (twice: the second time they are reused).
+        for (let k = 0; k < 2; k++) if (!bytesOf(['{"type":"manifest","manifest":', ...compactManifestFramePieces(m)!, '}']).equals(expected)) throw new Error(`frame of ${s.id} from bytes differs`);
         manifests++;
       }
       return true;
