@@ -12,14 +12,15 @@ export type ChildCommand =
   | { cmd: 'connect-floor'; url: string; localAddresses: string[] }
   | { cmd: 'close-floor' }
   | { cmd: 'phase'; phase: string }
-  | { cmd: 'mark'; label: string; floor: boolean }
+  /** base (floor only): the push whose frame the floor sends next; its sockets then hold what Crier's players held before it. */
+  | { cmd: 'mark'; label: string; floor: boolean; base?: string }
   | { cmd: 'collect' }
   | { cmd: 'burst'; records: number }
   | { cmd: 'steady'; everyMs: number; forMs: number }
   | { cmd: 'plays-report' }
   | { cmd: 'heartbeat-report' }
-  /** The latest manifest frame this process received, as text. */
-  | { cmd: 'sample' }
+  /** The latest whole manifest frame this process received, as text; with `label`, the first frame of that push. */
+  | { cmd: 'sample'; label?: string }
   | { cmd: 'stop' };
 
 export type ChildEvent =

@@ -99,8 +99,8 @@ const isLean = process.env.LOADTEST_LEAN === '1';
 
 // manifests helper's block: players say `compact-manifest` as the real player does, unless --full-manifests.
 const isFull = process.env.LOADTEST_FULL_MANIFESTS === '1';
-/** LOADTEST_VALIDATE=1: whole manifests are validated as the browser player validates them (patched ones always are). */
-const isValidating = process.env.LOADTEST_VALIDATE === '1';
+/** Whole manifests are validated as the browser player validates them (patched ones always are), unless LOADTEST_VALIDATE=0. */
+const isValidating = process.env.LOADTEST_VALIDATE !== '0';
 const validated = new WeakSet<object>();
 const isPatching = !isFull && process.env.LOADTEST_NO_PATCHES !== '1';
 const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(isFull ? [] : [CAPABILITY_COMPACT_MANIFEST]), ...(isPatching ? [CAPABILITY_MANIFEST_PATCH] : [])];
@@ -136,6 +136,30 @@ function firstItem(m: Manifest | CompactManifest): Manifest['items'][number] | u
   return 'itemsLoop' in m ? m.timeline.items[m.timeline.loops[m.itemsLoop]?.[0] ?? -1] : m.items[0];
 }
 // end of the manifests helper's block
+type Taken = { ok: true; version: string; held: HeldManifest | null; first: Manifest['items'][number] | undefined } | { ok: false; reason: string };
+/**
+ * What a player does with a manifest or a patch frame before it answers `manifest-applied`, as the browser
+ * player does (validated and expanded; a patch applied to the manifest held). Crier's clients and the floor's
+ * clients both go through here, so a floor sending Crier's own frame costs its clients what Crier's frame costs.
+ */
+function takeManifest(held: HeldManifest | null, text: string, message: ServerMessage): Taken {
+  if (message.type === 'manifest-patch') {
+    const outcome = patched(held, text, message);
+    if (!outcome.ok) return { ok: false, reason: `patch refused (${outcome.reason})` };
+    return { ok: true, version: outcome.held.version, held: outcome.held, first: outcome.manifest.items[0] };
+  }
+  if (message.type !== 'manifest') return { ok: false, reason: `not a manifest (${message.type})` };
+  // Validated as the browser player does unless --parse-only (lean players: once per frame object).
+  if (isValidating && !validated.has(message.manifest) && !WireManifestSchema.safeParse(message.manifest).success) return { ok: false, reason: 'invalid manifest' };
+  if (isValidating && isLean) validated.add(message.manifest);
+  const version = message.manifest.version;
+  // The wire form as received (not expanded): patches apply to it.
+  return { ok: true, version, held: isPatching ? { version, wire: heldWire(text, message.manifest as unknown as Json) } : null, first: firstItem(message.manifest as Manifest | CompactManifest) };
+}
+/** The first manifest frame each push's mark saw, with the manifest held before it: the floor sends the same bytes to clients holding the same. */
+const pushFrames = new Map<string, { text: string; base: HeldManifest | null }>();
+/** What each floor socket holds (a patch applies to it), as a Crier player holds its manifest. */
+let floorHeld: (HeldManifest | null)[] = [];
 const MANIFEST_PREFIX = '{"type":"manifest","manifest":{"version":"';
 const parsedByVersion = new Map<string, unknown>();
 function parseFrame(text: string): unknown {
@@ -165,36 +189,21 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       p.socket?.send(JSON.stringify({ type: 'paired-ack', screenId: message.screenId }));
       send({ ev: 'paired', index: p.spec.index, screenId: message.screenId, token: message.token });
       return;
-    case 'manifest-patch': {
-      const outcome = patched(p.heldManifest, text, message);
-      if (!outcome.ok) {
-        send({ ev: 'log', text: `player ${p.spec.index}: patch refused (${outcome.reason}), asking for the whole manifest` });
-        p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
-        return;
-      }
-      p.heldManifest = outcome.held;
-      p.manifestVersion = outcome.held.version;
-      const first = outcome.manifest.items[0];
-      if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
-      arrive(false, p.spec.index, at, text.length);
-      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: p.manifestVersion }));
-      return;
-    }
+    case 'manifest-patch':
     case 'manifest': {
-      // --validate-manifests: checked and expanded as the browser player does (lean players: once per frame object).
-      if (isValidating && !validated.has(message.manifest) && !WireManifestSchema.safeParse(message.manifest).success) {
-        send({ ev: 'log', text: `player ${p.spec.index}: invalid manifest` });
+      if (marked && !marked.floor && !pushFrames.has(marked.label)) pushFrames.set(marked.label, { text, base: p.heldManifest });
+      const taken = takeManifest(p.heldManifest, text, message);
+      if (!taken.ok) {
+        send({ ev: 'log', text: `player ${p.spec.index}: ${taken.reason}, asking for the whole manifest` });
+        if (taken.reason !== 'invalid manifest') p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
         return;
       }
-      if (isValidating && isLean) validated.add(message.manifest);
-      const first = firstItem(message.manifest as Manifest | CompactManifest);
-      lastManifestText = text;
-      p.manifestVersion = message.manifest.version;
-      // The wire form as received (not expanded): patches apply to it.
-      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: heldWire(text, message.manifest as unknown as Json) };
-      if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
+      if (message.type === 'manifest') lastManifestText = text;
+      p.heldManifest = taken.held;
+      p.manifestVersion = taken.version;
+      if (taken.first) p.item = { itemId: taken.first.id, mediaId: taken.first.mediaId, hash: taken.first.hash };
       arrive(false, p.spec.index, at, text.length);
-      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: message.manifest.version }));
+      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: taken.version }));
       return;
     }
     case 'heartbeat-ack': {
@@ -416,8 +425,17 @@ process.on('message', async (command: ChildCommand) => {
               socket.on('error', () => (failed++, resolve()));
               socket.on('message', (raw) => {
                 const at = now();
-                // Parsed as a player parses a manifest, so the floor's clients do the same work as Crier's.
-                parseFrame((raw as Buffer).toString());
+                // Parsed as a player parses a manifest; Crier's own frames are taken and answered as Crier's clients
+                // take and answer them, so the floor's clients do the same work (padding is only parsed).
+                const text = (raw as Buffer).toString();
+                const message = parseFrame(text) as ServerMessage;
+                if (message.type === 'manifest' || message.type === 'manifest-patch') {
+                  const taken = takeManifest(floorHeld[i] ?? null, text, message);
+                  if (taken.ok) {
+                    floorHeld[i] = taken.held;
+                    socket.send(JSON.stringify({ type: 'manifest-applied', version: taken.version }));
+                  }
+                }
                 arrive(true, i, at, (raw as Buffer).length);
               });
               floorSockets.push(socket);
@@ -435,9 +453,11 @@ process.on('message', async (command: ChildCommand) => {
       phase = command.phase;
       return send({ ev: 'done' });
     case 'sample':
-      return send({ ev: 'sample', text: lastManifestText });
+      return send({ ev: 'sample', text: command.label ? (pushFrames.get(command.label)?.text ?? '') : lastManifestText });
     case 'mark':
       marked = { label: command.label, floor: command.floor, arrivals: new Map(), seen: new Set(), bytes: 0 };
+      // A floor sending a push's own frame: every floor socket holds what Crier's players held before that push.
+      if (command.floor) floorHeld = floorSockets.map(() => (command.base ? (pushFrames.get(command.base)?.base ?? null) : null));
       return send({ ev: 'done' });
     case 'collect': {
       // Arrivals so far are handed over; the mark stays, so nothing arriving meanwhile is missed.

@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--no-patches] [--validate-manifests] [--distinct-rules] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--no-patches] [--parse-only] [--distinct-rules] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -31,8 +31,10 @@ const { values: flags } = parseArgs({
     'full-manifests': { type: 'boolean', default: false },
     /** Players that do not say `manifest-patch` (whole compact manifests on every change, as before patches). */
     'no-patches': { type: 'boolean', default: false },
-    /** Players validate every whole manifest as the browser player does (patched results always are): like for like with patches. */
+    /** Kept for older commands: players now validate every whole manifest as the browser player does by default. */
     'validate-manifests': { type: 'boolean', default: false },
+    /** Players only `JSON.parse` whole manifests (no validation): cheaper than the browser player (the default before the seventh session). */
+    'parse-only': { type: 'boolean', default: false },
     /** Every screen gets a schedule entry of its own before the pushes, so each push builds one manifest per screen. */
     'distinct-rules': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
@@ -74,7 +76,7 @@ rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
-const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: flags['validate-manifests'], startedAt: new Date().toISOString() };
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 const hardStop = setTimeout(() => {
   console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
@@ -137,7 +139,7 @@ interface PlayerProc {
 const events: ((e: ChildEvent) => void)[] = [];
 
 function startPlayers(heartbeatMs?: number): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['validate-manifests'] ? '1' : '0', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
   child.on('message', (e: ChildEvent) => {
     if (e.ev === 'log') logLine(e.text);
@@ -283,6 +285,18 @@ async function main(): Promise<void> {
   }
   // end of the manifests helper's block
 
+  /** The server's `manifests pushed` line of the pass that followed a change sent at `t0`: its times from t0. */
+  function serverPass(t0: number) {
+    const lines = readFileSync(path.join(runDir, 'server.log'), 'utf8').split('\n').filter((l) => l.includes('"manifests pushed"'));
+    for (const line of lines) {
+      const l = JSON.parse(line) as { committedAt?: number; passMs: number; firstSendMs: number; lastSendMs: number; lastWrittenMs: number; sent: number; slices: number };
+      if (!l.committedAt || l.committedAt < t0) continue;
+      const from = (ms: number | null) => (ms === null ? NaN : round(l.committedAt! - t0 + ms));
+      return { committed: round(l.committedAt - t0), pass: from(l.passMs), firstSend: from(l.firstSendMs), lastSend: from(l.lastSendMs), lastWritten: from(l.lastWrittenMs), sent: l.sent, slices: l.slices };
+    }
+    return null;
+  }
+
   async function pushesAndFloor(): Promise<void> {
     // Pushes: a change for all, then one for one township, then both cleared.
     const playlists = (await http.get('/api/v1/playlists')) as { id: string }[];
@@ -317,9 +331,11 @@ async function main(): Promise<void> {
       const inside = [...arrived].filter(([i]) => !expected || expected.has(i)).map(([, at]) => at - t0);
       const outside = expected ? [...arrived.keys()].filter((i) => !expected.has(i)).length : 0;
       manifestBytes = Math.max(manifestBytes, bytes);
-      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop };
+      const timing = serverPass(t0);
+      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing };
       pushes.push(row);
       console.log(`push ${label}: ${inside.length}/${want} in first ${row.latencyMs.min} p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
+      if (timing) console.log(`  server, ms after the POST was sent: committed ${timing.committed}, pass ${timing.pass}, first send ${timing.firstSend}, last send ${timing.lastSend}, last written ${timing.lastWritten} (${timing.sent} sent in ${timing.slices} slices)`);
     };
     const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
     let allAlert = { id: '' };
@@ -348,8 +364,8 @@ async function main(): Promise<void> {
     // Two payloads of one size: padding (the floor of earlier runs), and Crier's own manifest frame, so the
     // floor's clients parse exactly what Crier's clients parse (same bytes, same JSON).
     const sample = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample' }), 'sample')).map((e) => e.text).find((x) => x.length > 0);
-    const floorRound = async (text: string | undefined, bytes = manifestBytes || 2048) => {
-      await all(() => ({ cmd: 'mark', label: 'floor', floor: true }), 'done');
+    const floorRound = async (text: string | undefined, bytes = manifestBytes || 2048, base?: string) => {
+      await all(() => ({ cmd: 'mark', label: 'floor', floor: true, ...(base ? { base } : {}) }), 'done');
       const pushed = await new Promise<{ at: number }>((r) => {
         floor.once('message', r as (m: unknown) => void);
         floor.send({ cmd: 'push', bytes, ...(text ? { text } : {}) });
@@ -372,6 +388,17 @@ async function main(): Promise<void> {
     for (let k = 0; k < 3; k++) floorRuns.push(await floorRound(undefined, fullBytes));
     const sameRuns: ReturnType<typeof stats>[] = [];
     for (let k = 0; k < 3 && sample; k++) sameRuns.push(await floorRound(sample));
+    // The floor sending each push-to-all's own frame to clients that hold what Crier's players held before it and
+    // take it as they do (parse, patch, validate, answer manifest-applied): the same bytes and the same client work.
+    const ownRuns = new Map<string, ReturnType<typeof stats>[]>();
+    for (const p of pushes.filter((x) => x.expected === N)) {
+      const label = p.label as string;
+      const text = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample', label }), 'sample')).map((e) => e.text).find((x) => x.length > 0);
+      if (!text) continue;
+      const runs: ReturnType<typeof stats>[] = [];
+      for (let k = 0; k < 3; k++) runs.push(await floorRound(text, undefined, label));
+      ownRuns.set(label, runs);
+    }
     const pushSizes = [...new Set(pushes.map((p) => p.manifestBytes as number).filter((b) => b > 0 && b !== fullBytes))];
     const sizeRuns = new Map<number, ReturnType<typeof stats>[]>();
     for (const size of pushSizes) {
@@ -387,13 +414,22 @@ async function main(): Promise<void> {
     report.floor = {
       bytes: fullBytes, runs: floorRuns, medianP99: floorP99, sameBytes: { bytes: sample?.length ?? 0, runs: sameRuns, medianP99: sameP99 },
       pushBytes: [...sizeRuns].map(([bytes, runs]) => ({ bytes, runs, medianP99: sizeP99(bytes) })),
+      ownFrames: [...ownRuns].map(([label, runs]) => ({ label, runs, medianP99: median(runs.map((r) => r.p99)) })),
     };
+    for (const p of pushes) {
+      const runs = ownRuns.get(p.label as string);
+      if (runs) Object.assign(p, { ratioP99ToOwnFrameFloor: round((p.latencyMs as { p99: number }).p99 / median(runs.map((r) => r.p99))) });
+    }
     for (const p of pushes) {
       const p99 = (p.latencyMs as { p99: number }).p99;
       Object.assign(p, { ratioP99ToFloor: round(p99 / floorP99), ratioP99ToSameBytesFloor: round(p99 / sameP99), ratioP99ToPushBytesFloor: round(p99 / sizeP99(p.manifestBytes as number)) });
     }
     console.log(`floor (${fullBytes} B of padding, the whole manifest frame's size, to ${N} bare sockets): p99 ${floorRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToFloor: number }).ratioP99ToFloor}×`).join(', ')}`);
     console.log(`floor (Crier's own ${sample?.length ?? 0}-byte manifest frame, same bytes, same parse): p99 ${sameRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToSameBytesFloor: number }).ratioP99ToSameBytesFloor}×`).join(', ')}`);
+    for (const [label, runs] of ownRuns) {
+      const p = pushes.find((x) => x.label === label) as { manifestBytes: number; ratioP99ToOwnFrameFloor: number };
+      console.log(`floor (${label}'s own ${p.manifestBytes}-byte frame, its clients taking it as Crier's do and answering): p99 ${runs.map((r) => r.p99).join(', ')} ms; ratio ${label} ${p.ratioP99ToOwnFrameFloor}×`);
+    }
     for (const [size, runs] of sizeRuns) {
       const same = pushes.filter((p) => p.manifestBytes === size);
       console.log(`floor (${size} B of padding, the bytes ${same.map((p) => p.label).join(', ')} sent): p99 ${runs.map((r) => r.p99).join(', ')} ms; ratios ${same.map((p) => `${p.label} ${(p as { ratioP99ToPushBytesFloor: number }).ratioP99ToPushBytesFloor}×`).join(', ')}`);
