@@ -314,9 +314,11 @@ async function main(): Promise<void> {
       const want = expected ? expected.size : N;
       const arrived = new Map<number, number>();
       let bytes = 0;
+      let handlingMs: number[] = [];
       const take = (got: Extract<ChildEvent, { ev: 'arrivals' }>[]) => {
         for (const g of got) for (const [i, at] of g.arrivals) if (!arrived.has(i)) arrived.set(i, at);
         bytes = Math.max(bytes, ...got.map((g) => g.bytes));
+        handlingMs = got.slice(0, PROCS).map((g) => g.handlingMs);
       };
       // Poll until everyone expected has it (or 30 s), then 1 s more for strays outside the target.
       const deadline = Date.now() + 30_000;
@@ -332,10 +334,10 @@ async function main(): Promise<void> {
       const outside = expected ? [...arrived.keys()].filter((i) => !expected.has(i)).length : 0;
       manifestBytes = Math.max(manifestBytes, bytes);
       const timing = serverPass(t0);
-      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing };
+      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing, playerHandlingMs: handlingMs };
       pushes.push(row);
       console.log(`push ${label}: ${inside.length}/${want} in first ${row.latencyMs.min} p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
-      if (timing) console.log(`  server, ms after the POST was sent: committed ${timing.committed}, pass ${timing.pass}, first send ${timing.firstSend}, last send ${timing.lastSend}, last written ${timing.lastWritten} (${timing.sent} sent in ${timing.slices} slices)`);
+      if (timing) console.log(`  server, ms after the POST was sent: committed ${timing.committed}, pass ${timing.pass}, first send ${timing.firstSend}, last send ${timing.lastSend}, last written ${timing.lastWritten} (${timing.sent} sent in ${timing.slices} slices); players' processes busy with the frames ${handlingMs.join(' / ')} ms`);
     };
     const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
     let allAlert = { id: '' };
@@ -364,21 +366,23 @@ async function main(): Promise<void> {
     // Two payloads of one size: padding (the floor of earlier runs), and Crier's own manifest frame, so the
     // floor's clients parse exactly what Crier's clients parse (same bytes, same JSON).
     const sample = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample' }), 'sample')).map((e) => e.text).find((x) => x.length > 0);
-    const floorRound = async (text: string | undefined, bytes = manifestBytes || 2048, base?: string) => {
+    const floorRound = async (text: string | undefined, bytes = manifestBytes || 2048, base?: { label: string; version: string }) => {
       await all(() => ({ cmd: 'mark', label: 'floor', floor: true, ...(base ? { base } : {}) }), 'done');
       const pushed = await new Promise<{ at: number }>((r) => {
         floor.once('message', r as (m: unknown) => void);
         floor.send({ cmd: 'push', bytes, ...(text ? { text } : {}) });
       });
       const arrived: number[] = [];
+      let handlingMs: number[] = [];
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline && arrived.length < N) {
         await sleep(250);
         const got = await all<Extract<ChildEvent, { ev: 'arrivals' }>>(() => ({ cmd: 'collect' }), 'arrivals');
         arrived.push(...got.flatMap((g) => g.arrivals.map(([, at]) => at - pushed.at)));
+        handlingMs = got.slice(0, PROCS).map((g) => g.handlingMs);
       }
       await sleep(500);
-      return stats(arrived);
+      return { ...stats(arrived), handlingMs };
     };
     // manifests helper's block: with patches a push sends fewer bytes than the manifest frame, so each push is
     // also compared with a floor sending padding of the bytes that push sent (one floor per distinct size);
@@ -390,13 +394,14 @@ async function main(): Promise<void> {
     for (let k = 0; k < 3 && sample; k++) sameRuns.push(await floorRound(sample));
     // The floor sending each push-to-all's own frame to clients that hold what Crier's players held before it and
     // take it as they do (parse, patch, validate, answer manifest-applied): the same bytes and the same client work.
-    const ownRuns = new Map<string, ReturnType<typeof stats>[]>();
+    const ownRuns = new Map<string, (ReturnType<typeof stats> & { handlingMs: number[] })[]>();
     for (const p of pushes.filter((x) => x.expected === N)) {
       const label = p.label as string;
-      const text = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample', label }), 'sample')).map((e) => e.text).find((x) => x.length > 0);
+      const text = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample', label }), 'sample')).reduce((a, b) => (b.count > a.count ? b : a)).text;
       if (!text) continue;
-      const runs: ReturnType<typeof stats>[] = [];
-      for (let k = 0; k < 3; k++) runs.push(await floorRound(text, undefined, label));
+      const patchBase = (JSON.parse(text) as { base?: string }).base;
+      const runs: (ReturnType<typeof stats> & { handlingMs: number[] })[] = [];
+      for (let k = 0; k < 3; k++) runs.push(await floorRound(text, undefined, patchBase ? { label, version: patchBase } : undefined));
       ownRuns.set(label, runs);
     }
     const pushSizes = [...new Set(pushes.map((p) => p.manifestBytes as number).filter((b) => b > 0 && b !== fullBytes))];
@@ -428,7 +433,7 @@ async function main(): Promise<void> {
     console.log(`floor (Crier's own ${sample?.length ?? 0}-byte manifest frame, same bytes, same parse): p99 ${sameRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToSameBytesFloor: number }).ratioP99ToSameBytesFloor}×`).join(', ')}`);
     for (const [label, runs] of ownRuns) {
       const p = pushes.find((x) => x.label === label) as { manifestBytes: number; ratioP99ToOwnFrameFloor: number };
-      console.log(`floor (${label}'s own ${p.manifestBytes}-byte frame, its clients taking it as Crier's do and answering): p99 ${runs.map((r) => r.p99).join(', ')} ms; ratio ${label} ${p.ratioP99ToOwnFrameFloor}×`);
+      console.log(`floor (${label}'s own ${p.manifestBytes}-byte frame, its clients taking it as Crier's do and answering): p99 ${runs.map((r) => r.p99).join(', ')} ms (player processes busy ${runs.map((r) => r.handlingMs.join(' / ')).join(', ')} ms); ratio ${label} ${p.ratioP99ToOwnFrameFloor}×`);
     }
     for (const [size, runs] of sizeRuns) {
       const same = pushes.filter((p) => p.manifestBytes === size);
