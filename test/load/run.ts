@@ -126,6 +126,7 @@ interface ProbeAnswer {
   connected: number;
   memory: NodeJS.MemoryUsage;
   eventLoop: { p50: number; p99: number; max: number };
+  cpuMs: number;
   /** Collections in the window (by kind), the long ones and the loop's stalls, each with its time in the window. */
   gc?: Record<string, { n: number; totalMs: number; maxMs: number }>;
   longGc?: { atMs: number; ms: number; kind: string }[];
@@ -244,8 +245,13 @@ async function main(): Promise<void> {
   report.connect = { ms: round(now() - connectStart), ok: connected.reduce((n, c) => n + c.ok, 0), failed: connected.reduce((n, c) => n + c.failed, 0), refused503: connected.reduce((n, c) => n + (c.refused ?? 0), 0) };
   console.log(`connect: ${N} players in ${round((now() - connectStart) / 1000)} s (${(report.connect as { failed: number }).failed} failed; ${(report.connect as { refused503: number }).refused503} attempts refused busy and retried)`);
   await setPhase('idle');
+  const idleStart = { at: now(), cpuMs: (await probe(server)).cpuMs };
+  let idleCpuPerSecond = NaN;
   await sleep(Math.min(15_000, 3000 + N));
   const after = await probe(server, { gc: true, reset: true });
+  // The server's CPU with every player connected and nothing pushed (heartbeats, /healthz): set beside a push's CPU.
+  idleCpuPerSecond = round(((after.cpuMs - idleStart.cpuMs) / (now() - idleStart.at)) * 1000);
+  report.idleServerCpuMsPerSecond = idleCpuPerSecond;
   report.memory = {
     connected: after.connected,
     heapPerPlayerKB: round((after.memory.heapUsed - before.memory.heapUsed) / 1024 / N),
@@ -308,6 +314,7 @@ async function main(): Promise<void> {
       await setPhase(label);
       await probe(server, { reset: true });
       await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
+      const cpuBefore = (await probe(server)).cpuMs;
       const t0 = now();
       await change();
       const tAnswered = now();
@@ -334,10 +341,11 @@ async function main(): Promise<void> {
       const outside = expected ? [...arrived.keys()].filter((i) => !expected.has(i)).length : 0;
       manifestBytes = Math.max(manifestBytes, bytes);
       const timing = serverPass(t0);
-      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing, playerHandlingMs: handlingMs };
+      const windowMs = now() - t0;
+      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing, playerHandlingMs: handlingMs, serverCpuMs: round(el.cpuMs - cpuBefore), windowMs: round(windowMs), idleServerCpuMs: round((idleCpuPerSecond * windowMs) / 1000) };
       pushes.push(row);
       console.log(`push ${label}: ${inside.length}/${want} in first ${row.latencyMs.min} p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
-      if (timing) console.log(`  server, ms after the POST was sent: committed ${timing.committed}, pass ${timing.pass}, first send ${timing.firstSend}, last send ${timing.lastSend}, last written ${timing.lastWritten} (${timing.sent} sent in ${timing.slices} slices); players' processes busy with the frames ${handlingMs.join(' / ')} ms`);
+      if (timing) console.log(`  server, ms after the POST was sent: committed ${timing.committed}, pass ${timing.pass}, first send ${timing.firstSend}, last send ${timing.lastSend}, last written ${timing.lastWritten} (${timing.sent} sent in ${timing.slices} slices); players' processes busy with the frames ${handlingMs.join(' / ')} ms; server CPU ${row.serverCpuMs} ms from the POST to the end of the collection (${row.windowMs} ms; idle would be ${row.idleServerCpuMs} ms)`);
     };
     const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
     let allAlert = { id: '' };
@@ -382,7 +390,11 @@ async function main(): Promise<void> {
         handlingMs = got.slice(0, PROCS).map((g) => g.handlingMs);
       }
       await sleep(500);
-      return { ...stats(arrived), handlingMs };
+      const cpu = await new Promise<{ roundCpuMs: number }>((r) => {
+        floor.once('message', r as (m: unknown) => void);
+        floor.send({ cmd: 'stats' });
+      });
+      return { ...stats(arrived), handlingMs, serverCpuMs: cpu.roundCpuMs };
     };
     // manifests helper's block: with patches a push sends fewer bytes than the manifest frame, so each push is
     // also compared with a floor sending padding of the bytes that push sent (one floor per distinct size);
@@ -394,13 +406,13 @@ async function main(): Promise<void> {
     for (let k = 0; k < 3 && sample; k++) sameRuns.push(await floorRound(sample));
     // The floor sending each push-to-all's own frame to clients that hold what Crier's players held before it and
     // take it as they do (parse, patch, validate, answer manifest-applied): the same bytes and the same client work.
-    const ownRuns = new Map<string, (ReturnType<typeof stats> & { handlingMs: number[] })[]>();
+    const ownRuns = new Map<string, (ReturnType<typeof stats> & { handlingMs: number[]; serverCpuMs: number })[]>();
     for (const p of pushes.filter((x) => x.expected === N)) {
       const label = p.label as string;
       const text = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample', label }), 'sample')).reduce((a, b) => (b.count > a.count ? b : a)).text;
       if (!text) continue;
       const patchBase = (JSON.parse(text) as { base?: string }).base;
-      const runs: (ReturnType<typeof stats> & { handlingMs: number[] })[] = [];
+      const runs: (ReturnType<typeof stats> & { handlingMs: number[]; serverCpuMs: number })[] = [];
       for (let k = 0; k < 3; k++) runs.push(await floorRound(text, undefined, patchBase ? { label, version: patchBase } : undefined));
       ownRuns.set(label, runs);
     }
@@ -433,7 +445,7 @@ async function main(): Promise<void> {
     console.log(`floor (Crier's own ${sample?.length ?? 0}-byte manifest frame, same bytes, same parse): p99 ${sameRuns.map((r) => r.p99).join(', ')} ms; ratios ${pushes.map((p) => `${p.label} ${(p as { ratioP99ToSameBytesFloor: number }).ratioP99ToSameBytesFloor}×`).join(', ')}`);
     for (const [label, runs] of ownRuns) {
       const p = pushes.find((x) => x.label === label) as { manifestBytes: number; ratioP99ToOwnFrameFloor: number };
-      console.log(`floor (${label}'s own ${p.manifestBytes}-byte frame, its clients taking it as Crier's do and answering): p99 ${runs.map((r) => r.p99).join(', ')} ms (player processes busy ${runs.map((r) => r.handlingMs.join(' / ')).join(', ')} ms); ratio ${label} ${p.ratioP99ToOwnFrameFloor}×`);
+      console.log(`floor (${label}'s own ${p.manifestBytes}-byte frame, its clients taking it as Crier's do and answering): p99 ${runs.map((r) => r.p99).join(', ')} ms (player processes busy ${runs.map((r) => r.handlingMs.join(' / ')).join(', ')} ms; floor server CPU ${runs.map((r) => r.serverCpuMs).join(', ')} ms); ratio ${label} ${p.ratioP99ToOwnFrameFloor}×`);
     }
     for (const [size, runs] of sizeRuns) {
       const same = pushes.filter((p) => p.manifestBytes === size);
