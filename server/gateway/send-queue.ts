@@ -35,18 +35,25 @@ export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEN
     socket.send(data, { binary: false }, onWritten && (() => onWritten()));
   }
 
+  /** The waiting manifest and its callback, no longer waiting. */
+  function takeHeld(): { data: string | Buffer | null; written: (() => void) | undefined } {
+    const taken = { data: held, written: heldWritten };
+    held = null;
+    heldWritten = undefined;
+    return taken;
+  }
+
   function flushHeld(): void {
     retry = null;
-    if (!held || !isOpen()) return;
+    if (!held) return;
+    // Closed: nothing will be written; the waiting manifest is dropped (and said done with).
+    if (!isOpen()) return takeHeld().written?.();
     if (socket.bufferedAmount > limits.holdAboveBytes) {
       retry = setTimeout(flushHeld, limits.retryMs);
       return;
     }
-    const data = held;
-    const written = heldWritten;
-    held = null;
-    heldWritten = undefined;
-    send(data, written);
+    const { data, written } = takeHeld();
+    send(data!, written);
   }
 
   return {
@@ -66,9 +73,7 @@ export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEN
     close(): void {
       if (retry) clearTimeout(retry);
       retry = null;
-      held = null;
-      heldWritten?.();
-      heldWritten = undefined;
+      takeHeld().written?.();
     },
   };
 }

@@ -68,6 +68,18 @@ const NO_MANIFEST = Symbol('no manifest');
 type FrameCache = LRUCache<string, Frames | typeof NO_MANIFEST>;
 const newFrameCache = (): FrameCache => new LRUCache({ max: MAX_FRAMES });
 
+/** Where a pass's time went, in ms from the commit of the change it went over (null: nothing of that kind). */
+export interface PassTiming {
+  sent: number;
+  /** The commit, epoch ms (the load simulator's clock). */
+  committedAt: number;
+  passMs: number;
+  firstSendMs: number | null;
+  lastSendMs: number | null;
+  /** The last frame handed to the kernel (or dropped), at most WRITTEN_WAIT_MS after the pass. */
+  lastWrittenMs: number | null;
+}
+
 export type ManifestPublisher = ReturnType<typeof createManifestPublisher>;
 
 export function createManifestPublisher(deps: {
@@ -80,7 +92,7 @@ export function createManifestPublisher(deps: {
 }) {
   const { catalogue, presence, clock, log, timeZone } = deps;
   const options = { timeZone };
-  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0 };
+  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0, lastPass: null as PassTiming | null };
   /** The catalogue the latest change was measured against: the next one is measured from here. */
   let seen: Readonly<Catalogue> = catalogue.read();
   /** Screens the next pass goes over. */
@@ -211,10 +223,8 @@ export function createManifestPublisher(deps: {
       if (logged) return;
       logged = true;
       const at = (t: number) => (t ? Math.round((t - timing.committedAt) * 10) / 10 : null);
-      log.info(
-        { sent, distinct, patches, visited: sessions.length, slices: timing.slices, committedAt: Math.round(timing.committedAt * 10) / 10, passMs: at(timing.passAt), firstSendMs: at(timing.firstSendAt), lastSendMs: at(timing.lastSendAt), lastWrittenMs: at(timing.lastWrittenAt) },
-        'manifests pushed',
-      );
+      stats.lastPass = { sent, committedAt: Math.round(timing.committedAt * 10) / 10, passMs: at(timing.passAt)!, firstSendMs: at(timing.firstSendAt), lastSendMs: at(timing.lastSendAt), lastWrittenMs: at(timing.lastWrittenAt) };
+      log.info({ distinct, patches, visited: sessions.length, slices: timing.slices, ...stats.lastPass }, 'manifests pushed');
     };
     let done = () => undefined as void;
     const written = () => {
