@@ -1,10 +1,11 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--full-manifests] [--no-patches] [--parse-only] [--distinct-rules] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--nice-players] [--full-manifests] [--no-patches] [--parse-only] [--distinct-rules] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
 // (a burst and steady traffic), heartbeat and /healthz latency and event-loop delay. Loopback only;
 // bounded in players and in time. Figures go to stdout and to report.json in the run directory.
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,11 @@ const { values: flags } = parseArgs({
     'skip-plays': { type: 'boolean', default: false },
     /** Simulated players parse each distinct manifest once per process (Crier's and the floor's clients alike). */
     'lean-players': { type: 'boolean', default: false },
+    /**
+     * Player processes at a lower scheduling priority (nice 10) than Crier's server and the floor's alike: real players
+     * run on their own devices, so a server's send is not queued behind the simulated players' work on the same cores.
+     */
+    'nice-players': { type: 'boolean', default: false },
     /** Players that do not say `compact-manifest` (the full form, as players before it). */
     'full-manifests': { type: 'boolean', default: false },
     /** Players that do not say `manifest-patch` (whole compact manifests on every change, as before patches). */
@@ -76,7 +82,7 @@ rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
-const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], nicePlayers: flags['nice-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 const hardStop = setTimeout(() => {
   console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
@@ -142,6 +148,7 @@ const events: ((e: ChildEvent) => void)[] = [];
 function startPlayers(heartbeatMs?: number): PlayerProc {
   const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
+  if (flags['nice-players'] && child.pid) setPriority(child.pid, 10);
   child.on('message', (e: ChildEvent) => {
     if (e.ev === 'log') logLine(e.text);
     for (const l of events) l(e);
