@@ -62,6 +62,8 @@ export function installLoadProbe(connected: () => number): void {
       connected: connected(),
       memory: process.memoryUsage(),
       eventLoop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), count: delay.count },
+      /** This process's CPU time (user + system, ms) since it started: the load test takes differences. */
+      cpuMs: round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, totalMs: round(v.totalMs), maxMs: round(v.maxMs) }])),
       longGc,
       stalls,
