@@ -10,8 +10,11 @@
 // The pace follows whichever part is narrowest, the main thread (frames waiting to be read) or the
 // writer thread (commits), by what happens to the batches it paces (AIMD-like, decided once a round):
 // it rises while batches that came back at their slot are taken and made durable in time; it falls when
-// such a batch is refused again, or when any taken batch is made durable later than maxWaitMs from its
-// arrival. It never goes below `minRate`. A rate measured from what became durable (the fifth session's)
+// such a batch is refused again by the bound, or when any taken batch is made durable later than maxWaitMs
+// from its arrival. It never goes below `minRate`. A batch refused because it waited maxWaitMs to be read
+// (the first wave of a burst, read in slices) is not a verdict on the pace: its slot is given after the
+// queue it waited in, and it does not lower the pace (on the quiet machine such refusals, slots given as
+// if nothing waited to be read, made the pace fall from 30,000 to its floor in the first 2 s of a burst). A rate measured from what became durable (the fifth session's)
 // measured the pace it had set itself and settled on its floor, so a constant paced every burst.
 
 export interface PlaysAdmissionLimits {
@@ -66,6 +69,8 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
   let perMs = Math.min(maxPerMs, Math.max(minPerMs, (limits.startRate ?? DEFAULT_START_RATE) / 1000));
   let inStore = 0;
   let waitingRecords = 0;
+  /** Records of batches read and being checked, not yet admitted (held): a slice of frames sees the ones before it. */
+  let held = 0;
   const waiting: { records: number; start: () => void }[] = [];
   /** When the store is free for the next refused batch (the slots already given to earlier ones). */
   let nextSlotAt = -Infinity;
@@ -93,7 +98,7 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
   }
 
   const bound = () => Math.min(limits.maxPending, Math.floor(rate() * limits.maxWaitMs));
-  const pending = () => inStore + waitingRecords;
+  const pending = () => inStore + waitingRecords + held;
   const fits = (records: number) => inStore === 0 || inStore + records <= limits.perCommit;
   /** Whether a batch that waited `waitedMs` to be read would wait past maxWaitMs in all; alone, it is always taken. */
   const isFull = (records: number, waitedMs = 0) =>
@@ -117,9 +122,14 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
       if (isFull(records, waitedMs)) return null;
       const arrivedAt = now() - waitedMs;
       const wasSlotted = key !== undefined && slotted.delete(key);
+      // Dropped once started: the closures that wait for the disk must not keep the batch's records alive
+      // (they would outlive two scavenges and be promoted: old-space garbage, major GCs in a burst).
+      let job: (() => Promise<T>) | null = write;
       return new Promise<T>((resolve, reject) => {
         const start = () => {
           inStore += records;
+          const run = job!;
+          job = null;
           const done = (isWritten: boolean) => {
             const t = now();
             roll(t);
@@ -129,7 +139,7 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
             inStore -= records;
             startWaiting();
           };
-          new Promise<T>((resolveWrite) => resolveWrite(write())).then(
+          invoke(run).then(
             (value) => (done(true), resolve(value)),
             (error: unknown) => (done(false), reject(error)),
           );
@@ -146,14 +156,29 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
      * batches refused before it (each given its share of the store's time), within the bounds. A batch
      * of a connection that was given a slot before and is refused again lowers the pace.
      */
-    retryAfterMs(records: number, key?: string): number {
+    retryAfterMs(records: number, key?: string, waitedMs = 0): number {
       const t = now();
       roll(t);
-      if (key !== undefined && slotted.has(key)) falls++;
-      const at = Math.max(t + pending() / perMs, nextSlotAt, t + BUSY_RETRY_MIN_MS);
+      // Refused for its wait to be read: the frames behind it waited about as long, so its slot comes after them.
+      const isReadLate = waitedMs >= limits.maxWaitMs;
+      if (key !== undefined && slotted.has(key) && !isReadLate) falls++;
+      const at = Math.max(t + pending() / perMs, nextSlotAt, t + BUSY_RETRY_MIN_MS, isReadLate ? t + waitedMs : -Infinity);
       nextSlotAt = at + records / perMs;
       if (key !== undefined) slotted.set(key, at);
       return Math.min(BUSY_RETRY_MAX_MS, Math.ceil(at - t));
+    },
+    /**
+     * Counts `records` as pending while the batch is checked (its limits read) before `admit`: frames
+     * handled in one slice are admitted only after it, and without the hold every one of them passed the
+     * bound, was validated and checked, and most were refused afterwards, outside the slice's bound.
+     * Returns the release (idempotent).
+     */
+    hold(records: number): () => void {
+      held += records;
+      let isHeld = true;
+      return () => {
+        if (isHeld) (isHeld = false), (held -= records);
+      };
     },
     /** Records accepted and not yet durable. */
     get pending(): number {
@@ -170,4 +195,13 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
       return Math.round(rate() * 1000);
     },
   };
+}
+
+/** `fn()` as a promise, a synchronous throw included. */
+function invoke<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -101,3 +101,29 @@ t.test('slots are spaced at the pace of the moment', async (t) => {
   t.equal(admission.retryAfterMs(80, 'screen-c'), 250);
   t.equal(admission.retryAfterMs(80, 'screen-d'), 350, '80 records at 800 a second: 100 ms apart');
 });
+
+// stalls helper's tests: records being checked count as pending; a batch refused for its wait to be read.
+t.test('a held batch counts as pending until released, so the batches after it see it', async (t) => {
+  const { admission } = setup({ minRate: 1000, startRate: 1000 });
+  t.equal(admission.bound, 500, '1,000 a second for half a second');
+  const release = admission.hold(480);
+  t.equal(admission.pending, 480);
+  t.ok(admission.isFull(40), 'a batch that would take pending past the bound is refused');
+  t.notOk(admission.isFull(20), 'one that fits is not');
+  release();
+  release();
+  t.equal(admission.pending, 0, 'released once, however often called');
+  t.notOk(admission.isFull(40));
+});
+
+t.test('refused after waiting maxWaitMs to be read: its slot comes after that wait, and the pace does not fall', async (t) => {
+  const { admission, advance } = setup({ minRate: 100, startRate: 1000 });
+  admission.retryAfterMs(20, 'screen-a');
+  advance(300);
+  t.equal(admission.retryAfterMs(20, 'screen-a', 800), 800, 'it waited 800 ms to be read: the frames behind it about as long');
+  advance(500);
+  t.equal(admission.rate, 1000, 'refused on reading, not by the store\'s bound: no verdict on the pace');
+  admission.retryAfterMs(20, 'screen-a', 100);
+  advance(500);
+  t.equal(admission.rate, 800, 'refused again by the bound after a short read: the pace falls');
+});
