@@ -10,12 +10,14 @@
 // The pace follows whichever part is narrowest, the main thread (frames waiting to be read) or the
 // writer thread (commits), by what happens to the batches it paces (AIMD-like, decided once a round):
 // it rises while batches that came back at their slot are taken and made durable in time; it falls when
-// such a batch is refused again by the bound, or when any taken batch is made durable later than maxWaitMs
-// from its arrival. It never goes below `minRate`. A batch refused because it waited maxWaitMs to be read
-// (the first wave of a burst, read in slices) is not a verdict on the pace: its slot is given after the
-// queue it waited in, and it does not lower the pace (on the quiet machine such refusals, slots given as
-// if nothing waited to be read, made the pace fall from 30,000 to its floor in the first 2 s of a burst). A rate measured from what became durable (the fifth session's)
-// measured the pace it had set itself and settled on its floor, so a constant paced every burst.
+// such a batch is refused again by the bound, or when a taken batch is made durable later than maxWaitMs
+// (a slotted batch from its arrival, reading included; any other from when it was read). It never goes
+// below `minRate`. What a burst's first wave waits to be read (the players sent it at once; it is read in
+// slices) is no verdict on the pace: a batch refused for that wait gets its slot after it and does not
+// lower the pace. In traced 5,000-player bursts (floor 10,000) those waits made the pace fall from 30,000
+// to its floor within 2 s of the burst's start (docs/scaling.md, seventh session, stalls). A rate measured from what became
+// durable (the fifth session's) measured the pace it had set itself and settled on its floor, so a
+// constant paced every burst.
 
 export interface PlaysAdmissionLimits {
   /** Records in the store's hands at once (handed over, not yet committed), at most. */
@@ -120,8 +122,13 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
      */
     admit<T>(records: number, write: () => Promise<T>, waitedMs = 0, key?: string): Promise<T> | null {
       if (isFull(records, waitedMs)) return null;
-      const arrivedAt = now() - waitedMs;
+      // A batch that came back at its slot is judged from its arrival (the pace set when it came, so its wait
+      // to be read is the pace's doing too); any other from when it was read: a burst's first wave waits to be
+      // read because the players sent it at once, which no pace changes (traced: that wait made more than a
+      // tenth of the first rounds' batches late, and the pace fell by a fifth at the start of a burst).
+      const readAt = now();
       const wasSlotted = key !== undefined && slotted.delete(key);
+      const judgedFrom = wasSlotted ? readAt - waitedMs : readAt;
       // Dropped once started: the closures that wait for the disk must not keep the batch's records alive
       // (they would outlive two scavenges and be promoted: old-space garbage, major GCs in a burst).
       let job: (() => Promise<T>) | null = write;
@@ -134,7 +141,7 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
             const t = now();
             roll(t);
             // Durable later than promised: the pace is above what the narrowest part keeps.
-            if (t - arrivedAt > limits.maxWaitMs) falls++;
+            if (t - judgedFrom > limits.maxWaitMs) falls++;
             else if (isWritten) (onTime++, wasSlotted && rises++);
             inStore -= records;
             startWaiting();

@@ -53,17 +53,37 @@ t.test('refused again after its slot: the pace falls, never below minRate', asyn
   t.equal(admission.rate, 7000);
 });
 
-t.test('a taken batch made durable later than maxWaitMs after its arrival lowers the pace, even with good ones in the round', async (t) => {
+t.test('a slotted batch made durable later than maxWaitMs after its arrival lowers the pace, even with good ones in the round', async (t) => {
   const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
   admission.retryAfterMs(20, 'screen-a');
-  const late = admission.admit(20, write(), 400);
+  admission.retryAfterMs(20, 'screen-b');
+  const late = admission.admit(20, write(), 400, 'screen-b');
   const slotted = admission.admit(20, write(), 0, 'screen-a');
   advance(150);
   finish.shift()!();
   finish.shift()!();
   await Promise.all([late, slotted]);
   advance(400);
-  t.equal(admission.rate, 8000, 'it waited 400 ms to be read and 150 ms for the disk: past the bound (one of two outcomes)');
+  t.equal(admission.rate, 8000, 'it came at its slot, waited 400 ms to be read and 150 ms for the disk: past the bound (one of two outcomes)');
+});
+
+t.test('a batch that was not slotted is judged from when it was read: a burst\'s wait to be read is no verdict on the pace', async (t) => {
+  const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
+  admission.retryAfterMs(20, 'screen-a');
+  const firstWave = admission.admit(20, write(), 400);
+  const slotted = admission.admit(20, write(), 0, 'screen-a');
+  advance(150);
+  finish.shift()!();
+  finish.shift()!();
+  await Promise.all([firstWave, slotted]);
+  advance(400);
+  t.equal(admission.rate, 11_250, '400 ms to be read, 150 ms for the disk: in time; the slotted one too, so the pace rises');
+  const storeLate = admission.admit(20, write(), 0);
+  advance(550);
+  finish.shift()!();
+  await storeLate;
+  advance(500);
+  t.equal(admission.rate, 9000, 'durable 550 ms after it was read: late, the pace falls');
 });
 
 t.test('one late batch among many in time is noise: the pace still rises', async (t) => {
