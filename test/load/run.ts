@@ -124,6 +124,9 @@ interface ProbeAnswer {
   connected: number;
   memory: NodeJS.MemoryUsage;
   eventLoop: { p50: number; p99: number; max: number };
+  /** The server's CPU ms (all threads) and its event loop's busy ms in the window. */
+  cpuMs?: number;
+  loopBusyMs?: number;
   /** Collections in the window (by kind), the long ones and the loop's stalls, each with its time in the window. */
   gc?: Record<string, { n: number; totalMs: number; maxMs: number }>;
   longGc?: { atMs: number; ms: number; kind: string }[];
@@ -428,9 +431,9 @@ async function main(): Promise<void> {
       label, sent: total, acked, pending: reports.reduce((n, r) => n + r.pending, 0), playsPerSecond: round((acked / span) * 1000),
       ackMs: stats(reports.flatMap((r) => r.latencies)), endToEndMs: stats(reports.flatMap((r) => r.endToEnd)),
       busyRecords: reports.reduce((n, r) => n + r.busy, 0), busyReplies: reports.reduce((n, r) => n + r.busyReplies, 0),
-      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop,
+      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop, cpuMs: el.cpuMs, loopBusyMs: el.loopBusyMs,
     };
-    console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms`);
+    console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms; server CPU ${el.cpuMs} ms, loop busy ${el.loopBusyMs} ms`);
     return row;
   };
   if (!flags['skip-plays']) {
