@@ -37,7 +37,7 @@ export interface PlayReservation {
 
 export const reservationOf = (verdict: PlayVerdict): PlayReservation => ({ claimed: verdict.claimed.length, unclaimed: verdict.unclaimed.length });
 
-type LogReads = Pick<AiringLog, 'lastPlayStarts' | 'countPlays'>;
+type LogReads = Pick<AiringLog, 'listPlays' | 'countPlays'>;
 
 export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimitSettings }) {
   const { airingLog, settings } = deps;
@@ -48,36 +48,14 @@ export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimi
   let unclaimedTotal: number | null = null;
 
   /**
-   * The last play of every screen asked for in one turn (a burst's slice of frames) read in one call:
-   * the log answers from its writer thread, not with a read on the event loop per screen.
-   */
-  let asked: { screenIds: string[]; read: Promise<Map<string, number>> } | null = null;
-  function lastPlayStart(screenId: string): Promise<number | undefined> {
-    if (!asked) {
-      const screenIds: string[] = [];
-      const batch = {
-        screenIds,
-        // A microtask later: after every frame of the slice that asked.
-        read: Promise.resolve().then(() => {
-          if (asked === batch) asked = null;
-          return airingLog.lastPlayStarts(screenIds);
-        }),
-      };
-      asked = batch;
-    }
-    asked.screenIds.push(screenId);
-    return asked.read.then((starts) => starts.get(screenId));
-  }
-
-  /**
    * What `check` needs from the log, read before it decides (the log answers asynchronously): a screen
    * first seen since start has earned what it could air since its last stored play (or its creation);
    * an unclaimed one needs its stored count. A batch that read concurrently keeps what was set first.
    */
   async function load(screen: Screen, now: number, needsUnclaimed: boolean) {
     if (!buckets.has(screen.id)) {
-      const last = await lastPlayStart(screen.id);
-      const since = Math.max(Date.parse(screen.createdAt), last ?? -Infinity) - CLOCK_SKEW_MS;
+      const [last] = await airingLog.listPlays({ screenId: screen.id, limit: 1 });
+      const since = Math.max(Date.parse(screen.createdAt), last ? Date.parse(last.startedAt) : -Infinity) - CLOCK_SKEW_MS;
       if (!buckets.has(screen.id)) buckets.set(screen.id, { tokens: Math.min(capacity, Math.max(0, now - since) * perMs), at: now });
     }
     if (needsUnclaimed && (!unclaimedOf.has(screen.id) || unclaimedTotal === null)) {

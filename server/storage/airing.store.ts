@@ -71,12 +71,6 @@ export interface AiringLog {
   recordHeartbeat(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void;
   // Reads answer with a Promise: the PostgreSQL log (server/storage/pg/airing.pg.ts) cannot answer at once.
   listPlays(query: PlayQuery): Promise<StoredPlay[]>;
-  /**
-   * When each screen's latest stored play started (ms since the epoch); a screen without plays is absent.
-   * Read where the writes are (SQLite: in the writer thread, after what was handed over before), never on
-   * the event loop: a read beside the commits took up to 89 ms there in a 10,000-player burst.
-   */
-  lastPlayStarts(screenIds: readonly string[]): Promise<Map<string, number>>;
   countPlays(query: Omit<PlayQuery, 'limit'>): Promise<number>;
   /** Heartbeats received (each online interval counts its beats). */
   countHeartbeats(screenId?: string): Promise<number>;
@@ -164,10 +158,6 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
       const { sql, params } = whereClause(query);
       const rows = prepared(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id LIMIT @limit`).all({ ...params, limit: query.limit }) as PlayRow[];
       return rows.map(toStoredPlay);
-    },
-    async lastPlayStarts(screenIds) {
-      if (screenIds.length === 0) return new Map();
-      return new Map((await writer.submit({ kind: 'last-plays', screenIds: [...screenIds] })) as [string, number][]);
     },
     async countPlays(query) {
       const { sql, params } = whereClause(query);

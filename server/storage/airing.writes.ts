@@ -14,29 +14,17 @@ export type WriteOp =
   | { kind: 'packed-plays'; batch: PackedPlaysBatch }
   | { kind: 'heartbeats'; changes: HeartbeatChanges }
   | { kind: 'prune'; cutoff: number }
-  /** A read, not a write: the start of each screen's latest play, after the writes handed over before it. */
-  | { kind: 'last-plays'; screenIds: string[] }
   /** Resolves once every write handed over before it is committed. */
   | { kind: 'sync' };
 
-/** What each op answers: plays → records new, prune → rows deleted, last-plays → [screen id, ms] pairs, the others → null. */
-export type WriteValue = number | { plays: number; intervals: number } | [string, number][] | null;
+/** What each op answers: plays → records new, prune → rows deleted, the others → null. */
+export type WriteValue = number | { plays: number; intervals: number } | null;
 export type Settled = { ok: true; value: WriteValue } | { ok: false; error: unknown };
 
 export function createAiringWrites(db: Database.Database, dayOf: (ms: number) => string) {
   const ingest = createPlayIngest(db, dayOf);
   const writeHeartbeats = createHeartbeatWrites(db);
   const retention = createRetention(db);
-  // max() over the (screen_id, started_at) index: one index seek a screen.
-  const lastStart = db.prepare<[string], number | null>('SELECT max(started_at) FROM plays WHERE screen_id = ?').pluck();
-  const lastPlays = (screenIds: readonly string[]): [string, number][] => {
-    const found: [string, number][] = [];
-    for (const id of screenIds) {
-      const at = lastStart.get(id);
-      if (typeof at === 'number') found.push([id, at]);
-    }
-    return found;
-  };
 
   type PlaysOp = Extract<WriteOp, { kind: 'plays' | 'packed-plays' }>;
   const isPlays = (op: WriteOp): op is PlaysOp => op.kind === 'plays' || op.kind === 'packed-plays';
@@ -45,7 +33,6 @@ export function createAiringWrites(db: Database.Database, dayOf: (ms: number) =>
   const one = (op: Exclude<WriteOp, PlaysOp>): WriteValue => {
     if (op.kind === 'heartbeats') return (writeHeartbeats(op.changes), null);
     if (op.kind === 'prune') return retention.prune(op.cutoff);
-    if (op.kind === 'last-plays') return lastPlays(op.screenIds);
     return null;
   };
 

@@ -267,11 +267,6 @@ export async function createPgAiringLog(pool: PgPool, options: AiringLogOptions 
       const { rows } = await pool.query<PlayRow>(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id COLLATE "C" LIMIT $${params.length + 1}`, [...params, query.limit]);
       return rows.map(toStoredPlay);
     },
-    async lastPlayStarts(screenIds) {
-      if (screenIds.length === 0) return new Map();
-      const { rows } = await pool.query<{ screen_id: string; at: string | number }>('SELECT screen_id, max(started_at) AS at FROM plays WHERE screen_id = ANY($1) GROUP BY screen_id', [[...screenIds]]);
-      return new Map(rows.map((r) => [r.screen_id, Number(r.at)]));
-    },
     async countPlays(query) {
       const { sql, params } = whereClause(query);
       return count(`SELECT count(*) AS n FROM plays ${sql}`, params);
