@@ -83,8 +83,13 @@ const hardStop = setTimeout(() => {
 }, MAX_MS);
 
 // ── processes ──────────────────────────────────────────────
+/** The node flags `npm start` gives the server (its young generation's size): the load test runs it the same way. */
+const startFlags = (): string[] => {
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return (/^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+--import tsx /.exec(start)?.[1] ?? '').split(/\s+/).filter(Boolean);
+};
 function startServer(): Promise<ChildProcess> {
-  const execArgv = ['--import', 'tsx', '--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}/profile`] : []), ...(flags['trace-gc'] ? ['--trace-gc'] : []), ...flags['node-args'].split(/\s+/).filter(Boolean)];
+  const execArgv = [...startFlags(), '--import', 'tsx', '--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}/profile`] : []), ...(flags['trace-gc'] ? ['--trace-gc'] : []), ...flags['node-args'].split(/\s+/).filter(Boolean)];
   const server = fork(path.join(root, 'server/main.ts'), [], {
     cwd: root,
     execArgv,
