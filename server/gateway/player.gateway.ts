@@ -230,7 +230,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           acceptsCompactManifest: message.capabilities.includes(CAPABILITY_COMPACT_MANIFEST),
           acceptsManifestPatch: message.capabilities.includes(CAPABILITY_MANIFEST_PATCH),
           send,
-          sendManifest: (frame) => (queue.sendLatest(frame), deps.metrics?.manifestPushed()),
+          sendManifest: (frame, onWritten) => (queue.sendLatest(frame, onWritten), deps.metrics?.manifestPushed()),
           close: (code, reason) => socket.close(code, reason),
         };
         presence.add(session);

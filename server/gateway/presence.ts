@@ -35,8 +35,8 @@ export interface PlayerSession {
   patchBase?: { frame: number; version: string } | null;
   // end of the manifests helper's block
   send(message: ServerMessage): void;
-  /** A serialised manifest message; while the socket is backed up only the newest waits. */
-  sendManifest(frame: string | Buffer): void;
+  /** A serialised manifest message; while the socket is backed up only the newest waits. `onWritten`: once it is handed to the socket (or dropped). */
+  sendManifest(frame: string | Buffer, onWritten?: () => void): void;
   /** Closes the socket (e.g. 4003 after a revocation). */
   close(code: number, reason: string): void;
 }

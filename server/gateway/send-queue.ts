@@ -19,37 +19,51 @@ type Socket = Pick<WebSocket, 'send' | 'bufferedAmount' | 'readyState' | 'termin
 
 export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEND_LIMITS, onOverflow?: (bufferedBytes: number) => void) {
   let held: string | Buffer | null = null;
+  let heldWritten: (() => void) | undefined;
   let retry: NodeJS.Timeout | null = null;
   const isOpen = () => socket.readyState === socket.OPEN;
 
-  function send(data: string | Buffer): void {
-    if (!isOpen()) return;
+  /** `onWritten` is called once the frame is written to the socket, or at once when it is not sent at all. */
+  function send(data: string | Buffer, onWritten?: () => void): void {
+    if (!isOpen()) return onWritten?.();
     if (socket.bufferedAmount > limits.closeAboveBytes) {
       onOverflow?.(socket.bufferedAmount);
       socket.terminate();
-      return;
+      return onWritten?.();
     }
     // Text frames always: a shared manifest is a Buffer, and browsers would get a Blob for a binary frame.
-    socket.send(data, { binary: false });
+    socket.send(data, { binary: false }, onWritten && (() => onWritten()));
+  }
+
+  /** The waiting manifest and its callback, no longer waiting. */
+  function takeHeld(): { data: string | Buffer | null; written: (() => void) | undefined } {
+    const taken = { data: held, written: heldWritten };
+    held = null;
+    heldWritten = undefined;
+    return taken;
   }
 
   function flushHeld(): void {
     retry = null;
-    if (!held || !isOpen()) return;
+    if (!held) return;
+    // Closed: nothing will be written; the waiting manifest is dropped (and said done with).
+    if (!isOpen()) return takeHeld().written?.();
     if (socket.bufferedAmount > limits.holdAboveBytes) {
       retry = setTimeout(flushHeld, limits.retryMs);
       return;
     }
-    const data = held;
-    held = null;
-    send(data);
+    const { data, written } = takeHeld();
+    send(data!, written);
   }
 
   return {
     send,
     /** Sends now, or keeps it as the one waiting manifest (replacing an older one) while the socket is backed up. */
-    sendLatest(data: string | Buffer): void {
+    sendLatest(data: string | Buffer, onWritten?: () => void): void {
+      // A manifest replaced while it waited is done with: it will never be written.
+      heldWritten?.();
       held = data;
+      heldWritten = onWritten;
       if (!retry) flushHeld();
     },
     /** Bytes held back for this player (the waiting manifest), beside ws's own buffer. */
@@ -59,7 +73,7 @@ export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEN
     close(): void {
       if (retry) clearTimeout(retry);
       retry = null;
-      held = null;
+      takeHeld().written?.();
     },
   };
 }

@@ -32,8 +32,6 @@ export function installLoadProbe(connected: () => number): void {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   const round = (x: number) => Math.round(x * 10) / 10;
   let windowStart = performance.now();
-  /** The process's CPU time since the window began (all threads: the loop, the writer thread, the collector's). */
-  let cpuStart = process.cpuUsage();
   let eluStart = eventLoopUtilization();
   let gc: Record<string, { n: number; totalMs: number; maxMs: number }> = {};
   let longGc: { atMs: number; ms: number; kind: string }[] = [];
@@ -67,8 +65,9 @@ export function installLoadProbe(connected: () => number): void {
       connected: connected(),
       memory: process.memoryUsage(),
       eventLoop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), count: delay.count },
-      // stalls helper: CPU ms of the process and the loop's busy ms in the window (a noisy machine stretches wall time, not these much).
-      cpuMs: (({ user, system }) => Math.round((user + system) / 1000))(process.cpuUsage(cpuStart)),
+      /** This process's CPU time (user + system, ms) since it started: the load test takes differences. */
+      cpuMs: round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+      // stalls helper: the loop's busy ms in the window (a crowded machine stretches wall time, this less).
       loopBusyMs: Math.round(eventLoopUtilization(eluStart).active),
       gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, totalMs: round(v.totalMs), maxMs: round(v.maxMs) }])),
       longGc,
@@ -77,7 +76,6 @@ export function installLoadProbe(connected: () => number): void {
     if (message.reset) {
       delay.reset();
       windowStart = performance.now();
-      cpuStart = process.cpuUsage();
       eluStart = eventLoopUtilization();
       gc = {};
       longGc = [];

@@ -28,7 +28,7 @@ export async function migrateFreeTextAtStart(catalogue: CatalogueStore, log: Fas
   // Most starts have nothing to migrate: check on the current snapshot before queueing a write.
   const hasFreeText = catalogue.read().screens.some((s) => !s.siteId && s.township);
   if (!hasFreeText) return null;
-  const report = await catalogue.update((draft) => migrateFreeTextPlaces(draft, newPlaceId));
+  const report = await catalogue.update((draft) => migrateFreeTextPlaces(draft, newPlaceId), { isAlone: true });
   if (isEmptyMigration(report)) return null;
   log.info(
     { townships: report.townships, villages: report.villages, sites: report.sites, screens: report.screens, retargeted: report.retargeted, unknownSiteTypes: report.unknownSiteTypes, skipped: report.skipped },

@@ -33,13 +33,17 @@ export function createRegisterService(deps: {
 
   /** Applies a change to the register, refusing it with a clear 4xx before the catalogue's own check would. */
   async function change<T>(actor: RegisterActor, edit: (draft: Catalogue) => T): Promise<T> {
-    const result = await catalogue.update((draft) => {
-      // A copy: the edit changes the draft's objects in place.
-      const before = buildRegisterIndex(detached({ screens: [], townships: draft.townships, villages: draft.villages, sites: draft.sites }));
-      const value = edit(draft);
-      checkRegister(draft, before, actor);
-      return value;
-    });
+    const result = await catalogue.update(
+      (draft) => {
+        // A copy: the edit changes the draft's objects in place.
+        const before = buildRegisterIndex(detached({ screens: [], townships: draft.townships, villages: draft.villages, sites: draft.sites }));
+        const value = edit(draft);
+        checkRegister(draft, before, actor);
+        return value;
+      },
+      // It rewrites screens' places and rules' targets in place: alone, so a change after it is checked against it.
+      { isAlone: true },
+    );
     deps.onChange?.();
     return result;
   }

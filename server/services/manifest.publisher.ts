@@ -58,11 +58,27 @@ interface Base {
   value?: Json;
 }
 
+/** Milliseconds since the epoch with the monotonic clock's precision: comparable with the load simulator's times. */
+const wallNow = () => performance.timeOrigin + performance.now();
+/** The `manifests pushed` line waits this long at most for the last frame to be written. */
+const WRITTEN_WAIT_MS = 10_000;
 const manifestFrame = (json: string) => Buffer.from(`{"type":"manifest","manifest":${json}}`);
 /** Frames by manifest key, the least recently used evicted past MAX_FRAMES; NO_MANIFEST where nothing airs. */
 const NO_MANIFEST = Symbol('no manifest');
 type FrameCache = LRUCache<string, Frames | typeof NO_MANIFEST>;
 const newFrameCache = (): FrameCache => new LRUCache({ max: MAX_FRAMES });
+
+/** Where a pass's time went, in ms from the commit of the change it went over (null: nothing of that kind). */
+export interface PassTiming {
+  sent: number;
+  /** The commit, epoch ms (the load simulator's clock). */
+  committedAt: number;
+  passMs: number;
+  firstSendMs: number | null;
+  lastSendMs: number | null;
+  /** The last frame handed to the kernel (or dropped), at most WRITTEN_WAIT_MS after the pass. */
+  lastWrittenMs: number | null;
+}
 
 export type ManifestPublisher = ReturnType<typeof createManifestPublisher>;
 
@@ -76,7 +92,7 @@ export function createManifestPublisher(deps: {
 }) {
   const { catalogue, presence, clock, log, timeZone } = deps;
   const options = { timeZone };
-  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0 };
+  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0, lastPass: null as PassTiming | null };
   /** The catalogue the latest change was measured against: the next one is measured from here. */
   let seen: Readonly<Catalogue> = catalogue.read();
   /** Screens the next pass goes over. */
@@ -91,6 +107,8 @@ export function createManifestPublisher(deps: {
   /** Serialised patch frames by `base>next` frame ids; '' where the full frame goes instead. */
   const patches = new LRUCache<string, Buffer | ''>({ max: MAX_PATCHES });
   let diffsLeft = MAX_DIFFS_PER_PASS;
+  /** When the first change the next pass goes over was committed (0: none yet), for the pass's timings. */
+  let changedAt = 0;
 
   /** Without a display (preview of an offline screen) stills are chosen for 1920×1080; the mode defaults to the screen's last one. */
   const manifestFor = (screenId: string, display?: Display, mode?: ScreenMode): Manifest | null =>
@@ -148,7 +166,7 @@ export function createManifestPublisher(deps: {
   }
 
   /** Sends the frames if the session does not have that version yet; returns whether it sent. */
-  function deliver(session: PlayerSession, f: Frames | null): boolean {
+  function deliver(session: PlayerSession, f: Frames | null, onWritten?: () => void): boolean {
     if (!f || f.version === session.sentManifestVersion) return false;
     const patch = patchFor(session, f);
     session.sentManifestVersion = f.version;
@@ -158,7 +176,7 @@ export function createManifestPublisher(deps: {
       session.sentManifestFrame = f.id;
       keepAsBase(f);
     }
-    session.sendManifest(patch ?? frameFor(session, f));
+    session.sendManifest(patch ?? frameFor(session, f), onWritten);
     return true;
   }
 
@@ -181,8 +199,11 @@ export function createManifestPublisher(deps: {
   async function pass(): Promise<number> {
     const screens = pending;
     pending = new Set();
+    const committedAt = changedAt;
+    changedAt = 0;
     const sessions = sessionsOf(screens);
     if (sessions.length === 0) return 0;
+    const passAt = wallNow();
     const cat = catalogue.read();
     const now = clock.now();
     const frames = newFrameCache();
@@ -193,16 +214,46 @@ export function createManifestPublisher(deps: {
     const patchedBefore = stats.patched;
     stats.visited += sessions.length;
     stats.lastVisited = sessions.length;
+    // Where a push's time goes (epoch ms, as the load simulator stamps arrivals): the change committed, the
+    // pass began, the first and the last frame handed to a socket, the last one written out.
+    const timing = { committedAt: committedAt || passAt, passAt, firstSendAt: 0, lastSendAt: 0, lastWrittenAt: 0, slices: 1 };
+    let unwritten = 1;
+    let logged = false;
+    const logPass = (sent: number, distinct: number, patches: number) => {
+      if (logged) return;
+      logged = true;
+      const at = (t: number) => (t ? Math.round((t - timing.committedAt) * 10) / 10 : null);
+      stats.lastPass = { sent, committedAt: Math.round(timing.committedAt * 10) / 10, passMs: at(timing.passAt)!, firstSendMs: at(timing.firstSendAt), lastSendMs: at(timing.lastSendAt), lastWrittenMs: at(timing.lastWrittenAt) };
+      log.info({ distinct, patches, visited: sessions.length, slices: timing.slices, ...stats.lastPass }, 'manifests pushed');
+    };
+    let done = () => undefined as void;
+    const written = () => {
+      timing.lastWrittenAt = wallNow();
+      if (--unwritten === 0) done();
+    };
     let sent = 0;
     let sliceStart = performance.now();
     for (const session of sessions) {
       if (performance.now() - sliceStart > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
+        timing.slices++;
       }
-      if (deliver(session, framesFor(cat, now, frames, session))) sent++;
+      unwritten++;
+      if (deliver(session, framesFor(cat, now, frames, session), written)) {
+        sent++;
+        timing.lastSendAt = wallNow();
+        timing.firstSendAt ||= timing.lastSendAt;
+      } else unwritten--;
     }
-    if (sent) log.info({ sent, distinct: stats.serialised - serialisedBefore, patches: stats.patched - patchedBefore, visited: sessions.length }, 'manifests pushed');
+    if (sent) {
+      const distinct = stats.serialised - serialisedBefore;
+      const patches = stats.patched - patchedBefore;
+      done = () => logPass(sent, distinct, patches);
+      // Logged once every frame is written (or after WRITTEN_WAIT_MS: a socket that never drains).
+      setTimeout(done, WRITTEN_WAIT_MS).unref();
+      written();
+    }
     return sent;
   }
 
@@ -262,6 +313,7 @@ export function createManifestPublisher(deps: {
      */
     catalogueChanged(): AffectedScreens {
       const now = catalogue.read();
+      changedAt ||= wallNow();
       const affected = affectedScreens(seen, now);
       seen = now;
       pending = unionAffected(pending, affected);
@@ -273,12 +325,14 @@ export function createManifestPublisher(deps: {
      * snapshot before): their own answer says which screens they affect, or `all` when it is not known.
      */
     adopted(named: AffectedScreens): void {
+      changedAt ||= wallNow();
       seen = catalogue.read();
       pending = unionAffected(pending, named);
       schedule();
     },
     /** Time moved on (a local midnight, an alert's expiry): every player is offered its manifest again. */
     republishAll(): void {
+      changedAt ||= wallNow();
       seen = catalogue.read();
       pending = 'all';
       schedule();

@@ -7,7 +7,7 @@
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import { settle, type CatalogueDelta } from './catalogue.delta.js';
 import { detached, draftOf, finished } from './catalogue.draft.js';
-import type { CatalogueHooks } from './catalogue.store.js';
+import type { CatalogueHooks, UpdateOptions } from './catalogue.store.js';
 
 /** Where commits go. `write` resolves the new version, or null when another node committed first. */
 export interface CommitTarget {
@@ -23,7 +23,7 @@ const MAX_ROUNDS = 20;
 export function createCommitQueue(start: { catalogue: Catalogue; version: number }, target: CommitTarget, hooks?: CatalogueHooks) {
   let current = start.catalogue;
   let version = start.version;
-  type Pending = { change: (draft: Catalogue) => unknown; context: unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  type Pending = { change: (draft: Catalogue) => unknown; context: unknown; isAlone: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
   type Applied = { p: Pending; result: unknown };
   let pending: Pending[] = [];
   let isWriting = false;
@@ -106,7 +106,7 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
       // A batch shares one actor, so each commit is attributable to one; a storm of players (no actor) still shares commits.
       const keyOf = (p: Pending) => (hooks?.batchKey ? hooks.batchKey(p.context) : p.context);
       const first = keyOf(pending[0]!);
-      const split = pending.findIndex((p) => keyOf(p) !== first);
+      const split = pending[0]!.isAlone ? 1 : pending.findIndex((p) => p.isAlone || keyOf(p) !== first);
       const batch = split < 0 ? pending : pending.slice(0, split);
       pending = split < 0 ? [] : pending.slice(split);
       await commit(batch);
@@ -118,9 +118,9 @@ export function createCommitQueue(start: { catalogue: Catalogue; version: number
     read: (): Readonly<Catalogue> => current,
     version: () => version,
     adopt,
-    update<T>(change: (draft: Catalogue) => T): Promise<T> {
+    update<T>(change: (draft: Catalogue) => T, options: UpdateOptions = {}): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        pending.push({ change, context: hooks?.context(), resolve: resolve as (value: unknown) => void, reject });
+        pending.push({ change, context: hooks?.context(), isAlone: options.isAlone ?? false, resolve: resolve as (value: unknown) => void, reject });
         if (!isWriting) void drain();
       });
     },

@@ -11,6 +11,16 @@ import { createCommitQueue } from './catalogue.commits.js';
 import { CATALOGUE_FILE, JOURNAL_FILE, openJournal, readStoredFiles, type JournalOptions, type StoredFiles } from './catalogue.journal.js';
 import { writeFileDurably } from './durable-file.js';
 
+export interface UpdateOptions {
+  /**
+   * Commit this change in a batch of its own. For a change that rewrites in place what other changes'
+   * checks find through the committed catalogue's indexes (a register change: screens' places through the
+   * place sync, rules retargeted by a rename): a change batched after it would be checked against the
+   * indexes of the catalogue before it, and could store a clash it should refuse.
+   */
+  isAlone?: boolean;
+}
+
 export interface CatalogueStore {
   /** The current catalogue. Treat as read-only: change it only through `update`. */
   read(): Readonly<Catalogue>;
@@ -19,7 +29,7 @@ export interface CatalogueStore {
    * A throwing change or an invalid result leaves the catalogue as it was. A change may run more
    * than once (it is retried alone when its batch fails), so it must touch nothing but the draft.
    */
-  update<T>(change: (draft: Catalogue) => T): Promise<T>;
+  update<T>(change: (draft: Catalogue) => T, options?: UpdateOptions): Promise<T>;
   /**
    * Writes the last committed catalogue to `file`, durably: the backup's copy. Taken in one synchronous
    * step, so no change can come between (a change still being written is not committed yet, and not in it).

@@ -12,14 +12,15 @@ export type ChildCommand =
   | { cmd: 'connect-floor'; url: string; localAddresses: string[] }
   | { cmd: 'close-floor' }
   | { cmd: 'phase'; phase: string }
-  | { cmd: 'mark'; label: string; floor: boolean }
+  /** base (floor only): the push whose patch the floor sends next and the version it applies to; its sockets then hold that manifest as Crier's players held it. */
+  | { cmd: 'mark'; label: string; floor: boolean; base?: { label: string; version: string } }
   | { cmd: 'collect' }
   | { cmd: 'burst'; records: number }
   | { cmd: 'steady'; everyMs: number; forMs: number }
   | { cmd: 'plays-report' }
   | { cmd: 'heartbeat-report' }
-  /** The latest manifest frame this process received, as text. */
-  | { cmd: 'sample' }
+  /** The latest whole manifest frame this process received, as text; with `label`, the frame most of its players got in that push (and how many). */
+  | { cmd: 'sample'; label?: string }
   | { cmd: 'stop' };
 
 export type ChildEvent =
@@ -28,11 +29,12 @@ export type ChildEvent =
   | { ev: 'paired'; index: number; screenId: string; token: string }
   | { ev: 'connected'; ok: number; failed: number; ms: number; refused?: number }
   | { ev: 'done' }
-  | { ev: 'arrivals'; arrivals: [number, number][]; bytes: number }
+  /** handlingMs: this process's time on the mark's frames so far (from reading each to its answer sent). */
+  | { ev: 'arrivals'; arrivals: [number, number][]; bytes: number; handlingMs: number }
   | { ev: 'sent'; sent: number; at: number }
   /** latencies: from the send that was taken; endToEnd: from the first send (busy answers resent after retryAfterMs). */
   | { ev: 'plays'; acked: number; pending: number; latencies: number[]; endToEnd: number[]; busy: number; busyReplies: number; firstAckAt: number; lastAckAt: number }
   /** up: sent → the server's stamp; down: the stamp → read here (ms, one machine's clock); loopDelay: this process's event loop per phase. */
   | { ev: 'heartbeats'; byPhase: Record<string, number[]>; up: Record<string, number[]>; down: Record<string, number[]>; loopDelay: Record<string, { p50: number; p99: number; max: number }>; dropped: number }
-  | { ev: 'sample'; text: string }
+  | { ev: 'sample'; text: string; count: number }
   | { ev: 'log'; text: string };

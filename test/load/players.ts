@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { retryDelay } from '../../player/backoff.js';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
-import type { Json } from '../../playlists/manifest-patch.js';
+import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
 import { WireManifestSchema, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
@@ -53,13 +53,15 @@ let floorSockets: WebSocket[] = [];
 let dropped = 0;
 let phase = 'idle';
 /** Arrival of the first message after a mark, per player index (Crier) or socket index (floor); `seen` outlives collects. */
-let marked: { label: string; floor: boolean; arrivals: Map<number, number>; seen: Set<number>; bytes: number } | null = null;
+let marked: { label: string; floor: boolean; arrivals: Map<number, number>; seen: Set<number>; bytes: number; handlingMs: number; refusedLogged?: boolean } | null = null;
 /** Records the first arrival since the mark; returns whether this was it. */
 function arrive(floor: boolean, index: number, at: number, bytes: number): void {
   if (!marked || marked.floor !== floor || marked.seen.has(index)) return;
   marked.seen.add(index);
   marked.arrivals.set(index, at);
   marked.bytes = Math.max(marked.bytes, bytes);
+  // This process's time on the frame (read, taken, answered): what each later frame of the push waits behind.
+  marked.handlingMs += now() - at;
 }
 const heartbeatLatencies = new Map<string, number[]>();
 /** Heartbeats split at the server's stamp (`serverTime`, same machine clock): player → server handled, server handled → ack read here. */
@@ -99,8 +101,8 @@ const isLean = process.env.LOADTEST_LEAN === '1';
 
 // manifests helper's block: players say `compact-manifest` as the real player does, unless --full-manifests.
 const isFull = process.env.LOADTEST_FULL_MANIFESTS === '1';
-/** LOADTEST_VALIDATE=1: whole manifests are validated as the browser player validates them (patched ones always are). */
-const isValidating = process.env.LOADTEST_VALIDATE === '1';
+/** Whole manifests are validated as the browser player validates them (patched ones always are), unless LOADTEST_VALIDATE=0. */
+const isValidating = process.env.LOADTEST_VALIDATE !== '0';
 const validated = new WeakSet<object>();
 const isPatching = !isFull && process.env.LOADTEST_NO_PATCHES !== '1';
 const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(isFull ? [] : [CAPABILITY_COMPACT_MANIFEST]), ...(isPatching ? [CAPABILITY_MANIFEST_PATCH] : [])];
@@ -136,6 +138,57 @@ function firstItem(m: Manifest | CompactManifest): Manifest['items'][number] | u
   return 'itemsLoop' in m ? m.timeline.items[m.timeline.loops[m.itemsLoop]?.[0] ?? -1] : m.items[0];
 }
 // end of the manifests helper's block
+type Taken = { ok: true; version: string; held: HeldManifest | null; first: Manifest['items'][number] | undefined } | { ok: false; reason: string };
+/**
+ * What a player does with a manifest or a patch frame before it answers `manifest-applied`, as the browser
+ * player does (validated and expanded; a patch applied to the manifest held). Crier's clients and the floor's
+ * clients both go through here, so a floor sending Crier's own frame costs its clients what Crier's frame costs.
+ */
+function takeManifest(held: HeldManifest | null, text: string, message: ServerMessage): Taken {
+  if (message.type === 'manifest-patch') {
+    const outcome = patched(held, text, message);
+    if (!outcome.ok) return { ok: false, reason: `patch refused (${outcome.reason})` };
+    return { ok: true, version: outcome.held.version, held: outcome.held, first: outcome.manifest.items[0] };
+  }
+  if (message.type !== 'manifest') return { ok: false, reason: `not a manifest (${message.type})` };
+  // Validated as the browser player does unless --parse-only (lean players: once per frame object).
+  if (isValidating && !validated.has(message.manifest) && !WireManifestSchema.safeParse(message.manifest).success) return { ok: false, reason: 'invalid manifest' };
+  if (isValidating && isLean) validated.add(message.manifest);
+  const version = message.manifest.version;
+  // The wire form as received (not expanded): patches apply to it.
+  return { ok: true, version, held: isPatching ? { version, wire: heldWire(text, message.manifest as unknown as Json) } : null, first: firstItem(message.manifest as Manifest | CompactManifest) };
+}
+/**
+ * The frames each push's mark saw (how many players got each) and the manifests held before them by version:
+ * the floor sends the commonest frame to clients holding what Crier's players held before it.
+ */
+const pushFrames = new Map<string, { texts: Map<string, number>; bases: Map<string, HeldManifest> }>();
+function notePushFrame(label: string, text: string, held: HeldManifest | null): void {
+  const seen = pushFrames.get(label) ?? pushFrames.set(label, { texts: new Map(), bases: new Map() }).get(label)!;
+  seen.texts.set(text, (seen.texts.get(text) ?? 0) + 1);
+  if (held && !seen.bases.has(held.version)) seen.bases.set(held.version, held);
+}
+const commonest = (texts: Map<string, number> | undefined): [string, number] => [...(texts ?? [])].reduce<[string, number]>((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
+/** What each floor socket holds (a patch applies to it), as a Crier player holds its manifest. */
+let floorHeld: (HeldManifest | null)[] = [];
+let isWarm = false;
+/**
+ * Runs this process's frame handling a few hundred times on the manifest its players got (and on a patch of it)
+ * before anything is measured: otherwise the first push pays the JIT's warm-up of thousands of simulated players
+ * (one real player pays it once, for one frame) and the floor's rounds, which come later, do not.
+ */
+function warmUp(): void {
+  if (isWarm || !lastManifestText) return;
+  isWarm = true;
+  const whole = (JSON.parse(lastManifestText) as { manifest: Record<string, Json> & { version: string } }).manifest;
+  const held: HeldManifest = { version: whole.version, wire: whole };
+  const patch = diffManifest(whole, { ...whole, version: `${whole.version}-warm` });
+  const text = JSON.stringify({ type: 'manifest-patch', base: whole.version, patch });
+  for (let k = 0; k < 300; k++) {
+    takeManifest(null, lastManifestText, JSON.parse(lastManifestText) as ServerMessage);
+    applyPatchFrame(held, ManifestPatchMessageSchema.parse(JSON.parse(text)));
+  }
+}
 const MANIFEST_PREFIX = '{"type":"manifest","manifest":{"version":"';
 const parsedByVersion = new Map<string, unknown>();
 function parseFrame(text: string): unknown {
@@ -165,36 +218,21 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       p.socket?.send(JSON.stringify({ type: 'paired-ack', screenId: message.screenId }));
       send({ ev: 'paired', index: p.spec.index, screenId: message.screenId, token: message.token });
       return;
-    case 'manifest-patch': {
-      const outcome = patched(p.heldManifest, text, message);
-      if (!outcome.ok) {
-        send({ ev: 'log', text: `player ${p.spec.index}: patch refused (${outcome.reason}), asking for the whole manifest` });
-        p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
-        return;
-      }
-      p.heldManifest = outcome.held;
-      p.manifestVersion = outcome.held.version;
-      const first = outcome.manifest.items[0];
-      if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
-      arrive(false, p.spec.index, at, text.length);
-      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: p.manifestVersion }));
-      return;
-    }
+    case 'manifest-patch':
     case 'manifest': {
-      // --validate-manifests: checked and expanded as the browser player does (lean players: once per frame object).
-      if (isValidating && !validated.has(message.manifest) && !WireManifestSchema.safeParse(message.manifest).success) {
-        send({ ev: 'log', text: `player ${p.spec.index}: invalid manifest` });
+      if (marked && !marked.floor) notePushFrame(marked.label, text, p.heldManifest);
+      const taken = takeManifest(p.heldManifest, text, message);
+      if (!taken.ok) {
+        send({ ev: 'log', text: `player ${p.spec.index}: ${taken.reason}, asking for the whole manifest` });
+        if (taken.reason !== 'invalid manifest') p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
         return;
       }
-      if (isValidating && isLean) validated.add(message.manifest);
-      const first = firstItem(message.manifest as Manifest | CompactManifest);
-      lastManifestText = text;
-      p.manifestVersion = message.manifest.version;
-      // The wire form as received (not expanded): patches apply to it.
-      if (isPatching) p.heldManifest = { version: message.manifest.version, wire: heldWire(text, message.manifest as unknown as Json) };
-      if (first) p.item = { itemId: first.id, mediaId: first.mediaId, hash: first.hash };
+      if (message.type === 'manifest') lastManifestText = text;
+      p.heldManifest = taken.held;
+      p.manifestVersion = taken.version;
+      if (taken.first) p.item = { itemId: taken.first.id, mediaId: taken.first.mediaId, hash: taken.first.hash };
+      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: taken.version }));
       arrive(false, p.spec.index, at, text.length);
-      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: message.manifest.version }));
       return;
     }
     case 'heartbeat-ack': {
@@ -401,6 +439,7 @@ process.on('message', async (command: ChildCommand) => {
     case 'connect': {
       const started = now();
       const result = await connectAll(command.players, command.url, command.concurrency);
+      warmUp();
       return send({ ev: 'connected', ...result, ms: now() - started });
     }
     case 'connect-floor': {
@@ -416,8 +455,21 @@ process.on('message', async (command: ChildCommand) => {
               socket.on('error', () => (failed++, resolve()));
               socket.on('message', (raw) => {
                 const at = now();
-                // Parsed as a player parses a manifest, so the floor's clients do the same work as Crier's.
-                parseFrame((raw as Buffer).toString());
+                // Parsed as a player parses a manifest; Crier's own frames are taken and answered as Crier's clients
+                // take and answer them, so the floor's clients do the same work (padding is only parsed).
+                const text = (raw as Buffer).toString();
+                const message = parseFrame(text) as ServerMessage;
+                if (message.type === 'manifest' || message.type === 'manifest-patch') {
+                  const taken = takeManifest(floorHeld[i] ?? null, text, message);
+                  if (taken.ok) {
+                    floorHeld[i] = taken.held;
+                    socket.send(JSON.stringify({ type: 'manifest-applied', version: taken.version }));
+                  } else if (marked && !marked.refusedLogged) {
+                    // The floor's clients would then do less than Crier's: said, not hidden.
+                    marked.refusedLogged = true;
+                    send({ ev: 'log', text: `floor client ${i}: ${taken.reason} (the floor's clients do less than Crier's this round)` });
+                  }
+                }
                 arrive(true, i, at, (raw as Buffer).length);
               });
               floorSockets.push(socket);
@@ -435,16 +487,21 @@ process.on('message', async (command: ChildCommand) => {
       phase = command.phase;
       return send({ ev: 'done' });
     case 'sample':
-      return send({ ev: 'sample', text: lastManifestText });
+    {
+      const [text, count] = command.label ? commonest(pushFrames.get(command.label)?.texts) : [lastManifestText, 1];
+      return send({ ev: 'sample', text, count });
+    }
     case 'mark':
-      marked = { label: command.label, floor: command.floor, arrivals: new Map(), seen: new Set(), bytes: 0 };
+      marked = { label: command.label, floor: command.floor, arrivals: new Map(), seen: new Set(), bytes: 0, handlingMs: 0 };
+      // A floor sending a push's own frame: every floor socket holds what Crier's players held before that push.
+      if (command.floor) floorHeld = floorSockets.map(() => (command.base ? (pushFrames.get(command.base.label)?.bases.get(command.base.version) ?? null) : null));
       return send({ ev: 'done' });
     case 'collect': {
       // Arrivals so far are handed over; the mark stays, so nothing arriving meanwhile is missed.
       const arrivals = marked ? [...marked.arrivals] : [];
       const bytes = marked?.bytes ?? 0;
       marked?.arrivals.clear();
-      return send({ ev: 'arrivals', arrivals, bytes });
+      return send({ ev: 'arrivals', arrivals, bytes, handlingMs: Math.round(marked?.handlingMs ?? 0) });
     }
     case 'burst': {
       ackLatencies = [];

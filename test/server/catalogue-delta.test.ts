@@ -142,3 +142,15 @@ t.test('an invalid item is refused with its place in the catalogue, and nothing 
   t.equal(commits.read(), catalogue);
   t.equal(deltas.length, 0);
 });
+
+t.test('changes queued together share a commit; one asked to go alone commits in a batch of its own', async (t) => {
+  const { catalogue } = fleet(3);
+  const { target, deltas } = recordingTarget();
+  const commits = createCommitQueue({ catalogue, version: 0 }, target);
+  const rename = (i: number, name: string) => (draft: Catalogue) => void (draft.screens[i]!.name = name);
+  const inFlight = commits.update(rename(0, '甲'));
+  // Queued while the first is written: b and c share the next commit, d goes alone, e and f share the last.
+  await Promise.all([inFlight, commits.update(rename(1, '乙')), commits.update(rename(2, '丙')), commits.update(rename(0, '丁'), { isAlone: true }), commits.update(rename(1, '戊')), commits.update(rename(2, '己'))]);
+  t.same(deltas.map((d) => (d.lists.screens!.upserted as Screen[]).map((s) => s.name)), [['甲'], ['乙', '丙'], ['丁'], ['戊', '己']]);
+  t.same(commits.read().screens.slice(0, 3).map((s) => s.name), ['丁', '戊', '己']);
+});

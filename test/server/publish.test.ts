@@ -28,6 +28,18 @@ async function claimedPlayer(t: Test, app: CrierApp, wsUrl: string, township: st
   return { player, screenId: welcome.screenId, frames };
 }
 
+/** A bare ws server's socket and the client connected to it (real sockets on loopback). */
+async function socketPair(t: Test): Promise<{ socket: WebSocket; client: WebSocket }> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => server.close());
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as { port: number }).port;
+  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${port}`);
+  await new Promise((resolve) => client.once('open', resolve));
+  return { socket: await accepted, client };
+}
+
 const alert = (app: CrierApp, target: object) =>
   app.inject({ method: 'POST', url: '/api/v1/alerts', payload: { title: '测试插播', playlistId: app.crier.catalogue.read().defaultPlaylistId, target, priority: 50 } });
 
@@ -106,16 +118,9 @@ t.test('work in proportion to the change: an edit no screen airs passes over no 
 });
 
 t.test('a player that does not read: the server holds one manifest for it, and ends it past the hard bound', async (t) => {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  t.teardown(() => server.close());
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as { port: number }).port;
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-  const client = new WebSocket(`ws://127.0.0.1:${port}`);
+  const { socket, client } = await socketPair(t);
   const received: string[] = [];
   client.on('message', (data) => received.push(data.toString().slice(0, 8)));
-  await new Promise((resolve) => client.once('open', resolve));
-  const socket = await accepted;
   client.pause(); // stops reading: the kernel buffers fill, then ws's own buffer grows
   const limits = { holdAboveBytes: 256 << 10, closeAboveBytes: 64 << 20, retryMs: 50 };
   const queue = createSendQueue(socket, limits);
@@ -146,4 +151,49 @@ t.test('a player that does not read: the server holds one manifest for it, and e
   t.pass('the connection was ended');
   queue.close();
   tight.close();
+});
+
+t.test('a push is timed: the commit, the pass, the first and last send and the last frame written, in that order', async (t) => {
+  const { app, wsUrl } = await startTestServer(t, {}, { logger: false });
+  const fleet = [await claimedPlayer(t, app, wsUrl, '城关镇', SHARED), await claimedPlayer(t, app, wsUrl, '东乡', SHARED)];
+  const { publisher } = app.crier;
+  while (!publisher.isIdle) await sleep(20);
+  const arrivedAt: number[] = [];
+  for (const p of fleet) p.player.socket.once('message', () => arrivedAt.push(performance.timeOrigin + performance.now()));
+  const postedAt = performance.timeOrigin + performance.now();
+  t.equal((await alert(app, { kind: 'all' })).statusCode, 201);
+  while (!(publisher.stats.lastPass && publisher.stats.lastPass.committedAt >= postedAt && arrivedAt.length === 2)) await sleep(10);
+  const timing = publisher.stats.lastPass!;
+  t.equal(timing.sent, 2, 'the pass sent both players their manifest');
+  const order = [0, timing.passMs, timing.firstSendMs, timing.lastSendMs, timing.lastWrittenMs] as number[];
+  t.ok(order.every((x, k) => typeof x === 'number' && (k === 0 || x >= order[k - 1]!)), `commit ≤ pass ≤ first send ≤ last send ≤ last written (${order.join(' ≤ ')} ms)`);
+  t.ok(Math.min(...arrivedAt) >= timing.committedAt + timing.firstSendMs!, 'no player had it before the first send');
+  t.ok(timing.committedAt - postedAt < 5000, 'the commit is this change\'s');
+});
+
+t.test('the send queue says when each manifest is done with: written, replaced while it waited, or dropped', async (t) => {
+  const { socket, client } = await socketPair(t);
+  const queue = createSendQueue(socket, { holdAboveBytes: 256 << 10, closeAboveBytes: 64 << 20, retryMs: 50 });
+  const done: number[] = [];
+  queue.sendLatest('first', () => done.push(0));
+  await t.resolves((async () => { while (done.length === 0) await sleep(5); })(), 'a manifest written to a reading player is done');
+  client.pause();
+  const big = 'x'.repeat(128 << 10);
+  let n = 1;
+  for (; n <= 60 && queue.heldBytes === 0; n++) queue.sendLatest(big, () => done.push(n));
+  t.ok(queue.heldBytes > 0, 'past the hold bound the newest waits');
+  const before = done.length;
+  queue.sendLatest(big, () => done.push(-1));
+  t.equal(done.length, before + 1, 'the one it replaced is done at once (it will never be written)');
+  queue.close();
+  t.equal(done.at(-1), -1, 'closing drops the waiting one, and says so');
+  client.resume();
+  await t.resolves((async () => { while (done.length < n + 1) await sleep(5); })(), `every manifest was done with exactly once (${n + 1})`);
+  await sleep(50);
+  t.equal(done.length, n + 1, 'and none twice');
+  client.close();
+  await new Promise((resolve) => socket.once('close', resolve));
+  let late = 0;
+  createSendQueue(socket).sendLatest('after', () => late++);
+  t.equal(late, 1, 'a closed socket: done at once, nothing sent');
 });
