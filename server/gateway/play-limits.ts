@@ -29,6 +29,14 @@ export interface PlayVerdict {
   deferred: Set<string>;
 }
 
+/** How many records of each kind a verdict reserved: all that settling needs (the records themselves need not be kept). */
+export interface PlayReservation {
+  claimed: number;
+  unclaimed: number;
+}
+
+export const reservationOf = (verdict: PlayVerdict): PlayReservation => ({ claimed: verdict.claimed.length, unclaimed: verdict.unclaimed.length });
+
 type LogReads = Pick<AiringLog, 'listPlays' | 'countPlays'>;
 
 export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimitSettings }) {
@@ -108,11 +116,11 @@ export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimi
     },
 
     /** After the write: ids the log already had cost nothing (a resend), so their reservation returns. */
-    settle(screenId: string, verdict: PlayVerdict, inserted: { claimed: number; unclaimed: number }): void {
+    settle(screenId: string, reserved: PlayReservation, inserted: PlayReservation): void {
       const bucket = buckets.get(screenId);
-      const unused = verdict.claimed.length - inserted.claimed + (verdict.unclaimed.length - inserted.unclaimed);
+      const unused = reserved.claimed - inserted.claimed + (reserved.unclaimed - inserted.unclaimed);
       if (bucket) bucket.tokens = Math.min(capacity, bucket.tokens + unused);
-      const unusedUnclaimed = verdict.unclaimed.length - inserted.unclaimed;
+      const unusedUnclaimed = reserved.unclaimed - inserted.unclaimed;
       if (unusedUnclaimed > 0) {
         unclaimedOf.set(screenId, (unclaimedOf.get(screenId) ?? 0) - unusedUnclaimed);
         unclaimedTotal = (unclaimedTotal ?? 0) - unusedUnclaimed;
@@ -120,8 +128,8 @@ export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimi
     },
 
     /** A write failed: nothing was stored, everything returns (the player resends). */
-    release(screenId: string, verdict: PlayVerdict): void {
-      this.settle(screenId, verdict, { claimed: 0, unclaimed: 0 });
+    release(screenId: string, reserved: PlayReservation): void {
+      this.settle(screenId, reserved, { claimed: 0, unclaimed: 0 });
     },
   };
 }

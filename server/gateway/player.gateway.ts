@@ -181,7 +181,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
       const records = (json as { type?: unknown } | null)?.type === 'plays' ? (json as { records?: unknown }).records : undefined;
       if (session && Array.isArray(records) && plays.isFull(records.length, waitedMs)) {
         const batch = PlaysBatchSchema.safeParse((json as { batch?: unknown }).batch);
-        return plays.refuseBusy(playsConnection(session.screenId), records.length, batch.success ? batch.data : undefined);
+        return plays.refuseBusy(playsConnection(session.screenId), records.length, batch.success ? batch.data : undefined, waitedMs);
       }
       const parsed = PlayerMessageSchema.safeParse(json);
       if (!parsed.success) {

@@ -10,9 +10,14 @@
 // The pace follows whichever part is narrowest, the main thread (frames waiting to be read) or the
 // writer thread (commits), by what happens to the batches it paces (AIMD-like, decided once a round):
 // it rises while batches that came back at their slot are taken and made durable in time; it falls when
-// such a batch is refused again, or when any taken batch is made durable later than maxWaitMs from its
-// arrival. It never goes below `minRate`. A rate measured from what became durable (the fifth session's)
-// measured the pace it had set itself and settled on its floor, so a constant paced every burst.
+// such a batch is refused again by the bound, or when a taken batch is made durable later than maxWaitMs
+// (a slotted batch from its arrival, reading included; any other from when it was read). It never goes
+// below `minRate`. What a burst's first wave waits to be read (the players sent it at once; it is read in
+// slices) is no verdict on the pace: a batch refused for that wait gets its slot after it and does not
+// lower the pace. In traced 5,000-player bursts (floor 10,000) those waits made the pace fall from 30,000
+// to its floor within 2 s of the burst's start (docs/scaling.md, seventh session, stalls). A rate measured from what became
+// durable (the fifth session's) measured the pace it had set itself and settled on its floor, so a
+// constant paced every burst.
 
 export interface PlaysAdmissionLimits {
   /** Records in the store's hands at once (handed over, not yet committed), at most. */
@@ -66,6 +71,8 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
   let perMs = Math.min(maxPerMs, Math.max(minPerMs, (limits.startRate ?? DEFAULT_START_RATE) / 1000));
   let inStore = 0;
   let waitingRecords = 0;
+  /** Records of batches read and being checked, not yet admitted (held): a slice of frames sees the ones before it. */
+  let held = 0;
   const waiting: { records: number; start: () => void }[] = [];
   /** When the store is free for the next refused batch (the slots already given to earlier ones). */
   let nextSlotAt = -Infinity;
@@ -93,7 +100,7 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
   }
 
   const bound = () => Math.min(limits.maxPending, Math.floor(rate() * limits.maxWaitMs));
-  const pending = () => inStore + waitingRecords;
+  const pending = () => inStore + waitingRecords + held;
   const fits = (records: number) => inStore === 0 || inStore + records <= limits.perCommit;
   /** Whether a batch that waited `waitedMs` to be read would wait past maxWaitMs in all; alone, it is always taken. */
   const isFull = (records: number, waitedMs = 0) =>
@@ -115,21 +122,31 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
      */
     admit<T>(records: number, write: () => Promise<T>, waitedMs = 0, key?: string): Promise<T> | null {
       if (isFull(records, waitedMs)) return null;
-      const arrivedAt = now() - waitedMs;
+      // A batch that came back at its slot is judged from its arrival (the pace set when it came, so its wait
+      // to be read is the pace's doing too); any other from when it was read: a burst's first wave waits to be
+      // read because the players sent it at once, which no pace changes (traced: that wait made more than a
+      // tenth of the first rounds' batches late, and the pace fell by a fifth at the start of a burst).
+      const readAt = now();
       const wasSlotted = key !== undefined && slotted.delete(key);
+      const judgedFrom = wasSlotted ? readAt - waitedMs : readAt;
+      // Dropped once started: the closures that wait for the disk must not keep the batch's records alive
+      // (they would outlive two scavenges and be promoted: old-space garbage, major GCs in a burst).
+      let job: (() => Promise<T>) | null = write;
       return new Promise<T>((resolve, reject) => {
         const start = () => {
           inStore += records;
+          const run = job!;
+          job = null;
           const done = (isWritten: boolean) => {
             const t = now();
             roll(t);
             // Durable later than promised: the pace is above what the narrowest part keeps.
-            if (t - arrivedAt > limits.maxWaitMs) falls++;
+            if (t - judgedFrom > limits.maxWaitMs) falls++;
             else if (isWritten) (onTime++, wasSlotted && rises++);
             inStore -= records;
             startWaiting();
           };
-          new Promise<T>((resolveWrite) => resolveWrite(write())).then(
+          invoke(run).then(
             (value) => (done(true), resolve(value)),
             (error: unknown) => (done(false), reject(error)),
           );
@@ -146,14 +163,29 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
      * batches refused before it (each given its share of the store's time), within the bounds. A batch
      * of a connection that was given a slot before and is refused again lowers the pace.
      */
-    retryAfterMs(records: number, key?: string): number {
+    retryAfterMs(records: number, key?: string, waitedMs = 0): number {
       const t = now();
       roll(t);
-      if (key !== undefined && slotted.has(key)) falls++;
-      const at = Math.max(t + pending() / perMs, nextSlotAt, t + BUSY_RETRY_MIN_MS);
+      // Refused for its wait to be read: the frames behind it waited about as long, so its slot comes after them.
+      const isReadLate = waitedMs >= limits.maxWaitMs;
+      if (key !== undefined && slotted.has(key) && !isReadLate) falls++;
+      const at = Math.max(t + pending() / perMs, nextSlotAt, t + BUSY_RETRY_MIN_MS, isReadLate ? t + waitedMs : -Infinity);
       nextSlotAt = at + records / perMs;
       if (key !== undefined) slotted.set(key, at);
       return Math.min(BUSY_RETRY_MAX_MS, Math.ceil(at - t));
+    },
+    /**
+     * Counts `records` as pending while the batch is checked (its limits read) before `admit`: frames
+     * handled in one slice are admitted only after it, and without the hold every one of them passed the
+     * bound, was validated and checked, and most were refused afterwards, outside the slice's bound.
+     * Returns the release (idempotent).
+     */
+    hold(records: number): () => void {
+      held += records;
+      let isHeld = true;
+      return () => {
+        if (isHeld) (isHeld = false), (held -= records);
+      };
     },
     /** Records accepted and not yet durable. */
     get pending(): number {
@@ -170,4 +202,13 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
       return Math.round(rate() * 1000);
     },
   };
+}
+
+/** `fn()` as a promise, a synchronous throw included. */
+function invoke<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

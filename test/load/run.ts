@@ -91,8 +91,13 @@ const hardStop = setTimeout(() => {
 }, MAX_MS);
 
 // ── processes ──────────────────────────────────────────────
+/** The node flags `npm start` gives the server (its young generation's size): the load test runs it the same way. */
+const startFlags = (): string[] => {
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return (/^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+--import tsx /.exec(start)?.[1] ?? '').split(/\s+/).filter(Boolean);
+};
 function startServer(): Promise<ChildProcess> {
-  const execArgv = ['--import', 'tsx', '--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}/profile`] : []), ...(flags['trace-gc'] ? ['--trace-gc'] : []), ...flags['node-args'].split(/\s+/).filter(Boolean)];
+  const execArgv = [...startFlags(), '--import', 'tsx', '--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}/profile`] : []), ...(flags['trace-gc'] ? ['--trace-gc'] : []), ...flags['node-args'].split(/\s+/).filter(Boolean)];
   const server = fork(path.join(root, 'server/main.ts'), [], {
     cwd: root,
     execArgv,
@@ -133,6 +138,8 @@ interface ProbeAnswer {
   memory: NodeJS.MemoryUsage;
   eventLoop: { p50: number; p99: number; max: number };
   cpuMs: number;
+  /** The server's event loop's busy ms in the window (stalls helper). */
+  loopBusyMs?: number;
   /** Collections in the window (by kind), the long ones and the loop's stalls, each with its time in the window. */
   gc?: Record<string, { n: number; totalMs: number; maxMs: number }>;
   longGc?: { atMs: number; ms: number; kind: string }[];
@@ -466,7 +473,7 @@ async function main(): Promise<void> {
   // Plays: one burst of a batch per player, then steady traffic.
   const plays = async (label: string, command: ChildCommand, waitMs: number) => {
     await setPhase(label);
-    await probe(server, { reset: true });
+    const cpuBefore = (await probe(server, { reset: true })).cpuMs;
     const sent = await all<Extract<ChildEvent, { ev: 'sent' }>>(() => command, 'sent');
     const total = sent.reduce((n, s) => n + s.sent, 0);
     const sentAt = Math.min(...sent.filter((s) => s.sent > 0).map((s) => s.at));
@@ -488,9 +495,9 @@ async function main(): Promise<void> {
       label, sent: total, acked, pending: reports.reduce((n, r) => n + r.pending, 0), playsPerSecond: round((acked / span) * 1000),
       ackMs: stats(reports.flatMap((r) => r.latencies)), endToEndMs: stats(reports.flatMap((r) => r.endToEnd)),
       busyRecords: reports.reduce((n, r) => n + r.busy, 0), busyReplies: reports.reduce((n, r) => n + r.busyReplies, 0),
-      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop,
+      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop, serverCpuMs: round(el.cpuMs - cpuBefore), loopBusyMs: el.loopBusyMs,
     };
-    console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms`);
+    console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms; server CPU ${row.serverCpuMs} ms, loop busy ${row.loopBusyMs} ms`);
     return row;
   };
   if (!flags['skip-plays']) {

@@ -53,17 +53,37 @@ t.test('refused again after its slot: the pace falls, never below minRate', asyn
   t.equal(admission.rate, 7000);
 });
 
-t.test('a taken batch made durable later than maxWaitMs after its arrival lowers the pace, even with good ones in the round', async (t) => {
+t.test('a slotted batch made durable later than maxWaitMs after its arrival lowers the pace, even with good ones in the round', async (t) => {
   const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
   admission.retryAfterMs(20, 'screen-a');
-  const late = admission.admit(20, write(), 400);
+  admission.retryAfterMs(20, 'screen-b');
+  const late = admission.admit(20, write(), 400, 'screen-b');
   const slotted = admission.admit(20, write(), 0, 'screen-a');
   advance(150);
   finish.shift()!();
   finish.shift()!();
   await Promise.all([late, slotted]);
   advance(400);
-  t.equal(admission.rate, 8000, 'it waited 400 ms to be read and 150 ms for the disk: past the bound (one of two outcomes)');
+  t.equal(admission.rate, 8000, 'it came at its slot, waited 400 ms to be read and 150 ms for the disk: past the bound (one of two outcomes)');
+});
+
+t.test('a batch that was not slotted is judged from when it was read: a burst\'s wait to be read is no verdict on the pace', async (t) => {
+  const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
+  admission.retryAfterMs(20, 'screen-a');
+  const firstWave = admission.admit(20, write(), 400);
+  const slotted = admission.admit(20, write(), 0, 'screen-a');
+  advance(150);
+  finish.shift()!();
+  finish.shift()!();
+  await Promise.all([firstWave, slotted]);
+  advance(400);
+  t.equal(admission.rate, 11_250, '400 ms to be read, 150 ms for the disk: in time; the slotted one too, so the pace rises');
+  const storeLate = admission.admit(20, write(), 0);
+  advance(550);
+  finish.shift()!();
+  await storeLate;
+  advance(500);
+  t.equal(admission.rate, 9000, 'durable 550 ms after it was read: late, the pace falls');
 });
 
 t.test('one late batch among many in time is noise: the pace still rises', async (t) => {
@@ -100,4 +120,30 @@ t.test('slots are spaced at the pace of the moment', async (t) => {
   t.equal(admission.rate, 800, 'screen-a refused again: the pace falls');
   t.equal(admission.retryAfterMs(80, 'screen-c'), 250);
   t.equal(admission.retryAfterMs(80, 'screen-d'), 350, '80 records at 800 a second: 100 ms apart');
+});
+
+// stalls helper's tests: records being checked count as pending; a batch refused for its wait to be read.
+t.test('a held batch counts as pending until released, so the batches after it see it', async (t) => {
+  const { admission } = setup({ minRate: 1000, startRate: 1000 });
+  t.equal(admission.bound, 500, '1,000 a second for half a second');
+  const release = admission.hold(480);
+  t.equal(admission.pending, 480);
+  t.ok(admission.isFull(40), 'a batch that would take pending past the bound is refused');
+  t.notOk(admission.isFull(20), 'one that fits is not');
+  release();
+  release();
+  t.equal(admission.pending, 0, 'released once, however often called');
+  t.notOk(admission.isFull(40));
+});
+
+t.test('refused after waiting maxWaitMs to be read: its slot comes after that wait, and the pace does not fall', async (t) => {
+  const { admission, advance } = setup({ minRate: 100, startRate: 1000 });
+  admission.retryAfterMs(20, 'screen-a');
+  advance(300);
+  t.equal(admission.retryAfterMs(20, 'screen-a', 800), 800, 'it waited 800 ms to be read: the frames behind it about as long');
+  advance(500);
+  t.equal(admission.rate, 1000, 'refused on reading, not by the store\'s bound: no verdict on the pace');
+  admission.retryAfterMs(20, 'screen-a', 100);
+  advance(500);
+  t.equal(admission.rate, 800, 'refused again by the bound after a short read: the pace falls');
 });
