@@ -9,7 +9,7 @@ import type { Manifest, ManifestItem, ManifestSegment, ManifestTimeline } from '
 import type { ScreenAttributes } from './targets.js';
 import { describeSegment, resolveTimeline, screenSignature, segmentAt, type ResolvedItem, type Segment } from './timeline.js';
 import { soundOf } from './sound.js';
-import { resolveVolume, volumeSignature } from './volume.js';
+import { resolveVolume, volumeRulesSignature, volumeSignature } from './volume.js';
 import { localDayAt, usableTimeZone, wallToInstant } from './wall-clock.js';
 
 /** Days of timeline in a manifest: today, plus 7 whole days ahead at any time of day. */
@@ -55,7 +55,19 @@ export function manifestWindow(now: Date, timeZone: string): { from: number; to:
 export const segmentKey = (s: Pick<Segment, 'source' | 'mode' | 'anchor'>) =>
   `${s.source.kind}:${s.source.id ?? '-'}${s.mode === 'once' && s.anchor !== null ? `@${s.anchor}` : ''}`;
 
-function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions) {
+type KeyOf = ReturnType<typeof computeKeyOf>;
+/** The last key worked out: a publisher asks a screen's key, then builds that same screen object at the same instant. */
+let lastKey: { catalogue: object; screen: object; at: number; timeZone: string | undefined; key: KeyOf } | null = null;
+
+function keyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions): KeyOf {
+  const at = now.getTime();
+  if (lastKey && lastKey.catalogue === catalogue && lastKey.screen === screen && lastKey.at === at && lastKey.timeZone === options.timeZone) return lastKey.key;
+  const key = computeKeyOf(catalogue, screen, now, options);
+  lastKey = { catalogue, screen, at, timeZone: options.timeZone, key };
+  return key;
+}
+
+function computeKeyOf(catalogue: Readonly<Catalogue>, screen: ScreenAttributes & { display?: Display }, now: Date, options: TimelineManifestOptions) {
   const full = completeScreen(catalogue, screen);
   const signature = screenSignature(catalogue, full, options);
   const timeZone = signature.slice(0, signature.indexOf('|'));
@@ -136,17 +148,58 @@ interface WireLoop {
   itemJson: string[];
   json: string;
   version: string;
+  /** Names this loop among all made in this process: a key for what is made from a list of loops. */
+  serial: number;
 }
+let nextLoopSerial = 0;
 /** Per resolved item list (memoised per catalogue in timeline.ts), per display. */
 const wireLoops = new WeakMap<ResolvedItem[], Map<string, WireLoop>>();
 /** The JSON of a loop's items by the array a manifest carries (its `items` and `timeline.loops`). */
 const loopJson = new WeakMap<ManifestItem[], string>();
 /** A built timeline's JSON in parts (before the loops, the loops, after them), so a manifest is not stringified whole again. */
 interface TimelineParts {
-  head: string;
+  /** The text before the loops, as flat pieces (a frame is written from pieces without joining them). */
+  head: string[];
   loops: [key: string, loop: WireLoop][];
-  tail: string;
-  json: string;
+  tail: string[];
+  /** The whole timeline's JSON, made the first time the full form is asked. */
+  json?: string;
+  /** The compact form's item table and loops as indexes, made the first time a compact form is asked. */
+  compact?: CompactLoops;
+}
+/** The compact form's item table and its loops as indexes into it: the same for every timeline with the same loops in the same order. */
+interface CompactLoops {
+  items: string;
+  loops: string;
+  /** The item table's UTF-8, encoded the first time a frame is written: most of a frame's bytes, the same for all that share the table. */
+  itemsBytes?: Uint8Array;
+}
+const utf8 = new TextEncoder();
+/** By the loops' serials and keys: screens whose rules all differ still air a few playlists, so they share a few tables. */
+const compactLoopsByLoops = new Map<string, CompactLoops>();
+
+function compactLoopsOf(loops: TimelineParts['loops']): CompactLoops {
+  const key = loops.map(([k, loop]) => `${k}=${loop.serial}`).join(',');
+  let found = compactLoopsByLoops.get(key);
+  if (!found) {
+    const table = new Map<string, number>();
+    const indexed = loops.map(([k, loop]) => {
+      const indexes = loop.itemJson.map((json) => {
+        let i = table.get(json);
+        if (i === undefined) table.set(json, (i = table.size));
+        return i;
+      });
+      return `"${k}":[${indexes.join(',')}]`;
+    });
+    if (compactLoopsByLoops.size >= MAX_BUILT) compactLoopsByLoops.clear();
+    compactLoopsByLoops.set(key, (found = { items: [...table.keys()].join(','), loops: indexed.join(',') }));
+  }
+  return found;
+}
+
+/** The full JSON of a timeline built here, composed from its parts once. */
+function timelineJson(parts: TimelineParts): string {
+  return (parts.json ??= `${parts.head.join('')},"loops":{${parts.loops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${parts.tail.join('')}`);
 }
 const timelineParts = new WeakMap<ManifestTimeline, TimelineParts>();
 
@@ -159,7 +212,7 @@ function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireL
     const items = resolved.flatMap((i) => manifestItem({ id: i.id, durationMs: i.durationMs }, i.media, display) ?? []);
     const itemJson = items.map((item) => JSON.stringify(item));
     const json = `[${itemJson.join(',')}]`;
-    loop = { items, itemJson, json, version: contentVersion(json) };
+    loop = { items, itemJson, json, version: contentVersion(json), serial: nextLoopSerial++ };
     loopJson.set(items, json);
     byDisplay.set(displayKey, loop);
   }
@@ -173,7 +226,8 @@ function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireL
 export function sharedManifestJson(manifest: Manifest): string {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
   const itemsJson = loopJson.get(items) ?? JSON.stringify(items);
-  const rest = timeline ? `,"timeline":${timelineParts.get(timeline)?.json ?? JSON.stringify(timeline)}` : '';
+  const parts = timeline && timelineParts.get(timeline);
+  const rest = timeline ? `,"timeline":${parts ? timelineJson(parts) : JSON.stringify(timeline)}` : '';
   return `${JSON.stringify(head).slice(0, -1)},"items":${itemsJson}${rest}}`;
 }
 
@@ -182,20 +236,57 @@ export function sharedManifestJson(manifest: Manifest): string {
  * manifest not built here (no parts to compose from): that one goes out in the full form.
  */
 export function compactManifestJson(manifest: Manifest): string | null {
+  const pieces = compactManifestPieces(manifest);
+  return pieces && pieces.reduce((json, piece) => json + piece, '');
+}
+
+/**
+ * The compact form's JSON as pieces in order, the long ones flat (the segments', the item table's, the
+ * volumes'): a frame is written from them into one buffer without a joined copy of tens of KB per build.
+ */
+export function compactManifestPieces(manifest: Manifest): string[] | null {
+  return compactPieces(manifest, (loops) => loops.items);
+}
+
+/** The compact form's pieces as `compactManifestPieces` gives them, with the item table as UTF-8 made once: what a frame is written from. */
+export function compactManifestFramePieces(manifest: Manifest): (string | Uint8Array)[] | null {
+  return compactPieces(manifest, (loops) => (loops.itemsBytes ??= utf8.encode(loops.items)));
+}
+
+function compactPieces<T>(manifest: Manifest, itemTable: (loops: CompactLoops) => T): (string | T)[] | null {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
   const parts = timeline && timelineParts.get(timeline);
   const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
   if (!parts || itemsLoop === undefined) return null;
-  const table = new Map<string, number>();
-  const loops = parts.loops.map(([key, loop]) => {
-    const indexes = loop.itemJson.map((json) => {
-      let i = table.get(json);
-      if (i === undefined) table.set(json, (i = table.size));
-      return i;
-    });
-    return `"${key}":[${indexes.join(',')}]`;
-  });
-  return `${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":${parts.head},"items":[${[...table.keys()].join(',')}],"loops":{${loops.join(',')}},${parts.tail}}`;
+  parts.compact ??= compactLoopsOf(parts.loops);
+  return [`${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":`, ...parts.head, ',"items":[', itemTable(parts.compact), '],"loops":{', parts.compact.loops, '},', ...parts.tail, '}'];
+}
+
+/** ISO text of the instants builds use: segment edges fall on a few thousand minutes, each formatted once. */
+const isoTexts = new Map<number, string>();
+const MAX_ISO_TEXTS = 50_000;
+function iso(ms: number): string {
+  let text = isoTexts.get(ms);
+  if (text === undefined) {
+    if (isoTexts.size >= MAX_ISO_TEXTS) isoTexts.clear();
+    isoTexts.set(ms, (text = new Date(ms).toISOString()));
+  }
+  return text;
+}
+
+/** A screen's volumes as manifests carry them, with their JSON: per catalogue by what they depend on (zone, range, the volume and quiet rules reaching the screen), so screens whose schedules all differ but whose volumes agree share one. */
+const volumesByCatalogue = new WeakMap<object, Map<string, { volumes: ManifestTimeline['volumes']; json: string }>>();
+function wireVolumes(catalogue: Readonly<Catalogue>, screen: ScreenAttributes, from: number, to: number, options: TimelineManifestOptions) {
+  let byKey = volumesByCatalogue.get(catalogue);
+  if (!byKey) volumesByCatalogue.set(catalogue, (byKey = new Map()));
+  const key = `${usableTimeZone(screen.timeZone, options.timeZone)}|${from}|${to}|${volumeRulesSignature(catalogue, screen)}`;
+  let found = byKey.get(key);
+  if (!found) {
+    const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
+    if (byKey.size >= MAX_BUILT) byKey.clear();
+    byKey.set(key, (found = { volumes, json: JSON.stringify(volumes) }));
+  }
+  return found;
 }
 
 function buildTimeline(
@@ -222,7 +313,6 @@ function buildTimeline(
     }
     return key;
   };
-  const iso = (ms: number) => new Date(ms).toISOString();
   const segments: ManifestSegment[] = resolved.segments.map((s) => ({
     start: iso(s.start),
     end: iso(s.end),
@@ -236,13 +326,13 @@ function buildTimeline(
     isQuiet: s.isQuiet,
     reason: describeSegment(s),
   }));
-  const volumes = resolveVolume(catalogue, screen, from, to, options).map((v) => ({ start: iso(v.start), end: iso(v.end), volume: v.volume, source: v.source, reason: v.reason }));
+  const { volumes, json: volumesJson } = wireVolumes(catalogue, screen, from, to, options);
   const timeline: ManifestTimeline = { timeZone: resolved.timeZone, from: iso(from), to: iso(to), segments, loops, volumes, ...(sound ? { sound } : {}) };
   // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
-  const head = `{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":${JSON.stringify(segments)}`;
-  const tail = `"volumes":${JSON.stringify(volumes)}${sound ? ',"sound":true' : ''}}`;
-  const json = `${head},"loops":{${wireLoops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${tail}`;
-  timelineParts.set(timeline, { head, loops: wireLoops, tail, json });
+  const head = [`{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":`, JSON.stringify(segments)];
+  const tail = ['"volumes":', volumesJson, sound ? ',"sound":true}' : '}'];
+  timelineParts.set(timeline, { head, loops: wireLoops, tail });
   // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
-  return { timeline, version: contentVersion(`${head}|${wireLoops.map(([, loop]) => loop.version).join(',')}|${tail}`), spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
+  const version = contentVersion([...head, '|', wireLoops.map(([, loop]) => loop.version).join(','), '|', ...tail]);
+  return { timeline, version, spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
 }

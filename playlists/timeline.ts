@@ -360,12 +360,13 @@ export function screenSignature(catalogue: Readonly<Catalogue>, screen: ScreenAt
   return ids.join('|');
 }
 
+// At module level: a function made per call costs a name definition per call where names are kept (tsx), and builds describe tens of segments each.
+const sourceName = (s: SourceRef) => (s.kind === 'default' ? 'default-campaign' : s.kind === 'none' ? 'nothing-airable' : `${s.kind}:${s.id}`);
 /** Why a segment airs, for people: "broadcast:bc-1 (priority 0) over schedule:sch-2, default:pl-default". */
 export function describeSegment(segment: Pick<Segment, 'source' | 'beat'> & Partial<Pick<Segment, 'passed'>>): string {
-  const name = (s: SourceRef) => (s.kind === 'default' ? 'default-campaign' : s.kind === 'none' ? 'nothing-airable' : `${s.kind}:${s.id}`);
-  const head = segment.source.kind === 'schedule' || segment.source.kind === 'alert' || segment.source.kind === 'broadcast' ? `${name(segment.source)} (priority ${segment.source.priority})` : name(segment.source);
-  const passed = segment.passed?.length ? `; passed over (nothing to air): ${segment.passed.map((r) => name(r.source)).join(', ')}` : '';
-  return (segment.beat.length ? `${head} over ${segment.beat.map(name).join(', ')}` : head) + passed;
+  const head = segment.source.kind === 'schedule' || segment.source.kind === 'alert' || segment.source.kind === 'broadcast' ? `${sourceName(segment.source)} (priority ${segment.source.priority})` : sourceName(segment.source);
+  const passed = segment.passed?.length ? `; passed over (nothing to air): ${segment.passed.map((r) => sourceName(r.source)).join(', ')}` : '';
+  return (segment.beat.length ? `${head} over ${segment.beat.map(sourceName).join(', ')}` : head) + passed;
 }
 
 /** The segment containing instant t, or null outside the timeline. */

@@ -69,6 +69,14 @@ export function volumeSignature(catalogue: Readonly<Catalogue>, screen: ScreenAt
     .join(',');
 }
 
+const rulesKey = (rules: readonly VolumeSchedule[], quietRules: readonly QuietHours[]) => `${rules.map((r) => r.id).join(',')}|${quietRules.map((r) => r.id).join(',')}`;
+
+/** What a screen's volumes depend on besides zone and range (the volume schedules and quiet hours reaching it): screens with equal ones get equal volumes. */
+export function volumeRulesSignature(catalogue: Readonly<Catalogue>, screen: ScreenAttributes): string {
+  const index = indexOf(catalogue);
+  return rulesKey(reaching(index.volumeByKey, screen), reaching(index.quietByKey, screen));
+}
+
 export const levelLabel = (level: Pick<VolumeLevel, 'from' | 'to'>) => `${level.from}–${level.to}`;
 
 /** A level's instants on local day `day`: it may wrap past midnight, ending on the next day. Null when empty. */
@@ -135,7 +143,7 @@ export function resolveVolume(
   const index = indexOf(catalogue);
   const rules = reaching(index.volumeByKey, screen);
   const quietRules = reaching(index.quietByKey, screen);
-  const memoKey = `${timeZone}|${fromMs}|${toMs}|${rules.map((r) => r.id).join(',')}|${quietRules.map((r) => r.id).join(',')}`;
+  const memoKey = `${timeZone}|${fromMs}|${toMs}|${rulesKey(rules, quietRules)}`;
   const memo = index.resolved.get(memoKey);
   // Callers may change what they get (merging, clipping): each gets its own copy.
   if (memo) return memo.map((v) => ({ ...v }));

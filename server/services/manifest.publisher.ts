@@ -15,10 +15,11 @@ import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
 import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
-import { compactManifestJson, manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
+import { compactManifestFramePieces, compactManifestJson, manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
 import type { Clock } from '../clock.js';
 import type { Presence, PlayerSession } from '../gateway/presence.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
+import { bytesOf } from './frame-bytes.js';
 
 /** How long a pass runs before it yields to other work (heartbeats, acks, /healthz): builds of screens whose rules all differ take ~0.5 ms each. */
 const SLICE_MS = 15;
@@ -62,7 +63,8 @@ interface Base {
 const wallNow = () => performance.timeOrigin + performance.now();
 /** The `manifests pushed` line waits this long at most for the last frame to be written. */
 const WRITTEN_WAIT_MS = 10_000;
-const manifestFrame = (json: string) => Buffer.from(`{"type":"manifest","manifest":${json}}`);
+const FRAME_OPEN = '{"type":"manifest","manifest":';
+const manifestFrame = (json: string) => Buffer.from(`${FRAME_OPEN}${json}}`);
 /** Frames by manifest key, the least recently used evicted past MAX_FRAMES; NO_MANIFEST where nothing airs. */
 const NO_MANIFEST = Symbol('no manifest');
 type FrameCache = LRUCache<string, Frames | typeof NO_MANIFEST>;
@@ -122,9 +124,14 @@ export function createManifestPublisher(deps: {
 
   const fullJson = (f: Frames) => (f.json ??= sharedManifestJson(f.manifest));
   const compactJson = (f: Frames) => (f.compactJson !== undefined ? f.compactJson : (f.compactJson = compactManifestJson(f.manifest)));
+  /** The compact frame, written from the build's pieces; the full form for a manifest not built here. */
+  function compactFrame(f: Frames): Buffer {
+    const pieces = compactManifestFramePieces(f.manifest);
+    return pieces ? bytesOf([FRAME_OPEN, ...pieces, '}']) : manifestFrame(fullJson(f));
+  }
   /** The bytes for this session, made the first time a session of that form needs them. */
   function frameFor(session: PlayerSession, f: Frames): Buffer | string {
-    if (session.acceptsSharedManifest && session.acceptsCompactManifest) return (f.compact ??= manifestFrame(compactJson(f) ?? fullJson(f)));
+    if (session.acceptsSharedManifest && session.acceptsCompactManifest) return (f.compact ??= compactFrame(f));
     if (session.acceptsSharedManifest) return (f.shared ??= manifestFrame(fullJson(f)));
     return `{"type":"manifest","manifest":{"screenId":${JSON.stringify(session.screenId)},${fullJson(f).slice(1)}}`;
   }
@@ -159,7 +166,7 @@ export function createManifestPublisher(deps: {
       stats.patched++;
       const patch = diffManifest(parsed(base), JSON.parse(next) as Json);
       const bytes = patch && Buffer.from(`{"type":"manifest-patch","base":${JSON.stringify(base.version)},"patch":${JSON.stringify(patch)}}`);
-      frame = bytes && bytes.length < MAX_PATCH_SHARE * (f.compact ??= manifestFrame(next)).length ? bytes : '';
+      frame = bytes && bytes.length < MAX_PATCH_SHARE * (f.compact ??= compactFrame(f)).length ? bytes : '';
       patches.set(pair, frame);
     }
     return frame || null;
