@@ -166,6 +166,8 @@ interface TimelineParts {
   json?: string;
   /** The compact form's item table and loops as indexes, made the first time a compact form is asked. */
   compact?: CompactLoops;
+  /** Those of the catalogue the timeline was built from, by its loops. */
+  compactByLoops: Map<string, CompactLoops>;
 }
 /** The compact form's item table and its loops as indexes into it: the same for every timeline with the same loops in the same order. */
 interface CompactLoops {
@@ -175,12 +177,21 @@ interface CompactLoops {
   itemsBytes?: Uint8Array;
 }
 const utf8 = new TextEncoder();
-/** By the loops' serials and keys: screens whose rules all differ still air a few playlists, so they share a few tables. */
-const compactLoopsByLoops = new Map<string, CompactLoops>();
+/**
+ * Per catalogue, by the loops' serials and keys: screens whose rules all differ still air a few playlists, so
+ * they share a few tables. Per catalogue, so a change's tables go with its catalogue; bounded (each ~50 KB).
+ */
+const compactLoopsByCatalogue = new WeakMap<object, Map<string, CompactLoops>>();
+const MAX_COMPACT_LOOPS = 256;
+function compactByLoopsOf(catalogue: Readonly<Catalogue>): Map<string, CompactLoops> {
+  let found = compactLoopsByCatalogue.get(catalogue);
+  if (!found) compactLoopsByCatalogue.set(catalogue, (found = new Map()));
+  return found;
+}
 
-function compactLoopsOf(loops: TimelineParts['loops']): CompactLoops {
+function compactLoopsOf({ loops, compactByLoops }: TimelineParts): CompactLoops {
   const key = loops.map(([k, loop]) => `${k}=${loop.serial}`).join(',');
-  let found = compactLoopsByLoops.get(key);
+  let found = compactByLoops.get(key);
   if (!found) {
     const table = new Map<string, number>();
     const indexed = loops.map(([k, loop]) => {
@@ -191,8 +202,8 @@ function compactLoopsOf(loops: TimelineParts['loops']): CompactLoops {
       });
       return `"${k}":[${indexes.join(',')}]`;
     });
-    if (compactLoopsByLoops.size >= MAX_BUILT) compactLoopsByLoops.clear();
-    compactLoopsByLoops.set(key, (found = { items: [...table.keys()].join(','), loops: indexed.join(',') }));
+    if (compactByLoops.size >= MAX_COMPACT_LOOPS) compactByLoops.clear();
+    compactByLoops.set(key, (found = { items: [...table.keys()].join(','), loops: indexed.join(',') }));
   }
   return found;
 }
@@ -258,7 +269,7 @@ function compactPieces<T>(manifest: Manifest, itemTable: (loops: CompactLoops) =
   const parts = timeline && timelineParts.get(timeline);
   const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
   if (!parts || itemsLoop === undefined) return null;
-  parts.compact ??= compactLoopsOf(parts.loops);
+  parts.compact ??= compactLoopsOf(parts);
   return [`${JSON.stringify(head).slice(0, -1)},"itemsLoop":"${itemsLoop}","timeline":`, ...parts.head, ',"items":[', itemTable(parts.compact), '],"loops":{', parts.compact.loops, '},', ...parts.tail, '}'];
 }
 
@@ -331,7 +342,7 @@ function buildTimeline(
   // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
   const head = [`{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":`, JSON.stringify(segments)];
   const tail = ['"volumes":', volumesJson, sound ? ',"sound":true}' : '}'];
-  timelineParts.set(timeline, { head, loops: wireLoops, tail });
+  timelineParts.set(timeline, { head, loops: wireLoops, tail, compactByLoops: compactByLoopsOf(catalogue) });
   // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
   const version = contentVersion([...head, '|', wireLoops.map(([, loop]) => loop.version).join(','), '|', ...tail]);
   return { timeline, version, spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
