@@ -1,9 +1,7 @@
 // For `npm run loadtest` only (CRIER_LOAD_PROBE=1 and started with an IPC channel): answers the load
 // simulator's questions about this process (memory after a GC, event-loop delay since the last reset,
 // garbage collection and the loop's stalls in that window) over IPC, so nothing is added to the HTTP API.
-import { constants, monitorEventLoopDelay, performance as perf, PerformanceObserver } from 'node:perf_hooks';
-
-const eventLoopUtilization = perf.eventLoopUtilization;
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 interface ProbeRequest {
   probe: number;
@@ -32,7 +30,7 @@ export function installLoadProbe(connected: () => number): void {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   const round = (x: number) => Math.round(x * 10) / 10;
   let windowStart = performance.now();
-  let eluStart = eventLoopUtilization();
+  let eluStart = performance.eventLoopUtilization();
   let gc: Record<string, { n: number; totalMs: number; maxMs: number }> = {};
   let longGc: { atMs: number; ms: number; kind: string }[] = [];
   /** hrUs: the stall's start on the monotonic clock in µs, the clock a --cpu-prof profile's sample times use. */
@@ -60,15 +58,16 @@ export function installLoadProbe(connected: () => number): void {
   process.on('message', (message: ProbeRequest) => {
     if (typeof message?.probe !== 'number') return;
     if (message.gc) (globalThis as { gc?: () => void }).gc?.();
+    const cpu = process.cpuUsage();
     process.send!({
       probe: message.probe,
       connected: connected(),
       memory: process.memoryUsage(),
       eventLoop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), count: delay.count },
       /** This process's CPU time (user + system, ms) since it started: the load test takes differences. */
-      cpuMs: round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
-      // stalls helper: the loop's busy ms in the window (a crowded machine stretches wall time, this less).
-      loopBusyMs: Math.round(eventLoopUtilization(eluStart).active),
+      cpuMs: round((cpu.user + cpu.system) / 1000),
+      // The loop's busy ms in the window (a crowded machine stretches wall time, this less).
+      loopBusyMs: Math.round(performance.eventLoopUtilization(eluStart).active),
       gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, totalMs: round(v.totalMs), maxMs: round(v.maxMs) }])),
       longGc,
       stalls,
@@ -76,7 +75,7 @@ export function installLoadProbe(connected: () => number): void {
     if (message.reset) {
       delay.reset();
       windowStart = performance.now();
-      eluStart = eventLoopUtilization();
+      eluStart = performance.eventLoopUtilization();
       gc = {};
       longGc = [];
       stalls = [];
