@@ -76,6 +76,8 @@ let nextSessionId = 1;
 export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayDeps): void {
   const { presence, screens, pairing, publisher, airingLog, clock } = deps;
   const playLimits = createPlayLimits({ airingLog, settings: deps.playLimits });
+  // Every screen's last play read once before the first connection, not one read per screen in a burst.
+  app.addHook('onReady', () => playLimits.preload(screens.list().map((s) => s.id)));
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
   // One queue for the whole gateway: a burst from thousands of players is read in slices, not in one stall.
   // One turn's slice for the frames and the acks, acks first (bursts helper's lines).
