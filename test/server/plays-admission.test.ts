@@ -39,24 +39,18 @@ t.test('taken at its slot and durable in time: the pace rises, once a round', as
 
 t.test('a rise goes no further than an eighth above what the round made durable, and never lowers the pace', async (t) => {
   const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
-  admission.retryAfterMs(20, 'screen-a');
-  const few = admission.admit(20, write(), 0, 'screen-a');
-  finish.shift()!();
-  await few;
-  advance(500);
-  t.equal(admission.rate, 10_000, 'a slotted batch in time, but 40 records a second made durable: no rise');
-  admission.retryAfterMs(3000, 'screen-a');
-  const more = admission.admit(3000, write(), 0, 'screen-a');
-  finish.shift()!();
-  await more;
-  advance(500);
-  t.equal(admission.rate, 10_000, '6,000 a second made durable: up to 6,750 at most, which is no rise either');
-  admission.retryAfterMs(4800, 'screen-a');
-  const most = admission.admit(4800, write(), 0, 'screen-a');
-  finish.shift()!();
-  await most;
-  advance(500);
-  t.equal(admission.rate, 10_800, '9,600 a second made durable: up to 10,800');
+  /** A round with one slotted batch of `records`, taken and made durable in time. */
+  const round = async (records: number) => {
+    admission.retryAfterMs(records, 'screen-a');
+    const taken = admission.admit(records, write(), 0, 'screen-a');
+    finish.shift()!();
+    await taken;
+    advance(500);
+    return admission.rate;
+  };
+  t.equal(await round(20), 10_000, 'a slotted batch in time, but 40 records a second made durable: no rise');
+  t.equal(await round(3000), 10_000, '6,000 a second made durable: up to 6,750 at most, which is no rise either');
+  t.equal(await round(4800), 10_800, '9,600 a second made durable: up to 10,800');
 });
 
 t.test('refused again after its slot: the pace falls, never below minRate', async (t) => {
