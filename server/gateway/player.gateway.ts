@@ -10,8 +10,10 @@ import {
   CLOSE_POLICY_VIOLATION,
   CLOSE_PROTOCOL_VERSION,
   CLOSE_UNAUTHORISED,
+  HeartbeatSchema,
   PlayerMessageSchema,
   PlaysBatchSchema,
+  PlaysSchema,
   PROTOCOL_VERSION,
   type AiringFrame,
   type PlayerMessage,
@@ -22,6 +24,7 @@ import type { ManifestPublisher } from '../services/manifest.publisher.js';
 import type { ScreensService } from '../services/screens.service.js';
 import type { PairingService } from '../pairing/pairing.service.js';
 import type { AiringLog } from '../storage/airing.store.js';
+import { acceptCheckOf } from './accept-check.js';
 import { createFaultLog } from './client-faults.js';
 import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND } from './connection-limits.js';
 import { createPlayLimits, type PlayLimitSettings } from './play-limits.js';
@@ -68,6 +71,17 @@ export interface PlayerGatewayDeps {
   frameQueue?: FrameQueueLimits;
   eventLoop?: Pick<EventLoopWatch, 'stalledWithin'>;
 }
+
+/**
+ * The frequent frames (plays, heartbeats) that zod would take as they are skip it: the same checks, read from
+ * the schemas, without zod's cost (accept-check.ts); anything else, and every error message, is zod's.
+ */
+const isPlaysAsIs = acceptCheckOf(PlaysSchema, 'plays');
+const isHeartbeatAsIs = acceptCheckOf(HeartbeatSchema, 'heartbeat');
+const isTakenAsIs = (json: unknown): json is PlayerMessage => {
+  const type = (json as { type?: unknown } | null)?.type;
+  return type === 'plays' ? isPlaysAsIs(json) : type === 'heartbeat' && isHeartbeatAsIs(json);
+};
 
 const byteLength = (data: RawData) => (Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength);
 
@@ -185,7 +199,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         const batch = PlaysBatchSchema.safeParse((json as { batch?: unknown }).batch);
         return plays.refuseBusy(playsConnection(session.screenId), records.length, batch.success ? batch.data : undefined, waitedMs);
       }
-      const parsed = PlayerMessageSchema.safeParse(json);
+      const parsed = isTakenAsIs(json) ? { success: true as const, data: json } : PlayerMessageSchema.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         return violation('invalid-message', `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
