@@ -33,18 +33,21 @@ export function wireTextFrame(payload: Buffer): Buffer {
   payload.copy(frame, head);
   return frame;
 }
-/** Wire frames by the shared manifest they carry; they go when it goes. */
-const wireFrames = new WeakMap<Buffer, Buffer>();
-const wireFrameOf = (payload: Buffer) => {
-  let frame = wireFrames.get(payload);
-  if (!frame) wireFrames.set(payload, (frame = wireTextFrame(payload)));
-  return frame;
-};
+/** Ready frames by the manifest they carry (null: sent once so far); they go when it goes. */
+const wireFrames = new WeakMap<Buffer, Buffer | null>();
+/** The ready frame of a manifest sent before: a frame built for one player (rules that all differ) is not copied. */
+function wireFrameOf(payload: Buffer): Buffer | null {
+  const frame = wireFrames.get(payload);
+  if (frame) return frame;
+  const made = frame === undefined ? null : wireTextFrame(payload);
+  wireFrames.set(payload, made);
+  return made;
+}
 
 /**
- * `wire`: the TCP socket under `socket` (the upgrade request's). Given, a manifest (a Buffer: the same bytes for
- * many players) is written to it as one ready frame: one `write` of one buffer instead of ws framing it per
- * player (a header buffer, cork, two chunks, writev); ws's own buffer count (`bufferedAmount`) includes it.
+ * `wire`: the TCP socket under `socket` (the upgrade request's). Given, a manifest (a Buffer) sent to a second
+ * player is written to it as one ready frame: one `write` of one buffer instead of ws framing it per player (a
+ * header buffer, cork, two chunks, writev); ws's own buffer count (`bufferedAmount`) includes it.
  */
 export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEND_LIMITS, onOverflow?: (bufferedBytes: number) => void, wire?: Pick<Writable, 'write'>) {
   let held: string | Buffer | null = null;
@@ -62,7 +65,8 @@ export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEN
       socket.terminate();
       return onWritten?.();
     }
-    if (rawWire && typeof data !== 'string') return void rawWire.write(wireFrameOf(data), onWritten);
+    const frame = rawWire && typeof data !== 'string' ? wireFrameOf(data) : null;
+    if (frame) return void rawWire!.write(frame, onWritten);
     // Text frames always: a shared manifest is a Buffer, and browsers would get a Blob for a binary frame.
     socket.send(data, { binary: false }, onWritten);
   }
