@@ -37,7 +37,7 @@ export interface PlayReservation {
 
 export const reservationOf = (verdict: PlayVerdict): PlayReservation => ({ claimed: verdict.claimed.length, unclaimed: verdict.unclaimed.length });
 
-type LogReads = Pick<AiringLog, 'listPlays' | 'countPlays'>;
+type LogReads = Pick<AiringLog, 'lastPlayStarts' | 'countPlays'>;
 
 export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimitSettings }) {
   const { airingLog, settings } = deps;
@@ -46,6 +46,20 @@ export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimi
   const buckets = new Map<string, { tokens: number; at: number }>();
   const unclaimedOf = new Map<string, number>();
   let unclaimedTotal: number | null = null;
+  /**
+   * Each screen's last stored play start (null: none), read for every screen at start (`preload`), so a
+   * burst of first batches since start (a restart, players reconnecting) reads nothing per screen: one
+   * read each on the event loop took 489 ms of a 10,000-player burst (docs/scaling.md, seventh session).
+   * Only this gateway stores plays, and a screen's bucket exists before its first are stored, so an entry
+   * stays current until its bucket takes it over (and it is dropped).
+   */
+  const lastStarts = new Map<string, number | null>();
+
+  async function lastPlayStart(screenId: string): Promise<number | null> {
+    if (lastStarts.has(screenId)) return lastStarts.get(screenId)!;
+    // A screen added since start: its own read.
+    return (await airingLog.lastPlayStarts([screenId])).get(screenId) ?? null;
+  }
 
   /**
    * What `check` needs from the log, read before it decides (the log answers asynchronously): a screen
@@ -54,9 +68,10 @@ export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimi
    */
   async function load(screen: Screen, now: number, needsUnclaimed: boolean) {
     if (!buckets.has(screen.id)) {
-      const [last] = await airingLog.listPlays({ screenId: screen.id, limit: 1 });
-      const since = Math.max(Date.parse(screen.createdAt), last ? Date.parse(last.startedAt) : -Infinity) - CLOCK_SKEW_MS;
+      const last = await lastPlayStart(screen.id);
+      const since = Math.max(Date.parse(screen.createdAt), last ?? -Infinity) - CLOCK_SKEW_MS;
       if (!buckets.has(screen.id)) buckets.set(screen.id, { tokens: Math.min(capacity, Math.max(0, now - since) * perMs), at: now });
+      lastStarts.delete(screen.id);
     }
     if (needsUnclaimed && (!unclaimedOf.has(screen.id) || unclaimedTotal === null)) {
       const [mine, total] = await Promise.all([airingLog.countPlays({ screenId: screen.id, isProvisional: true }), airingLog.countPlays({ isProvisional: true })]);
@@ -75,6 +90,12 @@ export function createPlayLimits(deps: { airingLog: LogReads; settings: PlayLimi
   const storedUnclaimed = (screenId: string) => unclaimedOf.get(screenId)!;
 
   return {
+    /** Reads the last play start of each of these screens (the catalogue's at start) in one call of the log. */
+    async preload(screenIds: readonly string[]): Promise<void> {
+      const starts = await airingLog.lastPlayStarts(screenIds);
+      for (const id of screenIds) if (!buckets.has(id)) lastStarts.set(id, starts.get(id) ?? null);
+    },
+
     /**
      * Sorts a batch. `claimedAt` splits it: plays that started before the claim stay unclaimed.
      * What it lets through is reserved at once (after the reads), so concurrent batches cannot both pass a cap.

@@ -10,8 +10,10 @@ import {
   CLOSE_POLICY_VIOLATION,
   CLOSE_PROTOCOL_VERSION,
   CLOSE_UNAUTHORISED,
+  HeartbeatSchema,
   PlayerMessageSchema,
   PlaysBatchSchema,
+  PlaysSchema,
   PROTOCOL_VERSION,
   type AiringFrame,
   type PlayerMessage,
@@ -22,6 +24,7 @@ import type { ManifestPublisher } from '../services/manifest.publisher.js';
 import type { ScreensService } from '../services/screens.service.js';
 import type { PairingService } from '../pairing/pairing.service.js';
 import type { AiringLog } from '../storage/airing.store.js';
+import { acceptCheckOf } from './accept-check.js';
 import { createFaultLog } from './client-faults.js';
 import { createHeartbeatPacer, createTokenBucket, FRAME_BURST, FRAMES_PER_SECOND } from './connection-limits.js';
 import { createPlayLimits, type PlayLimitSettings } from './play-limits.js';
@@ -69,6 +72,17 @@ export interface PlayerGatewayDeps {
   eventLoop?: Pick<EventLoopWatch, 'stalledWithin'>;
 }
 
+/**
+ * The frequent frames (plays, heartbeats) that zod would take as they are skip it: the same checks, read from
+ * the schemas, without zod's cost (accept-check.ts); anything else, and every error message, is zod's.
+ */
+const isPlaysAsIs = acceptCheckOf(PlaysSchema, 'plays');
+const isHeartbeatAsIs = acceptCheckOf(HeartbeatSchema, 'heartbeat');
+const isTakenAsIs = (json: unknown): json is PlayerMessage => {
+  const type = (json as { type?: unknown } | null)?.type;
+  return type === 'plays' ? isPlaysAsIs(json) : type === 'heartbeat' && isHeartbeatAsIs(json);
+};
+
 const byteLength = (data: RawData) => (Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength);
 
 let nextSessionId = 1;
@@ -76,6 +90,8 @@ let nextSessionId = 1;
 export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayDeps): void {
   const { presence, screens, pairing, publisher, airingLog, clock } = deps;
   const playLimits = createPlayLimits({ airingLog, settings: deps.playLimits });
+  // Every screen's last play read once before the first connection, not one read per screen in a burst.
+  app.addHook('onReady', () => playLimits.preload(screens.list().map((s) => s.id)));
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
   // One queue for the whole gateway: a burst from thousands of players is read in slices, not in one stall.
   // One turn's slice for the frames and the acks, acks first (bursts helper's lines).
@@ -187,7 +203,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         const batch = PlaysBatchSchema.safeParse((json as { batch?: unknown }).batch);
         return plays.refuseBusy(playsConnection(session.screenId), records.length, batch.success ? batch.data : undefined, waitedMs);
       }
-      const parsed = PlayerMessageSchema.safeParse(json);
+      const parsed = isTakenAsIs(json) ? { success: true as const, data: json } : PlayerMessageSchema.safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         return violation('invalid-message', `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);

@@ -9,7 +9,8 @@
 //
 // The pace follows whichever part is narrowest, the main thread (frames waiting to be read) or the
 // writer thread (commits), by what happens to the batches it paces (AIMD-like, decided once a round):
-// it rises while batches that came back at their slot are taken and made durable in time; it falls when
+// it rises while batches that came back at their slot are taken and made durable in time (to at most an
+// eighth above the rate records were made durable at in that round); it falls when
 // such a batch is refused again by the bound, or when a taken batch is made durable later than maxWaitMs
 // (a slotted batch from its arrival, reading included; any other from when it was read). It never goes
 // below `minRate`. What a burst's first wave waits to be read (the players sent it at once; it is read in
@@ -48,7 +49,11 @@ export const BUSY_RETRY_MAX_MS = 60_000;
 /**
  * The pace moves at most once a round: by FALL when more than TROUBLE_SHARE of the round's outcomes went
  * wrong (a batch durable late, a slotted batch refused again), else by RISE when a slotted batch was taken
- * in time. One late batch in hundreds (a GC pause, an fsync) is noise, not a verdict on the pace.
+ * in time, but to no more than RISE × the rate records were made durable at in the round: a few slotted
+ * batches in time in a round that stored little (a burst's tail, steady plays) say nothing about a higher
+ * pace, and rises on them alone took it to 43-100k a second, so the next wave was taken faster than the
+ * writer stores and came late (docs/scaling.md, seventh session, stalls). The bound never lowers the pace.
+ * One late batch in hundreds (a GC pause, an fsync) is noise, not a verdict on the pace.
  */
 const ROUND_MS = 500;
 const RISE = 1.125;
@@ -83,14 +88,16 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
   let rises = 0;
   let onTime = 0;
   let falls = 0;
+  /** Records made durable this round. */
+  let durable = 0;
 
   /** Closes the round if it is over: the pace falls if anything went wrong in it, else rises if a slotted batch went right. */
   function roll(t: number): void {
     if (t - roundStart < ROUND_MS) return;
     if (falls > TROUBLE_SHARE * (falls + onTime)) perMs = Math.max(minPerMs, perMs * FALL);
-    else if (rises > 0) perMs = Math.min(maxPerMs, perMs * RISE);
+    else if (rises > 0) perMs = Math.min(maxPerMs, Math.max(perMs, Math.min(perMs, durable / (t - roundStart)) * RISE));
     for (const [key, at] of slotted) if (at < t - FORGET_SLOT_MS) slotted.delete(key);
-    rises = onTime = falls = 0;
+    rises = onTime = falls = durable = 0;
     roundStart = t;
   }
 
@@ -143,6 +150,7 @@ export function createPlaysAdmission(limits: PlaysAdmissionLimits = DEFAULT_PLAY
             // Durable later than promised: the pace is above what the narrowest part keeps.
             if (t - judgedFrom > limits.maxWaitMs) falls++;
             else if (isWritten) (onTime++, wasSlotted && rises++);
+            if (isWritten) durable += records;
             inStore -= records;
             startWaiting();
           };

@@ -71,6 +71,12 @@ export interface AiringLog {
   recordHeartbeat(screenId: string, heartbeat: Heartbeat, receivedAt: Date): void;
   // Reads answer with a Promise: the PostgreSQL log (server/storage/pg/airing.pg.ts) cannot answer at once.
   listPlays(query: PlayQuery): Promise<StoredPlay[]>;
+  /**
+   * When each of these screens' latest stored play started (ms since the epoch); a screen without plays is
+   * absent. One read for them all, an index seek a screen ((screen_id, started_at)): the play limits read
+   * every screen's at start, not one per screen in a burst on the event loop.
+   */
+  lastPlayStarts(screenIds: readonly string[]): Promise<Map<string, number>>;
   countPlays(query: Omit<PlayQuery, 'limit'>): Promise<number>;
   /** Heartbeats received (each online interval counts its beats). */
   countHeartbeats(screenId?: string): Promise<number>;
@@ -121,6 +127,9 @@ function whereClause(q: Omit<PlayQuery, 'limit'>): { sql: string; params: Record
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+/** max() over the (screen_id, started_at) index of each screen listed: one seek a screen, in one statement (one snapshot). */
+const LAST_PLAY_STARTS = 'SELECT ids.value AS screenId, (SELECT max(started_at) FROM plays WHERE screen_id = ids.value) AS at FROM json_each(?) AS ids';
+
 export function createAiringLog(dataDir: string, options: AiringLogOptions = {}): AiringLog {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'airing.sqlite3');
@@ -158,6 +167,10 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
       const { sql, params } = whereClause(query);
       const rows = prepared(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id LIMIT @limit`).all({ ...params, limit: query.limit }) as PlayRow[];
       return rows.map(toStoredPlay);
+    },
+    async lastPlayStarts(screenIds) {
+      const rows = prepared(LAST_PLAY_STARTS).all(JSON.stringify(screenIds)) as { screenId: string; at: number | null }[];
+      return new Map(rows.flatMap((r) => (r.at === null ? [] : [[r.screenId, r.at] as const])));
     },
     async countPlays(query) {
       const { sql, params } = whereClause(query);

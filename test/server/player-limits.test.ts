@@ -102,6 +102,30 @@ t.test('a backlog after time away is bounded by the time away', async (t) => {
   t.equal((await back.player.next('plays-ack')).ids.length, 120, 'six more minutes earn 120 more');
 });
 
+t.test('after a restart, a screen\'s budget counts from its last stored play, not from its creation', async (t) => {
+  let now = Date.parse('2027-01-12T08:00:00Z');
+  const clock: Clock = { now: () => new Date(now) };
+  const dataDir = t.testdir();
+  const first = await startTestServer(t, { dataDir }, { clock });
+  const { player, welcome } = await helloPlayer(t, first.wsUrl);
+  now += 24 * 3_600_000; // a day after the screen was made, one play stored
+  player.send({ type: 'plays', records: [record(now - 60_000)] });
+  t.equal((await player.next('plays-ack')).ids.length, 1);
+  await first.app.close();
+
+  now += 3_600_000; // an hour later the server starts again and the player resends a backlog of 2,000
+  const second = await startTestServer(t, { dataDir }, { clock });
+  const back = await helloPlayer(t, second.wsUrl, { screenId: welcome.screenId });
+  let stored = 0;
+  for (let i = 0; i < 4; i++) {
+    back.player.send({ type: 'plays', records: batch(500, now - 3_600_000 + i * 500) });
+    stored += (await back.player.next('plays-ack')).ids.length;
+  }
+  // Since the last play (an hour and a minute) and the skew allowance at 20 a minute; from its creation it would be all 2,000.
+  const earned = ((3_600_000 + 60_000 + CLOCK_SKEW_MS) / 60_000) * 20;
+  t.ok(Math.abs(stored - earned) <= 1, `stored ${stored}, earned ${earned}`);
+});
+
 t.test('heartbeats and frames per connection are paced; the log stays quiet', async (t) => {
   const log = logCollector();
   const { app, wsUrl } = await startTestServer(t, { logLevel: 'info' }, { logger: true, logStream: log.stream });

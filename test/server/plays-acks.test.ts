@@ -22,7 +22,7 @@ t.test('a commit\'s acks are sent a slice at a time, the loop turning between sl
     screens: { find: () => screen },
     airingLog: { recordPlays: async (_id, _unclaimed, records) => (handedOver++, await committed, { inserted: records.length }) },
     clock: { now: () => new Date() },
-    playLimits: createPlayLimits({ airingLog: { listPlays: async () => [], countPlays: async () => 0 }, settings: { playsPerMinute: 1e6, unclaimedPlaysPerScreen: 1e6, unclaimedPlaysTotal: 1e6 } }),
+    playLimits: createPlayLimits({ airingLog: { lastPlayStarts: async () => new Map(), countPlays: async () => 0 }, settings: { playsPerMinute: 1e6, unclaimedPlaysPerScreen: 1e6, unclaimedPlaysTotal: 1e6 } }),
     admission: createPlaysAdmission({ perCommit: 1e6, maxPending: 1e6, maxWaitMs: 1e6, minRate: 1e6 }),
     overload: { refused: () => {} },
     acks: createSlicedQueue(10, () => clock),

@@ -18,14 +18,15 @@ t.test('taken at its slot and durable in time: the pace rises, once a round', as
   admission.retryAfterMs(20, 'screen-a');
   admission.retryAfterMs(20, 'screen-b');
   advance(300);
-  const a = admission.admit(20, write(), 0, 'screen-a');
-  const b = admission.admit(20, write(), 0, 'screen-b');
+  // 5,000 records made durable in the round: the pace of 10,000 a second was kept.
+  const a = admission.admit(2500, write(), 0, 'screen-a');
+  const b = admission.admit(2500, write(), 0, 'screen-b');
   advance(100);
   finish.shift()!();
   finish.shift()!();
   await Promise.all([a, b]);
   t.equal(admission.rate, 10_000, 'not before the round is over');
-  advance(200);
+  advance(100);
   t.equal(admission.rate, 11_250, 'then up by an eighth, once, for two good batches');
   advance(500);
   t.equal(admission.rate, 11_250, 'a round with nothing in it leaves it');
@@ -34,6 +35,22 @@ t.test('taken at its slot and durable in time: the pace rises, once a round', as
   await c;
   advance(500);
   t.equal(admission.rate, 11_250, 'a batch that was never refused says nothing about the pace');
+});
+
+t.test('a rise goes no further than an eighth above what the round made durable, and never lowers the pace', async (t) => {
+  const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
+  /** A round with one slotted batch of `records`, taken and made durable in time. */
+  const round = async (records: number) => {
+    admission.retryAfterMs(records, 'screen-a');
+    const taken = admission.admit(records, write(), 0, 'screen-a');
+    finish.shift()!();
+    await taken;
+    advance(500);
+    return admission.rate;
+  };
+  t.equal(await round(20), 10_000, 'a slotted batch in time, but 40 records a second made durable: no rise');
+  t.equal(await round(3000), 10_000, '6,000 a second made durable: up to 6,750 at most, which is no rise either');
+  t.equal(await round(4800), 10_800, '9,600 a second made durable: up to 10,800');
 });
 
 t.test('refused again after its slot: the pace falls, never below minRate', async (t) => {
@@ -70,13 +87,13 @@ t.test('a slotted batch made durable later than maxWaitMs after its arrival lowe
 t.test('a batch that was not slotted is judged from when it was read: a burst\'s wait to be read is no verdict on the pace', async (t) => {
   const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
   admission.retryAfterMs(20, 'screen-a');
-  const firstWave = admission.admit(20, write(), 400);
-  const slotted = admission.admit(20, write(), 0, 'screen-a');
+  const firstWave = admission.admit(2500, write(), 400);
+  const slotted = admission.admit(2500, write(), 0, 'screen-a');
   advance(150);
   finish.shift()!();
   finish.shift()!();
   await Promise.all([firstWave, slotted]);
-  advance(400);
+  advance(350);
   t.equal(admission.rate, 11_250, '400 ms to be read, 150 ms for the disk: in time; the slotted one too, so the pace rises');
   const storeLate = admission.admit(20, write(), 0);
   advance(550);
@@ -89,19 +106,19 @@ t.test('a batch that was not slotted is judged from when it was read: a burst\'s
 t.test('one late batch among many in time is noise: the pace still rises', async (t) => {
   const { admission, finish, write, advance } = setup({ minRate: 1000, startRate: 10_000 });
   admission.retryAfterMs(20, 'screen-a');
-  const batches = [admission.admit(20, write(), 400), admission.admit(20, write(), 0, 'screen-a'), ...Array.from({ length: 10 }, () => admission.admit(20, write()))];
+  const batches = [admission.admit(400, write(), 400), admission.admit(400, write(), 0, 'screen-a'), ...Array.from({ length: 10 }, () => admission.admit(400, write()))];
   advance(150);
   for (const f of finish.splice(0)) f();
   await Promise.all(batches);
-  advance(400);
-  t.equal(admission.rate, 11_250, '1 late of 12: under a tenth');
+  advance(350);
+  t.equal(admission.rate, 10_800, '1 late of 12: under a tenth; up to an eighth above the 9,600 a second made durable');
 });
 
 t.test('the pace tops out where maxPending binds', async (t) => {
   const { admission, finish, write, advance } = setup({ minRate: 10, startRate: 95, maxPending: 50 });
   for (let round = 0; round < 3; round++) {
-    admission.retryAfterMs(1, 'screen-a');
-    const a = admission.admit(1, write(), 0, 'screen-a');
+    admission.retryAfterMs(50, 'screen-a');
+    const a = admission.admit(50, write(), 0, 'screen-a');
     finish.shift()!();
     await a;
     advance(500);

@@ -118,6 +118,22 @@ forEachAiringStore(t, 'airing log: filters by screen and half-open time range', 
   t.equal((await log.listPlays({ screenId: 'a', limit: 1 })).length, 1, 'limit applies');
 });
 
+forEachAiringStore(t, 'airing log: the start of each screen\'s latest play, for the screens asked, in one read', async (t, store) => {
+  const { log } = await store.openAiring();
+  t.same([...(await log.lastPlayStarts([]))], [], 'nothing asked, nothing read');
+  await Promise.all([
+    log.recordPlays('a', false, [play({ startedAt: '2026-01-10T10:00:00.000Z', endedAt: '2026-01-10T10:00:01.000Z' }), play({ startedAt: '2026-01-10T08:00:00.000Z' })]),
+    log.recordPlays('b', true, [play({ startedAt: '2026-01-10T08:30:00.000Z', endedAt: '2026-01-10T08:30:01.000Z' })]),
+  ]);
+  const starts = await log.lastPlayStarts(['a', 'b', 'never-played']);
+  t.same(
+    [...starts].sort(),
+    [['a', Date.parse('2026-01-10T10:00:00.000Z')], ['b', Date.parse('2026-01-10T08:30:00.000Z')]],
+    'the latest start (not the latest written) for each, a screen without plays absent',
+  );
+  t.same([...(await log.lastPlayStarts(['b']))], [['b', Date.parse('2026-01-10T08:30:00.000Z')]], 'only the screens asked');
+});
+
 forEachAiringStore(t, 'airing log: heartbeats are counted and give each screen its last time', async (t, store) => {
   const { log } = await store.openAiring();
   const hb = { type: 'heartbeat' as const, sentAt: '2026-01-10T08:00:00.000Z', airing: null, manifestVersion: null, uptimeMs: 5 };

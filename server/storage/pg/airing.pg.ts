@@ -267,6 +267,14 @@ export async function createPgAiringLog(pool: PgPool, options: AiringLogOptions 
       const { rows } = await pool.query<PlayRow>(`SELECT * FROM plays ${sql} ORDER BY started_at DESC, id COLLATE "C" LIMIT $${params.length + 1}`, [...params, query.limit]);
       return rows.map(toStoredPlay);
     },
+    async lastPlayStarts(screenIds) {
+      // max() of each screen over the (screen_id, started_at) index (plays_by_screen_day): a seek a screen and month partition.
+      const { rows } = await pool.query<{ screen_id: string; at: string | null }>(
+        'SELECT ids.id AS screen_id, (SELECT max(started_at) FROM plays WHERE screen_id = ids.id) AS at FROM unnest($1::text[]) AS ids(id)',
+        [[...screenIds]],
+      );
+      return new Map(rows.flatMap((r) => (r.at === null ? [] : [[r.screen_id, Number(r.at)] as const])));
+    },
     async countPlays(query) {
       const { sql, params } = whereClause(query);
       return count(`SELECT count(*) AS n FROM plays ${sql}`, params);
