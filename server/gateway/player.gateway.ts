@@ -115,12 +115,14 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
 
   app.get('/ws/player', { websocket: true, schema: { hide: true }, onRequest: refuseWhenBehind }, (socket: WebSocket, request) => {
     const log = request.log.child({ ws: 'player' });
-    // The upgrade request's TCP socket: a shared manifest is written to it as one ready frame (send-queue.ts).
+    // The upgrade request's TCP socket: a shared manifest is written to it as one ready frame (send-queue.ts),
+    // only when it is the very stream ws writes to (ws's own field; otherwise everything goes through ws).
+    const wire = (socket as unknown as { _socket?: unknown })._socket === request.raw.socket ? request.raw.socket : undefined;
     const queue = createSendQueue(
       socket,
       DEFAULT_SEND_LIMITS,
       (bufferedBytes) => log.warn({ screenId: session?.screenId, bufferedBytes }, '播放器读取过慢，断开连接 / player not reading: connection ended'),
-      request.raw.socket,
+      wire,
     );
     const send = (message: ServerMessage) => {
       queue.send(JSON.stringify(message));
