@@ -1,0 +1,75 @@
+// The build worker's thread (manifest.build-worker.ts): builds the manifests of a large pass with the same
+// pure code the main thread uses and sends their compact frames back in chunks of about CHUNK_MS of work,
+// as one transferred buffer each, so the main thread delivers the first ones while the rest are built.
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildManifest } from '../../playlists/build-manifest.js';
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import type { BuildReply, BuildRequest, BuildScreen, BuildStart } from './manifest.build-worker.js';
+import { compactManifestFrame } from './manifest-frames.js';
+
+/** Work between two answers: the first frames reach players early, and a chunk is tens of frames, not one message each. */
+const CHUNK_MS = 10;
+const { timeZone } = workerData as BuildStart;
+const options = { timeZone };
+const port = parentPort!;
+
+/** The catalogue the main thread sent last: builds handed over after it are of it. */
+let catalogue: Catalogue | null = null;
+const queue: { pass: number; at: Date; catalogue: Catalogue; screens: BuildScreen[]; next: number }[] = [];
+let isDraining = false;
+
+port.on('message', (request: BuildRequest) => {
+  if (request.kind === 'catalogue') {
+    catalogue = request.catalogue;
+    return;
+  }
+  if (!catalogue) {
+    port.postMessage({ pass: request.pass, error: 'no catalogue was sent before the screens' } satisfies BuildReply);
+    return;
+  }
+  queue.push({ pass: request.pass, at: new Date(request.at), catalogue, screens: request.screens, next: 0 });
+  if (!isDraining) {
+    isDraining = true;
+    setImmediate(drain);
+  }
+});
+
+/** Builds for up to CHUNK_MS, answers, and comes back after the messages that arrived meanwhile. */
+function drain(): void {
+  const start = performance.now();
+  let chunk: { pass: number; versions: (string | null)[]; compact: boolean[]; frames: Buffer[] } | null = null;
+  const post = () => {
+    if (!chunk || chunk.versions.length === 0) return;
+    const bytes = new Uint8Array(chunk.frames.reduce((n, f) => n + f.length, 0));
+    const ends: number[] = [];
+    let offset = 0;
+    for (const frame of chunk.frames) {
+      bytes.set(frame, offset);
+      ends.push((offset += frame.length));
+    }
+    port.postMessage({ pass: chunk.pass, versions: chunk.versions, compact: chunk.compact, ends, bytes: bytes.buffer } satisfies BuildReply, [bytes.buffer]);
+    chunk = null;
+  };
+  while (queue.length > 0 && performance.now() - start < CHUNK_MS) {
+    const job = queue[0]!;
+    if (chunk && chunk.pass !== job.pass) post();
+    chunk ??= { pass: job.pass, versions: [], compact: [], frames: [] };
+    const screen = job.screens[job.next++]!;
+    if (job.next === job.screens.length) queue.shift();
+    try {
+      const manifest = buildManifest(job.catalogue, screen, job.at, options);
+      const frame = manifest && compactManifestFrame(manifest);
+      chunk.versions.push(manifest ? manifest.version : null);
+      chunk.compact.push(!!frame?.isCompact);
+      chunk.frames.push(frame ? frame.bytes : Buffer.alloc(0));
+    } catch (error) {
+      // What was built goes back; the rest of this pass is the main thread's to build (it fails there the same way).
+      post();
+      port.postMessage({ pass: job.pass, error: String((error as Error)?.stack ?? error) } satisfies BuildReply);
+      for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.pass === job.pass) queue.splice(i, 1);
+    }
+  }
+  post();
+  if (queue.length > 0) setImmediate(drain);
+  else isDraining = false;
+}

@@ -1,0 +1,155 @@
+// A worker thread for the builds of large passes (issue 14): a push to 10,000 screens whose rules all differ
+// is ~2 s of builds, and on the main thread they keep the event loop busy for all of it, so heartbeats and
+// /healthz wait for the scheduler to give it a core back. Here the main thread works out the keys, hands
+// over one screen per new key and delivers the frames as they come back; the builds' garbage stays in the
+// worker's heap. The catalogue is sent once per catalogue object (a structured clone, ~25 ms at 10,000
+// screens), and the worker keeps it for every pass until the next one.
+import { buildSync } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Display } from '../../playlists/build-manifest.js';
+import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
+
+/** A screen as the publisher builds it: fields present but undefined stay so (they override the catalogue's). */
+export interface BuildScreen {
+  id: string;
+  display?: Display;
+  mode?: ScreenMode;
+}
+export interface BuildStart {
+  timeZone: string;
+}
+export type BuildRequest = { kind: 'catalogue'; catalogue: Readonly<Catalogue> } | { kind: 'build'; pass: number; at: number; screens: BuildScreen[] };
+/** Frames for the next screens of a pass, in the order handed over (`ends`: where each ends in `bytes`), or the error that stopped it. */
+export type BuildReply = { pass: number; versions: (string | null)[]; compact: boolean[]; ends: number[]; bytes: ArrayBuffer } | { pass: number; error: string };
+
+/** A screen's manifest as the worker built it: its version and compact frame (`isCompact` false: the full form); null when nothing airs. */
+export type WorkerFrame = { version: string; frame: Buffer; isCompact: boolean } | null;
+
+export interface BuildPass {
+  /** More screens, in the pass's order; their frames come to `onBuilt` in the same order. */
+  add(screens: BuildScreen[]): void;
+  /** Nothing more will be added: the thread may idle (and not hold the process) once it has answered. */
+  finish(): void;
+}
+
+export interface BuildWorker {
+  /**
+   * A pass over `catalogue` at `at`. `onFailed` is called at most once, possibly from within `add` (a catalogue
+   * that cannot be sent), when the thread fails or ends: what was not answered is then the caller's to build.
+   */
+  startPass(catalogue: Readonly<Catalogue>, at: Date, handlers: { onBuilt(frames: WorkerFrame[]): void; onFailed(error: Error): void }): BuildPass;
+  /** Ends the thread (the server's shutdown); a pass under way fails over to the caller. */
+  close(): Promise<void>;
+  /** The running thread, null before the first pass or after a failure (the next pass starts another). */
+  readonly thread: Worker | null;
+}
+
+const HERE = fileURLToPath(import.meta.url);
+const ENTRY = path.join(path.dirname(HERE), `manifest.build-worker.entry${path.extname(HERE)}`);
+/** The thread's code, bundled once per process (as the airing writer's: no TypeScript loader to register in the thread). */
+let source: string | null = null;
+const threadSource = () =>
+  (source ??= buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'error' }).outputFiles[0]!.text);
+
+/** Splits a chunk's buffer into the frames it carries (views, not copies). */
+function framesOf(reply: Extract<BuildReply, { versions: unknown }>): WorkerFrame[] {
+  let start = 0;
+  return reply.versions.map((version, i) => {
+    const end = reply.ends[i]!;
+    const frame = Buffer.from(reply.bytes, start, end - start);
+    start = end;
+    return version === null ? null : { version, frame, isCompact: reply.compact[i]! };
+  });
+}
+
+export function createBuildWorker(options: BuildStart): BuildWorker {
+  let thread: Worker | null = null;
+  /** The catalogue object the thread holds: a pass over another one sends it first. */
+  let held: object | null = null;
+  let nextPass = 1;
+  type ActivePass = { id: number; handlers: Parameters<BuildWorker['startPass']>[2]; unanswered: number; isFinished: boolean };
+  let active: ActivePass | null = null;
+
+  /** The thread is of no more use: ended, and the pass under way (if any) told to build the rest itself. */
+  const fail = (error: Error) => {
+    const failed = thread;
+    thread = null;
+    held = null;
+    if (failed) void failed.terminate();
+    const pass = active;
+    active = null;
+    pass?.handlers.onFailed(error);
+  };
+  const idleIfDone = () => {
+    if (active && active.isFinished && active.unanswered === 0) {
+      active = null;
+      thread?.unref();
+    }
+  };
+
+  const spawn = (): Worker => {
+    const started = new Worker(threadSource(), { eval: true, workerData: options satisfies BuildStart });
+    started.on('message', (reply: BuildReply) => {
+      // A pass given up (the thread failed and was replaced, or the caller moved on) is not answered late.
+      if (started !== thread || !active || reply.pass !== active.id) return;
+      if ('error' in reply) return fail(new Error(`manifest build worker: ${reply.error}`));
+      const frames = framesOf(reply);
+      active.unanswered -= frames.length;
+      active.handlers.onBuilt(frames);
+      idleIfDone();
+    });
+    started.on('error', (error) => {
+      if (started === thread) fail(error);
+    });
+    started.on('exit', (code) => {
+      if (started === thread) fail(new Error(`manifest build worker exited (${code})`));
+    });
+    started.unref();
+    return started;
+  };
+
+  const post = (request: BuildRequest) => {
+    thread ??= spawn();
+    thread.postMessage(request);
+  };
+
+  return {
+    get thread() {
+      return thread;
+    },
+    startPass(catalogue, at, handlers) {
+      // Passes run one at a time; one left unanswered is given up, its late answers dropped.
+      active?.handlers.onFailed(new Error('manifest build worker: a newer pass began'));
+      const pass: ActivePass = { id: nextPass++, handlers, unanswered: 0, isFinished: false };
+      active = pass;
+      const isCurrent = () => active === pass;
+      return {
+        add(screens) {
+          if (!isCurrent() || screens.length === 0) return;
+          try {
+            if (held !== catalogue) {
+              post({ kind: 'catalogue', catalogue });
+              held = catalogue;
+            }
+            post({ kind: 'build', pass: pass.id, at: at.getTime(), screens });
+            pass.unanswered += screens.length;
+            thread!.ref();
+          } catch (error) {
+            fail(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        finish() {
+          pass.isFinished = true;
+          if (isCurrent()) idleIfDone();
+        },
+      };
+    },
+    async close() {
+      const closing = thread;
+      fail(new Error('manifest build worker closed'));
+      await closing?.terminate();
+    },
+  };
+}
