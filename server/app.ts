@@ -308,7 +308,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
   await recordStores(config.dataDir, [...(config.mediaDir ? ['media'] : []), ...(config.originalsDir ? ['originals'] : [])]);
 
-  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns, cluster };
+  const services = { catalogue, register, airingLog, presence, publisher, buildWorker, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns, cluster };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 
