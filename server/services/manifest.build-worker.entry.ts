@@ -1,6 +1,7 @@
 // The build worker's thread (manifest.build-worker.ts): builds the manifests of a large pass with the same
 // pure code the main thread uses and sends their compact frames back in chunks of about CHUNK_MS of work,
-// as one transferred buffer each, so the main thread delivers the first ones while the rest are built.
+// with each frame's buffer transferred (not copied), so the main thread delivers the first ones while the
+// rest are built.
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
@@ -34,20 +35,21 @@ port.on('message', (request: BuildRequest) => {
   }
 });
 
+/**
+ * The frame's memory as an ArrayBuffer of its own, to transfer: a frame of tens of KB has one already
+ * (Buffer.allocUnsafe past half the pool); a small one, cut from the shared pool, is copied out.
+ */
+const ownBuffer = (frame: Buffer): ArrayBuffer =>
+  frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? (frame.buffer as ArrayBuffer) : (new Uint8Array(frame).buffer as ArrayBuffer);
+
 /** Builds for up to CHUNK_MS, answers, and comes back after the messages that arrived meanwhile. */
 function drain(): void {
   const start = performance.now();
   let chunk: { pass: number; versions: (string | null)[]; compact: boolean[]; frames: Buffer[] } | null = null;
   const post = () => {
     if (!chunk || chunk.versions.length === 0) return;
-    const bytes = new Uint8Array(chunk.frames.reduce((n, f) => n + f.length, 0));
-    const ends: number[] = [];
-    let offset = 0;
-    for (const frame of chunk.frames) {
-      bytes.set(frame, offset);
-      ends.push((offset += frame.length));
-    }
-    port.postMessage({ pass: chunk.pass, versions: chunk.versions, compact: chunk.compact, ends, bytes: bytes.buffer } satisfies BuildReply, [bytes.buffer]);
+    const frames = chunk.frames.map(ownBuffer);
+    port.postMessage({ pass: chunk.pass, versions: chunk.versions, compact: chunk.compact, frames } satisfies BuildReply, frames);
     chunk = null;
   };
   while (queue.length > 0 && performance.now() - start < CHUNK_MS) {

@@ -4,7 +4,7 @@
 // over one screen per new key and delivers the frames as they come back; the builds' garbage stays in the
 // worker's heap. The catalogue is sent once per catalogue object (a structured clone, ~25 ms at 10,000
 // screens), and the worker keeps it for every pass until the next one.
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -21,8 +21,8 @@ export interface BuildStart {
   timeZone: string;
 }
 export type BuildRequest = { kind: 'catalogue'; catalogue: Readonly<Catalogue> } | { kind: 'build'; pass: number; at: number; screens: BuildScreen[] };
-/** Frames for the next screens of a pass, in the order handed over (`ends`: where each ends in `bytes`), or the error that stopped it. */
-export type BuildReply = { pass: number; versions: (string | null)[]; compact: boolean[]; ends: number[]; bytes: ArrayBuffer } | { pass: number; error: string };
+/** Frames for the next screens of a pass, in the order handed over (each its own transferred buffer), or the error that stopped it. */
+export type BuildReply = { pass: number; versions: (string | null)[]; compact: boolean[]; frames: ArrayBuffer[] } | { pass: number; error: string };
 
 /** A screen's manifest as the worker built it: its version and compact frame (`isCompact` false: the full form); null when nothing airs. */
 export type WorkerFrame = { version: string; frame: Buffer; isCompact: boolean } | null;
@@ -48,21 +48,21 @@ export interface BuildWorker {
 
 const HERE = fileURLToPath(import.meta.url);
 const ENTRY = path.join(path.dirname(HERE), `manifest.build-worker.entry${path.extname(HERE)}`);
-/** The thread's code, bundled once per process (as the airing writer's: no TypeScript loader to register in the thread). */
+/**
+ * The thread's code, bundled once per process as the airing writer's is (no TypeScript loader to register in
+ * the thread), but in the background from the worker's creation: ~0.1 s that would otherwise stall the event
+ * loop at the first large pass.
+ */
 let source: string | null = null;
+let bundling: Promise<string> | null = null;
 const threadSource = () =>
-  (source ??= buildSync({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'error' }).outputFiles[0]!.text);
+  (bundling ??= build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'error' }).then(
+    (result) => (source = result.outputFiles[0]!.text),
+  ));
 
-/** Splits a chunk's buffer into the frames it carries (views, not copies). */
-function framesOf(reply: Extract<BuildReply, { versions: unknown }>): WorkerFrame[] {
-  let start = 0;
-  return reply.versions.map((version, i) => {
-    const end = reply.ends[i]!;
-    const frame = Buffer.from(reply.bytes, start, end - start);
-    start = end;
-    return version === null ? null : { version, frame, isCompact: reply.compact[i]! };
-  });
-}
+/** A chunk's frames as Buffers over the transferred memory (no copy). */
+const framesOf = (reply: Extract<BuildReply, { versions: unknown }>): WorkerFrame[] =>
+  reply.versions.map((version, i) => (version === null ? null : { version, frame: Buffer.from(reply.frames[i]!), isCompact: reply.compact[i]! }));
 
 export function createBuildWorker(options: BuildStart): BuildWorker {
   let thread: Worker | null = null;
@@ -76,6 +76,7 @@ export function createBuildWorker(options: BuildStart): BuildWorker {
   const fail = (error: Error) => {
     const failed = thread;
     thread = null;
+    waiting = null;
     held = null;
     if (failed) void failed.terminate();
     const pass = active;
@@ -89,8 +90,8 @@ export function createBuildWorker(options: BuildStart): BuildWorker {
     }
   };
 
-  const spawn = (): Worker => {
-    const started = new Worker(threadSource(), { eval: true, workerData: options satisfies BuildStart });
+  const spawn = (code: string): Worker => {
+    const started = new Worker(code, { eval: true, workerData: options satisfies BuildStart });
     started.on('message', (reply: BuildReply) => {
       // A pass given up (the thread failed and was replaced, or the caller moved on) is not answered late.
       if (started !== thread || !active || reply.pass !== active.id) return;
@@ -110,10 +111,32 @@ export function createBuildWorker(options: BuildStart): BuildWorker {
     return started;
   };
 
+  /** Requests made before the code was bundled, sent when it is (null: none waiting). */
+  let waiting: BuildRequest[] | null = null;
   const post = (request: BuildRequest) => {
-    thread ??= spawn();
-    thread.postMessage(request);
+    if (!thread && source !== null) thread = spawn(source);
+    if (thread) return thread.postMessage(request);
+    if (waiting) return void waiting.push(request);
+    const queued = (waiting = [request]);
+    threadSource().then(
+      (code) => {
+        if (waiting !== queued) return; // failed or closed meanwhile
+        waiting = null;
+        try {
+          const started = (thread = spawn(code));
+          for (const r of queued) started.postMessage(r);
+          if (active) started.ref();
+        } catch (error) {
+          fail(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      (error: Error) => {
+        if (waiting === queued) fail(error);
+      },
+    );
   };
+  // Bundled now, so the first large pass does not wait for it (a failure here surfaces at that pass).
+  threadSource().catch(() => undefined);
 
   return {
     get thread() {
@@ -135,7 +158,7 @@ export function createBuildWorker(options: BuildStart): BuildWorker {
             }
             post({ kind: 'build', pass: pass.id, at: at.getTime(), screens });
             pass.unanswered += screens.length;
-            thread!.ref();
+            thread?.ref();
           } catch (error) {
             fail(error instanceof Error ? error : new Error(String(error)));
           }
