@@ -2,6 +2,8 @@
 // pure code the main thread uses and sends their compact frames back in chunks of about CHUNK_MS of work,
 // with each frame's buffer transferred (not copied), so the main thread delivers the first ones while the
 // rest are built.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
@@ -10,9 +12,20 @@ import { compactManifestFrame } from './manifest-frames.js';
 
 /** Work between two answers: the first frames reach players early, and a chunk is tens of frames, not one message each. */
 const CHUNK_MS = 10;
-const { timeZone } = workerData as BuildStart;
+const { timeZone, nice } = workerData as BuildStart;
 const options = { timeZone };
 const port = parentPort!;
+
+// Builds are throughput, the main thread's answers are latency: on Linux a thread has a priority of its own
+// (its task id, read from /proc/thread-self), so the main thread takes a core from this one at once when a
+// heartbeat arrives. Elsewhere the thread keeps the process's priority.
+if (nice) {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
+  } catch {
+    // Not Linux, or not allowed: builds at the process's priority.
+  }
+}
 
 /** The catalogue the main thread sent last: builds handed over after it are of it. */
 let catalogue: Catalogue | null = null;
@@ -21,7 +34,10 @@ let isDraining = false;
 
 port.on('message', (request: BuildRequest) => {
   if (request.kind === 'catalogue') {
-    catalogue = request.catalogue;
+    // A new object (builds cache per catalogue object), keeping the lists that did not change.
+    const next: Record<string, unknown> = { ...catalogue, ...request.changed };
+    for (const key of request.removed) delete next[key];
+    catalogue = next as unknown as Catalogue;
     return;
   }
   if (!catalogue) {

@@ -2,8 +2,10 @@
 // is ~2 s of builds, and on the main thread they keep the event loop busy for all of it, so heartbeats and
 // /healthz wait for the scheduler to give it a core back. Here the main thread works out the keys, hands
 // over one screen per new key and delivers the frames as they come back; the builds' garbage stays in the
-// worker's heap. The catalogue is sent once per catalogue object (a structured clone, ~25 ms at 10,000
-// screens), and the worker keeps it for every pass until the next one.
+// worker's heap. The catalogue is sent once per catalogue object, and only its lists that are not the ones
+// sent before: a commit replaces the lists it changes and keeps the others, so an alert sends the alerts,
+// not 10,000 screens and their schedules (~25 ms to clone), and the worker keeps the lists it has, with
+// everything its builds cached by them (indexes, resolved rules), as the main thread does.
 import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +21,11 @@ export interface BuildScreen {
 }
 export interface BuildStart {
   timeZone: string;
+  /** The thread's nice value (Linux), above the main thread's so that it yields to it (default BUILD_NICE); 0: the process's. */
+  nice?: number;
 }
-export type BuildRequest = { kind: 'catalogue'; catalogue: Readonly<Catalogue> } | { kind: 'build'; pass: number; at: number; screens: BuildScreen[] };
+/** The catalogue's fields that differ (by identity) from those sent before, and those it no longer has. */
+export type BuildRequest = { kind: 'catalogue'; changed: Partial<Catalogue>; removed: string[] } | { kind: 'build'; pass: number; at: number; screens: BuildScreen[] };
 /** Frames for the next screens of a pass, in the order handed over (each its own transferred buffer), or the error that stopped it. */
 export type BuildReply = { pass: number; versions: (string | null)[]; compact: boolean[]; frames: ArrayBuffer[] } | { pass: number; error: string };
 
@@ -64,10 +69,27 @@ const threadSource = () =>
 const framesOf = (reply: Extract<BuildReply, { versions: unknown }>): WorkerFrame[] =>
   reply.versions.map((version, i) => (version === null ? null : { version, frame: Buffer.from(reply.frames[i]!), isCompact: reply.compact[i]! }));
 
-export function createBuildWorker(options: BuildStart): BuildWorker {
+/** What the thread needs to turn the catalogue it holds (`before`; none: an empty one) into `after`. */
+export function catalogueChange(before: Readonly<Catalogue> | null, after: Readonly<Catalogue>): { changed: Partial<Catalogue>; removed: string[] } {
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) if (!before || (before as Record<string, unknown>)[key] !== value || !(key in before)) changed[key] = value;
+  const removed = before ? Object.keys(before).filter((key) => !(key in after)) : [];
+  return { changed: changed as Partial<Catalogue>, removed };
+}
+
+/**
+ * The build thread's nice value: at 10 it has about a tenth of the weight of a thread at 0 when both want a
+ * core, so the main thread (heartbeats, /healthz, sends) and the process's other work come first. Measured
+ * against 0 at 2,000 distinct screens (docs/scaling.md, eighth session, builder): the event loop's p99 and
+ * the last manifest were both no worse.
+ */
+const BUILD_NICE = 10;
+
+export function createBuildWorker(input: BuildStart): BuildWorker {
+  const options: BuildStart = { nice: BUILD_NICE, ...input };
   let thread: Worker | null = null;
-  /** The catalogue object the thread holds: a pass over another one sends it first. */
-  let held: object | null = null;
+  /** The catalogue object the thread holds: a pass over another one sends what differs first. */
+  let held: Readonly<Catalogue> | null = null;
   let nextPass = 1;
   type ActivePass = { id: number; handlers: Parameters<BuildWorker['startPass']>[2]; unanswered: number; isFinished: boolean };
   let active: ActivePass | null = null;
@@ -153,7 +175,7 @@ export function createBuildWorker(options: BuildStart): BuildWorker {
           if (!isCurrent() || screens.length === 0) return;
           try {
             if (held !== catalogue) {
-              post({ kind: 'catalogue', catalogue });
+              post({ kind: 'catalogue', ...catalogueChange(held, catalogue) });
               held = catalogue;
             }
             post({ kind: 'build', pass: pass.id, at: at.getTime(), screens });
