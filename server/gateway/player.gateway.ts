@@ -99,8 +99,12 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
 
   app.get('/ws/player', { websocket: true, schema: { hide: true }, onRequest: refuseWhenBehind }, (socket: WebSocket, request) => {
     const log = request.log.child({ ws: 'player' });
-    const queue = createSendQueue(socket, DEFAULT_SEND_LIMITS, (bufferedBytes) =>
-      log.warn({ screenId: session?.screenId, bufferedBytes }, '播放器读取过慢，断开连接 / player not reading: connection ended'),
+    // The upgrade request's TCP socket: a shared manifest is written to it as one ready frame (send-queue.ts).
+    const queue = createSendQueue(
+      socket,
+      DEFAULT_SEND_LIMITS,
+      (bufferedBytes) => log.warn({ screenId: session?.screenId, bufferedBytes }, '播放器读取过慢，断开连接 / player not reading: connection ended'),
+      request.raw.socket,
     );
     const send = (message: ServerMessage) => {
       queue.send(JSON.stringify(message));
@@ -188,6 +192,8 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         const issue = parsed.error.issues[0];
         return violation('invalid-message', `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
       }
+      // The answers to a push come 10,000 at once: handled here, without an async call's promises each.
+      if (parsed.data.type === 'manifest-applied' && session) return applied(session, parsed.data.version);
       handle(parsed.data, waitedMs).catch((error: unknown) => {
         // A full disk is the server's to fix; the player keeps its records and resends them (nothing is acknowledged).
         if (isDiskFull(error)) {
@@ -197,6 +203,12 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         log.error({ err: error }, 'player message failed');
         send({ type: 'error', reason: 'internal', message: 'the server could not process this message; it will be accepted when resent' });
       });
+    }
+
+    function applied(player: PlayerSession, version: string): void {
+      publisher.applied(player, version);
+      // Debug only: 10,000 players applying a change would write 10,000 lines.
+      log.debug({ screenId: player.screenId, version }, 'manifest applied');
     }
 
     async function handle(message: PlayerMessage, waitedMs: number): Promise<void> {
@@ -284,10 +296,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           return;
         }
         case 'manifest-applied':
-          publisher.applied(session, message.version);
-          // Debug only: 10,000 players applying a change would write 10,000 lines.
-          log.debug({ screenId: session.screenId, version: message.version }, 'manifest applied');
-          return;
+          return applied(session, message.version);
         case 'manifest-wanted':
           // A patch it could not use: once per connection in the log, the whole manifest every time.
           fault('manifest-wanted', { version: message.version });

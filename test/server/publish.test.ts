@@ -2,6 +2,7 @@
 // to every player that shares it, a township change only to that township, and a bounded queue for a
 // player that does not read.
 import type { Test } from 'tap';
+import type { Socket } from 'node:net';
 import t from 'tap';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_SHARED_MANIFEST, ServerMessageSchema } from '../../player/protocol.js';
@@ -29,15 +30,16 @@ async function claimedPlayer(t: Test, app: CrierApp, wsUrl: string, township: st
 }
 
 /** A bare ws server's socket and the client connected to it (real sockets on loopback). */
-async function socketPair(t: Test): Promise<{ socket: WebSocket; client: WebSocket }> {
+async function socketPair(t: Test): Promise<{ socket: WebSocket; client: WebSocket; wire: Socket }> {
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   t.teardown(() => server.close());
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as { port: number }).port;
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  // `wire`: the upgrade request's TCP socket, as the gateway gives its send queues.
+  const accepted = new Promise<{ socket: WebSocket; wire: Socket }>((resolve) => server.once('connection', (socket, request) => resolve({ socket, wire: request.socket })));
   const client = new WebSocket(`ws://127.0.0.1:${port}`);
   await new Promise((resolve) => client.once('open', resolve));
-  return { socket: await accepted, client };
+  return { ...(await accepted), client };
 }
 
 const alert = (app: CrierApp, target: object) =>
@@ -115,6 +117,37 @@ t.test('work in proportion to the change: an edit no screen airs passes over no 
   while (east.frames.length === 0) await sleep(20);
   t.equal(publisher.stats.visited - visited, 1, 'the two changes together went over one player: 东乡\'s');
   t.same(west.map((p) => p.frames.length), [0, 0]);
+});
+
+t.test('a manifest written as a ready frame: a text frame of the same bytes at every length, in order with what ws sends', async (t) => {
+  const { socket, client, wire } = await socketPair(t);
+  const received: { text: string; isBinary: boolean }[] = [];
+  client.on('message', (data, isBinary) => received.push({ text: data.toString(), isBinary }));
+  const queue = createSendQueue(socket, undefined, undefined, wire);
+  // Each length form of the header (7-bit, 16-bit, 64-bit) at its edges; two-byte text; a string between each.
+  const sizes = [0, 1, 125, 126, 127, 65535, 65536, 200_000];
+  const frames = sizes.map((n, i) => Buffer.from(`${i}:${'测'.repeat(Math.floor(n / 3))}`.padEnd(n, 'x').slice(0, Math.max(n, String(i).length + 1))));
+  let written = 0;
+  // Each twice: a manifest's first send goes through ws (one player's frame is not copied), the next as a ready frame.
+  for (const [i, frame] of [...frames.entries(), ...frames.entries()]) {
+    queue.sendLatest(frame, () => written++);
+    queue.send(`after ${i}`);
+  }
+  while (received.length < 4 * frames.length) await sleep(10);
+  t.same(
+    received.map((r) => r.isBinary),
+    received.map(() => false),
+    'every frame a text frame',
+  );
+  t.same(
+    received.map((r) => r.text),
+    [...frames, ...frames].flatMap((f, i) => [f.toString(), `after ${i % frames.length}`]),
+    'the same bytes, in the order sent',
+  );
+  t.equal(written, 2 * frames.length, 'each manifest said written once');
+  t.equal(socket.bufferedAmount, 0, 'ws counts what was written beside it (nothing left)');
+  client.close();
+  await new Promise((resolve) => socket.once('close', resolve));
 });
 
 t.test('a player that does not read: the server holds one manifest for it, and ends it past the hard bound', async (t) => {
