@@ -45,6 +45,7 @@ import { registerTimelineRoutes } from './routes/timeline.routes.js';
 import { registerVolumeRoutes } from './routes/volume.routes.js';
 import { createBoundaryScheduler } from './scheduling/boundaries.js';
 import { createAlertsService } from './services/alerts.service.js';
+import { createBuildWorker } from './services/manifest.build-worker.js';
 import { createManifestPublisher } from './services/manifest.publisher.js';
 import type { CatalogueStore } from './storage/catalogue.store.js';
 import type { AffectedScreens } from '../playlists/affected-screens.js';
@@ -159,7 +160,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
-  const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone });
+  // Large passes' builds in a thread of their own (started at the first one), ended with the server.
+  const buildWorker = config.buildWorker ? createBuildWorker({ timeZone: config.timeZone }) : null;
+  if (buildWorker) app.addHook('onClose', () => buildWorker.close());
+  const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone, buildWorker });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.
   const boundaries = createBoundaryScheduler({ read: () => catalogue.read(), clock, timeZone: config.timeZone, log: app.log, publish: () => publisher.republishAll() });
   // Pushes (issue 14/15): a local change is measured against the snapshot before it; commits adopted from
@@ -304,7 +308,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   // Every store is open (and so exists) now: note which this data dir holds (server/storage/data-dir.ts).
   await recordStores(config.dataDir, [...(config.mediaDir ? ['media'] : []), ...(config.originalsDir ? ['originals'] : [])]);
 
-  const services = { catalogue, register, airingLog, presence, publisher, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns, cluster };
+  const services = { catalogue, register, airingLog, presence, publisher, buildWorker, boundaries, screens, pairing, tokens, playlists, schedules, broadcasts, quietHours, alerts, volumeSchedules, mediaStore, media, jobs, consoleHub, clock, accounts: accounts.accounts, audit: accounts.audit, routes: accounts.routes, reports: campaignReports, asRuns, cluster };
   return Object.assign(app as FastifyInstance, { crier: services });
 }
 

@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   CRIER_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(90 * 24).default(168),
   CRIER_SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
+  CRIER_BUILD_WORKER: z.enum(['on', 'off']).default('on'),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
   // Speech: an operator's sherpa-onnx VITS Mandarin model directory (media/speech/sherpa.engine.ts).
@@ -138,6 +139,8 @@ export interface Config {
   /** A screen without a heartbeat for this long counts as offline even if its socket looks open. */
   offlineAfterMs: number;
   logLevel: z.infer<typeof EnvSchema>['CRIER_LOG_LEVEL'];
+  /** Large passes' manifest builds in a worker thread (manifest.build-worker.ts); false: all on the main thread. */
+  buildWorker: boolean;
   /** Upload limits in bytes, per kind (the kind is known from the first bytes). */
   maxImageBytes: number;
   maxAudioBytes: number;
@@ -240,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatIntervalMs: e.CRIER_HEARTBEAT_SECONDS * 1000,
     offlineAfterMs: e.CRIER_OFFLINE_AFTER_SECONDS * 1000,
     logLevel: e.CRIER_LOG_LEVEL,
+    buildWorker: e.CRIER_BUILD_WORKER === 'on',
     maxImageBytes: Math.round(e.CRIER_MAX_IMAGE_MB * MB),
     maxAudioBytes: Math.round(e.CRIER_MAX_AUDIO_MB * MB),
     maxVideoBytes: Math.round(e.CRIER_MAX_VIDEO_MB * MB),

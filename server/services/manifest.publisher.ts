@@ -7,6 +7,9 @@
 // so heartbeats and the API are answered while 10,000 are sent or built. A player that said `manifest-patch`
 // and confirmed the frame it holds gets what changed from it (playlists/manifest-patch.ts) when that is
 // much smaller: each (held frame, new frame) patch is computed and serialised once, the same bytes for all.
+// A pass that meets more than WORKER_THRESHOLD new keys hands the builds of the rest to the build worker
+// (manifest.build-worker.ts) and delivers their frames as they come back: the event loop stays free for
+// heartbeats and the API while 10,000 screens whose rules all differ are built.
 import type { FastifyBaseLogger } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
@@ -15,11 +18,12 @@ import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Display } from '../../playlists/build-manifest.js';
 import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
 import type { Manifest } from '../../playlists/manifest.schema.js';
-import { compactManifestFramePieces, compactManifestJson, manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
+import { compactManifestJson, manifestKey, sharedManifestJson } from '../../playlists/timeline-manifest.js';
 import type { Clock } from '../clock.js';
 import type { Presence, PlayerSession } from '../gateway/presence.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
-import { bytesOf } from './frame-bytes.js';
+import type { BuildScreen, BuildWorker, WorkerFrame } from './manifest.build-worker.js';
+import { compactManifestFrame, FRAME_OPEN, jsonOfFrame, manifestFrame } from './manifest-frames.js';
 
 /** How long a pass runs before it yields to other work (heartbeats, acks, /healthz): builds of screens whose rules all differ take ~0.5 ms each. */
 const SLICE_MS = 15;
@@ -35,6 +39,12 @@ const MAX_PATCHES = 512;
 const MAX_DIFFS_PER_PASS = 200;
 /** A patch goes out only when it is under this share of the full frame; otherwise the full frame is as cheap to send. */
 const MAX_PATCH_SHARE = 0.5;
+/**
+ * New builds a pass makes on the main thread before it hands the rest to the build worker: a township's alert
+ * or a county sharing a few rules stays here (no catalogue to send), 10,000 distinct screens go there. The
+ * first ones are built here, so the first players get theirs before the worker has the catalogue.
+ */
+const WORKER_THRESHOLD = 64;
 
 /**
  * One manifest, serialised once per form and only when some player takes that form: `compact` for players
@@ -45,17 +55,21 @@ interface Frames {
   /** Names this build among those of the same version (built at another instant, `reason` and `generatedAt` differ): what a patch starts from. */
   id: number;
   version: string;
-  manifest: Manifest;
+  /** The build; for one the worker made, how to make it again here (only the rare full forms need it). */
+  manifest: Manifest | (() => Manifest);
   json?: string;
   shared?: Buffer;
   compact?: Buffer;
   /** The compact form's JSON (null: none), kept while the frame may be a patch base. */
   compactJson?: string | null;
+  /** Built by the worker: `compact` is its frame, compact (true) or the full form (false). */
+  workerCompact?: boolean;
 }
-/** A frame a player may hold, as the patch base: its JSON, parsed when first diffed against. */
+/** A frame a player may hold, as the patch base: its JSON (or the compact frame that carries it), parsed when first diffed against. */
 interface Base {
   version: string;
-  json: string;
+  json?: string;
+  frame?: Uint8Array;
   value?: Json;
 }
 
@@ -63,8 +77,6 @@ interface Base {
 const wallNow = () => performance.timeOrigin + performance.now();
 /** The `manifests pushed` line waits this long at most for the last frame to be written. */
 const WRITTEN_WAIT_MS = 10_000;
-const FRAME_OPEN = '{"type":"manifest","manifest":';
-const manifestFrame = (json: string) => Buffer.from(`${FRAME_OPEN}${json}}`);
 /** Frames by manifest key, the least recently used evicted past MAX_FRAMES; NO_MANIFEST where nothing airs. */
 const NO_MANIFEST = Symbol('no manifest');
 type FrameCache = LRUCache<string, Frames | typeof NO_MANIFEST>;
@@ -91,10 +103,17 @@ export function createManifestPublisher(deps: {
   log: FastifyBaseLogger;
   /** The zone of screens that have none of their own. */
   timeZone: string;
+  /** Builds of large passes; none: every build on this thread. */
+  buildWorker?: BuildWorker | null;
+  /** New builds a pass makes here before it hands the rest to the worker (tests lower it). */
+  workerThreshold?: number;
 }) {
   const { catalogue, presence, clock, log, timeZone } = deps;
+  const buildWorker = deps.buildWorker ?? null;
+  const workerThreshold = deps.workerThreshold ?? WORKER_THRESHOLD;
   const options = { timeZone };
-  const stats = { serialised: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0, lastPass: null as PassTiming | null };
+  /** `inWorker`: manifests the worker built; `workerFailures`: passes whose worker failed and whose rest was built here. */
+  const stats = { serialised: 0, inWorker: 0, workerFailures: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0, lastPass: null as PassTiming | null };
   /** The catalogue the latest change was measured against: the next one is measured from here. */
   let seen: Readonly<Catalogue> = catalogue.read();
   /** Screens the next pass goes over. */
@@ -122,13 +141,21 @@ export function createManifestPublisher(deps: {
     return { id: nextFrameId++, version: manifest.version, manifest };
   }
 
-  const fullJson = (f: Frames) => (f.json ??= sharedManifestJson(f.manifest));
-  const compactJson = (f: Frames) => (f.compactJson !== undefined ? f.compactJson : (f.compactJson = compactManifestJson(f.manifest)));
-  /** The compact frame, written from the build's pieces; the full form for a manifest not built here. */
-  function compactFrame(f: Frames): Buffer {
-    const pieces = compactManifestFramePieces(f.manifest);
-    return pieces ? bytesOf([FRAME_OPEN, ...pieces, '}']) : manifestFrame(fullJson(f));
+  /** A frame the worker built: the bytes as they came, the manifest made again here only if a full form is asked. */
+  function fromWorker(built: WorkerFrame, rebuild: () => Manifest | null): Frames | null {
+    if (!built) return null;
+    stats.serialised++;
+    stats.inWorker++;
+    return { id: nextFrameId++, version: built.version, manifest: () => rebuild()!, compact: built.frame, workerCompact: built.isCompact };
   }
+  const manifestOf = (f: Frames): Manifest => (typeof f.manifest === 'function' ? (f.manifest = f.manifest()) : f.manifest);
+  const fullJson = (f: Frames) => (f.json ??= sharedManifestJson(manifestOf(f)));
+  function compactJson(f: Frames): string | null {
+    if (f.compactJson === undefined) f.compactJson = f.workerCompact === undefined ? compactManifestJson(manifestOf(f)) : f.workerCompact ? jsonOfFrame(f.compact!) : null;
+    return f.compactJson;
+  }
+  /** The compact frame, written from the build's pieces; the full form for a manifest not built here. */
+  const compactFrame = (f: Frames): Buffer => compactManifestFrame(manifestOf(f), () => fullJson(f)).bytes;
   /** The bytes for this session, made the first time a session of that form needs them. */
   function frameFor(session: PlayerSession, f: Frames): Buffer | string {
     if (session.acceptsSharedManifest && session.acceptsCompactManifest) return (f.compact ??= compactFrame(f));
@@ -136,9 +163,12 @@ export function createManifestPublisher(deps: {
     return `{"type":"manifest","manifest":{"screenId":${JSON.stringify(session.screenId)},${fullJson(f).slice(1)}}`;
   }
 
+  /** What a session's manifest is built for (its display and mode may be unknown: undefined, which the catalogue's do not fill in). */
+  const screenOf = (session: PlayerSession): BuildScreen => ({ id: session.screenId, display: session.display, mode: session.mode });
+
   /** The frames for this session's rules, from `frames` or built now. */
   function framesFor(cat: Readonly<Catalogue>, now: Date, frames: FrameCache, session: PlayerSession): Frames | null {
-    const screen = { id: session.screenId, display: session.display, mode: session.mode };
+    const screen = screenOf(session);
     const key = manifestKey(cat, screen, now, options);
     let f = frames.get(key);
     if (f === undefined) frames.set(key, (f = serialise(buildManifest(cat, screen, now, options)) ?? NO_MANIFEST));
@@ -147,10 +177,16 @@ export function createManifestPublisher(deps: {
 
   /** Keeps the compact frame as a base for the patches of players that will hold it. */
   function keepAsBase(f: Frames): void {
+    if (bases.has(f.id)) return;
+    // A worker's frame is kept as it is: its JSON is read from it only if a patch is ever made from it.
+    if (f.workerCompact !== undefined) {
+      if (f.workerCompact) bases.set(f.id, { version: f.version, frame: f.compact! });
+      return;
+    }
     const json = compactJson(f);
-    if (json !== null && !bases.has(f.id)) bases.set(f.id, { version: f.version, json });
+    if (json !== null) bases.set(f.id, { version: f.version, json });
   }
-  const parsed = (b: Base) => (b.value ??= JSON.parse(b.json) as Json);
+  const parsed = (b: Base) => (b.value ??= JSON.parse(b.json ?? jsonOfFrame(b.frame!)) as Json);
 
   /** The patch frame from the frame this session holds to `f`, when there is one worth sending. */
   function patchFor(session: PlayerSession, f: Frames): Buffer | null {
@@ -160,8 +196,9 @@ export function createManifestPublisher(deps: {
     let frame = patches.get(pair);
     if (frame === undefined) {
       const base = bases.get(held.frame);
+      if (!base || diffsLeft <= 0) return null;
       const next = compactJson(f);
-      if (!base || next === null || diffsLeft <= 0) return null;
+      if (next === null) return null;
       diffsLeft--;
       stats.patched++;
       const patch = diffManifest(parsed(base), JSON.parse(next) as Json);
@@ -239,20 +276,41 @@ export function createManifestPublisher(deps: {
       if (--unwritten === 0) done();
     };
     let sent = 0;
-    let sliceStart = performance.now();
-    for (const session of sessions) {
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-        timing.slices++;
-      }
+    const send = (session: PlayerSession, f: Frames | null) => {
       unwritten++;
-      if (deliver(session, framesFor(cat, now, frames, session), written)) {
+      if (deliver(session, f, written)) {
         sent++;
         timing.lastSendAt = wallNow();
         timing.firstSendAt ||= timing.lastSendAt;
       } else unwritten--;
+    };
+    let sliceStart = performance.now();
+    let handOver: HandOver | null = null;
+    /** Yields to other work once the slice is used up; keys found meanwhile go to the worker first, so it keeps busy. */
+    const breathe = async () => {
+      if (performance.now() - sliceStart <= SLICE_MS) return;
+      handOver?.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+      timing.slices++;
+    };
+    const context = { cat, now, frames, send, breathe, restartSlice: () => (sliceStart = performance.now()) };
+    let builtHere = 0;
+    for (const session of sessions) {
+      await breathe();
+      await handOver?.deliverAnswered();
+      const screen = screenOf(session);
+      const key = manifestKey(cat, screen, now, options);
+      let f = frames.get(key);
+      if (f === undefined) {
+        if (!handOver && buildWorker && builtHere >= workerThreshold) handOver = startHandOver(buildWorker, context);
+        if (handOver?.take(key, screen, session)) continue;
+        builtHere++;
+        frames.set(key, (f = serialise(buildManifest(cat, screen, now, options)) ?? NO_MANIFEST));
+      }
+      send(session, f === NO_MANIFEST ? null : f);
     }
+    await handOver?.finish();
     if (sent) {
       const distinct = stats.serialised - serialisedBefore;
       const patches = stats.patched - patchedBefore;
@@ -262,6 +320,100 @@ export function createManifestPublisher(deps: {
       written();
     }
     return sent;
+  }
+
+  type HandOver = ReturnType<typeof startHandOver>;
+  /**
+   * The rest of a pass's new keys go to the worker, one screen each; the sessions of a key wait for its frame
+   * and get it as it comes back, in the order the keys were met. If the worker fails, what it did not answer
+   * is built here, so the pass ends as it would have without it.
+   */
+  function startHandOver(
+    worker: BuildWorker,
+    pass: { cat: Readonly<Catalogue>; now: Date; frames: FrameCache; send(session: PlayerSession, f: Frames | null): void; breathe(): Promise<void>; restartSlice(): void },
+  ) {
+    const { cat, now, frames, send, breathe } = pass;
+    const build = (screen: BuildScreen) => buildManifest(cat, screen, now, options);
+    /** Sessions by the key they wait for; keys in the order handed over, and the frames answered for them so far. */
+    const waiting = new Map<string, PlayerSession[]>();
+    const handed: { key: string; screen: BuildScreen }[] = [];
+    const answers: (Frames | null)[] = [];
+    let toHand: BuildScreen[] = [];
+    let answered = 0;
+    let isFailed = false;
+    let wake: (() => void) | null = null;
+    const rouse = () => {
+      const resume = wake;
+      wake = null;
+      resume?.();
+    };
+    const job = worker.startPass(cat, now, {
+      onBuilt(built) {
+        for (const b of built) {
+          const { screen } = handed[answers.length]!;
+          answers.push(fromWorker(b, () => build(screen)));
+        }
+        rouse();
+      },
+      onFailed(error) {
+        isFailed = true;
+        stats.workerFailures++;
+        log.warn({ err: error }, 'manifest build worker failed: the rest of the pass is built on the main thread');
+        rouse();
+      },
+    });
+    const flush = () => {
+      if (toHand.length === 0) return;
+      const screens = toHand;
+      toHand = [];
+      job.add(screens);
+    };
+    /** Delivers what was answered so far, in slices. */
+    const deliverAnswered = async () => {
+      while (answered < answers.length) {
+        const { key } = handed[answered]!;
+        const f = answers[answered++]!;
+        frames.set(key, f ?? NO_MANIFEST);
+        const sessionsOfKey = waiting.get(key)!;
+        waiting.delete(key);
+        for (const session of sessionsOfKey) {
+          await breathe();
+          send(session, f);
+        }
+      }
+    };
+    return {
+      /** Whether this session waits for a key handed over (false: the worker failed, build it here). */
+      take(key: string, screen: BuildScreen, session: PlayerSession): boolean {
+        const sessionsOfKey = waiting.get(key);
+        if (sessionsOfKey) return sessionsOfKey.push(session) > 0;
+        if (isFailed) return false;
+        waiting.set(key, [session]);
+        handed.push({ key, screen });
+        // The first at once: the worker takes the catalogue in while the next keys are worked out.
+        if (toHand.push(screen) === 1 && handed.length === 1) flush();
+        return true;
+      },
+      flush,
+      deliverAnswered,
+      /** Waits for (or, after a failure, builds) every frame handed over, delivering each as it comes. */
+      async finish() {
+        flush();
+        job.finish();
+        while (answered < handed.length) {
+          if (answered === answers.length) {
+            if (isFailed) {
+              await breathe();
+              answers.push(serialise(build(handed[answers.length]!.screen)));
+            } else {
+              await new Promise<void>((resolve) => (wake = resolve));
+              pass.restartSlice();
+            }
+          }
+          await deliverAnswered();
+        }
+      },
+    };
   }
 
   function schedule(): void {

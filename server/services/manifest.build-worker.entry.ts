@@ -1,0 +1,93 @@
+// The build worker's thread (manifest.build-worker.ts): builds the manifests of a large pass with the same
+// pure code the main thread uses and sends their compact frames back in chunks of about CHUNK_MS of work,
+// with each frame's buffer transferred (not copied), so the main thread delivers the first ones while the
+// rest are built.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildManifest } from '../../playlists/build-manifest.js';
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import type { BuildReply, BuildRequest, BuildScreen, BuildStart } from './manifest.build-worker.js';
+import { compactManifestFrame } from './manifest-frames.js';
+
+/** Work between two answers: the first frames reach players early, and a chunk is tens of frames, not one message each. */
+const CHUNK_MS = 10;
+const { timeZone, nice } = workerData as BuildStart;
+const options = { timeZone };
+const port = parentPort!;
+
+// Builds are throughput, the main thread's answers are latency: on Linux a thread has a priority of its own
+// (its task id, read from /proc/thread-self), so the main thread takes a core from this one at once when a
+// heartbeat arrives. Elsewhere the thread keeps the process's priority.
+if (nice) {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
+  } catch {
+    // Not Linux, or not allowed: builds at the process's priority.
+  }
+}
+
+/** The catalogue the main thread sent last: builds handed over after it are of it. */
+let catalogue: Catalogue | null = null;
+const queue: { pass: number; at: Date; catalogue: Catalogue; screens: BuildScreen[]; next: number }[] = [];
+let isDraining = false;
+
+port.on('message', (request: BuildRequest) => {
+  if (request.kind === 'catalogue') {
+    // A new object (builds cache per catalogue object), keeping the lists that did not change.
+    const next: Record<string, unknown> = { ...catalogue, ...request.changed };
+    for (const key of request.removed) delete next[key];
+    catalogue = next as unknown as Catalogue;
+    return;
+  }
+  if (!catalogue) {
+    port.postMessage({ pass: request.pass, error: 'no catalogue was sent before the screens' } satisfies BuildReply);
+    return;
+  }
+  queue.push({ pass: request.pass, at: new Date(request.at), catalogue, screens: request.screens, next: 0 });
+  if (!isDraining) {
+    isDraining = true;
+    setImmediate(drain);
+  }
+});
+
+/**
+ * The frame's memory as an ArrayBuffer of its own, to transfer: a frame of tens of KB has one already
+ * (Buffer.allocUnsafe past half the pool); a small one, cut from the shared pool, is copied out.
+ */
+const ownBuffer = (frame: Buffer): ArrayBuffer =>
+  frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? (frame.buffer as ArrayBuffer) : (new Uint8Array(frame).buffer as ArrayBuffer);
+
+/** Builds for up to CHUNK_MS, answers, and comes back after the messages that arrived meanwhile. */
+function drain(): void {
+  const start = performance.now();
+  let chunk: { pass: number; versions: (string | null)[]; compact: boolean[]; frames: Buffer[] } | null = null;
+  const post = () => {
+    if (!chunk || chunk.versions.length === 0) return;
+    const frames = chunk.frames.map(ownBuffer);
+    port.postMessage({ pass: chunk.pass, versions: chunk.versions, compact: chunk.compact, frames } satisfies BuildReply, frames);
+    chunk = null;
+  };
+  while (queue.length > 0 && performance.now() - start < CHUNK_MS) {
+    const job = queue[0]!;
+    if (chunk && chunk.pass !== job.pass) post();
+    chunk ??= { pass: job.pass, versions: [], compact: [], frames: [] };
+    const screen = job.screens[job.next++]!;
+    if (job.next === job.screens.length) queue.shift();
+    try {
+      const manifest = buildManifest(job.catalogue, screen, job.at, options);
+      const frame = manifest && compactManifestFrame(manifest);
+      chunk.versions.push(manifest ? manifest.version : null);
+      chunk.compact.push(!!frame?.isCompact);
+      chunk.frames.push(frame ? frame.bytes : Buffer.alloc(0));
+    } catch (error) {
+      // What was built goes back; the rest of this pass is the main thread's to build (it fails there the same way).
+      post();
+      port.postMessage({ pass: job.pass, error: String((error as Error)?.stack ?? error) } satisfies BuildReply);
+      for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.pass === job.pass) queue.splice(i, 1);
+    }
+  }
+  post();
+  if (queue.length > 0) setImmediate(drain);
+  else isDraining = false;
+}

@@ -1,0 +1,200 @@
+// A worker thread for the builds of large passes (issue 14): a push to 10,000 screens whose rules all differ
+// is ~2 s of builds, and on the main thread they keep the event loop busy for all of it, so heartbeats and
+// /healthz wait for the scheduler to give it a core back. Here the main thread works out the keys, hands
+// over one screen per new key and delivers the frames as they come back; the builds' garbage stays in the
+// worker's heap. The catalogue is sent once per catalogue object, and only its lists that are not the ones
+// sent before: a commit replaces the lists it changes and keeps the others, so an alert sends the alerts,
+// not 10,000 screens and their schedules (~25 ms to clone), and the worker keeps the lists it has, with
+// everything its builds cached by them (indexes, resolved rules), as the main thread does.
+import { build } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Display } from '../../playlists/build-manifest.js';
+import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
+
+/** A screen as the publisher builds it: fields present but undefined stay so (they override the catalogue's). */
+export interface BuildScreen {
+  id: string;
+  display?: Display;
+  mode?: ScreenMode;
+}
+export interface BuildStart {
+  timeZone: string;
+  /** The thread's nice value (Linux), above the main thread's so that it yields to it (default BUILD_NICE); 0: the process's. */
+  nice?: number;
+}
+/** The catalogue's fields that differ (by identity) from those sent before, and those it no longer has. */
+export type BuildRequest = { kind: 'catalogue'; changed: Partial<Catalogue>; removed: string[] } | { kind: 'build'; pass: number; at: number; screens: BuildScreen[] };
+/** Frames for the next screens of a pass, in the order handed over (each its own transferred buffer), or the error that stopped it. */
+export type BuildReply = { pass: number; versions: (string | null)[]; compact: boolean[]; frames: ArrayBuffer[] } | { pass: number; error: string };
+
+/** A screen's manifest as the worker built it: its version and compact frame (`isCompact` false: the full form); null when nothing airs. */
+export type WorkerFrame = { version: string; frame: Buffer; isCompact: boolean } | null;
+
+export interface BuildPass {
+  /** More screens, in the pass's order; their frames come to `onBuilt` in the same order. */
+  add(screens: BuildScreen[]): void;
+  /** Nothing more will be added: the thread may idle (and not hold the process) once it has answered. */
+  finish(): void;
+}
+
+export interface BuildWorker {
+  /**
+   * A pass over `catalogue` at `at`. `onFailed` is called at most once, possibly from within `add` (a catalogue
+   * that cannot be sent), when the thread fails or ends: what was not answered is then the caller's to build.
+   */
+  startPass(catalogue: Readonly<Catalogue>, at: Date, handlers: { onBuilt(frames: WorkerFrame[]): void; onFailed(error: Error): void }): BuildPass;
+  /** Ends the thread (the server's shutdown); a pass under way fails over to the caller. */
+  close(): Promise<void>;
+  /** The running thread, null before the first pass or after a failure (the next pass starts another). */
+  readonly thread: Worker | null;
+}
+
+const HERE = fileURLToPath(import.meta.url);
+const ENTRY = path.join(path.dirname(HERE), `manifest.build-worker.entry${path.extname(HERE)}`);
+/**
+ * The thread's code, bundled once per process as the airing writer's is (no TypeScript loader to register in
+ * the thread), but in the background from the worker's creation: ~0.1 s that would otherwise stall the event
+ * loop at the first large pass.
+ */
+let source: string | null = null;
+let bundling: Promise<string> | null = null;
+const threadSource = () =>
+  (bundling ??= build({ entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'error' }).then(
+    (result) => (source = result.outputFiles[0]!.text),
+  ));
+
+/** A chunk's frames as Buffers over the transferred memory (no copy). */
+const framesOf = (reply: Extract<BuildReply, { versions: unknown }>): WorkerFrame[] =>
+  reply.versions.map((version, i) => (version === null ? null : { version, frame: Buffer.from(reply.frames[i]!), isCompact: reply.compact[i]! }));
+
+/** What the thread needs to turn the catalogue it holds (`before`; none: an empty one) into `after`. */
+export function catalogueChange(before: Readonly<Catalogue> | null, after: Readonly<Catalogue>): { changed: Partial<Catalogue>; removed: string[] } {
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) if (!before || (before as Record<string, unknown>)[key] !== value || !(key in before)) changed[key] = value;
+  const removed = before ? Object.keys(before).filter((key) => !(key in after)) : [];
+  return { changed: changed as Partial<Catalogue>, removed };
+}
+
+/**
+ * The build thread's nice value: at 10 it has about a tenth of the weight of a thread at 0 when both want a
+ * core, so the main thread (heartbeats, /healthz, sends) and the process's other work come first. Measured
+ * against 0 at 2,000 distinct screens (docs/scaling.md, eighth session, builder): the event loop's p99 and
+ * the last manifest were both no worse.
+ */
+const BUILD_NICE = 10;
+
+export function createBuildWorker(input: BuildStart): BuildWorker {
+  const options: BuildStart = { nice: BUILD_NICE, ...input };
+  let thread: Worker | null = null;
+  /** The catalogue object the thread holds: a pass over another one sends what differs first. */
+  let held: Readonly<Catalogue> | null = null;
+  let nextPass = 1;
+  type ActivePass = { id: number; handlers: Parameters<BuildWorker['startPass']>[2]; unanswered: number; isFinished: boolean };
+  let active: ActivePass | null = null;
+
+  /** The thread is of no more use: ended, and the pass under way (if any) told to build the rest itself. */
+  const fail = (error: Error) => {
+    const failed = thread;
+    thread = null;
+    waiting = null;
+    held = null;
+    if (failed) void failed.terminate();
+    const pass = active;
+    active = null;
+    pass?.handlers.onFailed(error);
+  };
+  const idleIfDone = () => {
+    if (active && active.isFinished && active.unanswered === 0) {
+      active = null;
+      thread?.unref();
+    }
+  };
+
+  const spawn = (code: string): Worker => {
+    const started = new Worker(code, { eval: true, workerData: options satisfies BuildStart });
+    started.on('message', (reply: BuildReply) => {
+      // A pass given up (the thread failed and was replaced, or the caller moved on) is not answered late.
+      if (started !== thread || !active || reply.pass !== active.id) return;
+      if ('error' in reply) return fail(new Error(`manifest build worker: ${reply.error}`));
+      const frames = framesOf(reply);
+      active.unanswered -= frames.length;
+      active.handlers.onBuilt(frames);
+      idleIfDone();
+    });
+    started.on('error', (error) => {
+      if (started === thread) fail(error);
+    });
+    started.on('exit', (code) => {
+      if (started === thread) fail(new Error(`manifest build worker exited (${code})`));
+    });
+    started.unref();
+    return started;
+  };
+
+  /** Requests made before the code was bundled, sent when it is (null: none waiting). */
+  let waiting: BuildRequest[] | null = null;
+  const post = (request: BuildRequest) => {
+    if (!thread && source !== null) thread = spawn(source);
+    if (thread) return thread.postMessage(request);
+    if (waiting) return void waiting.push(request);
+    const queued = (waiting = [request]);
+    threadSource().then(
+      (code) => {
+        if (waiting !== queued) return; // failed or closed meanwhile
+        waiting = null;
+        try {
+          const started = (thread = spawn(code));
+          for (const r of queued) started.postMessage(r);
+          if (active) started.ref();
+        } catch (error) {
+          fail(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      (error: Error) => {
+        if (waiting === queued) fail(error);
+      },
+    );
+  };
+  // Bundled now, so the first large pass does not wait for it (a failure here surfaces at that pass).
+  threadSource().catch(() => undefined);
+
+  return {
+    get thread() {
+      return thread;
+    },
+    startPass(catalogue, at, handlers) {
+      // Passes run one at a time; one left unanswered is given up, its late answers dropped.
+      active?.handlers.onFailed(new Error('manifest build worker: a newer pass began'));
+      const pass: ActivePass = { id: nextPass++, handlers, unanswered: 0, isFinished: false };
+      active = pass;
+      const isCurrent = () => active === pass;
+      return {
+        add(screens) {
+          if (!isCurrent() || screens.length === 0) return;
+          try {
+            if (held !== catalogue) {
+              post({ kind: 'catalogue', ...catalogueChange(held, catalogue) });
+              held = catalogue;
+            }
+            post({ kind: 'build', pass: pass.id, at: at.getTime(), screens });
+            pass.unanswered += screens.length;
+            thread?.ref();
+          } catch (error) {
+            fail(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        finish() {
+          pass.isFinished = true;
+          if (isCurrent()) idleIfDone();
+        },
+      };
+    },
+    async close() {
+      const closing = thread;
+      fail(new Error('manifest build worker closed'));
+      await closing?.terminate();
+    },
+  };
+}

@@ -1,0 +1,324 @@
+// The build worker (server/services/manifest.build-worker.ts): frames built in the thread are byte for byte
+// the main thread's; a pass given up gets no late answers; a thread that dies fails over and the next pass
+// starts another; and through the publisher: a push to screens whose rules all differ goes through the
+// worker, every player gets what a main-thread build gives in its form, a change during the pass causes one
+// more pass, a worker killed mid-pass leaves no player without its manifest, and the server's close ends it.
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Test } from 'tap';
+import t from 'tap';
+import { buildManifest } from '../../playlists/build-manifest.js';
+import type { Catalogue } from '../../playlists/catalogue.schema.js';
+import { applyManifestPatch, type Json, type ManifestPatch } from '../../playlists/manifest-patch.js';
+import { sharedManifestJson } from '../../playlists/timeline-manifest.js';
+import type { CrierApp } from '../../server/app.js';
+import type { PlayerSession } from '../../server/gateway/presence.js';
+import { catalogueChange, createBuildWorker, type BuildScreen, type BuildWorker, type WorkerFrame } from '../../server/services/manifest.build-worker.js';
+import { compactManifestFrame, FRAME_OPEN } from '../../server/services/manifest-frames.js';
+import { catalogueArb, catalogueFrom, NOW, PLAYLISTS, pick } from '../fixtures/random-catalogue.js';
+import { buildTestApp, socketlessSession } from '../helper.js';
+
+const TZ = 'Asia/Shanghai';
+const DISPLAYS = [{ width: 1920, height: 1080 }, { width: 1080, height: 1920 }, undefined];
+const MODES = ['screen', 'audio', undefined] as const;
+
+/** Every screen of the catalogue (and one it lacks) in every mode and display, fields present but undefined too. */
+const screensOf = (c: Catalogue): BuildScreen[] =>
+  [...c.screens.map((s) => s.id), 'scr-unknown'].flatMap((id) => MODES.flatMap((mode) => DISPLAYS.map((display) => ({ id, display, mode }))));
+
+/** The frame a main-thread build gives, in a fresh copy of the catalogue (cold caches). */
+function mainFrame(c: Catalogue, screen: BuildScreen, at: Date): WorkerFrame {
+  const m = buildManifest(structuredClone(c), screen, at, { timeZone: TZ });
+  if (!m) return null;
+  const { bytes, isCompact } = compactManifestFrame(m);
+  return { version: m.version, frame: bytes, isCompact };
+}
+
+/** Builds the screens in the worker (in two hand-overs, as a pass does), resolving with their frames in order. */
+function buildInWorker(worker: BuildWorker, c: Catalogue, at: Date, screens: BuildScreen[]): Promise<WorkerFrame[]> {
+  return new Promise((resolve, reject) => {
+    const frames: WorkerFrame[] = [];
+    const pass = worker.startPass(c, at, {
+      onBuilt(built) {
+        frames.push(...built);
+        if (frames.length === screens.length) resolve(frames);
+      },
+      onFailed: reject,
+    });
+    const half = Math.ceil(screens.length / 2);
+    pass.add(screens.slice(0, half));
+    pass.add(screens.slice(half));
+    pass.finish();
+  });
+}
+
+const same = (a: WorkerFrame, b: WorkerFrame) => (a === null || b === null ? a === b : a.version === b.version && a.isCompact === b.isCompact && a.frame.equals(b.frame));
+
+/** A catalogue whose screens' rules all differ: each its own schedule (dayparts, weekdays, priority) and broadcast; screens, not loudspeakers. */
+function distinctCatalogue(screens: number, seed = 1): Catalogue {
+  const numbers = Array.from({ length: screens }, (_, i) => ((i * 7919 + seed * 104729) % (1 << 14)) & ~512);
+  const c = catalogueFrom({ screens: numbers, schedules: [], broadcasts: [], alerts: [], quiet: [], volumes: [], hasDefault: true });
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const createdAt = '2026-01-01T00:00:00.000Z';
+  c.schedules = c.screens.map((s, i) => ({
+    id: `sch-${i}`, playlistId: pick(PLAYLISTS.slice(0, 3), i), target: { kind: 'screens', screenIds: [s.id] }, priority: i % 4,
+    weekdays: [1 + (i % 7), 1 + ((i + 3) % 7)], windows: [{ start: `${pad(6 + (i % 12))}:${pad(i % 60)}`, end: `${pad(8 + (i % 12))}:00` }], createdAt,
+  }));
+  c.broadcasts = c.screens.map((s, i) => ({ id: `bc-${i}`, name: `b${i}`, playlistId: pick(PLAYLISTS.slice(0, 3), i + 1), target: { kind: 'screens', screenIds: [s.id] }, times: [`${pad(7 + (i % 11))}:${pad((i * 7) % 60)}`], priority: 0, createdAt }));
+  return c;
+}
+
+t.test('frames built in the worker are byte for byte the main thread’s', async (t) => {
+  const worker = createBuildWorker({ timeZone: TZ });
+  t.teardown(() => worker.close());
+
+  // Random catalogues: every screen, mode and display; the worker keeps no state a new catalogue could miss.
+  let compared = 0;
+  const seen = new Set<string>();
+  await fc.assert(
+    fc.asyncProperty(catalogueArb, async (c) => {
+      const screens = screensOf(c);
+      const built = await buildInWorker(worker, c, NOW, screens);
+      screens.forEach((screen, i) => {
+        const expected = mainFrame(c, screen, NOW);
+        if (!same(built[i]!, expected)) throw new Error(`the worker's frame of ${JSON.stringify(screen)} differs from the main thread's`);
+        if (expected) seen.add(expected.version);
+        compared++;
+      });
+      return true;
+    }),
+    { numRuns: 40 },
+  );
+  t.ok(compared > 1000, `${compared} frames compared`);
+  t.ok(seen.size > 100, `${seen.size} different versions among them`);
+
+  // Many screens whose rules all differ, in one pass.
+  const c = distinctCatalogue(300);
+  const screens = c.screens.flatMap((s) => [{ id: s.id, display: DISPLAYS[0] }, { id: s.id, display: DISPLAYS[1], mode: undefined }]);
+  const built = await buildInWorker(worker, c, NOW, screens);
+  const differing = screens.filter((screen, i) => !same(built[i]!, mainFrame(c, screen, NOW)));
+  t.same(differing, [], `all ${screens.length} frames equal`);
+  t.equal(new Set(built.map((f) => f?.version)).size, c.screens.length, 'one manifest per screen: their rules all differ');
+  t.ok(built.every((f) => f?.isCompact), 'all in the compact form');
+});
+
+t.test('the worker keeps the lists a new catalogue shares with the one before and takes the others', async (t) => {
+  const worker = createBuildWorker({ timeZone: TZ });
+  t.teardown(() => worker.close());
+  const first = distinctCatalogue(200, 4);
+  const screens: BuildScreen[] = first.screens.map((s) => ({ id: s.id }));
+  const createdAt = '2026-01-02T00:00:00.000Z';
+  // Each as a commit makes it: the lists it changes are new, the others the same objects.
+  const alert = { ...first, alerts: [{ id: 'al-x', title: 'x', playlistId: 'pl-b', target: { kind: 'all' as const }, priority: 5, startsAt: '2026-03-27T08:00:00.000Z', createdAt }] };
+  const fewerSchedules = { ...alert, schedules: alert.schedules.slice(50) };
+  const { broadcasts: _gone, ...withoutBroadcasts } = fewerSchedules;
+  const steps: [string, Catalogue][] = [['first', first], ['an alert', alert], ['fewer schedules', fewerSchedules], ['no broadcasts list', withoutBroadcasts as Catalogue], ['the first again', first]];
+  t.same(catalogueChange(first, alert), { changed: { alerts: alert.alerts }, removed: [] }, 'an alert sends the alerts only');
+  t.same(catalogueChange(fewerSchedules, withoutBroadcasts as Catalogue), { changed: {}, removed: ['broadcasts'] }, 'a list gone is named');
+  for (const [label, c] of steps) {
+    const built = await buildInWorker(worker, c, NOW, screens);
+    t.ok(built.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), `${label}: every frame is the main thread's`);
+  }
+});
+
+t.test('on Linux the thread builds at nice 10: the main thread comes first', { skip: process.platform !== 'linux' && 'Linux only' }, async (t) => {
+  const niceOf = (tid: string | number) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  };
+  const niceOfThreads = () => readdirSync('/proc/self/task').map(niceOf);
+  const before = niceOfThreads().filter((n) => n === 10).length;
+  const worker = createBuildWorker({ timeZone: TZ });
+  t.teardown(() => worker.close());
+  const c = distinctCatalogue(20, 6);
+  await buildInWorker(worker, c, NOW, c.screens.map((s) => ({ id: s.id })));
+  t.equal(niceOfThreads().filter((n) => n === 10).length, before + 1, 'one more thread at nice 10');
+  t.equal(niceOf(process.pid), 0, 'the main thread at 0');
+});
+
+t.test('a pass given up gets no late answers; a thread that dies fails the pass over, and the next pass starts another', async (t) => {
+  const worker = createBuildWorker({ timeZone: TZ });
+  t.teardown(() => worker.close());
+  const c = distinctCatalogue(600, 2);
+  const screens: BuildScreen[] = c.screens.map((s) => ({ id: s.id }));
+
+  const late: WorkerFrame[] = [];
+  const failures: Error[] = [];
+  const first = worker.startPass(c, NOW, { onBuilt: (f) => late.push(...f), onFailed: (e) => failures.push(e) });
+  first.add(screens);
+  const second = await buildInWorker(worker, c, NOW, screens.slice(0, 10));
+  t.equal(failures.length, 1, 'the pass given up is told so, once');
+  t.same(late, [], 'and none of its frames reach it, though the thread built them before the newer pass’s');
+  t.ok(second.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'the newer pass gets its own frames');
+
+  // Killed while it builds (a catalogue it has not built from: ~0.1 s of builds): the pass fails over once; the frames it did get are right.
+  const cold = distinctCatalogue(600, 5);
+  const got: WorkerFrame[] = [];
+  const failed = new Promise<Error | null>((resolve) => {
+    const pass = worker.startPass(cold, NOW, {
+      onBuilt(f) {
+        got.push(...f);
+        void worker.thread?.terminate();
+        if (got.length === screens.length) resolve(null);
+      },
+      onFailed: resolve,
+    });
+    pass.add(screens);
+    pass.finish();
+  });
+  t.match((await failed)?.message, /exited/, 'a killed thread fails the pass');
+  t.ok(got.length > 0 && got.length < screens.length, `${got.length} of ${screens.length} frames came before it died`);
+  t.ok(got.every((f, i) => same(f, mainFrame(cold, screens[i]!, NOW))), 'those are right');
+  t.equal(worker.thread, null, 'no thread is kept after a failure');
+  const again = await buildInWorker(worker, c, NOW, screens);
+  t.ok(again.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'the next pass starts a new thread and gets every frame');
+});
+
+/** An app at a fixed instant with `n` screens whose rules all differ, one socketless session each of the forms given. */
+async function distinctPush(t: Test, n: number, session: (i: number, record: (frame: Buffer | string) => void) => Partial<PlayerSession>) {
+  const at = new Date('2026-03-27T09:30:00Z');
+  const app = await buildTestApp(t, { timeZone: TZ }, { clock: { now: () => at } });
+  const { catalogue, presence, publisher } = app.crier;
+  const c = distinctCatalogue(n, 3);
+  await catalogue.update((draft) => {
+    draft.media.push(...c.media.filter((m) => !draft.media.some((d) => d.id === m.id)));
+    draft.playlists.push(...c.playlists.filter((p) => !draft.playlists.some((d) => d.id === p.id)));
+    draft.screens.push(...c.screens);
+    draft.schedules.push(...c.schedules);
+    (draft.broadcasts ??= []).push(...(c.broadcasts ?? []));
+  });
+  await publisher.publishNow();
+  const received: (Buffer | string)[][] = c.screens.map(() => []);
+  const sessions = c.screens.map((s, i) => {
+    const added = socketlessSession(s.id, { ...session(i, (frame) => received[i]!.push(frame)) });
+    presence.add(added);
+    return added;
+  });
+  const idle = async () => {
+    while (!publisher.isIdle) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  return { app, at, sessions, received, idle, screens: c.screens };
+}
+
+/** What a main-thread build gives this session now, in its form. */
+function expectedFrame(app: CrierApp, at: Date, session: PlayerSession): string {
+  const m = buildManifest(structuredClone(app.crier.catalogue.read()) as Catalogue, { id: session.screenId, display: session.display, mode: session.mode }, at, { timeZone: TZ })!;
+  if (session.acceptsSharedManifest && session.acceptsCompactManifest) return compactManifestFrame(m).bytes.toString();
+  if (session.acceptsSharedManifest) return `${FRAME_OPEN}${sharedManifestJson(m)}}`;
+  return `{"type":"manifest","manifest":{"screenId":${JSON.stringify(session.screenId)},${sharedManifestJson(m).slice(1)}}`;
+}
+
+t.test('a push to screens whose rules all differ: built in the worker, each player gets the main thread’s bytes in its form', async (t) => {
+  const { app, at, sessions, received, idle } = await distinctPush(t, 240, (i, record) => ({
+    acceptsCompactManifest: i % 3 !== 2,
+    acceptsSharedManifest: i % 6 !== 5,
+    sendManifest: (frame) => record(frame),
+  }));
+  const { publisher, alerts, catalogue } = app.crier;
+  const before = { ...publisher.stats };
+  await alerts.create({ title: '全部', playlistId: catalogue.read().defaultPlaylistId!, target: { kind: 'all' }, priority: 100 });
+  await idle();
+  t.ok(publisher.stats.inWorker - before.inWorker >= 240 - 64 - 1, `${publisher.stats.inWorker - before.inWorker} of 240 built in the worker`);
+  t.equal(publisher.stats.workerFailures, 0);
+  const wrong = sessions.filter((s, i) => String(received[i]!.at(-1)) !== expectedFrame(app, at, s)).map((s) => s.screenId);
+  t.same(wrong, [], 'every player, compact, full shared or with its screenId, got the main thread’s frame');
+
+  // A township's alert stays on the main thread: no hand-over for a few screens.
+  const inWorker = publisher.stats.inWorker;
+  await alerts.create({ title: '一屏', playlistId: catalogue.read().defaultPlaylistId!, target: { kind: 'screens', screenIds: [sessions[0]!.screenId] }, priority: 100 });
+  await idle();
+  t.equal(publisher.stats.inWorker, inWorker, 'a small pass builds on the main thread');
+  t.equal(String(received[0]!.at(-1)), expectedFrame(app, at, sessions[0]!), 'and its player got the new frame');
+});
+
+t.test('a patch starts from a frame the worker built', async (t) => {
+  const { app, at, sessions, received, idle } = await distinctPush(t, 100, (_, record) => ({
+    acceptsCompactManifest: true,
+    acceptsManifestPatch: true,
+    sendManifest: (frame) => record(frame),
+  }));
+  const { publisher, alerts, catalogue, broadcasts } = app.crier;
+  for (const s of sessions) {
+    const original = s.sendManifest;
+    s.sendManifest = (frame, done) => {
+      original(frame, done);
+      publisher.applied(s, s.sentManifestVersion!);
+    };
+  }
+  await alerts.create({ title: '全部', playlistId: catalogue.read().defaultPlaylistId!, target: { kind: 'all' }, priority: 100 });
+  await idle();
+  t.ok(publisher.stats.inWorker >= 30, 'the push for all went through the worker');
+  // The last screen's build is past the main thread's first 64: the worker built the frame its player holds.
+  const last = sessions.length - 1;
+  const held = JSON.parse(String(received[last]!.at(-1)).slice(FRAME_OPEN.length, -1)) as Json;
+  // One screen's broadcast moves: a small pass, a patch from the frame its player holds.
+  const patchedBefore = publisher.stats.patched;
+  await broadcasts.create({ name: '加播', playlistId: 'pl-a', target: { kind: 'screens', screenIds: [sessions[last]!.screenId] }, times: ['10:15'], priority: 0 });
+  await idle();
+  t.equal(publisher.stats.patched, patchedBefore + 1, 'a patch was computed');
+  const frame = JSON.parse(String(received[last]!.at(-1))) as { type: string; patch: ManifestPatch };
+  t.equal(frame.type, 'manifest-patch', 'the player got a patch');
+  const expected = JSON.parse(expectedFrame(app, at, sessions[last]!).slice(FRAME_OPEN.length, -1)) as Json;
+  t.same(applyManifestPatch(held, frame.patch), expected, 'which, applied to the worker’s frame it holds, gives the new manifest');
+});
+
+t.test('a change during a worker pass causes one more pass; a worker killed mid-pass leaves no player without its manifest', async (t) => {
+  let onSend: (() => void) | null = null;
+  const { app, at, sessions, received, idle } = await distinctPush(t, 200, (_, record) => ({
+    acceptsCompactManifest: true,
+    sendManifest: (frame) => {
+      record(frame);
+      onSend?.();
+    },
+  }));
+  const { publisher, alerts, catalogue, buildWorker } = app.crier;
+  const playlistId = catalogue.read().defaultPlaylistId!;
+
+  let changed: Promise<unknown> | null = null;
+  let sends = 0;
+  onSend = () => {
+    // Past the main thread's own builds, while the worker's frames come in.
+    if (++sends === 100) changed = alerts.create({ title: '又一条', playlistId: 'pl-a', target: { kind: 'all' }, priority: 200 });
+  };
+  const passes = publisher.stats.passes;
+  await alerts.create({ title: '全部', playlistId, target: { kind: 'all' }, priority: 100 });
+  await idle();
+  await changed;
+  await idle();
+  t.ok(changed, 'the change came during the pass');
+  t.equal(publisher.stats.passes, passes + 2, 'one more pass after the one it interrupted');
+  t.same(sessions.filter((s, i) => String(received[i]!.at(-1)) !== expectedFrame(app, at, s)).map((s) => s.screenId), [], 'every player holds the latest catalogue’s manifest');
+
+  // Killed while its frames come in: the rest is built here.
+  sends = 0;
+  onSend = () => {
+    if (++sends === 100) void buildWorker!.thread?.terminate();
+  };
+  const inWorker = publisher.stats.inWorker;
+  await alerts.create({ title: '第三条', playlistId: 'pl-b', target: { kind: 'all' }, priority: 300 });
+  await idle();
+  t.equal(publisher.stats.workerFailures, 1, 'the pass failed over once');
+  t.ok(publisher.stats.inWorker > inWorker, 'after some frames from the worker');
+  t.same(sessions.filter((s, i) => String(received[i]!.at(-1)) !== expectedFrame(app, at, s)).map((s) => s.screenId), [], 'every player got its manifest all the same');
+
+  // The next large pass has a worker again.
+  onSend = null;
+  const inWorkerAfter = publisher.stats.inWorker;
+  await alerts.create({ title: '第四条', playlistId: 'pl-a', target: { kind: 'all' }, priority: 400 });
+  await idle();
+  t.ok(publisher.stats.inWorker > inWorkerAfter, 'a new thread builds the next large pass');
+  t.same(sessions.filter((s, i) => String(received[i]!.at(-1)) !== expectedFrame(app, at, s)).map((s) => s.screenId), [], 'and every player got it');
+
+  // The server's close ends the thread.
+  const thread = buildWorker!.thread!;
+  t.ok(thread, 'a thread is running after a large pass');
+  const exited = new Promise<number>((resolve) => thread.once('exit', resolve));
+  await app.close();
+  t.type(await exited, 'number', 'closing the server ends it');
+  t.equal(buildWorker!.thread, null);
+});
+
+t.test('CRIER_BUILD_WORKER=off: no worker, every build on the main thread', async (t) => {
+  const app = await buildTestApp(t, { buildWorker: false });
+  t.equal(app.crier.buildWorker, null);
+});
