@@ -6,13 +6,15 @@
 /** Scratch for the UTF-16 units of the text, read as one 32-bit word per pair (little-endian: the first unit low). */
 let words = new Uint32Array(8192);
 let wordBytes: Buffer | null = null;
+/** Words read in the platform's byte order: the copied units pair up as the digest wants only on a little-endian machine. */
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * The digest of `text`, or of its parts joined (the same digest, without making the joined string: a build
  * hashes its timeline from the parts it was made of). Where Node's Buffer is at hand the units are copied
  * into a word array in one native call per part, several times faster than `charCodeAt` on a long or
- * concatenated string; elsewhere (a browser bundle) the parts are joined and read unit by unit into the same
- * array. Either way one loop mixes the words.
+ * concatenated string; elsewhere (a browser bundle, a big-endian machine) the parts are joined and read
+ * unit by unit into the same array. Either way one loop mixes the words.
  */
 export function contentVersion(text: string | readonly string[]): string {
   const parts = typeof text === 'string' ? [text] : text;
@@ -22,7 +24,7 @@ export function contentVersion(text: string | readonly string[]): string {
   let h2 = 0x41c6ce57;
   const count = (length + 1) >> 1;
   if (words.length < count) words = new Uint32Array(Math.max(count, words.length * 2));
-  const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+  const NodeBuffer = isLittleEndian ? (globalThis as { Buffer?: typeof Buffer }).Buffer : undefined;
   if (NodeBuffer) {
     if (!wordBytes || wordBytes.buffer !== words.buffer) wordBytes = NodeBuffer.from(words.buffer);
     let offset = 0;
