@@ -72,8 +72,9 @@ export async function receiveUpload(source: Readable, file: string, limits: Size
       decide().then(() => done(), (err) => (refuse(err), done()));
     },
   });
+  const out = createWriteStream(file);
   try {
-    await pipeline(source, meter, createWriteStream(file));
+    await pipeline(source, meter, out);
     if (rejection) throw rejection;
     if (isTruncated()) {
       const s = sniffed!;
@@ -81,6 +82,10 @@ export async function receiveUpload(source: Readable, file: string, limits: Size
     }
     return { file, hash: hash.digest('hex'), bytes, sniffed: sniffed! };
   } catch (err) {
+    // A source that fails early (a cut multipart body) can reject the pipeline while the file's
+    // open is still in flight: removing it before the stream has closed would race the open,
+    // which then creates the file again, empty, after the rm.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await rm(file, { force: true });
     throw err;
   }
