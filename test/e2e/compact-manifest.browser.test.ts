@@ -1,6 +1,6 @@
 // Two real Chromium players on one server: one reads the compact manifest (each item once, loops as
 // indexes), the other says in its hello that it does not (its hello is rewritten on the way, as an old
-// player's would be) and gets the full form. Both must air the same items, in the same order, at the same times.
+// player's would be) and gets the full form. Both must air the same items, in the same order, for the same time.
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { CAPABILITY_COMPACT_MANIFEST } from '../../player/protocol.js';
@@ -71,14 +71,19 @@ t.test('a player reading the compact manifest airs the same sequence as one read
   await Promise.all([compactPage, fullPage].map((page) => page.waitForFunction(() => (window as unknown as { aired: unknown[] }).aired.length >= 6, null, { timeout: 30_000 })));
   const [compact, full] = await Promise.all([airedOf(compactPage), airedOf(fullPage)]);
   t.ok(compact.every((a) => itemIds.includes(a.item)) && full.every((a) => itemIds.includes(a.item)), 'both air only the scheduled loop');
-  // Pair each item the compact player aired with the full-form player's airing nearest in time.
-  let paired = 0;
-  for (const a of compact) {
-    const nearest = full.reduce<Aired | null>((best, b) => (!best || Math.abs(b.at - a.at) < Math.abs(best.at - a.at) ? b : best), null)!;
-    if (Math.abs(nearest.at - a.at) > 1000) continue;
-    paired++;
-    t.equal(nearest.item, a.item, `at ${new Date(a.at).toISOString()} both aired ${a.item}`);
+  // A loop starts at its first item when the manifest takes effect at each player, so two players are not
+  // phase-locked (on a loaded machine one page may take its manifest a second later): the same items in the
+  // same order, each airing its 2 s, is what the two forms must give.
+  const start = full.findIndex((b) => b.item === compact[0]!.item);
+  t.ok(start >= 0 && start < itemIds.length, `the full-form player aired ${compact[0]!.item} within one loop (at ${start})`);
+  const n = Math.min(compact.length, full.length - start);
+  t.ok(n >= 4, `${n} airings to compare`);
+  t.same(full.slice(start, start + n).map((b) => b.item), compact.slice(0, n).map((a) => a.item), 'the same items in the same order');
+  // The median gap between starts: one clock correction (its first server-time samples) may move one start.
+  const medianGap = (aired: Aired[]) => aired.slice(1).map((a, i) => a.at - aired[i]!.at).sort((x, y) => x - y)[Math.floor((aired.length - 1) / 2)]!;
+  for (const [name, aired] of [['compact', compact], ['full-form', full]] as const) {
+    const gap = medianGap(aired);
+    t.ok(Math.abs(gap - 2000) <= 250, `the ${name} player airs each item its 2 s (median gap ${gap} ms)`);
   }
-  t.ok(paired >= 4, `${paired} airings of the compact player matched one of the other's within a second`);
   t.same(pageErrors, [], 'no script errors');
 });

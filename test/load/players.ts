@@ -105,6 +105,13 @@ const isFull = process.env.LOADTEST_FULL_MANIFESTS === '1';
 const isValidating = process.env.LOADTEST_VALIDATE !== '0';
 const validated = new WeakSet<object>();
 const isPatching = !isFull && process.env.LOADTEST_NO_PATCHES !== '1';
+/** LOADTEST_ANSWER_SPREAD_MS=N: `manifest-applied` after a random 0 … N ms instead of at once (experiment). */
+const answerSpreadMs = Number(process.env.LOADTEST_ANSWER_SPREAD_MS ?? 0);
+const answerApplied = (p: SimPlayer, version: string) => {
+  const answer = () => p.socket?.send(JSON.stringify({ type: 'manifest-applied', version }));
+  if (answerSpreadMs > 0) setTimeout(answer, Math.random() * answerSpreadMs);
+  else answer();
+};
 const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(isFull ? [] : [CAPABILITY_COMPACT_MANIFEST]), ...(isPatching ? [CAPABILITY_MANIFEST_PATCH] : [])];
 /**
  * A patch frame as the browser player takes it: the frame checked against the protocol schema, applied to the
@@ -231,7 +238,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       p.heldManifest = taken.held;
       p.manifestVersion = taken.version;
       if (taken.first) p.item = { itemId: taken.first.id, mediaId: taken.first.mediaId, hash: taken.first.hash };
-      p.socket?.send(JSON.stringify({ type: 'manifest-applied', version: taken.version }));
+      answerApplied(p, taken.version);
       arrive(false, p.spec.index, at, text.length);
       return;
     }
