@@ -20,6 +20,7 @@ import {
 import { followLayoutOf } from './layout.js';
 import { createLoop } from './loop.js';
 import { airsHere } from './airs-here.js';
+import { createAppliedAnswer } from './applied-answer.js';
 import { createOfflineCache } from './offline.js';
 import { createOverlay, IDENTIFY_MS } from './overlay.js';
 import { createPairingView } from './pairing-view.js';
@@ -171,6 +172,8 @@ function idleSlide(): Slide {
   return { ready: Promise.resolve(), play: () => new Promise(() => {}), dispose: () => layer.remove() };
 }
 
+// A large fleet's answers to one push come spread out, as the server asks (applied-answer.ts).
+const appliedAnswer = createAppliedAnswer({ send: (version) => void connection.send({ type: 'manifest-applied', version }) });
 const loop = createLoop({
   canAir,
   prepare,
@@ -210,7 +213,7 @@ const loop = createLoop({
   },
   onApplied(manifest) {
     root.dataset.manifestVersion = manifest.version;
-    connection.send({ type: 'manifest-applied', version: manifest.version });
+    appliedAnswer.applied(manifest.version);
     offline.sync(loop.manifests);
   },
   onStart: (record) => {
@@ -318,6 +321,7 @@ const connection = createConnection({
   },
   onOnline(online) {
     if (online !== isOnline) connectionSince = clock.now();
+    if (!online) appliedAnswer.reset();
     isOnline = online;
     root.dataset.connection = online ? 'online' : 'offline';
     renderPanel();
@@ -354,6 +358,7 @@ function handle(message: ServerMessage, json?: unknown): void {
   switch (message.type) {
     case 'welcome':
       if (helloSentLocal) clock.sample(helloSentLocal, clock.localNow(), message.serverTime);
+      appliedAnswer.told(message.appliedSpreadMs, true);
       lastSync = clock.now();
       // The corrected clock may sit across a boundary: re-arm the loop's and the volume's timers.
       loop.clockChanged();
@@ -388,6 +393,7 @@ function handle(message: ServerMessage, json?: unknown): void {
       break;
     }
     case 'heartbeat-ack': {
+      appliedAnswer.told(message.appliedSpreadMs);
       const sent = message.echo ? beatsSent.get(message.echo) : undefined;
       if (sent !== undefined) {
         beatsSent.delete(message.echo!);

@@ -204,6 +204,9 @@ export type Hello = z.infer<typeof HelloSchema>;
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
 
 // ── server → player ─────────────────────────────────────────────
+/** The longest a server asks a player to wait before it answers `manifest-applied`. */
+export const MAX_APPLIED_SPREAD_MS = 10_000;
+
 export const WelcomeSchema = z.object({
   type: z.literal('welcome'),
   screenId: IdSchema,
@@ -216,6 +219,9 @@ export const WelcomeSchema = z.object({
   pairingCode: PairingCodeSchema.optional(),
   /** How an unclaimed screen airs (server setting CRIER_UNCLAIMED_DISPLAY); sent with pairingCode. */
   unclaimedDisplay: UnclaimedDisplaySchema.optional(),
+  // Since protocol v1.5: older players answer at once all the same.
+  /** Answer `manifest-applied` after a random wait of 0 … this many ms (absent: at once): a large fleet's answers spread out. */
+  appliedSpreadMs: z.number().int().min(0).max(MAX_APPLIED_SPREAD_MS).optional(),
 });
 
 /** Staff claimed this screen: keep the token (with the screen id) and send it in every hello. */
@@ -281,6 +287,8 @@ export const HeartbeatAckSchema = z.object({
   serverTime: IsoTimeSchema,
   /** The heartbeat's sentAt, echoed so the player pairs the answer with its send time (clock offset). */
   echo: IsoTimeSchema.optional(),
+  // Since protocol v1.5: a new `appliedSpreadMs` (as in `welcome`) when the fleet grew or shrank since it was told.
+  appliedSpreadMs: z.number().int().min(0).max(MAX_APPLIED_SPREAD_MS).optional(),
 });
 
 export const CommandSchema = z.object({

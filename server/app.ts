@@ -281,6 +281,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     clock,
     unclaimedDisplay: config.unclaimedDisplay,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    ...(config.appliedSpreadMsPerPlayer !== undefined ? { appliedSpreadMsPerPlayer: config.appliedSpreadMsPerPlayer } : {}),
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),
     onAiring: (screenId, { itemId, mediaId, startedAt, isAlert }) => consoleHub.airing({ screenId, itemId, mediaId, startedAt, isAlert }),

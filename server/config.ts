@@ -8,6 +8,7 @@ import { vitsModelFiles } from '../media/speech/sherpa.engine.js';
 import { STORES } from './storage/data-dir.js';
 import type { PlayLimitSettings } from './gateway/play-limits.js';
 import { DEFAULT_PLAYS_ADMISSION, type PlaysAdmissionLimits } from './gateway/plays-admission.js';
+import { DEFAULT_SPREAD_MS_PER_PLAYER } from './gateway/applied-spread.js';
 
 const isValidTimeZone = (tz: string) => {
   try {
@@ -36,6 +37,7 @@ const EnvSchema = z.object({
   CRIER_DATA_DIR: z.string().min(1).default('./data'),
   CRIER_TIME_ZONE: z.string().refine(isValidTimeZone, 'not an IANA time zone').default('Asia/Shanghai'),
   CRIER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  CRIER_APPLIED_SPREAD_MS_PER_PLAYER: z.coerce.number().min(0).max(100).default(DEFAULT_SPREAD_MS_PER_PLAYER),
   CRIER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).max(86_400).default(90),
   CRIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CRIER_MAX_IMAGE_MB: z.coerce.number().positive().max(10_000).default(50),
@@ -136,6 +138,8 @@ export interface Config {
   catalogueJournalBytes?: number;
   timeZone: string;
   heartbeatIntervalMs: number;
+  /** Players spread their answers to a push over this many ms per connected player (gateway/applied-spread.ts); 0: they answer at once. */
+  appliedSpreadMsPerPlayer?: number;
   /** A screen without a heartbeat for this long counts as offline even if its socket looks open. */
   offlineAfterMs: number;
   logLevel: z.infer<typeof EnvSchema>['CRIER_LOG_LEVEL'];
@@ -241,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.CRIER_DATA_DIR),
     timeZone: e.CRIER_TIME_ZONE,
     heartbeatIntervalMs: e.CRIER_HEARTBEAT_SECONDS * 1000,
+    appliedSpreadMsPerPlayer: e.CRIER_APPLIED_SPREAD_MS_PER_PLAYER,
     offlineAfterMs: e.CRIER_OFFLINE_AFTER_SECONDS * 1000,
     logLevel: e.CRIER_LOG_LEVEL,
     buildWorker: e.CRIER_BUILD_WORKER === 'on',

@@ -38,6 +38,7 @@ import { createPlaysAdmission, type PlaysAdmissionLimits } from './plays-admissi
 import { createPlaysIntake, type PlaysConnection } from './plays-intake.js';
 import { createFrameQueue, DEFAULT_FRAME_QUEUE, type FrameQueueLimits } from './frame-queue.js';
 import { createSlicedQueue } from './sliced-queue.js';
+import { appliedSpreadFor, SPREAD_RETELL_MS } from './applied-spread.js';
 
 /** Violations tolerated per connection before it is closed with a policy code. */
 export const MAX_VIOLATIONS = 5;
@@ -70,6 +71,8 @@ export interface PlayerGatewayDeps {
   /** Which frames wait their turn and how long a turn is (server/gateway/frame-queue.ts). */
   frameQueue?: FrameQueueLimits;
   eventLoop?: Pick<EventLoopWatch, 'stalledWithin'>;
+  /** Players spread their answers to a push over this many ms per connected player (applied-spread.ts; default 0.15). */
+  appliedSpreadMsPerPlayer?: number;
 }
 
 /**
@@ -93,6 +96,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
   // Every screen's last play read once before the first connection, not one read per screen in a burst.
   app.addHook('onReady', () => playLimits.preload(screens.list().map((s) => s.id)));
   const heartbeats = createHeartbeatPacer(deps.heartbeatIntervalMs);
+  const appliedSpread = () => appliedSpreadFor(presence.connectedScreens, deps.appliedSpreadMsPerPlayer);
   // One queue for the whole gateway: a burst from thousands of players is read in slices, not in one stall.
   // One turn's slice for the frames and the acks, acks first (bursts helper's lines).
   const turns = createSlicedQueue((deps.frameQueue ?? DEFAULT_FRAME_QUEUE).sliceMs);
@@ -132,6 +136,8 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
     let isHelloPending = false;
     let violations = 0;
     let isAlive = true;
+    /** The `appliedSpreadMs` this player was told last (0: none, it answers at once). */
+    let toldSpreadMs = 0;
     const fault = createFaultLog(log);
     const frames = createTokenBucket(FRAME_BURST, FRAMES_PER_SECOND, () => Date.now());
     const lane = frameQueue.lane(() => socket.pause(), () => socket.resume());
@@ -267,6 +273,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
         deps.onActivity?.('screens');
         clearTimeout(helloTimer);
         log.info({ screenId: screen.id, playerVersion: message.playerVersion, mode: message.mode }, 'player connected');
+        toldSpreadMs = appliedSpread();
         send({
           type: 'welcome',
           screenId: screen.id,
@@ -276,6 +283,7 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           heartbeatIntervalMs: deps.heartbeatIntervalMs,
           timeZone: screen.timeZone ?? deps.timeZone,
           ...(screen.isProvisional && screen.pairingCode ? { pairingCode: screen.pairingCode, unclaimedDisplay: deps.unclaimedDisplay } : {}),
+          ...(toldSpreadMs ? { appliedSpreadMs: toldSpreadMs } : {}),
         });
         // Claimed while the player was away: the token travels now, and is kept until paired-ack.
         if (admission.pendingToken) send({ type: 'paired', screenId: screen.id, screenName: screen.name, token: admission.pendingToken });
@@ -300,7 +308,11 @@ export function registerPlayerGateway(app: FastifyInstance, deps: PlayerGatewayD
           // More than a player sends is answered and shown (memory) but not stored.
           if (heartbeats.shouldStore(session.screenId, now.getTime())) airingLog.recordHeartbeat(session.screenId, message, now);
           else fault('too-many-heartbeats');
-          send({ type: 'heartbeat-ack', serverTime: now.toISOString(), echo: message.sentAt });
+          // The fleet grew or shrank since this player was told how long to spread its answers: told again.
+          const spread = appliedSpread();
+          const retold = Math.abs(spread - toldSpreadMs) >= SPREAD_RETELL_MS || (spread === 0) !== (toldSpreadMs === 0);
+          if (retold) toldSpreadMs = spread;
+          send({ type: 'heartbeat-ack', serverTime: now.toISOString(), echo: message.sentAt, ...(retold ? { appliedSpreadMs: spread } : {}) });
           return;
         }
         case 'plays':

@@ -372,7 +372,10 @@ export function createManifestPublisher(deps: {
     const deliverAnswered = async () => {
       while (answered < answers.length) {
         const { key } = handed[answered]!;
-        const f = answers[answered++]!;
+        const f = answers[answered]!;
+        // Delivered: not held to the end of the pass (10,000 distinct screens' frames are ~160 MB); the frame
+        // cache still keeps the latest MAX_FRAMES for the sessions and hellos that share a key.
+        answers[answered++] = null;
         frames.set(key, f ?? NO_MANIFEST);
         const sessionsOfKey = waiting.get(key)!;
         waiting.delete(key);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { createAppliedAnswer } from '../../player/applied-answer.js';
 import { retryDelay } from '../../player/backoff.js';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
@@ -35,6 +36,8 @@ interface SimPlayer {
   holdUntil: number;
   holdTimer: NodeJS.Timeout | null;
   nextBatch: number;
+  /** When it answers `manifest-applied`: at once, or spread as the server asks (the browser player's module). */
+  appliedAnswer: ReturnType<typeof createAppliedAnswer>;
 }
 
 /** One burst or steady send's records: sent at `at` (last attempt), first sent at `firstAt`. */
@@ -49,6 +52,8 @@ interface Batch {
 const probeHeartbeatMs = Number(process.env.LOADTEST_HEARTBEAT_MS ?? 0);
 
 const players = new Map<number, SimPlayer>();
+/** The `appliedSpreadMs` Crier last told a player of this process: the floor's clients spread their answers alike. */
+let toldSpreadMs = 0;
 let floorSockets: WebSocket[] = [];
 let dropped = 0;
 let phase = 'idle';
@@ -105,13 +110,6 @@ const isFull = process.env.LOADTEST_FULL_MANIFESTS === '1';
 const isValidating = process.env.LOADTEST_VALIDATE !== '0';
 const validated = new WeakSet<object>();
 const isPatching = !isFull && process.env.LOADTEST_NO_PATCHES !== '1';
-/** LOADTEST_ANSWER_SPREAD_MS=N: `manifest-applied` after a random 0 … N ms instead of at once (experiment). */
-const answerSpreadMs = Number(process.env.LOADTEST_ANSWER_SPREAD_MS ?? 0);
-const answerApplied = (p: SimPlayer, version: string) => {
-  const answer = () => p.socket?.send(JSON.stringify({ type: 'manifest-applied', version }));
-  if (answerSpreadMs > 0) setTimeout(answer, Math.random() * answerSpreadMs);
-  else answer();
-};
 const capabilities = ['text', 'image', 'video', 'audio', CAPABILITY_SHARED_MANIFEST, ...(isFull ? [] : [CAPABILITY_COMPACT_MANIFEST]), ...(isPatching ? [CAPABILITY_MANIFEST_PATCH] : [])];
 /**
  * A patch frame as the browser player takes it: the frame checked against the protocol schema, applied to the
@@ -215,6 +213,9 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
   const message = parseFrame(text) as ServerMessage;
   switch (message.type) {
     case 'welcome':
+      // Answers to a push spread as the server asks, as the browser player does (player/applied-answer.ts).
+      p.appliedAnswer.told(message.appliedSpreadMs, true);
+      toldSpreadMs = p.appliedAnswer.spreadMs;
       p.screenId = message.screenId;
       if (message.pairingCode) send({ ev: 'code', index: p.spec.index, screenId: message.screenId, code: message.pairingCode });
       else send({ ev: 'ready', index: p.spec.index });
@@ -238,11 +239,13 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       p.heldManifest = taken.held;
       p.manifestVersion = taken.version;
       if (taken.first) p.item = { itemId: taken.first.id, mediaId: taken.first.mediaId, hash: taken.first.hash };
-      answerApplied(p, taken.version);
+      p.appliedAnswer.applied(taken.version);
       arrive(false, p.spec.index, at, text.length);
       return;
     }
     case 'heartbeat-ack': {
+      p.appliedAnswer.told(message.appliedSpreadMs);
+      toldSpreadMs = p.appliedAnswer.spreadMs;
       const sentAt = message.echo && p.heartbeats.get(message.echo);
       if (sentAt) {
         p.heartbeats.delete(message.echo!);
@@ -366,7 +369,8 @@ async function connectAll(specs: PlayerSpec[], url: string, concurrency: number)
       const spec = specs[next++]!;
       let p = players.get(spec.index);
       if (!p) {
-        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, heldManifest: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), inFlight: new Map(), held: [], holdUntil: -Infinity, holdTimer: null, nextBatch: 1 };
+        const appliedAnswer = createAppliedAnswer({ send: (version) => players.get(spec.index)?.socket?.send(JSON.stringify({ type: 'manifest-applied', version })) });
+        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, heldManifest: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), inFlight: new Map(), held: [], holdUntil: -Infinity, holdTimer: null, nextBatch: 1, appliedAnswer };
         players.set(spec.index, p);
       }
       let outcome = await connect(p, url);
@@ -458,6 +462,7 @@ process.on('message', async (command: ChildCommand) => {
           (localAddress, i) =>
             new Promise<void>((resolve) => {
               const socket = new WebSocket(command.url, { localAddress, perMessageDeflate: false });
+              const floorAnswer = createAppliedAnswer({ send: (version) => socket.send(JSON.stringify({ type: 'manifest-applied', version })) });
               socket.on('open', () => resolve());
               socket.on('error', () => (failed++, resolve()));
               socket.on('message', (raw) => {
@@ -470,7 +475,9 @@ process.on('message', async (command: ChildCommand) => {
                   const taken = takeManifest(floorHeld[i] ?? null, text, message);
                   if (taken.ok) {
                     floorHeld[i] = taken.held;
-                    socket.send(JSON.stringify({ type: 'manifest-applied', version: taken.version }));
+                    // Spread as this process's Crier players were told: the same client work as theirs.
+                    floorAnswer.told(toldSpreadMs);
+                    floorAnswer.applied(taken.version);
                   } else if (marked && !marked.refusedLogged) {
                     // The floor's clients would then do less than Crier's: said, not hidden.
                     marked.refusedLogged = true;

@@ -51,8 +51,6 @@ const { values: flags } = parseArgs({
     'node-args': { type: 'string', default: '' },
     /** Players taken out of the fleet into a process of their own: no plays, a heartbeat every second, reported apart. */
     'probe-players': { type: 'string', default: '50' },
-    /** Simulated players answer `manifest-applied` after a random 0 … N ms (0: at once). */
-    'answer-spread-ms': { type: 'string', default: '0' },
     // end of the bursts helper's block
     'burst-records': { type: 'string', default: '20' },
     'max-minutes': { type: 'string', default: '20' },
@@ -155,7 +153,7 @@ interface PlayerProc {
 const events: ((e: ChildEvent) => void)[] = [];
 
 function startPlayers(heartbeatMs?: number): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', LOADTEST_ANSWER_SPREAD_MS: flags['answer-spread-ms'], ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
   if (flags['nice-players'] && child.pid) setPriority(child.pid, 10);
   child.on('message', (e: ChildEvent) => {
