@@ -324,6 +324,9 @@ async function main(): Promise<void> {
     const inTownship = new Set(specs.filter((s) => townshipOf(s.index) === townshipOf(0)).map((s) => s.index));
     const pushes: Record<string, unknown>[] = [];
     let manifestBytes = 0;
+    // The whole frame the floor pads to: the manifest frame the players hold before the first push. Not the largest
+    // frame a push sent: a player whose answer was still spread out gets the next push whole, which would raise it.
+    const heldBefore = (await all<Extract<ChildEvent, { ev: 'sample' }>>(() => ({ cmd: 'sample' }), 'sample')).map((e) => e.text).find((x) => x.length > 0);
     const push = async (label: string, change: () => Promise<unknown>, expected: Set<number> | null) => {
       await setPhase(label);
       await probe(server, { reset: true });
@@ -413,7 +416,7 @@ async function main(): Promise<void> {
     // manifests helper's block: with patches a push sends fewer bytes than the manifest frame, so each push is
     // also compared with a floor sending padding of the bytes that push sent (one floor per distinct size);
     // the padding of the whole manifest frame (`manifestBytes`: the floor of earlier runs) is kept beside it.
-    const fullBytes = Math.max(manifestBytes, sample?.length ?? 0) || 2048;
+    const fullBytes = heldBefore?.length || Math.max(manifestBytes, sample?.length ?? 0) || 2048;
     const floorRuns: ReturnType<typeof stats>[] = [];
     for (let k = 0; k < 3; k++) floorRuns.push(await floorRound(undefined, fullBytes));
     const sameRuns: ReturnType<typeof stats>[] = [];
