@@ -37,7 +37,7 @@ export async function createTestDatabase(t: Test): Promise<string> {
   const name = `crier_t_${randomBytes(6).toString('hex')}`;
   await withClient(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   // FORCE: a pool a failed test left open must not keep the database alive.
-  t.teardown(() => withClient(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+  t.teardown(() => dropTestDatabase(adminUrl, name));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.href;
@@ -91,6 +91,23 @@ export async function overwriteCatalogue(backend: StoreBackend, text: string): P
   }
   // The document becomes the whole catalogue at the new version (no deltas after it).
   await withClient(backend.databaseUrl!, (client) => client.query('UPDATE catalogue SET document = $1::jsonb, version = version + 1, document_version = NULL WHERE id = 1', [text]));
+}
+
+/**
+ * Drops a test database. An autovacuum worker busy in it (after a test that wrote many rows) is a backend FORCE
+ * may not end as a role that is not a superuser (42501, "must be a member of the role whose process is being
+ * terminated"); it finishes or is cancelled within moments, so the drop is tried again.
+ */
+async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withClient(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
