@@ -72,7 +72,9 @@ t.test('a claim writes the same bytes at 10 and at 10,000 screens, and a reopen 
   }
   const [small, large] = written as [number, number];
   t.ok(small > 0 && small < 1000, `a claim at 10 screens wrote ${small} bytes`);
-  t.equal(large, small, `a claim at 10,000 screens wrote ${large} bytes, the same`);
+  // /proc/self/io counts every byte this process wrote meanwhile (a line of tap's own output lands there now and
+  // then: 8 bytes once in CI); a rewritten catalogue at 10,000 screens would be megabytes.
+  t.ok(Math.abs(large - small) <= 64, `a claim at 10,000 screens wrote ${large} bytes, the same as at 10 (${small}) within 64`);
 });
 
 t.test('the journal is compacted into a new snapshot once it outgrows its limit; every change survives a reopen', async (t) => {
