@@ -20,6 +20,8 @@ export interface TimelineManifestOptions {
   timeZone?: string;
   /** False builds afresh (benchmarks); by default screens with equal rules share one build. */
   useCache?: boolean;
+  /** False: the build is not kept for later screens with the same rules (the build worker: each screen it gets has a key of its own). */
+  keepBuilt?: boolean;
 }
 
 interface BuiltTimeline {
@@ -121,8 +123,10 @@ export function buildTimelineManifest(
   let built = options.useCache === false ? undefined : cache.get(cacheKey);
   if (!built) {
     built = buildTimeline(catalogue, full, from, to, screen.display, sound, options);
-    if (cache.size >= MAX_BUILT) cache.clear();
-    cache.set(cacheKey, built);
+    if (options.keepBuilt !== false) {
+      if (cache.size >= MAX_BUILT) cache.clear();
+      cache.set(cacheKey, built);
+    }
   }
   const { timeline, version, spans } = built;
   const airing = timeline.segments.filter((s) => timeline.loops[s.loop]!.length > 0);

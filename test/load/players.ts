@@ -9,7 +9,7 @@ import { retryDelay } from '../../player/backoff.js';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
 import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
-import { WireManifestSchema, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
+import { parseWireManifest, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -157,7 +157,7 @@ function takeManifest(held: HeldManifest | null, text: string, message: ServerMe
   }
   if (message.type !== 'manifest') return { ok: false, reason: `not a manifest (${message.type})` };
   // Validated as the browser player does unless --parse-only (lean players: once per frame object).
-  if (isValidating && !validated.has(message.manifest) && !WireManifestSchema.safeParse(message.manifest).success) return { ok: false, reason: 'invalid manifest' };
+  if (isValidating && !validated.has(message.manifest) && !parseWireManifest(message.manifest).success) return { ok: false, reason: 'invalid manifest' };
   if (isValidating && isLean) validated.add(message.manifest);
   const version = message.manifest.version;
   // The wire form as received (not expanded): patches apply to it.

@@ -43,3 +43,23 @@ t.test('a build with warm caches gives the frames a build in a fresh copy of the
   // The comparison means something only if screens got different frames.
   t.ok(differing > 120, `${differing} different frames among them`);
 });
+
+t.test('keepBuilt: false builds the same manifest and keeps no timeline for the next screen with the same rules', async (t) => {
+  const [c] = fc.sample(catalogueArb, { numRuns: 1, seed: 11 });
+  let checked = 0;
+  for (const s of c!.screens) {
+    const options = { timeZone: 'Asia/Shanghai' };
+    const fresh = structuredClone(c!);
+    const notKept = buildManifest(fresh, { id: s.id }, NOW, { ...options, keepBuilt: false });
+    const again = buildManifest(fresh, { id: s.id }, NOW, { ...options, keepBuilt: false });
+    const kept = buildManifest(fresh, { id: s.id }, NOW, options);
+    const fromCache = buildManifest(fresh, { id: s.id }, NOW, options);
+    if (!notKept || !kept) continue;
+    checked++;
+    t.equal(sharedManifestJson(again!), sharedManifestJson(notKept), `${s.id}: the same manifest`);
+    t.equal(sharedManifestJson(kept), sharedManifestJson(notKept), `${s.id}: the same as a kept build`);
+    t.not(again!.timeline, notKept.timeline, `${s.id}: built again, not taken from a cache`);
+    t.equal(fromCache!.timeline, kept.timeline, `${s.id}: a kept build is taken from the cache`);
+  }
+  t.ok(checked > 0, `${checked} screens checked`);
+});
