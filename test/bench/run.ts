@@ -1,10 +1,15 @@
 // npm run bench: figures for the foundation, measured in one run on this machine. Medians and
 // percentiles, never single timings; rerun it rather than trusting a number in a README.
+// First: CRIER_BENCH_JITLESS=1 makes zod run without eval, as in the browser player, before any schema is made.
+import './zod-mode.js';
 import { benchPublish, benchPublishDistinct } from './publish.bench.js';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import WebSocket from 'ws';
 import { buildManifest } from '../../playlists/build-manifest.js';
+import { parseWireManifest } from '../../playlists/manifest.schema.js';
+import { compactManifestJson } from '../../playlists/timeline-manifest.js';
+import { ServerMessageSchema } from '../../player/protocol.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { PlayRecord, ServerMessage } from '../../player/protocol.js';
@@ -35,6 +40,21 @@ async function benchManifest(): Promise<void> {
       times.push(performance.now() - start);
     }
     console.log(`manifest build (default campaign, ${catalogue.media.length} items): median ${fmt(quantile(times, 0.5))}, p99 ${fmt(quantile(times, 0.99))}`);
+    // What a player spends on a manifest it receives: the compact form validated and expanded, alone and as a message.
+    const compact = compactManifestJson(buildManifest(catalogue, { id: 'scr-0' }, new Date())!)!;
+    const frame = `{"type":"manifest","manifest":${compact}}`;
+    const perManifest = (take: () => boolean) => {
+      const rounds: number[] = [];
+      for (let r = 0; r < 15; r++) {
+        const start = performance.now();
+        for (let k = 0; k < 200; k++) if (!take()) throw new Error('the bench manifest was refused');
+        rounds.push(((performance.now() - start) / 200) * 1000);
+      }
+      return `${quantile(rounds, 0.5).toFixed(0)} µs`;
+    };
+    const manifestOnly = perManifest(() => parseWireManifest(JSON.parse(compact)).success);
+    const asMessage = perManifest(() => ServerMessageSchema.safeParse(JSON.parse(frame)).success);
+    console.log(`a player takes a ${(Buffer.byteLength(frame) / 1024).toFixed(1)} KB compact manifest (JSON.parse, validated, expanded; zod ${process.env.CRIER_BENCH_JITLESS === '1' ? 'without eval, as in the browser' : 'with eval'}): ${manifestOnly} (parseWireManifest), ${asMessage} as a message (median of 15 rounds of 200)`);
     await app.close();
   });
 }
