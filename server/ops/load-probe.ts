@@ -1,7 +1,9 @@
 // For `npm run loadtest` only (CRIER_LOAD_PROBE=1 and started with an IPC channel): answers the load
 // simulator's questions about this process (memory after a GC, event-loop delay since the last reset,
 // garbage collection and the loop's stalls in that window) over IPC, so nothing is added to the HTTP API.
+import path from 'node:path';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 
 interface ProbeRequest {
   probe: number;
@@ -9,6 +11,8 @@ interface ProbeRequest {
   reset?: boolean;
   /** Collect garbage first (memory per player); never asked during a measured phase. */
   gc?: boolean;
+  /** Write a heap snapshot into this directory first (`--heap-snapshot`, idle phase only): its path comes back. */
+  snapshotDir?: string;
 }
 
 /** A loop turn later than this is a stall, kept with its time so it can be set beside the GCs. */
@@ -58,9 +62,11 @@ export function installLoadProbe(connected: () => number): void {
   process.on('message', (message: ProbeRequest) => {
     if (typeof message?.probe !== 'number') return;
     if (message.gc) (globalThis as { gc?: () => void }).gc?.();
+    const snapshot = message.snapshotDir ? writeHeapSnapshot(path.join(message.snapshotDir, 'server.heapsnapshot')) : undefined;
     const cpu = process.cpuUsage();
     process.send!({
       probe: message.probe,
+      ...(snapshot ? { snapshot } : {}),
       connected: connected(),
       memory: process.memoryUsage(),
       eventLoop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), count: delay.count },

@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--nice-players] [--full-manifests] [--no-patches] [--parse-only] [--distinct-rules] [--steady-seconds S]`
+// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--heap-snapshot] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--nice-players] [--full-manifests] [--no-patches] [--parse-only] [--distinct-rules] [--steady-seconds S]`
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, quantile } from '../bench/stats.js';
 import { createHttp, type Http } from './http.js';
+import { heapCensus, printCensus } from './heap-census.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const { values: flags } = parseArgs({
@@ -45,6 +46,8 @@ const { values: flags } = parseArgs({
     'distinct-rules': { type: 'boolean', default: false },
     'steady-seconds': { type: 'string', default: '30' },
     // bursts helper's block: where the loop's stalls come from, and heartbeats as a player that is not itself bursting sees them.
+    /** After the idle memory figure, the server writes a heap snapshot into the run directory and its census is printed. */
+    'heap-snapshot': { type: 'boolean', default: false },
     /** The server runs with --trace-gc (one line per collection in server.log). */
     'trace-gc': { type: 'boolean', default: false },
     /** More node flags for the server (e.g. `--node-args=--max-semi-space-size=32`), to compare settings in one harness. */
@@ -120,7 +123,7 @@ function startServer(): Promise<ChildProcess> {
 }
 
 let probeSeq = 0;
-function probe(server: ChildProcess, options: { reset?: boolean; gc?: boolean } = {}): Promise<ProbeAnswer> {
+function probe(server: ChildProcess, options: { reset?: boolean; gc?: boolean; snapshotDir?: string } = {}): Promise<ProbeAnswer> {
   const id = ++probeSeq;
   return new Promise((resolve) => {
     const on = (m: ProbeAnswer) => {
@@ -133,6 +136,7 @@ function probe(server: ChildProcess, options: { reset?: boolean; gc?: boolean } 
   });
 }
 interface ProbeAnswer {
+  snapshot?: string;
   probe: number;
   connected: number;
   memory: NodeJS.MemoryUsage;
@@ -263,6 +267,11 @@ async function main(): Promise<void> {
   let idleCpuPerSecond = NaN;
   await sleep(Math.min(15_000, 3000 + N));
   const after = await probe(server, { gc: true, reset: true });
+  if (flags['heap-snapshot']) {
+    const { snapshot } = await probe(server, { snapshotDir: runDir });
+    if (snapshot) printCensus(await heapCensus(snapshot), 40, after.connected);
+    await probe(server, { reset: true });
+  }
   // The server's CPU with every player connected and nothing pushed (heartbeats, /healthz): set beside a push's CPU.
   idleCpuPerSecond = round(((after.cpuMs - idleStart.cpuMs) / (now() - idleStart.at)) * 1000);
   report.idleServerCpuMsPerSecond = idleCpuPerSecond;
