@@ -7,6 +7,9 @@ import { writeHeapSnapshot } from 'node:v8';
 import t from 'tap';
 import { heapCensus } from './heap-census.js';
 
+class CensusProbeHolder {
+  constructor(readonly entry: CensusProbeEntry) {}
+}
 class CensusProbeEntry {
   constructor(
     readonly index: number,
@@ -25,4 +28,18 @@ t.test('a snapshot of this process counts the objects it holds, by constructor',
   t.ok(rows.every((r, i) => i === 0 || rows[i - 1]!.bytes >= r.bytes), 'largest first');
   t.equal(rows.reduce((sum, r) => sum + r.bytes, 0), totalBytes, 'the rows add up to the heap');
   t.ok(held.length > 0);
+});
+
+t.test('--owners: what points at objects of a kind, with the pointed-at bytes', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-census-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const entries = Array.from({ length: 300 }, (_, i) => new CensusProbeEntry(i, `条目 ${i}`));
+  const holders = entries.slice(0, 100).map((entry) => new CensusProbeHolder(entry));
+  const file = writeHeapSnapshot(path.join(dir, 'owners.heapsnapshot'));
+  const { rows } = await heapCensus(file, 'object:CensusProbeEntry');
+  t.equal(rows.find((r) => r.kind === 'object:CensusProbeHolder')?.count, holders.length, 'each holder points at one entry');
+  const all = (await heapCensus(file)).rows.find((r) => r.kind === 'object:CensusProbeEntry')!;
+  const fromHolders = rows.find((r) => r.kind === 'object:CensusProbeHolder')!;
+  t.equal(fromHolders.bytes, (all.bytes / all.count) * holders.length, 'counting the bytes of the entries they point at');
+  t.ok(rows.some((r) => r.kind !== 'object:CensusProbeHolder' && r.count >= entries.length), 'and the array that holds every entry');
 });
