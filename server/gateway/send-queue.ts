@@ -49,72 +49,92 @@ function wireFrameOf(payload: Buffer): Buffer | null {
  * player is written to it as one ready frame: one `write` of one buffer instead of ws framing it per player (a
  * header buffer, cork, two chunks, writev); ws's own buffer count (`bufferedAmount`) includes it.
  */
-export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEND_LIMITS, onOverflow?: (bufferedBytes: number) => void, wire?: Pick<Writable, 'write'>) {
-  let held: string | Buffer | null = null;
-  let heldWritten: (() => void) | undefined;
-  let retry: NodeJS.Timeout | null = null;
-  const isOpen = () => socket.readyState === socket.OPEN;
-  // Only while ws itself would send the bytes as they are: no extension (compression) negotiated.
-  const rawWire = socket.extensions === '' ? wire : undefined;
+export function createSendQueue(socket: Socket, limits: SendLimits = DEFAULT_SEND_LIMITS, onOverflow?: (bufferedBytes: number) => void, wire?: Pick<Writable, 'write'>): SendQueue {
+  return new SendQueue(socket, limits, onOverflow, wire);
+}
+
+/**
+ * One per connection, so a class: its functions are shared, where closures made per connection cost ~250 B
+ * each under tsx (esbuild's `keepNames` gives every named one a property dictionary; docs/scaling.md).
+ */
+export class SendQueue {
+  private held: string | Buffer | null = null;
+  private heldWritten: (() => void) | undefined = undefined;
+  private retry: NodeJS.Timeout | null = null;
+  /** Only while ws itself would send the bytes as they are: no extension (compression) negotiated. */
+  private readonly rawWire: Pick<Writable, 'write'> | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly limits: SendLimits,
+    private readonly onOverflow: ((bufferedBytes: number) => void) | undefined,
+    wire: Pick<Writable, 'write'> | undefined,
+  ) {
+    this.rawWire = socket.extensions === '' ? wire : undefined;
+  }
+
+  private get isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
 
   /** `onWritten` is called once the frame is written to the socket, or at once when it is not sent at all. */
-  function send(data: string | Buffer, onWritten?: () => void, bufferedBytes = socket.bufferedAmount): void {
-    if (!isOpen()) return onWritten?.();
-    if (bufferedBytes > limits.closeAboveBytes) {
-      onOverflow?.(bufferedBytes);
-      socket.terminate();
+  send(data: string | Buffer, onWritten?: () => void, bufferedBytes = this.socket.bufferedAmount): void {
+    if (!this.isOpen) return onWritten?.();
+    if (bufferedBytes > this.limits.closeAboveBytes) {
+      this.onOverflow?.(bufferedBytes);
+      this.socket.terminate();
       return onWritten?.();
     }
-    const frame = rawWire && typeof data !== 'string' ? wireFrameOf(data) : null;
-    if (frame) return void rawWire!.write(frame, onWritten);
+    const frame = this.rawWire && typeof data !== 'string' ? wireFrameOf(data) : null;
+    if (frame) return void this.rawWire!.write(frame, onWritten);
     // Text frames always: a shared manifest is a Buffer, and browsers would get a Blob for a binary frame.
-    socket.send(data, { binary: false }, onWritten);
+    this.socket.send(data, { binary: false }, onWritten);
+  }
+
+  /** Sends now, or keeps it as the one waiting manifest (replacing an older one) while the socket is backed up. */
+  sendLatest(data: string | Buffer, onWritten?: () => void): void {
+    // Nothing waiting and the socket not backed up (a push to every player): sent now, nothing kept.
+    if (!this.held && !this.retry && this.isOpen) {
+      const bufferedBytes = this.socket.bufferedAmount;
+      if (bufferedBytes <= this.limits.holdAboveBytes) return this.send(data, onWritten, bufferedBytes);
+    }
+    // A manifest replaced while it waited is done with: it will never be written.
+    this.heldWritten?.();
+    this.held = data;
+    this.heldWritten = onWritten;
+    if (!this.retry) this.flushHeld();
+  }
+
+  /** Bytes held back for this player (the waiting manifest), beside ws's own buffer. */
+  get heldBytes(): number {
+    const { held } = this;
+    return held ? (typeof held === 'string' ? Buffer.byteLength(held) : held.length) : 0;
+  }
+
+  close(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.takeHeld().written?.();
   }
 
   /** The waiting manifest and its callback, no longer waiting. */
-  function takeHeld(): { data: string | Buffer | null; written: (() => void) | undefined } {
-    const taken = { data: held, written: heldWritten };
-    held = null;
-    heldWritten = undefined;
+  private takeHeld(): { data: string | Buffer | null; written: (() => void) | undefined } {
+    const taken = { data: this.held, written: this.heldWritten };
+    this.held = null;
+    this.heldWritten = undefined;
     return taken;
   }
 
-  function flushHeld(): void {
-    retry = null;
-    if (!held) return;
+  private flushHeld(): void {
+    this.retry = null;
+    if (!this.held) return;
     // Closed: nothing will be written; the waiting manifest is dropped (and said done with).
-    if (!isOpen()) return takeHeld().written?.();
-    if (socket.bufferedAmount > limits.holdAboveBytes) {
-      retry = setTimeout(flushHeld, limits.retryMs);
+    if (!this.isOpen) return this.takeHeld().written?.();
+    if (this.socket.bufferedAmount > this.limits.holdAboveBytes) {
+      this.retry = setTimeout(() => this.flushHeld(), this.limits.retryMs);
       return;
     }
-    const { data, written } = takeHeld();
-    send(data!, written);
+    const { data, written } = this.takeHeld();
+    this.send(data!, written);
   }
-
-  return {
-    send,
-    /** Sends now, or keeps it as the one waiting manifest (replacing an older one) while the socket is backed up. */
-    sendLatest(data: string | Buffer, onWritten?: () => void): void {
-      // Nothing waiting and the socket not backed up (a push to every player): sent now, nothing kept.
-      if (!held && !retry && isOpen()) {
-        const bufferedBytes = socket.bufferedAmount;
-        if (bufferedBytes <= limits.holdAboveBytes) return send(data, onWritten, bufferedBytes);
-      }
-      // A manifest replaced while it waited is done with: it will never be written.
-      heldWritten?.();
-      held = data;
-      heldWritten = onWritten;
-      if (!retry) flushHeld();
-    },
-    /** Bytes held back for this player (the waiting manifest), beside ws's own buffer. */
-    get heldBytes(): number {
-      return held ? (typeof held === 'string' ? Buffer.byteLength(held) : held.length) : 0;
-    },
-    close(): void {
-      if (retry) clearTimeout(retry);
-      retry = null;
-      takeHeld().written?.();
-    },
-  };
 }
