@@ -8,14 +8,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { median, quantile } from '../bench/stats.js';
 import { createHttp, type Http } from './http.js';
 import { heapCensus, printCensus } from './heap-census.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
-const { values: flags } = parseArgs({
-  options: {
+const options = {
+    help: { type: 'boolean', short: 'h', default: false },
     players: { type: 'string', default: '500' },
     procs: { type: 'string', default: '2' },
     townships: { type: 'string', default: '10' },
@@ -59,13 +59,32 @@ const { values: flags } = parseArgs({
     'max-minutes': { type: 'string', default: '20' },
     'log-level': { type: 'string', default: 'info' },
     dir: { type: 'string', default: '/tmp/scale-loadtest' },
-  },
-});
+} satisfies NonNullable<ParseArgsConfig['options']>;
+/** Every flag with its default, from the options themselves (README, "Load test", says what each does). */
+const usage = `usage: npm run loadtest -- ${Object.entries(options)
+  .map(([name, o]) => (o.type === 'boolean' ? `[--${name}]` : `[--${name}=${o.default || '…'}]`))
+  .join(' ')}`;
+/** A mistyped command is told so in one line and the usage, not with a stack trace. */
+const refuse = (message: string): never => {
+  console.error(`loadtest: ${message}\n${usage}`);
+  process.exit(2);
+};
+let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>;
+try {
+  parsed = parseArgs({ options });
+} catch (error) {
+  refuse((error as Error).message);
+}
+const flags = parsed!.values;
+if (flags.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const N = Number(flags.players);
 const PROCS = Math.max(1, Number(flags.procs));
 const TOWNSHIPS = Number(flags.townships);
-if (!(N >= 1 && N <= 15_000)) throw new Error('--players must be 1 … 15000 (file descriptors: each process stays under ulimit -n 20000)');
-if (N / PROCS > 9_000) throw new Error('--procs too small: each player process holds a Crier and a floor socket per player');
+if (!(N >= 1 && N <= 15_000)) refuse('--players must be 1 … 15000 (file descriptors: each process stays under ulimit -n 20000)');
+if (N / PROCS > 9_000) refuse('--procs too small: each player process holds a Crier and a floor socket per player');
 const MAX_MS = Number(flags['max-minutes']) * 60_000;
 const PASSWORD = 'loadtest-admin-password';
 const root = path.resolve(import.meta.dirname, '../..');
