@@ -308,10 +308,15 @@ function startHeartbeats(p: SimPlayer, intervalMs: number): void {
 }
 
 type Outcome = 'ok' | 'failed' | 'refused';
+/**
+ * An upgrade that gets no answer fails after this (ws waits forever by default): a run once hung in the floor
+ * phase for minutes, every player process waiting for sockets that neither opened nor failed (cause not found).
+ */
+const HANDSHAKE_TIMEOUT_MS = 60_000;
 
 function connect(p: SimPlayer, url: string): Promise<Outcome> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, { localAddress: p.spec.localAddress, perMessageDeflate: false });
+    const socket = new WebSocket(url, { localAddress: p.spec.localAddress, perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
     // The server is behind (503): not a failure, a later attempt is expected to succeed.
     socket.on('unexpected-response', (_request, response) => {
       response.resume();
@@ -461,7 +466,7 @@ process.on('message', async (command: ChildCommand) => {
         command.localAddresses.map(
           (localAddress, i) =>
             new Promise<void>((resolve) => {
-              const socket = new WebSocket(command.url, { localAddress, perMessageDeflate: false });
+              const socket = new WebSocket(command.url, { localAddress, perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
               const floorAnswer = createAppliedAnswer({ send: (version) => socket.send(JSON.stringify({ type: 'manifest-applied', version })) });
               socket.on('open', () => resolve());
               socket.on('error', () => (failed++, resolve()));
