@@ -309,8 +309,8 @@ function startHeartbeats(p: SimPlayer, intervalMs: number): void {
 
 type Outcome = 'ok' | 'failed' | 'refused';
 /**
- * An upgrade that gets no answer fails after this (ws waits forever by default): a run once hung in the floor
- * phase for minutes, every player process waiting for sockets that neither opened nor failed (cause not found).
+ * An upgrade that gets no answer fails after this (ws waits forever by default). A run once hung in the floor
+ * phase for minutes (cause not found; a socket that neither opens nor fails is one way to get there).
  */
 const HANDSHAKE_TIMEOUT_MS = 60_000;
 
