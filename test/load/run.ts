@@ -1,4 +1,4 @@
-// `npm run loadtest -- [--players N] [--procs K] [--reuse] [--profile] [--trace-gc] [--heap-snapshot] [--node-args='--flag …'] [--probe-players P] [--skip-pushes] [--skip-plays] [--lean-players] [--nice-players] [--full-manifests] [--no-patches] [--parse-only] [--distinct-rules] [--steady-seconds S]`
+// `npm run loadtest -- [flags]` (`--help` lists every flag with its default, read from `options` below)
 // Starts Crier and a bare `ws` server as child processes, provisions N claimed screens in ten townships
 // through the real pairing path (players say hello, the admin claims their codes over HTTP), then
 // measures connect time, memory per player, pushes (all, one township) against the bare floor, plays
@@ -15,50 +15,50 @@ import { heapCensus, printCensus } from './heap-census.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const options = {
-    help: { type: 'boolean', short: 'h', default: false },
-    players: { type: 'string', default: '500' },
-    procs: { type: 'string', default: '2' },
-    townships: { type: 'string', default: '10' },
-    port: { type: 'string', default: '8108' },
-    'floor-port': { type: 'string', default: '8109' },
-    reuse: { type: 'boolean', default: false },
-    profile: { type: 'boolean', default: false },
-    /** Plays only: no pushes, no floor (a quicker run when only plays changed). */
-    'skip-pushes': { type: 'boolean', default: false },
-    /** Pushes only: no plays phases (a profile of the pushes alone). */
-    'skip-plays': { type: 'boolean', default: false },
-    /** Simulated players parse each distinct manifest once per process (Crier's and the floor's clients alike). */
-    'lean-players': { type: 'boolean', default: false },
-    /**
-     * Player processes at a lower scheduling priority (nice 10) than Crier's server and the floor's alike: real players
-     * run on their own devices, so a server's send is not queued behind the simulated players' work on the same cores.
-     */
-    'nice-players': { type: 'boolean', default: false },
-    /** Players that do not say `compact-manifest` (the full form, as players before it). */
-    'full-manifests': { type: 'boolean', default: false },
-    /** Players that do not say `manifest-patch` (whole compact manifests on every change, as before patches). */
-    'no-patches': { type: 'boolean', default: false },
-    /** Kept for older commands: players now validate every whole manifest as the browser player does by default. */
-    'validate-manifests': { type: 'boolean', default: false },
-    /** Players only `JSON.parse` whole manifests (no validation): cheaper than the browser player (the default before the seventh session). */
-    'parse-only': { type: 'boolean', default: false },
-    /** Every screen gets a schedule entry of its own before the pushes, so each push builds one manifest per screen. */
-    'distinct-rules': { type: 'boolean', default: false },
-    'steady-seconds': { type: 'string', default: '30' },
-    // bursts helper's block: where the loop's stalls come from, and heartbeats as a player that is not itself bursting sees them.
-    /** After the idle memory figure, the server writes a heap snapshot into the run directory and its census is printed. */
-    'heap-snapshot': { type: 'boolean', default: false },
-    /** The server runs with --trace-gc (one line per collection in server.log). */
-    'trace-gc': { type: 'boolean', default: false },
-    /** More node flags for the server (e.g. `--node-args=--max-semi-space-size=32`), to compare settings in one harness. */
-    'node-args': { type: 'string', default: '' },
-    /** Players taken out of the fleet into a process of their own: no plays, a heartbeat every second, reported apart. */
-    'probe-players': { type: 'string', default: '50' },
-    // end of the bursts helper's block
-    'burst-records': { type: 'string', default: '20' },
-    'max-minutes': { type: 'string', default: '20' },
-    'log-level': { type: 'string', default: 'info' },
-    dir: { type: 'string', default: '/tmp/scale-loadtest' },
+  help: { type: 'boolean', short: 'h', default: false },
+  players: { type: 'string', default: '500' },
+  procs: { type: 'string', default: '2' },
+  townships: { type: 'string', default: '10' },
+  port: { type: 'string', default: '8108' },
+  'floor-port': { type: 'string', default: '8109' },
+  reuse: { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false },
+  /** Plays only: no pushes, no floor (a quicker run when only plays changed). */
+  'skip-pushes': { type: 'boolean', default: false },
+  /** Pushes only: no plays phases (a profile of the pushes alone). */
+  'skip-plays': { type: 'boolean', default: false },
+  /** Simulated players parse each distinct manifest once per process (Crier's and the floor's clients alike). */
+  'lean-players': { type: 'boolean', default: false },
+  /**
+   * Player processes at a lower scheduling priority (nice 10) than Crier's server and the floor's alike: real players
+   * run on their own devices, so a server's send is not queued behind the simulated players' work on the same cores.
+   */
+  'nice-players': { type: 'boolean', default: false },
+  /** Players that do not say `compact-manifest` (the full form, as players before it). */
+  'full-manifests': { type: 'boolean', default: false },
+  /** Players that do not say `manifest-patch` (whole compact manifests on every change, as before patches). */
+  'no-patches': { type: 'boolean', default: false },
+  /** Kept for older commands: players now validate every whole manifest as the browser player does by default. */
+  'validate-manifests': { type: 'boolean', default: false },
+  /** Players only `JSON.parse` whole manifests (no validation): cheaper than the browser player (the default before the seventh session). */
+  'parse-only': { type: 'boolean', default: false },
+  /** Every screen gets a schedule entry of its own before the pushes, so each push builds one manifest per screen. */
+  'distinct-rules': { type: 'boolean', default: false },
+  'steady-seconds': { type: 'string', default: '30' },
+  // bursts helper's block: where the loop's stalls come from, and heartbeats as a player that is not itself bursting sees them.
+  /** After the idle memory figure, the server writes a heap snapshot into the run directory and its census is printed. */
+  'heap-snapshot': { type: 'boolean', default: false },
+  /** The server runs with --trace-gc (one line per collection in server.log). */
+  'trace-gc': { type: 'boolean', default: false },
+  /** More node flags for the server (e.g. `--node-args=--max-semi-space-size=32`), to compare settings in one harness. */
+  'node-args': { type: 'string', default: '' },
+  /** Players taken out of the fleet into a process of their own: no plays, a heartbeat every second, reported apart. */
+  'probe-players': { type: 'string', default: '50' },
+  // end of the bursts helper's block
+  'burst-records': { type: 'string', default: '20' },
+  'max-minutes': { type: 'string', default: '20' },
+  'log-level': { type: 'string', default: 'info' },
+  dir: { type: 'string', default: '/tmp/scale-loadtest' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 /** Every flag with its default, from the options themselves (README, "Load test", says what each does). */
 const usage = `usage: npm run loadtest -- ${Object.entries(options)
