@@ -2,8 +2,6 @@
 // native build. It speaks numbered pinyin with the `cmn-latn-pinyin` voice (see mandarin-pinyin.ts).
 // Robotic but clear. Each synthesis gets a fresh instance (~0.4 s): a reused one carries state from
 // the last text and never gives the same samples twice, so the same words would not de-duplicate.
-import initEspeak from '@echogarden/espeak-ng-emscripten';
-import { toSpokenPinyin } from './mandarin-pinyin.js';
 import type { SpeechAudio, SpeechEngine } from './speech.engine.js';
 
 interface EspeakWorker {
@@ -23,6 +21,8 @@ export function createEspeakEngine(): SpeechEngine {
   return {
     id: 'espeak-ng',
     async synthesize(text: string): Promise<SpeechAudio> {
+      // Loaded at the first alert spoken, not with the server: pinyin-pro's dictionary alone takes ~0.1 s to import.
+      const [{ default: initEspeak }, { toSpokenPinyin }] = await Promise.all([import('@echogarden/espeak-ng-emscripten'), import('./mandarin-pinyin.js')]);
       const espeak = new ((await initEspeak()) as EspeakModule).eSpeakNGWorker();
       if (espeak.set_voice('cmn-latn-pinyin') !== 0) throw new Error('espeak-ng: no cmn-latn-pinyin voice');
       espeak.set_rate(RATE);

@@ -1,7 +1,7 @@
 // The county's list of places as a file: CSV (UTF-8, or GBK as Excel on Chinese Windows saves it) or
 // XLSX in, the same columns out, so an export imports back to the same register.
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../workbook.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import { registerIndex } from '../../playlists/register.index.js';
 import { normalisePlaceName, VILLAGE_KIND_LABELS, type SiteType, type VillageKind } from '../../playlists/register.schema.js';
@@ -61,7 +61,7 @@ export function readCsv(bytes: Uint8Array): Table | ImportProblem {
 }
 
 export async function readXlsx(bytes: Uint8Array): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const sheet = workbook.worksheets[0];
   const table: Table = [];
@@ -152,7 +152,7 @@ const csvCell = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g
 export const toCsv = (table: string[][]) => '\uFEFF' + table.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 
 export async function toXlsx(table: string[][]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   const sheet = workbook.addWorksheet('点位登记');
   for (const row of table) sheet.addRow(row);
   sheet.getRow(1).font = { bold: true };

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import type { ReportsStore, WeeklyReportEntry } from '../storage/reports.store.js';
 import type { ReportContext } from './model/context.js';
 import { buildWeekly, policeWeeksFor, WeeklyReportSchema, type WeeklyReport } from './model/weekly.js';
-import { renderPdf } from './render/pdf.js';
 import type { SavedRun } from './weekly.job.js';
-import { renderXlsx } from './render/xlsx.js';
+import { renderReport } from './render/index.js';
 import { weeklyDocument } from './weekly.document.js';
 
 export type WeeklyService = ReturnType<typeof createWeeklyService>;
@@ -33,7 +32,7 @@ export function createWeeklyService(deps: { store: ReportsStore; dataDir: string
       const weeks = policeWeeksFor(week);
       const report = await buildWeekly(ctx, { week, minMinutes: deps.minMinutes, police: await deps.store.figures(weeks.from, weeks.to) });
       const doc = weeklyDocument(report);
-      const [pdf, xlsx] = await Promise.all([renderPdf(doc), renderXlsx(doc)]);
+      const [pdf, xlsx] = await Promise.all([renderReport(doc, 'pdf'), renderReport(doc, 'xlsx')]);
       await mkdir(dir, { recursive: true });
       const files = { pdf: `${week}.pdf`, xlsx: `${week}.xlsx`, json: `${week}.json` };
       await Promise.all([write(files.pdf, pdf), write(files.xlsx, xlsx), write(files.json, JSON.stringify(report))]);

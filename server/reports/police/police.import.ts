@@ -1,7 +1,7 @@
 // Import of police figures from CSV or XLSX, all or nothing: every row is checked first, and the first
 // bad one refuses the whole file with its line number (as the spreadsheet numbers it).
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import { newWorkbook } from '../../workbook.js';
 import { FraudTagSchema } from '../../../playlists/catalogue.schema.js';
 import { dayOf } from '../../../playlists/wall-clock.js';
 import { AppError } from '../../errors.js';
@@ -29,7 +29,7 @@ export const badRow = (line: number, zh: string, en: string) => new AppError(422
 async function rowsOf(bytes: Buffer): Promise<RawRow[]> {
   // XLSX is a zip: "PK\x03\x04".
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    const book = new ExcelJS.Workbook();
+    const book = await newWorkbook();
     try {
       await book.xlsx.load(bytes as unknown as ArrayBuffer);
     } catch {

@@ -1,8 +1,6 @@
 // The three renderings of a report and how each is served.
 import type { ReportDocument } from './document.js';
 import { renderCsv } from './csv.js';
-import { renderPdf } from './pdf.js';
-import { renderXlsx } from './xlsx.js';
 
 export const REPORT_FORMATS = ['pdf', 'xlsx', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -13,9 +11,11 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
+// The PDF and XLSX renderers load at the first report of their kind: pdfkit with fontkit and exceljs take
+// ~0.5 s to import, which every start of the server (and every test process) paid for reports it may never make.
 export async function renderReport(doc: ReportDocument, format: ReportFormat): Promise<Buffer> {
-  if (format === 'pdf') return renderPdf(doc);
-  if (format === 'xlsx') return renderXlsx(doc);
+  if (format === 'pdf') return (await import('./pdf.js')).renderPdf(doc);
+  if (format === 'xlsx') return (await import('./xlsx.js')).renderXlsx(doc);
   return Buffer.from(renderCsv(doc), 'utf8');
 }
 
