@@ -1,6 +1,7 @@
 // XLSX with exceljs: a summary sheet (title, range, parameters), then one sheet per table and per
 // chart's data. Numbers are numbers with formats (percent, thousands), so staff can sort and sum.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../../workbook.js';
 import { chartAsTable, MISSING, type ColumnKind, type ReportDocument, type ReportTable } from './document.js';
 
 const FORMATS: Partial<Record<ColumnKind, string>> = { percent: '0.0%', yuan: '#,##0', int: '#,##0', minutes: '0.0', number: '0.0' };
@@ -32,7 +33,7 @@ function addTable(book: ExcelJS.Workbook, table: ReportTable, taken: Set<string>
 }
 
 export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = await newWorkbook();
   book.creator = 'Crier';
   const taken = new Set<string>();
   const summary = book.addWorksheet(sheetName('概要', taken));
