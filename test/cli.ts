@@ -4,13 +4,14 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { nodeCommand } from './node-command.js';
 
 const run = promisify(execFile);
 
 export function commandOf(script: string) {
   const entry = path.resolve(script);
   return async (...args: string[]): Promise<{ code: number; out: string; lines: string[] }> => {
-    const done = await run(process.execPath, ['--import', 'tsx', entry, ...args]).then(
+    const done = await run(...nodeCommand(['--import', 'tsx', entry, ...args])).then(
       ({ stdout }) => ({ code: 0, out: stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, out: error.stdout }),
     );

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { nodeCommand } from './node-command.js';
 
 // The stand-in: `npx tap list` lists the files; `npx tap … --save=FILE` runs the files named in FILE,
 // logging each share, and fails test/c.test.ts; while c's lines are out, the runner reports a timeout
@@ -44,7 +45,7 @@ t.test('two lanes merged into one TAP stream, failures repeated, the count and e
   chmodSync(path.join(dir, 'bin', 'npx'), 0o755);
   copyFileSync(new URL('./run-tap.mjs', import.meta.url), path.join(dir, 'test', 'run-tap.mjs'));
 
-  const run = spawnSync(process.execPath, ['test/run-tap.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CRIER_TEST_LANES: '2', PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` } });
+  const run = spawnSync(...nodeCommand(['test/run-tap.mjs']), { cwd: dir, encoding: 'utf8', env: { ...process.env, CRIER_TEST_LANES: '2', PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` } });
   t.equal(run.status, 1, `a failed file fails the run: ${run.stderr}`);
   const out = run.stdout;
   const shares = readFileSync(path.join(dir, 'shares.log'), 'utf8').trim().split('\n').map((s) => s.trim());

@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { nodeCommand } from '../node-command.js';
 
-const loadtest = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'test/load/run.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+const loadtest = (...args: string[]) => spawnSync(...nodeCommand(['--import', 'tsx', 'test/load/run.ts', ...args]), { encoding: 'utf8', timeout: 60_000 });
 
 t.test('--help prints every flag with its default', async (t) => {
   const run = loadtest('--help');

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { ffmpegPath, ffprobePath } from '../../media/ffmpeg.paths.js';
 import { setprivPath, toolVersions } from '../../media/ffmpeg.run.js';
+import { nodeCommand } from '../node-command.js';
 import { ffmpeg } from './fixtures/files.js';
 
 const run = promisify(execFile);
@@ -35,7 +36,7 @@ t.test('without ffprobe a video upload gets 503 naming the server, not the file,
   const video = path.join(work, 'clip.mp4');
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-pix_fmt', 'yuv420p', video]);
   const env = { ...process.env, FFPROBE_PATH: path.join(work, 'no-ffprobe') };
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/fixtures/upload-without-ffprobe.ts', path.join(work, 'data'), video], { env });
+  const { stdout } = await run(...nodeCommand(['--import', 'tsx', 'test/fixtures/upload-without-ffprobe.ts', path.join(work, 'data'), video]), { env });
   const seen = JSON.parse(stdout.trim().split('\n').pop()!);
   t.equal(seen.res.status, 503);
   t.equal(seen.res.body.reason, 'media-tools-missing');
@@ -48,7 +49,7 @@ t.test('without ffprobe a video upload gets 503 naming the server, not the file,
 // skips only when setpriv is not found, never because the wrapping itself is off.
 t.test('ffmpeg dies with a server killed by SIGKILL', { skip: setprivPath ? false : 'no setpriv on this system: only a clean shutdown stops ffmpeg' }, async (t) => {
   const marker = path.join(os.tmpdir(), `crier-orphan-${randomUUID()}.nut`);
-  const server = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/long-ffmpeg.ts', marker], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(...nodeCommand(['--import', 'tsx', 'test/fixtures/long-ffmpeg.ts', marker]), { stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(async () => {
     server.kill('SIGKILL');
     for (const pid of await processesWith(marker)) process.kill(pid, 'SIGKILL');

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { fontsConf } from '../../media/fonts.js';
 import { DRAWINGS, type Drawing } from '../fixtures/draw-chinese.js';
+import { nodeCommand } from '../node-command.js';
 import { readChinese, shareRecognised } from '../ocr.js';
 
 const run = promisify(execFile);
@@ -29,7 +30,7 @@ for (const order of ORDERS) {
     const env = { ...process.env };
     delete env.FONTCONFIG_FILE;
     delete env.CRIER_DATA_DIR;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/fixtures/draw-chinese.ts', dataDir, path.join(work, 'out'), order.join(',')], { cwd: root, env });
+    const { stdout } = await run(...nodeCommand(['--import', 'tsx', 'test/fixtures/draw-chinese.ts', dataDir, path.join(work, 'out'), order.join(',')]), { cwd: root, env });
     const drawn = JSON.parse(stdout.trim().split('\n').pop()!) as { files: Record<Drawing, string>; fontconfigFile: string };
     for (const kind of order) {
       const read = await readChinese(drawn.files[kind]);

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { Test } from 'tap';
 import type { CrierApp } from '../../server/app.js';
 import { sleep } from '../helper.js';
+import { nodeCommand } from '../node-command.js';
 
 export const isLong = process.env.CRIER_ROBUSTNESS === 'long';
 
@@ -94,7 +95,7 @@ export const HOSTILE_STRINGS = [
 /** Runs a writer fixture (`ok N` per confirmed write) until it has confirmed some, kills it at a random moment after, and returns what it confirmed. */
 export function writeAndKill(fixture: string, dataDir: string, first: number, maxDelayMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...nodeCommand(['--import', 'tsx', fixture, dataDir, String(first)]), { stdio: ['ignore', 'pipe', 'pipe'] });
     const confirmed: number[] = [];
     let stderr = '';
     let text = '';

@@ -14,6 +14,7 @@ import { MAX_PLAYS_PER_BATCH } from '../../player/protocol.js';
 import { FRAME_BURST } from '../../server/gateway/connection-limits.js';
 import { runServer, type RunningChild } from '../fixtures/child-server.js';
 import { helloMessage, sleep } from '../helper.js';
+import { nodeCommand } from '../node-command.js';
 import { figure, isLong, size } from './driver.js';
 
 const PLAYERS = size(4, 8);
@@ -129,7 +130,7 @@ t.test('killed mid-flood again and again, the server loses and duplicates no ack
   t.equal(rows, stored.size, 'no record stored twice');
   const counted = db.prepare('SELECT coalesce(sum(plays), 0) FROM rollups').pluck().get() as number;
   t.equal(counted, rows, 'the daily rollups count each stored record once (resends after a kill included)');
-  const verify = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/proof/verify.cli.ts', '--data-dir', dataDir]).then(
+  const verify = await promisify(execFile)(...nodeCommand(['--import', 'tsx', 'server/proof/verify.cli.ts', '--data-dir', dataDir])).then(
     (r) => ({ code: 0, out: r.stdout }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
   );

@@ -12,13 +12,14 @@ import { BACKUP_MANIFEST } from '../../server/backup/backup.js';
 import { startServer, type RunningChild } from '../fixtures/child-server.js';
 import { connectPlayer, helloMessage, TEST_ADMIN } from '../helper.js';
 import { png } from '../media/fixtures/files.js';
+import { nodeCommand } from '../node-command.js';
 
 const execFileP = promisify(execFile);
 
 /** The real CLI, as `npm run backup|restore -- DIR` runs it; resolves with its exit code and output. */
 async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await execFileP(process.execPath, ['--import', 'tsx', 'server/backup/cli.ts', ...args], { env: { ...process.env, CRIER_DATA_DIR: dataDir } });
+    const { stdout, stderr } = await execFileP(...nodeCommand(['--import', 'tsx', 'server/backup/cli.ts', ...args]), { env: { ...process.env, CRIER_DATA_DIR: dataDir } });
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { nodeCommand } from '../node-command.js';
 
 const run = promisify(execFile);
 const strace = await run('strace', ['-V']).then(() => true, () => false);
@@ -17,7 +18,7 @@ t.test('catalogue changes are fsync\'d before they are answered', { skip: strace
   const trace = path.join(dir, 'trace.txt');
   await run(
     'strace',
-    ['-f', '-y', '-qq', '-e', 'trace=fsync,fdatasync,rename,renameat,renameat2,statx,newfstatat,stat,write,pwrite64,ftruncate', '-o', trace, process.execPath, '--import', 'tsx', 'test/fixtures/catalogue-write.ts', data],
+    ['-f', '-y', '-qq', '-e', 'trace=fsync,fdatasync,rename,renameat,renameat2,statx,newfstatat,stat,write,pwrite64,ftruncate', '-o', trace, ...nodeCommand(['--import', 'tsx', 'test/fixtures/catalogue-write.ts', data]).flat()],
     { maxBuffer: 1 << 24 },
   );
   const lines = (await readFile(trace, 'utf8')).split('\n');

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { loadConfig } from '../../server/config.js';
+import { nodeCommand } from '../node-command.js';
 
 t.test('defaults', async (t) => {
   const c = loadConfig({});
@@ -24,7 +25,7 @@ t.test('an invalid value names the variable', async (t) => {
 });
 
 t.test('the server exits non-zero with one clear line on bad configuration', async (t) => {
-  const run = spawnSync('npx', ['tsx', 'server/main.ts'], { env: { ...process.env, PORT: 'not-a-port' }, encoding: 'utf8', timeout: 30_000 });
+  const run = spawnSync(...nodeCommand(['--import', 'tsx', 'server/main.ts']), { env: { ...process.env, PORT: 'not-a-port' }, encoding: 'utf8', timeout: 30_000 });
   t.equal(run.status, 1);
   const lines = run.stderr.trim().split('\n');
   t.equal(lines.length, 1, `one line: ${run.stderr}`);

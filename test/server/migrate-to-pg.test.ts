@@ -21,6 +21,7 @@ import { commandOf } from '../cli.js';
 import { helloPlayer, injectRaw, signIn, signInAs, startTestServer } from '../helper.js';
 import { png, upload } from '../media/fixtures/files.js';
 import { until } from '../cluster/nodes.js';
+import { nodeCommand } from '../node-command.js';
 import { placeSite } from '../register.fixtures.js';
 import { closeAll, createTestDatabase, pgSkipReason, withClient } from '../stores.js';
 
@@ -215,7 +216,7 @@ t.test('a run killed part-way is continued by the next: tables done are skipped,
 
   // Small batches, so the copy of the plays is under way for a while; killed (SIGKILL) once some are there.
   // One process (node with tsx's loader, not the tsx wrapper, which would leave its child running when killed).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/storage/migrate-to-pg.cli.ts', '--data-dir', source, '--to', databaseUrl, '--batch', '20'], { stdio: 'ignore' });
+  const child = spawn(...nodeCommand(['--import', 'tsx', 'server/storage/migrate-to-pg.cli.ts', '--data-dir', source, '--to', databaseUrl, '--batch', '20']), { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   t.teardown(() => void child.kill('SIGKILL'));
   await until(async () => (await playsThere()) > 0 || child.exitCode !== null);

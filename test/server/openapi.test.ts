@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { accessFor } from '../../server/auth/permissions.js';
 import { buildTestApp } from '../helper.js';
+import { nodeCommand } from '../node-command.js';
 
 type Operation = { operationId?: string; security?: Record<string, string[]>[] };
 const redocly = path.join(path.dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin', 'cli.js');
@@ -41,7 +42,7 @@ t.test('security schemes, operationIds and a clean lint', async (t) => {
 
   const file = path.join(t.testdir(), 'openapi.json');
   await writeFile(file, JSON.stringify(spec));
-  const lint = await promisify(execFile)(process.execPath, [redocly, 'lint', file, '--format=json'], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' }, maxBuffer: 1 << 24 }).then(
+  const lint = await promisify(execFile)(...nodeCommand([redocly, 'lint', file, '--format=json']), { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' }, maxBuffer: 1 << 24 }).then(
     (r) => ({ code: 0, out: r.stdout }),
     (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
   );

@@ -5,12 +5,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { nodeCommand } from '../node-command.js';
 
 const run = promisify(execFile);
 const LOADED_AT_FIRST_USE = ['exceljs', 'pdfkit', 'fontkit', 'pinyin-pro', '@echogarden/espeak-ng-emscripten', 'ioredis'];
 
 t.test('the server module loads without the spreadsheet, PDF, speech and Redis libraries', async (t) => {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/fixtures/loaded-packages.ts', 'server/app.ts']);
+  const { stdout } = await run(...nodeCommand(['--import', 'tsx', 'test/fixtures/loaded-packages.ts', 'server/app.ts']));
   const loaded = JSON.parse(stdout) as string[];
   // The list sees both kinds of import: avvio only through require (fastify's own), file-type only as an ES module.
   t.ok(loaded.includes('avvio') && loaded.includes('file-type'), 'packages the server needs at once are listed');
