@@ -4,8 +4,22 @@
 import type Database from 'better-sqlite3';
 import { linkHex } from './play-chain.js';
 
+/**
+ * Screens one prune op walks at most. Ops run one at a time on the writing connection, so a walk of every
+ * screen in one op held every commit behind it: at 10,000 screens the plays acknowledged in those 0.5-0.75 s
+ * waited for all of it (docs/scaling.md, thirteenth session). A slice of this many takes a few milliseconds.
+ */
+export const PRUNE_SCREENS_PER_OP = 200;
+
+/** One slice of a prune: rows deleted, and the screen to go on after (null: done). */
+export interface PruneSlice {
+  plays: number;
+  intervals: number;
+  next: string | null;
+}
+
 export function createRetention(db: Database.Database) {
-  const screens = db.prepare('SELECT screen_id FROM chain_heads').pluck();
+  const screensAfter = db.prepare('SELECT screen_id FROM chain_heads WHERE screen_id > ? ORDER BY screen_id LIMIT ?').pluck();
   const anchorOf = db.prepare('SELECT seq FROM chain_anchors WHERE screen_id = ?').pluck();
   const headSeq = db.prepare('SELECT seq FROM chain_heads WHERE screen_id = ?').pluck();
   const firstFrom = db.prepare('SELECT seq, received_at, record_hash FROM plays WHERE screen_id = ? AND seq >= ? ORDER BY seq LIMIT 1');
@@ -36,9 +50,15 @@ export function createRetention(db: Database.Database) {
   };
 
   return {
-    prune(cutoff: number): { plays: number; intervals: number } {
+    /**
+     * Prunes the screens after `after` (all from the first when null), at most `limit` of them, each in a
+     * transaction of its own; the slice that reaches the last screen also deletes old online intervals
+     * and health reports. Go on from `next` until it is null.
+     */
+    prune(cutoff: number, after: string | null = null, limit = PRUNE_SCREENS_PER_OP): PruneSlice {
       let plays = 0;
-      for (const screenId of screens.all() as string[]) {
+      const screens = screensAfter.all(after ?? '', limit) as string[];
+      for (const screenId of screens) {
         const last = lastSeqBefore(screenId, cutoff);
         if (last === null) continue;
         const anchor = atOrBefore.get(screenId, last) as { seq: number; record_hash: string | Uint8Array };
@@ -47,11 +67,12 @@ export function createRetention(db: Database.Database) {
           setAnchor.run(screenId, anchor.seq, linkHex(anchor.record_hash));
         })();
       }
+      if (screens.length === limit) return { plays, intervals: 0, next: screens.at(-1)! };
       const intervals = db.transaction(() => {
         deleteHealth.run(cutoff);
         return deleteIntervals.run(cutoff).changes;
       })();
-      return { plays, intervals };
+      return { plays, intervals, next: null };
     },
   };
 }

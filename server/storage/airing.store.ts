@@ -13,6 +13,7 @@ import { SCHEMA, migrateColumns, migrateHeartbeatRows } from './airing.schema.js
 import { isoTime } from './iso-time.js';
 import { createLocalDayOf } from './local-day.js';
 import { createPlayIngest } from './airing.ingest.js';
+import type { PruneSlice } from './airing.retention.js';
 import { startAiringWriter, type WriterMode } from './airing.writer.js';
 import { openWriteConnection } from './airing.writes.js';
 import { linkHex, type ChainedFields, type ChainedRow } from './play-chain.js';
@@ -182,7 +183,15 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
     async prune(now, retentionDays) {
       await heartbeats.flush();
       const cutoff = now.getTime() - retentionDays * 86_400_000;
-      const pruned = (await writer.submit({ kind: 'prune', cutoff })) as { plays: number; intervals: number };
+      // In slices, each an op of its own: the commits handed over meanwhile go between them.
+      const pruned = { plays: 0, intervals: 0 };
+      let after: string | null = null;
+      do {
+        const slice = (await writer.submit({ kind: 'prune', cutoff, after })) as PruneSlice;
+        pruned.plays += slice.plays;
+        pruned.intervals += slice.intervals;
+        after = slice.next;
+      } while (after !== null);
       heartbeats.forgetBefore(cutoff);
       return pruned;
     },

@@ -6,19 +6,20 @@ import Database from 'better-sqlite3';
 import type { MessagePort } from 'node:worker_threads';
 import { createHeartbeatWrites, type HeartbeatChanges } from './airing.heartbeats.js';
 import { batchRows, createPlayIngest, packedBatchRows, type PackedPlaysBatch, type PlaysBatch } from './airing.ingest.js';
-import { createRetention } from './airing.retention.js';
+import { createRetention, type PruneSlice } from './airing.retention.js';
 
 export type WriteOp =
   | { kind: 'plays'; batch: PlaysBatch }
   /** The same, as it crosses to the writer thread (airing.writer.ts packs it). */
   | { kind: 'packed-plays'; batch: PackedPlaysBatch }
   | { kind: 'heartbeats'; changes: HeartbeatChanges }
-  | { kind: 'prune'; cutoff: number }
+  /** One slice of retention: the screens after `after` (null: from the first); its value says where to go on. */
+  | { kind: 'prune'; cutoff: number; after: string | null }
   /** Resolves once every write handed over before it is committed. */
   | { kind: 'sync' };
 
-/** What each op answers: plays → records new, prune → rows deleted, the others → null. */
-export type WriteValue = number | { plays: number; intervals: number } | null;
+/** What each op answers: plays → records new, prune → rows deleted and where to go on, the others → null. */
+export type WriteValue = number | PruneSlice | null;
 export type Settled = { ok: true; value: WriteValue } | { ok: false; error: unknown };
 
 export function createAiringWrites(db: Database.Database, dayOf: (ms: number) => string) {
@@ -32,7 +33,7 @@ export function createAiringWrites(db: Database.Database, dayOf: (ms: number) =>
 
   const one = (op: Exclude<WriteOp, PlaysOp>): WriteValue => {
     if (op.kind === 'heartbeats') return (writeHeartbeats(op.changes), null);
-    if (op.kind === 'prune') return retention.prune(op.cutoff);
+    if (op.kind === 'prune') return retention.prune(op.cutoff, op.after);
     return null;
   };
 
