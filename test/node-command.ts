@@ -3,7 +3,7 @@
 // in NODE_OPTIONS so that it can follow every child for coverage, and puts them back into the
 // environment of every process a test spawns (process-on-spawn), so only the last step before node can
 // leave them out. The suite runs without coverage, and in a child they cost ~0.7 s of its start (the
-// server until it listens: 2.8 s without them, 3.5 s with, on the build machine), ~150 children a run.
+// server until it listens: 2.8 s without them, 3.5 s with, on the build machine), about 100 children a run.
 const TAP_PROCESS_INFO = /(?:^|\s)"?--(?:import|loader|require)(?:=|\s+)"?[^\s"]*@tapjs[\\/]processinfo[^\s"]*"?/g;
 
 /** NODE_OPTIONS without tap's process-info hooks; any other options stay. */
