@@ -8,6 +8,7 @@ import { createAppliedAnswer } from '../../player/applied-answer.js';
 import { retryDelay } from '../../player/backoff.js';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
+import { contentVersion } from '../../playlists/content-version.js';
 import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
 import { parseWireManifest, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
@@ -22,7 +23,7 @@ interface SimPlayer {
   token: string | null;
   manifestVersion: string | null;
   /** The compact manifest as received (or patched): what a `manifest-patch` applies to. */
-  heldManifest: HeldManifest | null;
+  heldManifest: Held | null;
   item: { itemId: string; mediaId: string; hash: string } | null;
   isClosing: boolean;
   heartbeatTimer: NodeJS.Timeout | null;
@@ -129,6 +130,21 @@ function patched(held: HeldManifest | null, text: string, json: unknown): PatchO
   cache?.set(text, outcome);
   return outcome;
 }
+/**
+ * What a player holds for the next patch: a whole manifest's frame is held as its text, parsed when a patch
+ * comes; a patched one as the result. A real player holds one parsed manifest on its own device; 5,000 simulated
+ * ones holding 5,000 different parsed manifests (screens whose rules all differ) made a player process's heap
+ * hundreds of MB of small objects, and its collector took a quarter of its time in such a push (docs/scaling.md,
+ * fourteenth session): the simulator measured itself. A patch after a whole frame costs the simulator one more
+ * JSON.parse than it costs a player.
+ */
+type Held = HeldManifest | { version: string; text: string };
+function parsedHeld(held: Held | null): HeldManifest | null {
+  if (!held || !('text' in held)) return held;
+  // Players that got the same frame parse it once between them, as they shared one parsed copy before.
+  const wire = heldByText.get(held.text) ?? heldWire(held.text, (JSON.parse(held.text) as { manifest: Json }).manifest);
+  return { version: held.version, wire };
+}
 /** Whole manifests held for patches, one object per frame text (as above: equal copies are not kept apart). */
 const heldByText = new Map<string, Json>();
 function heldWire(text: string, wire: Json): Json {
@@ -143,15 +159,15 @@ function firstItem(m: Manifest | CompactManifest): Manifest['items'][number] | u
   return 'itemsLoop' in m ? m.timeline.items[m.timeline.loops[m.itemsLoop]?.[0] ?? -1] : m.items[0];
 }
 // end of the manifests helper's block
-type Taken = { ok: true; version: string; held: HeldManifest | null; first: Manifest['items'][number] | undefined } | { ok: false; reason: string };
+type Taken = { ok: true; version: string; held: Held | null; first: Manifest['items'][number] | undefined } | { ok: false; reason: string };
 /**
  * What a player does with a manifest or a patch frame before it answers `manifest-applied`, as the browser
  * player does (validated and expanded; a patch applied to the manifest held). Crier's clients and the floor's
  * clients both go through here, so a floor sending Crier's own frame costs its clients what Crier's frame costs.
  */
-function takeManifest(held: HeldManifest | null, text: string, message: ServerMessage): Taken {
+function takeManifest(held: Held | null, text: string, message: ServerMessage): Taken {
   if (message.type === 'manifest-patch') {
-    const outcome = patched(held, text, message);
+    const outcome = patched(parsedHeld(held), text, message);
     if (!outcome.ok) return { ok: false, reason: `patch refused (${outcome.reason})` };
     return { ok: true, version: outcome.held.version, held: outcome.held, first: outcome.manifest.items[0] };
   }
@@ -160,22 +176,26 @@ function takeManifest(held: HeldManifest | null, text: string, message: ServerMe
   if (isValidating && !validated.has(message.manifest) && !parseWireManifest(message.manifest).success) return { ok: false, reason: 'invalid manifest' };
   if (isValidating && isLean) validated.add(message.manifest);
   const version = message.manifest.version;
-  // The wire form as received (not expanded): patches apply to it.
-  return { ok: true, version, held: isPatching ? { version, wire: heldWire(text, message.manifest as unknown as Json) } : null, first: firstItem(message.manifest as Manifest | CompactManifest) };
+  // The wire form as received (not expanded), kept as the frame's text: patches apply to it.
+  return { ok: true, version, held: isPatching ? { version, text } : null, first: firstItem(message.manifest as Manifest | CompactManifest) };
 }
 /**
- * The frames each push's mark saw (how many players got each) and the manifests held before them by version:
- * the floor sends the commonest frame to clients holding what Crier's players held before it.
+ * The frames each push's mark saw, counted by their digest (how many players got each; only the text of the one
+ * ahead is kept: 10,000 different frames kept whole were ~300 MB a process), and the manifests held before patch
+ * frames by version: the floor sends the commonest frame to clients holding what Crier's players held before it.
  */
-const pushFrames = new Map<string, { texts: Map<string, number>; bases: Map<string, HeldManifest> }>();
-function notePushFrame(label: string, text: string, held: HeldManifest | null): void {
-  const seen = pushFrames.get(label) ?? pushFrames.set(label, { texts: new Map(), bases: new Map() }).get(label)!;
-  seen.texts.set(text, (seen.texts.get(text) ?? 0) + 1);
-  if (held && !seen.bases.has(held.version)) seen.bases.set(held.version, held);
+const pushFrames = new Map<string, { counts: Map<string, number>; leader: { text: string; count: number }; bases: Map<string, Held> }>();
+const PATCH_PREFIX = '{"type":"manifest-patch"';
+function notePushFrame(label: string, text: string, held: Held | null): void {
+  const seen = pushFrames.get(label) ?? pushFrames.set(label, { counts: new Map(), leader: { text: '', count: 0 }, bases: new Map() }).get(label)!;
+  const digest = contentVersion(text);
+  const count = (seen.counts.get(digest) ?? 0) + 1;
+  seen.counts.set(digest, count);
+  if (count > seen.leader.count) seen.leader = { text, count };
+  if (held && text.startsWith(PATCH_PREFIX) && !seen.bases.has(held.version)) seen.bases.set(held.version, held);
 }
-const commonest = (texts: Map<string, number> | undefined): [string, number] => [...(texts ?? [])].reduce<[string, number]>((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
 /** What each floor socket holds (a patch applies to it), as a Crier player holds its manifest. */
-let floorHeld: (HeldManifest | null)[] = [];
+let floorHeld: (Held | null)[] = [];
 let isWarm = false;
 /**
  * Runs this process's frame handling a few hundred times on the manifest its players got (and on a patch of it)
@@ -507,7 +527,7 @@ process.on('message', async (command: ChildCommand) => {
       return send({ ev: 'done' });
     case 'sample':
     {
-      const [text, count] = command.label ? commonest(pushFrames.get(command.label)?.texts) : [lastManifestText, 1];
+      const { text, count } = command.label ? (pushFrames.get(command.label)?.leader ?? { text: '', count: 0 }) : { text: lastManifestText, count: 1 };
       return send({ ev: 'sample', text, count });
     }
     case 'mark':

@@ -52,6 +52,8 @@ const options = {
   'trace-gc': { type: 'boolean', default: false },
   /** More node flags for the server (e.g. `--node-args=--max-semi-space-size=32`), to compare settings in one harness. */
   'node-args': { type: 'string', default: '' },
+  /** Extra node flags for the simulated players' processes (e.g. `--cpu-prof --cpu-prof-dir=DIR`: what a player process spends its time on). */
+  'player-node-args': { type: 'string', default: '' },
   /** Players taken out of the fleet into a process of their own: no plays, a heartbeat every second, reported apart. */
   'probe-players': { type: 'string', default: '50' },
   // end of the bursts helper's block
@@ -176,7 +178,7 @@ interface PlayerProc {
 const events: ((e: ChildEvent) => void)[] = [];
 
 function startPlayers(heartbeatMs?: number): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx', ...flags['player-node-args'].split(/\s+/).filter(Boolean)], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
   if (flags['nice-players'] && child.pid) setPriority(child.pid, 10);
   child.on('message', (e: ChildEvent) => {
