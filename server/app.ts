@@ -45,7 +45,7 @@ import { registerTimelineRoutes } from './routes/timeline.routes.js';
 import { registerVolumeRoutes } from './routes/volume.routes.js';
 import { createBoundaryScheduler } from './scheduling/boundaries.js';
 import { createAlertsService } from './services/alerts.service.js';
-import { createBuildWorker } from './services/manifest.build-worker.js';
+import { createBuildPool } from './services/manifest.build-pool.js';
 import { createManifestPublisher } from './services/manifest.publisher.js';
 import type { CatalogueStore } from './storage/catalogue.store.js';
 import type { AffectedScreens } from '../playlists/affected-screens.js';
@@ -160,8 +160,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
-  // Large passes' builds in a thread of their own (started at the first one), ended with the server.
-  const buildWorker = config.buildWorker ? createBuildWorker({ timeZone: config.timeZone }) : null;
+  // Large passes' builds in threads of their own (started at the first one), ended with the server.
+  const buildWorker = config.buildWorker ? createBuildPool({ timeZone: config.timeZone, ...(config.buildThreads ? { threads: config.buildThreads } : {}) }) : null;
   if (buildWorker) app.addHook('onClose', () => buildWorker.close());
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone, buildWorker });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.

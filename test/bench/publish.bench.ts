@@ -80,7 +80,8 @@ export async function benchPublish(screens = Number(process.env.CRIER_BENCH_SCRE
  */
 export async function benchPublishDistinct(screens = Number(process.env.CRIER_BENCH_SCREENS ?? 2000)): Promise<void> {
   await withTempDir(async (dataDir) => {
-    const app = await buildApp({ ...loadConfig({}), buildWorker: process.env.CRIER_BUILD_WORKER !== 'off', dataDir, logLevel: 'silent' }, { logger: false });
+    const threads = process.env.CRIER_BUILD_THREADS ? { buildThreads: Number(process.env.CRIER_BUILD_THREADS) } : {};
+    const app = await buildApp({ ...loadConfig({}), buildWorker: process.env.CRIER_BUILD_WORKER !== 'off', ...threads, dataDir, logLevel: 'silent' }, { logger: false });
     const { catalogue, presence, publisher, alerts } = app.crier;
     const createdAt = new Date().toISOString();
     await catalogue.update((draft) => {
@@ -161,7 +162,7 @@ export async function benchPublishDistinct(screens = Number(process.env.CRIER_BE
       // The process's CPU includes the build worker's; the main thread's is what heartbeats wait behind.
       if (row.mainCpu.length) console.log(`  ${label}, main thread only: CPU ${fmt(median(row.mainCpu))} (${((median(row.mainCpu) * 1000) / screens).toFixed(0)} µs per screen)`);
     }
-    console.log(`  built in the worker: ${publisher.stats.inWorker} of ${publisher.stats.serialised} (CRIER_BUILD_WORKER=${process.env.CRIER_BUILD_WORKER ?? 'on'})`);
+    console.log(`  built in the worker: ${publisher.stats.inWorker} of ${publisher.stats.serialised} (CRIER_BUILD_WORKER=${process.env.CRIER_BUILD_WORKER ?? 'on'}, threads ${app.crier.buildWorker?.threads.length ?? 0})`);
     console.log(`  players taking patches: ${isPatching ? 'yes' : 'no'}; patch frames sent ${patchFrames}, patches computed ${publisher.stats.patched}`);
     await app.close();
   });

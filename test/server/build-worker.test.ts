@@ -15,58 +15,16 @@ import type { CrierApp } from '../../server/app.js';
 import type { PlayerSession } from '../../server/gateway/presence.js';
 import { catalogueChange, createBuildWorker, type BuildScreen, type BuildWorker, type WorkerFrame } from '../../server/services/manifest.build-worker.js';
 import { compactManifestFrame, FRAME_OPEN } from '../../server/services/manifest-frames.js';
-import { catalogueArb, catalogueFrom, NOW, PLAYLISTS, pick } from '../fixtures/random-catalogue.js';
+import { buildInWorker, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
+import { catalogueArb, NOW } from '../fixtures/random-catalogue.js';
 import { buildTestApp, socketlessSession } from '../helper.js';
 
-const TZ = 'Asia/Shanghai';
 const DISPLAYS = [{ width: 1920, height: 1080 }, { width: 1080, height: 1920 }, undefined];
 const MODES = ['screen', 'audio', undefined] as const;
 
 /** Every screen of the catalogue (and one it lacks) in every mode and display, fields present but undefined too. */
 const screensOf = (c: Catalogue): BuildScreen[] =>
   [...c.screens.map((s) => s.id), 'scr-unknown'].flatMap((id) => MODES.flatMap((mode) => DISPLAYS.map((display) => ({ id, display, mode }))));
-
-/** The frame a main-thread build gives, in a fresh copy of the catalogue (cold caches). */
-function mainFrame(c: Catalogue, screen: BuildScreen, at: Date): WorkerFrame {
-  const m = buildManifest(structuredClone(c), screen, at, { timeZone: TZ });
-  if (!m) return null;
-  const { bytes, isCompact } = compactManifestFrame(m);
-  return { version: m.version, frame: bytes, isCompact };
-}
-
-/** Builds the screens in the worker (in two hand-overs, as a pass does), resolving with their frames in order. */
-function buildInWorker(worker: BuildWorker, c: Catalogue, at: Date, screens: BuildScreen[]): Promise<WorkerFrame[]> {
-  return new Promise((resolve, reject) => {
-    const frames: WorkerFrame[] = [];
-    const pass = worker.startPass(c, at, {
-      onBuilt(built) {
-        frames.push(...built);
-        if (frames.length === screens.length) resolve(frames);
-      },
-      onFailed: reject,
-    });
-    const half = Math.ceil(screens.length / 2);
-    pass.add(screens.slice(0, half));
-    pass.add(screens.slice(half));
-    pass.finish();
-  });
-}
-
-const same = (a: WorkerFrame, b: WorkerFrame) => (a === null || b === null ? a === b : a.version === b.version && a.isCompact === b.isCompact && a.frame.equals(b.frame));
-
-/** A catalogue whose screens' rules all differ: each its own schedule (dayparts, weekdays, priority) and broadcast; screens, not loudspeakers. */
-function distinctCatalogue(screens: number, seed = 1): Catalogue {
-  const numbers = Array.from({ length: screens }, (_, i) => ((i * 7919 + seed * 104729) % (1 << 14)) & ~512);
-  const c = catalogueFrom({ screens: numbers, schedules: [], broadcasts: [], alerts: [], quiet: [], volumes: [], hasDefault: true });
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const createdAt = '2026-01-01T00:00:00.000Z';
-  c.schedules = c.screens.map((s, i) => ({
-    id: `sch-${i}`, playlistId: pick(PLAYLISTS.slice(0, 3), i), target: { kind: 'screens', screenIds: [s.id] }, priority: i % 4,
-    weekdays: [1 + (i % 7), 1 + ((i + 3) % 7)], windows: [{ start: `${pad(6 + (i % 12))}:${pad(i % 60)}`, end: `${pad(8 + (i % 12))}:00` }], createdAt,
-  }));
-  c.broadcasts = c.screens.map((s, i) => ({ id: `bc-${i}`, name: `b${i}`, playlistId: pick(PLAYLISTS.slice(0, 3), i + 1), target: { kind: 'screens', screenIds: [s.id] }, times: [`${pad(7 + (i % 11))}:${pad((i * 7) % 60)}`], priority: 0, createdAt }));
-  return c;
-}
 
 t.test('frames built in the worker are byte for byte the main thread’s', async (t) => {
   const worker = createBuildWorker({ timeZone: TZ });

@@ -22,6 +22,10 @@ t.test('an invalid value names the variable', async (t) => {
   t.throws(() => loadConfig({ PORT: '70000' }), /PORT="70000"/);
   t.throws(() => loadConfig({ CRIER_TIME_ZONE: 'Mars/Olympus' }), /CRIER_TIME_ZONE="Mars\/Olympus": not an IANA time zone/);
   t.throws(() => loadConfig({ CRIER_HEARTBEAT_SECONDS: '0' }), /CRIER_HEARTBEAT_SECONDS/);
+  t.throws(() => loadConfig({ CRIER_BUILD_THREADS: '0' }), /CRIER_BUILD_THREADS/);
+  t.throws(() => loadConfig({ CRIER_BUILD_THREADS: 'two' }), /CRIER_BUILD_THREADS/);
+  t.equal(loadConfig({ CRIER_BUILD_THREADS: '2' }).buildThreads, 2);
+  t.equal(loadConfig({}).buildThreads, undefined, 'unset: the pool’s one thread');
 });
 
 t.test('the server exits non-zero with one clear line on bad configuration', async (t) => {
