@@ -133,9 +133,8 @@ function patched(held: HeldManifest | null, text: string, json: unknown): PatchO
 /**
  * What a player holds for the next patch: a whole manifest's frame is held as its text, parsed when a patch
  * comes; a patched one as the result. A real player holds one parsed manifest on its own device; 5,000 simulated
- * ones holding 5,000 different parsed manifests (screens whose rules all differ) made a player process's heap
- * hundreds of MB of small objects, and its collector took a quarter of its time in such a push (docs/scaling.md,
- * fourteenth session): the simulator measured itself. A patch after a whole frame costs the simulator one more
+ * ones held 5,000 different parsed manifests a process when rules all differ, object graphs its collector had to
+ * go through (docs/scaling.md, fourteenth session). A patch after a whole frame costs the simulator one more
  * JSON.parse than it costs a player.
  */
 type Held = HeldManifest | { version: string; text: string };
@@ -181,7 +180,7 @@ function takeManifest(held: Held | null, text: string, message: ServerMessage): 
 }
 /**
  * The frames each push's mark saw, counted by their digest (how many players got each; only the text of the one
- * ahead is kept: 10,000 different frames kept whole were ~300 MB a process), and the manifests held before patch
+ * ahead is kept, where every frame of a push to 10,000 different screens was kept whole), and the manifests held before patch
  * frames by version: the floor sends the commonest frame to clients holding what Crier's players held before it.
  */
 const pushFrames = new Map<string, { counts: Map<string, number>; leader: { text: string; count: number }; bases: Map<string, Held> }>();
