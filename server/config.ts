@@ -62,7 +62,7 @@ const EnvSchema = z.object({
   CRIER_SECURE_COOKIES: z.enum(['auto', 'always']).default('auto'),
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_BUILD_WORKER: z.enum(['on', 'off']).default('on'),
-  CRIER_BUILD_THREADS: z.coerce.number().int().min(1).max(16).optional(),
+  CRIER_BUILD_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
   // Speech: an operator's sherpa-onnx VITS Mandarin model directory (media/speech/sherpa.engine.ts).
@@ -146,8 +146,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['CRIER_LOG_LEVEL'];
   /** Large passes' manifest builds in a worker thread (manifest.build-worker.ts); false: all on the main thread. */
   buildWorker: boolean;
-  /** Build threads a large pass is dealt out to (manifest.build-pool.ts); unset: one. */
-  buildThreads?: number;
+  /** Build threads a large pass is dealt out to (manifest.build-pool.ts). */
+  buildThreads: number;
   /** Upload limits in bytes, per kind (the kind is known from the first bytes). */
   maxImageBytes: number;
   maxAudioBytes: number;
@@ -252,7 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offlineAfterMs: e.CRIER_OFFLINE_AFTER_SECONDS * 1000,
     logLevel: e.CRIER_LOG_LEVEL,
     buildWorker: e.CRIER_BUILD_WORKER === 'on',
-    ...(e.CRIER_BUILD_THREADS === undefined ? {} : { buildThreads: e.CRIER_BUILD_THREADS }),
+    buildThreads: e.CRIER_BUILD_THREADS,
     maxImageBytes: Math.round(e.CRIER_MAX_IMAGE_MB * MB),
     maxAudioBytes: Math.round(e.CRIER_MAX_AUDIO_MB * MB),
     maxVideoBytes: Math.round(e.CRIER_MAX_VIDEO_MB * MB),

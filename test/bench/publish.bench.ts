@@ -80,8 +80,9 @@ export async function benchPublish(screens = Number(process.env.CRIER_BENCH_SCRE
  */
 export async function benchPublishDistinct(screens = Number(process.env.CRIER_BENCH_SCREENS ?? 2000)): Promise<void> {
   await withTempDir(async (dataDir) => {
-    const threads = process.env.CRIER_BUILD_THREADS ? { buildThreads: Number(process.env.CRIER_BUILD_THREADS) } : {};
-    const app = await buildApp({ ...loadConfig({}), buildWorker: process.env.CRIER_BUILD_WORKER !== 'off', ...threads, dataDir, logLevel: 'silent' }, { logger: false });
+    // The build settings as the server reads them (validated): CRIER_BUILD_WORKER=off, CRIER_BUILD_THREADS=N.
+    const { CRIER_BUILD_WORKER, CRIER_BUILD_THREADS } = process.env;
+    const app = await buildApp({ ...loadConfig({ CRIER_BUILD_WORKER, CRIER_BUILD_THREADS }), dataDir, logLevel: 'silent' }, { logger: false });
     const { catalogue, presence, publisher, alerts } = app.crier;
     const createdAt = new Date().toISOString();
     await catalogue.update((draft) => {

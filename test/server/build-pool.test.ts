@@ -5,7 +5,7 @@
 import t from 'tap';
 import type { BuildScreen, WorkerFrame } from '../../server/services/manifest.build-worker.js';
 import { createBuildPool } from '../../server/services/manifest.build-pool.js';
-import { buildInWorker, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
+import { buildInWorker, checkGivenUpPass, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
 import { NOW } from '../fixtures/random-catalogue.js';
 
 const DISPLAYS = [{ width: 1920, height: 1080 }, { width: 1080, height: 1920 }];
@@ -55,15 +55,7 @@ t.test('a pass given up gets nothing late; a killed thread fails the pass once a
   const c = distinctCatalogue(700, 9);
   const screens: BuildScreen[] = c.screens.map((s) => ({ id: s.id }));
 
-  const late: WorkerFrame[] = [];
-  const failures: Error[] = [];
-  const first = pool.startPass(c, NOW, { onBuilt: (f) => late.push(...f), onFailed: (e) => failures.push(e) });
-  first.add(screens);
-  const second = await buildInWorker(pool, c, NOW, screens.slice(0, 10));
-  t.equal(failures.length, 1, 'the pass given up is told so, once');
-  t.match(failures[0]?.message, /newer pass/);
-  t.same(late, [], 'and none of its frames reach it');
-  t.ok(second.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'the newer pass gets its own frames');
+  await checkGivenUpPass(t, pool, c, NOW, screens);
 
   // The second thread killed at the first frames delivered, while it has screens to build (a catalogue neither thread has built from).
   const cold = distinctCatalogue(700, 10);

@@ -15,7 +15,7 @@ import type { CrierApp } from '../../server/app.js';
 import type { PlayerSession } from '../../server/gateway/presence.js';
 import { catalogueChange, createBuildWorker, type BuildScreen, type BuildWorker, type WorkerFrame } from '../../server/services/manifest.build-worker.js';
 import { compactManifestFrame, FRAME_OPEN } from '../../server/services/manifest-frames.js';
-import { buildInWorker, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
+import { buildInWorker, checkGivenUpPass, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
 import { catalogueArb, NOW } from '../fixtures/random-catalogue.js';
 import { buildTestApp, socketlessSession } from '../helper.js';
 
@@ -100,14 +100,7 @@ t.test('a pass given up gets no late answers; a thread that dies fails the pass 
   const c = distinctCatalogue(600, 2);
   const screens: BuildScreen[] = c.screens.map((s) => ({ id: s.id }));
 
-  const late: WorkerFrame[] = [];
-  const failures: Error[] = [];
-  const first = worker.startPass(c, NOW, { onBuilt: (f) => late.push(...f), onFailed: (e) => failures.push(e) });
-  first.add(screens);
-  const second = await buildInWorker(worker, c, NOW, screens.slice(0, 10));
-  t.equal(failures.length, 1, 'the pass given up is told so, once');
-  t.same(late, [], 'and none of its frames reach it, though the thread built them before the newer pass’s');
-  t.ok(second.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'the newer pass gets its own frames');
+  await checkGivenUpPass(t, worker, c, NOW, screens);
 
   // Killed while it builds (a catalogue it has not built from: ~0.1 s of builds): the pass fails over once; the frames it did get are right.
   const cold = distinctCatalogue(600, 5);

@@ -25,7 +25,7 @@ t.test('an invalid value names the variable', async (t) => {
   t.throws(() => loadConfig({ CRIER_BUILD_THREADS: '0' }), /CRIER_BUILD_THREADS/);
   t.throws(() => loadConfig({ CRIER_BUILD_THREADS: 'two' }), /CRIER_BUILD_THREADS/);
   t.equal(loadConfig({ CRIER_BUILD_THREADS: '2' }).buildThreads, 2);
-  t.equal(loadConfig({}).buildThreads, undefined, 'unset: the pool’s one thread');
+  t.equal(loadConfig({}).buildThreads, 1, 'unset: one thread');
 });
 
 t.test('the server exits non-zero with one clear line on bad configuration', async (t) => {
