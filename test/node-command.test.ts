@@ -1,9 +1,11 @@
 // Processes a test starts run without tap's process-info hooks, with the rest of what they were given.
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { nodeCommand, withoutTapHooks } from './node-command.js';
+import { treeDir } from './compiled-tree.mjs';
+import { compiledArgs, nodeCommand, withoutTapHooks } from './node-command.js';
 
 const HOOKS = '"--import=file:///work/x/node_modules/@tapjs/processinfo/dist/esm/import.mjs"';
 const PRINT = ['-e', 'process.stdout.write(JSON.stringify([process.env.NODE_OPTIONS ?? null, process.argv.slice(1), process.env.CRIER_X ?? null]))'];
@@ -36,4 +38,20 @@ t.test('a signal reaches node itself (env execs it)', async (t) => {
   child.kill('SIGTERM');
   const [, signal] = await once(child, 'exit');
   t.equal(signal, 'SIGTERM');
+});
+
+t.test('in the compiled suite a script for tsx runs compiled, with no loader; tsx keeps the rest', async (t) => {
+  const root = treeDir('/repo', 123);
+  const compiled = (rel: string) => path.join(root, rel);
+  t.same(compiledArgs(['--import', 'tsx', 'server/main.ts'], root), [compiled('server/main.js')]);
+  t.same(
+    compiledArgs(['--max-old-space-size=100', '--import=tsx', 'server/backup/cli.ts', 'backup', '--to', 'x.tar'], root),
+    ['--max-old-space-size=100', compiled('server/backup/cli.js'), 'backup', '--to', 'x.tar'],
+    'other options and the arguments stay, in order',
+  );
+  const importsAnother = ['--import', 'tsx', 'test/fixtures/loaded-packages.ts', 'server/app.ts'];
+  t.same(compiledArgs(importsAnother, root), importsAnother, 'a script given a .ts module to import keeps tsx');
+  t.same(compiledArgs(['--import', 'tsx', 'server/main.ts'], ''), ['--import', 'tsx', 'server/main.ts'], 'not in a compiled run');
+  t.same(compiledArgs(['--import', 'tsx', 'elsewhere/x.ts'], root), ['--import', 'tsx', 'elsewhere/x.ts'], 'not a module of the tree');
+  t.same(compiledArgs(['-e', '1'], root), ['-e', '1']);
 });

@@ -16,6 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
+const root = process.cwd();
+const isCompiled = process.env.CRIER_TEST_TSX !== '1';
 const LANES = Math.max(1, Number(process.env.CRIER_TEST_LANES ?? 2));
 const started = Date.now();
 const lanes = new Set(); // running tap processes, ended with us
@@ -102,22 +104,44 @@ function report(code, expectedFiles) {
 
 // ---- one tap process ------------------------------------------------------------------------------
 
+/** The source's name for a compiled test file in tap's lines (`.build/tests-123/test/x.test.js` → `test/x.test.ts`). */
+const sourceNames = (line) => line.replace(/\.build\/tests-\d+\/(test\/\S+?\.test)\.js/g, '$1.ts');
+
+/**
+ * The environment tap runs in: for the compiled tree, its config (no loader) and where it is for
+ * test/node-command.ts; otherwise, or for `tap list`, neither (not even a suite's this one runs within).
+ */
+const { TAP_RCFILE: _rc, CRIER_TEST_COMPILED: _compiled, ...sourceEnv } = process.env;
+let tapEnv = sourceEnv;
+/** A test file as tap is to run it: its compiled counterpart when the suite runs compiled. */
+let runnable = (file) => file;
+if (isCompiled) {
+  const { compileTree, compiledPath, removeTree } = await import('./compiled-tree.mjs');
+  const tree = await compileTree(root);
+  process.on('exit', () => removeTree(tree));
+  tapEnv = { ...sourceEnv, TAP_RCFILE: path.join(tree, 'package.json'), CRIER_TEST_COMPILED: tree };
+  runnable = (file) => {
+    const compiled = compiledPath(tree, file);
+    return compiled ? path.relative(root, compiled) : file;
+  };
+}
+
 /** Runs `npx tap` with `tapArgs`, handing each stdout line to `onLine`; resolves with its exit code. */
-function runTap(tapArgs, onLine, onOutput = () => {}) {
+function runTap(tapArgs, onLine, onOutput = () => {}, env = tapEnv) {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['tap', ...tapArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('npx', ['tap', ...tapArgs], { stdio: ['ignore', 'pipe', 'inherit'], env });
     lanes.add(child);
     let partial = '';
     child.stdout.on('data', (chunk) => {
       onOutput();
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop();
-      for (const line of lines) onLine(line);
+      for (const line of lines) onLine(sourceNames(line));
     });
     child.on('close', (code, signal) => {
       lanes.delete(child);
       onOutput();
-      if (partial) onLine(partial);
+      if (partial) onLine(sourceNames(partial));
       resolve(code ?? (signal ? 1 : 0));
     });
   });
@@ -139,7 +163,7 @@ const recordTime = (line) => {
 // ---- file arguments: one plain tap run ----------------------------------------------------------
 
 if (args.length > 0) {
-  const code = await runTap(['--reporter=tap', ...args], (line) => {
+  const code = await runTap(['--reporter=tap', ...args.map(runnable)], (line) => {
     const summary = SUMMARY.exec(line);
     if (summary) addSummary(summary[1]);
     else recordTime(line);
@@ -151,7 +175,8 @@ if (args.length > 0) {
 // ---- the whole suite: lanes ---------------------------------------------------------------------
 
 const files = [];
-await runTap(['list'], (line) => void (line.trim() && files.push(line.trim())));
+// Listed from the sources, with the repository's own config.
+await runTap(['list'], (line) => void (line.trim() && files.push(line.trim())), undefined, sourceEnv);
 if (files.length === 0) {
   console.error('run-tap: `tap list` found no test files');
   process.exit(1);
@@ -248,7 +273,7 @@ rmSync(new URL('../.tap/processinfo', import.meta.url), { recursive: true, force
 let shares = 0;
 async function runShare(files, onLine, onOutput) {
   const saveFile = path.join(os.tmpdir(), `crier-tap-share-${process.pid}-${++shares}.txt`);
-  writeFileSync(saveFile, `${files.join('\n')}\n`);
+  writeFileSync(saveFile, `${files.map(runnable).join('\n')}\n`);
   try {
     return await runTap(['--reporter=tap', '--jobs=1', `--save=${saveFile}`], onLine, onOutput);
   } finally {
