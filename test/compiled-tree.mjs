@@ -1,10 +1,11 @@
 // The tree the suite runs from: every TypeScript module of the repository compiled once, by esbuild, to
-// JavaScript in `.build/tests-<pid>/` (one per run, so a run never pulls the files from under another's), beside a link to every other file (the .ts sources included), so that
-// a test process, and the servers and commands it starts, load plain JavaScript with no TypeScript
-// loader. Node 20's loader hooks run on a thread of their own, asked once per module: tsx's cost a test
-// process ~1 s of CPU before its first test, and a child it starts ~2 s (docs/scaling.md, fifteenth
-// session). The transform is tsx's own (esbuild, names kept); `npm start` still runs the sources
-// under tsx. CRIER_TEST_TSX=1 runs the suite from the sources under tsx as before.
+// JavaScript in `.build/tests-<pid>/` (one per run, so no run pulls the files from under another's),
+// beside a link to every other file (the .ts sources included), so that a test process, and the servers
+// and commands it starts, load plain JavaScript with no TypeScript loader. Node 20's loader hooks run on
+// a thread of their own, asked for every module: tsx cost a test process ~1 s of CPU before its first
+// test, and a child it starts ~2 s (README, "How long `npm test` takes"). The transform is the one tsx
+// uses (esbuild, names kept); `npm start` still runs the sources under tsx. CRIER_TEST_TSX=1 runs the
+// suite from the sources under tsx as before.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
