@@ -27,6 +27,7 @@ const lanes = new Set(); // running tap processes, ended with us
 const subtests = []; // the "# Subtest:" names open at each indent
 const failures = [];
 let diag = null; // the failure whose YAML diagnostics are being read, with its indent
+let fileFailures = 0; // failures before the current test file's: a file's failure is repeated even after another file's inner ones
 
 function readLine(line) {
   const indent = line.match(/^ */)[0].length;
@@ -41,13 +42,14 @@ function readLine(line) {
   if (subtest) {
     subtests[indent / 4] = subtest[1];
     subtests.length = indent / 4 + 1;
+    if (indent === 0) fileFailures = failures.length;
     return;
   }
   const notOk = line.match(/^ *not ok \d+ - (.*?)(?: # (?:time|TODO|SKIP).*)?$/);
   if (notOk) {
     // A failed subtest repeats the failure of its assertions: keep only the innermost one.
     const path = subtests.slice(0, indent / 4).filter(Boolean);
-    const last = failures.at(-1);
+    const last = failures.length > fileFailures ? failures.at(-1) : undefined;
     if (last && last.indent > indent) return;
     diag = { indent, lines: [], title: [...path, notOk[1]].join(' › ') };
     failures.push(diag);
@@ -281,14 +283,69 @@ async function runShare(files, onLine, onOutput) {
   }
 }
 
+// ---- the compiled suite: each file in a plain node -------------------------------------------------
+
+/** Each file's own time limit, as in tap's config (its root test keeps it: TAP_TIMEOUT). */
+const TIMEOUT_S = Number(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).tap?.timeout ?? 30);
+const ROOT_TIME = /^# time=([\d.]+)ms$/;
+
+/**
+ * Runs one compiled test file as `node FILE`, without tap's runner: the runner and its two loader hooks
+ * cost each file ~0.8 s of its start (README, "How long `npm test` takes"). The file's own TAP goes to
+ * `onLine` as tap's runner writes it: under `# Subtest: FILE`, indented, ended by the file's result with
+ * the file's own time; its counts are added to the run's. A file that crashed, was killed or wrote no
+ * counts is a failure.
+ */
+function runFile(file, onLine) {
+  return new Promise((resolve) => {
+    // Not a tap runner's child (TAP_CHILD_ID and the like, inherited when this suite runs inside a test,
+    // make tap leave out the closing counts): TAP output, the time limit, and where the tree is.
+    const env = Object.fromEntries(Object.entries(tapEnv).filter(([name]) => !/^TAP(_|$)/.test(name)));
+    Object.assign(env, { TAP: '1', TAP_TIMEOUT: String(TIMEOUT_S) });
+    const child = spawn(process.execPath, ['--enable-source-maps', runnable(file)], { stdio: ['ignore', 'pipe', 'inherit'], env });
+    lanes.add(child);
+    // The root test ends itself at TAP_TIMEOUT; this is for a file whose event loop never lets it.
+    const stuck = setTimeout(() => child.kill('SIGKILL'), (TIMEOUT_S + 60) * 1000);
+    let summary = null;
+    let ms = 0;
+    let partial = '';
+    const take = (line) => {
+      if (/^TAP version \d+$/.test(line)) return;
+      summary = SUMMARY.exec(line)?.[1] ?? summary;
+      ms = Number(ROOT_TIME.exec(line)?.[1] ?? ms);
+      onLine(`    ${line}`);
+    };
+    onLine(`# Subtest: ${file}`);
+    child.stdout.on('data', (chunk) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop();
+      lines.forEach(take);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(stuck);
+      lanes.delete(child);
+      if (partial) take(partial);
+      const counted = summary ? Object.fromEntries([...summary.matchAll(/\b(\w+): (\d+)/g)].map(([, k, v]) => [k, Number(v)])) : {};
+      const isOk = code === 0 && summary !== null;
+      addSummary(summary ?? '{ total: 1, fail: 1 }');
+      if (!isOk && summary && !counted.fail) addSummary('{ fail: 1 }');
+      onLine(`${isOk ? 'ok' : 'not ok'} 1 - ${file} # time=${ms}ms`);
+      if (!isOk) for (const line of ['  ---', `  exitCode: ${code}`, ...(signal ? [`  signal: ${signal}`] : []), ...(summary ? [] : ['  why: no closing counts (it crashed or was killed)']), '  ...']) onLine(line);
+      resolve(isOk ? 0 : 1);
+    });
+  });
+}
+
 async function lane(_, index) {
-  if (index > 0) await firstLaneStarted;
+  if (!isCompiled && index > 0) await firstLaneStarted;
   let code = 0;
   for (let share = nextShare(); share; share = nextShare()) {
     const reader = laneReader();
-    const shareCode = await runShare(share, reader.onLine, index === 0 ? firstLaneOutput : undefined);
+    const codes = [];
+    if (isCompiled) for (const file of share) codes.push(await runFile(file, reader.onLine));
+    else codes.push(await runShare(share, reader.onLine, index === 0 ? firstLaneOutput : undefined));
+    code ||= codes.find((c) => c !== 0) ?? 0;
     reader.flush();
-    code ||= shareCode;
   }
   return code;
 }
