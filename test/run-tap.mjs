@@ -1,15 +1,21 @@
-// Runs the tap suite and ends with the plain `N passed, N failed` line CI reads, taken from tap's
-// own closing summaries (`# { total, pass, fail, ... }`), keeping tap's exit code. Failures are
+// Runs the tap suite and ends with the plain `N passed, N failed` line CI reads, taken from the test
+// files' own closing counts (`# { total, pass, fail, ... }`), failing when any file failed. Failures are
 // repeated just above that line (test file, subtest, assertion and its diagnostics), because CI
 // shows only the end of a long log.
 //
+// The files run compiled (test/compiled-tree.mjs: the repository's TypeScript built once into
+// .build/tests-<pid>, run with no loader, removed at the end); their results keep their sources' names.
+// CRIER_TEST_TSX=1 runs the sources under tsx instead.
+//
 // With file arguments (`npm test -- test/x.test.ts`, test/robustness/run.ts) it is one plain tap run.
 // Without (the whole suite, as CI runs it) it runs two lanes: two test files at once, one per core of
-// CI's two-core machine, where tap's own default is one (`jobs` = cores - 1). Each lane is a
-// `tap --jobs=1` over a share of the files, taken as it goes (the shares shrink towards the end, so
-// both lanes finish close together); every file that drives Chromium goes to one share that one lane
-// runs, so two Chromiums never compete for the two cores. The lanes' outputs are merged into one TAP
-// stream, a whole test file at a time, numbered in the order the files end.
+// CI's two-core machine, where tap's own default is one (`jobs` = cores - 1). Each lane takes a share of
+// the files as it goes (the shares shrink towards the end, so both lanes finish close together); every
+// file that drives Chromium goes to one share that one lane runs, so two Chromiums never compete for the
+// two cores. Compiled, a lane runs each file of its share as `node FILE` (tap's runner and its loader
+// hooks cost a file ~0.8 s) and writes its TAP as the runner would; under tsx a share is a
+// `tap --jobs=1`. The lanes' outputs are merged into one TAP stream, a whole test file at a time,
+// numbered in the order the files end.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
