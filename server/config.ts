@@ -63,6 +63,12 @@ const EnvSchema = z.object({
   CRIER_UNCLAIMED_DISPLAY: z.enum(['campaign', 'code-only']).default('campaign'),
   CRIER_BUILD_WORKER: z.enum(['on', 'off']).default('on'),
   CRIER_BUILD_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+  // The build threads' nice value: by default the process's own, so builds get a fair share of the CPU. At 10
+  // (the eighth session's choice, so the main thread came first) a thread has a tenth of the weight of any thread
+  // at 0, and anything else busy on the machine held the builds back: beside two busy processes a push to 10,000
+  // screens whose rules all differ took 21.9-23.2 s at 10 against 4.4-6.2 s at 0 (`CRIER_BENCH_BUSY=2 npm run bench
+  // -- publish:distinct`); the load test, whose players share the cores: docs/scaling.md, sixteenth session.
+  CRIER_BUILD_NICE: z.coerce.number().int().min(0).max(19).default(0),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
   // Speech: an operator's sherpa-onnx VITS Mandarin model directory (media/speech/sherpa.engine.ts).
@@ -148,6 +154,8 @@ export interface Config {
   buildWorker: boolean;
   /** Build threads a large pass is dealt out to (manifest.build-pool.ts). */
   buildThreads: number;
+  /** The build threads' nice value on Linux (0: the process's own). */
+  buildNice: number;
   /** Upload limits in bytes, per kind (the kind is known from the first bytes). */
   maxImageBytes: number;
   maxAudioBytes: number;
@@ -253,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.CRIER_LOG_LEVEL,
     buildWorker: e.CRIER_BUILD_WORKER === 'on',
     buildThreads: e.CRIER_BUILD_THREADS,
+    buildNice: e.CRIER_BUILD_NICE,
     maxImageBytes: Math.round(e.CRIER_MAX_IMAGE_MB * MB),
     maxAudioBytes: Math.round(e.CRIER_MAX_AUDIO_MB * MB),
     maxVideoBytes: Math.round(e.CRIER_MAX_VIDEO_MB * MB),

@@ -4,8 +4,8 @@
 // the simulated players share the cores, a second one made a push to 10,000 screens whose rules all differ
 // slower (and cost ~30 % more CPU); with the cores to itself (`npm run bench -- publish:distinct`, no players)
 // it was 16 % sooner (docs/scaling.md, fourteenth session). CRIER_BUILD_THREADS sets more for a server whose
-// players are elsewhere and that has cores to spare. Every thread runs at the build worker's nice value, so the
-// main thread (heartbeats, the API, sends) still comes first.
+// players are elsewhere and that has cores to spare. Every thread runs at the build worker's nice value
+// (CRIER_BUILD_NICE).
 import type { Worker } from 'node:worker_threads';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import { createBuildWorker, type BuildPass, type BuildScreen, type BuildStart, type BuildWorker, type WorkerFrame } from './manifest.build-worker.js';

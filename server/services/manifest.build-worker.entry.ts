@@ -18,9 +18,9 @@ const { timeZone, nice } = workerData as BuildStart;
 const options = { timeZone, keepBuilt: false };
 const port = parentPort!;
 
-// Builds are throughput, the main thread's answers are latency: on Linux a thread has a priority of its own
-// (its task id, read from /proc/thread-self), so the main thread takes a core from this one at once when a
-// heartbeat arrives. Elsewhere the thread keeps the process's priority.
+// CRIER_BUILD_NICE above 0: on Linux a thread has a priority of its own (its task id, read from
+// /proc/thread-self), and the builds yield to the main thread (and to every other busy process). By default
+// none is set: the thread keeps the process's priority. Elsewhere it always does.
 if (nice) {
   try {
     setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);

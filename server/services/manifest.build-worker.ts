@@ -21,7 +21,7 @@ export interface BuildScreen {
 }
 export interface BuildStart {
   timeZone: string;
-  /** The thread's nice value (Linux), above the main thread's so that it yields to it (default BUILD_NICE); 0: the process's. */
+  /** The thread's nice value (Linux; CRIER_BUILD_NICE, config.ts): above 0 it yields to the main thread, and to every other busy process; 0 or none: the process's. */
   nice?: number;
 }
 /** The catalogue's fields that differ (by identity) from those sent before, and those it no longer has. */
@@ -77,16 +77,7 @@ export function catalogueChange(before: Readonly<Catalogue> | null, after: Reado
   return { changed: changed as Partial<Catalogue>, removed };
 }
 
-/**
- * The build thread's nice value: at 10 it has about a tenth of the weight of a thread at 0 when both want a
- * core, so the main thread (heartbeats, /healthz, sends) and the process's other work come first. Measured
- * against 0 at 2,000 distinct screens (docs/scaling.md, eighth session, builder): the event loop's p99 and
- * the last manifest were both no worse.
- */
-const BUILD_NICE = 10;
-
 export function createBuildWorker(input: BuildStart): BuildWorker {
-  const options: BuildStart = { nice: BUILD_NICE, ...input };
   let thread: Worker | null = null;
   /** The catalogue object the thread holds: a pass over another one sends what differs first. */
   let held: Readonly<Catalogue> | null = null;
@@ -113,7 +104,7 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
   };
 
   const spawn = (code: string): Worker => {
-    const started = new Worker(code, { eval: true, workerData: options satisfies BuildStart });
+    const started = new Worker(code, { eval: true, workerData: input satisfies BuildStart });
     started.on('message', (reply: BuildReply) => {
       // A pass given up (the thread failed and was replaced, or the caller moved on) is not answered late.
       if (started !== thread || !active || reply.pass !== active.id) return;

@@ -8,7 +8,13 @@ import type { PlayerSession } from '../../server/gateway/presence.js';
 import { socketlessSession } from '../helper.js';
 import { fmt, quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
+/** N processes that only spin until killed (or after ten minutes, should this one die first). */
+function startBusyProcesses(n: number): ChildProcess[] {
+  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'const end = Date.now() + 600000; while (Date.now() < end);'], { stdio: 'ignore' }));
+}
 
 /** The main thread's CPU ms so far (Linux: its task's utime + stime in clock ticks of 10 ms; null elsewhere): the build worker's is not in it. */
 function mainThreadCpuMs(): number | null {
@@ -80,9 +86,9 @@ export async function benchPublish(screens = Number(process.env.CRIER_BENCH_SCRE
  */
 export async function benchPublishDistinct(screens = Number(process.env.CRIER_BENCH_SCREENS ?? 2000)): Promise<void> {
   await withTempDir(async (dataDir) => {
-    // The build settings as the server reads them (validated): CRIER_BUILD_WORKER=off, CRIER_BUILD_THREADS=N.
-    const { CRIER_BUILD_WORKER, CRIER_BUILD_THREADS } = process.env;
-    const app = await buildApp({ ...loadConfig({ CRIER_BUILD_WORKER, CRIER_BUILD_THREADS }), dataDir, logLevel: 'silent' }, { logger: false });
+    // The build settings as the server reads them (validated): CRIER_BUILD_WORKER=off, CRIER_BUILD_THREADS=N, CRIER_BUILD_NICE=N.
+    const { CRIER_BUILD_WORKER, CRIER_BUILD_THREADS, CRIER_BUILD_NICE } = process.env;
+    const app = await buildApp({ ...loadConfig({ CRIER_BUILD_WORKER, CRIER_BUILD_THREADS, CRIER_BUILD_NICE }), dataDir, logLevel: 'silent' }, { logger: false });
     const { catalogue, presence, publisher, alerts } = app.crier;
     const createdAt = new Date().toISOString();
     await catalogue.update((draft) => {
@@ -153,17 +159,24 @@ export async function benchPublishDistinct(screens = Number(process.env.CRIER_BE
       if (mainCpu !== null && mainUsed !== null) row.mainCpu.push(mainUsed - mainCpu);
       row.sent.push(sends);
     };
-    for (let round = 0; round < Number(process.env.CRIER_BENCH_ROUNDS ?? 3); round++) {
-      await measure('alert for all', () => alerts.create({ title: `全部 ${round}`, playlistId, target: { kind: 'all' }, priority: 100 }));
+    // CRIER_BENCH_BUSY=N: the rounds run beside N processes that only spin (at the same priority), as a server
+    // shares its cores with a transcode, its database or, in the load test, the simulated players.
+    const busy = startBusyProcesses(Number(process.env.CRIER_BENCH_BUSY ?? 0));
+    try {
+      for (let round = 0; round < Number(process.env.CRIER_BENCH_ROUNDS ?? 3); round++) {
+        await measure('alert for all', () => alerts.create({ title: `全部 ${round}`, playlistId, target: { kind: 'all' }, priority: 100 }));
+      }
+    } finally {
+      for (const child of busy) child.kill();
     }
     const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
-    console.log(`publish, ${screens} screens whose rules all differ (one session each, sends counted; median of ${rows['alert for all']!.cpu.length}):`);
+    console.log(`publish, ${screens} screens whose rules all differ (one session each, sends counted; median of ${rows['alert for all']!.cpu.length}${busy.length ? `; beside ${busy.length} busy process${busy.length === 1 ? "" : "es"}` : ''}):`);
     for (const [label, row] of Object.entries(rows)) {
       console.log(`  ${label}: first ${fmt(median(row.first))}, last ${fmt(median(row.last))}, CPU ${fmt(median(row.cpu))} (${((median(row.cpu) * 1000) / screens).toFixed(0)} µs per screen), ${row.sent[0]} sent`);
       // The process's CPU includes the build worker's; the main thread's is what heartbeats wait behind.
       if (row.mainCpu.length) console.log(`  ${label}, main thread only: CPU ${fmt(median(row.mainCpu))} (${((median(row.mainCpu) * 1000) / screens).toFixed(0)} µs per screen)`);
     }
-    console.log(`  built in the worker: ${publisher.stats.inWorker} of ${publisher.stats.serialised} (CRIER_BUILD_WORKER=${process.env.CRIER_BUILD_WORKER ?? 'on'}, threads ${app.crier.buildWorker?.threads.length ?? 0})`);
+    console.log(`  built in the worker: ${publisher.stats.inWorker} of ${publisher.stats.serialised} (CRIER_BUILD_WORKER=${process.env.CRIER_BUILD_WORKER ?? 'on'}, threads ${app.crier.buildWorker?.threads.length ?? 0}, nice ${CRIER_BUILD_NICE ?? 0})`);
     console.log(`  players taking patches: ${isPatching ? 'yes' : 'no'}; patch frames sent ${patchFrames}, patches computed ${publisher.stats.patched}`);
     await app.close();
   });

@@ -25,6 +25,10 @@ t.test('an invalid value names the variable', async (t) => {
   t.throws(() => loadConfig({ CRIER_BUILD_THREADS: '0' }), /CRIER_BUILD_THREADS/);
   t.throws(() => loadConfig({ CRIER_BUILD_THREADS: 'two' }), /CRIER_BUILD_THREADS/);
   t.equal(loadConfig({ CRIER_BUILD_THREADS: '2' }).buildThreads, 2);
+  t.equal(loadConfig({}).buildNice, 0, 'builds at the process\'s priority by default');
+  t.equal(loadConfig({ CRIER_BUILD_NICE: '10' }).buildNice, 10);
+  t.throws(() => loadConfig({ CRIER_BUILD_NICE: '20' }), /CRIER_BUILD_NICE/);
+  t.throws(() => loadConfig({ CRIER_BUILD_NICE: '-1' }), /CRIER_BUILD_NICE/);
   t.equal(loadConfig({}).buildThreads, 1, 'unset: one thread');
 });
 
