@@ -170,7 +170,7 @@ export async function benchPublishDistinct(screens = Number(process.env.CRIER_BE
       for (const child of busy) child.kill();
     }
     const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
-    console.log(`publish, ${screens} screens whose rules all differ (one session each, sends counted; median of ${rows['alert for all']!.cpu.length}${busy.length ? `; beside ${busy.length} busy process${busy.length === 1 ? "" : "es"}` : ''}):`);
+    console.log(`publish, ${screens} screens whose rules all differ (one session each, sends counted; median of ${rows['alert for all']!.cpu.length}${busy.length ? `; beside ${busy.length} busy process${busy.length === 1 ? '' : 'es'}` : ''}):`);
     for (const [label, row] of Object.entries(rows)) {
       console.log(`  ${label}: first ${fmt(median(row.first))}, last ${fmt(median(row.last))}, CPU ${fmt(median(row.cpu))} (${((median(row.cpu) * 1000) / screens).toFixed(0)} µs per screen), ${row.sent[0]} sent`);
       // The process's CPU includes the build worker's; the main thread's is what heartbeats wait behind.
