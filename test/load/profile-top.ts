@@ -1,18 +1,20 @@
-// `npx tsx test/load/profile-top.ts FILE.cpuprofile [--top N] [--match REGEX] [--around NAME] [--turns NAME]`:
+// `npx tsx test/load/profile-top.ts FILE.cpuprofile [--top N] [--match REGEX] [--around NAME] [--turns NAME] [--stalls REPORT.json --phase NAME]`:
 // what a `--profile` run's server spent its time on: self time by function, the inclusive time of functions
 // matching REGEX, and with --around, the same for each burst of samples with NAME on the stack (e.g.
 // `pass`: each push), from 0.2 s before its first such sample to 1 s after its last. With --turns, the
 // event loop's turns while a function whose name and file start with NAME ran (e.g. `take
 // server/gateway/plays`: a plays burst), rebuilt from the samples: how long each was and what it spent on
 // (poll: I/O callbacks, check: setImmediate, gc …), the longest, and how much of the busy time was in long
-// turns (a heartbeat that arrives in a turn waits for the rest of it).
+// turns (a heartbeat that arrives in a turn waits for the rest of it). With --stalls, each stall the load probe
+// recorded in that phase of the run's report.json: how much of it lies in gaps between the main thread's samples
+// (the thread was not running: other threads or processes had the cores) and what the samples in it ran.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, match: { type: 'string' }, around: { type: 'string' }, turns: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, match: { type: 'string' }, around: { type: 'string' }, turns: { type: 'string' }, stalls: { type: 'string' }, phase: { type: 'string', default: 'plays-burst' } } });
 const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
@@ -97,7 +99,32 @@ function turns(marker: RegExp): void {
 }
 // end of the stalls helper's block
 
-if (values.turns) turns(new RegExp(`^${values.turns}`));
+/** A sample interval longer than this means the thread was off its core (the profiler samples about every 1 ms). */
+const GAP_US = 3000;
+function stalls(reportFile: string, phase: string): void {
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { serverGc?: Record<string, { stalls?: { atMs: number; ms: number; hrUs: number }[] }> };
+  const list = report.serverGc?.[phase]?.stalls ?? [];
+  if (!list.length) return void console.log(`no stall recorded in phase ${phase}`);
+  for (const stall of list) {
+    // The stall's start is on the monotonic clock in µs, as the profile's startTime.
+    const from = stall.hrUs - profile.startTime;
+    const to = from + stall.ms * 1000;
+    const self = new Map<string, number>();
+    let gaps = 0;
+    profile.samples.forEach((id, i) => {
+      if (times[i]! < from || times[i]! > to) return;
+      const us = profile.timeDeltas[i + 1] ?? 0;
+      if (us > GAP_US) gaps += us;
+      const n = name(byId.get(id)!);
+      self.set(n, (self.get(n) ?? 0) + us);
+    });
+    const ran = [...self].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`);
+    console.log(`stall at ${stall.atMs} ms, ${stall.ms} ms: ${((gaps / 1000 / stall.ms) * 100).toFixed(0)} % in gaps over ${GAP_US / 1000} ms between samples; ran: ${ran.join(', ')}`);
+  }
+}
+
+if (values.stalls) stalls(values.stalls, values.phase!);
+else if (values.turns) turns(new RegExp(`^${values.turns}`));
 else if (!values.around) report('whole run', () => true);
 else {
   const marker = new RegExp(`^${values.around} `);
