@@ -7,7 +7,7 @@
 // (poll: I/O callbacks, check: setImmediate, gc …), the longest, and how much of the busy time was in long
 // turns (a heartbeat that arrives in a turn waits for the rest of it). With --stalls, each stall the load probe
 // recorded in that phase of the run's report.json: how much of it lies in gaps between the main thread's samples
-// (the thread was not running: other threads or processes had the cores) and what the samples in it ran.
+// (the thread was not running: other threads or processes had the cores) and what the samples in it ran (--top N of them).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -102,24 +102,20 @@ function turns(marker: RegExp): void {
 /** A sample interval longer than this means the thread was off its core (the profiler samples about every 1 ms). */
 const GAP_US = 3000;
 function stalls(reportFile: string, phase: string): void {
-  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { serverGc?: Record<string, { stalls?: { atMs: number; ms: number; hrUs: number }[] }> };
-  const list = report.serverGc?.[phase]?.stalls ?? [];
+  const run = JSON.parse(readFileSync(reportFile, 'utf8')) as { serverGc?: Record<string, { stalls?: { atMs: number; ms: number; hrUs: number }[] }> };
+  const list = run.serverGc?.[phase]?.stalls ?? [];
   if (!list.length) return void console.log(`no stall recorded in phase ${phase}`);
   for (const stall of list) {
     // The stall's start is on the monotonic clock in µs, as the profile's startTime.
     const from = stall.hrUs - profile.startTime;
     const to = from + stall.ms * 1000;
-    const self = new Map<string, number>();
+    const within = (i: number) => times[i]! >= from && times[i]! <= to;
     let gaps = 0;
-    profile.samples.forEach((id, i) => {
-      if (times[i]! < from || times[i]! > to) return;
+    profile.samples.forEach((_, i) => {
       const us = profile.timeDeltas[i + 1] ?? 0;
-      if (us > GAP_US) gaps += us;
-      const n = name(byId.get(id)!);
-      self.set(n, (self.get(n) ?? 0) + us);
+      if (within(i) && us > GAP_US) gaps += us;
     });
-    const ran = [...self].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`);
-    console.log(`stall at ${stall.atMs} ms, ${stall.ms} ms: ${((gaps / 1000 / stall.ms) * 100).toFixed(0)} % in gaps over ${GAP_US / 1000} ms between samples; ran: ${ran.join(', ')}`);
+    report(`stall at ${stall.atMs} ms, ${stall.ms} ms: ${((gaps / 1000 / stall.ms) * 100).toFixed(0)} % in gaps over ${GAP_US / 1000} ms between samples; what ran`, within);
   }
 }
 
