@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
+import { createThreadCpu } from './thread-cpu.js';
 
 interface ProbeRequest {
   probe: number;
@@ -29,6 +30,7 @@ const GC_KINDS: Record<number, string> = {
 
 export function installLoadProbe(connected: () => number): void {
   if (process.env.CRIER_LOAD_PROBE !== '1' || !process.send) return;
+  const threadCpu = createThreadCpu();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
@@ -72,6 +74,8 @@ export function installLoadProbe(connected: () => number): void {
       eventLoop: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), count: delay.count },
       /** This process's CPU time (user + system, ms) since it started: the load test takes differences. */
       cpuMs: round((cpu.user + cpu.system) / 1000),
+      /** The same by thread (Linux; ms, in ticks of 10 ms): main, build worker, airing writer, the rest (V8's and libuv's helpers). */
+      threadCpuMs: threadCpu(),
       // The loop's busy ms in the window (a crowded machine stretches wall time, this less).
       loopBusyMs: Math.round(performance.eventLoopUtilization(eluStart).active),
       gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, totalMs: round(v.totalMs), maxMs: round(v.maxMs) }])),

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import type { BuildReply, BuildRequest, BuildScreen, BuildStart } from './manifest.build-worker.js';
+import { announceThread } from '../ops/thread-cpu.js';
 import { compactManifestFrame } from './manifest-frames.js';
 
 /** Work between two answers: the first frames reach players early, and a chunk is tens of frames, not one message each. */
@@ -17,6 +18,7 @@ const { timeZone, nice } = workerData as BuildStart;
 // only be promoted and collected again (10,000 distinct screens: ~10 % of the thread's CPU in its GC).
 const options = { timeZone, keepBuilt: false };
 const port = parentPort!;
+announceThread('build');
 
 // CRIER_BUILD_NICE above 0: on Linux a thread has a priority of its own (its task id, read from
 // /proc/thread-self), and the builds yield to the main thread (and to every other busy process). By default

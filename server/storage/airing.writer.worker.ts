@@ -2,6 +2,7 @@
 // chain heads, so commits never hold up the server's event loop. Ops arrive as messages; those of
 // one tick are applied together, and their outcomes go back in one message (airing.writer.ts).
 import { parentPort, workerData } from 'node:worker_threads';
+import { announceThread } from '../ops/thread-cpu.js';
 import { createLocalDayOf } from './local-day.js';
 import {
   createAiringWrites, createTickQueue, openWriteConnection, serialiseError,
@@ -26,6 +27,7 @@ try {
 const queue = createTickQueue(createAiringWrites(db, createLocalDayOf(timeZone)).apply);
 const port = parentPort!;
 started({ ok: true });
+announceThread('writer');
 
 let replies: NonNullable<WriterReply['settled']> = [];
 const reply = (id: number, settled: Settled) => {

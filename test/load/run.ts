@@ -163,6 +163,8 @@ interface ProbeAnswer {
   memory: NodeJS.MemoryUsage;
   eventLoop: { p50: number; p99: number; max: number };
   cpuMs: number;
+  /** The same by thread (Linux only: null elsewhere): server/ops/thread-cpu.ts. */
+  threadCpuMs: ThreadCpu | null;
   /** The server's event loop's busy ms in the window (stalls helper). */
   loopBusyMs?: number;
   /** Collections in the window (by kind), the long ones and the loop's stalls, each with its time in the window. */
@@ -170,6 +172,15 @@ interface ProbeAnswer {
   longGc?: { atMs: number; ms: number; kind: string }[];
   stalls?: { atMs: number; ms: number }[];
 }
+
+type ThreadCpu = Record<'main' | 'build' | 'writer' | 'other', number>;
+/** CPU ms by thread between two probes (a thread that ended meanwhile takes its CPU along: the others' can look smaller). */
+function threadCpuDelta(before: ThreadCpu | null, after: ThreadCpu | null): ThreadCpu | null {
+  if (!before || !after) return null;
+  const d = (k: keyof ThreadCpu) => Math.round(after[k] - before[k]);
+  return { main: d('main'), build: d('build'), writer: d('writer'), other: d('other') };
+}
+const threadLine = (t: ThreadCpu) => `  server CPU by thread: main ${t.main}, build worker ${t.build}, airing writer ${t.writer}, the others (V8's collector and compiler helpers, libuv's pool) ${t.other} ms`;
 
 interface PlayerProc {
   child: ChildProcess;
@@ -361,7 +372,7 @@ async function main(): Promise<void> {
       await setPhase(label);
       await probe(server, { reset: true });
       await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
-      const cpuBefore = (await probe(server)).cpuMs;
+      const { cpuMs: cpuBefore, threadCpuMs: threadsBefore } = await probe(server);
       const t0 = now();
       await change();
       const tAnswered = now();
@@ -389,10 +400,12 @@ async function main(): Promise<void> {
       manifestBytes = Math.max(manifestBytes, bytes);
       const timing = serverPass(t0);
       const windowMs = now() - t0;
-      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing, playerHandlingMs: handlingMs, serverCpuMs: round(el.cpuMs - cpuBefore), windowMs: round(windowMs), idleServerCpuMs: round((idleCpuPerSecond * windowMs) / 1000) };
+      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing, playerHandlingMs: handlingMs, serverCpuMs: round(el.cpuMs - cpuBefore), serverCpuByThreadMs: threadCpuDelta(threadsBefore, el.threadCpuMs), windowMs: round(windowMs), idleServerCpuMs: round((idleCpuPerSecond * windowMs) / 1000) };
       pushes.push(row);
       console.log(`push ${label}: ${inside.length}/${want} in first ${row.latencyMs.min} p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
       if (timing) console.log(`  server, ms after the POST was sent: committed ${timing.committed}, pass ${timing.pass}, first send ${timing.firstSend}, last send ${timing.lastSend}, last written ${timing.lastWritten} (${timing.sent} sent in ${timing.slices} slices); players' processes busy with the frames ${handlingMs.join(' / ')} ms; server CPU ${row.serverCpuMs} ms from the POST to the end of the collection (${row.windowMs} ms; idle would be ${row.idleServerCpuMs} ms)`);
+      const byThread = row.serverCpuByThreadMs;
+      if (timing && byThread) console.log(threadLine(byThread));
     };
     const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
     let allAlert = { id: '' };
@@ -506,7 +519,7 @@ async function main(): Promise<void> {
   // Plays: one burst of a batch per player, then steady traffic.
   const plays = async (label: string, command: ChildCommand, waitMs: number) => {
     await setPhase(label);
-    const cpuBefore = (await probe(server, { reset: true })).cpuMs;
+    const { cpuMs: cpuBefore, threadCpuMs: threadsBefore } = await probe(server, { reset: true });
     const sent = await all<Extract<ChildEvent, { ev: 'sent' }>>(() => command, 'sent');
     const total = sent.reduce((n, s) => n + s.sent, 0);
     const sentAt = Math.min(...sent.filter((s) => s.sent > 0).map((s) => s.at));
@@ -528,9 +541,11 @@ async function main(): Promise<void> {
       label, sent: total, acked, pending: reports.reduce((n, r) => n + r.pending, 0), playsPerSecond: round((acked / span) * 1000),
       ackMs: stats(reports.flatMap((r) => r.latencies)), endToEndMs: stats(reports.flatMap((r) => r.endToEnd)),
       busyRecords: reports.reduce((n, r) => n + r.busy, 0), busyReplies: reports.reduce((n, r) => n + r.busyReplies, 0),
-      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop, serverCpuMs: round(el.cpuMs - cpuBefore), loopBusyMs: el.loopBusyMs,
+      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop, serverCpuMs: round(el.cpuMs - cpuBefore), serverCpuByThreadMs: threadCpuDelta(threadsBefore, el.threadCpuMs), loopBusyMs: el.loopBusyMs,
     };
     console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms; server CPU ${row.serverCpuMs} ms, loop busy ${row.loopBusyMs} ms`);
+    const byThread = row.serverCpuByThreadMs;
+    if (byThread) console.log(threadLine(byThread));
     return row;
   };
   if (!flags['skip-plays']) {

@@ -1,0 +1,68 @@
+// For `npm run loadtest` (CRIER_LOAD_PROBE=1, Linux): the server's CPU by thread, so a push's cost can be
+// split between the main thread, the build worker, the airing writer and the threads nobody names (V8's
+// collector and compiler helpers, libuv's pool). Node 20 has no per-thread CPU call: /proc/self/task has it,
+// and each worker thread says which task it is over a BroadcastChannel, so neither worker's own messages
+// change. Nothing here runs, and no channel is opened, unless the probe is on.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+
+export type ThreadRole = 'build' | 'writer';
+const CHANNEL = 'crier-thread-roles';
+const isProbing = () => process.env.CRIER_LOAD_PROBE === '1';
+
+/** This thread's task id (Linux), or null. */
+function ownTaskId(): number | null {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return null;
+  }
+}
+
+/** Called once in a worker thread: it tells the main thread's probe which task it is. */
+export function announceThread(role: ThreadRole): void {
+  if (!isProbing() || isMainThread) return;
+  const tid = ownTaskId();
+  if (tid === null) return;
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.postMessage({ role, tid });
+  channel.close();
+}
+
+/** Clock ticks a second in /proc's stat fields (USER_HZ): 100 on every Linux Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** Reads the process's CPU by thread: the main thread, the threads that announced a role, and the rest together. */
+export function createThreadCpu(): (() => Record<'main' | ThreadRole | 'other', number> | null) {
+  const roles = new Map<number, ThreadRole>();
+  const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = (event) => {
+    const { role, tid } = (event as { data: { role: ThreadRole; tid: number } }).data;
+    roles.set(tid, role);
+  };
+  // The probe lives as long as the process; the channel must not keep it alive.
+  channel.unref();
+  return () => {
+    let tasks: string[];
+    try {
+      tasks = readdirSync('/proc/self/task');
+    } catch {
+      return null;
+    }
+    const cpu = { main: 0, build: 0, writer: 0, other: 0 };
+    for (const task of tasks) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      // Fields after the command (which may hold spaces, closed by the last ')'): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+      const tid = Number(task);
+      cpu[tid === process.pid ? 'main' : (roles.get(tid) ?? 'other')] += ms;
+    }
+    return cpu;
+  };
+}
