@@ -216,7 +216,16 @@ function compactLoopsOf({ loops, compactByLoops }: TimelineParts): CompactLoops 
 function timelineJson(parts: TimelineParts): string {
   return (parts.json ??= `${parts.head.join('')},"loops":{${parts.loops.map(([key, loop]) => `"${key}":${loop.json}`).join(',')}},${parts.tail.join('')}`);
 }
-const timelineParts = new WeakMap<ManifestTimeline, TimelineParts>();
+/**
+ * A built timeline carries its parts under a symbol, not in a WeakMap keyed by it: in a WeakMap, Node 20's
+ * scavenges kept a build's parts (~10 KB of JSON for a screen of its own) alive after its timeline was gone, so
+ * they were promoted and left for a mark-compact: about a fifth of a distinct build's CPU (docs/scaling.md,
+ * seventeenth session; test/playlists/build-promotion.test.ts). Not enumerable, so a spread copy (which may change what the parts describe) does not
+ * take them along; JSON, structuredClone and schema parses leave them behind, as the WeakMap missed such copies.
+ */
+const PARTS = Symbol('timeline parts');
+const partsOf = (timeline: ManifestTimeline): TimelineParts | undefined => (timeline as ManifestTimeline & { [PARTS]?: TimelineParts })[PARTS];
+const keepParts = (timeline: ManifestTimeline, parts: TimelineParts) => Object.defineProperty(timeline, PARTS, { value: parts, enumerable: false });
 
 function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireLoop {
   let byDisplay = wireLoops.get(resolved);
@@ -241,7 +250,7 @@ function wireLoop(resolved: ResolvedItem[], display: Display | undefined): WireL
 export function sharedManifestJson(manifest: Manifest): string {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
   const itemsJson = loopJson.get(items) ?? JSON.stringify(items);
-  const parts = timeline && timelineParts.get(timeline);
+  const parts = timeline && partsOf(timeline);
   const rest = timeline ? `,"timeline":${parts ? timelineJson(parts) : JSON.stringify(timeline)}` : '';
   return `${JSON.stringify(head).slice(0, -1)},"items":${itemsJson}${rest}}`;
 }
@@ -270,7 +279,7 @@ export function compactManifestFramePieces(manifest: Manifest): (string | Uint8A
 
 function compactPieces<T>(manifest: Manifest, itemTable: (loops: CompactLoops) => T): (string | T)[] | null {
   const { screenId: _perScreen, items, timeline, ...head } = manifest;
-  const parts = timeline && timelineParts.get(timeline);
+  const parts = timeline && partsOf(timeline);
   const itemsLoop = parts?.loops.find(([, loop]) => loop.items === items)?.[0];
   if (!parts || itemsLoop === undefined) return null;
   parts.compact ??= compactLoopsOf(parts);
@@ -346,7 +355,7 @@ function buildTimeline(
   // The same text JSON.stringify(timeline) gives, with each loop's JSON made once for all screens that air it.
   const head = [`{"timeZone":${JSON.stringify(timeline.timeZone)},"from":"${timeline.from}","to":"${timeline.to}","segments":`, JSON.stringify(segments)];
   const tail = ['"volumes":', volumesJson, sound ? ',"sound":true}' : '}'];
-  timelineParts.set(timeline, { head, loops: wireLoops, tail, compactByLoops: compactByLoopsOf(catalogue) });
+  keepParts(timeline, { head, loops: wireLoops, tail, compactByLoops: compactByLoopsOf(catalogue) });
   // Only the timeline is hashed (`items` and `reason` follow from it and the moment of building); a loop by its digest.
   const version = contentVersion([...head, '|', wireLoops.map(([, loop]) => loop.version).join(','), '|', ...tail]);
   return { timeline, version, spans: resolved.segments.map((s) => ({ start: s.start, end: s.end })) };
