@@ -19,14 +19,23 @@ function ownTaskId(): number | null {
   }
 }
 
-/** Called once in a worker thread: it tells the main thread's probe which task it is. */
+const ROLL_CALL = 'roll-call';
+
+/**
+ * Called once in a worker thread: it tells the main thread's probe which task it is, now and whenever a probe
+ * asks (a thread started before the probe listened, as the airing writer is, would otherwise go unnamed).
+ */
 export function announceThread(role: ThreadRole): void {
   if (!isProbing() || isMainThread) return;
   const tid = ownTaskId();
   if (tid === null) return;
   const channel = new BroadcastChannel(CHANNEL);
+  channel.onmessage = (event) => {
+    if ((event as { data: unknown }).data === ROLL_CALL) channel.postMessage({ role, tid });
+  };
+  // Open for the thread's life, but never what keeps it running.
+  channel.unref();
   channel.postMessage({ role, tid });
-  channel.close();
 }
 
 /** Clock ticks a second in /proc's stat fields (USER_HZ): 100 on every Linux Node runs on. */
@@ -37,11 +46,13 @@ export function createThreadCpu(): (() => Record<'main' | ThreadRole | 'other', 
   const roles = new Map<number, ThreadRole>();
   const channel = new BroadcastChannel(CHANNEL);
   channel.onmessage = (event) => {
-    const { role, tid } = (event as { data: { role: ThreadRole; tid: number } }).data;
-    roles.set(tid, role);
+    const { data } = event as { data: { role: ThreadRole; tid: number } | string };
+    if (typeof data === 'object') roles.set(data.tid, data.role);
   };
   // The probe lives as long as the process; the channel must not keep it alive.
   channel.unref();
+  // Threads that started before this listened say again who they are.
+  channel.postMessage(ROLL_CALL);
   return () => {
     let tasks: string[];
     try {

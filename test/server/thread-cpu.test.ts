@@ -1,6 +1,6 @@
 // The load probe's CPU by thread (server/ops/thread-cpu.ts): the real build worker's builds are counted as the
 // build worker's, the main thread's own work as the main thread's, and a thread that says nothing as one of
-// the others; with the probe off the worker says nothing.
+// the others; a probe started after the thread still names it; with the probe off the worker says nothing.
 import t from 'tap';
 import { Worker } from 'node:worker_threads';
 import { createBuildWorker } from '../../server/services/manifest.build-worker.js';
@@ -36,6 +36,11 @@ t.test('CPU by thread: the build worker, the main thread and the unnamed rest', 
   await until(() => read()!.build - afterMain.build >= 100);
   const built = read()!;
   t.ok(built.build - afterMain.build >= 100, `the builds count as the build worker's (${built.build - afterMain.build} ms)`);
+
+  // A probe that starts listening after the thread announced itself (as the airing writer starts before the probe) still names it.
+  const late = createThreadCpu();
+  await until(() => late()!.build > 0);
+  t.equal(late()!.build, read()!.build, `a probe started later counts the same build worker (${late()!.build} ms)`);
 
   spin(300);
   const spun = read()!;
