@@ -54,3 +54,31 @@ t.test('closing writes what is queued', async (t) => {
   t.teardown(() => other.close());
   t.equal(other.screenOf('hash-c'), 'scr-c');
 });
+
+t.test('reads answer what is committed: a refused write changes nothing, a later store reads the same', async (t) => {
+  const dir = t.testdir();
+  const store = createTokenStore(dir);
+  t.teardown(() => store.close());
+  await store.issue('scr-d', 'hash-d', 'token-d', new Date());
+  await store.issue('scr-e', 'hash-e', 'token-e', new Date());
+  // Another screen's token hash: the unique index refuses it, alone (its neighbour in the batch is written).
+  const refused = store.issue('scr-e', 'hash-d', 'token-x', new Date());
+  const neighbour = store.issue('scr-f', 'hash-f', 'token-f', new Date());
+  await t.rejects(refused, /UNIQUE/, 'refused by the store');
+  await neighbour;
+  t.equal(store.screenOf('hash-d'), 'scr-d', 'the hash still opens the screen it belongs to');
+  t.equal(store.screenOf('hash-e'), 'scr-e', 'the refused screen keeps its own token');
+  t.equal(store.pendingOf('scr-e'), 'token-e', 'and its plain copy');
+  t.equal(store.screenOf('hash-f'), 'scr-f', 'the neighbour in the batch is written');
+  // A new token replaces the old one: the old hash opens nothing.
+  await store.issue('scr-d', 'hash-d2', 'token-d2', new Date());
+  t.equal(store.screenOf('hash-d'), undefined, 'the replaced token opens nothing');
+  t.equal(store.screenOf('hash-d2'), 'scr-d');
+  const other = createTokenStore(dir);
+  t.teardown(() => other.close());
+  for (const hash of ['hash-d', 'hash-d2', 'hash-e', 'hash-f']) t.equal(other.screenOf(hash), store.screenOf(hash), `a store opened now agrees on ${hash}`);
+  for (const screen of ['scr-d', 'scr-e', 'scr-f', 'scr-none']) {
+    t.equal(other.hasToken(screen), store.hasToken(screen), `and on whether ${screen} has a token`);
+    t.equal(other.pendingOf(screen), store.pendingOf(screen), `and on its plain copy`);
+  }
+});
