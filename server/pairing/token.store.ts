@@ -23,7 +23,7 @@ export interface TokenStore {
   delivered(screenId: string): void;
   /** Revocation: the token is refused from now on. */
   drop(screenId: string): Promise<void>;
-  /** Re-reads one entry, by screen or token hash, that another node may have written (PostgreSQL); embedded: nothing to do. */
+  /** Re-reads one entry, by screen or token hash, that another node (PostgreSQL) or another store on the same file may have written. */
   refresh(key: { screenId: string } | { tokenHash: string }): Promise<void>;
   close(): void;
 }
@@ -63,6 +63,16 @@ export function createTokenStore(dataDir: string): TokenStore & { transactions()
     if (row) screenByHash.delete(row.tokenHash);
     rows.delete(screenId);
   };
+  const remember = (screenId: string, tokenHash: string, pending: string | null) => {
+    forget(screenId);
+    const other = screenByHash.get(tokenHash);
+    if (other !== undefined) forget(other);
+    rows.set(screenId, { tokenHash, pending });
+    screenByHash.set(tokenHash, screenId);
+  };
+  type Row = { screen_id: string; token_hash: string; pending_token: string | null };
+  const rowByScreen = db.prepare<[string], Row>('SELECT screen_id, token_hash, pending_token FROM device_tokens WHERE screen_id = ?');
+  const rowByHash = db.prepare<[string], Row>('SELECT screen_id, token_hash, pending_token FROM device_tokens WHERE token_hash = ?');
   const upsert = db.prepare(`INSERT INTO device_tokens (screen_id, token_hash, pending_token, issued_at) VALUES (?, ?, ?, ?)
     ON CONFLICT(screen_id) DO UPDATE SET token_hash = excluded.token_hash, pending_token = excluded.pending_token, issued_at = excluded.issued_at`);
   const clearPending = db.prepare('UPDATE device_tokens SET pending_token = NULL WHERE screen_id = ?');
@@ -121,11 +131,7 @@ export function createTokenStore(dataDir: string): TokenStore & { transactions()
       write(
         screenId,
         () => void upsert.run(screenId, tokenHash, pendingToken, at.getTime()),
-        () => {
-          forget(screenId);
-          rows.set(screenId, { tokenHash, pending: pendingToken });
-          screenByHash.set(tokenHash, screenId);
-        },
+        () => remember(screenId, tokenHash, pendingToken),
       ),
     delivered: (screenId) => {
       delivering.add(screenId);
@@ -144,7 +150,16 @@ export function createTokenStore(dataDir: string): TokenStore & { transactions()
       dropping.add(screenId);
       return write(screenId, () => void remove.run(screenId), () => forget(screenId), true);
     },
-    refresh: async () => undefined,
+    // Another store on the same file (the contract's "other node") may have written it: the row as it is on disk now.
+    refresh: async (key) => {
+      const row = 'screenId' in key ? rowByScreen.get(key.screenId) : rowByHash.get(key.tokenHash);
+      if (row) return remember(row.screen_id, row.token_hash, row.pending_token);
+      if ('screenId' in key) forget(key.screenId);
+      else {
+        const screenId = screenByHash.get(key.tokenHash);
+        if (screenId !== undefined) forget(screenId);
+      }
+    },
     close: () => {
       flush();
       db.close();
