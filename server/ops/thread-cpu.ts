@@ -10,8 +10,8 @@ export type ThreadRole = 'build' | 'writer';
 const CHANNEL = 'crier-thread-roles';
 const isProbing = () => process.env.CRIER_LOAD_PROBE === '1';
 
-/** This thread's task id (Linux), or null. */
-function ownTaskId(): number | null {
+/** This thread's task id (Linux), or null: what the probe names a thread by, and what a thread's own priority is set on. */
+export function ownTaskId(): number | null {
   try {
     return Number(readlinkSync('/proc/thread-self').split('/').pop());
   } catch {

@@ -54,10 +54,6 @@ export function createTokenStore(dataDir: string): TokenStore & { transactions()
   /** The committed rows: screen → its token hash and plain copy, token hash → screen. */
   const rows = new Map<string, { tokenHash: string; pending: string | null }>();
   const screenByHash = new Map<string, string>();
-  for (const row of db.prepare<[], { screen_id: string; token_hash: string; pending_token: string | null }>('SELECT screen_id, token_hash, pending_token FROM device_tokens').iterate()) {
-    rows.set(row.screen_id, { tokenHash: row.token_hash, pending: row.pending_token });
-    screenByHash.set(row.token_hash, row.screen_id);
-  }
   const forget = (screenId: string) => {
     const row = rows.get(screenId);
     if (row) screenByHash.delete(row.tokenHash);
@@ -71,6 +67,7 @@ export function createTokenStore(dataDir: string): TokenStore & { transactions()
     screenByHash.set(tokenHash, screenId);
   };
   type Row = { screen_id: string; token_hash: string; pending_token: string | null };
+  for (const row of db.prepare<[], Row>('SELECT screen_id, token_hash, pending_token FROM device_tokens').iterate()) remember(row.screen_id, row.token_hash, row.pending_token);
   const rowByScreen = db.prepare<[string], Row>('SELECT screen_id, token_hash, pending_token FROM device_tokens WHERE screen_id = ?');
   const rowByHash = db.prepare<[string], Row>('SELECT screen_id, token_hash, pending_token FROM device_tokens WHERE token_hash = ?');
   const upsert = db.prepare(`INSERT INTO device_tokens (screen_id, token_hash, pending_token, issued_at) VALUES (?, ?, ?, ?)

@@ -2,13 +2,12 @@
 // pure code the main thread uses and sends their compact frames back in chunks of about CHUNK_MS of work,
 // with each frame's buffer transferred (not copied), so the main thread delivers the first ones while the
 // rest are built.
-import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import type { BuildReply, BuildRequest, BuildScreen, BuildStart } from './manifest.build-worker.js';
-import { announceThread } from '../ops/thread-cpu.js';
+import { announceThread, ownTaskId } from '../ops/thread-cpu.js';
 import { compactManifestFrame } from './manifest-frames.js';
 
 /** Work between two answers: the first frames reach players early, and a chunk is tens of frames, not one message each. */
@@ -23,11 +22,12 @@ announceThread('build');
 // CRIER_BUILD_NICE above 0: on Linux a thread has a priority of its own (its task id, read from
 // /proc/thread-self), and the builds yield to the main thread (and to every other busy process). By default
 // none is set: the thread keeps the process's priority. Elsewhere it always does.
-if (nice) {
+const taskId = nice ? ownTaskId() : null;
+if (nice && taskId !== null) {
   try {
-    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
+    setPriority(taskId, nice);
   } catch {
-    // Not Linux, or not allowed: builds at the process's priority.
+    // Not allowed: builds at the process's priority (not Linux: no task id).
   }
 }
 
