@@ -22,6 +22,7 @@ import { benchCluster } from './cluster.js';
 import { benchMedia } from './media.bench.js';
 import { benchMigratePg } from './migrate-pg.bench.js';
 import { benchPlayer } from './player.bench.js';
+import { benchPlayIds } from './play-ids.bench.js';
 import { benchReports } from './reports.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -134,7 +135,7 @@ async function benchPush(players: number): Promise<void> {
 const parts: Record<string, (half?: string) => unknown> = {
   manifest: benchManifest,
   scheduling: benchScheduling,
-  plays: benchPlayIngest,
+  plays: (half?: string) => (half === 'ids' ? benchPlayIds() : benchPlayIngest()),
   push: () => benchPush(1000),
   publish: (half?: string) => (half === 'distinct' ? benchPublishDistinct() : benchPublish()),
   media: benchMedia,

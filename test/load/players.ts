@@ -1,11 +1,11 @@
 // One child process of simulated players for `npm run loadtest`: real `ws` clients speaking protocol v1
 // (hello, heartbeats, plays, manifest-applied, paired-ack), each bound to a 127.x.y.z source address.
 // Driven by the orchestrator (run.ts) over IPC; reports times as `now()` (comparable across processes).
-import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { createAppliedAnswer } from '../../player/applied-answer.js';
 import { retryDelay } from '../../player/backoff.js';
+import { newRecordId } from '../../player/play-records.js';
 import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHARED_MANIFEST, ManifestPatchMessageSchema, MAX_PLAYS_PER_BATCH, PROTOCOL_VERSION, type ServerMessage } from '../../player/protocol.js';
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
 import { contentVersion } from '../../playlists/content-version.js';
@@ -444,7 +444,8 @@ function sendPlays(p: SimPlayer, count: number): boolean {
   if (probeHeartbeatMs || !p.item || !p.manifestVersion || p.socket?.readyState !== WebSocket.OPEN) return false;
   const end = Date.now();
   const records = Array.from({ length: count }, () => ({
-    id: randomUUID(),
+    // The player's own ids (time-ordered), as a real player's records carry.
+    id: newRecordId(),
     ...p.item!,
     manifestVersion: p.manifestVersion!,
     startedAt: new Date(end - 10_000).toISOString(),

@@ -58,16 +58,27 @@ function harness(store: RecordStore & { records: Map<string, unknown> } = create
 /** Lets the store's promises settle (writes are asynchronous, like IndexedDB). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-t.test('record ids are UUIDs the protocol accepts, also without crypto.randomUUID', async (t) => {
+t.test('record ids are time-ordered UUIDs (version 7) the protocol accepts, also without crypto.randomUUID', async (t) => {
   t.ok(PlayRecordSchema.safeParse(makeRecord(1)).success);
   const original = crypto.randomUUID;
   Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
   try {
-    const id = newRecordId();
-    t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const at = Date.UTC(2026, 11, 2, 6, 30, 0, 123);
+    const id = newRecordId(at);
+    t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    t.equal(parseInt(id.replace(/-/g, '').slice(0, 12), 16), at, 'the first 48 bits are the milliseconds');
   } finally {
     Object.defineProperty(crypto, 'randomUUID', { value: original, configurable: true });
   }
+  // Ids made later sort later (what keeps the airing log's index appending), and none repeats,
+  // also within one millisecond and across refills of the random pool.
+  const times = Array.from({ length: 5000 }, (_, i) => Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 997);
+  const ids = times.map((ms) => newRecordId(ms));
+  t.equal(new Set(ids).size, ids.length, 'no id repeats');
+  const byTime = ids.map((id, i) => [times[i]!, id] as const);
+  const sorted = [...byTime].sort((a, b) => (a[1] < b[1] ? -1 : 1));
+  t.ok(sorted.every(([ms], i) => i === 0 || ms >= sorted[i - 1]![0]), 'sorting the ids sorts them by time');
+  t.ok(ids.every((id) => PlayRecordSchema.shape.id.safeParse(id).success), 'the protocol takes every one');
 });
 
 t.test('records persist at once and survive a reload', async (t) => {
