@@ -281,6 +281,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     clock,
     unclaimedDisplay: config.unclaimedDisplay,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    ...(config.pingIntervalMs !== undefined ? { pingIntervalMs: config.pingIntervalMs } : {}),
     ...(config.appliedSpreadMsPerPlayer !== undefined ? { appliedSpreadMsPerPlayer: config.appliedSpreadMsPerPlayer } : {}),
     timeZone: config.timeZone,
     onActivity: (topic) => consoleHub.refresh(topic),

@@ -145,6 +145,8 @@ export interface Config {
   catalogueJournalBytes?: number;
   timeZone: string;
   heartbeatIntervalMs: number;
+  /** How often a silent player connection is pinged (default 30 s; a frame since the last tick spares the ping). Tests set it low. */
+  pingIntervalMs?: number;
   /** Players spread their answers to a push over this many ms per connected player (gateway/applied-spread.ts); 0: they answer at once. */
   appliedSpreadMsPerPlayer?: number;
   /** A screen without a heartbeat for this long counts as offline even if its socket looks open. */

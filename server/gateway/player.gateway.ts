@@ -45,7 +45,8 @@ export const MAX_VIOLATIONS = 5;
 export const HELLO_TIMEOUT_MS = 10_000;
 /** Largest frame accepted: a full batch of play records fits with room to spare. */
 export const PLAYER_WS_MAX_PAYLOAD = 1 << 20;
-const PING_INTERVAL_MS = 30_000;
+/** A connection nothing was heard from for this long is pinged, and ended when the next tick finds it still silent. */
+export const PING_INTERVAL_MS = 30_000;
 
 export interface PlayerGatewayDeps {
   presence: Presence;
@@ -55,6 +56,8 @@ export interface PlayerGatewayDeps {
   airingLog: AiringLog;
   clock: Clock;
   heartbeatIntervalMs: number;
+  /** PING_INTERVAL_MS unless given (tests). */
+  pingIntervalMs?: number;
   timeZone: string;
   /** What unclaimed players show (CRIER_UNCLAIMED_DISPLAY), told in their welcome. */
   unclaimedDisplay: 'campaign' | 'code-only';
@@ -147,7 +150,9 @@ class PlayerConnection implements PlaysConnection {
   private session: PlayerSession | null = null;
   private isHelloPending = false;
   private violations = 0;
-  private isAlive = true;
+  /** A frame or a pong came since the last ping tick; a ping went out and nothing was heard since. */
+  private isHeard = true;
+  private isPinged = false;
   /** The `appliedSpreadMs` this player was told last (0: none, it answers at once). */
   private toldSpreadMs = 0;
   private readonly log: FastifyBaseLogger;
@@ -177,12 +182,20 @@ class PlayerConnection implements PlaysConnection {
     this.helloTimer = setTimeout(() => {
       if (!this.session) socket.close(CLOSE_POLICY_VIOLATION, 'hello expected');
     }, HELLO_TIMEOUT_MS);
+    // Only a silent connection is pinged: players heartbeat about as often as the tick, and pinging every
+    // one of 10,000 players each tick was 333 more sends and pong reads a second (a few % of the main
+    // thread at idle and in bursts: docs/scaling.md, eighteenth session). A dead link is still ended
+    // within three ticks of its last frame.
     this.pingTimer = setInterval(() => {
-      if (!this.isAlive) return socket.terminate();
-      this.isAlive = false;
+      if (this.isHeard) {
+        this.isHeard = this.isPinged = false;
+        return;
+      }
+      if (this.isPinged) return socket.terminate();
+      this.isPinged = true;
       socket.ping();
-    }, PING_INTERVAL_MS);
-    socket.on('pong', () => (this.isAlive = true));
+    }, gateway.deps.pingIntervalMs ?? PING_INTERVAL_MS);
+    socket.on('pong', () => (this.isHeard = true));
     socket.on('close', () => this.closed());
     // Attached synchronously, before any await, so no early frame is missed. Large frames wait their turn.
     socket.on('message', (data, isBinary) => this.received(data, isBinary));
@@ -232,6 +245,7 @@ class PlayerConnection implements PlaysConnection {
   }
 
   private received(data: RawData, isBinary: boolean): void {
+    this.isHeard = true;
     if (!this.frames.take()) return this.violation('too-many-frames', `每秒最多 ${FRAMES_PER_SECOND} 帧 / at most ${FRAMES_PER_SECOND} frames a second`);
     if (isBinary) return this.violation('binary-frame', 'frames must be JSON text');
     this.gateway.frameQueue.take(this.lane, byteLength(data), (waitedMs) => this.onFrame(data, waitedMs));
