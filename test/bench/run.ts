@@ -23,6 +23,7 @@ import { benchMedia } from './media.bench.js';
 import { benchMigratePg } from './migrate-pg.bench.js';
 import { benchPlayer } from './player.bench.js';
 import { benchPlayIds } from './play-ids.bench.js';
+import { benchFrameArena } from './frame-arena.bench.js';
 import { benchReports } from './reports.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -147,9 +148,10 @@ const parts: Record<string, (half?: string) => unknown> = {
   'airing-pg': benchAiringPg,
   startup: benchStartup,
   'migrate-pg': benchMigratePg,
+  'frame-arena': benchFrameArena,
 };
 /** Parts that need PostgreSQL (and Redis), or write a gigabyte-sized store: only when named. */
-const onlyWhenNamed = new Set(['cluster', 'airing-pg', 'startup', 'migrate-pg']);
+const onlyWhenNamed = new Set(['cluster', 'airing-pg', 'startup', 'migrate-pg', 'frame-arena']);
 // A part may name a half after a colon (`reports:ingest`).
 const chosen = process.argv.slice(2).map((arg) => arg.split(':') as [string, string?]);
 const unknown = chosen.filter(([name]) => !(name in parts)).map(([name]) => name);
