@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantile } from './stats.js';
 
-interface Run { majors: number; majorMs: number; cpuMs: number }
+/** What the bench reads of a run's line (it prints more, for a run by hand). */
+interface Run { majors: number; cpuMs: number }
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'frame-arena.child.mjs');
 const once = (mode: 'transfer' | 'arena'): Run => JSON.parse(execFileSync(process.execPath, [CHILD, mode], { encoding: 'utf8' }).trim()) as Run;
 

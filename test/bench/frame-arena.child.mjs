@@ -1,4 +1,4 @@
-// One run of `npm run bench -- frames:arena` (a process of its own, so each mode starts from the same heap):
+// One run of `npm run bench -- frame-arena` (a process of its own, so each mode starts from the same heap):
 // a worker hands the main thread 10,000 frames of 17 KB, as the build worker does in a push to 10,000
 // screens whose rules all differ, while the main thread holds 600,000 small objects (a big server's heap) and
 // keeps the latest 200 frames. `transfer`: each frame an ArrayBuffer of its own, transferred (what Crier does);

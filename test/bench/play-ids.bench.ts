@@ -1,9 +1,9 @@
 // `npm run bench -- plays:ids`: what a play record's id costs the airing log's writer once the log has grown.
 // Random (version-4) ids land all over the id index, so each commit rewrites about a page per play;
 // time-ordered ones (version 7, what players send since the eighteenth session) land at its end.
-// Each kind fills a log of its own with bursts as the load test's (10,000 screens × 20 plays, a
-// thousand batches at a time), then times one more: the process's CPU (the writer thread's commits
-// are most of it) and the wall time, for each burst.
+// Each kind fills a log of its own with three bursts as the load test's (10,000 screens × 20 plays, a
+// thousand batches at a time), each timed: the process's CPU (the writer thread's commits are most of
+// it) and the wall time, so the later bursts show what a grown log costs.
 import { randomUUID } from 'node:crypto';
 import { newRecordId } from '../../player/play-records.js';
 import type { PlayRecord } from '../../player/protocol.js';

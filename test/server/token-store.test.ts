@@ -2,18 +2,24 @@
 // transaction (claims in flight together wait for one durable write, not one each); each write is on disk
 // when it resolves (another connection reads it); a drop refuses the token from the call on.
 import t from 'tap';
+import type { Test } from 'tap';
 import { createTokenStore } from '../../server/pairing/token.store.js';
+
+/** A store on `dir`, closed when the test ends. */
+function openStore(t: Test, dir: string) {
+  const store = createTokenStore(dir);
+  t.teardown(() => store.close());
+  return store;
+}
 
 t.test('claims in flight together share one durable transaction', async (t) => {
   const dir = t.testdir();
-  const store = createTokenStore(dir);
-  t.teardown(() => store.close());
+  const store = openStore(t, dir);
   const before = store.transactions();
   await Promise.all(Array.from({ length: 8 }, (_, i) => store.issue(`scr-${i}`, `hash-${i}`, `token-${i}`, new Date())));
   // Before: one transaction (and its fsyncs, holding the event loop) per claim.
   t.equal(store.transactions() - before, 1, 'eight issues, one transaction');
-  const other = createTokenStore(dir);
-  t.teardown(() => other.close());
+  const other = openStore(t, dir);
   t.same(Array.from({ length: 8 }, (_, i) => other.screenOf(`hash-${i}`)), Array.from({ length: 8 }, (_, i) => `scr-${i}`), 'on disk once answered: another connection reads all eight');
   t.equal(other.pendingOf('scr-3'), 'token-3');
   await store.issue('scr-8', 'hash-8', 'token-8', new Date());
@@ -22,8 +28,7 @@ t.test('claims in flight together share one durable transaction', async (t) => {
 
 t.test('a drop refuses the token at once; a delivery forgets the plain copy at once; both are written', async (t) => {
   const dir = t.testdir();
-  const store = createTokenStore(dir);
-  t.teardown(() => store.close());
+  const store = openStore(t, dir);
   await store.issue('scr-a', 'hash-a', 'token-a', new Date());
   await store.issue('scr-b', 'hash-b', 'token-b', new Date());
   const dropped = store.drop('scr-a');
@@ -32,8 +37,7 @@ t.test('a drop refuses the token at once; a delivery forgets the plain copy at o
   store.delivered('scr-b');
   t.equal(store.pendingOf('scr-b'), undefined, 'the plain copy is forgotten from the call on');
   await dropped;
-  const other = createTokenStore(dir);
-  t.teardown(() => other.close());
+  const other = openStore(t, dir);
   t.equal(other.screenOf('hash-a'), undefined, 'the drop is on disk');
   t.equal(other.screenOf('hash-b'), 'scr-b');
   t.equal(other.pendingOf('scr-b'), undefined, 'the delivery too (written with the drop)');
@@ -50,15 +54,13 @@ t.test('closing writes what is queued', async (t) => {
   const issued = store.issue('scr-c', 'hash-c', 'token-c', new Date());
   store.close();
   await issued;
-  const other = createTokenStore(dir);
-  t.teardown(() => other.close());
+  const other = openStore(t, dir);
   t.equal(other.screenOf('hash-c'), 'scr-c');
 });
 
 t.test('reads answer what is committed: a refused write changes nothing, a later store reads the same', async (t) => {
   const dir = t.testdir();
-  const store = createTokenStore(dir);
-  t.teardown(() => store.close());
+  const store = openStore(t, dir);
   await store.issue('scr-d', 'hash-d', 'token-d', new Date());
   await store.issue('scr-e', 'hash-e', 'token-e', new Date());
   // Another screen's token hash: the unique index refuses it, alone (its neighbour in the batch is written).
@@ -74,8 +76,7 @@ t.test('reads answer what is committed: a refused write changes nothing, a later
   await store.issue('scr-d', 'hash-d2', 'token-d2', new Date());
   t.equal(store.screenOf('hash-d'), undefined, 'the replaced token opens nothing');
   t.equal(store.screenOf('hash-d2'), 'scr-d');
-  const other = createTokenStore(dir);
-  t.teardown(() => other.close());
+  const other = openStore(t, dir);
   for (const hash of ['hash-d', 'hash-d2', 'hash-e', 'hash-f']) t.equal(other.screenOf(hash), store.screenOf(hash), `a store opened now agrees on ${hash}`);
   for (const screen of ['scr-d', 'scr-e', 'scr-f', 'scr-none']) {
     t.equal(other.hasToken(screen), store.hasToken(screen), `and on whether ${screen} has a token`);
