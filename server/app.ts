@@ -161,7 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
   // Large passes' builds in threads of their own (started at the first one), ended with the server.
-  const buildWorker = config.buildWorker ? createBuildPool({ timeZone: config.timeZone, threads: config.buildThreads, nice: config.buildNice }) : null;
+  const buildWorker = config.buildWorker ? createBuildPool({ timeZone: config.timeZone, threads: config.buildThreads, nice: config.buildNice, ...(config.buildArenaBytes !== undefined ? { arenaBytes: config.buildArenaBytes } : {}) }) : null;
   if (buildWorker) app.addHook('onClose', () => buildWorker.close());
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone, buildWorker });
   // Day rollovers and alert expiries: the only moments the server republishes without an edit.

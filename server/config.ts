@@ -158,6 +158,8 @@ export interface Config {
   buildThreads: number;
   /** The build threads' nice value on Linux (0: the process's own). */
   buildNice: number;
+  /** The ring each build thread writes its frames into (frame-arena.ts; default 32 MiB); tests set it small to make it wrap. */
+  buildArenaBytes?: number;
   /** Upload limits in bytes, per kind (the kind is known from the first bytes). */
   maxImageBytes: number;
   maxAudioBytes: number;

@@ -9,12 +9,17 @@ export const FRAME_OPEN = '{"type":"manifest","manifest":';
 export const manifestFrame = (json: string): Buffer => Buffer.from(`${FRAME_OPEN}${json}}`);
 
 /**
- * The compact frame, written from the build's pieces; `isCompact` false when the manifest was not built by
- * this thread's builds (no pieces to write from): then the full form, whose JSON `fullJson` gives.
+ * The compact frame, written from the build's pieces into memory from `alloc`; `isCompact` false when the
+ * manifest was not built by this thread's builds (no pieces to write from): then the full form, whose JSON
+ * `fullJson` gives.
  */
-export function compactManifestFrame(manifest: Manifest, fullJson: () => string = () => sharedManifestJson(manifest)): { bytes: Buffer; isCompact: boolean } {
+export function compactManifestFrame(
+  manifest: Manifest,
+  fullJson: () => string = () => sharedManifestJson(manifest),
+  alloc?: (length: number) => Buffer,
+): { bytes: Buffer; isCompact: boolean } {
   const pieces = compactManifestFramePieces(manifest);
-  return pieces ? { bytes: bytesOf([FRAME_OPEN, ...pieces, '}']), isCompact: true } : { bytes: manifestFrame(fullJson()), isCompact: false };
+  return pieces ? { bytes: bytesOf([FRAME_OPEN, ...pieces, '}'], alloc), isCompact: true } : { bytes: manifestFrame(fullJson()), isCompact: false };
 }
 
 /** The manifest's JSON a frame carries (FRAME_OPEN is ASCII: as many bytes as characters). */

@@ -8,7 +8,7 @@
 // (CRIER_BUILD_NICE).
 import type { Worker } from 'node:worker_threads';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
-import { createBuildWorker, type BuildPass, type BuildScreen, type BuildStart, type BuildWorker, type WorkerFrame } from './manifest.build-worker.js';
+import { createBuildWorker, dropFrames, type BuildPass, type BuildScreen, type BuildStart, type BuildWorker, type WorkerFrame } from './manifest.build-worker.js';
 
 /** Screens a thread is given at a time: about 10 ms of builds, so frames come back from all of them in step. */
 const PIECE = 16;
@@ -37,6 +37,9 @@ export function createBuildPool(input: BuildStart & { threads?: number }): Build
     get threads() {
       return lanes.flatMap((l) => (l.thread ? [l.thread] : []));
     },
+    get heldArenaBytes() {
+      return lanes.reduce((sum, l) => sum + l.heldArenaBytes, 0);
+    },
     startPass(catalogue: Readonly<Catalogue>, at: Date, handlers: Parameters<BuildWorker['startPass']>[2]): BuildPass {
       active?.fail(new Error('manifest build worker: a newer pass began'));
       const lanePasses: BuildPass[] = [];
@@ -53,6 +56,8 @@ export function createBuildPool(input: BuildStart & { threads?: number }): Build
           if (isOver) return;
           isOver = true;
           if (active === pass) active = null;
+          // Answered but not delivered: never will be.
+          for (const frames of answered) if (frames) dropFrames(frames.splice(0));
           handlers.onFailed(error);
         },
       };
@@ -85,7 +90,7 @@ export function createBuildPool(input: BuildStart & { threads?: number }): Build
           answered[i] = [];
           lanePasses[i] = lane(i).startPass(catalogue, at, {
             onBuilt(frames) {
-              if (isOver) return;
+              if (isOver) return dropFrames(frames);
               answered[i]!.push(...frames);
               deliver();
             },

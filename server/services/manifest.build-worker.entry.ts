@@ -1,23 +1,34 @@
 // The build worker's thread (manifest.build-worker.ts): builds the manifests of a large pass with the same
 // pure code the main thread uses and sends their compact frames back in chunks of about CHUNK_MS of work,
-// with each frame's buffer transferred (not copied), so the main thread delivers the first ones while the
-// rest are built.
+// so the main thread delivers the first ones while the rest are built. Each frame is written into the frame
+// arena shared with the main thread (frame-arena.ts) and only its place is sent; when the arena has no room
+// the frame goes in a buffer of its own, transferred (not copied).
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
-import type { BuildReply, BuildRequest, BuildScreen, BuildStart } from './manifest.build-worker.js';
+import type { BuildReply, BuildRequest, BuildScreen, WorkerStart } from './manifest.build-worker.js';
 import { announceThread, ownTaskId } from '../ops/thread-cpu.js';
+import { frameArenaWriter } from './frame-arena.js';
 import { compactManifestFrame } from './manifest-frames.js';
 
 /** Work between two answers: the first frames reach players early, and a chunk is tens of frames, not one message each. */
 const CHUNK_MS = 10;
-const { timeZone, nice } = workerData as BuildStart;
+const { timeZone, nice, arena } = workerData as WorkerStart;
 // Each screen handed over has a key of its own in its pass: a build kept for screens with the same rules would
 // only be promoted and collected again (10,000 distinct screens: ~10 % of the thread's CPU in its GC).
 const options = { timeZone, keepBuilt: false };
 const port = parentPort!;
 announceThread('build');
+const places = arena ? frameArenaWriter(arena) : null;
+/** Where the frame being written lies in the arena (-1: in memory of its own). */
+let placedAt = -1;
+/** Memory for a frame: a place in the arena while it has room, else a buffer of its own. */
+const alloc = (length: number): Buffer => {
+  const place = places?.take(length) ?? null;
+  placedAt = place ? place.at : -1;
+  return place ? place.bytes : Buffer.allocUnsafe(length);
+};
 
 // CRIER_BUILD_NICE above 0: on Linux a thread has a priority of its own (its task id, read from
 // /proc/thread-self), and the builds yield to the main thread (and to every other busy process). By default
@@ -62,28 +73,34 @@ port.on('message', (request: BuildRequest) => {
 const ownBuffer = (frame: Buffer): ArrayBuffer =>
   frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? (frame.buffer as ArrayBuffer) : (new Uint8Array(frame).buffer as ArrayBuffer);
 
+type Chunk = Extract<BuildReply, { versions: unknown }>;
+
 /** Builds for up to CHUNK_MS, answers, and comes back after the messages that arrived meanwhile. */
 function drain(): void {
   const start = performance.now();
-  let chunk: { pass: number; versions: (string | null)[]; compact: boolean[]; frames: Buffer[] } | null = null;
+  let chunk: Chunk | null = null;
   const post = () => {
     if (!chunk || chunk.versions.length === 0) return;
-    const frames = chunk.frames.map(ownBuffer);
-    port.postMessage({ pass: chunk.pass, versions: chunk.versions, compact: chunk.compact, frames } satisfies BuildReply, frames);
+    port.postMessage(chunk satisfies BuildReply, chunk.frames);
     chunk = null;
   };
   while (queue.length > 0 && performance.now() - start < CHUNK_MS) {
     const job = queue[0]!;
     if (chunk && chunk.pass !== job.pass) post();
-    chunk ??= { pass: job.pass, versions: [], compact: [], frames: [] };
+    chunk ??= { pass: job.pass, versions: [], compact: [], at: [], lengths: [], frames: [] };
     const screen = job.screens[job.next++]!;
     if (job.next === job.screens.length) queue.shift();
     try {
       const manifest = buildManifest(job.catalogue, screen, job.at, options);
-      const frame = manifest && compactManifestFrame(manifest);
+      placedAt = -1;
+      const frame = manifest && compactManifestFrame(manifest, undefined, alloc);
+      // The full form (a manifest without compact pieces) is made apart, never in the arena.
+      const at = frame?.isCompact ? placedAt : -1;
       chunk.versions.push(manifest ? manifest.version : null);
       chunk.compact.push(!!frame?.isCompact);
-      chunk.frames.push(frame ? frame.bytes : Buffer.alloc(0));
+      chunk.at.push(at);
+      chunk.lengths.push(frame ? frame.bytes.length : 0);
+      if (frame && at < 0) chunk.frames.push(ownBuffer(frame.bytes));
     } catch (error) {
       // What was built goes back; the rest of this pass is the main thread's to build (it fails there the same way).
       post();

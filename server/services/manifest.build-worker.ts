@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Display } from '../../playlists/build-manifest.js';
 import type { Catalogue, ScreenMode } from '../../playlists/catalogue.schema.js';
+import { FRAME_ARENA_BYTES, frameArenaLedger, newFrameArenaMemory, type FrameArenaLedger, type FrameArenaMemory, type FramePlace } from './frame-arena.js';
 
 /** A screen as the publisher builds it: fields present but undefined stay so (they override the catalogue's). */
 export interface BuildScreen {
@@ -23,14 +24,32 @@ export interface BuildStart {
   timeZone: string;
   /** The thread's nice value (Linux; CRIER_BUILD_NICE, config.ts): above 0 it yields to the main thread, and to every other busy process; 0 or none: the process's. */
   nice?: number;
+  /** The size of the ring the thread writes its frames into (frame-arena.ts; tests make it small); 0: none, every frame a buffer of its own. */
+  arenaBytes?: number;
 }
+/** What the thread is started with: the arena a new thread gets. */
+export type WorkerStart = Omit<BuildStart, 'arenaBytes'> & { arena: FrameArenaMemory | null };
 /** The catalogue's fields that differ (by identity) from those sent before, and those it no longer has. */
 export type BuildRequest = { kind: 'catalogue'; changed: Partial<Catalogue>; removed: string[] } | { kind: 'build'; pass: number; at: number; screens: BuildScreen[] };
-/** Frames for the next screens of a pass, in the order handed over (each its own transferred buffer), or the error that stopped it. */
-export type BuildReply = { pass: number; versions: (string | null)[]; compact: boolean[]; frames: ArrayBuffer[] } | { pass: number; error: string };
+/**
+ * Frames for the next screens of a pass, in the order handed over, or the error that stopped it. A frame lies
+ * in the arena at `at[i]` (`lengths[i]` bytes), or, where `at[i]` is -1, is the next of `frames` (its own
+ * buffer, transferred); a version null: nothing airs there.
+ */
+export type BuildReply =
+  | { pass: number; versions: (string | null)[]; compact: boolean[]; at: number[]; lengths: number[]; frames: ArrayBuffer[] }
+  | { pass: number; error: string };
 
-/** A screen's manifest as the worker built it: its version and compact frame (`isCompact` false: the full form); null when nothing airs. */
-export type WorkerFrame = { version: string; frame: Buffer; isCompact: boolean } | null;
+/**
+ * A screen's manifest as the worker built it: its version and compact frame (`isCompact` false: the full form);
+ * null when nothing airs. `place`: the frame lies in the arena, held once for whoever receives it, who releases
+ * it when done (none: `frame` is memory of its own).
+ */
+export type WorkerFrame = { version: string; frame: Buffer; isCompact: boolean; place?: FramePlace } | null;
+/** Lets go of frames that will not be delivered (a pass given up): their places in the arena are free again. */
+export const dropFrames = (frames: readonly WorkerFrame[]): void => {
+  for (const f of frames) f?.place?.release();
+};
 
 export interface BuildPass {
   /** More screens, in the pass's order; their frames come to `onBuilt` in the same order. */
@@ -49,6 +68,8 @@ export interface BuildWorker {
   close(): Promise<void>;
   /** The running thread, null before the first pass or after a failure (the next pass starts another). */
   readonly thread: Worker | null;
+  /** Bytes of the running thread's frame arena still held (frames not yet written everywhere they went; 0: all free). */
+  readonly heldArenaBytes: number;
 }
 
 const HERE = fileURLToPath(import.meta.url);
@@ -65,9 +86,19 @@ const threadSource = () =>
     (result) => (source = result.outputFiles[0]!.text),
   ));
 
-/** A chunk's frames as Buffers over the transferred memory (no copy). */
-const framesOf = (reply: Extract<BuildReply, { versions: unknown }>): WorkerFrame[] =>
-  reply.versions.map((version, i) => (version === null ? null : { version, frame: Buffer.from(reply.frames[i]!), isCompact: reply.compact[i]! }));
+/** A chunk's frames as Buffers over the arena or the transferred memory (no copy). */
+function framesOf(reply: Extract<BuildReply, { versions: unknown }>, ledger: FrameArenaLedger | null): WorkerFrame[] {
+  let own = 0;
+  return reply.versions.map((version, i) => {
+    const at = reply.at[i]!;
+    if (at >= 0) {
+      // Placed even when nothing will read it, so the ledger keeps the worker's order.
+      const place = ledger!.place(at, reply.lengths[i]!);
+      return { version: version!, frame: place.bytes, isCompact: reply.compact[i]!, place };
+    }
+    return version === null ? null : { version, frame: Buffer.from(reply.frames[own++]!), isCompact: reply.compact[i]! };
+  });
+}
 
 /** What the thread needs to turn the catalogue it holds (`before`; none: an empty one) into `after`. */
 export function catalogueChange(before: Readonly<Catalogue> | null, after: Readonly<Catalogue>): { changed: Partial<Catalogue>; removed: string[] } {
@@ -78,7 +109,10 @@ export function catalogueChange(before: Readonly<Catalogue> | null, after: Reado
 }
 
 export function createBuildWorker(input: BuildStart): BuildWorker {
+  const { arenaBytes = FRAME_ARENA_BYTES, ...start } = input;
   let thread: Worker | null = null;
+  /** The running thread's arena (each thread gets a new one: a failed thread's places are never given back). */
+  let ledger: FrameArenaLedger | null = null;
   /** The catalogue object the thread holds: a pass over another one sends what differs first. */
   let held: Readonly<Catalogue> | null = null;
   let nextPass = 1;
@@ -89,6 +123,7 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
   const fail = (error: Error) => {
     const failed = thread;
     thread = null;
+    ledger = null;
     waiting = null;
     held = null;
     if (failed) void failed.terminate();
@@ -104,12 +139,17 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
   };
 
   const spawn = (code: string): Worker => {
-    const started = new Worker(code, { eval: true, workerData: input satisfies BuildStart });
+    const arena = arenaBytes > 0 ? newFrameArenaMemory(arenaBytes) : null;
+    const places = arena && frameArenaLedger(arena);
+    const started = new Worker(code, { eval: true, workerData: { ...start, arena } satisfies WorkerStart });
+    ledger = places;
     started.on('message', (reply: BuildReply) => {
-      // A pass given up (the thread failed and was replaced, or the caller moved on) is not answered late.
-      if (started !== thread || !active || reply.pass !== active.id) return;
-      if ('error' in reply) return fail(new Error(`manifest build worker: ${reply.error}`));
-      const frames = framesOf(reply);
+      // A thread failed and replaced: its arena goes with it.
+      if (started !== thread) return;
+      if ('error' in reply) return reply.pass === active?.id ? fail(new Error(`manifest build worker: ${reply.error}`)) : undefined;
+      const frames = framesOf(reply, places);
+      // A pass given up (the caller moved on) is not answered late; its frames' places are free again.
+      if (!active || reply.pass !== active.id) return dropFrames(frames);
       active.unanswered -= frames.length;
       active.handlers.onBuilt(frames);
       idleIfDone();
@@ -154,6 +194,9 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
   return {
     get thread() {
       return thread;
+    },
+    get heldArenaBytes() {
+      return ledger?.heldBytes ?? 0;
     },
     startPass(catalogue, at, handlers) {
       // Passes run one at a time; one left unanswered is given up, its late answers dropped.

@@ -22,6 +22,7 @@ import { compactManifestJson, manifestKey, sharedManifestJson } from '../../play
 import type { Clock } from '../clock.js';
 import type { Presence, PlayerSession } from '../gateway/presence.js';
 import type { CatalogueStore } from '../storage/catalogue.store.js';
+import type { FramePlace } from './frame-arena.js';
 import type { BuildScreen, BuildWorker, WorkerFrame } from './manifest.build-worker.js';
 import { compactManifestFrame, FRAME_OPEN, jsonOfFrame, manifestFrame } from './manifest-frames.js';
 
@@ -64,12 +65,16 @@ interface Frames {
   compactJson?: string | null;
   /** Built by the worker: `compact` is its frame, compact (true) or the full form (false). */
   workerCompact?: boolean;
+  /** The worker's frame lies in its arena: `compact` is read only while the place is live (made again here after). */
+  place?: FramePlace;
 }
 /** A frame a player may hold, as the patch base: its JSON (or the compact frame that carries it), parsed when first diffed against. */
 interface Base {
   version: string;
   json?: string;
   frame?: Uint8Array;
+  /** Where `frame` lies in the worker's arena: unreadable (no patch from it) once the place is not live. */
+  place?: FramePlace;
   value?: Json;
 }
 
@@ -112,8 +117,8 @@ export function createManifestPublisher(deps: {
   const buildWorker = deps.buildWorker ?? null;
   const workerThreshold = deps.workerThreshold ?? WORKER_THRESHOLD;
   const options = { timeZone };
-  /** `inWorker`: manifests the worker built; `workerFailures`: passes whose worker failed and whose rest was built here. */
-  const stats = { serialised: 0, inWorker: 0, workerFailures: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0, lastPass: null as PassTiming | null };
+  /** `inWorker`: manifests the worker built (`inArena` of them came in its frame arena); `workerFailures`: passes whose worker failed and whose rest was built here. */
+  const stats = { serialised: 0, inWorker: 0, inArena: 0, workerFailures: 0, passes: 0, visited: 0, lastVisited: 0, patched: 0, lastPass: null as PassTiming | null };
   /** The catalogue the latest change was measured against: the next one is measured from here. */
   let seen: Readonly<Catalogue> = catalogue.read();
   /** Screens the next pass goes over. */
@@ -146,7 +151,23 @@ export function createManifestPublisher(deps: {
     if (!built) return null;
     stats.serialised++;
     stats.inWorker++;
-    return { id: nextFrameId++, version: built.version, manifest: () => rebuild()!, compact: built.frame, workerCompact: built.isCompact };
+    if (built.place) stats.inArena++;
+    return { id: nextFrameId++, version: built.version, manifest: () => rebuild()!, compact: built.frame, workerCompact: built.isCompact, ...(built.place ? { place: built.place } : {}) };
+  }
+  /**
+   * Before a worker's frame is sent again after its place in the arena was given back (a hello soon after the
+   * pass, a session of the same rules met late in it): copied out while the worker has not written over it
+   * yet, else forgotten and made again from the build.
+   */
+  function settlePlace(f: Frames): void {
+    const { place } = f;
+    if (!place || place.canHold) return;
+    if (place.isLive) f.compact = Buffer.from(f.compact!);
+    else {
+      f.compact = undefined;
+      f.workerCompact = undefined;
+    }
+    f.place = undefined;
   }
   const manifestOf = (f: Frames): Manifest => (typeof f.manifest === 'function' ? (f.manifest = f.manifest()) : f.manifest);
   const fullJson = (f: Frames) => (f.json ??= sharedManifestJson(manifestOf(f)));
@@ -180,13 +201,17 @@ export function createManifestPublisher(deps: {
     if (bases.has(f.id)) return;
     // A worker's frame is kept as it is: its JSON is read from it only if a patch is ever made from it.
     if (f.workerCompact !== undefined) {
-      if (f.workerCompact) bases.set(f.id, { version: f.version, frame: f.compact! });
+      if (f.workerCompact) bases.set(f.id, { version: f.version, frame: f.compact!, ...(f.place ? { place: f.place } : {}) });
       return;
     }
     const json = compactJson(f);
     if (json !== null) bases.set(f.id, { version: f.version, json });
   }
-  const parsed = (b: Base) => (b.value ??= JSON.parse(b.json ?? jsonOfFrame(b.frame!)) as Json);
+  /** The base's value; null when it lay in the worker's arena and was written over (the player gets a whole frame). */
+  function parsed(b: Base): Json | null {
+    if (b.value === undefined && b.place && !b.place.isLive) return null;
+    return (b.value ??= JSON.parse(b.json ?? jsonOfFrame(b.frame!)) as Json);
+  }
 
   /** The patch frame from the frame this session holds to `f`, when there is one worth sending. */
   function patchFor(session: PlayerSession, f: Frames): Buffer | null {
@@ -197,11 +222,16 @@ export function createManifestPublisher(deps: {
     if (frame === undefined) {
       const base = bases.get(held.frame);
       if (!base || diffsLeft <= 0) return null;
+      const from = parsed(base);
+      if (from === null) {
+        bases.delete(held.frame);
+        return null;
+      }
       const next = compactJson(f);
       if (next === null) return null;
       diffsLeft--;
       stats.patched++;
-      const patch = diffManifest(parsed(base), JSON.parse(next) as Json);
+      const patch = diffManifest(from, JSON.parse(next) as Json);
       const bytes = patch && Buffer.from(`{"type":"manifest-patch","base":${JSON.stringify(base.version)},"patch":${JSON.stringify(patch)}}`);
       frame = bytes && bytes.length < MAX_PATCH_SHARE * (f.compact ??= compactFrame(f)).length ? bytes : '';
       patches.set(pair, frame);
@@ -212,6 +242,7 @@ export function createManifestPublisher(deps: {
   /** Sends the frames if the session does not have that version yet; returns whether it sent. */
   function deliver(session: PlayerSession, f: Frames | null, onWritten?: () => void): boolean {
     if (!f || f.version === session.sentManifestVersion) return false;
+    settlePlace(f);
     const patch = patchFor(session, f);
     session.sentManifestVersion = f.version;
     // Until the player confirms this one, no patch starts from a frame it may have left.
@@ -220,7 +251,16 @@ export function createManifestPublisher(deps: {
       session.sentManifestFrame = f.id;
       keepAsBase(f);
     }
-    session.sendManifest(patch ?? frameFor(session, f), onWritten);
+    const bytes = patch ?? frameFor(session, f);
+    const { place } = f;
+    // Bytes in the worker's arena are held until the socket has written them (or dropped them).
+    if (place && bytes === f.compact) {
+      place.hold();
+      session.sendManifest(bytes, () => {
+        place.release();
+        onWritten?.();
+      });
+    } else session.sendManifest(bytes, onWritten);
     return true;
   }
 
@@ -256,6 +296,8 @@ export function createManifestPublisher(deps: {
     diffsLeft = MAX_DIFFS_PER_PASS;
     const serialisedBefore = stats.serialised;
     const patchedBefore = stats.patched;
+    const inWorkerBefore = stats.inWorker;
+    const inArenaBefore = stats.inArena;
     stats.visited += sessions.length;
     stats.lastVisited = sessions.length;
     // Where a push's time goes (epoch ms, as the load simulator stamps arrivals): the change committed, the
@@ -263,12 +305,13 @@ export function createManifestPublisher(deps: {
     const timing = { committedAt: committedAt || passAt, passAt, firstSendAt: 0, lastSendAt: 0, lastWrittenAt: 0, slices: 1 };
     let unwritten = 1;
     let logged = false;
-    const logPass = (sent: number, distinct: number, patches: number) => {
+    /** `inWorker`: built by the worker; `inArena` of them came in its frame arena (the others, on their own, while sockets held it). */
+    const logPass = (sent: number, distinct: number, patches: number, worker: { inWorker: number; inArena: number }) => {
       if (logged) return;
       logged = true;
       const at = (t: number) => (t ? Math.round((t - timing.committedAt) * 10) / 10 : null);
       stats.lastPass = { sent, committedAt: Math.round(timing.committedAt * 10) / 10, passMs: at(timing.passAt)!, firstSendMs: at(timing.firstSendAt), lastSendMs: at(timing.lastSendAt), lastWrittenMs: at(timing.lastWrittenAt) };
-      log.info({ distinct, patches, visited: sessions.length, slices: timing.slices, ...stats.lastPass }, 'manifests pushed');
+      log.info({ distinct, patches, ...(worker.inWorker ? worker : {}), visited: sessions.length, slices: timing.slices, ...stats.lastPass }, 'manifests pushed');
     };
     let done = () => undefined as void;
     const written = () => {
@@ -314,7 +357,8 @@ export function createManifestPublisher(deps: {
     if (sent) {
       const distinct = stats.serialised - serialisedBefore;
       const patches = stats.patched - patchedBefore;
-      done = () => logPass(sent, distinct, patches);
+      const worker = { inWorker: stats.inWorker - inWorkerBefore, inArena: stats.inArena - inArenaBefore };
+      done = () => logPass(sent, distinct, patches, worker);
       // Logged once every frame is written (or after WRITTEN_WAIT_MS: a socket that never drains).
       setTimeout(done, WRITTEN_WAIT_MS).unref();
       written();
@@ -379,10 +423,13 @@ export function createManifestPublisher(deps: {
         frames.set(key, f ?? NO_MANIFEST);
         const sessionsOfKey = waiting.get(key)!;
         waiting.delete(key);
+        // The worker's frame is held from its arrival until every session of its rules was sent it.
+        const place = f?.place;
         for (const session of sessionsOfKey) {
           await breathe();
           send(session, f);
         }
+        place?.release();
       }
     };
     return {

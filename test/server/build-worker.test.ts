@@ -13,12 +13,13 @@ import { applyManifestPatch, type Json, type ManifestPatch } from '../../playlis
 import { sharedManifestJson } from '../../playlists/timeline-manifest.js';
 import type { CrierApp } from '../../server/app.js';
 import type { PlayerSession } from '../../server/gateway/presence.js';
-import { catalogueChange, createBuildWorker, type BuildScreen, type BuildWorker, type WorkerFrame } from '../../server/services/manifest.build-worker.js';
+import { catalogueChange, createBuildWorker, dropFrames, type BuildScreen, type BuildWorker, type WorkerFrame } from '../../server/services/manifest.build-worker.js';
 import { createBuildPool } from '../../server/services/manifest.build-pool.js';
 import { compactManifestFrame, FRAME_OPEN } from '../../server/services/manifest-frames.js';
 import { buildInWorker, checkGivenUpPass, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
 import { catalogueArb, NOW } from '../fixtures/random-catalogue.js';
 import { buildTestApp, socketlessSession } from '../helper.js';
+import type { Config } from '../../server/config.js';
 
 const DISPLAYS = [{ width: 1920, height: 1080 }, { width: 1080, height: 1920 }, undefined];
 const MODES = ['screen', 'audio', undefined] as const;
@@ -136,10 +137,82 @@ t.test('a pass given up gets no late answers; a thread that dies fails the pass 
   t.ok(again.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'the next pass starts a new thread and gets every frame');
 });
 
+/** Builds the screens in one pass, handing each chunk's frames to `take` as they come. */
+function passThrough(worker: BuildWorker, c: Catalogue, screens: BuildScreen[], take: (frames: WorkerFrame[], from: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    const pass = worker.startPass(c, NOW, {
+      onBuilt(frames) {
+        take(frames, got);
+        got += frames.length;
+        if (got === screens.length) resolve();
+      },
+      onFailed: reject,
+    });
+    pass.add(screens);
+    pass.finish();
+  });
+}
+
+t.test('frames cross in the worker’s arena and go round it; what is let go of, and a pass given up, comes back', async (t) => {
+  // A ring of 1 MB: ~125 frames of 8 KB, the worker at most half of it ahead of what the main thread received
+  // (a chunk of its builds, ~10 ms, fits in that half; the server's ring is 32 MB).
+  const worker = createBuildWorker({ timeZone: TZ, arenaBytes: 1 << 20 });
+  t.teardown(() => worker.close());
+  const c = distinctCatalogue(400, 4);
+  const screens: BuildScreen[] = c.screens.map((s) => ({ id: s.id }));
+  const expected = screens.map((screen) => mainFrame(c, screen, NOW));
+
+  // Held (never released): the first fill the ring, the rest come in buffers of their own.
+  const held = await buildInWorker(worker, c, NOW, screens);
+  const placed = held.filter((f) => f?.place).length;
+  t.ok(placed > 0 && placed < screens.length / 2, `${placed} of ${screens.length} in the arena while they were held, the rest in buffers of their own`);
+  t.ok(held.every((f, i) => same(f, expected[i]!)), 'all byte for byte the main thread’s');
+  t.ok(worker.heldArenaBytes > 0, `${worker.heldArenaBytes} bytes held`);
+  dropFrames(held);
+  t.equal(worker.heldArenaBytes, 0, 'let go of: nothing held');
+
+  // Let go of as they come (as a pass that has sent them): the ring goes round, frames checked as they arrive.
+  let inArena = 0;
+  let arenaBytes = 0;
+  const wrong: number[] = [];
+  await passThrough(worker, c, screens, (frames, from) => {
+    frames.forEach((f, i) => {
+      if (f?.place) {
+        inArena++;
+        arenaBytes += f.frame.length;
+      }
+      if (!same(f, expected[from + i]!)) wrong.push(from + i);
+    });
+    dropFrames(frames);
+  });
+  t.same(wrong, [], 'every frame right on arrival');
+  t.ok(arenaBytes > 1.5 * (1 << 20), `${inArena} of ${screens.length} came in the arena: ${(arenaBytes / (1 << 20)).toFixed(1)} laps of it`);
+  t.equal(worker.heldArenaBytes, 0);
+
+  // A pass given up: its late frames are let go of by the worker's side, not leaked.
+  const given = worker.startPass(c, NOW, { onBuilt: () => t.fail('no late frames'), onFailed: () => undefined });
+  given.add(screens);
+  const next = await buildInWorker(worker, c, NOW, screens.slice(0, 20));
+  t.ok(next.every((f, i) => same(f, expected[i]!)), 'the newer pass gets its own');
+  dropFrames(next);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.equal(worker.heldArenaBytes, 0, 'and nothing stays held of the pass given up');
+
+  // A pool gives back what it had not delivered when a pass fails.
+  const pool = createBuildPool({ timeZone: TZ, threads: 2, arenaBytes: 1 << 20 });
+  t.teardown(() => pool.close());
+  const pooled = await buildInWorker(pool, c, NOW, screens);
+  t.ok(pooled.every((f, i) => same(f, expected[i]!)), 'a pool’s frames, from two arenas, are right too');
+  t.ok(pool.heldArenaBytes > 0);
+  dropFrames(pooled);
+  t.equal(pool.heldArenaBytes, 0, 'and come back once let go of');
+});
+
 /** An app at a fixed instant with `n` screens whose rules all differ, one socketless session each of the forms given. */
-async function distinctPush(t: Test, n: number, session: (i: number, record: (frame: Buffer | string) => void) => Partial<PlayerSession>) {
+async function distinctPush(t: Test, n: number, session: (i: number, record: (frame: Buffer | string) => void) => Partial<PlayerSession>, config: Partial<Config> = {}) {
   const at = new Date('2026-03-27T09:30:00Z');
-  const app = await buildTestApp(t, { timeZone: TZ }, { clock: { now: () => at } });
+  const app = await buildTestApp(t, { timeZone: TZ, ...config }, { clock: { now: () => at } });
   const { catalogue, presence, publisher } = app.crier;
   const c = distinctCatalogue(n, 3);
   await catalogue.update((draft) => {
@@ -162,9 +235,14 @@ async function distinctPush(t: Test, n: number, session: (i: number, record: (fr
   return { app, at, sessions, received, idle, screens: c.screens };
 }
 
+/** A copy of each catalogue the expected frames are built from (nothing the publisher's builds cached). */
+const copies = new WeakMap<object, Catalogue>();
 /** What a main-thread build gives this session now, in its form. */
 function expectedFrame(app: CrierApp, at: Date, session: PlayerSession): string {
-  const m = buildManifest(structuredClone(app.crier.catalogue.read()) as Catalogue, { id: session.screenId, display: session.display, mode: session.mode }, at, { timeZone: TZ })!;
+  const read = app.crier.catalogue.read();
+  let copy = copies.get(read);
+  if (!copy) copies.set(read, (copy = structuredClone(read) as Catalogue));
+  const m = buildManifest(copy, { id: session.screenId, display: session.display, mode: session.mode }, at, { timeZone: TZ })!;
   if (session.acceptsSharedManifest && session.acceptsCompactManifest) return compactManifestFrame(m).bytes.toString();
   if (session.acceptsSharedManifest) return `${FRAME_OPEN}${sharedManifestJson(m)}}`;
   return `{"type":"manifest","manifest":{"screenId":${JSON.stringify(session.screenId)},${sharedManifestJson(m).slice(1)}}`;
@@ -222,6 +300,59 @@ t.test('a patch starts from a frame the worker built', async (t) => {
   t.equal(frame.type, 'manifest-patch', 'the player got a patch');
   const expected = JSON.parse(expectedFrame(app, at, sessions[last]!).slice(FRAME_OPEN.length, -1)) as Json;
   t.same(applyManifestPatch(held, frame.patch), expected, 'which, applied to the worker’s frame it holds, gives the new manifest');
+});
+
+t.test('a push through a small arena: each frame is read as it was built, however late its socket writes it; a hello or patch after the ring went round makes it again', async (t) => {
+  // Sockets that write each frame up to 80 ms after it was handed over, reading its bytes then: the worker
+  // builds half the ring's worth (~30 frames) in about 10 ms.
+  const { app, at, sessions, received, idle } = await distinctPush(
+    t,
+    240,
+    (i, record) => ({
+      acceptsCompactManifest: true,
+      acceptsManifestPatch: true,
+      sendManifest: (frame, done) =>
+        void setTimeout(() => {
+          record(Buffer.from(frame as Buffer));
+          done?.();
+        }, (i % 9) * 10),
+    }),
+    // Half of it, 256 KB, is ~30 frames: the ring goes round several times in a push.
+    { buildArenaBytes: 512 << 10 },
+  );
+  const { publisher, alerts, catalogue, buildWorker, broadcasts } = app.crier;
+  const wrongOf = () => sessions.filter((s, i) => String(received[i]!.at(-1)) !== expectedFrame(app, at, s)).map((s) => s.screenId);
+  const before = { ...publisher.stats };
+  await alerts.create({ title: '全部', playlistId: catalogue.read().defaultPlaylistId!, target: { kind: 'all' }, priority: 100 });
+  await idle();
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const inArena = publisher.stats.inArena - before.inArena;
+  const inWorker = publisher.stats.inWorker - before.inWorker;
+  t.ok(inArena > 0 && inArena < inWorker, `of ${inWorker} frames from the worker ${inArena} came in the arena, the rest on their own while sockets held it`);
+  t.same(wrongOf(), [], 'every player got its own frame, byte for byte, though the worker wrote on while the sockets waited');
+  t.equal(buildWorker!.heldArenaBytes, 0, 'all written: nothing held');
+
+  // Sent again from the pass's frames (a hello within a second): one the worker wrote over is made again, one it has not is copied out.
+  for (const s of [sessions[70]!, sessions[239]!]) {
+    s.sentManifestVersion = null;
+    publisher.offerCurrent(s);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  t.same(wrongOf(), [], 'both got their frame again, right');
+
+  // Patches start from the frame a player holds: one gone from the ring gets a whole frame, a recent one a patch.
+  const [early, late] = [sessions[80]!, sessions[238]!];
+  const held = JSON.parse(String(received[238]!.at(-1)).slice(FRAME_OPEN.length, -1)) as Json;
+  for (const s of [early, late]) publisher.applied(s, s.sentManifestVersion!);
+  const patchedBefore = publisher.stats.patched;
+  await broadcasts.create({ name: '加播', playlistId: 'pl-a', target: { kind: 'screens', screenIds: [early.screenId, late.screenId] }, times: ['10:15'], priority: 0 });
+  await idle();
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  t.equal(publisher.stats.patched, patchedBefore + 1, 'one patch: none from bytes the worker wrote over');
+  t.equal(String(received[80]!.at(-1)), expectedFrame(app, at, early), 'the whole new frame instead');
+  const patch = JSON.parse(String(received[238]!.at(-1))) as { type: string; patch: ManifestPatch };
+  t.equal(patch.type, 'manifest-patch', 'the recent one got a patch');
+  t.same(applyManifestPatch(held, patch.patch), JSON.parse(expectedFrame(app, at, late).slice(FRAME_OPEN.length, -1)), 'from the frame it holds');
 });
 
 t.test('a change during a worker pass causes one more pass; a worker killed mid-pass leaves no player without its manifest', async (t) => {
