@@ -193,7 +193,7 @@ export async function signInAs(app: CrierApp, role: Role, township: string | nul
   return { headers, user: JSON.parse(created.body) as { id: string; username: string; role: string; township: string | null } };
 }
 
-/** A player session as the gateway makes one, without a socket (sends go nowhere): for presence tests at fleet size. */
+/** A player session as the gateway makes one, without a socket (sends go nowhere, written at once): for presence tests at fleet size. */
 let socketlessSessions = 0;
 export function socketlessSession(screenId: string, fields: Partial<PlayerSession> = {}): PlayerSession {
   return {
@@ -210,7 +210,7 @@ export function socketlessSession(screenId: string, fields: Partial<PlayerSessio
     appliedManifestVersion: null,
     acceptsSharedManifest: true,
     send: () => undefined,
-    sendManifest: () => undefined,
+    sendManifest: (_, written) => written?.(),
     close: () => undefined,
     ...fields,
   };
