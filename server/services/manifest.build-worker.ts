@@ -147,7 +147,14 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
       // A thread failed and replaced: its arena goes with it.
       if (started !== thread) return;
       if ('error' in reply) return reply.pass === active?.id ? fail(new Error(`manifest build worker: ${reply.error}`)) : undefined;
-      const frames = framesOf(reply, places);
+      let frames: WorkerFrame[];
+      try {
+        frames = framesOf(reply, places);
+      } catch (error) {
+        // A place the ledger refuses (never seen: the thread and the ledger share their rules): the thread is
+        // of no more use, and the pass is built here, rather than the server ended by a throw in this callback.
+        return fail(error instanceof Error ? error : new Error(String(error)));
+      }
       // A pass given up (the caller moved on) is not answered late; its frames' places are free again.
       if (!active || reply.pass !== active.id) return dropFrames(frames);
       active.unanswered -= frames.length;

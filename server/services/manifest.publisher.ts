@@ -253,10 +253,13 @@ export function createManifestPublisher(deps: {
     }
     const bytes = patch ?? frameFor(session, f);
     const { place } = f;
-    // Bytes in the worker's arena are held until the socket has written them (or dropped them).
+    // Bytes in the worker's arena are held until the socket has written them (or dropped them), once.
     if (place && bytes === f.compact) {
       place.hold();
+      let isHeld = true;
       session.sendManifest(bytes, () => {
+        if (!isHeld) return;
+        isHeld = false;
         place.release();
         onWritten?.();
       });

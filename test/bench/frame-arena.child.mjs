@@ -1,9 +1,11 @@
 // One run of `npm run bench -- frame-arena` (a process of its own, so each mode starts from the same heap):
 // a worker hands the main thread 10,000 frames of 17 KB, as the build worker does in a push to 10,000
 // screens whose rules all differ, while the main thread holds 600,000 small objects (a big server's heap) and
-// keeps the latest 200 frames. `transfer`: each frame an ArrayBuffer of its own, transferred (what Crier does);
-// `arena`: the worker writes frames into a 32 MB SharedArrayBuffer ring and the main thread takes Buffer views,
-// releasing each slot once it lets the frame go. Prints the main isolate's full collections and the CPU.
+// keeps the latest 200 frames. `transfer`: each frame an ArrayBuffer of its own, transferred (what the build
+// worker did until the nineteenth session); `arena`: the worker writes frames into a 32 MB SharedArrayBuffer
+// ring and the main thread takes Buffer views, releasing each slot once it lets the frame go (the scheme the
+// build worker uses now, server/services/frame-arena.ts, here with fixed slots). Prints the main isolate's full
+// collections and the CPU.
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
