@@ -21,7 +21,7 @@ export const FRAME_ARENA_BYTES = 32 << 20;
 /** What the main thread makes and the worker is started with. */
 export interface FrameArenaMemory {
   ring: SharedArrayBuffer;
-  /** One 64-bit word: the position below which the main thread is done with every frame (the worker may write up to it plus the ring's size). */
+  /** One 64-bit word, moved on by the main thread as frames are given back: the worker may write below it plus the ring's size. */
   released: SharedArrayBuffer;
 }
 
