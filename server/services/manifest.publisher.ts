@@ -9,7 +9,8 @@
 // much smaller: each (held frame, new frame) patch is computed and serialised once, the same bytes for all.
 // A pass that meets more than WORKER_THRESHOLD new keys hands the builds of the rest to the build worker
 // (manifest.build-worker.ts) and delivers their frames as they come back: the event loop stays free for
-// heartbeats and the API while 10,000 screens whose rules all differ are built.
+// heartbeats and the API while 10,000 screens whose rules all differ are built. Those frames lie in the
+// worker's frame arena (frame-arena.ts): each is held until every send of it was written.
 import type { FastifyBaseLogger } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
