@@ -30,6 +30,8 @@ async function appOn(t: Test, dataDir: string, options: BuildOptions = {}) {
 }
 const clip = path.join(work, 'phone.mp4');
 const wav = path.join(work, 'quiet.wav');
+/** Long enough that its transcode is still running when the server is closed under it, on a loaded machine too. */
+const longClip = path.join(work, 'long.mp4');
 t.before(async () => {
   // A 2 s phone clip filmed sideways: 320×240 pixels with a 90° rotation flag, plus a tone.
   const flat = path.join(work, 'flat.mp4');
@@ -39,6 +41,8 @@ t.before(async () => {
   await ffmpeg(['-i', flat, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', clip]);
   // A quiet announcement: about −38 LUFS.
   await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=44100,volume=0.02', '-t', '3', wav]);
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '30',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', longClip]);
 });
 
 t.test('a video is probed, transcoded to upright H.264/AAC faststart MP4 with a poster, with progress events', async (t) => {
@@ -99,7 +103,7 @@ t.test('one ffmpeg at a time; unfinished jobs resume after a restart, or fail cl
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-restart-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const first = await appOn(t, dir);
-  const a = await upload(first, { name: 'a.mp4', data: await readFile(clip) });
+  const a = await upload(first, { name: 'a.mp4', data: await readFile(longClip) });
   const b = await upload(first, { name: 'b.wav', data: await readFile(wav) });
   t.equal(JSON.parse((await first.inject('/api/v1/jobs?state=running')).body).length, 1, 'only one job runs');
   t.equal(JSON.parse((await first.inject('/api/v1/jobs?state=queued')).body).length, 1, 'the other waits');
