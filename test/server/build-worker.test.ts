@@ -137,23 +137,6 @@ t.test('a pass given up gets no late answers; a thread that dies fails the pass 
   t.ok(again.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'the next pass starts a new thread and gets every frame');
 });
 
-/** Builds the screens in one pass, handing each chunk's frames to `take` as they come. */
-function passThrough(worker: BuildWorker, c: Catalogue, screens: BuildScreen[], take: (frames: WorkerFrame[], from: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let got = 0;
-    const pass = worker.startPass(c, NOW, {
-      onBuilt(frames) {
-        take(frames, got);
-        got += frames.length;
-        if (got === screens.length) resolve();
-      },
-      onFailed: reject,
-    });
-    pass.add(screens);
-    pass.finish();
-  });
-}
-
 t.test('frames cross in the worker’s arena and go round it; what is let go of, and a pass given up, comes back', async (t) => {
   // A ring of 1 MB: ~125 frames of 8 KB, the worker at most half of it ahead of what the main thread received
   // (a chunk of its builds, ~10 ms, fits in that half; the server's ring is 32 MB).
@@ -176,7 +159,7 @@ t.test('frames cross in the worker’s arena and go round it; what is let go of,
   let inArena = 0;
   let arenaBytes = 0;
   const wrong: number[] = [];
-  await passThrough(worker, c, screens, (frames, from) => {
+  await buildInWorker(worker, c, NOW, screens, (frames, from) => {
     frames.forEach((f, i) => {
       if (f?.place) {
         inArena++;
