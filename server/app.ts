@@ -160,7 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const eventLoop = watchEventLoop(app.log, options.eventLoopGraceMs === undefined ? {} : { graceMs: options.eventLoopGraceMs });
   app.addHook('onClose', async () => eventLoop.close());
   const consoleHub = cluster ? cluster.consoleHub(createConsoleHub()) : createConsoleHub();
-  // Large passes' builds in threads of their own (started at the first one), ended with the server.
+  // Large passes' builds in threads of their own (started, and warmed, once the register has more screens than a pass builds here), ended with the server.
   const buildWorker = config.buildWorker ? createBuildPool({ timeZone: config.timeZone, threads: config.buildThreads, nice: config.buildNice, ...(config.buildArenaBytes !== undefined ? { arenaBytes: config.buildArenaBytes } : {}) }) : null;
   if (buildWorker) app.addHook('onClose', () => buildWorker.close());
   const publisher = createManifestPublisher({ catalogue, presence, clock, log: app.log, timeZone: config.timeZone, buildWorker });

@@ -120,6 +120,10 @@ export function createBuildPool(input: BuildStart & { threads?: number }): Build
         },
       };
     },
+    async warm(catalogue, at, screens) {
+      const built = await Promise.all(Array.from({ length: count }, (_, i) => lane(i).warm(catalogue, at, screens)));
+      return built.reduce((sum, n) => sum + n, 0);
+    },
     async close() {
       active?.fail(new Error('manifest build worker closed'));
       await Promise.all(lanes.map((l) => l.close()));

@@ -64,14 +64,22 @@ export interface BuildWorker {
    * that cannot be sent), when the thread fails or ends: what was not answered is then the caller's to build.
    */
   startPass(catalogue: Readonly<Catalogue>, at: Date, handlers: { onBuilt(frames: WorkerFrame[]): void; onFailed(error: Error): void }): BuildPass;
+  /**
+   * Starts the thread before the first large pass needs it: it takes `catalogue` in and builds `screens`
+   * (their frames dropped), so that pass finds its code compiled and the catalogue held. Resolves with how
+   * many it built (0: a thread was running or starting already, or a pass under way); rejects if it failed.
+   */
+  warm(catalogue: Readonly<Catalogue>, at: Date, screens: BuildScreen[]): Promise<number>;
   /** Ends the thread (the server's shutdown); a pass under way fails over to the caller. */
   close(): Promise<void>;
-  /** The running thread, null before the first pass or after a failure (the next pass starts another). */
+  /** The running thread, null before the first pass (or warm-up) or after a failure (the next pass starts another). */
   readonly thread: Worker | null;
   /** Bytes of the running thread's frame arena still held (frames not yet written everywhere they went; 0: all free). */
   readonly heldArenaBytes: number;
 }
 
+/** What a pass under way is told when the server closes. */
+const CLOSED = new Error('manifest build worker closed');
 const HERE = fileURLToPath(import.meta.url);
 const ENTRY = path.join(path.dirname(HERE), `manifest.build-worker.entry${path.extname(HERE)}`);
 /**
@@ -118,6 +126,8 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
   let nextPass = 1;
   type ActivePass = { id: number; handlers: Parameters<BuildWorker['startPass']>[2]; unanswered: number; isFinished: boolean };
   let active: ActivePass | null = null;
+  /** The warm-up's pass (never the active one): frames still to come, and who waits for them. */
+  let warming: { id: number; left: number; built: number; done(built: number): void; failed(error: Error): void } | null = null;
 
   /** The thread is of no more use: ended, and the pass under way (if any) told to build the rest itself. */
   const fail = (error: Error) => {
@@ -127,6 +137,10 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
     waiting = null;
     held = null;
     if (failed) void failed.terminate();
+    // Closed while warming: what was built is all there will be; otherwise the warm-up failed.
+    if (error === CLOSED) warming?.done(warming.built);
+    else warming?.failed(error);
+    warming = null;
     const pass = active;
     active = null;
     pass?.handlers.onFailed(error);
@@ -146,7 +160,7 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
     started.on('message', (reply: BuildReply) => {
       // A thread failed and replaced: its arena goes with it.
       if (started !== thread) return;
-      if ('error' in reply) return reply.pass === active?.id ? fail(new Error(`manifest build worker: ${reply.error}`)) : undefined;
+      if ('error' in reply) return reply.pass === active?.id || reply.pass === warming?.id ? fail(new Error(`manifest build worker: ${reply.error}`)) : undefined;
       let frames: WorkerFrame[];
       try {
         frames = framesOf(reply, places);
@@ -155,7 +169,15 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
         // of no more use, and the pass is built here, rather than the server ended by a throw in this callback.
         return fail(error instanceof Error ? error : new Error(String(error)));
       }
-      // A pass given up (the caller moved on) is not answered late; its frames' places are free again.
+      if (warming && reply.pass === warming.id) {
+        warming.built += frames.filter((f) => f !== null).length;
+        if ((warming.left -= frames.length) === 0) {
+          warming.done(warming.built);
+          warming = null;
+          if (!active) thread?.unref();
+        }
+      }
+      // A pass given up (the caller moved on), or the warm-up's, is not answered; its frames' places are free again.
       if (!active || reply.pass !== active.id) return dropFrames(frames);
       active.unanswered -= frames.length;
       active.handlers.onBuilt(frames);
@@ -185,7 +207,7 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
         try {
           const started = (thread = spawn(code));
           for (const r of queued) started.postMessage(r);
-          if (active) started.ref();
+          if (active || warming) started.ref();
         } catch (error) {
           fail(error instanceof Error ? error : new Error(String(error)));
         }
@@ -197,6 +219,12 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
   };
   // Bundled now, so the first large pass does not wait for it (a failure here surfaces at that pass).
   threadSource().catch(() => undefined);
+  /** The thread's catalogue becomes `catalogue`: what differs from the one it holds is sent first. */
+  const hold = (catalogue: Readonly<Catalogue>) => {
+    if (held === catalogue) return;
+    post({ kind: 'catalogue', ...catalogueChange(held, catalogue) });
+    held = catalogue;
+  };
 
   return {
     get thread() {
@@ -215,10 +243,7 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
         add(screens) {
           if (!isCurrent() || screens.length === 0) return;
           try {
-            if (held !== catalogue) {
-              post({ kind: 'catalogue', ...catalogueChange(held, catalogue) });
-              held = catalogue;
-            }
+            hold(catalogue);
             post({ kind: 'build', pass: pass.id, at: at.getTime(), screens });
             pass.unanswered += screens.length;
             thread?.ref();
@@ -232,9 +257,24 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
         },
       };
     },
+    warm(catalogue, at, screens) {
+      if (thread || waiting || active || screens.length === 0) return Promise.resolve(0);
+      const id = nextPass++;
+      const warmed = new Promise<number>((done, failed) => (warming = { id, left: screens.length, built: 0, done, failed }));
+      try {
+        hold(catalogue);
+        // A pass of its own that is never the active one: its frames are dropped as they come (their places given back).
+        post({ kind: 'build', pass: id, at: at.getTime(), screens });
+        // Held by the process while it warms (a pass's thread is too); `thread` is null while the code is bundled.
+        (thread as Worker | null)?.ref();
+      } catch (error) {
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
+      return warmed;
+    },
     async close() {
       const closing = thread;
-      fail(new Error('manifest build worker closed'));
+      fail(CLOSED);
       await closing?.terminate();
     },
   };

@@ -47,6 +47,11 @@ const MAX_PATCH_SHARE = 0.5;
  * first ones are built here, so the first players get theirs before the worker has the catalogue.
  */
 const WORKER_THRESHOLD = 64;
+/**
+ * Screens the build thread builds (and drops) when it is started ahead of the first large pass: enough for
+ * its code to be compiled by then, a few tens of ms.
+ */
+const WARM_SCREENS = 128;
 
 /**
  * One manifest, serialised once per form and only when some player takes that form: `compact` for players
@@ -470,6 +475,24 @@ export function createManifestPublisher(deps: {
     };
   }
 
+  /**
+   * A fleet larger than a pass builds here has the build thread started now, not at its first large pass:
+   * that pass would otherwise wait for the thread to start, take the whole catalogue in and compile its code
+   * (docs/scaling.md, twentieth session). Called at the start and after changes (a fleet that grows).
+   */
+  function warmBuilds(): void {
+    if (!buildWorker || buildWorker.thread) return;
+    const cat = catalogue.read();
+    if (cat.screens.length <= workerThreshold) return;
+    const started = performance.now();
+    buildWorker.warm(cat, clock.now(), cat.screens.slice(0, WARM_SCREENS).map((s) => ({ id: s.id }))).then(
+      (built) => built > 0 && log.info({ screens: cat.screens.length, built, ms: Math.round(performance.now() - started) }, 'manifest build thread warmed before the first large pass'),
+      // Its first large pass starts another (and says so if that fails too).
+      (error: unknown) => log.warn({ err: error }, 'manifest build thread failed while warming'),
+    );
+  }
+  warmBuilds();
+
   function schedule(): void {
     if (isScheduled) return;
     isScheduled = true;
@@ -531,6 +554,7 @@ export function createManifestPublisher(deps: {
       seen = now;
       pending = unionAffected(pending, affected);
       schedule();
+      warmBuilds();
       return affected;
     },
     /**
@@ -542,6 +566,7 @@ export function createManifestPublisher(deps: {
       seen = catalogue.read();
       pending = unionAffected(pending, named);
       schedule();
+      warmBuilds();
     },
     /** Time moved on (a local midnight, an alert's expiry): every player is offered its manifest again. */
     republishAll(): void {

@@ -13,8 +13,9 @@ import { applyManifestPatch, type Json, type ManifestPatch } from '../../playlis
 import { sharedManifestJson } from '../../playlists/timeline-manifest.js';
 import type { CrierApp } from '../../server/app.js';
 import type { PlayerSession } from '../../server/gateway/presence.js';
-import { catalogueChange, createBuildWorker, dropFrames, type BuildScreen, type BuildWorker, type WorkerFrame } from '../../server/services/manifest.build-worker.js';
+import { catalogueChange, createBuildWorker, dropFrames, type BuildRequest, type BuildScreen, type BuildWorker, type WorkerFrame } from '../../server/services/manifest.build-worker.js';
 import { createBuildPool } from '../../server/services/manifest.build-pool.js';
+import { createManifestPublisher } from '../../server/services/manifest.publisher.js';
 import { compactManifestFrame, FRAME_OPEN } from '../../server/services/manifest-frames.js';
 import { buildInWorker, checkGivenUpPass, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
 import { catalogueArb, NOW } from '../fixtures/random-catalogue.js';
@@ -135,6 +136,36 @@ t.test('a pass given up gets no late answers; a thread that dies fails the pass 
   t.equal(worker.thread, null, 'no thread is kept after a failure');
   const again = await buildInWorker(worker, c, NOW, screens);
   t.ok(again.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'the next pass starts a new thread and gets every frame');
+});
+
+t.test('warmed before the first pass: the thread takes the catalogue in and builds, and that pass sends no catalogue', async (t) => {
+  const worker = createBuildWorker({ timeZone: TZ, arenaBytes: 1 << 20 });
+  t.teardown(() => worker.close());
+  const c = distinctCatalogue(150, 8);
+  const screens: BuildScreen[] = c.screens.map((s) => ({ id: s.id }));
+  t.equal(worker.thread, null, 'no thread before');
+  t.equal(await worker.warm(c, NOW, screens.slice(0, 100)), 100, 'it built the 100 screens it was given');
+  const thread = worker.thread!;
+  t.ok(thread, 'the thread is running');
+  t.equal(worker.heldArenaBytes, 0, 'their frames were dropped: the arena is free');
+  t.equal(await worker.warm(c, NOW, screens), 0, 'a running thread is not warmed again');
+
+  // The pass after: the catalogue is the one it holds, so only screens go over.
+  const kinds: string[] = [];
+  const post = thread.postMessage.bind(thread);
+  thread.postMessage = (request: BuildRequest, ...rest: unknown[]) => {
+    kinds.push(request.kind);
+    return post(request, ...(rest as []));
+  };
+  const built = await buildInWorker(worker, c, NOW, screens);
+  t.same(kinds, ['build', 'build'], 'the pass sent its screens and no catalogue');
+  t.ok(built.every((f, i) => same(f, mainFrame(c, screens[i]!, NOW))), 'every frame is the main thread’s');
+
+  // Closed while warming: the warm-up ends with what it built, and no error.
+  const closing = createBuildWorker({ timeZone: TZ });
+  const warming = closing.warm(c, NOW, screens);
+  await closing.close();
+  t.ok((await warming) < screens.length, 'a close ends the warm-up early, without failing it');
 });
 
 t.test('frames cross in the worker’s arena and go round it; what is let go of, and a pass given up, comes back', async (t) => {
@@ -392,6 +423,51 @@ t.test('a change during a worker pass causes one more pass; a worker killed mid-
   await app.close();
   t.type(await exited, 'number', 'closing the server ends it');
   t.equal(buildWorker!.thread, null);
+});
+
+t.test('the publisher warms the build thread once the fleet is larger than a pass builds on the main thread: at its start, or when a change makes it so', async (t) => {
+  const at = new Date('2026-03-27T09:30:00Z');
+  const app = await buildTestApp(t, { timeZone: TZ, buildWorker: false });
+  const { catalogue, presence } = app.crier;
+  const fleet = distinctCatalogue(100, 9);
+  const addScreens = (from: number, to: number) =>
+    catalogue.update((draft) => {
+      draft.media.push(...fleet.media.filter((m) => !draft.media.some((d) => d.id === m.id)));
+      draft.playlists.push(...fleet.playlists.filter((p) => !draft.playlists.some((d) => d.id === p.id)));
+      draft.screens.push(...fleet.screens.slice(from, to));
+      draft.schedules.push(...fleet.schedules.filter((s) => s.target.kind === 'screens' && s.target.screenIds.some((id) => fleet.screens.slice(from, to).some((x) => x.id === id))));
+    });
+  /** A publisher over a build thread whose warm-ups are recorded: the screens each was given, and what it built. */
+  const publisherOver = () => {
+    const worker = createBuildWorker({ timeZone: TZ });
+    t.teardown(() => worker.close());
+    const warmUps: { screens: number; built: Promise<number> }[] = [];
+    const warm = worker.warm;
+    worker.warm = (c, when, screens) => {
+      const built = warm(c, when, screens);
+      warmUps.push({ screens: screens.length, built });
+      return built;
+    };
+    const publisher = createManifestPublisher({ catalogue, presence, clock: { now: () => at }, log: app.log, timeZone: TZ, buildWorker: worker });
+    return { worker, warmUps, publisher };
+  };
+
+  await addScreens(0, 60);
+  const small = publisherOver();
+  t.same(small.warmUps, [], 'a fleet of 60 (a pass builds 64 here): no thread');
+  t.equal(small.worker.thread, null);
+
+  await addScreens(60, 100);
+  small.publisher.catalogueChanged();
+  t.equal(small.warmUps.length, 1, 'the change that made it 100: warmed then');
+  t.equal(await small.warmUps[0]!.built, 100, 'every screen of it built in the thread');
+  small.publisher.catalogueChanged();
+  t.equal(small.warmUps.length, 1, 'once: the thread is running');
+
+  const large = publisherOver();
+  t.equal(large.warmUps.length, 1, 'a publisher started over 100 screens warms at once');
+  t.equal(await large.warmUps[0]!.built, 100);
+  t.ok(large.worker.thread, 'its thread is running before any pass');
 });
 
 t.test('CRIER_BUILD_WORKER=off: no worker, every build on the main thread', async (t) => {
