@@ -1,8 +1,10 @@
 // The build worker (server/services/manifest.build-worker.ts): frames built in the thread are byte for byte
 // the main thread's; a pass given up gets no late answers; a thread that dies fails over and the next pass
-// starts another; and through the publisher: a push to screens whose rules all differ goes through the
-// worker, every player gets what a main-thread build gives in its form, a change during the pass causes one
-// more pass, a worker killed mid-pass leaves no player without its manifest, and the server's close ends it.
+// starts another; a thread warmed before the first pass holds the catalogue it was given; and through the
+// publisher: a push to screens whose rules all differ goes through the worker, every player gets what a
+// main-thread build gives in its form, a change during the pass causes one more pass, a worker killed
+// mid-pass leaves no player without its manifest, the server's close ends it, and a fleet of more than 64
+// screens has the thread warmed before its first large pass.
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Test } from 'tap';
