@@ -8,7 +8,7 @@
 // (CRIER_BUILD_NICE).
 import type { Worker } from 'node:worker_threads';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
-import { createBuildWorker, dropFrames, type BuildPass, type BuildScreen, type BuildStart, type BuildWorker, type WorkerFrame } from './manifest.build-worker.js';
+import { CLOSED, createBuildWorker, dropFrames, type BuildPass, type BuildScreen, type BuildStart, type BuildWorker, type WorkerFrame } from './manifest.build-worker.js';
 
 /** Screens a thread is given at a time: about 10 ms of builds, so frames come back from all of them in step. */
 const PIECE = 16;
@@ -125,7 +125,7 @@ export function createBuildPool(input: BuildStart & { threads?: number }): Build
       return built.reduce((sum, n) => sum + n, 0);
     },
     async close() {
-      active?.fail(new Error('manifest build worker closed'));
+      active?.fail(CLOSED);
       await Promise.all(lanes.map((l) => l.close()));
     },
   };

@@ -78,8 +78,8 @@ export interface BuildWorker {
   readonly heldArenaBytes: number;
 }
 
-/** What a pass under way is told when the server closes. */
-const CLOSED = new Error('manifest build worker closed');
+/** What a pass under way is told when the server closes (a warm-up under way just ends). */
+export const CLOSED = new Error('manifest build worker closed');
 const HERE = fileURLToPath(import.meta.url);
 const ENTRY = path.join(path.dirname(HERE), `manifest.build-worker.entry${path.extname(HERE)}`);
 /**
