@@ -480,7 +480,8 @@ export function createManifestPublisher(deps: {
   /**
    * A fleet larger than a pass builds here has the build thread started now, not at its first large pass:
    * that pass would otherwise wait for the thread to start, take the whole catalogue in and compile its code
-   * (docs/scaling.md, twentieth session). Called at the start and after changes (a fleet that grows).
+   * (docs/scaling.md, twentieth session). Called at the start and after each run of passes (a fleet that
+   * grew): never before a pass, whose builds would then queue behind the warm-up's in the new thread.
    */
   function warmBuilds(): void {
     if (!buildWorker || buildWorker.thread) return;
@@ -518,6 +519,7 @@ export function createManifestPublisher(deps: {
       return sent;
     } finally {
       isRunning = false;
+      warmBuilds();
     }
   }
 
@@ -556,7 +558,6 @@ export function createManifestPublisher(deps: {
       seen = now;
       pending = unionAffected(pending, affected);
       schedule();
-      warmBuilds();
       return affected;
     },
     /**
@@ -568,7 +569,6 @@ export function createManifestPublisher(deps: {
       seen = catalogue.read();
       pending = unionAffected(pending, named);
       schedule();
-      warmBuilds();
     },
     /** Time moved on (a local midnight, an alert's expiry): every player is offered its manifest again. */
     republishAll(): void {

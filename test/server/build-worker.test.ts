@@ -427,7 +427,7 @@ t.test('a change during a worker pass causes one more pass; a worker killed mid-
   t.equal(buildWorker!.thread, null);
 });
 
-t.test('the publisher warms the build thread once the fleet is larger than a pass builds on the main thread: at its start, or when a change makes it so', async (t) => {
+t.test('the publisher warms the build thread once the fleet is larger than a pass builds on the main thread: at its start, or after the pass of a change that makes it so', async (t) => {
   const at = new Date('2026-03-27T09:30:00Z');
   const app = await buildTestApp(t, { timeZone: TZ, buildWorker: false });
   const { catalogue, presence } = app.crier;
@@ -459,11 +459,17 @@ t.test('the publisher warms the build thread once the fleet is larger than a pas
   t.same(small.warmUps, [], 'a fleet of 60 (a pass builds 64 here): no thread');
   t.equal(small.worker.thread, null);
 
+  const idle = async (publisher: ReturnType<typeof publisherOver>['publisher']) => {
+    while (!publisher.isIdle) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
   await addScreens(60, 100);
   small.publisher.catalogueChanged();
-  t.equal(small.warmUps.length, 1, 'the change that made it 100: warmed then');
+  t.same(small.warmUps, [], 'the change that made it 100: not before its pass (whose builds would queue behind the warm-up)');
+  await idle(small.publisher);
+  t.equal(small.warmUps.length, 1, 'after it');
   t.equal(await small.warmUps[0]!.built, 100, 'every screen of it built in the thread');
   small.publisher.catalogueChanged();
+  await idle(small.publisher);
   t.equal(small.warmUps.length, 1, 'once: the thread is running');
 
   const large = publisherOver();
