@@ -53,7 +53,7 @@ t.test('CRIER_DATABASE_URL: a postgres URL chooses PostgreSQL; anything else is 
 });
 
 t.test('the plays admission\'s settings, the rate floor included, come from the environment', async (t) => {
-  t.same(loadConfig({}).shedding.plays, { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 500, minRate: 30_000 }, 'defaults');
+  t.same(loadConfig({}).shedding.plays, { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 300, minRate: 30_000 }, 'defaults');
   const c = loadConfig({ CRIER_PLAYS_MIN_RATE: '20000', CRIER_PLAYS_MAX_WAIT_MS: '800' });
   t.match(c.shedding.plays, { minRate: 20_000, maxWaitMs: 800 });
   t.throws(() => loadConfig({ CRIER_PLAYS_MIN_RATE: '0' }), /CRIER_PLAYS_MIN_RATE="0"/, 'a floor of nothing is refused');
