@@ -99,14 +99,17 @@ const addressOf = (i: number, base: number) => {
   return `127.${base}.${Math.floor(k / 250)}.${(k % 250) + 1}`;
 };
 
-const fleetDir = path.join(flags.dir, `fleet-${N}-${TOWNSHIPS}`);
+// A run keeps what it did in the fleet it saves (with --distinct-rules, an entry of each screen's own), so the two
+// kinds are kept apart: a fleet saved by a --distinct-rules run made every later push to it a distinct one, with
+// or without the flag (seventeenth to twentieth sessions; docs/scaling.md, twenty-first session).
+const fleetDir = path.join(flags.dir, `fleet-${N}-${TOWNSHIPS}${flags['distinct-rules'] ? '-distinct' : ''}`);
 const runDir = path.join(flags.dir, `run-${process.pid}`);
 const dataDir = path.join(runDir, 'data');
 rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
-const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, reusedFleet: reuse, leanPlayers: flags['lean-players'], nicePlayers: flags['nice-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, fleet: fleetDir, reusedFleet: reuse, leanPlayers: flags['lean-players'], nicePlayers: flags['nice-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 const hardStop = setTimeout(() => {
   console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
