@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
-import { createThreadCpu } from './thread-cpu.js';
+import { createThreadTimes, waitedForCoreMs } from './thread-cpu.js';
 
 interface ProbeRequest {
   probe: number;
@@ -28,9 +28,18 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
+/** Ms the main thread has been runnable but waiting for a core (null where the kernel keeps no schedstat). */
+function mainThreadWaitedMs(): number | null {
+  try {
+    return waitedForCoreMs(process.pid);
+  } catch {
+    return null;
+  }
+}
+
 export function installLoadProbe(connected: () => number): void {
   if (process.env.CRIER_LOAD_PROBE !== '1' || !process.send) return;
-  const threadCpu = createThreadCpu();
+  const threadTimes = createThreadTimes();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
@@ -40,7 +49,7 @@ export function installLoadProbe(connected: () => number): void {
   let gc: Record<string, { n: number; totalMs: number; maxMs: number }> = {};
   let longGc: { atMs: number; ms: number; kind: string }[] = [];
   /** hrUs: the stall's start on the monotonic clock in µs, the clock a --cpu-prof profile's sample times use. */
-  let stalls: { atMs: number; ms: number; hrUs: number }[] = [];
+  let stalls: { atMs: number; ms: number; hrUs: number; waitedMs?: number }[] = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const kind = GC_KINDS[(entry as { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
@@ -51,15 +60,21 @@ export function installLoadProbe(connected: () => number): void {
       if (entry.duration >= LONG_GC_MS && longGc.length < 200) longGc.push({ atMs: round(entry.startTime - windowStart), ms: round(entry.duration), kind });
     }
   }).observe({ entryTypes: ['gc'] });
-  // The loop's late turns, each with when it began (relative to the window), to set beside the GC pauses.
+  // The loop's late turns, each with when it began (relative to the window), to set beside the GC pauses, and
+  // how much of it the main thread was runnable but waiting for a core (the rest: running, or blocked in a call).
   let lastTick = performance.now();
   let lastHr = process.hrtime.bigint();
+  let lastWaited = mainThreadWaitedMs();
   setInterval(() => {
     const t = performance.now();
     const late = t - lastTick - 10;
-    if (late >= STALL_MS && stalls.length < 200) stalls.push({ atMs: round(lastTick - windowStart), ms: round(late), hrUs: Number(lastHr / 1000n) });
+    const waited = mainThreadWaitedMs();
+    if (late >= STALL_MS && stalls.length < 200) {
+      stalls.push({ atMs: round(lastTick - windowStart), ms: round(late), hrUs: Number(lastHr / 1000n), ...(waited === null || lastWaited === null ? {} : { waitedMs: round(waited - lastWaited) }) });
+    }
     lastTick = t;
     lastHr = process.hrtime.bigint();
+    lastWaited = waited;
   }, 10).unref();
   process.on('message', (message: ProbeRequest) => {
     if (typeof message?.probe !== 'number') return;
@@ -75,7 +90,11 @@ export function installLoadProbe(connected: () => number): void {
       /** This process's CPU time (user + system, ms) since it started: the load test takes differences. */
       cpuMs: round((cpu.user + cpu.system) / 1000),
       /** The same by thread (Linux; ms, in ticks of 10 ms): main, build worker, airing writer, the rest (V8's and libuv's helpers). */
-      threadCpuMs: threadCpu(),
+      ...(() => {
+        const times = threadTimes();
+        // The same by thread (Linux, ms): time runnable but waiting for a core.
+        return { threadCpuMs: times?.cpu ?? null, threadWaitMs: times?.waiting ?? null };
+      })(),
       // The loop's busy ms in the window (a crowded machine stretches wall time, this less).
       loopBusyMs: Math.round(performance.eventLoopUtilization(eluStart).active),
       gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, totalMs: round(v.totalMs), maxMs: round(v.maxMs) }])),

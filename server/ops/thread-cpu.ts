@@ -41,8 +41,22 @@ export function announceThread(role: ThreadRole): void {
 /** Clock ticks a second in /proc's stat fields (USER_HZ): 100 on every Linux Node runs on. */
 const TICKS_PER_SECOND = 100;
 
-/** Reads the process's CPU by thread: the main thread, the threads that announced a role, and the rest together. */
-export function createThreadCpu(): (() => Record<'main' | ThreadRole | 'other', number> | null) {
+/** Ms the task (a thread of this process) has been runnable but waiting for a core; throws where the kernel keeps no schedstat. */
+export function waitedForCoreMs(task: number | string): number {
+  // "time on a core, time waiting for one (both ns), timeslices".
+  return Number(readFileSync(`/proc/self/task/${task}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+}
+
+/** Milliseconds by thread: the main thread, the threads that announced a role, and the rest together. */
+export type ByThread = Record<'main' | ThreadRole | 'other', number>;
+
+/**
+ * Reads the process's threads: the CPU each used (utime and stime, in ticks of 10 ms) and how long each was
+ * runnable but waiting for a core (schedstat's run delay, in ns; null where the kernel does not keep it). The
+ * second says what a latency was spent on when no turn of the event loop was long: on two cores shared with the
+ * simulated players, the main thread waits for one (docs/scaling.md, twenty-first session).
+ */
+export function createThreadTimes(): () => { cpu: ByThread; waiting: ByThread | null } | null {
   const roles = new Map<number, ThreadRole>();
   const channel = new BroadcastChannel(CHANNEL);
   channel.onmessage = (event) => {
@@ -60,7 +74,8 @@ export function createThreadCpu(): (() => Record<'main' | ThreadRole | 'other', 
     } catch {
       return null;
     }
-    const cpu = { main: 0, build: 0, writer: 0, other: 0 };
+    const cpu: ByThread = { main: 0, build: 0, writer: 0, other: 0 };
+    let waiting: ByThread | null = { main: 0, build: 0, writer: 0, other: 0 };
     for (const task of tasks) {
       let stat: string;
       try {
@@ -70,10 +85,22 @@ export function createThreadCpu(): (() => Record<'main' | ThreadRole | 'other', 
       }
       // Fields after the command (which may hold spaces, closed by the last ')'): utime and stime are the 12th and 13th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
       const tid = Number(task);
-      cpu[tid === process.pid ? 'main' : (roles.get(tid) ?? 'other')] += ms;
+      const role = tid === process.pid ? 'main' : (roles.get(tid) ?? 'other');
+      cpu[role] += ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+      if (!waiting) continue;
+      try {
+        waiting[role] += waitedForCoreMs(task);
+      } catch {
+        waiting = null; // not kept by this kernel (or the thread ended: this reading is then left out)
+      }
     }
-    return cpu;
+    return { cpu, waiting };
   };
+}
+
+/** The CPU alone (createThreadTimes). */
+export function createThreadCpu(): () => ByThread | null {
+  const times = createThreadTimes();
+  return () => times()?.cpu ?? null;
 }

@@ -168,22 +168,28 @@ interface ProbeAnswer {
   cpuMs: number;
   /** The same by thread (Linux only: null elsewhere): server/ops/thread-cpu.ts. */
   threadCpuMs: ThreadCpu | null;
+  /** Ms each was runnable but waiting for a core (Linux; null where the kernel keeps no schedstat). */
+  threadWaitMs?: ThreadCpu | null;
   /** The server's event loop's busy ms in the window (stalls helper). */
   loopBusyMs?: number;
   /** Collections in the window (by kind), the long ones and the loop's stalls, each with its time in the window. */
   gc?: Record<string, { n: number; totalMs: number; maxMs: number }>;
   longGc?: { atMs: number; ms: number; kind: string }[];
-  stalls?: { atMs: number; ms: number }[];
+  /** waitedMs: of the stall, the main thread runnable but waiting for a core (Linux). */
+  stalls?: { atMs: number; ms: number; waitedMs?: number }[];
 }
 
 type ThreadCpu = Record<'main' | 'build' | 'writer' | 'other', number>;
-/** CPU ms by thread between two probes (a thread that ended meanwhile takes its CPU along: the others' can look smaller). */
+/** Ms by thread between two probes, CPU or waiting (a thread that ended meanwhile takes its own along: the others' can look smaller). */
 function threadCpuDelta(before: ThreadCpu | null, after: ThreadCpu | null): ThreadCpu | null {
   if (!before || !after) return null;
   const d = (k: keyof ThreadCpu) => Math.round(after[k] - before[k]);
   return { main: d('main'), build: d('build'), writer: d('writer'), other: d('other') };
 }
-const threadLine = (t: ThreadCpu) => `  server CPU by thread: main ${t.main}, build worker ${t.build}, airing writer ${t.writer}, the others (V8's collector and compiler helpers, libuv's pool) ${t.other} ms`;
+const threadLine = (t: ThreadCpu, waited: ThreadCpu | null) => {
+  const w = (k: keyof ThreadCpu) => (waited ? ` (waited for a core ${waited[k]})` : '');
+  return `  server CPU by thread: main ${t.main}${w('main')}, build worker ${t.build}${w('build')}, airing writer ${t.writer}${w('writer')}, the others (V8's collector and compiler helpers, libuv's pool) ${t.other}${w('other')} ms`;
+};
 
 interface PlayerProc {
   child: ChildProcess;
@@ -375,7 +381,7 @@ async function main(): Promise<void> {
       await setPhase(label);
       await probe(server, { reset: true });
       await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
-      const { cpuMs: cpuBefore, threadCpuMs: threadsBefore } = await probe(server);
+      const { cpuMs: cpuBefore, threadCpuMs: threadsBefore, threadWaitMs: waitsBefore = null } = await probe(server);
       const t0 = now();
       await change();
       const tAnswered = now();
@@ -403,12 +409,12 @@ async function main(): Promise<void> {
       manifestBytes = Math.max(manifestBytes, bytes);
       const timing = serverPass(t0);
       const windowMs = now() - t0;
-      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing, playerHandlingMs: handlingMs, serverCpuMs: round(el.cpuMs - cpuBefore), serverCpuByThreadMs: threadCpuDelta(threadsBefore, el.threadCpuMs), windowMs: round(windowMs), idleServerCpuMs: round((idleCpuPerSecond * windowMs) / 1000) };
+      const row = { label, expected: want, received: inside.length, outsideTarget: outside, answerMs: round(tAnswered - t0), latencyMs: stats(inside), manifestBytes: bytes, eventLoop: el.eventLoop, server: timing, playerHandlingMs: handlingMs, serverCpuMs: round(el.cpuMs - cpuBefore), serverCpuByThreadMs: threadCpuDelta(threadsBefore, el.threadCpuMs), serverWaitByThreadMs: threadCpuDelta(waitsBefore, el.threadWaitMs ?? null), windowMs: round(windowMs), idleServerCpuMs: round((idleCpuPerSecond * windowMs) / 1000) };
       pushes.push(row);
       console.log(`push ${label}: ${inside.length}/${want} in first ${row.latencyMs.min} p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} max ${row.latencyMs.max} ms (API answered ${row.answerMs} ms; ${outside} outside the target; ${bytes} B; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms)`);
       if (timing) console.log(`  server, ms after the POST was sent: committed ${timing.committed}, pass ${timing.pass}, first send ${timing.firstSend}, last send ${timing.lastSend}, last written ${timing.lastWritten} (${timing.sent} sent in ${timing.slices} slices); players' processes busy with the frames ${handlingMs.join(' / ')} ms; server CPU ${row.serverCpuMs} ms from the POST to the end of the collection (${row.windowMs} ms; idle would be ${row.idleServerCpuMs} ms)`);
       const byThread = row.serverCpuByThreadMs;
-      if (timing && byThread) console.log(threadLine(byThread));
+      if (timing && byThread) console.log(threadLine(byThread, row.serverWaitByThreadMs));
     };
     const alertFor = (target: object) => http.post('/api/v1/alerts', { title: `loadtest ${Date.now()}`, playlistId, target, priority: 100 }) as Promise<{ id: string }>;
     let allAlert = { id: '' };
@@ -522,7 +528,7 @@ async function main(): Promise<void> {
   // Plays: one burst of a batch per player, then steady traffic.
   const plays = async (label: string, command: ChildCommand, waitMs: number) => {
     await setPhase(label);
-    const { cpuMs: cpuBefore, threadCpuMs: threadsBefore } = await probe(server, { reset: true });
+    const { cpuMs: cpuBefore, threadCpuMs: threadsBefore, threadWaitMs: waitsBefore = null } = await probe(server, { reset: true });
     const sent = await all<Extract<ChildEvent, { ev: 'sent' }>>(() => command, 'sent');
     const total = sent.reduce((n, s) => n + s.sent, 0);
     const sentAt = Math.min(...sent.filter((s) => s.sent > 0).map((s) => s.at));
@@ -535,7 +541,7 @@ async function main(): Promise<void> {
     const el = await probe(server, { reset: true });
     report.serverGc ??= {};
     (report.serverGc as Record<string, unknown>)[label] = { gc: el.gc, longGc: el.longGc, stalls: el.stalls };
-    console.log(`${label}: server GC ${Object.entries(el.gc ?? {}).map(([k, v]) => `${k} ${v.n}× ${v.totalMs} ms (max ${v.maxMs})`).join(', ')}; stalls ≥ 100 ms ${(el.stalls ?? []).map((x) => `${x.ms}@${x.atMs}`).join(' ') || 'none'}; GC ≥ 20 ms ${(el.longGc ?? []).map((x) => `${x.kind} ${x.ms}@${x.atMs}`).join(' ') || 'none'}`);
+    console.log(`${label}: server GC ${Object.entries(el.gc ?? {}).map(([k, v]) => `${k} ${v.n}× ${v.totalMs} ms (max ${v.maxMs})`).join(', ')}; stalls ≥ 100 ms ${(el.stalls ?? []).map((x) => `${x.ms}@${x.atMs}${x.waitedMs === undefined ? '' : ` (waited for a core ${x.waitedMs})`}`).join(' ') || 'none'}; GC ≥ 20 ms ${(el.longGc ?? []).map((x) => `${x.kind} ${x.ms}@${x.atMs}`).join(' ') || 'none'}`);
     const acked = reports.reduce((n, r) => n + r.acked, 0);
     const lastAck = Math.max(...reports.map((r) => r.lastAckAt));
     const firstAck = Math.min(...reports.filter((r) => r.firstAckAt).map((r) => r.firstAckAt));
@@ -544,11 +550,11 @@ async function main(): Promise<void> {
       label, sent: total, acked, pending: reports.reduce((n, r) => n + r.pending, 0), playsPerSecond: round((acked / span) * 1000),
       ackMs: stats(reports.flatMap((r) => r.latencies)), endToEndMs: stats(reports.flatMap((r) => r.endToEnd)),
       busyRecords: reports.reduce((n, r) => n + r.busy, 0), busyReplies: reports.reduce((n, r) => n + r.busyReplies, 0),
-      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop, serverCpuMs: round(el.cpuMs - cpuBefore), serverCpuByThreadMs: threadCpuDelta(threadsBefore, el.threadCpuMs), loopBusyMs: el.loopBusyMs,
+      firstAckMs: round(firstAck - sentAt), eventLoop: el.eventLoop, serverCpuMs: round(el.cpuMs - cpuBefore), serverCpuByThreadMs: threadCpuDelta(threadsBefore, el.threadCpuMs), serverWaitByThreadMs: threadCpuDelta(waitsBefore, el.threadWaitMs ?? null), loopBusyMs: el.loopBusyMs,
     };
     console.log(`${label}: ${acked}/${total} acknowledged, ${row.playsPerSecond} plays/s, ack p50 ${row.ackMs.p50} p99 ${row.ackMs.p99} max ${row.ackMs.max} ms (of the send that was taken); ${row.busyReplies} busy answers (${row.busyRecords} records resent), first send to ack p50 ${row.endToEndMs.p50} p99 ${row.endToEndMs.p99} ms; event loop p99 ${el.eventLoop.p99} max ${el.eventLoop.max} ms; server CPU ${row.serverCpuMs} ms, loop busy ${row.loopBusyMs} ms`);
     const byThread = row.serverCpuByThreadMs;
-    if (byThread) console.log(threadLine(byThread));
+    if (byThread) console.log(threadLine(byThread, row.serverWaitByThreadMs));
     return row;
   };
   if (!flags['skip-plays']) {

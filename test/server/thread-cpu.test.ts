@@ -1,10 +1,14 @@
 // The load probe's CPU by thread (server/ops/thread-cpu.ts): the real build worker's builds are counted as the
 // build worker's, the main thread's own work as the main thread's, and a thread that says nothing as one of
 // the others; a probe started after the thread still names it; with the probe off the worker says nothing.
+// And the time each waited for a core: the main thread spinning beside more spinning threads than there are
+// cores waited, and that wait is the main thread's.
 import t from 'tap';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createBuildWorker } from '../../server/services/manifest.build-worker.js';
-import { createThreadCpu } from '../../server/ops/thread-cpu.js';
+import { createThreadCpu, createThreadTimes } from '../../server/ops/thread-cpu.js';
 import { buildInWorker, distinctCatalogue, TZ } from '../fixtures/distinct-builds.js';
 import { NOW } from '../fixtures/random-catalogue.js';
 
@@ -70,4 +74,27 @@ t.test('with the probe off the build worker does not say which thread it is', { 
   const after = read()!;
   t.equal(after.build, 0, 'no thread is counted as the build worker');
   t.ok(after.other - before.other >= 100, `its builds count among the others (${after.other - before.other} ms)`);
+});
+
+t.test('time waiting for a core: the main thread crowded out by more busy threads than cores waited, and it counts as the main thread\'s', { skip: !existsSync('/proc/self/schedstat') && 'needs schedstat (Linux)' }, async (t) => {
+  const read = createThreadTimes();
+  t.ok(read()!.waiting, 'read');
+  // Three more spinners than cores (spinning up to 5 s of wall time, ended once read): the main thread, spinning
+  // 600 ms of wall time beside them, has a core a third of the time or less.
+  const spinners = Array.from({ length: availableParallelism() + 3 }, () => new Worker('const until = Date.now() + 5000; while (Date.now() < until);', { eval: true }));
+  t.teardown(() => Promise.all(spinners.map((w) => w.terminate())));
+  await Promise.all(spinners.map((w) => new Promise((resolve) => w.once('online', resolve))));
+  const crowdedFrom = read()!;
+  const wallFrom = performance.now();
+  while (performance.now() - wallFrom < 600);
+  const wall = performance.now() - wallFrom;
+  const crowded = read()!;
+  await Promise.all(spinners.map((w) => w.terminate()));
+  const ran = crowded.cpu.main - crowdedFrom.cpu.main;
+  const waited = crowded.waiting!.main - crowdedFrom.waiting!.main;
+  t.ok(waited >= 200, `the main thread waited for a core ${Math.round(waited)} ms while it spun ${ran} ms among ${spinners.length} spinners`);
+  // Spinning, it was on a core or waiting for one all along: the two add up to the wall time (CPU in 10 ms ticks).
+  t.ok(Math.abs(ran + waited - wall) <= 0.1 * wall + 20, `on a core ${ran} ms + waiting ${Math.round(waited)} ms = the ${Math.round(wall)} ms it spun`);
+  t.ok(crowded.waiting!.other - crowdedFrom.waiting!.other >= 200, 'the spinners, unnamed, waited as the others');
+  t.equal(crowded.waiting!.build, 0, 'no build worker here: none of it is counted as one');
 });
