@@ -81,6 +81,7 @@ export function installLoadProbe(connected: () => number): void {
     if (message.gc) (globalThis as { gc?: () => void }).gc?.();
     const snapshot = message.snapshotDir ? writeHeapSnapshot(path.join(message.snapshotDir, 'server.heapsnapshot')) : undefined;
     const cpu = process.cpuUsage();
+    const times = threadTimes();
     process.send!({
       probe: message.probe,
       ...(snapshot ? { snapshot } : {}),
@@ -90,11 +91,9 @@ export function installLoadProbe(connected: () => number): void {
       /** This process's CPU time (user + system, ms) since it started: the load test takes differences. */
       cpuMs: round((cpu.user + cpu.system) / 1000),
       /** The same by thread (Linux; ms, in ticks of 10 ms): main, build worker, airing writer, the rest (V8's and libuv's helpers). */
-      ...(() => {
-        const times = threadTimes();
-        // The same by thread (Linux, ms): time runnable but waiting for a core.
-        return { threadCpuMs: times?.cpu ?? null, threadWaitMs: times?.waiting ?? null };
-      })(),
+      threadCpuMs: times?.cpu ?? null,
+      /** By thread, the ms each was runnable but waiting for a core. */
+      threadWaitMs: times?.waiting ?? null,
       // The loop's busy ms in the window (a crowded machine stretches wall time, this less).
       loopBusyMs: Math.round(performance.eventLoopUtilization(eluStart).active),
       gc: Object.fromEntries(Object.entries(gc).map(([k, v]) => [k, { n: v.n, totalMs: round(v.totalMs), maxMs: round(v.maxMs) }])),
