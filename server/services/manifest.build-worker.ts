@@ -67,7 +67,8 @@ export interface BuildWorker {
   /**
    * Starts the thread before the first large pass needs it: it takes `catalogue` in and builds `screens`
    * (their frames dropped), so that pass finds its code compiled and the catalogue held. Resolves with how
-   * many it built (0: a thread was running or starting already, or a pass under way); rejects if it failed.
+   * many it built (0: a thread was running or starting already, a pass under way, or the worker closed);
+   * rejects if it failed.
    */
   warm(catalogue: Readonly<Catalogue>, at: Date, screens: BuildScreen[]): Promise<number>;
   /** Ends the thread (the server's shutdown); a pass under way fails over to the caller. */
@@ -128,6 +129,8 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
   let active: ActivePass | null = null;
   /** The warm-up's pass (never the active one): frames still to come, and who waits for them. */
   let warming: { id: number; left: number; built: number; done(built: number): void; failed(error: Error): void } | null = null;
+  /** Closed (the server's shutdown): no thread is warmed any more. */
+  let isClosed = false;
 
   /** The thread is of no more use: ended, and the pass under way (if any) told to build the rest itself. */
   const fail = (error: Error) => {
@@ -258,7 +261,8 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
       };
     },
     warm(catalogue, at, screens) {
-      if (thread || waiting || active || screens.length === 0) return Promise.resolve(0);
+      // After a close too: a pass that ends during the server's shutdown warms on its way out (publisher).
+      if (isClosed || thread || waiting || active || screens.length === 0) return Promise.resolve(0);
       const id = nextPass++;
       const warmed = new Promise<number>((done, failed) => (warming = { id, left: screens.length, built: 0, done, failed }));
       try {
@@ -273,6 +277,7 @@ export function createBuildWorker(input: BuildStart): BuildWorker {
       return warmed;
     },
     async close() {
+      isClosed = true;
       const closing = thread;
       fail(CLOSED);
       await closing?.terminate();

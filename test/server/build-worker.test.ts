@@ -168,6 +168,9 @@ t.test('warmed before the first pass: the thread takes the catalogue in and buil
   const warming = closing.warm(c, NOW, screens);
   await closing.close();
   t.ok((await warming) < screens.length, 'a close ends the warm-up early, without failing it');
+  // A pass ending during the shutdown warms on its way out (the publisher): a closed worker starts no thread.
+  t.equal(await closing.warm(c, NOW, screens), 0, 'a closed worker is not warmed again');
+  t.equal(closing.thread, null, 'and has no thread');
 });
 
 t.test('frames cross in the worker’s arena and go round it; what is let go of, and a pass given up, comes back', async (t) => {
