@@ -43,8 +43,9 @@ export interface PlaysAdmissionLimits {
 // maxWaitMs 300 (500 until the twenty-first session): with the pace held at its 30,000 floor while the writer
 // stores ~20,000 a second on that machine, a taken batch waits about 1.5-2× maxWaitMs in all, and at 500 a
 // 10,000-player burst's first wave (≈ 10,000 records taken at once, stored at 11-12k a second while the main
-// thread refused the wave's other frames) was acknowledged at 1.0-1.3 s (ack p99). At 300, six alternated pairs: ack p99 423-704 ms (median 516) against 923-1,316 (1,015),
-// plays/s and the server's CPU unchanged (median 20.4k against 20.4k; docs/scaling.md, twenty-first session).
+// thread refused the wave's other frames) was acknowledged at 1.0-1.3 s (ack p99). At 300, six alternated
+// pairs: ack p99 423-704 ms (median 516) against 923-1,316 (1,015), plays/s and the server's CPU unchanged
+// (median 20.5k against 20.4k; docs/scaling.md, twenty-first session).
 export const DEFAULT_START_RATE = 30_000;
 export const DEFAULT_PLAYS_ADMISSION: PlaysAdmissionLimits = { perCommit: 10_000, maxPending: 50_000, maxWaitMs: 300, minRate: 30_000 };
 

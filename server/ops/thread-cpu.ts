@@ -1,8 +1,8 @@
 // For `npm run loadtest` (CRIER_LOAD_PROBE=1, Linux): the server's CPU by thread, so a push's cost can be
 // split between the main thread, the build worker, the airing writer and the threads nobody names (V8's
-// collector and compiler helpers, libuv's pool), and how long each waited for a core. Node 20 has no per-thread CPU call: /proc/self/task has it,
-// and each worker thread says which task it is over a BroadcastChannel, so neither worker's own messages
-// change. Nothing here runs, and no channel is opened, unless the probe is on.
+// collector and compiler helpers, libuv's pool), and how long each waited for a core. Node 20 has no
+// per-thread CPU call: /proc/self/task has it, and each worker thread says which task it is over a
+// BroadcastChannel, so neither worker's own messages change. Nothing here runs, and no channel is opened, unless the probe is on.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { createBuildWorker } from '../../server/services/manifest.build-worker.js';
 import { createThreadCpu, createThreadTimes } from '../../server/ops/thread-cpu.js';
 import { buildInWorker, distinctCatalogue, TZ } from '../fixtures/distinct-builds.js';
+import { spinningThreads, spinWall } from '../fixtures/spinning-threads.js';
 import { NOW } from '../fixtures/random-catalogue.js';
 
 const isLinux = process.platform === 'linux';
@@ -81,13 +82,10 @@ t.test('time waiting for a core: the main thread crowded out by more busy thread
   t.ok(read()!.waiting, 'read');
   // Three more spinners than cores (spinning up to 5 s of wall time, ended once read): the main thread, spinning
   // 600 ms of wall time beside them, has a core a third of the time or less.
-  const spinners = Array.from({ length: availableParallelism() + 3 }, () => new Worker('const until = Date.now() + 5000; while (Date.now() < until);', { eval: true }));
+  const spinners = await spinningThreads(availableParallelism() + 3, 5000);
   t.teardown(() => Promise.all(spinners.map((w) => w.terminate())));
-  await Promise.all(spinners.map((w) => new Promise((resolve) => w.once('online', resolve))));
   const crowdedFrom = read()!;
-  const wallFrom = performance.now();
-  while (performance.now() - wallFrom < 600);
-  const wall = performance.now() - wallFrom;
+  const wall = spinWall(600);
   const crowded = read()!;
   await Promise.all(spinners.map((w) => w.terminate()));
   const ran = crowded.cpu.main - crowdedFrom.cpu.main;
