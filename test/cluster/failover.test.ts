@@ -33,8 +33,10 @@ t.test('node A killed while its players send plays: they move to node B and noth
   for (let i = 0; i < 4; i++) players.push(await simPlayer(urls));
   t.teardown(() => players.forEach((p) => p.close()));
 
-  // Plays flow steadily; A dies once each player has had some acknowledged, with more still in flight.
-  const flow = setInterval(() => players.forEach((p) => p.play(3)), 20);
+  // Plays flow steadily; A dies once each player has had some acknowledged, with more still in flight. Ten frames
+  // a second, so a connection's burst of 60 frames (connection-limits.ts) lasts 6 s on node B: at 50 a second
+  // it lasted 1.2 s, and on a loaded CI machine B closed a player for too many frames before it had its 150.
+  const flow = setInterval(() => players.forEach((p) => p.play(15)), 100);
   while (players.some((p) => p.acked.size < 30)) await new Promise((r) => setTimeout(r, 20));
   a!.process.kill('SIGKILL');
   const ackedOnA = players.reduce((n, p) => n + p.acked.size, 0);
