@@ -30,7 +30,8 @@ export type ChildEvent =
   | { ev: 'connected'; ok: number; failed: number; ms: number; refused?: number }
   | { ev: 'done' }
   /** handlingMs: this process's time on the mark's frames so far (from reading each to its answer sent). */
-  | { ev: 'arrivals'; arrivals: [number, number][]; bytes: number; handlingMs: number }
+  /** `arrivals`: [player index, when its process read the frame]; `handled`: [index, when the frame was taken] (ms, epoch). */
+  | { ev: 'arrivals'; arrivals: [number, number][]; handled: [number, number][]; bytes: number; handlingMs: number }
   | { ev: 'sent'; sent: number; at: number }
   /** latencies: from the send that was taken; endToEnd: from the first send (busy answers resent after retryAfterMs). */
   | { ev: 'plays'; acked: number; pending: number; latencies: number[]; endToEnd: number[]; busy: number; busyReplies: number; firstAckAt: number; lastAckAt: number }

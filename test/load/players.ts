@@ -10,6 +10,7 @@ import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHAR
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
 import { contentVersion } from '../../playlists/content-version.js';
 import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
+import { createSlicedQueue } from '../../server/gateway/sliced-queue.js';
 import { parseWireManifest, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
@@ -59,16 +60,33 @@ let floorSockets: WebSocket[] = [];
 let dropped = 0;
 let phase = 'idle';
 /** Arrival of the first message after a mark, per player index (Crier) or socket index (floor); `seen` outlives collects. */
-let marked: { label: string; floor: boolean; arrivals: Map<number, number>; seen: Set<number>; bytes: number; handlingMs: number; refusedLogged?: boolean } | null = null;
-/** Records the first arrival since the mark; returns whether this was it. */
-function arrive(floor: boolean, index: number, at: number, bytes: number): void {
+let marked: { label: string; floor: boolean; arrivals: Map<number, number>; handled: Map<number, number>; seen: Set<number>; bytes: number; handlingMs: number; refusedLogged?: boolean } | null = null;
+/**
+ * Records the first frame since the mark that a player took: read at `readAt`, its handling started at
+ * `handledFrom` (it waited in `deferFrame`'s queue between the two) and ends now.
+ */
+function arrive(floor: boolean, index: number, readAt: number, handledFrom: number, bytes: number): void {
   if (!marked || marked.floor !== floor || marked.seen.has(index)) return;
+  const at = now();
   marked.seen.add(index);
-  marked.arrivals.set(index, at);
+  marked.arrivals.set(index, readAt);
+  marked.handled.set(index, at);
   marked.bytes = Math.max(marked.bytes, bytes);
-  // This process's time on the frame (read, taken, answered): what each later frame of the push waits behind.
-  marked.handlingMs += now() - at;
+  // This process's time on the frame (taken, answered): what the frames queued behind it wait for.
+  marked.handlingMs += at - handledFrom;
 }
+
+/**
+ * Manifest frames are taken after the read, in slices of at most 5 ms with the event loop turning between them,
+ * in the order they were read (the server's own sliced queue). One process reads for thousands of simulated
+ * players: taking each frame in the callback that read it made the frames behind it wait in the socket, so a
+ * push's 5,000th frame in a process counted as arrived only after 4,999 validations, which no real player,
+ * alone on its device, waits for. A frame's arrival is its read; when the simulated players had taken it is
+ * reported beside it.
+ */
+const frameSlices = createSlicedQueue(5);
+const deferFrame = (take: () => void) => frameSlices.push(take);
+const isManifestFrame = (text: string) => text.startsWith('{"type":"manifest"') || text.startsWith(PATCH_PREFIX);
 const heartbeatLatencies = new Map<string, number[]>();
 /** Heartbeats split at the server's stamp (`serverTime`, same machine clock): player → server handled, server handled → ack read here. */
 const heartbeatUp = new Map<string, number[]>();
@@ -226,9 +244,30 @@ function parseFrame(text: string): unknown {
   return parsed;
 }
 
+/** A manifest or patch frame read at `readAt`, taken as the browser player takes it (parsed here unless `parsed`). */
+function takeManifestFrame(p: SimPlayer, text: string, parsed: ServerMessage | null, readAt: number): void {
+  const handledFrom = parsed ? readAt : now();
+  const message = parsed ?? (parseFrame(text) as ServerMessage);
+  if (message.type !== 'manifest' && message.type !== 'manifest-patch') return;
+  if (marked && !marked.floor) notePushFrame(marked.label, text, p.heldManifest);
+  const taken = takeManifest(p.heldManifest, text, message);
+  if (!taken.ok) {
+    send({ ev: 'log', text: `player ${p.spec.index}: ${taken.reason}, asking for the whole manifest` });
+    if (taken.reason !== 'invalid manifest') p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
+    return;
+  }
+  if (message.type === 'manifest') lastManifestText = text;
+  p.heldManifest = taken.held;
+  p.manifestVersion = taken.version;
+  if (taken.first) p.item = { itemId: taken.first.id, mediaId: taken.first.mediaId, hash: taken.first.hash };
+  p.appliedAnswer.applied(taken.version);
+  arrive(false, p.spec.index, readAt, handledFrom, text.length);
+}
+
 function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
   const at = now();
   const text = raw.toString();
+  if (isManifestFrame(text)) return deferFrame(() => takeManifestFrame(p, text, null, at));
   const message = parseFrame(text) as ServerMessage;
   switch (message.type) {
     case 'welcome':
@@ -246,22 +285,8 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
       send({ ev: 'paired', index: p.spec.index, screenId: message.screenId, token: message.token });
       return;
     case 'manifest-patch':
-    case 'manifest': {
-      if (marked && !marked.floor) notePushFrame(marked.label, text, p.heldManifest);
-      const taken = takeManifest(p.heldManifest, text, message);
-      if (!taken.ok) {
-        send({ ev: 'log', text: `player ${p.spec.index}: ${taken.reason}, asking for the whole manifest` });
-        if (taken.reason !== 'invalid manifest') p.socket?.send(JSON.stringify({ type: 'manifest-wanted', version: p.manifestVersion }));
-        return;
-      }
-      if (message.type === 'manifest') lastManifestText = text;
-      p.heldManifest = taken.held;
-      p.manifestVersion = taken.version;
-      if (taken.first) p.item = { itemId: taken.first.id, mediaId: taken.first.mediaId, hash: taken.first.hash };
-      p.appliedAnswer.applied(taken.version);
-      arrive(false, p.spec.index, at, text.length);
-      return;
-    }
+    case 'manifest':
+      return takeManifestFrame(p, text, message, at);
     case 'heartbeat-ack': {
       p.appliedAnswer.told(message.appliedSpreadMs);
       toldSpreadMs = p.appliedAnswer.spreadMs;
@@ -493,23 +518,27 @@ process.on('message', async (command: ChildCommand) => {
               socket.on('message', (raw) => {
                 const at = now();
                 // Parsed as a player parses a manifest; Crier's own frames are taken and answered as Crier's clients
-                // take and answer them, so the floor's clients do the same work (padding is only parsed).
+                // take and answer them, so the floor's clients do the same work (padding is only parsed), after the
+                // read as theirs are.
                 const text = (raw as Buffer).toString();
-                const message = parseFrame(text) as ServerMessage;
-                if (message.type === 'manifest' || message.type === 'manifest-patch') {
-                  const taken = takeManifest(floorHeld[i] ?? null, text, message);
-                  if (taken.ok) {
-                    floorHeld[i] = taken.held;
-                    // Spread as this process's Crier players were told: the same client work as theirs.
-                    floorAnswer.told(toldSpreadMs);
-                    floorAnswer.applied(taken.version);
-                  } else if (marked && !marked.refusedLogged) {
-                    // The floor's clients would then do less than Crier's: said, not hidden.
-                    marked.refusedLogged = true;
-                    send({ ev: 'log', text: `floor client ${i}: ${taken.reason} (the floor's clients do less than Crier's this round)` });
+                deferFrame(() => {
+                  const handledFrom = now();
+                  const message = parseFrame(text) as ServerMessage;
+                  if (message.type === 'manifest' || message.type === 'manifest-patch') {
+                    const taken = takeManifest(floorHeld[i] ?? null, text, message);
+                    if (taken.ok) {
+                      floorHeld[i] = taken.held;
+                      // Spread as this process's Crier players were told: the same client work as theirs.
+                      floorAnswer.told(toldSpreadMs);
+                      floorAnswer.applied(taken.version);
+                    } else if (marked && !marked.refusedLogged) {
+                      // The floor's clients would then do less than Crier's: said, not hidden.
+                      marked.refusedLogged = true;
+                      send({ ev: 'log', text: `floor client ${i}: ${taken.reason} (the floor's clients do less than Crier's this round)` });
+                    }
                   }
-                }
-                arrive(true, i, at, (raw as Buffer).length);
+                  arrive(true, i, at, handledFrom, (raw as Buffer).length);
+                });
               });
               floorSockets.push(socket);
             }),
@@ -531,16 +560,18 @@ process.on('message', async (command: ChildCommand) => {
       return send({ ev: 'sample', text, count });
     }
     case 'mark':
-      marked = { label: command.label, floor: command.floor, arrivals: new Map(), seen: new Set(), bytes: 0, handlingMs: 0 };
+      marked = { label: command.label, floor: command.floor, arrivals: new Map(), handled: new Map(), seen: new Set(), bytes: 0, handlingMs: 0 };
       // A floor sending a push's own frame: every floor socket holds what Crier's players held before that push.
       if (command.floor) floorHeld = floorSockets.map(() => (command.base ? (pushFrames.get(command.base.label)?.bases.get(command.base.version) ?? null) : null));
       return send({ ev: 'done' });
     case 'collect': {
       // Arrivals so far are handed over; the mark stays, so nothing arriving meanwhile is missed.
       const arrivals = marked ? [...marked.arrivals] : [];
+      const handled = marked ? [...marked.handled] : [];
       const bytes = marked?.bytes ?? 0;
       marked?.arrivals.clear();
-      return send({ ev: 'arrivals', arrivals, bytes, handlingMs: Math.round(marked?.handlingMs ?? 0) });
+      marked?.handled.clear();
+      return send({ ev: 'arrivals', arrivals, handled, bytes, handlingMs: Math.round(marked?.handlingMs ?? 0) });
     }
     case 'burst': {
       ackLatencies = [];
