@@ -29,8 +29,10 @@ export type ChildEvent =
   | { ev: 'paired'; index: number; screenId: string; token: string }
   | { ev: 'connected'; ok: number; failed: number; ms: number; refused?: number }
   | { ev: 'done' }
-  /** handlingMs: this process's time on the mark's frames so far (from reading each to its answer sent). */
-  /** `arrivals`: [player index, when its process read the frame]; `handled`: [index, when the frame was taken] (ms, epoch). */
+  /**
+   * `arrivals`: [player index, when its process read the frame]; `handled`: [index, when the frame was taken] (ms,
+   * epoch); handlingMs: this process's time on the mark's frames so far (from taking each up to its answer sent).
+   */
   | { ev: 'arrivals'; arrivals: [number, number][]; handled: [number, number][]; bytes: number; handlingMs: number }
   | { ev: 'sent'; sent: number; at: number }
   /** latencies: from the send that was taken; endToEnd: from the first send (busy answers resent after retryAfterMs). */

@@ -10,8 +10,8 @@ import { CAPABILITY_COMPACT_MANIFEST, CAPABILITY_MANIFEST_PATCH, CAPABILITY_SHAR
 import { applyPatchFrame, type HeldManifest, type PatchOutcome } from '../../player/manifest-patching.js';
 import { contentVersion } from '../../playlists/content-version.js';
 import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
-import { createSlicedQueue } from '../../server/gateway/sliced-queue.js';
 import { parseWireManifest, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
+import { createSlicedQueue } from '../../server/gateway/sliced-queue.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -521,6 +521,7 @@ process.on('message', async (command: ChildCommand) => {
                 // take and answer them, so the floor's clients do the same work (padding is only parsed), after the
                 // read as theirs are.
                 const text = (raw as Buffer).toString();
+                const bytes = (raw as Buffer).length;
                 deferFrame(() => {
                   const handledFrom = now();
                   const message = parseFrame(text) as ServerMessage;
@@ -537,7 +538,7 @@ process.on('message', async (command: ChildCommand) => {
                       send({ ev: 'log', text: `floor client ${i}: ${taken.reason} (the floor's clients do less than Crier's this round)` });
                     }
                   }
-                  arrive(true, i, at, handledFrom, (raw as Buffer).length);
+                  arrive(true, i, at, handledFrom, bytes);
                 });
               });
               floorSockets.push(socket);
