@@ -574,29 +574,33 @@ async function main(): Promise<void> {
   const hb = hbAll.slice(0, PROCS);
   const hbProbe = hbAll[PROCS];
   // Where a slow heartbeat ack waited: before the server handled it (up) or after (down: the ack, then the player process).
-  const split = (from: typeof hbAll, key: 'up' | 'down') => {
-    const merged: Record<string, number[]> = {};
-    for (const h of from) for (const [k, v] of Object.entries(h[key])) (merged[k] ??= []).push(...v);
-    return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, stats(v)]));
+  const splitOf = (from: typeof hbAll) => {
+    const merged = (key: 'up' | 'down') => {
+      const byPhase: Record<string, number[]> = {};
+      for (const h of from) for (const [k, v] of Object.entries(h[key])) (byPhase[k] ??= []).push(...v);
+      return Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, stats(v)]));
+    };
+    return { up: merged('up'), down: merged('down') };
   };
-  type Split = Record<'up' | 'down', Record<string, ReturnType<typeof stats>>>;
-  const splitLine = ({ up, down }: Split) => Object.keys(up).map((k) => `${k} ${up[k]!.p99}/${down[k]?.p99}`).join('; ');
+  const splitLine = ({ up, down }: ReturnType<typeof splitOf>) => Object.keys(up).map((k) => `${k} ${up[k]!.p99}/${down[k]?.p99}`).join('; ');
   if (hbProbe) {
+    const probeSplit = splitOf([hbProbe]);
     report.probeHeartbeatMs = Object.fromEntries(Object.entries(hbProbe.byPhase).map(([k, v]) => [k, stats(v)]));
-    report.probeHeartbeatSplitMs = { up: split([hbProbe], 'up'), down: split([hbProbe], 'down') };
+    report.probeHeartbeatSplitMs = probeSplit;
     report.probeLoopDelayMs = hbProbe.loopDelay;
     console.log(`probe players (${PROBES}, a heartbeat a second, no plays, a process of their own): heartbeat ack ms by phase: ${Object.entries(report.probeHeartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
-    console.log(`probe split p99 (sent → server stamp / stamp → read by the probe): ${splitLine(report.probeHeartbeatSplitMs as Split)}`);
+    console.log(`probe split p99 (sent → server stamp / stamp → read by the probe): ${splitLine(probeSplit)}`);
   }
   const byPhase: Record<string, number[]> = {};
   for (const h of hb) for (const [k, v] of Object.entries(h.byPhase)) (byPhase[k] ??= []).push(...v);
   report.heartbeatMs = Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, stats(v)]));
-  report.heartbeatSplitMs = { up: split(hb, 'up'), down: split(hb, 'down') };
+  const heartbeatSplit = splitOf(hb);
+  report.heartbeatSplitMs = heartbeatSplit;
   report.playerLoopDelayMs = hb.map((h) => h.loopDelay);
   report.healthzMs = Object.fromEntries(Object.entries(healthz).map(([k, v]) => [k, stats(v)]));
   report.dropped = hbAll.reduce((n, h) => n + h.dropped, 0);
   console.log(`heartbeat ack ms by phase: ${Object.entries(report.heartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
-  console.log(`heartbeat split p99 (sent → server stamp / stamp → read by the player): ${splitLine(report.heartbeatSplitMs as Split)}`);
+  console.log(`heartbeat split p99 (sent → server stamp / stamp → read by the player): ${splitLine(heartbeatSplit)}`);
   console.log(`player processes' event loop p99 ms by phase: ${Object.keys(hb[0]?.loopDelay ?? {}).map((k) => `${k} ${hb.map((h) => round(h.loopDelay[k]?.p99 ?? NaN)).join('/')}`).join('; ')}`);
   console.log(`/healthz ms by phase: ${Object.entries(report.healthzMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max}`).join('; ')}`);
   console.log(`dropped players: ${report.dropped}`);
