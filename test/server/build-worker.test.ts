@@ -324,20 +324,26 @@ t.test('a patch starts from a frame the worker built', async (t) => {
 t.test('a push through a small arena: each frame is read as it was built, however late its socket writes it; a hello or patch after the ring went round makes it again', async (t) => {
   // Sockets that write each frame up to 80 ms after it was handed over, reading its bytes then: the worker
   // builds half the ring's worth (~30 frames) in about 10 ms.
+  const ringBytes = 512 << 10;
+  /** Where each player's frame of the push lay in the ring, in the order the frames were handed over (= placed). */
+  const placed: { player: number; offset: number; length: number }[] = [];
   const { app, at, sessions, received, idle } = await distinctPush(
     t,
     240,
     (i, record) => ({
       acceptsCompactManifest: true,
       acceptsManifestPatch: true,
-      sendManifest: (frame, done) =>
-        void setTimeout(() => {
-          record(Buffer.from(frame as Buffer));
+      sendManifest: (frame, done) => {
+        const bytes = frame as Buffer;
+        if (bytes.buffer instanceof SharedArrayBuffer && !placed.some((p) => p.player === i)) placed.push({ player: i, offset: bytes.byteOffset, length: bytes.length });
+        setTimeout(() => {
+          record(Buffer.from(bytes));
           done?.();
-        }, (i % 9) * 10),
+        }, (i % 9) * 10);
+      },
     }),
     // Half of it, 256 KB, is ~30 frames: the ring goes round several times in a push.
-    { buildArenaBytes: 512 << 10 },
+    { buildArenaBytes: ringBytes, buildThreads: 1 },
   );
   const { publisher, alerts, catalogue, buildWorker, broadcasts } = app.crier;
   const wrongOf = () => sessions.filter((s, i) => String(received[i]!.at(-1)) !== expectedFrame(app, at, s)).map((s) => s.screenId);
@@ -360,16 +366,29 @@ t.test('a push through a small arena: each frame is read as it was built, howeve
   t.same(wrongOf(), [], 'both got their frame again, right');
 
   // Patches start from the frame a player holds: one gone from the ring gets a whole frame, a recent one a patch.
-  const [early, late] = [sessions[80]!, sessions[238]!];
-  const held = JSON.parse(String(received[238]!.at(-1)).slice(FRAME_OPEN.length, -1)) as Json;
+  // Which of the push's frames are gone depends on how the sockets' writes and the worker's builds met, so the
+  // two are found from where the frames lay: a place is readable while it starts within half a ring of the
+  // newest place's end (everything was given back), and places follow each other round the ring.
+  let lap = 0;
+  const laidOut = placed.map((p, k) => {
+    if (k > 0 && p.offset < placed[k - 1]!.offset) lap++;
+    return { ...p, start: lap * ringBytes + p.offset };
+  });
+  const newestEnd = laidOut.at(-1)!.start + laidOut.at(-1)!.length;
+  const resent = new Set([70, 239]);
+  const goneFrom = laidOut.find((p) => p.start < newestEnd - ringBytes / 2 && !resent.has(p.player));
+  const readable = [...laidOut].reverse().find((p) => p.start >= newestEnd - ringBytes / 2 && !resent.has(p.player));
+  t.ok(goneFrom && readable, `the ring went round: ${laidOut.length} frames placed over ${lap + 1} laps`);
+  const [early, late] = [sessions[goneFrom!.player]!, sessions[readable!.player]!];
+  const held = JSON.parse(String(received[readable!.player]!.at(-1)).slice(FRAME_OPEN.length, -1)) as Json;
   for (const s of [early, late]) publisher.applied(s, s.sentManifestVersion!);
   const patchedBefore = publisher.stats.patched;
   await broadcasts.create({ name: '加播', playlistId: 'pl-a', target: { kind: 'screens', screenIds: [early.screenId, late.screenId] }, times: ['10:15'], priority: 0 });
   await idle();
   await new Promise((resolve) => setTimeout(resolve, 150));
   t.equal(publisher.stats.patched, patchedBefore + 1, 'one patch: none from bytes the worker wrote over');
-  t.equal(String(received[80]!.at(-1)), expectedFrame(app, at, early), 'the whole new frame instead');
-  const patch = JSON.parse(String(received[238]!.at(-1))) as { type: string; patch: ManifestPatch };
+  t.equal(String(received[goneFrom!.player]!.at(-1)), expectedFrame(app, at, early), 'the whole new frame instead');
+  const patch = JSON.parse(String(received[readable!.player]!.at(-1))) as { type: string; patch: ManifestPatch };
   t.equal(patch.type, 'manifest-patch', 'the recent one got a patch');
   t.same(applyManifestPatch(held, patch.patch), JSON.parse(expectedFrame(app, at, late).slice(FRAME_OPEN.length, -1)), 'from the frame it holds');
 });
