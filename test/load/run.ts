@@ -35,6 +35,12 @@ const options = {
    * The probe process stays at the default: it stands for one device measuring, and its few heartbeats take little.
    */
   'nice-players': { type: 'boolean', default: false },
+  /**
+   * Player processes at Linux's SCHED_IDLE (util-linux's `chrt --idle`, every thread from the start): they run only
+   * on a core no other thread wants, the nearest one machine comes to players on devices of their own (at nice 10
+   * they still take a share beside the server's busy threads). The probe process stays at the default.
+   */
+  'idle-players': { type: 'boolean', default: false },
   /** Players that do not say `compact-manifest` (the full form, as players before it). */
   'full-manifests': { type: 'boolean', default: false },
   /** Players that do not say `manifest-patch` (whole compact manifests on every change, as before patches). */
@@ -84,10 +90,14 @@ if (flags.help) {
   process.exit(0);
 }
 const N = Number(flags.players);
+/** `--idle-players`: node started through chrt, so each thread the process ever has is at SCHED_IDLE. */
+const CHRT = '/usr/bin/chrt';
 const PROCS = Math.max(1, Number(flags.procs));
 const TOWNSHIPS = Number(flags.townships);
 if (!(N >= 1 && N <= 15_000)) refuse('--players must be 1 … 15000 (file descriptors: each process stays under ulimit -n 20000)');
 if (N / PROCS > 9_000) refuse('--procs too small: each player process holds a Crier and a floor socket per player');
+if (flags['idle-players'] && flags['nice-players']) refuse('--idle-players and --nice-players: one priority for the players, not both');
+if (flags['idle-players'] && !existsSync(CHRT)) refuse(`--idle-players needs ${CHRT} (Debian's util-linux) and Linux`);
 const MAX_MS = Number(flags['max-minutes']) * 60_000;
 const PASSWORD = 'loadtest-admin-password';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -110,7 +120,7 @@ rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
-const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, fleet: fleetDir, reusedFleet: reuse, leanPlayers: flags['lean-players'], nicePlayers: flags['nice-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
+const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, fleet: fleetDir, reusedFleet: reuse, leanPlayers: flags['lean-players'], nicePlayers: flags['nice-players'], idlePlayers: flags['idle-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
 const hardStop = setTimeout(() => {
   console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
@@ -199,7 +209,10 @@ interface PlayerProc {
 const events: ((e: ChildEvent) => void)[] = [];
 
 function startPlayers(heartbeatMs?: number): PlayerProc {
-  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { execArgv: ['--import', 'tsx', ...flags['player-node-args'].split(/\s+/).filter(Boolean)], env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
+  const nodeArgs = ['--import', 'tsx', ...flags['player-node-args'].split(/\s+/).filter(Boolean)];
+  const isIdle = flags['idle-players'] && !heartbeatMs;
+  const launch = isIdle ? { execPath: CHRT, execArgv: ['--idle', '0', process.execPath, ...nodeArgs] } : { execArgv: nodeArgs };
+  const child = fork(path.join(import.meta.dirname, 'players.ts'), [], { ...launch, env: { ...process.env, LOADTEST_MAX_MS: String(MAX_MS), LOADTEST_LEAN: flags['lean-players'] ? '1' : '0', LOADTEST_FULL_MANIFESTS: flags['full-manifests'] ? '1' : '0', LOADTEST_NO_PATCHES: flags['no-patches'] ? '1' : '0', LOADTEST_VALIDATE: flags['parse-only'] ? '0' : '1', ...(heartbeatMs ? { LOADTEST_HEARTBEAT_MS: String(heartbeatMs) } : {}) } });
   children.push(child);
   // Before the child starts its threads, so every one of them has it (a thread takes its creator's nice).
   if (flags['nice-players'] && !heartbeatMs && child.pid) setPriority(child.pid, 10);
