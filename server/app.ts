@@ -149,7 +149,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const catalogue = await stores.openCatalogue(cluster ? cluster.announceCommits(catalogueHooks, () => openedCatalogue?.version() ?? 0) : catalogueHooks);
   openedCatalogue = catalogue;
   await migrateFreeTextAtStart(catalogue, app.log);
-  const { log: airingLog, reports: airingReports, openExport: openAiringExport } = await stores.openAiring({ onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone });
+  const { log: airingLog, reports: airingReports, openExport: openAiringExport } = await stores.openAiring({ onlineGapMs: config.offlineAfterMs, timeZone: config.timeZone, writerNice: config.writerNice });
   const asRuns = createAsRunService({ catalogue: () => catalogue.read(), reports: airingReports, timeZone: config.timeZone });
   const retention = scheduleRetention({ airingLog, clock, retentionDays: config.rawRetentionDays, log: app.log, runOnce: cluster?.runOnce });
   installTownshipScope(app, { catalogue, airingLog });

@@ -69,6 +69,11 @@ const EnvSchema = z.object({
   // screens whose rules all differ took 21.9-23.2 s at 10 against 4.4-6.2 s at 0 (`CRIER_BENCH_BUSY=2 npm run bench
   // -- publish:distinct`); the load test, whose players share the cores: docs/scaling.md, sixteenth session.
   CRIER_BUILD_NICE: z.coerce.number().int().min(0).max(19).default(0),
+  // The airing writer thread's nice value (embedded store; PostgreSQL commits in its own server). The same choice
+  // as the builds': by default the process's own, since at 10 any other busy process on the machine would hold
+  // the plays' acknowledgements back. On a server whose cores are Crier's alone, 10 lets heartbeats and the API
+  // go first in a plays burst (docs/scaling.md, twenty-third session).
+  CRIER_WRITER_NICE: z.coerce.number().int().min(0).max(19).default(0),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
   // Speech: an operator's sherpa-onnx VITS Mandarin model directory (media/speech/sherpa.engine.ts).
@@ -158,6 +163,8 @@ export interface Config {
   buildThreads: number;
   /** The build threads' nice value on Linux (0: the process's own). */
   buildNice: number;
+  /** The airing writer thread's nice value on Linux (0: the process's own). */
+  writerNice: number;
   /** The ring each build thread writes its frames into (frame-arena.ts; default 32 MiB); tests set it small to make it wrap. */
   buildArenaBytes?: number;
   /** Upload limits in bytes, per kind (the kind is known from the first bytes). */
@@ -266,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     buildWorker: e.CRIER_BUILD_WORKER === 'on',
     buildThreads: e.CRIER_BUILD_THREADS,
     buildNice: e.CRIER_BUILD_NICE,
+    writerNice: e.CRIER_WRITER_NICE,
     maxImageBytes: Math.round(e.CRIER_MAX_IMAGE_MB * MB),
     maxAudioBytes: Math.round(e.CRIER_MAX_AUDIO_MB * MB),
     maxVideoBytes: Math.round(e.CRIER_MAX_VIDEO_MB * MB),

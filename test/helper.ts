@@ -1,5 +1,6 @@
 // Shared test scaffolding: a real app on a temporary data directory, and real WebSocket clients.
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Test } from 'tap';
 import WebSocket from 'ws';
 import { buildApp, type BuildOptions, type CrierApp } from '../server/app.js';
@@ -215,3 +216,11 @@ export function socketlessSession(screenId: string, fields: Partial<PlayerSessio
     ...fields,
   };
 }
+
+/** A thread's nice value (Linux: the 19th field of /proc/self/task/<tid>/stat, counted after the name's parenthesis). */
+export function niceOfThread(tid: string | number): number {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+/** How many of this process's threads run at `nice` (Linux). */
+export const threadsAtNice = (nice: number) => readdirSync('/proc/self/task').filter((tid) => niceOfThread(tid) === nice).length;

@@ -3,12 +3,12 @@
 // so the main thread delivers the first ones while the rest are built. Each frame is written into the frame
 // arena shared with the main thread (frame-arena.ts) and only its place is sent; when the arena has no room
 // the frame goes in a buffer of its own, transferred (not copied).
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildManifest } from '../../playlists/build-manifest.js';
 import type { Catalogue } from '../../playlists/catalogue.schema.js';
 import type { BuildReply, BuildRequest, BuildScreen, WorkerStart } from './manifest.build-worker.js';
-import { announceThread, ownTaskId } from '../ops/thread-cpu.js';
+import { announceThread } from '../ops/thread-cpu.js';
+import { niceThisThread } from '../ops/thread-priority.js';
 import { frameArenaWriter } from './frame-arena.js';
 import { compactManifestFrame } from './manifest-frames.js';
 
@@ -30,17 +30,8 @@ const alloc = (length: number): Buffer => {
   return place ? place.bytes : Buffer.allocUnsafe(length);
 };
 
-// CRIER_BUILD_NICE above 0: on Linux a thread has a priority of its own (its task id, read from
-// /proc/thread-self), and the builds yield to the main thread (and to every other busy process). By default
-// none is set: the thread keeps the process's priority. Elsewhere it always does.
-const taskId = nice ? ownTaskId() : null;
-if (nice && taskId !== null) {
-  try {
-    setPriority(taskId, nice);
-  } catch {
-    // Not allowed: builds at the process's priority (not Linux: no task id).
-  }
-}
+// CRIER_BUILD_NICE above 0: the builds yield to the main thread (and to every other busy process).
+niceThisThread(nice);
 
 /** The catalogue the main thread sent last: builds handed over after it are of it. */
 let catalogue: Catalogue | null = null;

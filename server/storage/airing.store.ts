@@ -63,6 +63,8 @@ export interface AiringLogOptions {
   timeZone?: string;
   /** Where commits run: a writer thread (the default), or inline on the event loop (for comparison). */
   writer?: WriterMode;
+  /** The writer thread's nice value (Linux; CRIER_WRITER_NICE): 0 or none, the process's. */
+  writerNice?: number;
 }
 
 export interface AiringLog {
@@ -143,7 +145,7 @@ export function createAiringLog(dataDir: string, options: AiringLogOptions = {})
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   if (isChainNew) createPlayIngest(db, createLocalDayOf(timeZone)).chainExisting();
 
-  const writer = startAiringWriter(options.writer ?? 'thread', db, { file, timeZone });
+  const writer = startAiringWriter(options.writer ?? 'thread', db, { file, timeZone, ...(options.writerNice ? { nice: options.writerNice } : {}) });
   const heartbeats = createHeartbeatIntervals(db, onlineGapMs, async (changes) => void (await writer.submit({ kind: 'heartbeats', changes })));
   // A failed write keeps its changes for the next flush.
   const heartbeatTimer = setInterval(() => heartbeats.flush().catch(() => {}), options.heartbeatFlushMs ?? 1000);

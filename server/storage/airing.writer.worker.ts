@@ -3,13 +3,14 @@
 // one tick are applied together, and their outcomes go back in one message (airing.writer.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { announceThread } from '../ops/thread-cpu.js';
+import { niceThisThread } from '../ops/thread-priority.js';
 import { createLocalDayOf } from './local-day.js';
 import {
   createAiringWrites, createTickQueue, openWriteConnection, serialiseError,
   type Settled, type WriteOp, type WriterReply, type WriterRequest, type WriterStart,
 } from './airing.writes.js';
 
-const { file, timeZone, opened, port: startPort } = workerData as WriterStart;
+const { file, timeZone, nice, opened, port: startPort } = workerData as WriterStart;
 /** Tells the starting thread (waiting on `opened`) whether the database is open. */
 const started = (outcome: { ok: true } | { ok: false; error: unknown }) => {
   startPort.postMessage(outcome);
@@ -28,6 +29,8 @@ const queue = createTickQueue(createAiringWrites(db, createLocalDayOf(timeZone))
 const port = parentPort!;
 started({ ok: true });
 announceThread('writer');
+// CRIER_WRITER_NICE above 0: commits yield to the main thread (and to every other busy process).
+niceThisThread(nice);
 
 let replies: NonNullable<WriterReply['settled']> = [];
 const reply = (id: number, settled: Settled) => {

@@ -103,6 +103,8 @@ export function openWriteConnection(file: string): Database.Database {
 export interface WriterData {
   file: string;
   timeZone: string;
+  /** The thread's nice value (Linux; CRIER_WRITER_NICE, config.ts): above 0 it yields to the main thread; 0 or none: the process's. */
+  nice?: number;
 }
 /** What the thread is started with: where to report that the database is open (see airing.writer.ts). */
 export interface WriterStart extends WriterData {

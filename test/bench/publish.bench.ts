@@ -6,15 +6,10 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { PlayerSession } from '../../server/gateway/presence.js';
 import { socketlessSession } from '../helper.js';
+import { besideBusyProcesses } from './busy.js';
 import { fmt, quantile } from './stats.js';
 import { withTempDir } from './temp-dir.js';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-
-/** N processes that only spin until killed (or after ten minutes, should this one die first). */
-function startBusyProcesses(n: number): ChildProcess[] {
-  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'const end = Date.now() + 600000; while (Date.now() < end);'], { stdio: 'ignore' }));
-}
 
 /** The main thread's CPU ms so far (Linux: its task's utime + stime in clock ticks of 10 ms; null elsewhere): the build worker's is not in it. */
 function mainThreadCpuMs(): number | null {
@@ -161,18 +156,13 @@ export async function benchPublishDistinct(screens = Number(process.env.CRIER_BE
       if (mainCpu !== null && mainUsed !== null) row.mainCpu.push(mainUsed - mainCpu);
       row.sent.push(sends);
     };
-    // CRIER_BENCH_BUSY=N: the rounds run beside N processes that only spin (at the same priority), as a server
-    // shares its cores with a transcode, its database or, in the load test, the simulated players.
-    const busy = startBusyProcesses(Number(process.env.CRIER_BENCH_BUSY ?? 0));
-    try {
+    const beside = await besideBusyProcesses(async () => {
       for (let round = 0; round < Number(process.env.CRIER_BENCH_ROUNDS ?? 3); round++) {
         await measure('alert for all', () => alerts.create({ title: `全部 ${round}`, playlistId, target: { kind: 'all' }, priority: 100 }));
       }
-    } finally {
-      for (const child of busy) child.kill();
-    }
+    });
     const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
-    console.log(`publish, ${screens} screens whose rules all differ (one session each, sends counted; median of ${rows['alert for all']!.cpu.length}${busy.length ? `; beside ${busy.length} busy process${busy.length === 1 ? '' : 'es'}` : ''}):`);
+    console.log(`publish, ${screens} screens whose rules all differ (one session each, sends counted; median of ${rows['alert for all']!.cpu.length}${beside ? `; ${beside}` : ''}):`);
     for (const [label, row] of Object.entries(rows)) {
       console.log(`  ${label}: first ${fmt(median(row.first))}, last ${fmt(median(row.last))}, CPU ${fmt(median(row.cpu))} (${((median(row.cpu) * 1000) / screens).toFixed(0)} µs per screen), ${row.sent[0]} sent`);
       // The process's CPU includes the build worker's; the main thread's is what heartbeats wait behind.

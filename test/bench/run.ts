@@ -27,6 +27,7 @@ import { benchFrameArena } from './frame-arena.bench.js';
 import { benchReports } from './reports.bench.js';
 import { benchScheduling } from './scheduling.bench.js';
 import { benchStartup } from './startup.bench.js';
+import { besideBusyProcesses } from './busy.js';
 import { withTempDir } from './temp-dir.js';
 import { fmt, quantile } from './stats.js';
 
@@ -63,25 +64,31 @@ async function benchManifest(): Promise<void> {
 
 async function benchPlayIngest(): Promise<void> {
   await withTempDir(async (dir) => {
-    const log = createAiringLog(dir);
+    // CRIER_WRITER_NICE as the server reads it (validated); CRIER_BENCH_BUSY=N beside N busy processes.
+    const { writerNice } = loadConfig({ CRIER_WRITER_NICE: process.env.CRIER_WRITER_NICE });
+    const log = createAiringLog(dir, { writerNice });
     const record = (): PlayRecord => ({
       id: randomUUID(), itemId: 'i', mediaId: 'm', hash: 'a'.repeat(64), manifestVersion: 'v',
       startedAt: new Date(Date.now() - 5000).toISOString(), endedAt: new Date().toISOString(), completed: true,
     });
-    for (const [batches, size] of [[200, 1], [200, 10], [50, 500]] as const) {
-      const start = performance.now();
-      // One batch per player message, many players at once: the group commit shares fsyncs.
-      await Promise.all(Array.from({ length: batches }, (_, i) => log.recordPlays(`scr-${i}`, false, Array.from({ length: size }, record))));
-      const seconds = (performance.now() - start) / 1000;
-      console.log(`play records, ${batches} concurrent batches of ${size}, fsync'd: ${Math.round((batches * size) / seconds).toLocaleString('en')} records/s`);
-    }
-    const sequential: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const start = performance.now();
-      await log.recordPlays('scr-seq', false, [record()]);
-      sequential.push(performance.now() - start);
-    }
-    console.log(`one batch alone, time to durable: median ${fmt(quantile(sequential, 0.5))}`);
+    const lines: string[] = [];
+    const beside = await besideBusyProcesses(async () => {
+      for (const [batches, size] of [[200, 1], [200, 10], [50, 500]] as const) {
+        const start = performance.now();
+        // One batch per player message, many players at once: the group commit shares fsyncs.
+        await Promise.all(Array.from({ length: batches }, (_, i) => log.recordPlays(`scr-${i}`, false, Array.from({ length: size }, record))));
+        const seconds = (performance.now() - start) / 1000;
+        lines.push(`play records, ${batches} concurrent batches of ${size}, fsync'd: ${Math.round((batches * size) / seconds).toLocaleString('en')} records/s`);
+      }
+      const sequential: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const start = performance.now();
+        await log.recordPlays('scr-seq', false, [record()]);
+        sequential.push(performance.now() - start);
+      }
+      lines.push(`one batch alone, time to durable: median ${fmt(quantile(sequential, 0.5))}`);
+    });
+    console.log(`play ingest (the writer thread at nice ${writerNice}${beside ? `, ${beside}` : ''}):\n  ${lines.join('\n  ')}`);
     await log.close();
   });
 }

@@ -8,7 +8,7 @@ import type { PlayRecord } from '../../player/protocol.js';
 import { createAiringLog, playFields, type AiringLogOptions, type StoredPlay } from '../../server/storage/airing.store.js';
 import { chainHash } from '../../server/storage/play-chain.js';
 import { WAL_CHECKPOINT_PAGES } from '../../server/storage/airing.writes.js';
-import { testPlayRecord } from '../helper.js';
+import { niceOfThread, testPlayRecord, threadsAtNice } from '../helper.js';
 
 const records = (n: number, from = Date.now() - 3_600_000): PlayRecord[] => Array.from({ length: n }, (_, i) => testPlayRecord(from + i * 100, 50));
 
@@ -38,6 +38,19 @@ t.test('the event loop turns while the thread commits a large batch; inline the 
   }
   t.ok(turns.thread >= 20, `thread: the loop turned ${turns.thread} times during the commit`);
   t.ok(turns.inline <= 3, `inline: ${turns.inline} turns (the commit ran on the loop)`);
+});
+
+t.test('on Linux the writer thread commits at the process\'s priority unless given a nice value (CRIER_WRITER_NICE)', { skip: process.platform !== 'linux' && 'Linux only' }, async (t) => {
+  const atSeven = threadsAtNice(7);
+  const fair = createAiringLog(t.testdir());
+  t.teardown(() => fair.close());
+  await fair.recordPlays('scr-a', false, records(2));
+  t.equal(threadsAtNice(7), atSeven, 'by default no thread at 7');
+  const yielding = createAiringLog(t.testdir(), { writerNice: 7 });
+  t.teardown(() => yielding.close());
+  t.same(await yielding.recordPlays('scr-a', false, records(2)), { inserted: 2 }, 'given 7, it stores');
+  t.equal(threadsAtNice(7), atSeven + 1, 'and one more thread runs at 7');
+  t.equal(niceOfThread(process.pid), 0, 'the main thread stays at 0');
 });
 
 t.test('a failed transaction crosses the thread, stores nothing and moves no chain head', async (t) => {

@@ -6,7 +6,7 @@
 // mid-pass leaves no player without its manifest, the server's close ends it, and a fleet of more than 64
 // screens has the thread warmed before its first large pass.
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { Test } from 'tap';
 import t from 'tap';
 import { buildManifest } from '../../playlists/build-manifest.js';
@@ -21,7 +21,7 @@ import { createManifestPublisher } from '../../server/services/manifest.publishe
 import { compactManifestFrame, FRAME_OPEN } from '../../server/services/manifest-frames.js';
 import { buildInWorker, checkGivenUpPass, distinctCatalogue, mainFrame, same, TZ } from '../fixtures/distinct-builds.js';
 import { catalogueArb, NOW } from '../fixtures/random-catalogue.js';
-import { buildTestApp, socketlessSession } from '../helper.js';
+import { buildTestApp, niceOfThread, socketlessSession, threadsAtNice } from '../helper.js';
 import type { Config } from '../../server/config.js';
 
 const DISPLAYS = [{ width: 1920, height: 1080 }, { width: 1080, height: 1920 }, undefined];
@@ -85,11 +85,6 @@ t.test('the worker keeps the lists a new catalogue shares with the one before an
 });
 
 t.test('on Linux the thread builds at the process\'s priority unless given a nice value (CRIER_BUILD_NICE)', { skip: process.platform !== 'linux' && 'Linux only' }, async (t) => {
-  const niceOf = (tid: string | number) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  };
-  const threadsAt = (nice: number) => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === nice).length;
   const c = distinctCatalogue(20, 6);
   const screens = c.screens.map((s) => ({ id: s.id }));
   const built = async (options: { nice?: number }, create: typeof createBuildWorker = createBuildWorker) => {
@@ -100,13 +95,13 @@ t.test('on Linux the thread builds at the process\'s priority unless given a nic
   };
   // By default a fair share: at 10 any other busy process on the machine held the builds back (docs/scaling.md, sixteenth session).
   t.ok((await built({})).thread, 'the thread is running');
-  t.same(readdirSync('/proc/self/task').map(niceOf).filter((n) => n !== niceOf(process.pid)), [], 'by default every thread runs at the main thread\'s nice value');
-  const atTen = threadsAt(10);
+  t.same(readdirSync('/proc/self/task').map(niceOfThread).filter((n) => n !== niceOfThread(process.pid)), [], 'by default every thread runs at the main thread\'s nice value');
+  const atTen = threadsAtNice(10);
   await built({ nice: 10 });
-  t.equal(threadsAt(10), atTen + 1, 'given nice 10, one more thread at 10');
+  t.equal(threadsAtNice(10), atTen + 1, 'given nice 10, one more thread at 10');
   await built({ nice: 10 }, createBuildPool);
-  t.equal(threadsAt(10), atTen + 2, 'a pool\'s thread too (the server makes a pool)');
-  t.equal(niceOf(process.pid), 0, 'the main thread stays at 0');
+  t.equal(threadsAtNice(10), atTen + 2, 'a pool\'s thread too (the server makes a pool)');
+  t.equal(niceOfThread(process.pid), 0, 'the main thread stays at 0');
 });
 
 t.test('a pass given up gets no late answers; a thread that dies fails the pass over, and the next pass starts another', async (t) => {

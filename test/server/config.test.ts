@@ -29,6 +29,10 @@ t.test('an invalid value names the variable', async (t) => {
   t.equal(loadConfig({ CRIER_BUILD_NICE: '10' }).buildNice, 10);
   t.throws(() => loadConfig({ CRIER_BUILD_NICE: '20' }), /CRIER_BUILD_NICE/);
   t.throws(() => loadConfig({ CRIER_BUILD_NICE: '-1' }), /CRIER_BUILD_NICE/);
+  t.equal(loadConfig({}).writerNice, 0, 'the airing writer commits at the process\'s priority by default');
+  t.equal(loadConfig({ CRIER_WRITER_NICE: '10' }).writerNice, 10);
+  t.throws(() => loadConfig({ CRIER_WRITER_NICE: '20' }), /CRIER_WRITER_NICE/);
+  t.throws(() => loadConfig({ CRIER_WRITER_NICE: 'low' }), /CRIER_WRITER_NICE/);
   t.equal(loadConfig({}).buildThreads, 1, 'unset: one thread');
 });
 
