@@ -71,8 +71,9 @@ const EnvSchema = z.object({
   CRIER_BUILD_NICE: z.coerce.number().int().min(0).max(19).default(0),
   // The airing writer thread's nice value (embedded store; PostgreSQL commits in its own server). The same choice
   // as the builds': by default the process's own, since at 10 any other busy process on the machine would hold
-  // the plays' acknowledgements back. On a server whose cores are Crier's alone, 10 lets heartbeats and the API
-  // go first in a plays burst (docs/scaling.md, twenty-third session).
+  // the plays' acknowledgements back. On a server whose cores are Crier's alone, 10 lets the main thread go first in
+  // a plays burst: in the load test with its players idle, heartbeats p99 94 ms at the median of six runs against
+  // 126 ms of nine at 0 (docs/scaling.md, twenty-third session).
   CRIER_WRITER_NICE: z.coerce.number().int().min(0).max(19).default(0),
   CRIER_NEW_SCREENS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   CRIER_MAX_UNCLAIMED_SCREENS: z.coerce.number().int().min(1).max(1_000_000).default(500),
