@@ -353,7 +353,8 @@ t.test('a push through a small arena: each frame is read as it was built, howeve
   t.equal(buildWorker!.heldArenaBytes, 0, 'all written: nothing held');
 
   // Sent again from the pass's frames (a hello within a second): one the worker wrote over is made again, one it has not is copied out.
-  for (const s of [sessions[70]!, sessions[239]!]) {
+  const resent = [70, 239];
+  for (const s of resent.map((i) => sessions[i]!)) {
     s.sentManifestVersion = null;
     publisher.offerCurrent(s);
   }
@@ -369,10 +370,11 @@ t.test('a push through a small arena: each frame is read as it was built, howeve
     if (k > 0 && p.offset < placed[k - 1]!.offset) lap++;
     return { ...p, start: lap * ringBytes + p.offset };
   });
-  const newestEnd = laidOut.at(-1)!.start + laidOut.at(-1)!.length;
-  const resent = new Set([70, 239]);
-  const goneFrom = laidOut.find((p) => p.start < newestEnd - ringBytes / 2 && !resent.has(p.player));
-  const readable = [...laidOut].reverse().find((p) => p.start >= newestEnd - ringBytes / 2 && !resent.has(p.player));
+  const newest = laidOut.at(-1)!;
+  const readableFrom = newest.start + newest.length - ringBytes / 2;
+  const pushedOnly = laidOut.filter((p) => !resent.includes(p.player));
+  const goneFrom = pushedOnly.find((p) => p.start < readableFrom);
+  const readable = [...pushedOnly].reverse().find((p) => p.start >= readableFrom);
   t.ok(goneFrom && readable, `the ring went round: ${laidOut.length} frames placed over ${lap + 1} laps`);
   const [early, late] = [sessions[goneFrom!.player]!, sessions[readable!.player]!];
   const held = JSON.parse(String(received[readable!.player]!.at(-1)).slice(FRAME_OPEN.length, -1)) as Json;
