@@ -1,4 +1,5 @@
 // IPC between the load orchestrator (run.ts) and its player processes (players.ts).
+import type { HeartbeatReport } from './heartbeat-ledger.js';
 
 export interface PlayerSpec {
   index: number;
@@ -38,6 +39,6 @@ export type ChildEvent =
   /** latencies: from the send that was taken; endToEnd: from the first send (busy answers resent after retryAfterMs). */
   | { ev: 'plays'; acked: number; pending: number; latencies: number[]; endToEnd: number[]; busy: number; busyReplies: number; firstAckAt: number; lastAckAt: number }
   /** up: sent → the server's stamp; down: the stamp → read here (ms, one machine's clock); loopDelay: this process's event loop per phase. */
-  | { ev: 'heartbeats'; byPhase: Record<string, number[]>; up: Record<string, number[]>; down: Record<string, number[]>; loopDelay: Record<string, { p50: number; p99: number; max: number }>; dropped: number }
+  | ({ ev: 'heartbeats'; loopDelay: Record<string, { p50: number; p99: number; max: number }>; dropped: number } & HeartbeatReport)
   | { ev: 'sample'; text: string; count: number }
   | { ev: 'log'; text: string };

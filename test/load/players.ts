@@ -13,6 +13,7 @@ import { diffManifest, type Json } from '../../playlists/manifest-patch.js';
 import { parseWireManifest, type CompactManifest, type Manifest } from '../../playlists/manifest.schema.js';
 import { createSlicedQueue } from '../../server/gateway/sliced-queue.js';
 import type { ChildCommand, ChildEvent, PlayerSpec } from './messages.js';
+import { createHeartbeatLedger, type PlayerHeartbeats } from './heartbeat-ledger.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const send = (event: ChildEvent) => process.send!(event);
@@ -28,8 +29,8 @@ interface SimPlayer {
   item: { itemId: string; mediaId: string; hash: string } | null;
   isClosing: boolean;
   heartbeatTimer: NodeJS.Timeout | null;
-  /** sentAt of heartbeats awaiting their ack. */
-  heartbeats: Map<string, number>;
+  /** Its heartbeats awaiting their ack: when and in which phase each was sent. */
+  heartbeats: PlayerHeartbeats;
   /** Plays frames awaiting their ack, by the frame's batch number (what the ack names), each carrying one or more batches. */
   inFlight: Map<number, Batch[]>;
   /** Batches refused busy (or made during a hold), sent again when the hold ends, as player/play-records.ts does. */
@@ -87,10 +88,8 @@ function arrive(floor: boolean, index: number, readAt: number, handledFrom: numb
 const frameSlices = createSlicedQueue(5);
 const deferFrame = (take: () => void) => frameSlices.push(take);
 const isManifestFrame = (text: string) => text.startsWith('{"type":"manifest"') || text.startsWith(PATCH_PREFIX);
-const heartbeatLatencies = new Map<string, number[]>();
-/** Heartbeats split at the server's stamp (`serverTime`, same machine clock): player → server handled, server handled → ack read here. */
-const heartbeatUp = new Map<string, number[]>();
-const heartbeatDown = new Map<string, number[]>();
+/** Heartbeat latencies by the phase each was sent in, split at the server's stamp (`serverTime`, same machine clock). */
+const heartbeats = createHeartbeatLedger();
 /** This process's own event-loop delay per phase: a player process busy reading manifests delays every message it reads. */
 const loopDelay = new Map<string, { p50: number; p99: number; max: number }>();
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -290,14 +289,7 @@ function onServerMessage(p: SimPlayer, raw: WebSocket.RawData): void {
     case 'heartbeat-ack': {
       p.appliedAnswer.told(message.appliedSpreadMs);
       toldSpreadMs = p.appliedAnswer.spreadMs;
-      const sentAt = message.echo && p.heartbeats.get(message.echo);
-      if (sentAt) {
-        p.heartbeats.delete(message.echo!);
-        pushTo(heartbeatLatencies, at - sentAt);
-        const handledAt = Date.parse(message.serverTime);
-        pushTo(heartbeatUp, handledAt - Date.parse(message.echo!));
-        pushTo(heartbeatDown, Date.now() - handledAt);
-      }
+      if (message.echo) p.heartbeats.acked(message.echo, at, message.serverTime);
       return;
     }
     case 'plays-ack': {
@@ -341,7 +333,7 @@ function startHeartbeats(p: SimPlayer, intervalMs: number): void {
     if (p.socket?.readyState !== WebSocket.OPEN) return;
     const sentAt = new Date().toISOString();
     // One per millisecond per player at most: the echo pairs the ack with its send time.
-    p.heartbeats.set(sentAt, now());
+    p.heartbeats.sent(sentAt, now(), phase);
     p.socket.send(JSON.stringify({ type: 'heartbeat', sentAt, airing: null, manifestVersion: p.manifestVersion, uptimeMs: Math.round(performance.now()), playerVersion: 'loadtest' }));
   };
   // A random phase, as a real fleet's heartbeats spread over the interval.
@@ -419,7 +411,7 @@ async function connectAll(specs: PlayerSpec[], url: string, concurrency: number)
       let p = players.get(spec.index);
       if (!p) {
         const appliedAnswer = createAppliedAnswer({ send: (version) => players.get(spec.index)?.socket?.send(JSON.stringify({ type: 'manifest-applied', version })) });
-        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, heldManifest: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: new Map(), inFlight: new Map(), held: [], holdUntil: -Infinity, holdTimer: null, nextBatch: 1, appliedAnswer };
+        p = { spec, socket: null, screenId: spec.screenId ?? null, token: spec.token ?? null, manifestVersion: null, heldManifest: null, item: null, isClosing: false, heartbeatTimer: null, heartbeats: heartbeats.player(), inFlight: new Map(), held: [], holdUntil: -Infinity, holdTimer: null, nextBatch: 1, appliedAnswer };
         players.set(spec.index, p);
       }
       let outcome = await connect(p, url);
@@ -621,14 +613,7 @@ process.on('message', async (command: ChildCommand) => {
     }
     case 'heartbeat-report': {
       closeLoopPhase();
-      const report = Object.fromEntries(heartbeatLatencies);
-      const up = Object.fromEntries(heartbeatUp);
-      const down = Object.fromEntries(heartbeatDown);
-      const loops = Object.fromEntries(loopDelay);
-      heartbeatLatencies.clear();
-      heartbeatUp.clear();
-      heartbeatDown.clear();
-      return send({ ev: 'heartbeats', byPhase: report, up, down, loopDelay: loops, dropped });
+      return send({ ev: 'heartbeats', ...heartbeats.report(), loopDelay: Object.fromEntries(loopDelay), dropped });
     }
     case 'stop':
       closeAll();

@@ -287,6 +287,8 @@ async function main(): Promise<void> {
   const share = <T>(xs: T[], i: number) => (i < PROCS ? xs.filter((_, k) => k % PROCS === i) : []);
   const wsUrl = `ws://127.0.0.1:${flags.port}/ws/player`;
   void sampleHealthz(http);
+  /** When each measured phase began (epoch ms, after the server's probe was reset): where its slowest heartbeats fell. */
+  const phaseStartedAt: Record<string, number> = {};
   const setPhase = async (name: string) => {
     phase = name;
     await all(() => ({ cmd: 'phase', phase: name }), 'done');
@@ -322,6 +324,9 @@ async function main(): Promise<void> {
   const idleStart = { at: now(), cpuMs: (await probe(server)).cpuMs };
   let idleCpuPerSecond = NaN;
   await sleep(Math.min(15_000, 3000 + N));
+  // A phase of its own: the full collection forced here holds the server's loop for 0.2 s or more, and the
+  // heartbeats sent meanwhile belong to no phase being measured (counted in the next, they set its p99).
+  await setPhase('memory');
   const after = await probe(server, { gc: true, reset: true });
   if (flags['heap-snapshot']) {
     const { snapshot } = await probe(server, { snapshotDir: runDir });
@@ -395,6 +400,7 @@ async function main(): Promise<void> {
     const push = async (label: string, change: () => Promise<unknown>, expected: Set<number> | null) => {
       await setPhase(label);
       await probe(server, { reset: true });
+      phaseStartedAt[label] = Date.now();
       await all(() => ({ cmd: 'mark', label, floor: false }), 'done');
       const { cpuMs: cpuBefore, threadCpuMs: threadsBefore, threadWaitMs: waitsBefore = null } = await probe(server);
       const t0 = now();
@@ -547,6 +553,8 @@ async function main(): Promise<void> {
   const plays = async (label: string, command: ChildCommand, waitMs: number) => {
     await setPhase(label);
     const { cpuMs: cpuBefore, threadCpuMs: threadsBefore, threadWaitMs: waitsBefore = null } = await probe(server, { reset: true });
+    // Where the server's GC and stall times (ms after the reset) start, on the clock the heartbeats' send times are on.
+    phaseStartedAt[label] = Date.now();
     const sent = await all<Extract<ChildEvent, { ev: 'sent' }>>(() => command, 'sent');
     const total = sent.reduce((n, s) => n + s.sent, 0);
     const sentAt = Math.min(...sent.filter((s) => s.sent > 0).map((s) => s.at));
@@ -603,6 +611,10 @@ async function main(): Promise<void> {
     report.probeLoopDelayMs = hbProbe.loopDelay;
     console.log(`probe players (${PROBES}, a heartbeat a second, no plays, a process of their own): heartbeat ack ms by phase: ${Object.entries(report.probeHeartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
     console.log(`probe split p99 (sent → server stamp / stamp → read by the probe): ${splitLine(probeSplit)}`);
+    // When the slowest came: beside the server's GC and stalls above (same origin), or at the burst's start.
+    report.probeSlowestHeartbeats = Object.fromEntries(Object.entries(hbProbe.slowest).map(([k, list]) => [k, list.map(([at, ms, upMs]) => ({ atMs: phaseStartedAt[k] === undefined ? null : at - phaseStartedAt[k], ms: round(ms), upMs }))]));
+    const slowLine = (k: string) => (report.probeSlowestHeartbeats as Record<string, { atMs: number | null; ms: number; upMs: number }[]>)[k]?.map((h) => `${h.ms}@${h.atMs} (up ${h.upMs})`).join(' ');
+    for (const k of Object.keys(phaseStartedAt)) if (hbProbe.slowest[k]) console.log(`probe's slowest heartbeats in ${k}, ms@ms after the phase began: ${slowLine(k)}`);
   }
   const byPhase: Record<string, number[]> = {};
   for (const h of hb) for (const [k, v] of Object.entries(h.byPhase)) (byPhase[k] ??= []).push(...v);
