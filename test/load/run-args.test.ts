@@ -1,7 +1,8 @@
 // `npm run loadtest` answers a mistyped command with one line and its usage (every flag and its default),
-// exit 2, and starts nothing; `--help` prints the usage.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// exit 2, and starts nothing; `--help` prints the usage; a port already taken ends the run before its server starts.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { nodeCommand } from '../node-command.js';
@@ -28,4 +29,26 @@ t.test('an unknown flag or a bad value: one line, the usage, exit 2, nothing sta
     t.equal(lines.length, 2, 'no stack trace');
     t.notOk(existsSync(dir), 'no run directory made');
   }
+});
+
+t.test('a port something already listens on (a server left by an earlier run): one line, exit 3, no server started', async (t) => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => taken.close());
+  const port = String((taken.address() as AddressInfo).port);
+  const dir = path.join(t.testdir(), 'runs');
+  // Asynchronously, so this process's listener stays up to be found.
+  const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const [command, args] = nodeCommand(['--import', 'tsx', 'test/load/run.ts', '--players', '200', '--port', port, '--dir', dir]);
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+  t.equal(run.status, 3);
+  t.equal(run.stderr.trim(), `loadtest: 127.0.0.1:${port} is in use (a server left by an earlier run?): stop it, or pass --port / --floor-port`);
+  t.notOk(existsSync(path.join(dir, 'fleet-200-10')), 'no fleet made');
+  const runs = readdirSync(dir).filter((name) => name.startsWith('run-'));
+  t.equal(runs.length, 1);
+  t.notOk(existsSync(path.join(dir, runs[0]!, 'server.log')), 'no server started');
 });

@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { median, quantile } from '../bench/stats.js';
@@ -122,11 +123,7 @@ const reuse = flags.reuse && existsSync(path.join(fleetDir, 'fleet.json'));
 if (reuse) cpSync(path.join(fleetDir, 'data'), dataDir, { recursive: true });
 const report: Record<string, unknown> = { players: N, procs: PROCS, townships: TOWNSHIPS, fleet: fleetDir, reusedFleet: reuse, leanPlayers: flags['lean-players'], nicePlayers: flags['nice-players'], idlePlayers: flags['idle-players'], fullManifests: flags['full-manifests'], noPatches: flags['no-patches'], validateManifests: !flags['parse-only'], startedAt: new Date().toISOString() };
 const children: ChildProcess[] = [];
-const hardStop = setTimeout(() => {
-  console.error(`loadtest: over ${flags['max-minutes']} minutes, stopping`);
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(3);
-}, MAX_MS);
+const hardStop = setTimeout(() => fail(`over ${flags['max-minutes']} minutes, stopping`), MAX_MS);
 
 // ── processes ──────────────────────────────────────────────
 /** The node flags `npm start` gives the server (its young generation's size): the load test runs it the same way. */
@@ -155,6 +152,23 @@ function startServer(): Promise<ChildProcess> {
   server.stderr!.pipe(log);
   children.push(server);
   return Promise.resolve(server);
+}
+
+/** Ends the run (exit 3) if something already listens on the port (on 127.0.0.1, where the servers are started). */
+function assertPortFree(port: string): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'EADDRINUSE' ? `127.0.0.1:${port} is in use (a server left by an earlier run?): stop it, or pass --port / --floor-port` : `127.0.0.1:${port}: ${error.message}`),
+    );
+    probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+/** Ends the run at once: every child stopped, exit 3 (as the run's time limit does). */
+function fail(message: string): never {
+  console.error(`loadtest: ${message}`);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(3);
 }
 
 let probeSeq = 0;
@@ -277,7 +291,13 @@ async function sampleHealthz(http: Http): Promise<void> {
 
 // ── the run ─────────────────────────────────────────────────
 async function main(): Promise<void> {
+  // A server left running on the port (an earlier run killed by hand) would answer in this run's place.
+  await assertPortFree(flags.port);
   const server = await startServer();
+  let isStopping = false;
+  server.once('exit', (code, signal) => {
+    if (!isStopping) fail(`Crier exited during the run (${signal ? `signal ${signal}` : `code ${code}`}): see ${runDir}/server.log`);
+  });
   const http = createHttp(`http://127.0.0.1:${flags.port}`);
   if (!(await http.waitUp(60_000))) throw new Error(`Crier did not start: see ${runDir}/server.log`);
   await http.login('admin', PASSWORD);
@@ -459,6 +479,7 @@ async function main(): Promise<void> {
 
     // The floor: a bare ws server, the same number of sockets from the same processes, the same bytes.
     await setPhase('floor');
+    await assertPortFree(flags['floor-port']);
     const floor = fork(path.join(import.meta.dirname, 'floor-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, FLOOR_PORT: flags['floor-port'], LOADTEST_MAX_MS: String(MAX_MS) } });
     children.push(floor);
     await new Promise((r) => floor.once('message', r));
@@ -632,6 +653,7 @@ async function main(): Promise<void> {
 
   isSampling = false;
   await all(() => ({ cmd: 'stop' }), 'done');
+  isStopping = true;
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   const serverLog = readFileSync(path.join(runDir, 'server.log'), 'utf8').split('\n');
