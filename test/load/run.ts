@@ -164,6 +164,8 @@ function assertPortFree(port: string): Promise<void> {
     probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
+/** Set once the run stops its children itself (at its end, or after an error): their exits are expected then. */
+let isStopping = false;
 /** Ends the run at once: every child stopped, exit 3 (as the run's time limit does). */
 function fail(message: string): never {
   console.error(`loadtest: ${message}`);
@@ -294,7 +296,6 @@ async function main(): Promise<void> {
   // A server left running on the port (an earlier run killed by hand) would answer in this run's place.
   await assertPortFree(flags.port);
   const server = await startServer();
-  let isStopping = false;
   server.once('exit', (code, signal) => {
     if (!isStopping) fail(`Crier exited during the run (${signal ? `signal ${signal}` : `code ${code}`}): see ${runDir}/server.log`);
   });
@@ -720,6 +721,7 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
+    isStopping = true;
     clearTimeout(hardStop);
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   });
