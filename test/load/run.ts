@@ -722,6 +722,8 @@ main()
   })
   .finally(() => {
     isStopping = true;
+    // After an error too: the /healthz sampler's loop would keep the process alive.
+    isSampling = false;
     clearTimeout(hardStop);
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   });
