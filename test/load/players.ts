@@ -100,11 +100,6 @@ const closeLoopPhase = () => {
 };
 /** The latest manifest frame as received, so the floor can send the very same bytes. */
 let lastManifestText = '';
-const pushTo = (map: Map<string, number[]>, value: number) => {
-  const list = map.get(phase) ?? [];
-  list.push(value);
-  map.set(phase, list);
-};
 let ackLatencies: number[] = [];
 let endToEnd: number[] = [];
 /** Records answered busy (each resend counted again), and how many such answers. */

@@ -634,9 +634,11 @@ async function main(): Promise<void> {
     console.log(`probe players (${PROBES}, a heartbeat a second, no plays, a process of their own): heartbeat ack ms by phase: ${Object.entries(report.probeHeartbeatMs as Record<string, ReturnType<typeof stats>>).map(([k, s]) => `${k} p99 ${s.p99} max ${s.max} (n ${s.n})`).join('; ')}`);
     console.log(`probe split p99 (sent → server stamp / stamp → read by the probe): ${splitLine(probeSplit)}`);
     // When the slowest came: beside the server's GC and stalls above (same origin), or at the burst's start.
-    report.probeSlowestHeartbeats = Object.fromEntries(Object.entries(hbProbe.slowest).map(([k, list]) => [k, list.map(([at, ms, upMs]) => ({ atMs: phaseStartedAt[k] === undefined ? null : at - phaseStartedAt[k], ms: round(ms), upMs }))]));
-    const slowLine = (k: string) => (report.probeSlowestHeartbeats as Record<string, { atMs: number | null; ms: number; upMs: number }[]>)[k]?.map((h) => `${h.ms}@${h.atMs} (up ${h.upMs})`).join(' ');
-    for (const k of Object.keys(phaseStartedAt)) if (hbProbe.slowest[k]) console.log(`probe's slowest heartbeats in ${k}, ms@ms after the phase began: ${slowLine(k)}`);
+    const slowest = Object.fromEntries(Object.entries(hbProbe.slowest).map(([k, list]) => [k, list.map(([at, ms, upMs]) => ({ atMs: phaseStartedAt[k] === undefined ? null : at - phaseStartedAt[k], ms: round(ms), upMs }))]));
+    report.probeSlowestHeartbeats = slowest;
+    for (const k of Object.keys(phaseStartedAt)) {
+      if (slowest[k]) console.log(`probe's slowest heartbeats in ${k}, ms@ms after the phase began: ${slowest[k].map((h) => `${h.ms}@${h.atMs} (up ${h.upMs})`).join(' ')}`);
+    }
   }
   const byPhase: Record<string, number[]> = {};
   for (const h of hb) for (const [k, v] of Object.entries(h.byPhase)) (byPhase[k] ??= []).push(...v);
